@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Pulumi keeps global runtime state and serializes dynamic providers as closures:
+// each test file needs its own process ("forks", isolated). See docs/testing.md.
+export default defineConfig({
+  test: {
+    pool: "forks",
+    isolate: true,
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
