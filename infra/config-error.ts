@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { childSchema, marksOf, schemaAt, unwrapAll } from "./schema-marks";
+
+/** One mistake in a stack's config: where it is and what is wrong. */
+export interface ConfigProblem {
+  /** The stack settings file, e.g. `stacks/Pulumi.prod.yaml`. */
+  file: string;
+  /** The full config key, e.g. `dockyard:services.web.replicas` (empty for file-level problems). */
+  key: string;
+  /** What is wrong and what is allowed. */
+  message: string;
+}
+
+/**
+ * A stack's config cannot be used. Carries every problem found, one line each, so a
+ * user fixes them all in one go; a {@link pulumi.RunError}, so `pulumi up` shows the
+ * lines without a stack trace. Thrown before any resource is declared.
+ */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** `file: key message` — the line a user reads. */
+export function formatProblem(problem: ConfigProblem): string {
+  return problem.key ? `${problem.file}: ${problem.key} ${problem.message}` : `${problem.file}: ${problem.message}`;
+}
+
+/** Dotted config key for a path below the `dockyard` namespace. */
+export function configKey(namespace: string, path: readonly PropertyKey[]): string {
+  const [top, ...rest] = path.map(String);
+  if (top === undefined) return `${namespace}:`;
+  return `${namespace}:${[top, ...rest].join(".")}`;
+}
+
+/** Renders a value a user gave, for "got …". */
+export function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value) ?? typeof value;
+}
+
+/** Turns zod issues into problems a user can act on, using the schema's `expects` marks. */
+export function problemsFromIssues(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+  file: string,
+  namespace: string,
+): ConfigProblem[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path;
+    if (issue.code === "unrecognized_keys") {
+      const node = schemaAt(schema, path);
+      const allowed = node ? Object.keys((unwrapAll(node) as z.ZodObject).shape ?? {}) : [];
+      return issue.keys.map((unknownKey) => ({
+        file,
+        key: configKey(namespace, [...path, unknownKey]),
+        message: `is not a known key (allowed here: ${allowed.join(", ") || "none"})`,
+      }));
+    }
+    const node = schemaAt(schema, path);
+    const expected = node ? marksOf(node).expects : undefined;
+    const input = (issue as { input?: unknown }).input;
+    let message: string;
+    if (issue.code === "custom" && !(expected && input !== undefined)) {
+      message = issue.message;
+    } else if (input === undefined) {
+      message = `is required${expected ? `: ${expected}` : ""}`;
+    } else {
+      message = `must be ${expected ?? describeExpected(issue)}, got ${shown(input)}`;
+    }
+    return [{ file, key: configKey(namespace, path), message }];
+  });
+}
+
+function describeExpected(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return `a ${issue.expected}`;
+  if (issue.code === "invalid_value") return `one of ${issue.values.map((v) => shown(v)).join(", ")}`;
+  return issue.message.replace(/^Invalid input: /, "").toLowerCase();
+}
+
+export { childSchema };

@@ -1,0 +1,44 @@
+import * as docker from "@pulumi/docker";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "./platform";
+
+/** The explicit provider every container resource of a stack uses, and where it places things. */
+export interface TargetProviders {
+  /** Provider to pass as `{ provider }` to container resources. */
+  provider: pulumi.ProviderResource;
+  /** Kubernetes namespace (kubernetes target only). */
+  namespace?: k8s.core.v1.Namespace;
+}
+
+/**
+ * Explicit providers built from stack config, so nothing falls back to ambient
+ * credentials: a stack deploys exactly where its config says.
+ */
+export function targetProviders(platform: Platform): TargetProviders {
+  if (platform.target === "docker") {
+    return { provider: new docker.Provider("docker", { host: platform.endpoints.dockerHost }) };
+  }
+  const provider = new k8s.Provider("kubernetes", {
+    context: platform.endpoints.kubeContext,
+    namespace: platform.endpoints.namespace,
+    // Refuse to guess a cluster: without a context in config, the ambient kubeconfig is never used.
+    enableServerSideApply: true,
+  });
+  const namespace = new k8s.core.v1.Namespace(
+    "namespace",
+    {
+      metadata: {
+        name: platform.endpoints.namespace,
+        labels: {
+          // Pod Security admission enforces the "restricted" profile on everything in the namespace.
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/enforce-version": "latest",
+          "app.kubernetes.io/part-of": "dockyard",
+        },
+      },
+    },
+    { provider, protect: platform.protect, retainOnDelete: platform.protect },
+  );
+  return { provider, namespace };
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+
+/**
+ * Marks on config schema nodes, read by tools that walk the schema:
+ * - `knob`: the key is an environment knob (may differ between test and prod; the parity check allows it);
+ * - `secret`: the value must be set with `pulumi config set --secret`;
+ * - `expects`: what a valid value looks like, for error messages.
+ */
+export interface SchemaMark {
+  knob?: true;
+  secret?: true;
+  expects?: string;
+}
+
+/** The registry holding every {@link SchemaMark}. */
+export const schemaMarks = z.registry<SchemaMark>();
+
+/** Attaches a human description of valid values to a schema node (used in error messages). */
+export function expects<T extends z.ZodType>(schema: T, text: string): T {
+  return mark(schema, { expects: text });
+}
+
+/** Marks a schema node as an environment knob: a value allowed to differ between environments. */
+export function knob<T extends z.ZodType>(schema: T): T {
+  return mark(schema, { knob: true });
+}
+
+/** Marks a schema node as a secret: it must reach the program as a Pulumi secret, never plaintext. */
+export function secret<T extends z.ZodType>(schema: T): T {
+  return mark(schema, { secret: true });
+}
+
+function mark<T extends z.ZodType>(schema: T, add: SchemaMark): T {
+  const current = schemaMarks.get(schema) ?? {};
+  schemaMarks.remove(schema);
+  (schema as z.ZodType).register(schemaMarks, { ...current, ...add });
+  return schema;
+}
+
+/** Marks found on a node or on any wrapper around it (optional, default, pipe). */
+export function marksOf(schema: z.ZodType): SchemaMark {
+  let merged: SchemaMark = {};
+  for (let node: z.ZodType | undefined = schema; node; node = unwrapOnce(node)) {
+    merged = { ...schemaMarks.get(node), ...merged };
+  }
+  return merged;
+}
+
+/** Removes one layer of optional/default/pipe wrapping, or returns undefined at a leaf. */
+export function unwrapOnce(schema: z.ZodType): z.ZodType | undefined {
+  const def = schema.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+  if (["optional", "default", "prefault", "nullable"].includes(def.type)) return def.innerType;
+  if (def.type === "pipe") return def.in;
+  return undefined;
+}
+
+/** Strips every optional/default/pipe layer. */
+export function unwrapAll(schema: z.ZodType): z.ZodType {
+  let node = schema;
+  for (let inner = unwrapOnce(node); inner; inner = unwrapOnce(node)) node = inner;
+  return node;
+}
+
+/** Child schema at one path segment (object key or record value), or undefined. */
+export function childSchema(schema: z.ZodType, key: string | number): z.ZodType | undefined {
+  const node = unwrapAll(schema);
+  if (node instanceof z.ZodObject) return (node.shape as Record<string, z.ZodType>)[String(key)];
+  if (node instanceof z.ZodRecord) return node.def.valueType as z.ZodType;
+  if (node instanceof z.ZodArray) return node.def.element as z.ZodType;
+  return undefined;
+}
+
+/** The schema node at a path, following objects, records and arrays. */
+export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let node: z.ZodType | undefined = schema;
+  for (const key of path) {
+    if (!node || typeof key === "symbol") return undefined;
+    node = childSchema(node, key);
+  }
+  return node;
+}
+
+/**
+ * Every path below `schema` whose node carries the given mark, in dotted form.
+ * Record keys appear as `*`, e.g. `services.web.replicas` or `labels.*`.
+ */
+export function markedPaths(schema: z.ZodType, which: keyof SchemaMark, prefix = ""): string[] {
+  const found = marksOf(schema)[which] ? [prefix] : [];
+  const node = unwrapAll(schema);
+  const join = (key: string) => (prefix ? `${prefix}.${key}` : key);
+  if (node instanceof z.ZodObject) {
+    const shape: Record<string, z.ZodType> = node.shape;
+    for (const [key, child] of Object.entries(shape)) {
+      found.push(...markedPaths(child, which, join(key)));
+    }
+  } else if (node instanceof z.ZodRecord) {
+    found.push(...markedPaths(node.def.valueType as z.ZodType, which, join("*")));
+  }
+  return found;
+}

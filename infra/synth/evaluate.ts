@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "../config";
+import { runtimeConfigSource } from "../config-source";
+import dockyard from "../index";
+import { catalog } from "../platform";
+import { maskInputs, type RecordedResource, ResourceRecorder } from "./recorder";
+import { readStackSettings } from "./stack-file";
+
+/** What one stack declares, evaluated offline. */
+export interface Evaluation {
+  stack: string;
+  configFile: string;
+  /** Every registered resource, the root stack first, in registration order. */
+  resources: RecordedResource[];
+  /** Stack outputs, secrets masked. */
+  outputs: Record<string, unknown>;
+}
+
+/** The settings file Pulumi uses for a stack (Pulumi.yaml sets `stackConfigDir: stacks`). */
+export function defaultStackFile(stack: string): string {
+  return `stacks/Pulumi.${stack}.yaml`;
+}
+
+/**
+ * Runs the dockyard program for one stack under Pulumi mocks: no engine, no cloud, no
+ * network. Config comes from the stack settings file exactly as the CLI would pass it
+ * (secure values replaced by a stand-in). Throws ConfigError for bad config, having
+ * registered nothing (pass a `recorder` to inspect that).
+ */
+export async function evaluateStack(
+  stack: string,
+  configFile = defaultStackFile(stack),
+  recorder = new ResourceRecorder(),
+): Promise<Evaluation> {
+  // Pulumi's runtime state is process-global: two evaluations at once would mix their resources.
+  if (evaluating) throw new Error(`evaluateStack(${stack}) called while ${evaluating} is still being evaluated: await one at a time`);
+  evaluating = stack;
+  try {
+    return await evaluateOnce(stack, configFile, recorder);
+  } finally {
+    evaluating = undefined;
+  }
+}
+
+let evaluating: string | undefined;
+
+async function evaluateOnce(stack: string, configFile: string, recorder: ResourceRecorder): Promise<Evaluation> {
+  const settings = readStackSettings(configFile);
+  await recorder.install("dockyard", stack);
+  pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+  try {
+    // Validate before the root stack exists, so bad config registers nothing at all;
+    // the program validates again when it runs (as it must under the real engine).
+    loadConfig(catalog, runtimeConfigSource(configFile));
+    const outputs = await pulumi.runtime.runInPulumiStack(() => dockyard({ configFile }));
+    return { stack, configFile, resources: recorder.resources, outputs: maskInputs(outputs ?? {}) as Record<string, unknown> };
+  } finally {
+    await pulumi.runtime.disconnect();
+  }
+}

@@ -1,0 +1,131 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mockOutputs } from "./mock-outputs";
+
+/** Written in place of every secret value. */
+export const SECRET_MARKER = "[secret]";
+
+/** One resource the program declared, as synth reports it. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource, or null for the stack itself. */
+  parent: string | null;
+  /** URNs this resource explicitly or implicitly depends on. */
+  dependencies: string[];
+  /** Inputs as the program passed them, secrets replaced by {@link SECRET_MARKER}. */
+  inputs: Record<string, unknown>;
+  /** Whether it is a custom (provider-managed) resource rather than a component. */
+  custom: boolean;
+  /** Reference to the explicit provider, if any (`urn::id`). */
+  provider?: string;
+  /** Resource options that guard data and shape updates. */
+  options: {
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    additionalSecretOutputs: string[];
+  };
+}
+
+/** Function tokens the program is allowed to call, with their offline results. */
+const KNOWN_CALLS: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {};
+
+/**
+ * Pulumi mocks that record every resource registration with its parent, dependencies
+ * and inputs. `call()` rejects any function token not listed in {@link KNOWN_CALLS},
+ * so a new provider call can never pass silently.
+ */
+export class ResourceRecorder {
+  readonly resources: RecordedResource[] = [];
+
+  readonly mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({
+      id: args.custom ? `${args.name}-id` : undefined,
+      state: { ...(args.inputs as Record<string, unknown>), ...mockOutputs(args.type, args.name, args.inputs as Record<string, unknown>) },
+    }),
+    call: (args) => {
+      const known = KNOWN_CALLS[args.token];
+      if (!known) throw new Error(`unexpected call to ${args.token}: add it to KNOWN_CALLS in infra/synth/recorder.ts`);
+      return known(args.inputs as Record<string, unknown>);
+    },
+  };
+
+  /** Installs the mocks and starts recording. Call before the program declares anything. */
+  async install(project: string, stack: string): Promise<void> {
+    await pulumi.runtime.setMocks(this.mocks, project, stack, false);
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike | undefined;
+    if (!monitor) throw new Error("Pulumi mocks did not install a resource monitor");
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) =>
+      register(request, (error, response) => {
+        if (!error && response) this.record(request, response.getUrn());
+        callback(error, response);
+      });
+  }
+
+  private record(request: RegisterRequest, urn: string): void {
+    const inputs = pulumi.runtime.deserializeProperties(request.getObject()) as Record<string, unknown>;
+    this.resources.push({
+      urn,
+      type: request.getType(),
+      name: request.getName(),
+      parent: request.getParent() || null,
+      dependencies: [...new Set(request.getDependenciesList())].sort(),
+      inputs: maskInputs(inputs) as Record<string, unknown>,
+      custom: request.getCustom(),
+      ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+      options: {
+        protect: request.getProtect(),
+        retainOnDelete: request.getRetainondelete(),
+        deleteBeforeReplace: request.getDeletebeforereplace(),
+        ignoreChanges: request.getIgnorechangesList(),
+        additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+      },
+    });
+  }
+}
+
+/** Replaces secrets by the marker, resources by their URN, assets by their path, provider code by its size. */
+export function maskInputs(value: unknown, key = ""): unknown {
+  if (typeof value === "string") return key === "__provider" ? `[dynamic provider code, ${value.length} bytes]` : value;
+  if (Array.isArray(value)) return value.map((item) => maskInputs(item));
+  if (pulumi.Resource.isInstance(value)) return { resource: `${value.constructor.name}` };
+  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return { asset: describeAsset(value) };
+  if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_MARKER;
+    return Object.fromEntries(Object.entries(record).map(([k, inner]) => [k, maskInputs(inner, k)]));
+  }
+  return value;
+}
+
+function describeAsset(value: unknown): string {
+  const { path, uri, text } = value as { path?: unknown; text?: unknown; uri?: unknown };
+  if (typeof path === "string") return path;
+  if (typeof uri === "string") return uri;
+  return typeof text === "string" ? `[text, ${text.length} bytes]` : "[archive]";
+}
+
+/** The parts of the SDK's gRPC request and monitor that recording needs. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+}
+interface MonitorLike {
+  registerResource(
+    request: RegisterRequest,
+    callback: (error: Error | null, response?: { getUrn(): string }) => void,
+  ): void;
+}
