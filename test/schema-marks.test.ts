@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { stackConfigSchema } from "../infra/config-schema";
+import { catalog } from "../infra/platform";
+import { markedPaths } from "../infra/schema-marks";
+
+describe("config schema marks", () => {
+  const schema = stackConfigSchema(catalog);
+
+  it("lists the environment knobs: sizes, endpoints, schedules, retention, protection", () => {
+    expect(markedPaths(schema, "knob").sort()).toEqual(
+      [
+        "backup.retentionDays",
+        "backup.schedule",
+        "endpoints.dockerHost",
+        "endpoints.kubeContext",
+        "endpoints.libvirtUri",
+        "endpoints.namespace",
+        "protect",
+        "registry.password",
+        "registry.url",
+        "registry.username",
+        "services.web.cpu",
+        "services.web.memory",
+        "services.web.replicas",
+        "vms.legacy.diskGiB",
+        "vms.legacy.memoryMiB",
+        "vms.legacy.vcpus",
+        "volumes.web-data.sizeGiB",
+        "volumes.web-data.storageClass",
+      ].sort(),
+    );
+  });
+
+  it("does not let topology differ: target, registry mode and VM presence are not knobs", () => {
+    const knobs = markedPaths(schema, "knob");
+    for (const key of ["target", "registry.mode", "vms.legacy.enabled"]) expect(knobs).not.toContain(key);
+  });
+
+  it("lists the secrets", () => {
+    expect(markedPaths(schema, "secret")).toEqual(["registry.password"]);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { committedStacks } from "./support/stack-files";
+import { declared, evaluate, find } from "./support/pulumi-harness";
+
+describe("committed stacks", () => {
+  const stacks = committedStacks();
+
+  it("include dev, test and prod", () => {
+    expect(stacks).toEqual(expect.arrayContaining(["dev", "test", "prod"]));
+  });
+
+  it.each(stacks)("%s evaluates with zero errors and declares resources", async (stack) => {
+    const evaluation = await evaluate(stack);
+    expect(evaluation.resources[0].type).toBe("pulumi:pulumi:Stack");
+    expect(declared(evaluation.resources).length).toBeGreaterThan(0);
+    expect(evaluation.outputs.configFile).toBe(`stacks/Pulumi.${stack}.yaml`);
+  });
+
+  it("dev runs containers on the local Docker engine; test and prod on Kubernetes", async () => {
+    const targets = [];
+    for (const stack of ["dev", "test", "prod"]) targets.push((await evaluate(stack)).outputs.target);
+    expect(targets).toEqual(["docker", "kubernetes", "kubernetes"]);
+  });
+
+  it("every explicit provider is configured from stack config, none from ambient defaults", async () => {
+    for (const stack of ["dev", "test", "prod"]) {
+      const { resources } = await evaluate(stack);
+      const providerUrns = new Set(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.urn));
+      for (const resource of resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))) {
+        expect(resource.provider, `${stack}: ${resource.type}::${resource.name}`).toBeDefined();
+        expect(providerUrns.has(resource.provider!.split("::").slice(0, -1).join("::"))).toBe(true);
+      }
+    }
+  });
+
+  it("prod protects its namespace and keeps it on delete; test does not", async () => {
+    const namespaceOptions = async (stack: string) =>
+      find((await evaluate(stack)).resources, "kubernetes:core/v1:Namespace", "namespace").options;
+    expect(await namespaceOptions("prod")).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(await namespaceOptions("test")).toMatchObject({ protect: false, retainOnDelete: false });
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Test harness over Pulumi mocks: record what a program or a component declares,
+ * find resources by type and name, and resolve Outputs to values.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { type Evaluation, evaluateStack } from "../../infra/synth/evaluate";
+import { type RecordedResource, ResourceRecorder } from "../../infra/synth/recorder";
+
+export type { RecordedResource } from "../../infra/synth/recorder";
+export { SECRET_MARKER } from "../../infra/synth/recorder";
+
+/** Evaluates the dockyard program for a stack (and optionally another settings file). */
+export function evaluate(stack: string, configFile?: string, recorder?: ResourceRecorder): Promise<Evaluation> {
+  return evaluateStack(stack, configFile, recorder);
+}
+
+export { ResourceRecorder };
+
+/**
+ * Runs `declare` under fresh mocks and returns every resource it registered, once all
+ * registrations have completed. Use for component tests; errors `declare` throws propagate.
+ */
+export async function record(declare: () => unknown, stack = "unit"): Promise<RecordedResource[]> {
+  const recorder = new ResourceRecorder();
+  await recorder.install("dockyard", stack);
+  try {
+    await declare();
+    return recorder.resources;
+  } finally {
+    await pulumi.runtime.disconnect();
+  }
+}
+
+/** All resources of a type token. */
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((resource) => resource.type === type);
+}
+
+/** The one resource with this type and name; fails loudly if absent or ambiguous. */
+export function find(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
+  const matches = resources.filter((resource) => resource.type === type && resource.name === name);
+  if (matches.length !== 1) {
+    const known = resources.map((resource) => `${resource.type}::${resource.name}`).join("\n  ");
+    throw new Error(`expected one ${type} named ${name}, found ${matches.length}; registered:\n  ${known}`);
+  }
+  return matches[0];
+}
+
+/** Resources other than the root stack: what a program actually declares. */
+export function declared(resources: readonly RecordedResource[]): RecordedResource[] {
+  return resources.filter((resource) => resource.type !== "pulumi:pulumi:Stack");
+}
+
+/** Resolves an Output (or plain value) to its value. Use only with known values (not preview). */
+export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise((done) => pulumi.output(value).apply((resolved) => done(resolved as T)));
+}
+
+/** Whether an Output is marked secret. */
+export function isSecret(value: pulumi.Output<unknown>): Promise<boolean> {
+  return pulumi.isSecret(value);
+}

@@ -1,0 +1,96 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { OFFLINE_SECRET_VALUE } from "../infra/synth/stack-file";
+import { committedConfig, writeStackFile } from "./support/stack-files";
+
+/** Runs the synth CLI as a user would (through tsx, as `npm run synth` does). */
+function synth(...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "infra/synth/cli.ts", ...args], { encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function freshOut(): string {
+  return mkdtempSync(join(tmpdir(), "dockyard-synth-"));
+}
+
+const STACK_TRACE = /\n\s+at |\.ts:\d+:\d+/;
+
+describe("npm run synth", () => {
+  it.each(["dev", "test", "prod"])("%s: writes resources.json with type, name, parent, dependencies, inputs", (stack) => {
+    const out = freshOut();
+    const run = synth(stack, "--out", out);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const resources = JSON.parse(readFileSync(join(out, stack, "resources.json"), "utf8")) as Record<string, unknown>[];
+    expect(resources.length).toBeGreaterThan(1);
+    for (const resource of resources) {
+      expect(Object.keys(resource)).toEqual(expect.arrayContaining(["type", "name", "parent", "dependencies", "inputs"]));
+    }
+  });
+
+  it("masks secrets: a secure value never appears in the output", () => {
+    const config = committedConfig("prod");
+    config["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci", password: { secure: "v1:abc:def" } };
+    const out = freshOut();
+    const run = synth("prod", "--config-file", writeStackFile(config), "--out", out);
+    expect(run.code).toBe(0);
+    for (const file of readdirSync(join(out, "prod"))) {
+      const text = readFileSync(join(out, "prod", file), "utf8");
+      expect(text).not.toContain(OFFLINE_SECRET_VALUE);
+      expect(text).not.toContain("v1:abc:def");
+    }
+  });
+
+  const BROKEN: { name: string; file: () => string; lines: string[] }[] = [
+    {
+      name: "wrong value and unknown key",
+      file: () => writeStackFile({ ...committedConfig("prod"), "dockyard:target": "k8s", "dockyard:replicas": 2 }),
+      lines: [`dockyard:target must be "docker" or "kubernetes", got "k8s"`, "dockyard:replicas is not a known key"],
+    },
+    {
+      name: "missing required key",
+      file: () => {
+        const config = committedConfig("prod");
+        delete config["dockyard:target"];
+        return writeStackFile(config);
+      },
+      lines: ["dockyard:target is required"],
+    },
+    { name: "bad YAML", file: () => writeStackFile("config:\n  dockyard:target: [docker\n"), lines: ["is not valid YAML"] },
+    { name: "not a stack settings file", file: () => writeStackFile("configuration:\n  dockyard:target: docker\n"), lines: ["configuration is not a stack settings key"] },
+    { name: "missing file", file: () => join(tmpdir(), "dockyard-no-such-dir", "Pulumi.prod.yaml"), lines: ["cannot be read: no such file"] },
+  ];
+
+  it.each(BROKEN)("broken stack file ($name): exit 1, one line per problem naming file and key, no trace, nothing written", ({ file, lines }) => {
+    const path = file();
+    const out = freshOut();
+    const run = synth("prod", "--config-file", path, "--out", out);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    const printed = run.stderr.trimEnd().split("\n");
+    expect(printed.length).toBeGreaterThanOrEqual(lines.length);
+    for (const line of printed) expect(line.startsWith(`${path}: `)).toBe(true);
+    for (const expected of lines) expect(printed.some((line) => line.includes(expected))).toBe(true);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("leaves an earlier good output in place when the config is broken", () => {
+    const out = freshOut();
+    expect(synth("prod", "--out", out).code).toBe(0);
+    const before = readFileSync(join(out, "prod", "resources.json"), "utf8");
+    expect(synth("prod", "--config-file", writeStackFile("config: [\n"), "--out", out).code).toBe(1);
+    expect(readFileSync(join(out, "prod", "resources.json"), "utf8")).toBe(before);
+  });
+
+  it.each([[[]], [["dev", "prod"]], [["dev", "--frobnicate"]], [["../etc"]]])("usage error %j: exit 2", (args) => {
+    const out = freshOut();
+    const run = synth(...args, "--out", out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("usage: npm run synth -- <stack>");
+    expect(existsSync(join(out, "dev"))).toBe(false);
+  });
+});
