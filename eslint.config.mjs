@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "out/**", "coverage/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/**", "out/**", "coverage/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
