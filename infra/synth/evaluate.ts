@@ -4,7 +4,7 @@ import { runtimeConfigSource } from "../config-source";
 import dockyard from "../index";
 import { catalog } from "../platform";
 import { maskInputs, type RecordedResource, ResourceRecorder } from "./recorder";
-import { readStackSettings } from "./stack-file";
+import { readStackSettings, type StackSettings } from "./stack-file";
 
 /** What one stack declares, evaluated offline. */
 export interface Evaluation {
@@ -32,11 +32,20 @@ export async function evaluateStack(
   configFile = defaultStackFile(stack),
   recorder = new ResourceRecorder(),
 ): Promise<Evaluation> {
+  return evaluateSettings(stack, readStackSettings(configFile), recorder);
+}
+
+/** Like {@link evaluateStack}, for settings already read (and possibly rewritten, as parity does). */
+export async function evaluateSettings(
+  stack: string,
+  settings: StackSettings,
+  recorder = new ResourceRecorder(),
+): Promise<Evaluation> {
   // Pulumi's runtime state is process-global: two evaluations at once would mix their resources.
   if (evaluating) throw new Error(`evaluateStack(${stack}) called while ${evaluating} is still being evaluated: await one at a time`);
   evaluating = stack;
   try {
-    return await evaluateOnce(stack, configFile, recorder);
+    return await evaluateOnce(stack, settings, recorder);
   } finally {
     evaluating = undefined;
   }
@@ -44,8 +53,8 @@ export async function evaluateStack(
 
 let evaluating: string | undefined;
 
-async function evaluateOnce(stack: string, configFile: string, recorder: ResourceRecorder): Promise<Evaluation> {
-  const settings = readStackSettings(configFile);
+async function evaluateOnce(stack: string, settings: StackSettings, recorder: ResourceRecorder): Promise<Evaluation> {
+  const configFile = settings.file;
   await recorder.install("dockyard", stack);
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
   try {
