@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { basicAuth, type RunningRegistry, startRegistry } from "./support/registry-server";
+
+describe("registry from the Registry translator's config (real distribution registry)", () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry("dockyard", "correct-horse-battery-staple");
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it("refuses anonymous API access with 401 and a basic-auth challenge", async () => {
+    const response = await fetch(`http://${registry.address}/v2/`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Basic realm="dockyard-test"/);
+  });
+
+  it("refuses an anonymous push (blob upload) with 401", async () => {
+    const response = await fetch(`http://${registry.address}/v2/web/blobs/uploads/`, { method: "POST" });
+    expect(response.status).toBe(401);
+  });
+
+  it("refuses a wrong password with 401", async () => {
+    const response = await fetch(`http://${registry.address}/v2/`, { headers: { authorization: basicAuth("dockyard", "wrong") } });
+    expect(response.status).toBe(401);
+  });
+
+  it("accepts the configured account", async () => {
+    const response = await fetch(`http://${registry.address}/v2/`, { headers: { authorization: basicAuth(registry.username, registry.password) } });
+    expect(response.status).toBe(200);
+  });
+});
