@@ -1,0 +1,23 @@
+import { execFileSync } from "node:child_process";
+
+/**
+ * The source revision images are tagged with: `DOCKYARD_SOURCE_REVISION` when CI sets
+ * it, else the short git commit, with `-dirty` when the working tree has changes (so a
+ * tag never claims to be a commit it is not). Characters are those a Docker tag allows.
+ */
+export function sourceRevision(cwd = process.cwd()): string {
+  const fromEnv = process.env.DOCKYARD_SOURCE_REVISION;
+  if (fromEnv !== undefined && fromEnv !== "") {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(fromEnv)) {
+      throw new Error(`DOCKYARD_SOURCE_REVISION="${fromEnv}" is not a valid image tag (letters, digits, '_', '.', '-')`);
+    }
+    return fromEnv;
+  }
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return dirty ? `${commit}-dirty` : commit;
+  } catch {
+    return "unversioned";
+  }
+}
