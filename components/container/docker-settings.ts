@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DOCKER_LOG_DRIVER, DOCKER_LOG_OPTIONS, SCRATCH_PATH, SCRATCH_TMPFS_OPTIONS } from "../hardening";
+import { serviceLabels } from "./labels";
+import { type DockerHealthcheck, dockerHealthcheck, dockerHealthyWithinSeconds } from "./probes";
+import { dockerCpus, dockerMemoryMiB } from "./resources";
+import type { ResolvedService } from "./spec";
+
+/**
+ * The hardened `docker.Container` inputs of one service replica, in @pulumi/docker 5.2's field
+ * names, plain except the values a caller passes as outputs. {@link dockerRunArgs} turns the
+ * same object into `docker run` flags, so what the tests run is what the component declares.
+ */
+export interface DockerContainerSettings {
+  readonly image: pulumi.Input<string>;
+  /** Docker's ENTRYPOINT: the service's `command`. */
+  readonly entrypoints: string[] | undefined;
+  /** Docker's CMD: the service's `args`. */
+  readonly command: string[] | undefined;
+  /** `NAME=value`; secret entries are secret outputs. */
+  readonly envs: pulumi.Input<string>[];
+  /** Numeric `uid:gid`. */
+  readonly user: string;
+  readonly readOnly: boolean;
+  /** Scratch tmpfs: path → mount options. */
+  readonly tmpfs: Record<string, string>;
+  readonly capabilities: { readonly drops: string[]; readonly adds: string[] };
+  readonly securityOpts: string[];
+  readonly privileged: boolean;
+  /** Memory limit in MiB; `memorySwap` equal to it means no swap. */
+  readonly memory: number;
+  readonly memorySwap: number;
+  readonly cpus: string;
+  /**
+   * `--pids-limit`. @pulumi/docker 5.2's Container has no such input, so the component can
+   * only warn that it is not applied; `docker run` applies it.
+   */
+  readonly pidsLimit: number;
+  readonly ports: { readonly internal: number; readonly external: number; readonly ip: string; readonly protocol: string }[];
+  readonly volumes: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string; readonly readOnly: boolean }[];
+  readonly networksAdvanced: { readonly name: pulumi.Input<string>; readonly aliases: string[] }[];
+  readonly healthcheck: DockerHealthcheck | undefined;
+  /** Wait until Docker reports the container healthy (only possible with a health check). */
+  readonly wait: boolean;
+  readonly waitTimeout: number | undefined;
+  readonly restart: string;
+  readonly logDriver: string;
+  readonly logOpts: Record<string, string>;
+  readonly labels: { readonly label: string; readonly value: string }[];
+  /** Seconds between SIGTERM and SIGKILL, on stop and on destroy. */
+  readonly stopTimeout: number;
+  readonly destroyGraceSeconds: number;
+}
+
+/**
+ * Translates a resolved service into hardened Docker container settings: numeric non-root
+ * user, read-only root filesystem with a tmpfs on /tmp, ALL capabilities dropped,
+ * no-new-privileges, memory (no swap), CPU and pids limits, health check and wait, restart
+ * policy, rotated json-file logs, ports published on loopback, and secrets as secret outputs.
+ * @param network name of the Docker network the container joins (alias: the service name).
+ */
+export function dockerContainerSettings(spec: ResolvedService, network: pulumi.Input<string>): DockerContainerSettings {
+  const { security, resources } = spec;
+  const memory = dockerMemoryMiB(resources.memoryBytes);
+  return {
+    image: spec.image,
+    entrypoints: spec.command,
+    command: spec.args,
+    envs: spec.env.map((e) => (e.secret ? pulumi.secret(pulumi.output(e.value).apply((v) => `${e.name}=${v}`)) : envEntry(e.name, e.value))),
+    user: `${spec.runAsUser}:${spec.runAsGroup}`,
+    readOnly: security.readOnlyRootFilesystem,
+    tmpfs: { [SCRATCH_PATH]: [...SCRATCH_TMPFS_OPTIONS, `size=${spec.scratchBytes}`].join(",") },
+    capabilities: { drops: [...security.dropCapabilities], adds: [...security.addCapabilities] },
+    securityOpts: security.noNewPrivileges ? ["no-new-privileges:true"] : [],
+    privileged: false,
+    memory,
+    memorySwap: memory,
+    cpus: dockerCpus(resources.cpuMillis),
+    pidsLimit: resources.pids,
+    ports: spec.ports.flatMap((p) =>
+      p.hostPort === undefined ? [] : [{ internal: p.containerPort, external: p.hostPort, ip: security.publishAddress, protocol: p.protocol }],
+    ),
+    volumes: spec.volumes.map((v) => ({ volumeName: v.source, containerPath: v.mountPath, readOnly: v.readOnly })),
+    networksAdvanced: [{ name: network, aliases: [spec.name] }],
+    healthcheck: spec.healthCheck === undefined ? undefined : dockerHealthcheck(spec.healthCheck),
+    wait: spec.healthCheck !== undefined,
+    waitTimeout: spec.healthCheck === undefined ? undefined : dockerHealthyWithinSeconds(spec.healthCheck),
+    restart: spec.restartPolicy,
+    logDriver: DOCKER_LOG_DRIVER,
+    logOpts: { ...DOCKER_LOG_OPTIONS },
+    labels: Object.entries(serviceLabels(spec)).map(([label, value]) => ({ label, value })),
+    stopTimeout: spec.stopGraceSeconds,
+    destroyGraceSeconds: spec.stopGraceSeconds,
+  };
+}
+
+function envEntry(name: string, value: pulumi.Input<string>): pulumi.Input<string> {
+  return typeof value === "string" ? `${name}=${value}` : pulumi.output(value).apply((v) => `${name}=${v}`);
+}

@@ -1,0 +1,95 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as Input from "@pulumi/kubernetes/types/input";
+import { selectorLabels, serviceLabels } from "./labels";
+import { podTemplate } from "./pod-spec";
+import type { ResolvedService, WorkloadKind } from "./spec";
+
+/** The Kubernetes objects of one service besides its Secret, as manifests (apiVersion, kind, metadata, spec). */
+export interface KubernetesManifests {
+  /** A Deployment or a StatefulSet, see {@link workloadKind}. Pulumi names it. */
+  readonly workload: Input.apps.v1.Deployment | Input.apps.v1.StatefulSet;
+  /** ClusterIP Service named after the service (a stable DNS name); absent without ports. */
+  readonly service?: Input.core.v1.Service;
+  /** Keeps all but one replica up during voluntary disruptions; only with replicas > 1. */
+  readonly podDisruptionBudget?: Input.policy.v1.PodDisruptionBudget;
+  /** Admits ingress to the declared ports only. Pulumi names it. */
+  readonly networkPolicy: Input.networking.v1.NetworkPolicy;
+}
+
+/**
+ * Deployment or StatefulSet. A service that mounts a writable single-writer volume
+ * (ReadWriteOnce / ReadWriteOncePod) owns that data: it becomes a StatefulSet, whose
+ * at-most-one-pod-per-identity guarantee never runs two pods against the claim (a
+ * Deployment's rolling update would start the new pod while the old one holds it, and a
+ * lost node could leave two). Validation limits such a service to one replica. Everything
+ * else — stateless, read-only or ReadWriteMany (shared) data — is a Deployment.
+ */
+export function workloadKind(spec: ResolvedService): WorkloadKind {
+  if (spec.target === "docker") return "DockerContainer";
+  const ownsData = spec.volumes.some((v) => !v.readOnly && v.accessMode !== "ReadWriteMany");
+  return ownsData ? "StatefulSet" : "Deployment";
+}
+
+function metadata(spec: ResolvedService, name?: string): Input.meta.v1.ObjectMeta {
+  return { ...(name === undefined ? {} : { name }), ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }), labels: serviceLabels(spec) };
+}
+
+/**
+ * The Opaque Secret holding a service's secret variables (key = variable name), or undefined
+ * when it has none. Pulumi names it; the caller wraps the values with `pulumi.secret`.
+ */
+export function secretManifest(spec: ResolvedService): Input.core.v1.Secret | undefined {
+  const secrets = spec.env.filter((e) => e.secret);
+  if (secrets.length === 0) return undefined;
+  return { apiVersion: "v1", kind: "Secret", metadata: metadata(spec), type: "Opaque", stringData: Object.fromEntries(secrets.map((e) => [e.name, e.value])) };
+}
+
+/**
+ * Renders the Kubernetes objects of a service other than its Secret.
+ * @param secretName name of the Secret object (its Pulumi output); required when the service has secrets.
+ */
+export function kubernetesManifests(spec: ResolvedService, secretName?: pulumi.Input<string>): KubernetesManifests {
+  const meta = (name?: string) => metadata(spec, name);
+  const selector = { matchLabels: selectorLabels(spec) };
+  const template = podTemplate(spec, secretName);
+  const kind = workloadKind(spec);
+  const workload: KubernetesManifests["workload"] =
+    kind === "StatefulSet"
+      ? {
+          apiVersion: "apps/v1",
+          kind: "StatefulSet",
+          metadata: meta(),
+          spec: { replicas: spec.replicas, serviceName: spec.name, selector, template, podManagementPolicy: "OrderedReady", updateStrategy: { type: "RollingUpdate" } },
+        }
+      : { apiVersion: "apps/v1", kind: "Deployment", metadata: meta(), spec: { replicas: spec.replicas, selector, template } };
+  return {
+    workload,
+    ...(spec.ports.length === 0
+      ? {}
+      : {
+          service: {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: meta(spec.name),
+            spec: {
+              type: "ClusterIP",
+              selector: selectorLabels(spec),
+              ports: spec.ports.map((p) => ({ name: p.name, port: p.servicePort, targetPort: p.name, protocol: p.protocol.toUpperCase() })),
+            },
+          },
+        }),
+    ...(spec.replicas > 1
+      ? { podDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(), spec: { maxUnavailable: 1, selector } } }
+      : {}),
+    networkPolicy: {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta(),
+      spec: {
+        podSelector: selector,
+        policyTypes: ["Ingress"],
+        ingress: spec.ports.length === 0 ? [] : [{ ports: spec.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol.toUpperCase() })) }],
+      },
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { describeValue } from "../errors";
+import type { ResolvedService } from "./spec";
+import { type ArgPath, record } from "./validate";
+
+/**
+ * Labels: the Kubernetes recommended `app.kubernetes.io/*` set, used on both targets, plus the
+ * caller's own labels.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+ */
+
+/** Keys dockyard owns: a caller's label may not replace them (selectors depend on them). */
+export const RESERVED_LABELS = [
+  "app.kubernetes.io/name",
+  "app.kubernetes.io/instance",
+  "app.kubernetes.io/managed-by",
+  "app.kubernetes.io/part-of",
+  "app.kubernetes.io/component",
+] as const;
+
+const NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** A valid label value (at most 63 characters of letters, digits, '-', '_', '.'). */
+export function labelValue(at: ArgPath, value: unknown): string {
+  if (typeof value !== "string" || !VALUE.test(value)) {
+    at.fail(`must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** Validates a caller's labels: Kubernetes syntax, and none of the {@link RESERVED_LABELS}. */
+export function userLabels(at: ArgPath, value: unknown): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [key, v] of Object.entries(record(at, value))) {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if (!NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !PREFIX.test(prefix)))) {
+      at.key(key).fail("is not a valid label key ([prefix/]name, name at most 63 characters)");
+    }
+    if ((RESERVED_LABELS as readonly string[]).includes(key)) at.key(key).fail("is set by dockyard and cannot be overridden");
+    labels[key] = labelValue(at.key(key), v);
+  }
+  return labels;
+}
+
+/** Labels that select a service's pods; never change them for a running service. */
+export function selectorLabels(spec: ResolvedService): Record<string, string> {
+  return { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": spec.name };
+}
+
+/** Everything a service's objects and containers are labelled with. */
+export function serviceLabels(spec: ResolvedService): Record<string, string> {
+  return {
+    ...spec.labels,
+    ...selectorLabels(spec),
+    ...(spec.component === undefined ? {} : { "app.kubernetes.io/component": spec.component }),
+    "app.kubernetes.io/part-of": spec.partOf,
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}

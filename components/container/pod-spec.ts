@@ -1,0 +1,68 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { SCRATCH_PATH } from "../hardening";
+import { serviceLabels } from "./labels";
+import { kubernetesProbes } from "./probes";
+import { cpuQuantity, memoryQuantity } from "./resources";
+import { containerSecurityContext, podSecurityContext } from "./security-context";
+import type { ResolvedService } from "./spec";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** Name of the pod volume backing the scratch directory; a PersistentVolume may not use it. */
+export const SCRATCH_VOLUME = "dockyard-scratch";
+
+/**
+ * The pod of a service: one container meeting the "restricted" Pod Security Standard with a
+ * read-only root filesystem, a memory-backed emptyDir on /tmp, no service-account token, no
+ * host namespaces, requests and limits, the three probes, and secrets by `secretKeyRef`.
+ * @param secretName name of the Secret holding the service's secrets (when it has any).
+ */
+export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>): PodSpec {
+  const { resources } = spec;
+  return {
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    hostNetwork: false,
+    hostPID: false,
+    hostIPC: false,
+    securityContext: podSecurityContext(spec),
+    terminationGracePeriodSeconds: spec.stopGraceSeconds,
+    containers: [
+      {
+        name: spec.name,
+        image: spec.image,
+        ...(spec.command === undefined ? {} : { command: spec.command }),
+        ...(spec.args === undefined ? {} : { args: spec.args }),
+        ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol.toUpperCase() })),
+        env: spec.env.map((e): EnvVar => (e.secret ? { name: e.name, valueFrom: { secretKeyRef: { name: secretRef(secretName), key: e.name } } } : { name: e.name, value: e.value })),
+        resources: {
+          requests: { cpu: cpuQuantity(resources.cpuRequestMillis), memory: memoryQuantity(resources.memoryRequestBytes) },
+          limits: { cpu: cpuQuantity(resources.cpuMillis), memory: memoryQuantity(resources.memoryBytes) },
+        },
+        securityContext: containerSecurityContext(spec),
+        volumeMounts: [
+          { name: SCRATCH_VOLUME, mountPath: SCRATCH_PATH },
+          ...spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly })),
+        ],
+        ...(spec.healthCheck === undefined ? {} : kubernetesProbes(spec.healthCheck)),
+      },
+    ],
+    volumes: [
+      { name: SCRATCH_VOLUME, emptyDir: { medium: "Memory", sizeLimit: memoryQuantity(spec.scratchBytes) } },
+      ...spec.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.source, readOnly: v.readOnly } })),
+    ],
+  };
+}
+
+/** The pod template of the workload: the pod spec and the service's labels. */
+export function podTemplate(spec: ResolvedService, secretName?: pulumi.Input<string>): PodTemplateSpec {
+  return { metadata: { labels: serviceLabels(spec) }, spec: podSpec(spec, secretName) };
+}
+
+function secretRef(secretName: pulumi.Input<string> | undefined): pulumi.Input<string> {
+  if (secretName === undefined) throw new Error("podSpec: the service has secrets but no Secret name was given");
+  return secretName;
+}

@@ -1,0 +1,200 @@
+import * as path from "node:path";
+import * as net from "node:net";
+import type * as pulumi from "@pulumi/pulumi";
+import { describeValue } from "../errors";
+import * as hardening from "../hardening";
+import type { ContainerServiceArgs } from "../container-service";
+import type { HealthCheckArgs, ResourceArgs } from "./args";
+import { resolvePorts } from "./resolve-ports";
+import { parseCpu, parseMemory } from "./resources";
+import type { EnvVarSpec, HealthCheckSpec, PortSpec, ResourceSpec, ResolvedService, VolumeMountSpec } from "./spec";
+import { ACCESS_MODES, type RestartPolicy } from "./spec";
+import { ArgPath, argsOf, bool, dnsLabel, integerIn, oneOf, record, stringList } from "./validate";
+import { labelValue, userLabels } from "./labels";
+import { SCRATCH_VOLUME } from "./pod-spec";
+
+const RESTART_POLICIES: readonly RestartPolicy[] = ["no", "on-failure", "always", "unless-stopped"];
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Applies defaults to a ContainerService's Args and validates them, throwing one
+ * ComponentArgError (naming the instance and the argument) for the first mistake.
+ * Pure: creates nothing, so the component calls it before any child exists.
+ */
+export function resolveServiceSpec(name: string, args: ContainerServiceArgs): ResolvedService {
+  const root = argsOf("ContainerService", name);
+  dnsLabel(root.field("name"), name);
+  const target = args.target;
+  if (target !== "docker" && target !== "kubernetes") {
+    root.field("target").fail(`must be "docker" or "kubernetes", got ${describeValue(target)}`);
+  }
+  const replicas = integerIn(root.field("replicas"), args.replicas, 0, 100, 1);
+  const ports = resolvePorts(root.field("ports"), args.ports, target, replicas);
+  const volumes = resolveVolumes(root.field("volumes"), args.volumes);
+  checkSingleWriters(root.field("replicas"), replicas, volumes);
+  const security = record(root.field("security"), args.security) as hardening.SecurityOptOuts;
+  const runAsUser = integerIn(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID);
+  const allowRoot = bool(root.field("security").field("allowRunAsRoot"), security.allowRunAsRoot, false);
+  if (runAsUser === 0 && !allowRoot) {
+    root.field("runAsUser").fail("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out");
+  }
+  const restartPolicy = oneOf(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY);
+  if (target === "kubernetes" && (restartPolicy === "no" || restartPolicy === "on-failure")) {
+    root.field("restartPolicy").fail(`must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "${restartPolicy}"`);
+  }
+  return {
+    name,
+    target,
+    image: requiredInput(root.field("image"), args.image),
+    command: optionalCommand(root.field("command"), args.command),
+    args: args.args === undefined ? undefined : stringList(root.field("args"), args.args),
+    ports,
+    env: resolveEnv(root, args.environment, args.secrets),
+    volumes,
+    healthCheck: resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target),
+    resources: resolveResources(root.field("resources"), args.resources),
+    replicas,
+    restartPolicy,
+    labels: userLabels(root.field("labels"), args.labels),
+    component: args.component === undefined ? undefined : labelValue(root.field("component"), args.component),
+    partOf: labelValue(root.field("partOf"), args.partOf ?? "dockyard"),
+    runAsUser,
+    runAsGroup: integerIn(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID),
+    scratchBytes: parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE),
+    stopGraceSeconds: integerIn(root.field("stopGracePeriodSeconds"), args.stopGracePeriodSeconds, 0, 3600, hardening.DEFAULT_STOP_GRACE_SECONDS),
+    security: hardening.securityPosture(resolveOptOuts(root.field("security"), security), runAsUser),
+    network: args.network,
+    namespace: args.namespace === undefined || typeof args.namespace !== "string" ? args.namespace : dnsLabel(root.field("namespace"), args.namespace),
+  };
+}
+
+function requiredInput(at: ArgPath, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
+  if (value === undefined || value === null) at.fail("is required");
+  if (typeof value === "string" && (value === "" || /\s/.test(value))) {
+    at.fail(`must be a non-empty image reference without spaces, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function optionalCommand(at: ArgPath, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = stringList(at, value);
+  if (list.length === 0 || list[0] === "") at.fail("must name an executable as its first element");
+  return list;
+}
+
+function resolveEnv(root: ArgPath, environment: unknown, secrets: unknown): EnvVarSpec[] {
+  const env: EnvVarSpec[] = [];
+  for (const [field, secret, source] of [["environment", false, environment], ["secrets", true, secrets]] as const) {
+    const at = root.field(field);
+    for (const [key, value] of Object.entries(record(at, source))) {
+      if (!ENV_NAME.test(key)) at.key(key).fail("is not a valid variable name (letters, digits and _, not starting with a digit)");
+      if (env.some((e) => e.name === key)) at.key(key).fail("is also set in environment; a variable is either plain or secret");
+      if (value === undefined || value === null || (typeof value !== "string" && typeof value !== "object")) {
+        at.key(key).fail(`must be a string (or an output of one), got ${describeValue(value)}`);
+      }
+      env.push({ name: key, value: value as pulumi.Input<string>, secret });
+    }
+  }
+  return env;
+}
+
+function resolveVolumes(at: ArgPath, value: ContainerServiceArgs["volumes"]): VolumeMountSpec[] {
+  const mounts: VolumeMountSpec[] = [];
+  (value ?? []).forEach((mount, i) => {
+    const here = at.index(i);
+    const volume = mount?.volume;
+    if (volume === undefined || typeof volume.logicalName !== "string" || !ACCESS_MODES.includes(volume.accessMode)) {
+      here.field("volume").fail("must be a PersistentVolume");
+    }
+    dnsLabel(here.field("volume").field("logicalName"), volume.logicalName);
+    if (volume.logicalName === SCRATCH_VOLUME) here.field("volume").fail(`must not be named "${SCRATCH_VOLUME}", the scratch volume's name`);
+    const raw = mount.mountPath;
+    if (typeof raw !== "string" || !path.posix.isAbsolute(raw)) {
+      here.field("mountPath").fail(`must be an absolute path, got ${describeValue(raw)}`);
+    }
+    const mountPath = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
+    if (mountPath === "/" || mountPath === hardening.SCRATCH_PATH) {
+      here.field("mountPath").fail(`must not be "/" or the scratch directory "${hardening.SCRATCH_PATH}", got ${describeValue(raw)}`);
+    }
+    const clash = mounts.findIndex((m) => m.mountPath === mountPath);
+    if (clash >= 0) here.field("mountPath").fail(`"${mountPath}" is already the mount path of volumes[${clash}]`);
+    const twice = mounts.findIndex((m) => m.name === volume.logicalName);
+    if (twice >= 0) here.field("volume").fail(`"${volume.logicalName}" is already mounted by volumes[${twice}]; mount a volume once`);
+    const readOnly = bool(here.field("readOnly"), mount.readOnly, false);
+    if (!readOnly && volume.accessMode === "ReadOnlyMany") {
+      here.field("readOnly").fail(`must be true: volume "${volume.logicalName}" is ReadOnlyMany`);
+    }
+    mounts.push({ name: volume.logicalName, source: volume.volumeName, mountPath, readOnly, accessMode: volume.accessMode });
+  });
+  return mounts;
+}
+
+/** A writable single-writer volume belongs to one replica: more would corrupt or deadlock it. */
+function checkSingleWriters(at: ArgPath, replicas: number, volumes: VolumeMountSpec[]): void {
+  const owned = volumes.find((v) => !v.readOnly && v.accessMode !== "ReadWriteMany");
+  if (owned !== undefined && replicas > 1) {
+    at.fail(
+      `must be 0 or 1 while volume "${owned.name}" (${owned.accessMode}) is mounted writable: give it accessMode ReadWriteMany to share it, or mount it read-only`,
+    );
+  }
+}
+
+function resolveHealthCheck(at: ArgPath, value: HealthCheckArgs | undefined, ports: PortSpec[], target: string): HealthCheckSpec | undefined {
+  if (value === undefined) return undefined;
+  const check = record(at, value) as HealthCheckArgs;
+  const command = optionalCommand(at.field("command"), check.command);
+  const hcPath = check.path;
+  if (hcPath === undefined && command === undefined) at.fail("must set path (an HTTP probe) or command (run in the container)");
+  if (hcPath !== undefined && (typeof hcPath !== "string" || !hcPath.startsWith("/"))) {
+    at.field("path").fail(`must be an HTTP path starting with "/", got ${describeValue(hcPath)}`);
+  }
+  if (target === "docker" && command === undefined) {
+    at.field("command").fail('is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]');
+  }
+  const firstTcp = ports.find((p) => p.protocol === "tcp")?.containerPort;
+  const port = hcPath === undefined ? undefined : integerIn(at.field("port"), check.port, 1, 65535, firstTcp ?? 0);
+  if (port === 0) at.field("port").fail("is required for an HTTP health check when the service declares no tcp port");
+  return {
+    path: hcPath,
+    port,
+    command,
+    intervalSeconds: integerIn(at.field("intervalSeconds"), check.intervalSeconds, 1, 3600, 10),
+    timeoutSeconds: integerIn(at.field("timeoutSeconds"), check.timeoutSeconds, 1, 3600, 3),
+    retries: integerIn(at.field("retries"), check.retries, 1, 100, 3),
+    startPeriodSeconds: integerIn(at.field("startPeriodSeconds"), check.startPeriodSeconds, 0, 3600, 10),
+  };
+}
+
+function resolveResources(at: ArgPath, value: ResourceArgs | undefined): ResourceSpec {
+  const r = record(at, value) as ResourceArgs;
+  const cpuMillis = parseCpu(at.field("cpu"), r.cpu ?? hardening.DEFAULT_RESOURCES.cpu);
+  const memoryBytes = parseMemory(at.field("memory"), r.memory ?? hardening.DEFAULT_RESOURCES.memory);
+  const cpuRequestMillis = r.cpuRequest === undefined ? cpuMillis : parseCpu(at.field("cpuRequest"), r.cpuRequest);
+  const memoryRequestBytes = r.memoryRequest === undefined ? memoryBytes : parseMemory(at.field("memoryRequest"), r.memoryRequest);
+  if (cpuRequestMillis > cpuMillis) at.field("cpuRequest").fail(`must not exceed cpu (${describeValue(r.cpu ?? hardening.DEFAULT_RESOURCES.cpu)}), got ${describeValue(r.cpuRequest)}`);
+  if (memoryRequestBytes > memoryBytes) at.field("memoryRequest").fail(`must not exceed memory (${describeValue(r.memory ?? hardening.DEFAULT_RESOURCES.memory)}), got ${describeValue(r.memoryRequest)}`);
+  const pids = integerIn(at.field("pids"), r.pids, 16, 4_194_304, hardening.DEFAULT_RESOURCES.pids);
+  return { cpuMillis, memoryBytes, cpuRequestMillis, memoryRequestBytes, pids };
+}
+
+function resolveOptOuts(at: ArgPath, value: hardening.SecurityOptOuts): hardening.SecurityOptOuts {
+  const caps = stringList(at.field("addCapabilities"), value.addCapabilities);
+  caps.forEach((cap, i) => {
+    if (!CAPABILITY.test(cap) || cap === "ALL" || cap.startsWith("CAP_")) {
+      at.field("addCapabilities").index(i).fail(`must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got ${describeValue(cap)}`);
+    }
+  });
+  const publishAddress = value.publishAddress;
+  if (publishAddress !== undefined && (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0)) {
+    at.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
+  }
+  return {
+    allowRunAsRoot: bool(at.field("allowRunAsRoot"), value.allowRunAsRoot, false),
+    allowWritableRootFilesystem: bool(at.field("allowWritableRootFilesystem"), value.allowWritableRootFilesystem, false),
+    allowPrivilegeEscalation: bool(at.field("allowPrivilegeEscalation"), value.allowPrivilegeEscalation, false),
+    addCapabilities: caps,
+    publishAddress,
+  };
+}

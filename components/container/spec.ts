@@ -1,0 +1,112 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { SecurityPosture } from "../hardening";
+
+/**
+ * The resolved, validated description of a container service that every translator reads.
+ * Plain data except the values a caller may pass as outputs (image, environment and secret
+ * values, volume names, network, namespace), which stay `pulumi.Input<string>`.
+ */
+
+/** Where a service runs. */
+export type Target = "docker" | "kubernetes";
+
+/** Kubernetes access modes; Docker volumes honour the same single-writer rules. */
+export type AccessMode = "ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany" | "ReadOnlyMany";
+/** All access modes, for validation. */
+export const ACCESS_MODES: readonly AccessMode[] = ["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"];
+
+/** What a service needs to know about a volume it mounts; {@link PersistentVolume} implements it. */
+export interface VolumeRef {
+  /** The volume's own logical name (also its physical name). */
+  readonly logicalName: string;
+  /** The Docker volume or PersistentVolumeClaim name to mount. */
+  readonly volumeName: pulumi.Input<string>;
+  /** How many writers the volume admits. */
+  readonly accessMode: AccessMode;
+}
+
+/** Transport protocol of a port. */
+export type Protocol = "tcp" | "udp";
+
+/** A resolved port. */
+export interface PortSpec {
+  readonly name: string;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+  /** Published on Docker when set. */
+  readonly hostPort: number | undefined;
+  readonly servicePort: number;
+}
+
+/** A resolved volume mount. */
+export interface VolumeMountSpec {
+  /** Pod volume name: the volume's logical name. */
+  readonly name: string;
+  readonly source: pulumi.Input<string>;
+  readonly mountPath: string;
+  readonly readOnly: boolean;
+  readonly accessMode: AccessMode;
+}
+
+/** A resolved health check; durations in whole seconds. */
+export interface HealthCheckSpec {
+  /** HTTP path probed by Kubernetes. */
+  readonly path: string | undefined;
+  /** Port of the HTTP probe. */
+  readonly port: number | undefined;
+  /** Command run inside the container (exec form). */
+  readonly command: string[] | undefined;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+/** Resolved resources: limits, and the requests Kubernetes schedules by. */
+export interface ResourceSpec {
+  readonly cpuMillis: number;
+  readonly memoryBytes: number;
+  readonly cpuRequestMillis: number;
+  readonly memoryRequestBytes: number;
+  readonly pids: number;
+}
+
+/** An environment variable; secret ones never appear in plaintext. */
+export interface EnvVarSpec {
+  readonly name: string;
+  readonly value: pulumi.Input<string>;
+  readonly secret: boolean;
+}
+
+/** Docker restart policies (Kubernetes pods of a Deployment/StatefulSet always restart). */
+export type RestartPolicy = "no" | "on-failure" | "always" | "unless-stopped";
+
+/** The kind of workload a service becomes. */
+export type WorkloadKind = "DockerContainer" | "Deployment" | "StatefulSet";
+
+/** Everything the translators need, with every default applied. */
+export interface ResolvedService {
+  /** Component instance name: Docker network alias, Kubernetes Service name, label value. */
+  readonly name: string;
+  readonly target: Target;
+  readonly image: pulumi.Input<string>;
+  readonly command: string[] | undefined;
+  readonly args: string[] | undefined;
+  readonly ports: PortSpec[];
+  readonly env: EnvVarSpec[];
+  readonly volumes: VolumeMountSpec[];
+  readonly healthCheck: HealthCheckSpec | undefined;
+  readonly resources: ResourceSpec;
+  readonly replicas: number;
+  readonly restartPolicy: RestartPolicy;
+  readonly labels: Record<string, string>;
+  readonly component: string | undefined;
+  readonly partOf: string;
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly scratchBytes: number;
+  readonly stopGraceSeconds: number;
+  readonly security: SecurityPosture;
+  readonly network: pulumi.Input<string> | undefined;
+  readonly namespace: pulumi.Input<string> | undefined;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { Probe } from "kubernetes-models/v1/Probe";
+import { dockerHealthcheck, dockerHealthyWithinSeconds, kubernetesProbes } from "../../components/container/probes";
+import { plain, serviceSpec } from "./support/fixtures";
+import type { HealthCheckArgs } from "../../components/container/args";
+import type { HealthCheckSpec } from "../../components/container/spec";
+import type { IProbe } from "kubernetes-models/v1/Probe";
+
+function check(healthCheck: HealthCheckArgs): HealthCheckSpec {
+  const spec = serviceSpec({ ports: [{ containerPort: 8080 }], healthCheck });
+  if (spec.healthCheck === undefined) throw new Error("no health check resolved");
+  return spec.healthCheck;
+}
+
+describe("dockerHealthcheck", () => {
+  it("runs the command in exec form with Docker durations", () => {
+    const hc = check({ command: ["/nodejs/bin/node", "/app/healthcheck.ts"], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 20 });
+    expect(dockerHealthcheck(hc)).toEqual({ tests: ["CMD", "/nodejs/bin/node", "/app/healthcheck.ts"], interval: "5s", timeout: "2s", retries: 4, startPeriod: "20s" });
+  });
+
+  it("waits long enough for the start period and retries+1 full checks, plus a margin", () => {
+    const hc = check({ command: ["/check"], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 20 });
+    expect(dockerHealthyWithinSeconds(hc)).toBe(20 + 5 * (5 + 2) + 10);
+  });
+
+  it("refuses a check without a command (resolution guarantees one on Docker)", () => {
+    expect(() => dockerHealthcheck(check({ path: "/healthz" }))).toThrow("needs a command");
+  });
+});
+
+describe("kubernetesProbes", () => {
+  it("probes the HTTP path when there is one, with Docker's timing semantics", () => {
+    const probes = kubernetesProbes(check({ path: "/healthz", command: ["/check"], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 22 }));
+    const httpGet = { path: "/healthz", port: 8080, scheme: "HTTP" };
+    expect(probes.readinessProbe).toEqual({ httpGet, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 4, successThreshold: 1 });
+    expect(probes.livenessProbe).toEqual({ httpGet, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 4, successThreshold: 1 });
+    // 22 s start period at 5 s intervals = 5 checks ignored, then 4 retries
+    expect(probes.startupProbe).toEqual({ httpGet, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 5 + 4, successThreshold: 1 });
+  });
+
+  it("runs the command when there is no path", () => {
+    const probes = kubernetesProbes(check({ command: ["/check", "--quick"], startPeriodSeconds: 0 }));
+    expect(probes.readinessProbe.exec).toEqual({ command: ["/check", "--quick"] });
+    expect(probes.startupProbe.failureThreshold).toBe(3);
+  });
+
+  it("renders probes that pass the Kubernetes schema", () => {
+    const probes = kubernetesProbes(check({ path: "/healthz" }));
+    for (const probe of [probes.readinessProbe, probes.livenessProbe, probes.startupProbe]) {
+      expect(() => new Probe(plain<IProbe>(probe)).validate()).not.toThrow();
+    }
+  });
+});

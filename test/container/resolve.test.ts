@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import type { ContainerServiceArgs } from "../../components/container-service";
+import { resolveServiceSpec } from "../../components/container/resolve";
+import { ComponentArgError } from "../../components/errors";
+import * as hardening from "../../components/hardening";
+import { MINIMAL, serviceSpec, volumeRef } from "./support/fixtures";
+
+const data = volumeRef("data");
+
+/** Bad Args, each with the argument path and the message it must produce. */
+const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, unknown>; argument: string; message: string }[] = [
+  { name: "port 0", args: { ports: [{ containerPort: 0 }] }, argument: "ports[0].containerPort", message: "must be an integer from 1 to 65535, got 0" },
+  { name: "port above 65535", args: { ports: [{ containerPort: 65536 }] }, argument: "ports[0].containerPort", message: "must be an integer from 1 to 65535, got 65536" },
+  { name: "host port above 65535", args: { ports: [{ containerPort: 80, hostPort: 70000 }] }, argument: "ports[0].hostPort", message: "must be an integer from 1 to 65535, got 70000" },
+  { name: "port twice", args: { ports: [{ containerPort: 8080 }, { containerPort: 8080 }] }, argument: "ports[1].containerPort", message: "8080/tcp is already declared by ports[0]" },
+  { name: "unknown protocol", args: { ports: [{ containerPort: 53, protocol: "sctp" }] }, argument: "ports[0].protocol", message: `must be one of "tcp", "udp", got "sctp"` },
+  { name: "bad port name", args: { ports: [{ containerPort: 80, name: "HTTP_PORT" }] }, argument: "ports[0].name", message: `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got "HTTP_PORT"` },
+  { name: "published port with several Docker replicas", args: { target: "docker", replicas: 2, ports: [{ containerPort: 80, hostPort: 8080 }] }, argument: "ports[0].hostPort", message: "cannot be published by 2 replicas on one Docker host; use replicas 1 or leave hostPort unset" },
+  { name: "two volumes at one mount path", args: { volumes: [{ volume: data, mountPath: "/data" }, { volume: volumeRef("other"), mountPath: "/data/" }] }, argument: "volumes[1].mountPath", message: `"/data" is already the mount path of volumes[0]` },
+  { name: "relative mount path", args: { volumes: [{ volume: data, mountPath: "data" }] }, argument: "volumes[0].mountPath", message: `must be an absolute path, got "data"` },
+  { name: "mount on the scratch directory", args: { volumes: [{ volume: data, mountPath: "/tmp" }] }, argument: "volumes[0].mountPath", message: `must not be "/" or the scratch directory "/tmp", got "/tmp"` },
+  { name: "one volume mounted twice", args: { volumes: [{ volume: data, mountPath: "/a" }, { volume: data, mountPath: "/b" }] }, argument: "volumes[1].volume", message: `"data" is already mounted by volumes[0]; mount a volume once` },
+  { name: "writable ReadOnlyMany volume", args: { volumes: [{ volume: volumeRef("seed", "ReadOnlyMany"), mountPath: "/seed" }] }, argument: "volumes[0].readOnly", message: `must be true: volume "seed" is ReadOnlyMany` },
+  { name: "single-writer volume with 3 replicas", args: { replicas: 3, volumes: [{ volume: data, mountPath: "/data" }] }, argument: "replicas", message: `must be 0 or 1 while volume "data" (ReadWriteOnce) is mounted writable: give it accessMode ReadWriteMany to share it, or mount it read-only` },
+  { name: "negative replicas", args: { replicas: -1 }, argument: "replicas", message: "must be an integer from 0 to 100, got -1" },
+  { name: "fractional replicas", args: { replicas: 1.5 }, argument: "replicas", message: "must be an integer from 0 to 100, got 1.5" },
+  { name: "health check with neither path nor command", args: { healthCheck: { intervalSeconds: 5 } }, argument: "healthCheck", message: "must set path (an HTTP probe) or command (run in the container)" },
+  { name: "health path without slash", args: { healthCheck: { path: "healthz", port: 80 } }, argument: "healthCheck.path", message: `must be an HTTP path starting with "/", got "healthz"` },
+  { name: "HTTP-only health check on Docker", args: { target: "docker", ports: [{ containerPort: 80 }], healthCheck: { path: "/healthz" } }, argument: "healthCheck.command", message: `is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]` },
+  { name: "HTTP health check without a port", args: { healthCheck: { path: "/healthz" } }, argument: "healthCheck.port", message: "is required for an HTTP health check when the service declares no tcp port" },
+  { name: "health interval zero", args: { healthCheck: { command: ["/check"], intervalSeconds: 0 } }, argument: "healthCheck.intervalSeconds", message: "must be an integer from 1 to 3600, got 0" },
+  { name: "memory lots", args: { resources: { memory: "lots" } }, argument: "resources.memory", message: `must be a memory quantity such as "256Mi" or "1Gi" (at least 6Mi), got "lots"` },
+  { name: "memory as a bare number", args: { resources: { memory: 512 as unknown as string } }, argument: "resources.memory", message: `must be a memory quantity such as "256Mi" or "1Gi" (at least 6Mi), got 512` },
+  { name: "CPU nonsense", args: { resources: { cpu: "fast" } }, argument: "resources.cpu", message: `must be a CPU amount such as "500m", "0.5" or 2 (cores), at least 1m, got "fast"` },
+  { name: "CPU zero", args: { resources: { cpu: "0" } }, argument: "resources.cpu", message: `must be a CPU amount such as "500m", "0.5" or 2 (cores), at least 1m, got "0"` },
+  { name: "request above limit", args: { resources: { memory: "128Mi", memoryRequest: "1Gi" } }, argument: "resources.memoryRequest", message: `must not exceed memory ("128Mi"), got "1Gi"` },
+  { name: "pids too low", args: { resources: { pids: 2 } }, argument: "resources.pids", message: "must be an integer from 16 to 4194304, got 2" },
+  { name: "root without opt-out", args: { runAsUser: 0 }, argument: "runAsUser", message: "is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out" },
+  { name: "capability with prefix", args: { security: { addCapabilities: ["CAP_NET_ADMIN"] } }, argument: "security.addCapabilities[0]", message: `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "CAP_NET_ADMIN"` },
+  { name: "publish address not an IP", args: { security: { publishAddress: "localhost" } }, argument: "security.publishAddress", message: `must be an IPv4 or IPv6 address, got "localhost"` },
+  { name: "unknown target", args: { target: "nomad" }, argument: "target", message: `must be "docker" or "kubernetes", got "nomad"` },
+  { name: "missing image", args: { image: undefined }, argument: "image", message: "is required" },
+  { name: "image with spaces", args: { image: "web latest" }, argument: "image", message: `must be a non-empty image reference without spaces, got "web latest"` },
+  { name: "bad environment name", args: { environment: { "1BAD": "x" } }, argument: "environment.1BAD", message: "is not a valid variable name (letters, digits and _, not starting with a digit)" },
+  { name: "variable both plain and secret", args: { environment: { TOKEN: "a" }, secrets: { TOKEN: "b" } }, argument: "secrets.TOKEN", message: "is also set in environment; a variable is either plain or secret" },
+  { name: "reserved label", args: { labels: { "app.kubernetes.io/name": "other" } }, argument: "labels.app.kubernetes.io/name", message: "is set by dockyard and cannot be overridden" },
+  { name: "restart never on Kubernetes", args: { restartPolicy: "no" }, argument: "restartPolicy", message: `must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "no"` },
+  { name: "namespace not a DNS label", args: { namespace: "Apps_NS" }, argument: "namespace", message: `must be a DNS label (lower-case letters, digits and "-", starting with a letter, at most 63 characters), got "Apps_NS"` },
+];
+
+describe("resolveServiceSpec: validation", () => {
+  it.each(BAD)("$name → one ComponentArgError naming the instance and $argument", ({ args, argument, message }) => {
+    const attempt = () => resolveServiceSpec("web", { ...MINIMAL, ...args });
+    expect(attempt).toThrow(ComponentArgError);
+    expect(attempt).toThrow(`ContainerService "web": ${argument} ${message}`);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ComponentArgError).component).toBe(`ContainerService "web"`);
+      expect((error as ComponentArgError).argument).toBe(argument);
+    }
+  });
+
+  it("rejects an instance name that is not a DNS label", () => {
+    expect(() => resolveServiceSpec("Web_1", MINIMAL)).toThrow(
+      `ContainerService "Web_1": name must be a DNS label (lower-case letters, digits and "-", starting with a letter, at most 63 characters), got "Web_1"`,
+    );
+  });
+});
+
+describe("resolveServiceSpec: defaults", () => {
+  it("applies the hardened defaults when nothing optional is passed", () => {
+    const spec = serviceSpec();
+    expect(spec).toMatchObject({
+      name: "web",
+      replicas: 1,
+      restartPolicy: hardening.DEFAULT_RESTART_POLICY,
+      runAsUser: hardening.NONROOT_UID,
+      runAsGroup: hardening.NONROOT_GID,
+      stopGraceSeconds: hardening.DEFAULT_STOP_GRACE_SECONDS,
+      partOf: "dockyard",
+      ports: [],
+      env: [],
+      volumes: [],
+      healthCheck: undefined,
+      resources: { cpuMillis: 500, memoryBytes: 256 * 2 ** 20, cpuRequestMillis: 500, memoryRequestBytes: 256 * 2 ** 20, pids: hardening.DEFAULT_RESOURCES.pids },
+      scratchBytes: 64 * 2 ** 20,
+    });
+    expect(spec.security).toEqual({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      noNewPrivileges: true,
+      dropCapabilities: ["ALL"],
+      addCapabilities: [],
+      seccompProfile: "RuntimeDefault",
+      publishAddress: "127.0.0.1",
+    });
+  });
+
+  it("defaults ports (tcp, Service port = container port, named) and health timings", () => {
+    const spec = serviceSpec({ ports: [{ containerPort: 8080 }, { containerPort: 53, protocol: "udp" }], healthCheck: { path: "/healthz" } });
+    expect(spec.ports).toEqual([
+      { name: "tcp-8080", containerPort: 8080, protocol: "tcp", hostPort: undefined, servicePort: 8080 },
+      { name: "udp-53", containerPort: 53, protocol: "udp", hostPort: undefined, servicePort: 53 },
+    ]);
+    expect(spec.healthCheck).toEqual({ path: "/healthz", port: 8080, command: undefined, intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 10 });
+  });
+
+  it("normalizes mount paths and keeps volume identity from the volume, not the service", () => {
+    const spec = serviceSpec({ volumes: [{ volume: volumeRef("web-data"), mountPath: "/srv//data/" }] }, "renamed-service");
+    expect(spec.volumes).toEqual([{ name: "web-data", source: "web-data", mountPath: "/srv/data", readOnly: false, accessMode: "ReadWriteOnce" }]);
+  });
+
+  it("lets named opt-outs relax exactly what they name", () => {
+    const spec = serviceSpec({
+      runAsUser: 0,
+      security: { allowRunAsRoot: true, allowWritableRootFilesystem: true, allowPrivilegeEscalation: true, addCapabilities: ["NET_BIND_SERVICE"], publishAddress: "0.0.0.0" },
+    });
+    expect(spec.security).toEqual({
+      runAsNonRoot: false,
+      readOnlyRootFilesystem: false,
+      noNewPrivileges: false,
+      dropCapabilities: ["ALL"],
+      addCapabilities: ["NET_BIND_SERVICE"],
+      seccompProfile: "RuntimeDefault",
+      publishAddress: "0.0.0.0",
+    });
+  });
+
+  it("allows a shared (ReadWriteMany) or read-only volume on several replicas", () => {
+    expect(serviceSpec({ replicas: 3, volumes: [{ volume: volumeRef("shared", "ReadWriteMany"), mountPath: "/shared" }] }).replicas).toBe(3);
+    expect(serviceSpec({ replicas: 3, volumes: [{ volume: volumeRef("seed"), mountPath: "/seed", readOnly: true }] }).replicas).toBe(3);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Builds the web sample image from apps/web/Dockerfile on the local stand-in bases, and
+ * describes the web service the way the platform runs it, through the real translators.
+ */
+import { execFile } from "node:child_process";
+import { createServer } from "node:net";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../../../../apps/web/contract";
+import { type DockerContainerSettings, dockerContainerSettings } from "../../../../components/container/docker-settings";
+import { dockerRunArgs } from "../../../../components/container/docker-run";
+import { dockerHealthyWithinSeconds } from "../../../../components/container/probes";
+import { resolveServiceSpec } from "../../../../components/container/resolve";
+import type { ResolvedService } from "../../../../components/container/spec";
+import { type DockerObjects, docker, uniqueName, waitHealthy } from "./docker";
+import { ensureStandIns } from "./standins";
+
+const run = promisify(execFile);
+
+/** The web app's source directory (the build context). */
+export const WEB_CONTEXT = path.resolve(__dirname, "../../../../apps/web");
+
+/** A built web image: its tag, the tag of its build stage, and the build time. */
+export interface BuiltImage {
+  readonly tag: string;
+  /**
+   * The classic builder keeps the build stage as an untagged image; tagging it lets the
+   * tests remove it with the final image.
+   */
+  readonly buildStageTag: string;
+  readonly buildMs: number;
+  /** Values passed as the REVISION and CREATED build args (OCI labels). */
+  readonly revision: string;
+  readonly created: string;
+}
+
+/** Builds the web image under `tag` on the local stand-in bases. */
+export async function buildWebImage(tag: string): Promise<BuiltImage> {
+  const bases = await ensureStandIns();
+  const revision = await run("git", ["rev-parse", "HEAD"], { cwd: WEB_CONTEXT }).then(
+    (r) => r.stdout.trim(),
+    () => "unknown",
+  );
+  const created = new Date().toISOString();
+  const args = [
+    "--build-arg", `BUILD_IMAGE=${bases.build}`,
+    "--build-arg", `BASE_IMAGE=${bases.base}`,
+    "--build-arg", `REVISION=${revision}`,
+    "--build-arg", `CREATED=${created}`,
+  ];
+  const buildStageTag = `${tag}-build-stage`;
+  const started = Date.now();
+  await docker(["build", "--quiet", ...args, "--target", "build", "--tag", buildStageTag, WEB_CONTEXT], 300_000);
+  await docker(["build", "--quiet", ...args, "--tag", tag, WEB_CONTEXT], 300_000);
+  return { tag, buildStageTag, buildMs: Date.now() - started, revision, created };
+}
+
+/** The image's own HEALTHCHECK test, as `docker image inspect` reports it. */
+export async function imageHealthcheck(tag: string): Promise<string[]> {
+  return JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", tag])) as string[];
+}
+
+/** What the web service looks like on Docker, with the platform's defaults. */
+export interface WebServiceOptions {
+  readonly image: string;
+  readonly network: string;
+  readonly volumeName: string;
+  readonly hostPort: number;
+  /** Seconds between health checks (short in tests so they finish fast). */
+  readonly intervalSeconds?: number;
+}
+
+/** The web service resolved by the component's own resolver (defaults and hardening applied). */
+export function webServiceSpec(options: WebServiceOptions): ResolvedService {
+  return resolveServiceSpec("web", {
+    target: "docker",
+    image: options.image,
+    ports: [{ containerPort: DEFAULT_PORT, hostPort: options.hostPort }],
+    healthCheck: {
+      path: HEALTH_PATH,
+      command: [...HEALTH_COMMAND],
+      intervalSeconds: options.intervalSeconds ?? 1,
+      timeoutSeconds: 3,
+      retries: 3,
+      startPeriodSeconds: 10,
+    },
+    volumes: [{ volume: { logicalName: "web-data", volumeName: options.volumeName, accessMode: "ReadWriteOnce" }, mountPath: DEFAULT_DATA_DIR }],
+    network: options.network,
+  });
+}
+
+/** A TCP port on 127.0.0.1 that is free right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** A web container started the way the component declares it. */
+export interface RunningWeb {
+  readonly container: string;
+  readonly port: number;
+  readonly spec: ResolvedService;
+  readonly settings: DockerContainerSettings;
+  /** Milliseconds from `docker run` returning to Docker reporting the container healthy. */
+  readonly healthyAfterMs: number;
+}
+
+/**
+ * Starts the web image with exactly the `docker run` flags the Docker translator renders for
+ * the web service, then waits (within the translator's own wait timeout) until it is healthy.
+ */
+export async function startWeb(
+  objects: DockerObjects,
+  options: Omit<WebServiceOptions, "hostPort"> & { readonly hostPort?: number },
+): Promise<RunningWeb> {
+  const port = options.hostPort ?? (await freePort());
+  const spec = webServiceSpec({ ...options, hostPort: port });
+  const settings = dockerContainerSettings(spec, options.network);
+  const container = objects.container(uniqueName("web"));
+  const flags = dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(options.image) });
+  await docker(["run", "--detach", ...flags]);
+  const healthyAfterMs = await waitHealthy(container, settings.waitTimeout ?? dockerHealthyWithinSeconds(spec.healthCheck!));
+  return { container, port, spec, settings, healthyAfterMs };
+}
+
+/** Runs a Node snippet inside the container (as its user) and returns its stdout. */
+export async function execNode(container: string, code: string): Promise<string> {
+  return docker(["exec", container, "/nodejs/bin/node", "-e", code]);
+}
