@@ -1,0 +1,52 @@
+// A libvirt directory storage pool as a Pulumi dynamic resource.
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_POOL_ROOT, DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { poolProvider } from "./pool-provider";
+import { poolXml } from "./pool-xml";
+
+/** Arguments of {@link StoragePool}. */
+export interface StoragePoolArgs {
+  /** libvirt connection URI, e.g. `qemu+ssh://admin@host/system`. @default "qemu:///system" */
+  readonly uri?: pulumi.Input<string>;
+  /** Pool name on the host. @default the resource name */
+  readonly name?: pulumi.Input<string>;
+  /**
+   * Directory on the libvirt host holding the volumes; created if absent (and then removed on
+   * delete, if empty). @default "/var/lib/libvirt/images/<name>"
+   */
+  readonly path?: pulumi.Input<string>;
+  /** Start the pool whenever libvirtd starts. @default true */
+  readonly autostart?: pulumi.Input<boolean>;
+}
+
+/**
+ * A directory storage pool. Creating one whose name already exists on the host fails and
+ * changes nothing. @see https://libvirt.org/storage.html#directory-pool
+ */
+export class StoragePool extends pulumi.dynamic.Resource {
+  declare public readonly uri: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly path: pulumi.Output<string>;
+  declare public readonly autostart: pulumi.Output<boolean>;
+  /** The pool's UUID (also its resource id). */
+  declare public readonly uuid: pulumi.Output<string>;
+
+  constructor(name: string, args: StoragePoolArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    const spec = pulumi.output(args).apply((a) => {
+      const poolName = a.name ?? name;
+      const resolved = { uri: a.uri ?? DEFAULT_URI, name: poolName, path: a.path ?? `${DEFAULT_POOL_ROOT}/${poolName}`, autostart: a.autostart ?? true };
+      return { ...resolved, xml: poolXml(resolved, `StoragePool "${name}"`) };
+    });
+    const props = {
+      uri: spec.uri,
+      name: spec.name,
+      path: spec.path,
+      autostart: spec.autostart,
+      xml: spec.xml,
+      uuid: undefined,
+      builtDirectory: undefined,
+      active: undefined,
+    };
+    super(poolProvider, name, props, opts, DYNAMIC_MODULE, "StoragePool");
+  }
+}

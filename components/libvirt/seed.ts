@@ -1,0 +1,53 @@
+// A cloud-init NoCloud seed ISO in a storage pool, as a Pulumi dynamic resource.
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { seedProvider } from "./seed-provider";
+import { checkName, checkText, VOLUME_NAME } from "./validate";
+
+/** Arguments of {@link CloudInitSeed}: the documents (see `cloud-init.ts` to render them). */
+export interface CloudInitSeedArgs {
+  /** libvirt connection URI, e.g. `qemu+ssh://admin@host/system`. @default "qemu:///system" */
+  readonly uri?: pulumi.Input<string>;
+  /** Name of the storage pool receiving the ISO. */
+  readonly pool: pulumi.Input<string>;
+  /** Volume name of the ISO. @default the resource name */
+  readonly name?: pulumi.Input<string>;
+  /** `#cloud-config` user-data. May be a secret. */
+  readonly userData: pulumi.Input<string>;
+  /** NoCloud meta-data (instance-id, local-hostname). */
+  readonly metaData: pulumi.Input<string>;
+  /** network-config (version 2). @default none: cloud-init's fallback (DHCP on the first NIC) */
+  readonly networkConfig?: pulumi.Input<string>;
+}
+
+/**
+ * A NoCloud seed ISO (label `cidata`) built with cloud-localds, xorriso or genisoimage on the
+ * machine running Pulumi, uploaded into a pool, to be attached to a domain as a CD-ROM.
+ * Any change builds a new ISO. @see https://cloudinit.readthedocs.io/en/latest/reference/datasources/nocloud.html
+ */
+export class CloudInitSeed extends pulumi.dynamic.Resource {
+  declare public readonly uri: pulumi.Output<string>;
+  declare public readonly pool: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string>;
+  /** Path of the ISO on the libvirt host. */
+  declare public readonly path: pulumi.Output<string>;
+  declare public readonly userData: pulumi.Output<string>;
+  declare public readonly metaData: pulumi.Output<string>;
+
+  constructor(name: string, args: CloudInitSeedArgs, opts?: pulumi.CustomResourceOptions) {
+    const owner = `CloudInitSeed "${name}"`;
+    const props = {
+      uri: args.uri ?? DEFAULT_URI,
+      pool: pulumi.output(args.pool).apply((p) => checkName(owner, "pool", p)),
+      name: pulumi.output(args.name ?? name).apply((n) => checkName(owner, "name", n, VOLUME_NAME)),
+      // Documents pass through untouched (keeping any secret marking), checked only for content.
+      userData: pulumi.output(args.userData).apply((d) => checkText(owner, "userData", d)),
+      metaData: pulumi.output(args.metaData).apply((d) => checkText(owner, "metaData", d)),
+      networkConfig: args.networkConfig,
+      key: undefined,
+      path: undefined,
+      sizeBytes: undefined,
+    };
+    super(seedProvider, name, props, opts, DYNAMIC_MODULE, "CloudInitSeed");
+  }
+}

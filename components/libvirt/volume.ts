@@ -1,0 +1,89 @@
+// A libvirt storage volume as a Pulumi dynamic resource.
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgError } from "../errors";
+import { DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { checkAbsolutePath, checkInteger, checkName, checkOneOf, VOLUME_NAME } from "./validate";
+import { volumeProvider, type VolumeInputs } from "./volume-provider";
+import { VOLUME_FORMATS, type VolumeFormat } from "./volume-xml";
+
+/** Arguments of {@link Volume}. Give `sourcePath`, `baseVolume`, or neither (a blank disk). */
+export interface VolumeArgs {
+  /** libvirt connection URI, e.g. `qemu+ssh://admin@host/system`. @default "qemu:///system" */
+  readonly uri?: pulumi.Input<string>;
+  /** Name of the storage pool holding the volume (a {@link StoragePool}'s `name`, or an existing pool). */
+  readonly pool: pulumi.Input<string>;
+  /** Volume name inside the pool. @default the resource name */
+  readonly name?: pulumi.Input<string>;
+  /**
+   * Image file (qcow2 or raw) on the machine running Pulumi, uploaded into the volume with
+   * `virsh vol-upload`; its format is detected. Images with a backing file are refused.
+   * @default none
+   */
+  readonly sourcePath?: pulumi.Input<string>;
+  /** Volume in the same pool that this one overlays copy-on-write (qcow2 backing store). @default none */
+  readonly baseVolume?: pulumi.Input<string>;
+  /**
+   * Virtual size in GiB; at least the source's. Growing it later resizes in place, shrinking
+   * replaces the volume. @default the source's size (required for a blank volume)
+   */
+  readonly sizeGiB?: pulumi.Input<number>;
+  /** Format of a blank volume (imports keep their own, overlays are qcow2). @default "qcow2" */
+  readonly format?: pulumi.Input<VolumeFormat>;
+}
+
+/**
+ * A volume in a storage pool: an uploaded base image, a copy-on-write overlay, or a blank
+ * disk. Creating one whose name exists in the pool fails and changes nothing.
+ * @see https://libvirt.org/formatstorage.html#storage-volume-xml
+ */
+export class Volume extends pulumi.dynamic.Resource {
+  declare public readonly uri: pulumi.Output<string>;
+  declare public readonly pool: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string>;
+  /** Path of the volume on the libvirt host. */
+  declare public readonly path: pulumi.Output<string>;
+  /** libvirt's key of the volume (also its resource id). */
+  declare public readonly key: pulumi.Output<string>;
+  declare public readonly capacityBytes: pulumi.Output<number>;
+  /** Format libvirt reports for the volume (qcow2, raw…). */
+  declare public readonly actualFormat: pulumi.Output<string>;
+
+  constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
+    const spec = pulumi.output(args).apply((a) => resolveVolume(name, a));
+    const props = {
+      uri: spec.uri,
+      pool: spec.pool,
+      name: spec.name,
+      sourcePath: spec.sourcePath,
+      baseVolume: spec.baseVolume,
+      sizeGiB: spec.sizeGiB,
+      format: spec.format,
+      key: undefined,
+      path: undefined,
+      capacityBytes: undefined,
+      actualFormat: undefined,
+    };
+    super(volumeProvider, name, props, opts, DYNAMIC_MODULE, "Volume");
+  }
+}
+
+/** Applies defaults and checks a volume's arguments (pure). */
+export function resolveVolume(resourceName: string, args: pulumi.Unwrap<VolumeArgs>): VolumeInputs {
+  const owner = `Volume "${resourceName}"`;
+  if (args.sourcePath !== undefined && args.baseVolume !== undefined) {
+    throw new ComponentArgError(owner, "sourcePath", "and baseVolume are exclusive: upload an image or overlay a volume, not both");
+  }
+  const sizeGiB = args.sizeGiB === undefined ? undefined : checkInteger(owner, "sizeGiB", args.sizeGiB, 1, 65536);
+  if (args.sourcePath === undefined && args.baseVolume === undefined && sizeGiB === undefined) {
+    throw new ComponentArgError(owner, "sizeGiB", "is required for a blank volume (one with neither sourcePath nor baseVolume)");
+  }
+  return {
+    uri: args.uri ?? DEFAULT_URI,
+    pool: checkName(owner, "pool", args.pool),
+    name: checkName(owner, "name", args.name ?? resourceName, VOLUME_NAME),
+    sourcePath: args.sourcePath === undefined ? undefined : checkAbsolutePath(owner, "sourcePath", args.sourcePath),
+    baseVolume: args.baseVolume === undefined ? undefined : checkName(owner, "baseVolume", args.baseVolume, VOLUME_NAME),
+    sizeGiB,
+    format: checkOneOf(owner, "format", args.format ?? "qcow2", VOLUME_FORMATS),
+  };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/errors";
+import { defaultSerialLogPath, domainXml, type DomainSpec } from "../../components/libvirt/domain-xml";
+import { virtXmlValidate } from "./validate-xml";
+
+const minimal: DomainSpec = {
+  name: "vm1",
+  domainType: "qemu",
+  vcpus: 1,
+  memoryMiB: 1024,
+  disks: [],
+  interfaces: [],
+  serialLogPath: defaultSerialLogPath("vm1"),
+};
+
+const full: DomainSpec = {
+  ...minimal,
+  domainType: "kvm",
+  vcpus: 4,
+  memoryMiB: 8192,
+  disks: [
+    { pool: "vms", volume: "vm1-root.qcow2" },
+    { pool: "vms", volume: "vm1-data.raw", format: "raw", bus: "scsi" },
+    { pool: "data", volume: "scratch", bus: "virtio" },
+  ],
+  seed: { pool: "vms", volume: "vm1-seed.iso" },
+  interfaces: [{ network: "lab", macAddress: "52:54:00:AA:bb:01" }, { network: "backend", model: "e1000e" }],
+  serialLogPath: "/srv/logs/vm1 console.log",
+  kernel: { kernel: "/boot/vmlinuz", initrd: "/boot/initrd.img", cmdline: "console=ttyS0 root=/dev/vda1 x=\"<&>\"" },
+  cpuMode: "host-passthrough",
+};
+
+describe("domainXml", () => {
+  it("defaults: a headless QEMU guest with a logged serial console", async () => {
+    const xml = domainXml(minimal);
+    expect(xml).toContain("<domain type='qemu'>");
+    expect(xml).toContain("<name>vm1</name>");
+    expect(xml).toContain("<memory unit='MiB'>1024</memory>");
+    expect(xml).toContain("<vcpu placement='static'>1</vcpu>");
+    expect(xml).toContain("<boot dev='hd'/>");
+    expect(xml).toContain("<log file='/var/log/libvirt/qemu/vm1-serial.log' append='off'/>");
+    expect(xml).toContain("<target type='serial' port='0'/>");
+    expect(xml).not.toMatch(/<graphics|<disk|<interface|<cpu/);
+    expect(await virtXmlValidate(xml)).toMatchObject({ exitCode: 0 });
+  });
+
+  it("custom: every option reaches the XML", async () => {
+    const xml = domainXml(full);
+    expect(xml).toContain("<domain type='kvm'>");
+    expect(xml).toContain("<memory unit='MiB'>8192</memory>");
+    expect(xml).toContain("<vcpu placement='static'>4</vcpu>");
+    expect(xml).toContain("<cpu mode='host-passthrough'/>");
+    expect(xml).toMatch(/<driver name='qemu' type='qcow2' discard='unmap'\/>\s*<source pool='vms' volume='vm1-root.qcow2'\/>\s*<target dev='vda' bus='virtio'\/>/);
+    expect(xml).toMatch(/<driver name='qemu' type='raw' discard='unmap'\/>\s*<source pool='vms' volume='vm1-data.raw'\/>\s*<target dev='sda' bus='scsi'\/>/);
+    expect(xml).toMatch(/<source pool='data' volume='scratch'\/>\s*<target dev='vdb' bus='virtio'\/>/);
+    // The seed follows the data disks on the sd* names and is read-only.
+    expect(xml).toMatch(/<disk type='volume' device='cdrom'>\s*<driver name='qemu' type='raw'\/>\s*<source pool='vms' volume='vm1-seed.iso'\/>\s*<target dev='sdb' bus='sata'\/>\s*<readonly\/>/);
+    expect(xml).toMatch(/<source network='lab'\/>\s*<mac address='52:54:00:aa:bb:01'\/>\s*<model type='virtio'\/>/);
+    expect(xml).toMatch(/<source network='backend'\/>\s*<model type='e1000e'\/>/);
+    expect(xml).toContain("<log file='/srv/logs/vm1 console.log' append='off'/>");
+    expect(xml).toContain("<kernel>/boot/vmlinuz</kernel>");
+    expect(xml).toContain("<initrd>/boot/initrd.img</initrd>");
+    expect(xml).toContain("<cmdline>console=ttyS0 root=/dev/vda1 x=&quot;&lt;&amp;&gt;&quot;</cmdline>");
+    expect(xml).not.toContain("<boot dev=");
+    expect(await virtXmlValidate(xml)).toMatchObject({ exitCode: 0 });
+  });
+
+  it("the validator does reject invalid XML (so the checks above mean something)", async () => {
+    const broken = domainXml(minimal).replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>one</vcpu>");
+    expect((await virtXmlValidate(broken)).exitCode).not.toBe(0);
+  });
+
+  it.each([
+    [{ vcpus: 0 }, /vcpus must be an integer from 1 to 256, got 0/],
+    [{ vcpus: 1.5 }, /vcpus must be an integer/],
+    [{ memoryMiB: 32 }, /memoryMiB must be an integer from 64 to 4194304, got 32/],
+    [{ memoryMiB: "1024" }, /memoryMiB must be an integer/],
+    [{ domainType: "xen" }, /domainType must be one of "qemu", "kvm", got "xen"/],
+    [{ name: "vm 1" }, /name must start with a letter or digit/],
+    [{ serialLogPath: "console.log" }, /serialLogPath must be an absolute path/],
+    [{ cpuMode: "max" }, /cpuMode must be one of "host-passthrough", "host-model"/],
+    [{ disks: "vda" }, /disks must be a list/],
+    [{ disks: [{ pool: "p", volume: "v", bus: "ide" }] }, /disks\[0\].bus must be one of "virtio", "sata", "scsi"/],
+    [{ disks: [{ pool: "p", volume: "v", format: "vmdk" }] }, /disks\[0\].format must be one of "qcow2", "raw"/],
+    [{ disks: [{ pool: "p'", volume: "v" }] }, /disks\[0\].pool must start/],
+    [{ disks: [{ pool: "p", volume: "../etc/passwd" }] }, /disks\[0\].volume must start/],
+    [{ disks: Array.from({ length: 21 }, (_, i) => ({ pool: "p", volume: `v${i}` })) }, /disks must list at most 20 disks, got 21/],
+    [{ seed: { pool: "p", volume: "" } }, /seed.volume must start/],
+    [{ interfaces: [{ network: "" }] }, /interfaces\[0\].network must start/],
+    [{ interfaces: [{ network: "n", macAddress: "01:00:5e:00:00:01" }] }, /interfaces\[0\].macAddress must be a unicast MAC address/],
+    [{ interfaces: [{ network: "n", macAddress: "52-54-00-00-00-01" }] }, /interfaces\[0\].macAddress must be a unicast MAC/],
+    [{ interfaces: [{ network: "n", model: "rtl8139" }] }, /interfaces\[0\].model must be one of "virtio", "e1000e"/],
+    [{ kernel: { kernel: "vmlinuz" } }, /kernel.kernel must be an absolute path/],
+    [{ kernel: { kernel: "/k", initrd: "initrd" } }, /kernel.initrd must be an absolute path/],
+    [{ kernel: { kernel: "/k", cmdline: "a\nb" } }, /kernel.cmdline must be a single line/],
+  ])("rejects %j", (change, message) => {
+    const spec = { ...minimal, ...change } as DomainSpec;
+    expect(() => domainXml(spec, 'VirtualMachine "web"')).toThrow(ComponentArgError);
+    expect(() => domainXml(spec, 'VirtualMachine "web"')).toThrow(message);
+  });
+
+  it("names the owner in its errors", () => {
+    expect(() => domainXml({ ...minimal, vcpus: 0 })).toThrow(/^Domain "vm1": vcpus /);
+    expect(() => domainXml({ ...minimal, vcpus: 0 }, 'VirtualMachine "web"')).toThrow(/^VirtualMachine "web": vcpus /);
+  });
+
+  it("puts the serial log beside libvirt's QEMU logs by default", () => {
+    expect(defaultSerialLogPath("web")).toBe("/var/log/libvirt/qemu/web-serial.log");
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/errors";
+import { networkAddressing, networkXml, type NetworkSpec } from "../../components/libvirt/network-xml";
+import { virtXmlValidate } from "./validate-xml";
+
+const base: NetworkSpec = { name: "lab", mode: "nat", cidr: "10.42.0.0/24", dhcp: true };
+
+describe("networkXml", () => {
+  it("defaults: NAT, gateway on the first address, DHCP over the rest", async () => {
+    const xml = networkXml(base);
+    expect(xml).toContain("<name>lab</name>");
+    expect(xml).toContain("<forward mode='nat'/>");
+    expect(xml).toContain("<ip address='10.42.0.1' prefix='24'>");
+    expect(xml).toContain("<range start='10.42.0.2' end='10.42.0.254'/>");
+    expect(xml).toContain("<bridge stp='on' delay='0'/>");
+    expect(await virtXmlValidate(xml)).toMatchObject({ exitCode: 0 });
+  });
+
+  it("custom: isolated, explicit bridge and DHCP range", async () => {
+    const xml = networkXml({ ...base, mode: "isolated", cidr: "172.30.8.0/22", bridge: "dybr0", dhcpRange: { start: "172.30.9.10", end: "172.30.9.20" } });
+    expect(xml).not.toContain("<forward");
+    expect(xml).toContain("<bridge name='dybr0' stp='on' delay='0'/>");
+    expect(xml).toContain("<ip address='172.30.8.1' prefix='22'>");
+    expect(xml).toContain("<range start='172.30.9.10' end='172.30.9.20'/>");
+    expect(await virtXmlValidate(xml)).toMatchObject({ exitCode: 0 });
+  });
+
+  it("without DHCP renders no <dhcp> element", async () => {
+    const xml = networkXml({ ...base, dhcp: false });
+    expect(xml).not.toContain("<dhcp>");
+    expect(await virtXmlValidate(xml)).toMatchObject({ exitCode: 0 });
+  });
+
+  it("computes the addressing of a /29", () => {
+    expect(networkAddressing({ ...base, cidr: "10.0.0.8/29" }, "x")).toEqual({
+      gateway: "10.0.0.9",
+      prefixLength: 29,
+      dhcpRange: { start: "10.0.0.10", end: "10.0.0.14" },
+    });
+  });
+
+  it.each([
+    [{ cidr: "10.42.0.0" }, /cidr must be an IPv4 subnet/],
+    [{ cidr: "10.42.0.0/30" }, /cidr must be an IPv4 subnet from \/8 to \/29/],
+    [{ cidr: "10.0.0.0/7" }, /cidr must be an IPv4 subnet/],
+    [{ cidr: "10.42.0.5/24" }, /cidr must name the subnet's network address, e.g. "10.42.0.0\/24"/],
+    [{ mode: "bridge" }, /mode must be one of "nat", "isolated", got "bridge"/],
+    [{ name: "bad name" }, /name must start with a letter or digit/],
+    [{ name: "" }, /name must start/],
+    [{ bridge: "a-bridge-name-too-long" }, /bridge must be an interface name of 1 to 15/],
+    [{ dhcpRange: { start: "10.42.0.1", end: "10.42.0.9" } }, /dhcpRange.start must be a host address inside the subnet other than the gateway 10.42.0.1/],
+    [{ dhcpRange: { start: "10.42.0.5", end: "10.42.1.9" } }, /dhcpRange.end must be a host address inside the subnet/],
+    [{ dhcpRange: { start: "10.42.0.5", end: "10.42.0.255" } }, /dhcpRange.end must be a host address/],
+    [{ dhcpRange: { start: "10.42.0.50", end: "10.42.0.9" } }, /dhcpRange must have start <= end/],
+    [{ dhcp: "yes" }, /dhcp must be true or false/],
+  ])("rejects %j", (change, message) => {
+    const spec = { ...base, ...change } as NetworkSpec;
+    expect(() => networkXml(spec, 'Network "lab"')).toThrow(ComponentArgError);
+    expect(() => networkXml(spec, 'Network "lab"')).toThrow(message);
+  });
+
+  it("names the network in its errors", () => {
+    expect(() => networkXml({ ...base, cidr: "nope" })).toThrow(/^Network "lab": cidr /);
+  });
+
+  it("refuses markup in the name (it never reaches the XML)", () => {
+    expect(() => networkXml({ ...base, name: "a'<b" })).toThrow(ComponentArgError);
+  });
+});

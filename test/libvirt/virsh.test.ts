@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { classifyVirshError, isNotFound, virsh, type VirshError } from "../../components/libvirt/virsh";
+
+const failure = (extra: object = {}): Error => Object.assign(new Error("Command failed"), { code: 1 }, extra);
+
+describe("classifyVirshError", () => {
+  it("names the URI when the hypervisor cannot be reached", () => {
+    const error = classifyVirshError(
+      "qemu+ssh://nobody@127.0.0.1:1/system",
+      ["version"],
+      failure(),
+      "error: failed to connect to the hypervisor\nerror: Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused\n",
+    );
+    expect(error.reason).toBe("unreachable");
+    expect(error.message).toBe("cannot reach libvirt at qemu+ssh://nobody@127.0.0.1:1/system: Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused");
+  });
+
+  it.each([
+    ["error: failed to get domain 'nope'\n"],
+    ["error: failed to get network 'nope'\nerror: Network not found: no network with matching name 'nope'\n"],
+    ["error: failed to get vol 'nope'\nerror: Storage volume not found: no storage vol with matching path 'nope'\n"],
+  ])("recognises a missing object: %s", (stderr) => {
+    const error = classifyVirshError("qemu:///system", ["dominfo", "nope"], failure(), stderr);
+    expect(error.reason).toBe("not-found");
+    expect(isNotFound(error)).toBe(true);
+    expect(error.message).toMatch(/^libvirt at qemu:\/\/\/system: failed to get/);
+  });
+
+  it("reports other failures with the command and URI", () => {
+    const error = classifyVirshError("qemu:///system", ["net-start", "lab"], failure(), "error: Failed to start network lab\nerror: internal error: Network is already in use by interface virbr0\n");
+    expect(error.reason).toBe("failed");
+    expect(error.message).toBe("virsh net-start lab failed on qemu:///system: Failed to start network lab: internal error: Network is already in use by interface virbr0");
+    expect(isNotFound(error)).toBe(false);
+  });
+
+  it("reports a timeout as unreachable", () => {
+    const error = classifyVirshError("qemu+ssh://host/system", ["list"], failure({ killed: true }), "");
+    expect(error).toMatchObject({ reason: "unreachable", uri: "qemu+ssh://host/system" });
+    expect(error.message).toMatch(/did not answer "virsh list" within the time limit/);
+  });
+
+  it("says how to install virsh when it is missing", () => {
+    expect(classifyVirshError("qemu:///system", ["version"], failure({ code: "ENOENT" }), "").message).toMatch(/virsh was not found in PATH: install .*libvirt-clients/);
+  });
+
+  it("does not mistake other errors for missing objects", () => {
+    expect(isNotFound(new Error("not found"))).toBe(false);
+    expect(isNotFound("failed to get domain")).toBe(false);
+  });
+});
+
+describe("virsh", () => {
+  const path = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = path;
+  });
+
+  it("runs virsh (against the test driver) and returns its output", async () => {
+    const out = await virsh("test:///default", ["list", "--all", "--name"]);
+    expect(out.split("\n").filter(Boolean)).toEqual(["test"]);
+  });
+
+  it("turns a missing binary into a clear error", async () => {
+    process.env.PATH = "/nonexistent";
+    await expect(virsh("test:///default", ["version"])).rejects.toMatchObject({ reason: "missing-virsh" } satisfies Partial<VirshError>);
+  });
+});
