@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isImageRef, parseImageRef } from "../components/registry/image-ref";
 import { expects, knob, secret } from "./schema-marks";
 
 /**
@@ -13,7 +14,8 @@ import { expects, knob, secret } from "./schema-marks";
 
 /** Names the topology declares, so config for an unknown service is an error, not ignored. */
 export interface ConfigCatalog {
-  services: readonly string[];
+  /** Service names, each with the most replicas it can run (1 for a single writer of its data). */
+  services: Readonly<Record<string, { maxReplicas: number; why?: string }>>;
   volumes: readonly string[];
   vms: readonly string[];
 }
@@ -23,6 +25,8 @@ const CPU_QUANTITY = /^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$/;
 const MEMORY_QUANTITY = /^[1-9][0-9]*(Ki|Mi|Gi|Ti)$/;
 const CRON_FIELD = String.raw`(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?)*`;
 const CRON = new RegExp(`^${CRON_FIELD}( ${CRON_FIELD}){4}$`);
+/** host[:port]: a registry host, as a mirror is given. */
+const REGISTRY_HOST_ONLY = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
 /** host[:port][/path], optionally with an https:// scheme; what `docker push` accepts as a registry. */
 const REGISTRY_HOST = /^(https:\/\/)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/;
 
@@ -78,8 +82,13 @@ const registry = z
   .strictObject({
     /** `self-hosted`: the platform runs its own registry; `external`: it uses one at `url`. */
     mode: expects(z.enum(["self-hosted", "external"]), `"self-hosted" or "external"`).default("self-hosted"),
-    /** External registry address, host[:port][/path] (mode external only). */
+    /**
+     * Where the registry is reached, host[:port][/path]: the external registry, or the address a
+     * self-hosted registry on Kubernetes is exposed at (required for both; dev's is 127.0.0.1).
+     */
     url: knob(expects(z.string().regex(REGISTRY_HOST), `a registry address like "registry.example.com:5000"`)).optional(),
+    /** A registry every third-party image (bases, the registry's own image) is pulled through. */
+    mirror: knob(expects(z.string().regex(REGISTRY_HOST_ONLY), `a registry host like "mirror.example.com:5000"`)).optional(),
     /** User name for the external registry (mode external only). */
     username: knob(expects(z.string().min(1), "a non-empty user name")).optional(),
     /** Password or token for the external registry (mode external only). */
@@ -87,15 +96,27 @@ const registry = z
   })
   .prefault({});
 
-const serviceSizes = z
-  .strictObject({
-    replicas: knob(intRange(1, 100)).default(1),
-    cpu: knob(expects(z.string().regex(CPU_QUANTITY), `a CPU quantity like "250m" or "1"`)).default("250m"),
-    memory: knob(expects(z.string().regex(MEMORY_QUANTITY), `a memory quantity like "256Mi" or "1Gi"`)).default(
-      "256Mi",
-    ),
-  })
-  .prefault({});
+const IMAGE_REF = expects(
+  z.string().refine((value) => isImageRef(parseImageRef(value))),
+  "an image reference like \"registry.example.com/web@sha256:<64 hex>\"",
+);
+
+/** Config of one service; `maxReplicas` comes from the topology. */
+function serviceEntry(maxReplicas: number, why: string | undefined) {
+  const replicasText = maxReplicas === 1 ? `1${why ? ` (${why})` : ""}` : `an integer from 1 to ${maxReplicas}`;
+  return z
+    .strictObject({
+      replicas: knob(expects(z.int().min(1).max(maxReplicas), replicasText)).default(1),
+      cpu: knob(expects(z.string().regex(CPU_QUANTITY), `a CPU quantity like "250m" or "1"`)).default("250m"),
+      memory: knob(expects(z.string().regex(MEMORY_QUANTITY), `a memory quantity like "256Mi" or "1Gi"`)).default("256Mi"),
+      /**
+       * Deploy this image instead of building the service from source: how CI promotes one
+       * tested build. Not a knob — test and prod must run the same digest.
+       */
+      image: IMAGE_REF.optional(),
+    })
+    .prefault({});
+}
 
 const volumeSizes = z
   .strictObject({
@@ -112,6 +133,13 @@ const vmSizes = z
     vcpus: knob(intRange(1, 64)).default(1),
     memoryMiB: knob(intRange(128, 1_048_576)).default(1024),
     diskGiB: knob(intRange(1, 4096)).default(10),
+    /** OpenSSH public keys of the VM's admin user (required while enabled: there is no password login). */
+    sshAuthorizedKeys: knob(
+      expects(
+        z.array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/)).min(1),
+        `a list of OpenSSH public keys like "ssh-ed25519 AAAA… ops@example"`,
+      ),
+    ).optional(),
   })
   .prefault({});
 
@@ -139,12 +167,22 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       protect: knob(expects(z.boolean(), "true or false")).default(true),
       endpoints,
       registry,
-      services: perName(catalog.services, serviceSizes),
+      services: z
+        .strictObject(Object.fromEntries(Object.entries(catalog.services).map(([name, { maxReplicas, why }]) => [name, serviceEntry(maxReplicas, why)])))
+        .prefault({}),
       volumes: perName(catalog.volumes, volumeSizes),
       vms: perName(catalog.vms, vmSizes),
       backup,
+      /** Named opt-outs of safe defaults; accepted only for the local Docker target. */
+      unsafe: z
+        .strictObject({
+          /** Allow images tagged `latest` (or untagged), which change under a running service. */
+          allowLatestTag: expects(z.boolean(), "true or false").default(false),
+        })
+        .prefault({}),
     })
     .superRefine((config, ctx) => {
+      checkImages(config, ctx);
       if (config.target === "kubernetes" && !config.endpoints.kubeContext) {
         ctx.addIssue({
           code: "custom",
@@ -152,6 +190,16 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
           message: "is required when target is kubernetes: the kubeconfig context of the cluster",
           input: undefined,
         });
+      }
+      for (const [name, vm] of Object.entries(config.vms)) {
+        if (vm.enabled && vm.sshAuthorizedKeys === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["vms", name, "sshAuthorizedKeys"],
+            message: `is required while VM "${name}" is enabled: the admin user logs in with these keys only`,
+            input: undefined,
+          });
+        }
       }
       const enabledVm = Object.entries(config.vms).find(([, vm]) => vm.enabled);
       if (enabledVm && !config.endpoints.libvirtUri) {
@@ -163,7 +211,18 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
         });
       }
       const external = config.registry.mode === "external";
-      for (const key of ["url", "username", "password"] as const) {
+      if (!external && config.target === "kubernetes" && config.registry.url === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["registry", "url"],
+          message: "is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at",
+          input: undefined,
+        });
+      }
+      if (external && config.registry.url === undefined) {
+        ctx.addIssue({ code: "custom", path: ["registry", "url"], message: "is required when registry.mode is external", input: undefined });
+      }
+      for (const key of ["username", "password"] as const) {
         if (external && config.registry[key] === undefined) {
           ctx.addIssue({ code: "custom", path: ["registry", key], message: "is required when registry.mode is external", input: undefined });
         }
@@ -177,6 +236,38 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
         }
       }
     });
+}
+
+type ConfigDraft = {
+  target: "docker" | "kubernetes";
+  services: Record<string, { image?: string }>;
+  unsafe: { allowLatestTag: boolean };
+};
+
+/**
+ * Deployed images must not change under a running service: on Kubernetes (test, prod) every
+ * image given in config is pinned by digest; `latest` needs an explicit opt-out, only on Docker.
+ */
+function checkImages(config: ConfigDraft, ctx: z.RefinementCtx): void {
+  if (config.unsafe.allowLatestTag && config.target !== "docker") {
+    ctx.addIssue({ code: "custom", path: ["unsafe", "allowLatestTag"], message: "is accepted only for target docker (local development)", input: undefined });
+  }
+  for (const [name, { image }] of Object.entries(config.services)) {
+    if (image === undefined) continue;
+    const ref = parseImageRef(image);
+    if (!isImageRef(ref)) continue;
+    const path = ["services", name, "image"];
+    if (config.target === "kubernetes" && ref.digest === undefined) {
+      ctx.addIssue({ code: "custom", path, message: `must be pinned by digest (…@sha256:<64 hex>) on kubernetes, got "${image}"`, input: undefined });
+    } else if (ref.digest === undefined && (ref.tag ?? "latest") === "latest" && !config.unsafe.allowLatestTag) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `must not use the "latest" tag (it changes under a running service): pin a digest or a version tag, or set unsafe.allowLatestTag on a docker stack; got "${image}"`,
+        input: undefined,
+      });
+    }
+  }
 }
 
 /** The validated stack config (defaults applied), before secrets are wrapped. */

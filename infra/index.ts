@@ -7,6 +7,7 @@ import { catalog, describePlatform } from "./platform";
 import { loadConfig } from "./config";
 import { runtimeConfigSource } from "./config-source";
 import type { ProgramOptions, StackOutputs } from "./program-types";
+import { declareMachines } from "./machines";
 import { targetProviders } from "./providers";
 
 async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
@@ -14,6 +15,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   const config = loadConfig(catalog, runtimeConfigSource(options.configFile));
   const platform = describePlatform(config);
   targetProviders(platform);
+  declareMachines(platform);
   return Promise.resolve({
     target: platform.target,
     configFile: platform.configFile,

@@ -1,3 +1,4 @@
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../apps/web/contract";
 import type { ConfigCatalog, Secret, StackConfig } from "./config";
 
 /**
@@ -18,15 +19,27 @@ export interface VolumeMount {
   readOnly: boolean;
 }
 
-/** A container service: built from `apps/<app>`, run on the stack's target. */
+/** How a service's image is obtained. */
+export type ImageSource =
+  /** Built from `apps/<app>` by the stack, pushed to its registry, deployed by digest. */
+  | { build: { app: string; baseImages: Record<string, string> } }
+  /** A reference given in config (CI promoting one tested build). */
+  | { ref: string };
+
+/** A container service run on the stack's target. */
 export interface ServiceSpec {
   name: string;
-  /** Directory under `apps/` holding the service's source and Dockerfile. */
-  app: string;
+  image: ImageSource;
   /** The port the service listens on inside the container. */
   port: number;
-  /** HTTP path answering 200 when the service is healthy. */
+  /** Port published on 127.0.0.1 on the Docker target (ignored on Kubernetes). */
+  hostPort: number;
+  /** HTTP path answering 200 when the service is healthy (Kubernetes probes). */
   healthPath: string;
+  /** Exec-form command exiting 0 when healthy (Docker health check). */
+  healthCommand: string[];
+  /** Plain environment of the process. */
+  environment: Record<string, string>;
   replicas: number;
   /** CPU limit, Kubernetes quantity (e.g. "250m"). */
   cpu: string;
@@ -47,15 +60,26 @@ export interface VmSpec {
   name: string;
   /** Why it is a VM and not a container. */
   purpose: string;
+  /** Storage pool on the libvirt host holding the VM's disks. */
+  pool: string;
+  /** Cloud image volume in `pool` every VM's disk overlays (the same OS everywhere). */
+  baseVolume: string;
+  /** libvirt network the VM attaches to. */
+  network: string;
+  adminUser: string;
+  sshAuthorizedKeys: string[];
+  packages: string[];
+  runCommands: string[];
   vcpus: number;
   memoryMiB: number;
   diskGiB: number;
 }
 
-/** Where the registry is and how to reach it. */
-export type RegistrySpec =
-  | { mode: "self-hosted" }
-  | { mode: "external"; url: string; username: string; password: Secret };
+/** Where the registry is and how to reach it; `mirror` serves every third-party image. */
+export type RegistrySpec = { mirror?: string } & (
+  | { mode: "self-hosted"; /** Address it is exposed at (Kubernetes); 127.0.0.1 on Docker. */ url?: string }
+  | { mode: "external"; url: string; username: string; password: Secret }
+);
 
 /** Everything one stack deploys. */
 export interface Platform {
@@ -72,24 +96,54 @@ export interface Platform {
 }
 
 /** The fixed part of each service: what config cannot change. */
-const SERVICES = {
+interface ServiceTemplate extends Omit<ServiceSpec, "name" | "replicas" | "cpu" | "memory" | "image"> {
+  /** Source under `apps/` and the upstream base images its Dockerfile takes as build args. */
+  build: { app: string; baseImages: Record<string, string> };
+  /** Most replicas it can run, and why when that is 1. */
+  maxReplicas: number;
+  why?: string;
+}
+
+const SERVICES: Record<string, ServiceTemplate> = {
   web: {
-    app: "web",
-    port: 8080,
-    healthPath: "/healthz",
-    volumes: [{ volume: "web-data", mountPath: "/data", readOnly: false }],
+    build: {
+      app: "web",
+      // Tags, not digests: every build starts from the freshest patched base. What is deployed
+      // is the built image's digest.
+      baseImages: { BUILD_IMAGE: "node:24-alpine", BASE_IMAGE: "gcr.io/distroless/nodejs24-debian12:nonroot" },
+    },
+    port: DEFAULT_PORT,
+    hostPort: DEFAULT_PORT,
+    healthPath: HEALTH_PATH,
+    healthCommand: [...HEALTH_COMMAND],
+    environment: { PORT: String(DEFAULT_PORT), DATA_DIR: DEFAULT_DATA_DIR },
+    volumes: [{ volume: "web-data", mountPath: DEFAULT_DATA_DIR, readOnly: false }],
+    // Its records live on one ReadWriteOnce volume: one writer, so one replica (a StatefulSet).
+    maxReplicas: 1,
+    why: "web is the single writer of its ReadWriteOnce data volume",
   },
-} as const satisfies Record<string, Omit<ServiceSpec, "name" | "replicas" | "cpu" | "memory">>;
+};
 
 const VOLUMES = ["web-data"] as const;
 
-const VMS = {
-  legacy: { purpose: "legacy service host: software that needs its own OS and kernel" },
-} as const satisfies Record<string, Pick<VmSpec, "purpose">>;
+type VmTemplate = Omit<VmSpec, "name" | "vcpus" | "memoryMiB" | "diskGiB" | "sshAuthorizedKeys">;
+
+const VMS: Record<string, VmTemplate> = {
+  legacy: {
+    purpose: "legacy service host: software that needs its own OS and kernel",
+    // The VM host's operators keep Debian's genericcloud image in this pool (docs/guides/virtual-machines.md).
+    pool: "default",
+    baseVolume: "debian-12-genericcloud-amd64.qcow2",
+    network: "default",
+    adminUser: "ops",
+    packages: ["unattended-upgrades"],
+    runCommands: ["systemctl enable --now unattended-upgrades"],
+  },
+};
 
 /** The names stack config may refer to; anything else in config is an error. */
 export const catalog: ConfigCatalog = {
-  services: Object.keys(SERVICES),
+  services: Object.fromEntries(Object.entries(SERVICES).map(([name, { maxReplicas, why }]) => [name, { maxReplicas, why }])),
   volumes: VOLUMES,
   vms: Object.keys(VMS),
 };
@@ -102,18 +156,24 @@ export function describePlatform(config: StackConfig): Platform {
     protect: config.protect,
     endpoints: config.endpoints,
     registry: registrySpec(config.registry),
-    services: Object.entries(SERVICES).map(([name, fixed]) => ({
-      name,
-      ...fixed,
-      volumes: fixed.volumes.map((mount) => ({ ...mount })),
-      ...sizesOf(config.services, name),
-    })),
+    services: Object.entries(SERVICES).map(([name, { build, maxReplicas: _max, why: _why, ...fixed }]) => {
+      const image = config.services[name].image;
+      return {
+        name,
+        image: image === undefined ? { build: { app: build.app, baseImages: { ...build.baseImages } } } : { ref: image },
+        ...fixed,
+        healthCommand: [...fixed.healthCommand],
+        environment: { ...fixed.environment },
+        volumes: fixed.volumes.map((mount) => ({ ...mount })),
+        ...sizesOf(config.services, name),
+      };
+    }),
     volumes: VOLUMES.map((name) => ({ name, ...config.volumes[name] })),
     vms: Object.entries(VMS)
       .filter(([name]) => config.vms[name]?.enabled)
       .map(([name, fixed]) => {
-        const { vcpus, memoryMiB, diskGiB } = config.vms[name];
-        return { name, ...fixed, vcpus, memoryMiB, diskGiB };
+        const { vcpus, memoryMiB, diskGiB, sshAuthorizedKeys = [] } = config.vms[name];
+        return { name, ...fixed, packages: [...fixed.packages], runCommands: [...fixed.runCommands], sshAuthorizedKeys, vcpus, memoryMiB, diskGiB };
       }),
     backup: config.backup,
   };
@@ -125,11 +185,12 @@ function sizesOf(services: StackConfig["services"], name: string) {
 }
 
 function registrySpec(registry: StackConfig["registry"]): RegistrySpec {
-  if (registry.mode === "self-hosted") return { mode: "self-hosted" };
+  const mirror = registry.mirror === undefined ? {} : { mirror: registry.mirror };
+  if (registry.mode === "self-hosted") return { mode: "self-hosted", ...(registry.url === undefined ? {} : { url: registry.url }), ...mirror };
   const { url, username, password } = registry;
   if (url === undefined || username === undefined || password === undefined) {
     // config.ts rejects an external registry without these; reaching here is a bug.
     throw new Error("external registry without url, username or password passed validation");
   }
-  return { mode: "external", url, username, password };
+  return { mode: "external", url, username, password, ...mirror };
 }

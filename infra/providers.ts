@@ -9,6 +9,8 @@ export interface TargetProviders {
   provider: pulumi.ProviderResource;
   /** Kubernetes namespace (kubernetes target only). */
   namespace?: k8s.core.v1.Namespace;
+  /** The network every container joins (docker target only), so services reach each other by name. */
+  network?: docker.Network;
 }
 
 /**
@@ -17,7 +19,13 @@ export interface TargetProviders {
  */
 export function targetProviders(platform: Platform): TargetProviders {
   if (platform.target === "docker") {
-    return { provider: new docker.Provider("docker", { host: platform.endpoints.dockerHost }) };
+    const provider = new docker.Provider("docker", { host: platform.endpoints.dockerHost });
+    const network = new docker.Network(
+      "dockyard",
+      { driver: "bridge", labels: [{ label: "app.kubernetes.io/part-of", value: "dockyard" }] },
+      { provider },
+    );
+    return { provider, network };
   }
   const provider = new k8s.Provider("kubernetes", {
     context: platform.endpoints.kubeContext,

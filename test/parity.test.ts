@@ -23,7 +23,8 @@ describe("parity", () => {
 
   it("allows every environment knob to differ", async () => {
     const report = await testCopyAgainstProd((c) => {
-      c["dockyard:services"] = { web: { replicas: 7, cpu: "2", memory: "1Gi" } };
+      c["dockyard:services"] = { web: { replicas: 1, cpu: "2", memory: "1Gi" } };
+      c["dockyard:volumes"] = { "web-data": { sizeGiB: 500, storageClass: "bulk" } };
       c["dockyard:backup"] = { schedule: "15 1 * * 0", retentionDays: 90 };
       c["dockyard:protect"] = true;
     });

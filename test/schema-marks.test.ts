@@ -16,6 +16,7 @@ describe("config schema marks", () => {
         "endpoints.libvirtUri",
         "endpoints.namespace",
         "protect",
+        "registry.mirror",
         "registry.password",
         "registry.url",
         "registry.username",
@@ -31,9 +32,11 @@ describe("config schema marks", () => {
     );
   });
 
-  it("does not let topology differ: target, registry mode and VM presence are not knobs", () => {
+  it("does not let topology or images differ: target, registry mode, VM presence, images, opt-outs are not knobs", () => {
     const knobs = markedPaths(schema, "knob");
-    for (const key of ["target", "registry.mode", "vms.legacy.enabled"]) expect(knobs).not.toContain(key);
+    for (const key of ["target", "registry.mode", "vms.legacy.enabled", "services.web.image", "unsafe.allowLatestTag"]) {
+      expect(knobs).not.toContain(key);
+    }
   });
 
   it("lists the secrets", () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { committedStacks } from "./support/stack-files";
+import { committedConfig, committedStacks } from "./support/stack-files";
+
+function committedEndpoints(stack: string): { libvirtUri?: string } {
+  return committedConfig(stack)["dockyard:endpoints"] as { libvirtUri?: string };
+}
 import { declared, evaluate, find } from "./support/pulumi-harness";
 
 describe("committed stacks", () => {
@@ -22,11 +26,15 @@ describe("committed stacks", () => {
     expect(targets).toEqual(["docker", "kubernetes", "kubernetes"]);
   });
 
-  it("every explicit provider is configured from stack config, none from ambient defaults", async () => {
+  it("every resource targets what stack config names: explicit providers, libvirt URI; no ambient defaults", async () => {
     for (const stack of ["dev", "test", "prod"]) {
       const { resources } = await evaluate(stack);
       const providerUrns = new Set(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.urn));
-      for (const resource of resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))) {
+      const libvirtUri = stack === "dev" ? undefined : committedEndpoints(stack).libvirtUri;
+      for (const resource of resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/libvirt:"))) {
+        expect(resource.inputs.uri, `${stack}: ${resource.name}`).toBe(libvirtUri);
+      }
+      for (const resource of resources.filter((r) => r.custom && !/^pulumi:providers:|^pulumi-nodejs:dynamic\//.test(r.type))) {
         expect(resource.provider, `${stack}: ${resource.type}::${resource.name}`).toBeDefined();
         expect(providerUrns.has(resource.provider!.split("::").slice(0, -1).join("::"))).toBe(true);
       }

@@ -19,7 +19,8 @@ const HOSTNAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
  * cloud-init reads YAML 1.1 (PyYAML), where an unquoted 52:54:00:12:34:56 is a base-60
  * integer and `yes`/`on` are booleans: render as 1.1 so such strings come out quoted.
  */
-const YAML_OPTIONS = { version: "1.1" } as const;
+// lineWidth 0: never fold long values (SSH keys) across lines; readers grep for them.
+const YAML_OPTIONS = { version: "1.1", lineWidth: 0 } as const;
 
 /** Sshd settings written as a drop-in, so they hold whatever the image's defaults are. */
 export const SSHD_HARDENING = ["PermitRootLogin no", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitEmptyPasswords no"];

@@ -1,9 +1,10 @@
 /**
  * `npm run synth -- <stack> [--config-file FILE] [--out DIR]`
  *
- * Evaluates one stack offline and writes what it would declare to DIR/<stack>/
- * (resources.json: type, name, parent, dependencies and inputs of every resource,
- * secrets masked). Exit 0 on success, 1 when the config is invalid or unreadable
+ * Evaluates one stack offline and writes what it would declare to DIR/<stack>/:
+ * resources.json (type, name, parent, dependencies and inputs of every resource),
+ * outputs.json, and the rendered artefacts (kubernetes/*.yaml in apply order,
+ * docker/*.json, libvirt/*.xml, cloud-init/*), secrets masked. Exit 0 on success, 1 when the config is invalid or unreadable
  * (nothing written), 2 on a usage error.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -37,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const evaluation = await evaluateStack(stack, parsed.values["config-file"]);
     const written = writeSynthOutput(parsed.values.out, evaluation);
-    console.log(`${stack}: ${evaluation.resources.length} resources → ${written.join(", ")}`);
+    console.log(`${stack}: ${evaluation.resources.length} resources → ${written.directory}/ (${written.files.length} files)`);
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || pulumi.RunError.isInstance(error)) {

@@ -1,0 +1,37 @@
+import { volumeXml, type VolumeFormat } from "../../../components/libvirt/volume-xml";
+import type { RecordedResource } from "../recorder";
+
+const LIBVIRT_TYPE = /^pulumi-nodejs:dynamic\/libvirt:(StoragePool|Volume|CloudInitSeed|Network|Domain)$/;
+
+/** libvirt XML per domain, network, pool and volume, and each seed's cloud-init documents. */
+export function libvirtArtefacts(resources: readonly RecordedResource[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const resource of resources) {
+    const kind = LIBVIRT_TYPE.exec(resource.type)?.[1];
+    if (!kind) continue;
+    const inputs = resource.inputs;
+    const name = typeof inputs.name === "string" ? inputs.name : resource.name;
+    if (kind === "CloudInitSeed") {
+      for (const [key, file] of [["userData", "user-data"], ["metaData", "meta-data"], ["networkConfig", "network-config"]] as const) {
+        if (typeof inputs[key] === "string") files[`cloud-init/${name}/${file}`] = inputs[key];
+      }
+    } else if (kind === "Volume") {
+      files[`libvirt/volume-${name}.xml`] = volumeArtefact(name, inputs);
+    } else if (typeof inputs.xml === "string") {
+      files[`libvirt/${kind === "StoragePool" ? "pool" : kind.toLowerCase()}-${name}.xml`] = inputs.xml;
+    }
+  }
+  return files;
+}
+
+/**
+ * A volume's XML as the provider will define it. The backing file's path is only known on
+ * the host (the provider asks libvirt for it); synth shows where it comes from instead.
+ */
+function volumeArtefact(name: string, inputs: Record<string, unknown>): string {
+  const format = (inputs.format ?? "qcow2") as VolumeFormat;
+  const sizeGiB = typeof inputs.sizeGiB === "number" ? inputs.sizeGiB : 1;
+  const backing = typeof inputs.baseVolume === "string" ? { path: `/pool/${String(inputs.pool)}/${inputs.baseVolume}`, format: "qcow2" as const } : undefined;
+  const note = backing ? `<!-- backing path resolved on the host: volume ${String(inputs.baseVolume)} in pool ${String(inputs.pool)} -->\n` : "";
+  return note + volumeXml({ name, capacityBytes: sizeGiB * 1024 ** 3, format, ...(backing ? { backing } : {}) });
+}

@@ -1,0 +1,26 @@
+import { parse } from "yaml";
+
+/**
+ * Validates a Kubernetes object against the API schema with kubernetes-models (wrong types,
+ * missing required fields, bad enums). Throws with the model's message when invalid, and
+ * when no model exists for its apiVersion/kind (an unknown kind is a mistake too).
+ */
+export function validateKubernetesObject(object: { apiVersion?: unknown; kind?: unknown }): void {
+  const apiVersion = String(object.apiVersion);
+  const kind = String(object.kind);
+  let model: new (data: unknown) => { validate(): void };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    model = (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, typeof model>)[kind];
+  } catch {
+    throw new Error(`no kubernetes-models schema for ${apiVersion} ${kind}`);
+  }
+  new model(object).validate();
+}
+
+/** Parses one YAML document and validates it. */
+export function validateKubernetesYaml(text: string): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
+  const object = parse(text) as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+  validateKubernetesObject(object);
+  return object;
+}
