@@ -25,6 +25,7 @@ describe("config schema marks", () => {
         "services.web.replicas",
         "vms.legacy.diskGiB",
         "vms.legacy.memoryMiB",
+        "vms.legacy.sshAuthorizedKeys",
         "vms.legacy.vcpus",
         "volumes.web-data.sizeGiB",
         "volumes.web-data.storageClass",

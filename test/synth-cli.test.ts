@@ -37,8 +37,10 @@ describe("npm run synth", () => {
     const out = freshOut();
     const run = synth("prod", "--config-file", writeStackFile(config), "--out", out);
     expect(run.code).toBe(0);
-    for (const file of readdirSync(join(out, "prod"))) {
-      const text = readFileSync(join(out, "prod", file), "utf8");
+    const files = readdirSync(join(out, "prod"), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const text = readFileSync(join(file.parentPath, file.name), "utf8");
       expect(text).not.toContain(OFFLINE_SECRET_VALUE);
       expect(text).not.toContain("v1:abc:def");
     }
