@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/container.ts`: the web sample image's size and how fast a container becomes
+ * `node scripts/run-ts.cjs bench/container.ts` (part of `npm run bench`): the web sample image's size and how fast a container becomes
  * healthy, run exactly as the Docker translator declares it (same stand-in bases and flags as
  * test/engines/docker). Prints figures; never fails on time.
  */

@@ -1,6 +1,6 @@
 // Benchmark: how long the Domain provider takes from create to a running domain, next to a
 // plain `virsh define` + `virsh start` of the same XML, measured in one run on qemu:///system.
-// Prints figures; never fails on time. Run: npx tsx bench/libvirt.ts [rounds]
+// Prints figures; never fails on time. Run: node scripts/run-ts.cjs bench/libvirt.ts [rounds] (npm run bench runs it too)
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -3,12 +3,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** One synth run as a user starts it (node + tsx + the CLI), timed from spawn to exit. */
+/** One synth run as `npm run synth` starts it (node, the bundling runner, the CLI), timed from spawn to exit. */
 function synthOnce(stack: string, out: string): { seconds: number; maxRssMiB: number } {
   const started = process.hrtime.bigint();
   const run = spawnSync(
     process.execPath,
-    ["--require", "./bench/report-rss.cjs", "--import", "tsx", "infra/synth/cli.ts", stack, "--out", out],
+    ["--require", "./bench/report-rss.cjs", "scripts/run-ts.cjs", "infra/synth/cli.ts", stack, "--out", out],
     { encoding: "utf8" },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -20,7 +20,7 @@ function synthOnce(stack: string, out: string): { seconds: number; maxRssMiB: nu
 /** Prints synth's wall time and peak memory for a stack: median, min and max of several runs. */
 export function benchSynth(stack = "prod", runs = 5): void {
   const out = mkdtempSync(join(tmpdir(), "dockyard-bench-"));
-  synthOnce(stack, out); // warm the file-system cache and tsx's transform cache
+  synthOnce(stack, out); // warm the file-system cache
   const samples = Array.from({ length: runs }, () => synthOnce(stack, out));
   const seconds = samples.map((s) => s.seconds).sort((a, b) => a - b);
   const rss = samples.map((s) => s.maxRssMiB).sort((a, b) => a - b);

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { OFFLINE_SECRET_VALUE } from "../infra/synth/stack-file";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 
-/** Runs the synth CLI as a user would (through tsx, as `npm run synth` does). */
+/** Runs the synth CLI as `npm run synth` does. */
 function synth(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "infra/synth/cli.ts", ...args], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "infra/synth/cli.ts", ...args], { encoding: "utf8" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
