@@ -4,7 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import type { SecurityOptOuts } from "./hardening";
 import type { HealthCheckArgs, PortArgs, ResourceArgs, VolumeMountArgs } from "./container/args";
 import { dockerContainerSettings } from "./container/docker-settings";
-import { kubernetesManifests, secretManifest } from "./container/kubernetes-objects";
+import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "./container/files";
+import { filesSecretManifest, kubernetesManifests, secretManifest } from "./container/kubernetes-objects";
 import { serviceLabels } from "./container/labels";
 import { resolveServiceSpec } from "./container/resolve";
 import type { RestartPolicy, ResolvedService, Target, WorkloadKind } from "./container/spec";
@@ -13,7 +14,11 @@ import type { RestartPolicy, ResolvedService, Target, WorkloadKind } from "./con
 export interface ContainerServiceArgs {
   /** Where the service runs: the local Docker engine or Kubernetes. The provider comes from the resource options (`providers`). */
   readonly target: Target;
-  /** Image reference (tag or digest) to run; may be an output of an image build. */
+  /**
+   * Image reference to run, by digest (`repo@sha256:…`, e.g. ServiceImage.ref); may be an output,
+   * which is checked when it resolves. On Docker a local image ID (`sha256:…`) is accepted too.
+   * `security.allowMutableImageTag` admits a tag without digest, `security.allowLatestTag` admits `latest`.
+   */
   readonly image: pulumi.Input<string>;
   /**
    * Executable and its leading arguments, replacing the image's ENTRYPOINT (Kubernetes `command`).
@@ -47,6 +52,27 @@ export interface ContainerServiceArgs {
    * @default []
    */
   readonly volumes?: VolumeMountArgs[];
+  /**
+   * Config files: file name → content (treated as a secret), read-only to the process in
+   * `filesDir`. Kubernetes: one Secret mounted read-only (mode 0440, group = fsGroup). Docker: a
+   * named volume `<service>-files` mounted read-only, filled by uploads (mode 0444, owner root)
+   * into a never-started carrier container `<service>-files-carrier`. Changing a file replaces
+   * the service's containers or pods, which start on the new content.
+   * @default {} (no files, nothing created)
+   */
+  readonly files?: Record<string, pulumi.Input<string>>;
+  /**
+   * Absolute directory the `files` appear in.
+   * @default "/etc/dockyard"
+   */
+  readonly filesDir?: string;
+  /**
+   * Kubernetes only: names of `kubernetes.io/dockerconfigjson` Secrets the kubelet pulls the image
+   * with (see `imagePullSecret` in components/registry/pull-credentials.ts). Ignored on Docker,
+   * where the provider's `registryAuth` authenticates pulls.
+   * @default []
+   */
+  readonly imagePullSecrets?: pulumi.Input<string>[];
   /**
    * Health check: Docker healthcheck (and waiting until healthy), Kubernetes readiness,
    * liveness and startup probes.
@@ -142,6 +168,11 @@ export class ContainerService extends pulumi.ComponentResource {
   declare public readonly publishedPorts: pulumi.Output<PublishedPort[]>;
   /** Docker only: the network the containers joined. */
   declare public readonly networkName: pulumi.Output<string | undefined>;
+  /**
+   * Names of the Docker containers, or of the Deployment/StatefulSet. An input built from it
+   * waits until they exist (on Docker with a health check: until healthy).
+   */
+  declare public readonly workloadNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:container:ContainerService", name, {}, opts);
@@ -151,30 +182,38 @@ export class ContainerService extends pulumi.ComponentResource {
     this.hostname = pulumi.output(wired.hostname);
     this.publishedPorts = pulumi.output(wired.publishedPorts);
     this.networkName = pulumi.output(wired.networkName);
+    this.workloadNames = pulumi.all(wired.workloadNames);
     this.registerOutputs({
       workloadKind: this.workloadKind,
       hostname: this.hostname,
       publishedPorts: this.publishedPorts,
       networkName: this.networkName,
+      workloadNames: this.workloadNames,
     });
   }
 
   private wireDocker(spec: ResolvedService): Wired {
     const labels = Object.entries(serviceLabels(spec)).map(([label, value]) => ({ label, value }));
     const network = spec.network ?? new docker.Network(spec.name, { driver: "bridge", labels }, { parent: this }).name;
-    const { pidsLimit, ...settings } = dockerContainerSettings(spec, network);
+    const { pidsLimit, ...settings } = dockerContainerSettings(spec, network, spec.files.length === 0 ? undefined : this.dockerFiles(spec));
     // @pulumi/docker 5.2's Container has no pids limit input: say so rather than drop it silently.
     void pulumi.log.warn(`pids limit ${pidsLimit} not applied: @pulumi/docker 5.2 Container cannot set --pids-limit`, this);
     const containerArgs: docker.ContainerArgs = settings;
-    for (let i = 0; i < spec.replicas; i++) {
-      new docker.Container(i === 0 ? spec.name : `${spec.name}-${i}`, containerArgs, { parent: this });
-    }
+    const containers = Array.from({ length: spec.replicas }, (_, i) => new docker.Container(i === 0 ? spec.name : `${spec.name}-${i}`, containerArgs, { parent: this }));
     return {
       workloadKind: "DockerContainer",
+      workloadNames: containers.map((c) => c.name),
       hostname: spec.name,
       publishedPorts: settings.ports.map((p) => ({ containerPort: p.internal, hostAddress: p.ip, hostPort: p.external, protocol: p.protocol })),
       networkName: network,
     };
+  }
+
+  /** The files volume, filled by a never-started carrier container (see container/files.ts). */
+  private dockerFiles(spec: ResolvedService): { volume: pulumi.Output<string>; revision: pulumi.Output<string> } {
+    const volume = new docker.Volume(`${spec.name}-files`, dockerFilesVolumeSettings(spec), { parent: this }).name;
+    const carrier = new docker.Container(`${spec.name}-files-carrier`, dockerFilesCarrierSettings(spec, volume), { parent: this });
+    return { volume, revision: carrier.id };
   }
 
   private wireKubernetes(spec: ResolvedService): Wired {
@@ -188,17 +227,21 @@ export class ContainerService extends pulumi.ComponentResource {
             {
               metadata: secretObject.metadata,
               type: secretObject.type,
-              stringData: Object.fromEntries(Object.entries(secretObject.stringData ?? {}).map(([k, v]) => [k, pulumi.secret(v)])),
+              stringData: secretValues(secretObject.stringData),
             },
             parent,
           );
-    const objects = kubernetesManifests(spec, secret?.metadata.name);
+    const filesObject = filesSecretManifest(spec);
+    const filesSecret =
+      filesObject === undefined
+        ? undefined
+        : new k8s.core.v1.Secret(`${spec.name}-files`, { metadata: filesObject.metadata, type: filesObject.type, stringData: secretValues(filesObject.stringData) }, parent);
+    const objects = kubernetesManifests(spec, secret?.metadata.name, filesSecret?.metadata.name);
     const workload = objects.workload;
-    if (workload.kind === "StatefulSet") {
-      new k8s.apps.v1.StatefulSet(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent);
-    } else {
-      new k8s.apps.v1.Deployment(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent);
-    }
+    const created =
+      workload.kind === "StatefulSet"
+        ? new k8s.apps.v1.StatefulSet(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent)
+        : new k8s.apps.v1.Deployment(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent);
     const service = objects.service === undefined ? undefined : new k8s.core.v1.Service(spec.name, { metadata: objects.service.metadata, spec: objects.service.spec }, parent);
     if (objects.podDisruptionBudget !== undefined) {
       new k8s.policy.v1.PodDisruptionBudget(spec.name, { metadata: objects.podDisruptionBudget.metadata, spec: objects.podDisruptionBudget.spec }, parent);
@@ -206,6 +249,7 @@ export class ContainerService extends pulumi.ComponentResource {
     new k8s.networking.v1.NetworkPolicy(spec.name, { metadata: objects.networkPolicy.metadata, spec: objects.networkPolicy.spec }, parent);
     return {
       workloadKind: workload.kind === "StatefulSet" ? "StatefulSet" : "Deployment",
+      workloadNames: [created.metadata.name],
       hostname: service === undefined ? undefined : pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`,
       publishedPorts: [],
       networkName: undefined,
@@ -213,9 +257,15 @@ export class ContainerService extends pulumi.ComponentResource {
   }
 }
 
+/** Every value wrapped as a secret. */
+function secretValues(data: k8s.types.input.core.v1.Secret["stringData"]): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(Object.entries((data ?? {}) as Record<string, pulumi.Input<string>>).map(([k, v]) => [k, pulumi.secret(v)]));
+}
+
 /** What a target's wiring returns to the constructor. */
 interface Wired {
   readonly workloadKind: WorkloadKind;
+  readonly workloadNames: pulumi.Input<string>[];
   readonly hostname: pulumi.Input<string> | undefined;
   readonly publishedPorts: PublishedPort[];
   readonly networkName: pulumi.Input<string> | undefined;

@@ -45,6 +45,19 @@ export const DEFAULT_RESTART_POLICY = "unless-stopped";
 /** Seconds a container gets between SIGTERM and SIGKILL. */
 export const DEFAULT_STOP_GRACE_SECONDS = 30;
 
+/** Directory a service's config files (`files`) appear in, read-only to the process. */
+export const FILES_DIR = "/etc/dockyard";
+/**
+ * Mode of config files on Kubernetes (the Secret volume's defaultMode): readable by the
+ * owner and by the group, which the pod's fsGroup makes the service's own group.
+ */
+export const FILES_MODE_KUBERNETES = 0o440;
+/**
+ * Mode of config files on Docker: root-owned and world-readable in a root-owned directory,
+ * so the non-root process reads them but can neither change, replace nor add files.
+ */
+export const FILES_MODE_DOCKER = "0444";
+
 /**
  * Named relaxations of the hardened defaults. Each one is off unless set, and each is
  * visible in code review as exactly what it is.
@@ -78,6 +91,19 @@ export interface SecurityOptOuts {
    * @default "127.0.0.1"
    */
   readonly publishAddress?: string;
+  /**
+   * Accept an image tagged `latest`, or with no tag and no digest (which means `latest`).
+   * Such a reference names whatever was pushed last: two deployments of one config may run
+   * different code.
+   * @default false
+   */
+  readonly allowLatestTag?: boolean;
+  /**
+   * Accept an image reference without a digest (`repo:tag`). A tag can be moved to other
+   * bytes after review; a digest (`repo@sha256:…`, as ServiceImage.ref gives) cannot.
+   * @default false (a digest is required)
+   */
+  readonly allowMutableImageTag?: boolean;
 }
 
 /** The security posture a container runs with, after opt-outs are applied. */

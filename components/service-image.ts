@@ -54,7 +54,7 @@ export class ServiceImage extends pulumi.ComponentResource {
     if (!TAG.test(args.revision)) throw new ComponentArgError(where, "revision", `must be a valid tag (letters, digits, '_', '.', '-'), got "${args.revision}"`);
     if (args.revision === "latest") throw new ComponentArgError(where, "revision", `must name a source revision, not "latest"`);
 
-    const imageName = pulumi.interpolate`${args.registry.address}/${args.repository}:${args.revision}`;
+    const imageName = pulumi.output(args.registry.address).apply((address) => serviceImageName(address, args.repository, args.revision));
     const image = new docker.Image(
       name,
       {
@@ -72,10 +72,21 @@ export class ServiceImage extends pulumi.ComponentResource {
       { parent: this },
     );
     this.imageName = image.imageName;
-    this.ref = image.repoDigest.apply((digest) => {
-      if (!/@sha256:[a-f0-9]{64}$/.test(digest)) throw new Error(`${where}: the registry reported "${digest}", not a sha256 digest reference`);
-      return digest;
-    });
+    this.ref = image.repoDigest.apply((digest) => digestReference(where, digest));
     this.registerOutputs({ imageName: this.imageName, ref: this.ref });
   }
+}
+
+/** `address/repository:revision`: the name a ServiceImage builds, tags and pushes. */
+export function serviceImageName(address: string, repository: string, revision: string): string {
+  return `${address}/${repository}:${revision}`;
+}
+
+/**
+ * ServiceImage.ref from docker.Image's `repoDigest` (the pushed image's `repo@sha256:…` entry):
+ * checked to be a sha256 digest reference, which is what services deploy.
+ */
+export function digestReference(where: string, repoDigest: string): string {
+  if (!/@sha256:[a-f0-9]{64}$/.test(repoDigest)) throw new Error(`${where}: the registry reported "${repoDigest}", not a sha256 digest reference`);
+  return repoDigest;
 }

@@ -1,4 +1,4 @@
-import type { Protocol, VolumeRef } from "./spec";
+import type { ProbeScheme, Protocol, VolumeRef } from "./spec";
 
 /** A port the service listens on. */
 export interface PortArgs {
@@ -57,6 +57,11 @@ export interface HealthCheckArgs {
    * @default the first tcp port
    */
   readonly port?: number;
+  /**
+   * Scheme of the HTTP probe: "HTTPS" for a process serving TLS (the kubelet does not verify the certificate).
+   * @default "HTTP"
+   */
+  readonly scheme?: ProbeScheme;
   /**
    * Command run inside the container, exec form (no shell), exit 0 when healthy.
    * Required on Docker, which has no HTTP probe of its own.

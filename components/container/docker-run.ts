@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DockerContainerSettings } from "./docker-settings";
+import type { DockerFilesCarrierSettings } from "./files";
 
 /** Options of {@link dockerRunArgs}. */
 export interface DockerRunOptions {
@@ -52,7 +53,7 @@ const RENDER: Record<keyof DockerContainerSettings, FlagRenderer> = {
   restart: (s) => ["--restart", s.restart],
   logDriver: (s) => ["--log-driver", s.logDriver],
   logOpts: (s) => pair("--log-opt", Object.entries(s.logOpts).map(([k, v]) => `${k}=${v}`)),
-  labels: (s) => pair("--label", s.labels.map((l) => `${l.label}=${l.value}`)),
+  labels: (s) => pair("--label", s.labels.map((l, i) => `${l.label}=${plain(l.value, `labels[${i}].value`)}`)),
   stopTimeout: (s) => ["--stop-timeout", String(s.stopTimeout)],
   destroyGraceSeconds: () => [], // `docker stop` uses --stop-timeout
 };
@@ -65,6 +66,29 @@ export function dockerRunArgs(settings: DockerContainerSettings, options: Docker
   const flags = (Object.keys(RENDER) as (keyof DockerContainerSettings)[]).flatMap((k) => RENDER[k](settings, options));
   const entry = settings.entrypoints ?? [];
   return ["--name", options.name, ...flags, plain(settings.image, "image"), ...entry.slice(1), ...(settings.command ?? [])];
+}
+
+/**
+ * The `docker create` arguments (after `create`) of a files carrier (files.ts): created, never
+ * started; the uploads then go through the engine API as the provider sends them.
+ */
+export function dockerCreateCarrierArgs(carrier: DockerFilesCarrierSettings, name: string): string[] {
+  const flags: Record<keyof DockerFilesCarrierSettings, () => string[]> = {
+    image: () => [], // positional, last
+    start: () => [], // docker create never starts
+    mustRun: () => [], // provider-only: a stopped carrier is its normal state
+    readOnly: () => (carrier.readOnly ? ["--read-only"] : []),
+    user: () => ["--user", carrier.user],
+    networkMode: () => ["--network", carrier.networkMode],
+    capabilities: () => [...pair("--cap-drop", carrier.capabilities.drops), ...pair("--cap-add", carrier.capabilities.adds)],
+    securityOpts: () => pair("--security-opt", carrier.securityOpts),
+    restart: () => ["--restart", carrier.restart],
+    volumes: () =>
+      pair("--mount", carrier.volumes.map((v, i) => `type=volume,source=${plain(v.volumeName, `volumes[${i}].volumeName`)},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`)),
+    uploads: () => [], // sent after creation, through the engine API
+    labels: () => pair("--label", carrier.labels.map((l) => `${l.label}=${l.value}`)),
+  };
+  return ["--name", name, ...(Object.keys(flags) as (keyof DockerFilesCarrierSettings)[]).flatMap((k) => flags[k]()), plain(carrier.image, "image")];
 }
 
 function healthFlags(check: NonNullable<DockerContainerSettings["healthcheck"]>, options: DockerRunOptions): string[] {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DOCKER_LOG_DRIVER, DOCKER_LOG_OPTIONS, SCRATCH_PATH, SCRATCH_TMPFS_OPTIONS } from "../hardening";
+import { FILES_REVISION_LABEL } from "./files";
 import { serviceLabels } from "./labels";
 import { type DockerHealthcheck, dockerHealthcheck, dockerHealthyWithinSeconds } from "./probes";
 import { dockerCpus, dockerMemoryMiB } from "./resources";
@@ -36,6 +37,7 @@ export interface DockerContainerSettings {
    */
   readonly pidsLimit: number;
   readonly ports: { readonly internal: number; readonly external: number; readonly ip: string; readonly protocol: string }[];
+  /** PersistentVolumes, then the files volume (read-only). */
   readonly volumes: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string; readonly readOnly: boolean }[];
   readonly networksAdvanced: { readonly name: pulumi.Input<string>; readonly aliases: string[] }[];
   readonly healthcheck: DockerHealthcheck | undefined;
@@ -45,7 +47,8 @@ export interface DockerContainerSettings {
   readonly restart: string;
   readonly logDriver: string;
   readonly logOpts: Record<string, string>;
-  readonly labels: { readonly label: string; readonly value: string }[];
+  /** The service's labels, and the files revision (an output: the carrier's ID) when it has files. */
+  readonly labels: { readonly label: string; readonly value: pulumi.Input<string> }[];
   /** Seconds between SIGTERM and SIGKILL, on stop and on destroy. */
   readonly stopTimeout: number;
   readonly destroyGraceSeconds: number;
@@ -57,9 +60,13 @@ export interface DockerContainerSettings {
  * no-new-privileges, memory (no swap), CPU and pids limits, health check and wait, restart
  * policy, rotated json-file logs, ports published on loopback, and secrets as secret outputs.
  * @param network name of the Docker network the container joins (alias: the service name).
+ * @param files the volume holding the config files and the revision that filled it (the carrier's
+ *   ID, see files.ts); required when the service has files.
  */
-export function dockerContainerSettings(spec: ResolvedService, network: pulumi.Input<string>): DockerContainerSettings {
+export function dockerContainerSettings(spec: ResolvedService, network: pulumi.Input<string>, files?: DockerFilesMount): DockerContainerSettings {
   const { security, resources } = spec;
+  if (spec.files.length > 0 && files === undefined) throw new Error("dockerContainerSettings: the service has files but no files volume was given");
+  const withFiles = files !== undefined && spec.files.length > 0;
   const memory = dockerMemoryMiB(resources.memoryBytes);
   return {
     image: spec.image,
@@ -79,7 +86,10 @@ export function dockerContainerSettings(spec: ResolvedService, network: pulumi.I
     ports: spec.ports.flatMap((p) =>
       p.hostPort === undefined ? [] : [{ internal: p.containerPort, external: p.hostPort, ip: security.publishAddress, protocol: p.protocol }],
     ),
-    volumes: spec.volumes.map((v) => ({ volumeName: v.source, containerPath: v.mountPath, readOnly: v.readOnly })),
+    volumes: [
+      ...spec.volumes.map((v) => ({ volumeName: v.source, containerPath: v.mountPath, readOnly: v.readOnly })),
+      ...(withFiles ? [{ volumeName: files.volume, containerPath: spec.filesDir, readOnly: true }] : []),
+    ],
     networksAdvanced: [{ name: network, aliases: [spec.name] }],
     healthcheck: spec.healthCheck === undefined ? undefined : dockerHealthcheck(spec.healthCheck),
     wait: spec.healthCheck !== undefined,
@@ -87,10 +97,21 @@ export function dockerContainerSettings(spec: ResolvedService, network: pulumi.I
     restart: spec.restartPolicy,
     logDriver: DOCKER_LOG_DRIVER,
     logOpts: { ...DOCKER_LOG_OPTIONS },
-    labels: Object.entries(serviceLabels(spec)).map(([label, value]) => ({ label, value })),
+    labels: [
+      ...Object.entries(serviceLabels(spec)).map(([label, value]) => ({ label, value })),
+      ...(withFiles ? [{ label: FILES_REVISION_LABEL, value: files.revision }] : []),
+    ],
     stopTimeout: spec.stopGraceSeconds,
     destroyGraceSeconds: spec.stopGraceSeconds,
   };
+}
+
+/** The files volume a service mounts, and the revision that filled it. */
+export interface DockerFilesMount {
+  /** Name of the files volume. */
+  readonly volume: pulumi.Input<string>;
+  /** Changes whenever the files change (the carrier container's ID). */
+  readonly revision: pulumi.Input<string>;
 }
 
 function envEntry(name: string, value: pulumi.Input<string>): pulumi.Input<string> {

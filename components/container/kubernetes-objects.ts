@@ -45,13 +45,24 @@ export function secretManifest(spec: ResolvedService): Input.core.v1.Secret | un
 }
 
 /**
- * Renders the Kubernetes objects of a service other than its Secret.
- * @param secretName name of the Secret object (its Pulumi output); required when the service has secrets.
+ * The Opaque Secret holding a service's config files (key = file name), or undefined when it
+ * has none. Pulumi names it, so changed contents make a new Secret and roll the pods; the
+ * caller wraps the values with `pulumi.secret`.
  */
-export function kubernetesManifests(spec: ResolvedService, secretName?: pulumi.Input<string>): KubernetesManifests {
+export function filesSecretManifest(spec: ResolvedService): Input.core.v1.Secret | undefined {
+  if (spec.files.length === 0) return undefined;
+  return { apiVersion: "v1", kind: "Secret", metadata: metadata(spec), type: "Opaque", stringData: Object.fromEntries(spec.files.map((f) => [f.name, f.content])) };
+}
+
+/**
+ * Renders the Kubernetes objects of a service other than its Secrets.
+ * @param secretName name of the Secret object (its Pulumi output); required when the service has secrets.
+ * @param filesSecretName name of the files Secret; required when the service has files.
+ */
+export function kubernetesManifests(spec: ResolvedService, secretName?: pulumi.Input<string>, filesSecretName?: pulumi.Input<string>): KubernetesManifests {
   const meta = (name?: string) => metadata(spec, name);
   const selector = { matchLabels: selectorLabels(spec) };
-  const template = podTemplate(spec, secretName);
+  const template = podTemplate(spec, secretName, filesSecretName);
   const kind = workloadKind(spec);
   const workload: KubernetesManifests["workload"] =
     kind === "StatefulSet"

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { SCRATCH_PATH } from "../hardening";
+import { FILES_MODE_KUBERNETES, SCRATCH_PATH } from "../hardening";
+import { FILES_VOLUME } from "./files";
 import { serviceLabels } from "./labels";
 import { kubernetesProbes } from "./probes";
 import { cpuQuantity, memoryQuantity } from "./resources";
@@ -17,11 +18,15 @@ export const SCRATCH_VOLUME = "dockyard-scratch";
 /**
  * The pod of a service: one container meeting the "restricted" Pod Security Standard with a
  * read-only root filesystem, a memory-backed emptyDir on /tmp, no service-account token, no
- * host namespaces, requests and limits, the three probes, and secrets by `secretKeyRef`.
+ * host namespaces, requests and limits, the three probes, secrets by `secretKeyRef`, config
+ * files from a Secret mounted read-only, and the image pull Secrets.
  * @param secretName name of the Secret holding the service's secrets (when it has any).
+ * @param filesSecretName name of the Secret holding the service's files (when it has any).
  */
-export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>): PodSpec {
+export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>, filesSecretName?: pulumi.Input<string>): PodSpec {
   const { resources } = spec;
+  const files = spec.files.length > 0;
+  if (files && filesSecretName === undefined) throw new Error("podSpec: the service has files but no files Secret name was given");
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -30,6 +35,7 @@ export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>
     hostIPC: false,
     securityContext: podSecurityContext(spec),
     terminationGracePeriodSeconds: spec.stopGraceSeconds,
+    ...(spec.imagePullSecrets.length === 0 ? {} : { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }),
     containers: [
       {
         name: spec.name,
@@ -46,6 +52,7 @@ export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>
         volumeMounts: [
           { name: SCRATCH_VOLUME, mountPath: SCRATCH_PATH },
           ...spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly })),
+          ...(files ? [{ name: FILES_VOLUME, mountPath: spec.filesDir, readOnly: true }] : []),
         ],
         ...(spec.healthCheck === undefined ? {} : kubernetesProbes(spec.healthCheck)),
       },
@@ -53,13 +60,15 @@ export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>
     volumes: [
       { name: SCRATCH_VOLUME, emptyDir: { medium: "Memory", sizeLimit: memoryQuantity(spec.scratchBytes) } },
       ...spec.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.source, readOnly: v.readOnly } })),
+      // Owner root, group fsGroup (the service's gid), mode 0440: readable, not writable.
+      ...(files ? [{ name: FILES_VOLUME, secret: { secretName: filesSecretName, defaultMode: FILES_MODE_KUBERNETES } }] : []),
     ],
   };
 }
 
 /** The pod template of the workload: the pod spec and the service's labels. */
-export function podTemplate(spec: ResolvedService, secretName?: pulumi.Input<string>): PodTemplateSpec {
-  return { metadata: { labels: serviceLabels(spec) }, spec: podSpec(spec, secretName) };
+export function podTemplate(spec: ResolvedService, secretName?: pulumi.Input<string>, filesSecretName?: pulumi.Input<string>): PodTemplateSpec {
+  return { metadata: { labels: serviceLabels(spec) }, spec: podSpec(spec, secretName, filesSecretName) };
 }
 
 function secretRef(secretName: pulumi.Input<string> | undefined): pulumi.Input<string> {

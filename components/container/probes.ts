@@ -53,7 +53,7 @@ export function dockerHealthyWithinSeconds(check: HealthCheckSpec): number {
 export function kubernetesProbes(check: HealthCheckSpec): KubernetesProbes {
   const handler: Probe =
     check.path !== undefined
-      ? { httpGet: { path: check.path, port: check.port ?? 0, scheme: "HTTP" } }
+      ? { httpGet: { path: check.path, port: check.port ?? 0, scheme: check.scheme } }
       : { exec: { command: check.command ?? [] } };
   const timing = { periodSeconds: check.intervalSeconds, timeoutSeconds: check.timeoutSeconds };
   return {

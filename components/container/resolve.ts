@@ -11,6 +11,8 @@ import type { EnvVarSpec, HealthCheckSpec, PortSpec, ResourceSpec, ResolvedServi
 import { ACCESS_MODES, type RestartPolicy } from "./spec";
 import { ArgPath, argsOf, bool, dnsLabel, integerIn, oneOf, record, stringList } from "./validate";
 import { labelValue, userLabels } from "./labels";
+import { FILES_VOLUME, resolveFiles } from "./files";
+import { checkedImage } from "./image-policy";
 import { SCRATCH_VOLUME } from "./pod-spec";
 
 const RESTART_POLICIES: readonly RestartPolicy[] = ["no", "on-failure", "always", "unless-stopped"];
@@ -34,6 +36,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   const volumes = resolveVolumes(root.field("volumes"), args.volumes);
   checkSingleWriters(root.field("replicas"), replicas, volumes);
   const security = record(root.field("security"), args.security) as hardening.SecurityOptOuts;
+  const optOuts = resolveOptOuts(root.field("security"), security);
   const runAsUser = integerIn(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID);
   const allowRoot = bool(root.field("security").field("allowRunAsRoot"), security.allowRunAsRoot, false);
   if (runAsUser === 0 && !allowRoot) {
@@ -46,12 +49,17 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   return {
     name,
     target,
-    image: requiredInput(root.field("image"), args.image),
+    image: checkedImage(root.field("image"), requiredInput(root.field("image"), args.image), target, {
+      allowLatestTag: optOuts.allowLatestTag === true,
+      allowMutableImageTag: optOuts.allowMutableImageTag === true,
+    }),
     command: optionalCommand(root.field("command"), args.command),
     args: args.args === undefined ? undefined : stringList(root.field("args"), args.args),
     ports,
     env: resolveEnv(root, args.environment, args.secrets),
     volumes,
+    ...resolveFiles(root, args.files, args.filesDir, volumes),
+    imagePullSecrets: resolvePullSecrets(root.field("imagePullSecrets"), args.imagePullSecrets),
     healthCheck: resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target),
     resources: resolveResources(root.field("resources"), args.resources),
     replicas,
@@ -63,7 +71,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     runAsGroup: integerIn(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID),
     scratchBytes: parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE),
     stopGraceSeconds: integerIn(root.field("stopGracePeriodSeconds"), args.stopGracePeriodSeconds, 0, 3600, hardening.DEFAULT_STOP_GRACE_SECONDS),
-    security: hardening.securityPosture(resolveOptOuts(root.field("security"), security), runAsUser),
+    security: hardening.securityPosture(optOuts, runAsUser),
     network: args.network,
     namespace: args.namespace === undefined || typeof args.namespace !== "string" ? args.namespace : dnsLabel(root.field("namespace"), args.namespace),
   };
@@ -109,7 +117,9 @@ function resolveVolumes(at: ArgPath, value: ContainerServiceArgs["volumes"]): Vo
       here.field("volume").fail("must be a PersistentVolume");
     }
     dnsLabel(here.field("volume").field("logicalName"), volume.logicalName);
-    if (volume.logicalName === SCRATCH_VOLUME) here.field("volume").fail(`must not be named "${SCRATCH_VOLUME}", the scratch volume's name`);
+    if (volume.logicalName === SCRATCH_VOLUME || volume.logicalName === FILES_VOLUME) {
+      here.field("volume").fail(`must not be named "${volume.logicalName}", a volume name dockyard reserves`);
+    }
     const raw = mount.mountPath;
     if (typeof raw !== "string" || !path.posix.isAbsolute(raw)) {
       here.field("mountPath").fail(`must be an absolute path, got ${describeValue(raw)}`);
@@ -158,6 +168,7 @@ function resolveHealthCheck(at: ArgPath, value: HealthCheckArgs | undefined, por
   if (port === 0) at.field("port").fail("is required for an HTTP health check when the service declares no tcp port");
   return {
     path: hcPath,
+    scheme: oneOf(at.field("scheme"), check.scheme, ["HTTP", "HTTPS"] as const, "HTTP"),
     port,
     command,
     intervalSeconds: integerIn(at.field("intervalSeconds"), check.intervalSeconds, 1, 3600, 10),
@@ -179,6 +190,18 @@ function resolveResources(at: ArgPath, value: ResourceArgs | undefined): Resourc
   return { cpuMillis, memoryBytes, cpuRequestMillis, memoryRequestBytes, pids };
 }
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) at.fail(`must be a list of Secret names, got ${describeValue(value)}`);
+  return value.map((name: unknown, i) => {
+    if (typeof name === "string" && !DNS_SUBDOMAIN.test(name)) at.index(i).fail(`must be a Secret name (lower-case DNS subdomain), got ${describeValue(name)}`);
+    if (name === undefined || name === null || (typeof name !== "string" && typeof name !== "object")) at.index(i).fail(`must be a Secret name, got ${describeValue(name)}`);
+    return name as pulumi.Input<string>;
+  });
+}
+
 function resolveOptOuts(at: ArgPath, value: hardening.SecurityOptOuts): hardening.SecurityOptOuts {
   const caps = stringList(at.field("addCapabilities"), value.addCapabilities);
   caps.forEach((cap, i) => {
@@ -196,5 +219,7 @@ function resolveOptOuts(at: ArgPath, value: hardening.SecurityOptOuts): hardenin
     allowPrivilegeEscalation: bool(at.field("allowPrivilegeEscalation"), value.allowPrivilegeEscalation, false),
     addCapabilities: caps,
     publishAddress,
+    allowLatestTag: bool(at.field("allowLatestTag"), value.allowLatestTag, false),
+    allowMutableImageTag: bool(at.field("allowMutableImageTag"), value.allowMutableImageTag, false),
   };
 }

@@ -48,10 +48,15 @@ export interface VolumeMountSpec {
   readonly accessMode: AccessMode;
 }
 
+/** Scheme of an HTTP health probe. */
+export type ProbeScheme = "HTTP" | "HTTPS";
+
 /** A resolved health check; durations in whole seconds. */
 export interface HealthCheckSpec {
   /** HTTP path probed by Kubernetes. */
   readonly path: string | undefined;
+  /** Scheme of the HTTP probe. */
+  readonly scheme: ProbeScheme;
   /** Port of the HTTP probe. */
   readonly port: number | undefined;
   /** Command run inside the container (exec form). */
@@ -78,6 +83,13 @@ export interface EnvVarSpec {
   readonly secret: boolean;
 }
 
+/** A config file the process reads from the files directory; its content is treated as a secret. */
+export interface FileSpec {
+  /** File name inside the files directory (also the Secret key on Kubernetes). */
+  readonly name: string;
+  readonly content: pulumi.Input<string>;
+}
+
 /** Docker restart policies (Kubernetes pods of a Deployment/StatefulSet always restart). */
 export type RestartPolicy = "no" | "on-failure" | "always" | "unless-stopped";
 
@@ -89,12 +101,19 @@ export interface ResolvedService {
   /** Component instance name: Docker network alias, Kubernetes Service name, label value. */
   readonly name: string;
   readonly target: Target;
+  /** The image reference, checked against the image policy (an output is checked when it resolves). */
   readonly image: pulumi.Input<string>;
   readonly command: string[] | undefined;
   readonly args: string[] | undefined;
   readonly ports: PortSpec[];
   readonly env: EnvVarSpec[];
   readonly volumes: VolumeMountSpec[];
+  /** Config files, sorted by name; empty when the service has none. */
+  readonly files: FileSpec[];
+  /** Absolute directory the files appear in. */
+  readonly filesDir: string;
+  /** Kubernetes only: names of the Secrets the kubelet pulls the image with. */
+  readonly imagePullSecrets: pulumi.Input<string>[];
   readonly healthCheck: HealthCheckSpec | undefined;
   readonly resources: ResourceSpec;
   readonly replicas: number;

@@ -8,6 +8,7 @@ import { ComponentArgError } from "../../components/errors";
 import { PersistentVolume } from "../../components/persistent-volume";
 import { type RecordedResource, SECRET_MARKER, find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "./support/docker-hardening";
+import { IMAGE, digestRef } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
 
 const T = {
@@ -40,11 +41,11 @@ function childrenOf(resources: RecordedResource[], parentType: string): Recorded
 describe("ContainerService on Docker", () => {
   it("defaults: one hardened container on a network of its own, nothing published", async () => {
     let service: ContainerService | undefined;
-    const resources = await record(() => (service = new ContainerService("web", { target: "docker", image: "web:1" })));
+    const resources = await record(() => (service = new ContainerService("web", { target: "docker", image: IMAGE })));
     expectAllHardened(resources);
     expect(childrenOf(resources, T.service).map((r) => r.type).sort()).toEqual([T.container, T.network]);
     const container = find(resources, T.container, "web");
-    expect(container.inputs).toMatchObject({ image: "web:1", restart: "unless-stopped", wait: false, networksAdvanced: [{ aliases: ["web"] }] });
+    expect(container.inputs).toMatchObject({ image: IMAGE, restart: "unless-stopped", wait: false, networksAdvanced: [{ aliases: ["web"] }] });
     expect(container.inputs.ports).toEqual([]);
     expect(container.inputs.healthcheck).toBeUndefined();
     expect(container.dependencies).toContain(find(resources, T.network, "web").urn);
@@ -59,7 +60,7 @@ describe("ContainerService on Docker", () => {
       const data = new PersistentVolume("web-data", { target: "docker" });
       service = new ContainerService("web", {
         target: "docker",
-        image: "web:2",
+        image: digestRef("web"),
         command: ["/nodejs/bin/node"],
         args: ["/app/main.ts"],
         ports: [{ containerPort: 8080, hostPort: 18080 }],
@@ -83,7 +84,7 @@ describe("ContainerService on Docker", () => {
     expect(ofType(resources, T.network)).toEqual([]);
     const c = find(resources, T.container, "web").inputs;
     expect(c).toMatchObject({
-      image: "web:2",
+      image: digestRef("web"),
       entrypoints: ["/nodejs/bin/node"],
       command: ["/app/main.ts"],
       envs: SECRET_MARKER,
@@ -114,14 +115,14 @@ describe("ContainerService on Docker", () => {
   });
 
   it("one container per replica, all on the service's alias", async () => {
-    const resources = await record(() => new ContainerService("api", { target: "docker", image: "api:1", replicas: 3 }));
+    const resources = await record(() => new ContainerService("api", { target: "docker", image: digestRef("api"), replicas: 3 }));
     expectAllHardened(resources);
     expect(ofType(resources, T.container).map((r) => r.name)).toEqual(["api", "api-1", "api-2"]);
   });
 
   it("publishing beyond loopback needs the named opt-out, and shows in the inputs", async () => {
     const resources = await record(
-      () => new ContainerService("web", { target: "docker", image: "web:1", ports: [{ containerPort: 80, hostPort: 8080 }], security: { publishAddress: "0.0.0.0" } }),
+      () => new ContainerService("web", { target: "docker", image: IMAGE, ports: [{ containerPort: 80, hostPort: 8080 }], security: { publishAddress: "0.0.0.0" } }),
     );
     expect(dockerHardeningViolations(find(resources, T.container, "web").inputs)).toEqual(["port published on 0.0.0.0"]);
   });
@@ -130,7 +131,7 @@ describe("ContainerService on Docker", () => {
 describe("ContainerService on Kubernetes", () => {
   it("defaults: a restricted Deployment and a NetworkPolicy denying ingress, nothing else", async () => {
     let service: ContainerService | undefined;
-    const resources = await record(() => (service = new ContainerService("web", { target: "kubernetes", image: "web:1" })));
+    const resources = await record(() => (service = new ContainerService("web", { target: "kubernetes", image: IMAGE })));
     expectAllHardened(resources);
     expect(childrenOf(resources, T.service).map((r) => r.type).sort()).toEqual([T.deployment, T.networkPolicy].sort());
     const deployment = find(resources, T.deployment, "web").inputs;
@@ -149,7 +150,7 @@ describe("ContainerService on Kubernetes", () => {
         "web",
         {
           target: "kubernetes",
-          image: "registry.local/web@sha256:abc",
+          image: digestRef("web"),
           namespace: "apps",
           replicas: 3,
           ports: [{ containerPort: 8080, servicePort: 80, name: "http" }],
@@ -177,7 +178,7 @@ describe("ContainerService on Kubernetes", () => {
     const pod = (deployment.inputs as { spec: { replicas: number; template: { spec: IPodSpec } } }).spec;
     expect(pod.replicas).toBe(3);
     const [c] = pod.template.spec.containers;
-    expect(c.image).toBe("registry.local/web@sha256:abc");
+    expect(c.image).toBe(digestRef("web"));
     expect(c.env?.[0]).toEqual({ name: "LOG_LEVEL", value: "info" });
     // The Secret's name is computed by the provider (auto-naming), so the mocks leave it unset;
     // the reference's key and the dependency on the Secret are what the component decides.
@@ -201,7 +202,7 @@ describe("ContainerService on Kubernetes", () => {
       const data = new PersistentVolume("web-data", { target: "kubernetes" });
       service = new ContainerService("shop-web", {
         target: "kubernetes",
-        image: "web:1",
+        image: IMAGE,
         ports: [{ containerPort: 8080 }],
         volumes: [{ volume: data, mountPath: "/data" }],
       });
@@ -221,7 +222,7 @@ describe("ContainerService on Kubernetes", () => {
 
 describe("ContainerService argument errors", () => {
   it("are thrown before any child exists", async () => {
-    const bad: ContainerServiceArgs = { target: "kubernetes", image: "web:1", ports: [{ containerPort: 0 }] };
+    const bad: ContainerServiceArgs = { target: "kubernetes", image: IMAGE, ports: [{ containerPort: 0 }] };
     let thrown: unknown;
     const resources = await record(() => {
       try {

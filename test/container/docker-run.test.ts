@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { dockerRunArgs } from "../../components/container/docker-run";
 import { dockerContainerSettings } from "../../components/container/docker-settings";
-import { serviceSpec, volumeRef } from "./support/fixtures";
+import { IMAGE, serviceSpec, volumeRef } from "./support/fixtures";
 
 const HEALTH = ["/nodejs/bin/node", "/app/healthcheck.ts"];
 
@@ -40,14 +40,14 @@ describe("dockerRunArgs", () => {
     expect(values(args, "--log-opt")).toEqual(["max-size=10m", "max-file=3"]);
     expect(values(args, "--stop-timeout")).toEqual(["30"]);
     expect(values(args, "--label")).toContain("app.kubernetes.io/name=web");
-    expect(args.at(-1)).toBe("registry.local/web:1.0");
+    expect(args.at(-1)).toBe(IMAGE);
   });
 
   it("puts the image between the entrypoint's executable and its remaining arguments", () => {
     const args = dockerRunArgs(settings({ command: ["/nodejs/bin/node", "--trace-warnings"], args: ["/app/main.ts"], environment: { A: "1" } }), { name: "x" });
     expect(values(args, "--entrypoint")).toEqual(["/nodejs/bin/node"]);
     expect(values(args, "--env")).toEqual(["A=1"]);
-    expect(args.slice(-3)).toEqual(["registry.local/web:1.0", "--trace-warnings", "/app/main.ts"]);
+    expect(args.slice(-3)).toEqual([IMAGE, "--trace-warnings", "/app/main.ts"]);
   });
 
   it("renders opt-outs: writable root, escalation, added capability, IPv6 publish address, read-only mount", () => {
@@ -87,7 +87,7 @@ describe("dockerRunArgs", () => {
   });
 
   it("refuses outputs, which have no value to put on a command line", () => {
-    expect(() => dockerRunArgs(settings({ image: pulumi.output("registry.local/web:2") }), { name: "x" })).toThrow("image must be a plain string");
+    expect(() => dockerRunArgs(settings({ image: pulumi.output(IMAGE) }), { name: "x" })).toThrow("image must be a plain string");
     expect(() => dockerRunArgs(settings({ secrets: { TOKEN: "t" } }), { name: "x" })).toThrow("envs[0] must be a plain string");
   });
 });

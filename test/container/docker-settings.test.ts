@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { dockerContainerSettings } from "../../components/container/docker-settings";
 import * as hardening from "../../components/hardening";
-import { serviceSpec, volumeRef } from "./support/fixtures";
+import { IMAGE, serviceSpec, volumeRef } from "./support/fixtures";
 
 const docker = (changes: Parameters<typeof serviceSpec>[0] = {}) => dockerContainerSettings(serviceSpec({ target: "docker", ...changes }), "dockyard-net");
 
@@ -10,7 +10,7 @@ describe("dockerContainerSettings", () => {
   it("defaults: hardened container on the network, no ports published, no wait without a health check", () => {
     const s = docker();
     expect(s).toMatchObject({
-      image: "registry.local/web:1.0",
+      image: IMAGE,
       entrypoints: undefined,
       command: undefined,
       envs: [],

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ContainerService } from "../../components/container-service";
 import { PersistentVolume } from "../../components/persistent-volume";
 import { find, record, resolve } from "../support/pulumi-harness";
+import { IMAGE } from "./support/fixtures";
 
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 const VOLUME = "docker:index/volume:Volume";
@@ -57,7 +58,7 @@ describe("PersistentVolume on Kubernetes", () => {
     for (const serviceName of ["web", "web-v2"]) {
       const resources = await record(() => {
         const data = new PersistentVolume("web-data", { target: "kubernetes" });
-        new ContainerService(serviceName, { target: "kubernetes", image: "web:1", volumes: [{ volume: data, mountPath: "/data" }] });
+        new ContainerService(serviceName, { target: "kubernetes", image: IMAGE, volumes: [{ volume: data, mountPath: "/data" }] });
       });
       const set = find(resources, "kubernetes:apps/v1:StatefulSet", serviceName).inputs as {
         spec: { template: { spec: { volumes: { persistentVolumeClaim?: { claimName: string } }[] } } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type IPodSpec, PodSpec } from "kubernetes-models/v1/PodSpec";
 import { SCRATCH_VOLUME, podSpec, podTemplate } from "../../components/container/pod-spec";
-import { plain, serviceSpec, volumeRef } from "./support/fixtures";
+import { IMAGE, plain, serviceSpec, volumeRef } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
 
 describe("podSpec", () => {
@@ -13,7 +13,7 @@ describe("podSpec", () => {
     expect(pod.enableServiceLinks).toBe(false);
     expect(pod.terminationGracePeriodSeconds).toBe(30);
     const [container] = pod.containers;
-    expect(container.image).toBe("registry.local/web:1.0");
+    expect(container.image).toBe(IMAGE);
     expect(container.command).toBeUndefined();
     expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
     expect(container.volumeMounts).toEqual([{ name: SCRATCH_VOLUME, mountPath: "/tmp" }]);

@@ -45,6 +45,19 @@ const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, 
   { name: "variable both plain and secret", args: { environment: { TOKEN: "a" }, secrets: { TOKEN: "b" } }, argument: "secrets.TOKEN", message: "is also set in environment; a variable is either plain or secret" },
   { name: "reserved label", args: { labels: { "app.kubernetes.io/name": "other" } }, argument: "labels.app.kubernetes.io/name", message: "is set by dockyard and cannot be overridden" },
   { name: "restart never on Kubernetes", args: { restartPolicy: "no" }, argument: "restartPolicy", message: `must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "no"` },
+  { name: "file name with a slash", args: { files: { "conf/app.yml": "x" } }, argument: "files.conf/app.yml", message: `is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")` },
+  { name: "hidden file name", args: { files: { "..data": "x" } }, argument: "files...data", message: `is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")` },
+  { name: "file content a number", args: { files: { "app.yml": 3 } }, argument: "files.app.yml", message: "must be the file's content as a string (or an output of one), got 3" },
+  { name: "relative files directory", args: { filesDir: "etc/app" }, argument: "filesDir", message: `must be an absolute path, got "etc/app"` },
+  { name: "files directory on the scratch directory", args: { filesDir: "/tmp/" }, argument: "filesDir", message: `must not be "/" or the scratch directory "/tmp", got "/tmp/"` },
+  { name: "files directory on a volume", args: { volumes: [{ volume: data, mountPath: "/etc/dockyard" }], files: { a: "x" } }, argument: "filesDir", message: `"/etc/dockyard" is already the mount path of volumes[0]` },
+  { name: "volume named like the files volume", args: { volumes: [{ volume: volumeRef("dockyard-files"), mountPath: "/x" }] }, argument: "volumes[0].volume", message: `must not be named "dockyard-files", a volume name dockyard reserves` },
+  { name: "pull secret not a name", args: { imagePullSecrets: ["Registry_Creds"] }, argument: "imagePullSecrets[0]", message: `must be a Secret name (lower-case DNS subdomain), got "Registry_Creds"` },
+  { name: "pull secrets not a list", args: { imagePullSecrets: "creds" }, argument: "imagePullSecrets", message: `must be a list of Secret names, got "creds"` },
+  { name: "probe scheme", args: { ports: [{ containerPort: 443 }], healthCheck: { path: "/", scheme: "TLS" } }, argument: "healthCheck.scheme", message: `must be one of "HTTP", "HTTPS", got "TLS"` },
+  { name: "image tag only", args: { image: "registry.local/web:1.0" }, argument: "image", message: `"registry.local/web:1.0" has no digest: a tag can be moved to other bytes after review; deploy repo[:tag]@sha256:<digest> (ServiceImage.ref gives one) or set security.allowMutableImageTag: true` },
+  { name: "image tagged latest", args: { image: "registry.local/web:latest", security: { allowMutableImageTag: true } }, argument: "image", message: `"registry.local/web:latest" is tagged "latest": it names whatever was pushed last` },
+  { name: "image opt-out not a boolean", args: { security: { allowLatestTag: "yes" } }, argument: "security.allowLatestTag", message: `must be true or false, got "yes"` },
   { name: "namespace not a DNS label", args: { namespace: "Apps_NS" }, argument: "namespace", message: `must be a DNS label (lower-case letters, digits and "-", starting with a letter, at most 63 characters), got "Apps_NS"` },
 ];
 
@@ -82,6 +95,9 @@ describe("resolveServiceSpec: defaults", () => {
       ports: [],
       env: [],
       volumes: [],
+      files: [],
+      filesDir: hardening.FILES_DIR,
+      imagePullSecrets: [],
       healthCheck: undefined,
       resources: { cpuMillis: 500, memoryBytes: 256 * 2 ** 20, cpuRequestMillis: 500, memoryRequestBytes: 256 * 2 ** 20, pids: hardening.DEFAULT_RESOURCES.pids },
       scratchBytes: 64 * 2 ** 20,
@@ -103,7 +119,7 @@ describe("resolveServiceSpec: defaults", () => {
       { name: "tcp-8080", containerPort: 8080, protocol: "tcp", hostPort: undefined, servicePort: 8080 },
       { name: "udp-53", containerPort: 53, protocol: "udp", hostPort: undefined, servicePort: 53 },
     ]);
-    expect(spec.healthCheck).toEqual({ path: "/healthz", port: 8080, command: undefined, intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 10 });
+    expect(spec.healthCheck).toEqual({ path: "/healthz", scheme: "HTTP", port: 8080, command: undefined, intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 10 });
   });
 
   it("normalizes mount paths and keeps volume identity from the volume, not the service", () => {
@@ -125,6 +141,23 @@ describe("resolveServiceSpec: defaults", () => {
       seccompProfile: "RuntimeDefault",
       publishAddress: "0.0.0.0",
     });
+  });
+
+  it("sorts files by name, normalizes filesDir, keeps pull Secret names and the probe scheme", () => {
+    const spec = serviceSpec({
+      ports: [{ containerPort: 5000 }],
+      files: { "htpasswd": "u:hash", "config.yml": "version: 0.1" },
+      filesDir: "/etc/registry/",
+      imagePullSecrets: ["registry-creds"],
+      healthCheck: { path: "/", scheme: "HTTPS" },
+    });
+    expect(spec.files).toEqual([
+      { name: "config.yml", content: "version: 0.1" },
+      { name: "htpasswd", content: "u:hash" },
+    ]);
+    expect(spec.filesDir).toBe("/etc/registry");
+    expect(spec.imagePullSecrets).toEqual(["registry-creds"]);
+    expect(spec.healthCheck?.scheme).toBe("HTTPS");
   });
 
   it("allows a shared (ReadWriteMany) or read-only volume on several replicas", () => {

@@ -6,8 +6,16 @@ import type { ContainerServiceArgs } from "../../../components/container-service
 import { resolveServiceSpec } from "../../../components/container/resolve";
 import type { AccessMode, ResolvedService, VolumeRef } from "../../../components/container/spec";
 
+/** A digest-pinned image reference, as the image policy requires by default. */
+export const IMAGE = `registry.local/web:1.0@sha256:${"a1".repeat(32)}`;
+
+/** A digest reference for a named repository, e.g. `digestRef("api")`. */
+export function digestRef(repository: string): string {
+  return `registry.local/${repository}@sha256:${"b2".repeat(32)}`;
+}
+
 /** A minimal valid service: only what has no default. */
-export const MINIMAL: ContainerServiceArgs = { target: "kubernetes", image: "registry.local/web:1.0" };
+export const MINIMAL: ContainerServiceArgs = { target: "kubernetes", image: IMAGE };
 
 /** Resolves `MINIMAL` with changes applied. */
 export function serviceSpec(changes: Partial<ContainerServiceArgs> = {}, name = "web"): ResolvedService {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REGISTRY_REALM } from "../../../components/registry/self-hosted";
 import { basicAuth, type RunningRegistry, startRegistry } from "./support/registry-server";
 
 describe("registry from the Registry translator's config (real distribution registry)", () => {
   let registry: RunningRegistry;
   beforeAll(async () => {
-    registry = await startRegistry("dockyard", "correct-horse-battery-staple");
+    registry = await startRegistry();
   });
   afterAll(async () => {
     await registry?.stop();
@@ -13,7 +14,7 @@ describe("registry from the Registry translator's config (real distribution regi
   it("refuses anonymous API access with 401 and a basic-auth challenge", async () => {
     const response = await fetch(`http://${registry.address}/v2/`);
     expect(response.status).toBe(401);
-    expect(response.headers.get("www-authenticate")).toMatch(/^Basic realm="dockyard-test"/);
+    expect(response.headers.get("www-authenticate")).toBe(`Basic realm="${REGISTRY_REALM}"`);
   });
 
   it("refuses an anonymous push (blob upload) with 401", async () => {
@@ -22,11 +23,13 @@ describe("registry from the Registry translator's config (real distribution regi
   });
 
   it("refuses a wrong password with 401", async () => {
-    const response = await fetch(`http://${registry.address}/v2/`, { headers: { authorization: basicAuth("dockyard", "wrong") } });
+    const response = await fetch(`http://${registry.address}/v2/`, { headers: { authorization: basicAuth(registry.username, "wrong") } });
     expect(response.status).toBe(401);
   });
 
-  it("accepts the configured account", async () => {
+  it("accepts the configured account, whose generated password follows the component's policy", async () => {
+    expect(registry.username).toBe("dockyard");
+    expect(registry.password).toMatch(/^[A-Za-z0-9]{40}$/);
     const response = await fetch(`http://${registry.address}/v2/`, { headers: { authorization: basicAuth(registry.username, registry.password) } });
     expect(response.status).toBe(200);
   });

@@ -12,10 +12,13 @@ const run = promisify(execFile);
 /** Classic builder everywhere: Debian 12's docker.io 20.10 has no BuildKit/buildx. */
 const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
 
-/** Runs `docker <args>` and returns its stdout; throws with stderr on failure. */
-export async function docker(args: readonly string[], timeoutMs = 120_000): Promise<string> {
+/**
+ * Runs `docker <args>` and returns its stdout; throws with stderr on failure.
+ * @param env extra environment, e.g. `{ DOCKER_CONFIG: dir }` for a throwaway client config.
+ */
+export async function docker(args: readonly string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
-    const { stdout } = await run("docker", [...args], { env: ENV, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
+    const { stdout } = await run("docker", [...args], { env: { ...ENV, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
     return stdout;
   } catch (error) {
     const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string };
@@ -24,9 +27,9 @@ export async function docker(args: readonly string[], timeoutMs = 120_000): Prom
 }
 
 /** Like {@link docker}, but resolves to the exit status and output instead of throwing. */
-export async function dockerStatus(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function dockerStatus(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("docker", [...args], { env: ENV, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run("docker", [...args], { env: { ...ENV, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -21,6 +21,12 @@ const run = promisify(execFile);
 export const STANDIN_BASE = "dockyard-test/distroless-nodejs24:local";
 /** @see STANDIN_BASE */
 export const STANDIN_BUILD = "dockyard-test/node24-busybox:local";
+/**
+ * Stand-in for the upstream registry image (Alpine with /bin/registry, busybox, and a root-owned
+ * VOLUME /var/lib/registry): Debian's registry binary and busybox-static, FROM scratch.
+ */
+export const STANDIN_REGISTRY = "dockyard-test/registry:local";
+const REGISTRY_BINARY = "/usr/bin/docker-registry";
 
 const NODE = "/usr/local/bin/node";
 const BUSYBOX = "/bin/busybox";
@@ -63,6 +69,26 @@ export async function ensureStandIns(): Promise<{ base: string; build: string }>
     ]);
   });
   return { base: STANDIN_BASE, build: STANDIN_BUILD };
+}
+
+/** Builds the registry stand-in if missing or stale (needs Debian's docker-registry); returns its tag. */
+export async function ensureRegistryStandIn(): Promise<string> {
+  if (!(await exists(REGISTRY_BINARY))) throw new Error(`${REGISTRY_BINARY} is missing: run .ci/engines/registry.sh (apt-get install docker-registry)`);
+  const libraries = await sharedLibraries(REGISTRY_BINARY);
+  const layout: Layout = [[REGISTRY_BINARY, "/bin/registry"], [BUSYBOX, "/bin/busybox"], ...libraries.map((l): [string, string] => [l, l])];
+  await withLock(() =>
+    ensureImage(STANDIN_REGISTRY, layout, [
+      "FROM scratch",
+      "COPY rootfs/ /",
+      'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+      'RUN ["/bin/busybox", "mkdir", "-p", "/var/lib/registry", "/etc/docker/registry"]',
+      'VOLUME ["/var/lib/registry"]',
+      "EXPOSE 5000",
+      'ENTRYPOINT ["/bin/registry"]',
+      'CMD ["serve", "/etc/docker/registry/config.yml"]',
+    ]),
+  );
+  return STANDIN_REGISTRY;
 }
 
 /** The shared libraries (and loader) `ldd` reports for a binary, as absolute paths. */

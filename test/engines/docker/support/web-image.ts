@@ -34,9 +34,17 @@ export interface BuiltImage {
   readonly created: string;
 }
 
-/** Builds the web image under `tag` on the local stand-in bases. */
-export async function buildWebImage(tag: string): Promise<BuiltImage> {
-  const bases = await ensureStandIns();
+/** Options of {@link buildWebImage}. */
+export interface WebBuildOptions {
+  /** BUILD_IMAGE and BASE_IMAGE references (e.g. through a mirror). @default the local stand-ins */
+  readonly bases?: { readonly build: string; readonly base: string };
+  /** Extra environment of the docker client, e.g. a DOCKER_CONFIG holding the mirror's login. @default {} */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Builds the web image under `tag`, on the local stand-in bases unless others are given. */
+export async function buildWebImage(tag: string, options: WebBuildOptions = {}): Promise<BuiltImage> {
+  const bases = options.bases ?? (await ensureStandIns());
   const revision = await run("git", ["rev-parse", "HEAD"], { cwd: WEB_CONTEXT }).then(
     (r) => r.stdout.trim(),
     () => "unknown",
@@ -50,8 +58,8 @@ export async function buildWebImage(tag: string): Promise<BuiltImage> {
   ];
   const buildStageTag = `${tag}-build-stage`;
   const started = Date.now();
-  await docker(["build", "--quiet", ...args, "--target", "build", "--tag", buildStageTag, WEB_CONTEXT], 300_000);
-  await docker(["build", "--quiet", ...args, "--tag", tag, WEB_CONTEXT], 300_000);
+  await docker(["build", "--quiet", ...args, "--target", "build", "--tag", buildStageTag, WEB_CONTEXT], 300_000, options.env);
+  await docker(["build", "--quiet", ...args, "--tag", tag, WEB_CONTEXT], 300_000, options.env);
   return { tag, buildStageTag, buildMs: Date.now() - started, revision, created };
 }
 
@@ -112,6 +120,14 @@ export interface RunningWeb {
 }
 
 /**
+ * The reference a service may run a local build by: a digest reference as is, a local tag as its
+ * image ID (immutable, as the image policy requires; `docker run` takes either).
+ */
+export async function runnableImage(image: string): Promise<string> {
+  return image.includes("@sha256:") ? image : (await docker(["image", "inspect", "--format", "{{.Id}}", image])).trim();
+}
+
+/**
  * Starts the web image with exactly the `docker run` flags the Docker translator renders for
  * the web service, then waits (within the translator's own wait timeout) until it is healthy.
  */
@@ -120,7 +136,7 @@ export async function startWeb(
   options: Omit<WebServiceOptions, "hostPort"> & { readonly hostPort?: number },
 ): Promise<RunningWeb> {
   const port = options.hostPort ?? (await freePort());
-  const spec = webServiceSpec({ ...options, hostPort: port });
+  const spec = webServiceSpec({ ...options, image: await runnableImage(options.image), hostPort: port });
   const settings = dockerContainerSettings(spec, options.network);
   const container = objects.container(uniqueName("web"));
   const flags = dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(options.image) });

@@ -1,9 +1,18 @@
+/**
+ * A distribution registry (Debian's docker-registry) on 127.0.0.1, configured by the Registry
+ * component's own translators: the self-hosted spec resolved from Registry args, then its
+ * config.yml and htpasswd rendered for a host layout (listen address and directories).
+ */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { htpasswdFile, registryConfigYaml } from "../../../../components/registry/registry-config";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegistryArgs } from "../../../../components/registry";
+import { resolveRegistrySpec } from "../../../../components/registry/registry-spec";
+import { PASSWORD_POLICY, type RegistryLayout, selfHostedFiles } from "../../../../components/registry/self-hosted";
 
 /** A distribution registry running on 127.0.0.1 with the config the Registry translator produces. */
 export interface RunningRegistry {
@@ -15,7 +24,7 @@ export interface RunningRegistry {
 }
 
 /** Fails with a clear message when Debian's registry or htpasswd is missing. */
-function requireTools(): void {
+export function requireRegistryTools(): void {
   for (const tool of ["docker-registry", "htpasswd"]) {
     try {
       execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
@@ -36,30 +45,49 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** bcrypt hash of a password, made by Apache's htpasswd (as an operator would). */
+/** bcrypt hash of a password, made by Apache's htpasswd (as RandomPassword's bcryptHash would be). */
 export function bcryptHash(username: string, password: string): string {
   const line = execFileSync("htpasswd", ["-Bbn", username, password], { encoding: "utf8" }).trim();
   return line.slice(line.indexOf(":") + 1);
 }
 
-/** Starts a registry with htpasswd auth for one account; resolves once it answers. */
-export async function startRegistry(username: string, password: string): Promise<RunningRegistry> {
-  requireTools();
+/** A password as the Registry component generates one: PASSWORD_POLICY's length, letters and digits. */
+export function generatedPassword(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from({ length: PASSWORD_POLICY.length }, () => alphabet[randomInt(alphabet.length)]).join("");
+}
+
+/** Registry args the test registry is configured from (target Docker, self-hosted). */
+export type TestRegistryArgs = Pick<RegistryArgs, "username" | "deleteEnabled">;
+
+function plain(value: pulumi.Input<string>): Promise<string> {
+  return new Promise((done) => pulumi.output(value).apply((v) => done(v)));
+}
+
+/**
+ * Starts a registry from the Registry translator's files for `args` (default: the component's
+ * defaults), with a generated password unless one is given; resolves once it answers.
+ */
+export async function startRegistry(args: TestRegistryArgs = {}, password = generatedPassword()): Promise<RunningRegistry> {
+  requireRegistryTools();
   const dir = mkdtempSync(join(tmpdir(), "dockyard-registry-"));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  writeFileSync(join(dir, "htpasswd"), htpasswdFile([{ username, bcryptHash: bcryptHash(username, password) }]));
-  writeFileSync(
-    join(dir, "config.yml"),
-    registryConfigYaml({ listen: address, storageRoot: join(dir, "data"), htpasswdPath: join(dir, "htpasswd"), deleteEnabled: true, realm: "dockyard-test" }),
-  );
-  const child: ChildProcess = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: ["ignore", "ignore", "pipe"] });
+  const spec = resolveRegistrySpec("registry", { target: "docker", hostPort: port, ...args });
+  if (spec.mode !== "self-hosted") throw new Error("the test registry is self-hosted");
+  const layout: RegistryLayout = { listen: address, filesDir: join(dir, "files"), dataDir: join(dir, "data") };
+  mkdirSync(layout.filesDir);
+  for (const [name, content] of Object.entries(selfHostedFiles(spec, bcryptHash(spec.username, password), layout))) {
+    writeFileSync(join(layout.filesDir, name), await plain(content), { mode: 0o600 });
+  }
+  const child: ChildProcess = spawn("docker-registry", ["serve", join(layout.filesDir, "config.yml")], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
+      await exited;
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -67,7 +95,7 @@ export async function startRegistry(username: string, password: string): Promise
     if (child.exitCode !== null) break;
     try {
       await fetch(`http://${address}/v2/`);
-      return { address, username, password, stop };
+      return { address, username: spec.username, password, stop };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -79,4 +107,22 @@ export async function startRegistry(username: string, password: string): Promise
 /** An Authorization header for basic auth. */
 export function basicAuth(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+
+const MANIFEST_TYPES = [
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+].join(", ");
+
+/** The digest the registry serves a tag or digest under (`Docker-Content-Digest` of a HEAD). */
+export async function manifestDigest(registry: RunningRegistry, repository: string, reference: string): Promise<string> {
+  const response = await fetch(`http://${registry.address}/v2/${repository}/manifests/${reference}`, {
+    method: "HEAD",
+    headers: { accept: MANIFEST_TYPES, authorization: basicAuth(registry.username, registry.password) },
+  });
+  const digest = response.headers.get("docker-content-digest");
+  if (response.status !== 200 || digest === null) throw new Error(`HEAD ${repository}:${reference} answered ${response.status} without a digest`);
+  return digest;
 }

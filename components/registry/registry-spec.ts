@@ -1,0 +1,168 @@
+import * as net from "node:net";
+import * as pulumi from "@pulumi/pulumi";
+import { describeValue } from "../errors";
+import { PUBLISH_ADDRESS } from "../hardening";
+import type { Target } from "../container/spec";
+import { type ArgPath, argsOf, bool, integerIn, oneOf } from "../container/validate";
+import type { RegistryArgs } from "../registry";
+import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
+
+/** The upstream registry image, pinned by digest (distribution 2.8.3). */
+export const UPSTREAM_REGISTRY_IMAGE = "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
+/** Default user of a self-hosted registry. */
+export const DEFAULT_REGISTRY_USER = "dockyard";
+/** Default Docker host port of a self-hosted registry. */
+export const DEFAULT_HOST_PORT = 5000;
+
+/** TLS certificate and key of a self-hosted registry (PEM contents, secrets). */
+export interface RegistryTlsArgs {
+  /** Certificate chain, PEM. */
+  readonly certificate: pulumi.Input<string>;
+  /** Private key, PEM. */
+  readonly key: pulumi.Input<string>;
+}
+
+/** A self-hosted registry's Args, validated, defaults applied. */
+export interface SelfHostedSpec {
+  readonly mode: "self-hosted";
+  readonly name: string;
+  readonly target: Target;
+  readonly address: string;
+  readonly username: string;
+  /** The upstream image as pulled: through the mirror when one is set. */
+  readonly upstreamImage: string;
+  readonly hostPort: number;
+  readonly publishAddress: string;
+  readonly deleteEnabled: boolean;
+  readonly tls: RegistryTlsArgs | undefined;
+  readonly storageGiB: number;
+  readonly storageClass: pulumi.Input<string> | undefined;
+  readonly namespace: pulumi.Input<string> | undefined;
+  readonly buildContext: string;
+}
+
+/** An external registry's Args, validated. */
+export interface ExternalSpec {
+  readonly mode: "external";
+  readonly name: string;
+  readonly target: Target;
+  readonly address: string;
+  readonly username: string;
+  readonly password: pulumi.Input<string>;
+}
+
+const USERNAME = /^[A-Za-z0-9._-]{1,64}$/;
+const NAME = /^[a-z]([-a-z0-9]{0,56}[a-z0-9])?$/;
+// host[:port][/path]: a DNS name, IPv4 or [IPv6], then repository path components.
+const ADDRESS = /^([a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::([0-9]{1,5}))?((?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)$/;
+const SELF_HOSTED_ONLY = ["image", "mirror", "deleteEnabled", "tls", "hostPort", "publishAddress", "storageGiB", "storageClass", "namespace", "buildContext"] as const;
+
+/** Validates a Registry's Args and applies defaults; one ComponentArgError for the first mistake. */
+export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHostedSpec | ExternalSpec {
+  const root: ArgPath = argsOf("Registry", name);
+  if (!NAME.test(name)) root.field("name").fail(`must be a DNS label of at most 58 characters (its volume is "<name>-data"), got ${describeValue(name)}`);
+  if (args.target === undefined) root.field("target").fail(`is required: "docker" or "kubernetes"`);
+  const target = oneOf(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker");
+  const mode = oneOf(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted");
+  if (mode === "external") {
+    for (const key of SELF_HOSTED_ONLY) if (args[key] !== undefined) root.field(key).fail("applies only to a self-hosted registry: remove it or set mode to self-hosted");
+    if (args.address === undefined) root.field("address").fail(`is required for an external registry, e.g. "registry.example.com:5000"`);
+    if (args.username === undefined) root.field("username").fail("is required for an external registry");
+    const passwordAt: ArgPath = root.field("password");
+    if (args.password === undefined) passwordAt.fail("is required for an external registry (a secret)");
+    return {
+      mode,
+      name,
+      target,
+      address: registryAddress(root.field("address"), args.address),
+      username: username(root.field("username"), args.username),
+      password: checkedPassword(passwordAt, args.password),
+    };
+  }
+  if (args.password !== undefined) root.field("password").fail("is generated for a self-hosted registry: remove it");
+  const hostPort = integerIn(root.field("hostPort"), args.hostPort, 1, 65535, DEFAULT_HOST_PORT);
+  const publishAddress = args.publishAddress ?? PUBLISH_ADDRESS;
+  if (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0) root.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
+  if (target === "kubernetes" && args.address === undefined) {
+    root.field("address").fail("is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at (an Ingress or LoadBalancer in front of its Service)");
+  }
+  return {
+    mode,
+    name,
+    target,
+    address: args.address === undefined ? dockerAddress(publishAddress, hostPort) : registryAddress(root.field("address"), args.address),
+    username: username(root.field("username"), args.username ?? DEFAULT_REGISTRY_USER),
+    upstreamImage: upstreamImage(root, args.image, args.mirror),
+    hostPort,
+    publishAddress,
+    deleteEnabled: bool(root.field("deleteEnabled"), args.deleteEnabled, false),
+    tls: tlsPair(root.field("tls"), args.tls),
+    storageGiB: integerIn(root.field("storageGiB"), args.storageGiB, 1, 65536, 10),
+    storageClass: args.storageClass,
+    namespace: args.namespace,
+    buildContext: nonEmpty(root.field("buildContext"), args.buildContext ?? "apps/registry"),
+  };
+}
+
+/** The host[:port] part of a registry address (what credentials are keyed by). */
+export function registryHost(address: string): string {
+  const slash = address.indexOf("/");
+  return slash < 0 ? address : address.slice(0, slash);
+}
+
+/** A registry address, host[:port][/path], with a port from 1 to 65535 and no scheme. */
+export function registryAddress(at: ArgPath, value: unknown): string {
+  const match = typeof value === "string" ? ADDRESS.exec(value) : null;
+  if (match === null) at.fail(`must be a registry address host[:port][/path] without a scheme, e.g. "registry.example.com:5000", got ${describeValue(value)}`);
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) at.fail(`has port ${port}, expected 1 to 65535`);
+  return match[0];
+}
+
+/** A password: a non-empty string, checked now when plain and when it resolves when an output. */
+export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulumi.Output<string> {
+  const check = (password: unknown): string => {
+    if (typeof password !== "string" || password === "") at.fail("must be a non-empty string (a secret)");
+    return password;
+  };
+  if (typeof value === "string") check(value);
+  return pulumi.secret(value).apply(check);
+}
+
+function username(at: ArgPath, value: unknown): string {
+  if (typeof value !== "string" || !USERNAME.test(value)) at.fail(`must be 1-64 letters, digits, ".", "_" or "-", got ${describeValue(value)}`);
+  return value;
+}
+
+function dockerAddress(publishAddress: string, hostPort: number): string {
+  // The deploying machine is the Docker host: a wildcard publish is reached on loopback.
+  const host = publishAddress === "0.0.0.0" ? "127.0.0.1" : publishAddress === "::" ? "::1" : publishAddress;
+  return `${net.isIPv6(host) ? `[${host}]` : host}:${hostPort}`;
+}
+
+function upstreamImage(root: ArgPath, image: unknown, mirror: unknown): string {
+  const imageAt: ArgPath = root.field("image");
+  const mirrorAt: ArgPath = root.field("mirror");
+  const reference = image ?? UPSTREAM_REGISTRY_IMAGE;
+  const parsed = typeof reference === "string" ? parseImageRef(reference) : { error: "must be an image reference" };
+  if (!isImageRef(parsed)) imageAt.fail(`${parsed.error}, got ${describeValue(reference)}`);
+  if (parsed.digest === undefined) imageAt.fail(`must be pinned by digest (repo:tag@sha256:…), got ${describeValue(reference)}`);
+  if (mirror !== undefined && (typeof mirror !== "string" || mirror.includes("/") || ADDRESS.exec(mirror) === null)) {
+    mirrorAt.fail(`must be a registry host[:port], e.g. "mirror.example.com:5000", got ${describeValue(mirror)}`);
+  }
+  return formatImageRef(throughMirror(parsed, mirror));
+}
+
+function tlsPair(at: ArgPath, value: RegistryTlsArgs | undefined): RegistryTlsArgs | undefined {
+  if (value === undefined) return undefined;
+  for (const key of ["certificate", "key"] as const) {
+    const pem = (value as unknown as Record<string, unknown>)[key];
+    if (pem === undefined || pem === "" || (typeof pem !== "string" && typeof pem !== "object")) at.field(key).fail("must be PEM content (a secret)");
+  }
+  return { certificate: pulumi.secret(value.certificate), key: pulumi.secret(value.key) };
+}
+
+function nonEmpty(at: ArgPath, value: unknown): string {
+  if (typeof value !== "string" || value === "") at.fail(`must be a directory, got ${describeValue(value)}`);
+  return value;
+}

@@ -1,0 +1,91 @@
+/** The self-hosted registry's translators, and their agreement with apps/registry/Dockerfile. */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { resolveServiceSpec } from "../../components/container/resolve";
+import { UPSTREAM_REGISTRY_IMAGE, resolveRegistrySpec, type SelfHostedSpec } from "../../components/registry/registry-spec";
+import {
+  CONTAINER_LAYOUT,
+  REGISTRY_DATA_DIR,
+  REGISTRY_FILES,
+  REGISTRY_PORT,
+  registryHealthCommand,
+  selfHostedConfig,
+  selfHostedFiles,
+  selfHostedServiceArgs,
+} from "../../components/registry/self-hosted";
+import { resolve } from "../support/pulumi-harness";
+
+const HASH = `$2y$05$${"a".repeat(53)}`;
+const DOCKERFILE = readFileSync(path.resolve(__dirname, "../../apps/registry/Dockerfile"), "utf8");
+
+function spec(args: Partial<Parameters<typeof resolveRegistrySpec>[1]> = {}): SelfHostedSpec {
+  const resolved = resolveRegistrySpec("registry", { target: "docker", ...args });
+  if (resolved.mode !== "self-hosted") throw new Error("expected a self-hosted spec");
+  return resolved;
+}
+
+describe("selfHostedConfig", () => {
+  it("always has htpasswd auth, storage on the data volume, deletes off, plain HTTP by default", () => {
+    expect(selfHostedConfig(spec())).toEqual({
+      listen: ":5000",
+      storageRoot: REGISTRY_DATA_DIR,
+      htpasswdPath: "/etc/dockyard/htpasswd",
+      deleteEnabled: false,
+      realm: "dockyard-registry",
+    });
+  });
+
+  it("takes deletes and TLS, and a host layout for running the registry outside a container", () => {
+    const layout = { listen: "127.0.0.1:5999", filesDir: "/tmp/r/files", dataDir: "/tmp/r/data" };
+    expect(selfHostedConfig(spec({ deleteEnabled: true, tls: { certificate: "c", key: "k" } }), layout)).toEqual({
+      listen: "127.0.0.1:5999",
+      storageRoot: "/tmp/r/data",
+      htpasswdPath: "/tmp/r/files/htpasswd",
+      deleteEnabled: true,
+      realm: "dockyard-registry",
+      tls: { certificatePath: "/tmp/r/files/tls.crt", keyPath: "/tmp/r/files/tls.key" },
+    });
+  });
+});
+
+describe("selfHostedFiles", () => {
+  it("renders config.yml and the htpasswd of the one account", async () => {
+    const files = selfHostedFiles(spec({ username: "ci" }), HASH);
+    expect(Object.keys(files)).toEqual([REGISTRY_FILES.config, REGISTRY_FILES.htpasswd]);
+    expect(parse(await resolve(files[REGISTRY_FILES.config]))).toMatchObject({ auth: { htpasswd: { path: "/etc/dockyard/htpasswd" } } });
+    expect(await resolve(files[REGISTRY_FILES.htpasswd])).toBe(`ci:${HASH}\n`);
+  });
+});
+
+describe("selfHostedServiceArgs", () => {
+  it("is a ContainerService the resolver accepts, hardened, with the registry's files and volume", () => {
+    const s = spec({ hostPort: 5050 });
+    const args = selfHostedServiceArgs(s, `dockyard/registry@sha256:${"0".repeat(64)}`, { logicalName: "registry-data", volumeName: "registry-data", accessMode: "ReadWriteOnce" }, selfHostedFiles(s, HASH));
+    const service = resolveServiceSpec("registry", args);
+    expect(service.security).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, dropCapabilities: ["ALL"], noNewPrivileges: true });
+    expect(service.ports).toEqual([{ name: "registry", containerPort: REGISTRY_PORT, protocol: "tcp", hostPort: 5050, servicePort: REGISTRY_PORT }]);
+    expect(service.volumes).toEqual([{ name: "registry-data", source: "registry-data", mountPath: REGISTRY_DATA_DIR, readOnly: false, accessMode: "ReadWriteOnce" }]);
+    expect(service.files.map((f) => f.name)).toEqual(["config.yml", "htpasswd"]);
+    expect(service.args).toEqual(["serve", path.posix.join(CONTAINER_LAYOUT.filesDir, REGISTRY_FILES.config)]);
+    expect(service.healthCheck).toMatchObject({ path: "/", scheme: "HTTP", command: registryHealthCommand(false) });
+  });
+});
+
+describe("apps/registry/Dockerfile", () => {
+  it("defaults to the same pinned upstream image as the component", () => {
+    expect(/^ARG REGISTRY_IMAGE=(\S+)$/m.exec(DOCKERFILE)?.[1]).toBe(UPSTREAM_REGISTRY_IMAGE);
+  });
+
+  it("creates the data directory the config points at, owned by the non-root user, and runs as that user", () => {
+    expect(DOCKERFILE).toMatch(new RegExp(`^COPY --from=layout --chown=65532:65532 \\S+ ${REGISTRY_DATA_DIR}$`, "m"));
+    expect(DOCKERFILE).toMatch(/^USER 65532:65532$/m);
+    expect(DOCKERFILE).toContain(`CMD ["serve", "${path.posix.join(CONTAINER_LAYOUT.filesDir, REGISTRY_FILES.config)}"]`);
+  });
+
+  it("carries the component's Docker health check as its own HEALTHCHECK (docker run needs them equal)", () => {
+    const healthcheck = /^HEALTHCHECK .*\\\n\s+CMD (\[.*\])$/m.exec(DOCKERFILE)?.[1];
+    expect(JSON.parse(healthcheck ?? "null")).toEqual(registryHealthCommand(false));
+  });
+});
