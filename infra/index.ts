@@ -3,24 +3,39 @@
  * Pulumi calls the exported function (see docs/decisions/0002-program-entry-and-state.md);
  * synth and the tests call it under mocks with an explicit config file.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { catalog, describePlatform } from "./platform";
 import { loadConfig } from "./config";
 import { runtimeConfigSource } from "./config-source";
 import type { ProgramOptions, StackOutputs } from "./program-types";
+import { declareContainers } from "./containers";
+import { serviceImages } from "./images";
 import { declareMachines } from "./machines";
+import { declareRegistry } from "./registry";
+import { sourceRevision } from "./source-revision";
 import { targetProviders } from "./providers";
 
 async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   // Validate everything before declaring anything: a bad config touches no resource.
   const config = loadConfig(catalog, runtimeConfigSource(options.configFile));
   const platform = describePlatform(config);
-  targetProviders(platform);
-  declareMachines(platform);
+  const target = targetProviders(platform);
+  const { registry, authenticatedDocker, imagePullSecrets } = declareRegistry(platform, target);
+  const images = serviceImages(platform, registry, sourceRevision(), { providers: [authenticatedDocker] });
+  // On Docker, services pull from the stack's registry with its credentials.
+  const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;
+  const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets);
+  const machines = declareMachines(platform);
   return Promise.resolve({
     target: platform.target,
     configFile: platform.configFile,
-    services: platform.services.map((service) => service.name),
-    vms: platform.vms.map((vm) => vm.name),
+    registry: registry.address,
+    images: Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, pulumi.output(ref)])),
+    services: Object.fromEntries(Object.entries(containers.services).map(([name, service]) => [name, service.hostname])),
+    volumes: Object.fromEntries(Object.entries(containers.volumes).map(([name, volume]) => [name, volume.volumeName])),
+    vms: Object.fromEntries(
+      Object.entries(machines).map(([name, vm]) => [name, { domain: vm.domainName, mac: vm.macAddress, ip: vm.ipAddress }]),
+    ),
   });
 }
 

@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /** Types of the program's entry point (infra/index.ts, which may only `export =` its function). */
 
 /** How the program is run; Pulumi passes nothing. */
@@ -10,7 +12,15 @@ export interface ProgramOptions {
 export interface StackOutputs {
   target: string;
   configFile: string;
-  services: string[];
-  vms: string[];
+  /** Address images are pushed to and pulled from. */
+  registry: pulumi.Output<string>;
+  /** Image each service runs, `repo@sha256:…`. */
+  images: Record<string, pulumi.Output<string>>;
+  /** How other services reach each service (Docker alias or cluster DNS name). */
+  services: Record<string, pulumi.Output<string | undefined>>;
+  /** Physical name of each volume. */
+  volumes: Record<string, pulumi.Output<string>>;
+  /** Each VM's domain, MAC and (once leased) IP address. */
+  vms: Record<string, { domain: pulumi.Output<string>; mac: pulumi.Output<string>; ip: pulumi.Output<string | undefined> }>;
 }
 

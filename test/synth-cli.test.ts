@@ -22,7 +22,8 @@ describe("npm run synth", () => {
   it.each(["dev", "test", "prod"])("%s: writes resources.json with type, name, parent, dependencies, inputs", (stack) => {
     const out = freshOut();
     const run = synth(stack, "--out", out);
-    expect(run.stderr).toBe("");
+    // Warnings may appear (e.g. a limit the Docker provider cannot set); errors may not.
+    expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     const resources = JSON.parse(readFileSync(join(out, stack, "resources.json"), "utf8")) as Record<string, unknown>[];
     expect(resources.length).toBeGreaterThan(1);

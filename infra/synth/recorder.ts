@@ -87,7 +87,7 @@ export class ResourceRecorder {
   }
 }
 
-/** Replaces secrets by the marker, resources by their URN, assets by their path, provider code by its size. */
+/** Replaces secret values by the marker (keeping their keys), resources by their URN, assets by their path, provider code by its size. */
 export function maskInputs(value: unknown, key = ""): unknown {
   if (typeof value === "string") return key === "__provider" ? `[dynamic provider code, ${value.length} bytes]` : value;
   if (Array.isArray(value)) return value.map((item) => maskInputs(item));
@@ -95,10 +95,22 @@ export function maskInputs(value: unknown, key = ""): unknown {
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return { asset: describeAsset(value) };
   if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
-    if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_MARKER;
+    if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return maskSecret(record.value);
     return Object.fromEntries(Object.entries(record).map(([k, inner]) => [k, maskInputs(inner, k)]));
   }
   return value;
+}
+
+/**
+ * A secret's shape with every value replaced by the marker: keys stay (a Secret's file
+ * names, a config block's field names are not secret) so artefacts keep their structure.
+ */
+function maskSecret(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecret);
+  if (typeof value === "object" && value !== null && !pulumi.Resource.isInstance(value)) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, maskSecret(inner)]));
+  }
+  return SECRET_MARKER;
 }
 
 function describeAsset(value: unknown): string {

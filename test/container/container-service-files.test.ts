@@ -8,7 +8,7 @@ import { Deployment, type IDeployment } from "kubernetes-models/apps/v1/Deployme
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { ContainerService } from "../../components/container-service";
 import { FILES_VOLUME } from "../../components/container/files";
-import { SECRET_MARKER, find, ofType, record, resolve } from "../support/pulumi-harness";
+import { MASKED, find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "./support/docker-hardening";
 import { IMAGE } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
@@ -32,7 +32,7 @@ describe("ContainerService config files", () => {
     expect(carrier.inputs).toMatchObject({ image: IMAGE, start: false, mustRun: false, readOnly: false, networkMode: "none", user: "65532:65532" });
     // a secret content makes the SDK send the whole uploads list as a secret (paths and modes:
     // test/container/files.test.ts); state encrypts it and previews never show it
-    expect(carrier.inputs.uploads).toBe(SECRET_MARKER);
+    expect(carrier.inputs.uploads).toEqual(MASKED);
     expect(carrier.dependencies).toContain(volume.urn);
 
     const services = ofType(resources, T.container).filter((c) => c !== carrier);
@@ -56,7 +56,7 @@ describe("ContainerService config files", () => {
       () => new ContainerService("app", { target: "kubernetes", image: IMAGE, files: { "app.yml": CONFIG, "ca.pem": pulumi.secret("pem") }, filesDir: "/etc/app" }),
     );
     const secret = find(resources, T.secret, "app-files");
-    expect(secret.inputs).toMatchObject({ type: "Opaque", stringData: SECRET_MARKER });
+    expect(secret.inputs).toMatchObject({ type: "Opaque", stringData: MASKED });
     expect(JSON.stringify(resources)).not.toContain("not-in-clear-7f3a");
     const deployment = find(resources, T.deployment, "app");
     expect(() => new Deployment({ apiVersion: "apps/v1", kind: "Deployment", ...deployment.inputs } as IDeployment).validate()).not.toThrow();

@@ -6,7 +6,7 @@ import { type IStatefulSet, StatefulSet } from "kubernetes-models/apps/v1/Statef
 import { ContainerService, type ContainerServiceArgs } from "../../components/container-service";
 import { ComponentArgError } from "../../components/errors";
 import { PersistentVolume } from "../../components/persistent-volume";
-import { type RecordedResource, SECRET_MARKER, find, ofType, record, resolve } from "../support/pulumi-harness";
+import { type RecordedResource, MASKED, find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "./support/docker-hardening";
 import { IMAGE, digestRef } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
@@ -87,7 +87,7 @@ describe("ContainerService on Docker", () => {
       image: digestRef("web"),
       entrypoints: ["/nodejs/bin/node"],
       command: ["/app/main.ts"],
-      envs: SECRET_MARKER,
+      envs: MASKED,
       user: "1000:1001",
       tmpfs: { "/tmp": `rw,noexec,nosuid,nodev,size=${8 * 2 ** 20}` },
       memory: 128,
@@ -170,7 +170,7 @@ describe("ContainerService on Kubernetes", () => {
 
     const secret = find(resources, T.secret, "web-secrets").inputs;
     // the Kubernetes SDK marks all of stringData secret, on top of the component wrapping each value
-    expect(secret).toMatchObject({ type: "Opaque", stringData: SECRET_MARKER, metadata: { namespace: "apps" } });
+    expect(secret).toMatchObject({ type: "Opaque", stringData: MASKED, metadata: { namespace: "apps" } });
     expect(JSON.stringify(resources)).not.toContain("s3cret");
 
     const deployment = find(resources, T.deployment, "web");

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ContainerService } from "../../components/container-service";
 import { Registry } from "../../components/registry";
 import { dockerConfigJson, dockerRegistryAuth, imagePullSecret } from "../../components/registry/pull-credentials";
-import { SECRET_MARKER, find, record, resolve } from "../support/pulumi-harness";
+import { MASKED, find, record, resolve } from "../support/pulumi-harness";
 import { IMAGE } from "../container/support/fixtures";
 
 describe("dockerConfigJson", () => {
@@ -24,7 +24,7 @@ describe("imagePullSecret", () => {
     const secret = find(resources, "kubernetes:core/v1:Secret", "registry-pull");
     expect(secret.inputs).toMatchObject({
       type: "kubernetes.io/dockerconfigjson",
-      stringData: SECRET_MARKER,
+      stringData: MASKED,
       metadata: { namespace: "apps", labels: { team: "platform", "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi" } },
     });
     expect(JSON.stringify(resources)).not.toContain("pull-s3cret-4");

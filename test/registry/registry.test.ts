@@ -9,7 +9,7 @@ import { Registry } from "../../components/registry";
 import { UPSTREAM_REGISTRY_IMAGE } from "../../components/registry/registry-spec";
 import { REGISTRY_DATA_DIR, registryHealthCommand } from "../../components/registry/self-hosted";
 import { ServiceImage } from "../../components/service-image";
-import { SECRET_MARKER, find, ofType, resolve } from "../support/pulumi-harness";
+import { MASKED, find, ofType, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "../container/support/docker-hardening";
 import { restrictedViolations } from "../container/support/pod-security";
 import { rawOf, recordWithRaw } from "./support/raw-inputs";
@@ -88,7 +88,7 @@ describe("self-hosted Registry on Docker", () => {
     expect(container.inputs.volumes).toContainEqual({ volumeName: "registry-data", containerPath: REGISTRY_DATA_DIR, readOnly: false });
     expect(find(resources, T.volume, "registry-files").inputs.labels).toContainEqual({ label: "dockyard.files", value: "config.yml,htpasswd" });
     expect(container.inputs.volumes).toContainEqual({ volumeName: expect.stringMatching(/^registry-files-/) as unknown, containerPath: "/etc/dockyard", readOnly: true });
-    expect(find(resources, T.container, "registry-files-carrier").inputs.uploads).toBe(SECRET_MARKER);
+    expect(find(resources, T.container, "registry-files-carrier").inputs.uploads).toEqual(MASKED);
 
     const files = uploadedFiles(raw);
     expect(Object.values(files).map((f) => f.permissions)).toEqual(["0444", "0444"]);
@@ -153,7 +153,7 @@ describe("self-hosted Registry on Docker", () => {
       new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
     });
     const push = find(resources, T.image, "web");
-    expect(push.inputs).toMatchObject({ imageName: "127.0.0.1:5000/web:0123456789ab", registry: SECRET_MARKER });
+    expect(push.inputs).toMatchObject({ imageName: "127.0.0.1:5000/web:0123456789ab", registry: MASKED });
     expect(push.dependencies).toContain(find(resources, T.container, "registry").urn);
     for (const secret of await credentials(registry)) expect(JSON.stringify(resources)).not.toContain(secret);
   });
@@ -187,7 +187,7 @@ describe("self-hosted Registry on Kubernetes", () => {
     expect(find(resources, T.service, "registry").inputs).toMatchObject({ spec: { ports: [{ name: "registry", port: 5000 }] } });
 
     const secret = find(resources, T.secret, "registry-files");
-    expect(secret.inputs.stringData).toBe(SECRET_MARKER);
+    expect(secret.inputs.stringData).toEqual(MASKED);
     const files = rawOf(raw, T.secret, "registry-files").stringData as Record<string, string>;
     expect(Object.keys(files).sort()).toEqual(["config.yml", "htpasswd"]);
     expect(parse(files["config.yml"])).toMatchObject({ auth: { htpasswd: { path: "/etc/dockyard/htpasswd" } } });

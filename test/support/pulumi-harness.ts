@@ -4,10 +4,20 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type Evaluation, evaluateStack } from "../../infra/synth/evaluate";
-import { type RecordedResource, ResourceRecorder } from "../../infra/synth/recorder";
+import { type RecordedResource, ResourceRecorder, SECRET_MARKER } from "../../infra/synth/recorder";
 
 export type { RecordedResource } from "../../infra/synth/recorder";
 export { SECRET_MARKER } from "../../infra/synth/recorder";
+
+/** Whether every leaf of a recorded value is the secret marker (secrets keep their keys, never their values). */
+export function fullyMasked(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0 && value.every(fullyMasked);
+  if (typeof value === "object" && value !== null) return Object.keys(value).length > 0 && Object.values(value).every(fullyMasked);
+  return value === SECRET_MARKER;
+}
+
+/** Asymmetric matcher: a recorded value whose every leaf is masked (`expect(x).toEqual(MASKED)`). */
+export const MASKED = { asymmetricMatch: fullyMasked, toString: () => "MASKED", toAsymmetricMatcher: () => "MASKED" };
 
 /** Evaluates the dockyard program for a stack (and optionally another settings file). */
 export function evaluate(stack: string, configFile?: string, recorder?: ResourceRecorder): Promise<Evaluation> {

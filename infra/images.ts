@@ -1,0 +1,41 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../components/registry/image-ref";
+import { type RegistryEndpoint, ServiceImage } from "../components/service-image";
+import type { Platform, ServiceSpec } from "./platform";
+
+/** An image reference as it is pulled in this stack: through the mirror when one is set. */
+export function mirrored(reference: string, mirror: string | undefined): string {
+  const ref = parseImageRef(reference);
+  if (!isImageRef(ref)) throw new Error(`invalid image reference "${reference}" in infra/platform.ts: ${ref.error}`);
+  return formatImageRef(throughMirror(ref, mirror));
+}
+
+/**
+ * The image each service runs: built from source by a ServiceImage (pushed to the stack's
+ * registry, deployed by digest), or the reference config gives (CI promoting a tested build).
+ */
+export function serviceImages(
+  platform: Platform,
+  registry: RegistryEndpoint,
+  revision: string,
+  opts: pulumi.ComponentResourceOptions,
+): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(platform.services.map((service) => [service.name, imageOf(service, platform, registry, revision, opts)]));
+}
+
+function imageOf(
+  service: ServiceSpec,
+  platform: Platform,
+  registry: RegistryEndpoint,
+  revision: string,
+  opts: pulumi.ComponentResourceOptions,
+): pulumi.Input<string> {
+  if ("ref" in service.image) return service.image.ref;
+  const { app, baseImages } = service.image.build;
+  const buildArgs = Object.fromEntries(Object.entries(baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]));
+  return new ServiceImage(
+    service.name,
+    { context: `apps/${app}`, repository: service.name, revision, registry, buildArgs: { ...buildArgs, REVISION: revision } },
+    opts,
+  ).ref;
+}

@@ -1,0 +1,49 @@
+import * as docker from "@pulumi/docker";
+import type * as pulumi from "@pulumi/pulumi";
+import { Registry } from "../components/registry";
+import { dockerRegistryAuth, imagePullSecret } from "../components/registry/pull-credentials";
+import type { Platform } from "./platform";
+import type { TargetProviders } from "./providers";
+
+/** The stack's registry and what pushing to and pulling from it takes. */
+export interface DeclaredRegistry {
+  registry: Registry;
+  /** Docker provider with the registry's credentials: builds push with it; on Docker, services pull with it. */
+  authenticatedDocker: docker.Provider;
+  /** Kubernetes: names of the Secrets pods pull the stack's images with. */
+  imagePullSecrets: pulumi.Input<string>[];
+}
+
+/**
+ * A self-hosted registry (auth always on, generated password) or the external one config
+ * names. Builds run on the Docker engine of `endpoints.dockerHost` (the developer's or the CI
+ * runner's) and push with the registry's credentials; Kubernetes pods pull with a Secret.
+ */
+export function declareRegistry(platform: Platform, target: TargetProviders): DeclaredRegistry {
+  const spec = platform.registry;
+  const registry = new Registry(
+    "registry",
+    {
+      target: platform.target,
+      mode: spec.mode,
+      ...(spec.url === undefined ? {} : { address: spec.url }),
+      ...(spec.mode === "external" ? { username: spec.username, password: spec.password } : {}),
+      ...(spec.mode === "self-hosted" && spec.mirror !== undefined ? { mirror: spec.mirror } : {}),
+      ...(spec.mode === "self-hosted" && target.namespace ? { namespace: target.namespace.metadata.name } : {}),
+    },
+    { providers: [target.provider], protect: platform.protect, ...(target.namespace ? { dependsOn: [target.namespace] } : {}) },
+  );
+  const authenticatedDocker = new docker.Provider("docker-registry-auth", {
+    host: platform.endpoints.dockerHost,
+    registryAuth: [dockerRegistryAuth(registry)],
+  });
+  const imagePullSecrets =
+    platform.target === "kubernetes"
+      ? [
+          imagePullSecret("registry-pull", registry, target.namespace ? { namespace: target.namespace.metadata.name } : {}, {
+            provider: target.provider,
+          }).metadata.name,
+        ]
+      : [];
+  return { registry, authenticatedDocker, imagePullSecrets };
+}

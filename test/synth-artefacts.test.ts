@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { synthFiles } from "../infra/synth/write";
+import { OFFLINE_SECRET_VALUE } from "../infra/synth/stack-file";
+import { evaluate } from "./support/pulumi-harness";
+import { validateKubernetesYaml } from "./support/kubernetes-validate";
+import { virtXmlValidate } from "./libvirt/validate-xml";
+
+describe("synth artefacts", () => {
+  it.each(["test", "prod"])("%s: every Kubernetes object passes the API schema, in apply order", async (stack) => {
+    const files = synthFiles(await evaluate(stack));
+    const manifests = Object.keys(files).filter((name) => name.startsWith("kubernetes/")).sort();
+    expect(manifests.length).toBeGreaterThan(3);
+    const kinds = manifests.map((name) => validateKubernetesYaml(files[name]).kind);
+    expect(kinds[0]).toBe("Namespace");
+    for (const name of manifests) {
+      const object = parse(files[name]) as { kind: string; metadata: { namespace?: string } };
+      if (object.kind !== "Namespace") expect(object.metadata.namespace, name).toBe(stack === "prod" ? "dockyard" : "dockyard-test");
+    }
+    // What a workload refers to (claims, secrets) is applied before it.
+    const position = (kind: string) => kinds.indexOf(kind);
+    if (kinds.includes("PersistentVolumeClaim")) expect(position("PersistentVolumeClaim")).toBeLessThan(position("StatefulSet"));
+  });
+
+  it("dev: writes each Docker container's, network's and volume's effective settings", async () => {
+    const files = synthFiles(await evaluate("dev"));
+    const docker = Object.keys(files).filter((name) => name.startsWith("docker/"));
+    expect(docker).toEqual(expect.arrayContaining(["docker/network-dockyard.json", "docker/volume-web-data.json", "docker/container-web.json"]));
+    const web = JSON.parse(files["docker/container-web.json"]) as Record<string, unknown>;
+    expect(web).toMatchObject({ readOnly: true, user: "65532:65532", capabilities: { drops: ["ALL"] } });
+  });
+
+  it.each(["test", "prod"])("%s: every libvirt XML passes virt-xml-validate; cloud-init keeps root and passwords out", async (stack) => {
+    const files = synthFiles(await evaluate(stack));
+    const xml = Object.keys(files).filter((name) => name.startsWith("libvirt/"));
+    expect(xml).toEqual(expect.arrayContaining(["libvirt/domain-legacy.xml"]));
+    for (const name of xml) expect(await virtXmlValidate(files[name]), name).toMatchObject({ exitCode: 0 });
+    const userData = Object.entries(files).find(([name]) => name.startsWith("cloud-init/") && name.endsWith("/user-data"))?.[1];
+    expect(userData).toContain("disable_root: true");
+    expect(userData).toContain("ssh_pwauth: false");
+    expect(userData).not.toMatch(/^\s*(passwd|plain_text_passwd|hashed_passwd):/m);
+    expect(userData).toContain("lock_passwd: true");
+  });
+
+  it("dev declares no VM (optional there)", async () => {
+    expect(Object.keys(synthFiles(await evaluate("dev"))).filter((name) => name.startsWith("libvirt/"))).toEqual([]);
+  });
+
+  it("never writes a secret value in clear", async () => {
+    for (const stack of ["dev", "test", "prod"]) {
+      const text = Object.values(synthFiles(await evaluate(stack))).join("\n");
+      expect(text).not.toContain(OFFLINE_SECRET_VALUE);
+    }
+  });
+});
