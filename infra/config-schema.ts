@@ -114,6 +114,16 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
        * tested build. Not a knob — test and prod must run the same digest.
        */
       image: IMAGE_REF.optional(),
+      /**
+       * Named opt-outs of the container hardening, for software that cannot run without them.
+       * Not knobs: test must run with exactly prod's security posture.
+       */
+      security: z
+        .strictObject({
+          allowWritableRootFilesystem: expects(z.boolean(), "true or false").default(false),
+          allowPrivilegeEscalation: expects(z.boolean(), "true or false").default(false),
+        })
+        .prefault({}),
     })
     .prefault({});
 }

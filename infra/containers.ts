@@ -47,6 +47,7 @@ export function declareContainers(
           healthCheck: { path: service.healthPath, command: service.healthCommand },
           resources: { cpu: service.cpu, memory: service.memory },
           replicas: service.replicas,
+          security: service.security,
           component: service.name,
           network: target.network?.name,
           namespace,

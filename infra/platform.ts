@@ -41,6 +41,8 @@ export interface ServiceSpec {
   /** Plain environment of the process. */
   environment: Record<string, string>;
   replicas: number;
+  /** Hardening opt-outs config grants this service (all false unless a stack says otherwise). */
+  security: { allowWritableRootFilesystem: boolean; allowPrivilegeEscalation: boolean };
   /** CPU limit, Kubernetes quantity (e.g. "250m"). */
   cpu: string;
   /** Memory limit, Kubernetes quantity (e.g. "256Mi"). */
@@ -96,7 +98,7 @@ export interface Platform {
 }
 
 /** The fixed part of each service: what config cannot change. */
-interface ServiceTemplate extends Omit<ServiceSpec, "name" | "replicas" | "cpu" | "memory" | "image"> {
+interface ServiceTemplate extends Omit<ServiceSpec, "name" | "replicas" | "cpu" | "memory" | "image" | "security"> {
   /** Source under `apps/` and the upstream base images its Dockerfile takes as build args. */
   build: { app: string; baseImages: Record<string, string> };
   /** Most replicas it can run, and why when that is 1. */
@@ -180,8 +182,8 @@ export function describePlatform(config: StackConfig): Platform {
 }
 
 function sizesOf(services: StackConfig["services"], name: string) {
-  const { replicas, cpu, memory } = services[name];
-  return { replicas, cpu, memory };
+  const { replicas, cpu, memory, security } = services[name];
+  return { replicas, cpu, memory, security: { ...security } };
 }
 
 function registrySpec(registry: StackConfig["registry"]): RegistrySpec {

@@ -1,8 +1,13 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { checkParity, formatParity } from "../infra/parity/check";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 
 type Config = Record<string, unknown>;
+
+function section(config: Config, key: string): Config {
+  return config[`dockyard:${key}`] as Config;
+}
 const prod = { stack: "prod", file: "stacks/Pulumi.prod.yaml" };
 
 /** A modified copy of the committed test stack, compared against prod. */
@@ -42,10 +47,44 @@ describe("parity", () => {
     expect(lines).toContain(`  kubernetes:core/v1:Namespace::namespace (resource): test="absent" prod="present"`);
   });
 
+  it("fails when test weakens a security setting, naming the key and the resource setting", async () => {
+    const report = await testCopyAgainstProd((c) => {
+      (section(c, "services").web as Config).security = { allowWritableRootFilesystem: true };
+    });
+    const lines = formatParity(report);
+    expect(lines).toContain(`  config dockyard:services.web.security.allowWritableRootFilesystem: test=true prod=false (not an environment knob)`);
+    expect(lines).toContain(
+      `  kubernetes:apps/v1:StatefulSet::web inputs.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem: test=false prod=true`,
+    );
+  });
+
+  it("fails when test runs another image than prod", async () => {
+    const image = `registry.test.example.internal/web@sha256:${"c".repeat(64)}`;
+    const report = await testCopyAgainstProd((c) => {
+      (section(c, "services").web as Config).image = image;
+    });
+    const lines = formatParity(report);
+    expect(lines).toContain(`  config dockyard:services.web.image: test="${image}" prod=(unset) (not an environment knob)`);
+    expect(lines.some((line) => line.startsWith("  kubernetes:apps/v1:StatefulSet::web inputs.spec.template.spec.containers[0].image: ") && line.includes(image))).toBe(true);
+  });
+
   it("fails when a VM present in prod is turned off in test", async () => {
     const report = await testCopyAgainstProd((c) => {
       (c["dockyard:vms"] as Config).legacy = { enabled: false };
     });
     expect(formatParity(report)).toContain(`  config dockyard:vms.legacy.enabled: test=false prod=true (not an environment knob)`);
+  });
+
+  it("npm run parity: exit 0 on the committed stacks, 1 naming the difference on a modified copy, 2 on misuse", () => {
+    const parity = (...args: string[]) => spawnSync(process.execPath, ["scripts/run-ts.cjs", "infra/parity/cli.ts", ...args], { encoding: "utf8" });
+    const mirrored = parity();
+    expect(mirrored.status).toBe(0);
+    expect(mirrored.stdout).toMatch(/^parity test ≡ prod: mirrored/);
+    const config = structuredClone(committedConfig("test"));
+    config["dockyard:target"] = "docker";
+    const broken = parity("test", "prod", "--config-file", `test=${writeStackFile(config, "Pulumi.test.yaml")}`);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain(`config dockyard:target: test="docker" prod="kubernetes" (not an environment knob)`);
+    expect(parity("test", "prod", "--config-file", "staging=x.yaml").status).toBe(2);
   });
 });

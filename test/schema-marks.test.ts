@@ -35,7 +35,15 @@ describe("config schema marks", () => {
 
   it("does not let topology or images differ: target, registry mode, VM presence, images, opt-outs are not knobs", () => {
     const knobs = markedPaths(schema, "knob");
-    for (const key of ["target", "registry.mode", "vms.legacy.enabled", "services.web.image", "unsafe.allowLatestTag"]) {
+    for (const key of [
+      "target",
+      "registry.mode",
+      "vms.legacy.enabled",
+      "services.web.image",
+      "services.web.security.allowWritableRootFilesystem",
+      "services.web.security.allowPrivilegeEscalation",
+      "unsafe.allowLatestTag",
+    ]) {
       expect(knobs).not.toContain(key);
     }
   });
