@@ -1,24 +1,14 @@
 // Dynamic provider for a QEMU domain. Runs in the provider host: see virsh.ts.
 import type * as pulumi from "@pulumi/pulumi";
-import type { DomainDiskSpec, DomainInterfaceSpec, DomainKernelSpec, DomainSpec } from "./domain-xml";
+import type { DomainSpec } from "./domain-xml";
 import { checkRequired, compact, diffInputs, messageOf, withRollback } from "./lifecycle";
 import { parseDomainSizes, parseFlag, parseInfo, parseInterfaceAddresses, parseMacAddresses } from "./parse";
 import { assertAbsent, isNotFound, virsh, virshWithXml } from "./virsh";
 import { withUuid } from "./xml";
 
 /** Inputs the domain provider receives (defaults resolved, XML rendered by {@link Domain}). */
-export interface DomainInputs {
+export interface DomainInputs extends DomainSpec {
   readonly uri: string;
-  readonly name: string;
-  readonly domainType: DomainSpec["domainType"];
-  readonly vcpus: number;
-  readonly memoryMiB: number;
-  readonly disks: readonly DomainDiskSpec[];
-  readonly seed?: { readonly pool: string; readonly volume: string };
-  readonly interfaces: readonly DomainInterfaceSpec[];
-  readonly serialLogPath: string;
-  readonly kernel?: DomainKernelSpec;
-  readonly cpuMode?: DomainSpec["cpuMode"];
   readonly autostart: boolean;
   /** How long create waits for a DHCP lease before returning without an address. */
   readonly waitForAddressSeconds: number;
