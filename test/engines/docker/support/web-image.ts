@@ -2,6 +2,7 @@
  * Builds the web sample image from apps/web/Dockerfile on the local stand-in bases, and
  * describes the web service the way the platform runs it, through the real translators.
  */
+import { existsSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { createServer } from "node:net";
 import * as path from "node:path";
@@ -17,8 +18,18 @@ import { ensureStandIns } from "./standins";
 
 const run = promisify(execFile);
 
-/** The web app's source directory (the build context). */
-export const WEB_CONTEXT = path.resolve(__dirname, "../../../../apps/web");
+/**
+ * The web app's source directory (the build context), found from the repository root: the
+ * nearest directory up from here holding Pulumi.yaml (this file also runs bundled, from out/.run).
+ */
+export const WEB_CONTEXT = path.join(repositoryRoot(__dirname), "apps", "web");
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${from}: run from the dockyard repository`);
+  }
+}
 
 /** A built web image: its tag, the tag of its build stage, and the build time. */
 export interface BuiltImage {
