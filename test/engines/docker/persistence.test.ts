@@ -6,19 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR, RUN_AS_GID, RUN_AS_UID } from "../../../apps/web/contract";
 import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/container/volume";
-import { DockerObjects, EngineSetup, docker, requireDocker, uniqueName } from "./support/docker";
-import { type BuiltImage, type RunningWeb, buildWebImage, execNode, startWeb } from "./support/web-image";
+import { DockerObjects, EngineSetup, docker, uniqueName } from "./support/docker";
+import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";
 
 const objects = new DockerObjects();
-const engine = new EngineSetup<{ image: BuiltImage; network: string }>(async () => {
-  await requireDocker();
-  const tag = objects.image(uniqueName("web-image"));
-  objects.image(`${tag}-build-stage`);
-  const image = await buildWebImage(tag);
-  const network = objects.network(uniqueName("net"));
-  await docker(["network", "create", network]);
-  return { image, network };
-});
+const engine = new EngineSetup<{ image: BuiltImage; network: string }>(() => prepareWeb(objects));
 
 beforeAll(engine.run, 600_000);
 

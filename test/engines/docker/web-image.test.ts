@@ -6,18 +6,13 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_COMMAND, HEALTH_PATH } from "../../../apps/web/contract";
-import { DockerObjects, EngineSetup, docker, healthStatus, requireDocker, uniqueName } from "./support/docker";
-import { type BuiltImage, type RunningWeb, buildWebImage, execNode, startWeb } from "./support/web-image";
+import { DockerObjects, EngineSetup, docker, healthStatus, uniqueName } from "./support/docker";
+import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";
 
 const run = promisify(execFile);
 const objects = new DockerObjects();
 const engine = new EngineSetup<{ image: BuiltImage; web: RunningWeb }>(async () => {
-  await requireDocker();
-  const tag = objects.image(uniqueName("web-image"));
-  objects.image(`${tag}-build-stage`);
-  const image = await buildWebImage(tag);
-  const network = objects.network(uniqueName("net"));
-  await docker(["network", "create", network]);
+  const { image, network } = await prepareWeb(objects);
   const volume = objects.volume(uniqueName("data"));
   await docker(["volume", "create", volume]);
   return { image, web: await startWeb(objects, { image: image.tag, network, volumeName: volume }) };

@@ -13,7 +13,7 @@ import { dockerRunArgs } from "../../../../components/container/docker-run";
 import { dockerHealthyWithinSeconds } from "../../../../components/container/probes";
 import { resolveServiceSpec } from "../../../../components/container/resolve";
 import type { ResolvedService } from "../../../../components/container/spec";
-import { type DockerObjects, docker, uniqueName, waitHealthy } from "./docker";
+import { type DockerObjects, docker, requireDocker, uniqueName, waitHealthy } from "./docker";
 import { ensureStandIns } from "./standins";
 
 const run = promisify(execFile);
@@ -159,4 +159,18 @@ export async function startWeb(
 /** Runs a Node snippet inside the container (as its user) and returns its stdout. */
 export async function execNode(container: string, code: string): Promise<string> {
   return docker(["exec", container, "/nodejs/bin/node", "-e", code]);
+}
+
+/**
+ * What every web engine test starts from: the engine answering, the web image built from its
+ * Dockerfile, and a network of its own. Everything is registered with `objects` for cleanup.
+ */
+export async function prepareWeb(objects: DockerObjects): Promise<{ image: BuiltImage; network: string }> {
+  await requireDocker();
+  const tag = objects.image(uniqueName("web-image"));
+  objects.image(`${tag}-build-stage`);
+  const image = await buildWebImage(tag);
+  const network = objects.network(uniqueName("net"));
+  await docker(["network", "create", network]);
+  return { image, network };
 }
