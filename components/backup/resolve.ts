@@ -1,0 +1,101 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { describeValue } from "../errors";
+import { checkedImage } from "../container/image-policy";
+import { labelValue } from "../container/labels";
+import type { Target, VolumeRef } from "../container/spec";
+import { ACCESS_MODES } from "../container/spec";
+import { type ArgPath, argsOf, dnsLabel, integerIn, record } from "../container/validate";
+import type { BackupArgs } from "../backup";
+import { cronProblem } from "./cron";
+
+/** A Backup's Args with defaults applied and validated. */
+export interface BackupSpec {
+  /** Component instance name: the CronJob's or scheduler's name, prefix of the archive volume's. */
+  readonly name: string;
+  readonly target: Target;
+  /** The volume backed up. */
+  readonly source: VolumeRef;
+  /** 5-field cron expression, UTC. */
+  readonly schedule: string;
+  readonly retentionDays: number;
+  /** Digest-pinned image (an output is checked when it resolves). */
+  readonly image: pulumi.Input<string>;
+  readonly archiveSizeGiB: number;
+  /** Labels of the pods mounting the source (Kubernetes pod affinity); {} when not needed. */
+  readonly colocateWith: Record<string, string>;
+  readonly namespace: pulumi.Input<string> | undefined;
+  readonly imagePullSecrets: pulumi.Input<string>[];
+  readonly storageClass: pulumi.Input<string> | undefined;
+  /** Archive names start with it: the source volume's logical name. */
+  readonly prefix: string;
+}
+
+/** Default days an archive is kept. */
+export const DEFAULT_RETENTION_DAYS = 7;
+/** Default archive volume size, as a multiple of `sourceSizeGiB`. */
+export const ARCHIVE_SIZE_FACTOR = 2;
+/** Longest Backup name: a CronJob name may have 52 characters (Jobs append 11). */
+export const MAX_NAME_LENGTH = 52;
+
+/**
+ * Validates a Backup's Args and applies defaults, throwing one ComponentArgError naming the
+ * instance and the argument. Pure: the component calls it before creating anything.
+ */
+export function resolveBackupSpec(name: string, args: BackupArgs): BackupSpec {
+  const root = argsOf("Backup", name);
+  dnsLabel(root.field("name"), name);
+  if (name.length > MAX_NAME_LENGTH) root.field("name").fail(`must have at most ${MAX_NAME_LENGTH} characters (a CronJob name), got ${name.length}`);
+  const target = args.target;
+  if (target !== "docker" && target !== "kubernetes") root.field("target").fail(`must be "docker" or "kubernetes", got ${describeValue(target)}`);
+  const source = resolveSource(root.field("volume"), args.volume, target);
+  const schedule = args.schedule;
+  if (typeof schedule !== "string") root.field("schedule").fail(`must be a 5-field cron expression such as "0 3 * * *", got ${describeValue(schedule)}`);
+  const problem = cronProblem(schedule);
+  if (problem !== undefined) root.field("schedule").fail(`${problem}, got ${describeValue(schedule)}`);
+  const sourceSizeGiB = integerIn(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1);
+  const image = args.image;
+  if (image === undefined || image === null || (typeof image === "string" && (image === "" || /\s/.test(image)))) {
+    root.field("image").fail(`must be a digest-pinned image reference (repo@sha256:…), got ${describeValue(image)}`);
+  }
+  return {
+    name,
+    target,
+    source,
+    schedule: schedule.trim().split(/\s+/).join(" "),
+    retentionDays: integerIn(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
+    image: checkedImage(root.field("image"), image, target, { allowLatestTag: false, allowMutableImageTag: false }),
+    archiveSizeGiB: integerIn(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB),
+    colocateWith: resolveColocation(root.field("colocateWith"), args.colocateWith, source, target),
+    namespace: typeof args.namespace === "string" ? dnsLabel(root.field("namespace"), args.namespace) : args.namespace,
+    imagePullSecrets: [...(args.imagePullSecrets ?? [])],
+    storageClass: args.storageClass,
+    prefix: source.logicalName,
+  };
+}
+
+function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Target): VolumeRef {
+  if (volume === undefined || volume === null || typeof volume.logicalName !== "string" || !ACCESS_MODES.includes(volume.accessMode)) {
+    at.fail("must be the PersistentVolume to back up");
+  }
+  dnsLabel(at.field("logicalName"), volume.logicalName);
+  if (target === "kubernetes" && volume.accessMode === "ReadWriteOncePod") {
+    at.fail(`"${volume.logicalName}" is ReadWriteOncePod: no second pod can mount it, so a backup job cannot read it; use ReadWriteOnce`);
+  }
+  return volume;
+}
+
+/**
+ * A ReadWriteOnce claim attaches to one node: on Kubernetes the job must run beside the pods that
+ * mount it, so their labels are required there. Other access modes and Docker need none.
+ */
+function resolveColocation(at: ArgPath, value: unknown, source: VolumeRef, target: Target): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [key, v] of Object.entries(record(at, value))) labels[key] = labelValue(at.key(key), v);
+  if (target === "kubernetes" && source.accessMode === "ReadWriteOnce" && Object.keys(labels).length === 0) {
+    at.fail(
+      `is required on Kubernetes for the ReadWriteOnce volume "${source.logicalName}": give the labels of the pods that mount it ` +
+        `(e.g. { "app.kubernetes.io/instance": "web" }) so the backup job runs on their node`,
+    );
+  }
+  return labels;
+}

@@ -1,0 +1,23 @@
+/** Shared fixtures of the Backup tests: a digest-pinned image and volume references without Pulumi. */
+import type { BackupArgs } from "../../components/backup";
+import type { AccessMode, Target, VolumeRef } from "../../components/container/spec";
+
+/** A digest-pinned backup image reference. */
+export const BACKUP_IMAGE = `registry.local/backup:0.1.0@sha256:${"c3".repeat(32)}`;
+
+/** A volume reference as a PersistentVolume would provide it. */
+export function sourceVolume(logicalName = "web-data", accessMode: AccessMode = "ReadWriteOnce"): VolumeRef {
+  return { logicalName, volumeName: logicalName, accessMode };
+}
+
+/** Minimal valid Args for a target (Kubernetes needs colocateWith for a ReadWriteOnce source). */
+export function minimalArgs(target: Target, changes: Partial<BackupArgs> = {}): BackupArgs {
+  return {
+    target,
+    volume: sourceVolume(),
+    schedule: "0 3 * * *",
+    image: BACKUP_IMAGE,
+    ...(target === "kubernetes" ? { colocateWith: { "app.kubernetes.io/instance": "web" } } : {}),
+    ...changes,
+  };
+}
