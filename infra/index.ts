@@ -8,6 +8,7 @@ import { catalog, describePlatform } from "./platform";
 import { loadConfig } from "./config";
 import { runtimeConfigSource } from "./config-source";
 import type { ProgramOptions, StackOutputs } from "./program-types";
+import { declareBackups } from "./backups";
 import { declareContainers } from "./containers";
 import { serviceImages } from "./images";
 import { declareMachines } from "./machines";
@@ -21,10 +22,13 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   const platform = describePlatform(config);
   const target = targetProviders(platform);
   const { registry, authenticatedDocker, imagePullSecrets } = declareRegistry(platform, target);
-  const images = serviceImages(platform, registry, sourceRevision(), { providers: [authenticatedDocker] });
+  const revision = sourceRevision();
+  const imageOpts = { providers: [authenticatedDocker] };
+  const images = serviceImages(platform, registry, revision, imageOpts);
   // On Docker, services pull from the stack's registry with its credentials.
   const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;
   const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets);
+  const backups = declareBackups(platform, serviceTarget, containers.volumes, { registry, revision, opts: imageOpts }, imagePullSecrets);
   const machines = declareMachines(platform);
   return Promise.resolve({
     target: platform.target,
@@ -33,6 +37,9 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     images: Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, pulumi.output(ref)])),
     services: Object.fromEntries(Object.entries(containers.services).map(([name, service]) => [name, service.hostname])),
     volumes: Object.fromEntries(Object.entries(containers.volumes).map(([name, volume]) => [name, volume.volumeName])),
+    backups: Object.fromEntries(
+      Object.entries(backups).map(([name, backup]) => [name, { archive: backup.archiveVolumeName, restore: backup.restoreCommand }]),
+    ),
     vms: Object.fromEntries(
       Object.entries(machines).map(([name, vm]) => [name, { domain: vm.domainName, mac: vm.macAddress, ip: vm.ipAddress }]),
     ),

@@ -83,6 +83,13 @@ export type RegistrySpec = { mirror?: string } & (
   | { mode: "external"; url: string; username: string; password: Secret }
 );
 
+/** A volume backed up on the stack's schedule, by a job placed beside the service that writes it. */
+export interface BackupSpec {
+  volume: string;
+  /** Service whose pods mount the volume (a ReadWriteOnce claim attaches to one node). */
+  colocateWith: string;
+}
+
 /** Everything one stack deploys. */
 export interface Platform {
   /** The stack settings file this platform was derived from. */
@@ -94,7 +101,11 @@ export interface Platform {
   services: ServiceSpec[];
   volumes: VolumeSpec[];
   vms: VmSpec[];
+  /** Schedule and retention of every backup. */
   backup: StackConfig["backup"];
+  backups: BackupSpec[];
+  /** The backup tool's source and base images, built like a service image. */
+  backupTool: { app: string; baseImages: Record<string, string> };
 }
 
 /** The fixed part of each service: what config cannot change. */
@@ -127,6 +138,11 @@ const SERVICES: Record<string, ServiceTemplate> = {
 };
 
 const VOLUMES = ["web-data"] as const;
+
+/** State worth backing up. The registry's blobs are not: every image is rebuilt from source. */
+const BACKUPS: BackupSpec[] = [{ volume: "web-data", colocateWith: "web" }];
+
+const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: "docker.io/library/busybox:1.36.1-musl" } };
 
 type VmTemplate = Omit<VmSpec, "name" | "vcpus" | "memoryMiB" | "diskGiB" | "sshAuthorizedKeys">;
 
@@ -178,6 +194,8 @@ export function describePlatform(config: StackConfig): Platform {
         return { name, ...fixed, packages: [...fixed.packages], runCommands: [...fixed.runCommands], sshAuthorizedKeys, vcpus, memoryMiB, diskGiB };
       }),
     backup: config.backup,
+    backups: BACKUPS.map((backup) => ({ ...backup })),
+    backupTool: { app: BACKUP_TOOL.app, baseImages: { ...BACKUP_TOOL.baseImages } },
   };
 }
 

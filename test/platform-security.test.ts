@@ -15,19 +15,24 @@ const DIGEST_REF = /@sha256:[a-f0-9]{64}$/;
 const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
 
 function podsOf(resources: readonly RecordedResource[]): { name: string; pod: IPodSpec }[] {
-  return WORKLOADS.flatMap((type) =>
+  const workloads = WORKLOADS.flatMap((type) =>
     ofType(resources, type).map((workload) => ({
       name: workload.name,
       pod: (workload.inputs as { spec: { template: { spec: IPodSpec } } }).spec.template.spec,
     })),
   );
+  const cronJobs = ofType(resources, "kubernetes:batch/v1:CronJob").map((job) => ({
+    name: job.name,
+    pod: (job.inputs as { spec: { jobTemplate: { spec: { template: { spec: IPodSpec } } } } }).spec.jobTemplate.spec.template.spec,
+  }));
+  return [...workloads, ...cronJobs];
 }
 
 describe("dev: every Docker container", () => {
   it("that runs is hardened (non-root, read-only rootfs, no capabilities, no-new-privileges, limits, loopback ports)", async () => {
     const containers = ofType((await evaluate("dev")).resources, "docker:index/container:Container");
     const running = containers.filter((c) => c.inputs.start !== false);
-    expect(running.map((c) => c.name).sort()).toEqual(["registry", "web"]);
+    expect(running.map((c) => c.name).sort()).toEqual(["registry", "web", "web-data-backup-scheduler"]);
     for (const container of running) expect(dockerHardeningViolations(container.inputs), container.name).toEqual([]);
   });
 
@@ -50,7 +55,7 @@ describe("dev: every Docker container", () => {
 describe.each(["test", "prod"])("%s: every pod", (stack) => {
   it("meets the restricted Pod Security profile with a read-only root filesystem", async () => {
     const pods = podsOf((await evaluate(stack)).resources);
-    expect(pods.map((p) => p.name).sort()).toEqual(["registry", "web"]);
+    expect(pods.map((p) => p.name).sort()).toEqual(["registry", "web", "web-data-backup"]);
     for (const { name, pod } of pods) expect(restrictedViolations(pod), name).toEqual([]);
   });
 

@@ -1,0 +1,54 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { Backup } from "../components/backup";
+import type { PersistentVolume } from "../components/persistent-volume";
+import { type RegistryEndpoint, ServiceImage } from "../components/service-image";
+import { mirrored } from "./images";
+import type { Platform } from "./platform";
+import type { TargetProviders } from "./providers";
+
+/**
+ * Scheduled backups of the volumes the topology says hold state, with the backup tool built
+ * from `apps/backup` like any service image (pushed to the stack's registry, run by digest).
+ */
+export function declareBackups(
+  platform: Platform,
+  target: TargetProviders,
+  volumes: Record<string, PersistentVolume>,
+  image: { registry: RegistryEndpoint; revision: string; opts: pulumi.ComponentResourceOptions },
+  imagePullSecrets: pulumi.Input<string>[],
+): Record<string, Backup> {
+  if (platform.backups.length === 0) return {};
+  const tool = platform.backupTool;
+  const buildArgs = Object.fromEntries(Object.entries(tool.baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]));
+  const toolImage = new ServiceImage(
+    tool.app,
+    { context: `apps/${tool.app}`, repository: tool.app, revision: image.revision, registry: image.registry, buildArgs: { ...buildArgs, REVISION: image.revision } },
+    image.opts,
+  ).ref;
+  const namespace = target.namespace?.metadata.name;
+  return Object.fromEntries(
+    platform.backups.map((backup) => {
+      const volume = platform.volumes.find((v) => v.name === backup.volume);
+      return [
+        backup.volume,
+        new Backup(
+          `${backup.volume}-backup`,
+          {
+            target: platform.target,
+            volume: volumes[backup.volume],
+            schedule: platform.backup.schedule,
+            retentionDays: platform.backup.retentionDays,
+            image: toolImage,
+            sourceSizeGiB: volume?.sizeGiB,
+            // A ReadWriteOnce claim attaches to one node: the job runs beside the pods using it.
+            colocateWith: { "app.kubernetes.io/name": backup.colocateWith, "app.kubernetes.io/instance": backup.colocateWith },
+            ...(namespace ? { namespace } : {}),
+            imagePullSecrets,
+            ...(volume?.storageClass ? { storageClass: volume.storageClass } : {}),
+          },
+          { providers: [target.provider], protect: platform.protect, ...(target.namespace ? { dependsOn: [target.namespace] } : {}) },
+        ),
+      ];
+    }),
+  );
+}
