@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point of this project: `node scripts/run-ts.cjs <entry.ts> [args…]`.
 //
-// Bundles the project's own files with esbuild (tens of milliseconds; node_modules stay
-// external and load natively), then runs the bundle. A loader hook such as tsx would
-// intercept every require of the Pulumi SDKs and costs ~1.5 s per run here; synth, parity
-// and bench are run often enough for that to matter. Type checking is `npm run typecheck`'s job.
+// Bundles the project's own files with esbuild (node_modules stay external and load
+// natively), then runs the bundle. A loader hook such as tsx would intercept every require of
+// the Pulumi SDKs and costs ~1.5 s per run here; synth, parity and bench run often enough for
+// that to matter. The bundle is cached in out/.run/ and rebuilt when any of its input files
+// changes (size or mtime). Type checking is `npm run typecheck`'s job.
 "use strict";
-const { buildSync } = require("esbuild");
-const { mkdirSync } = require("node:fs");
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 
 const [entry, ...args] = process.argv.slice(2);
@@ -16,27 +16,58 @@ if (!entry) {
   process.exit(2);
 }
 const root = path.resolve(__dirname, "..");
-const outfile = path.join(root, "out", ".run", `${path.basename(entry, ".ts")}-${process.pid}.cjs`);
-mkdirSync(path.dirname(outfile), { recursive: true });
-buildSync({
-  entryPoints: [path.resolve(entry)],
-  outfile,
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node22",
-  packages: "external",
-  sourcemap: "inline",
-  logLevel: "error",
-  // Keep function and class names: Pulumi's closure serialization and error messages read them.
-  keepNames: true,
-});
-process.on("exit", () => {
+const entryPath = path.resolve(entry);
+const name = path.relative(root, entryPath).replace(/[\\/]/g, "_").replace(/\.ts$/, "");
+const outfile = path.join(root, "out", ".run", `${name}.cjs`);
+const manifestFile = `${outfile}.inputs.json`;
+
+/** Size and mtime of each input, so an edit (or a checkout) invalidates the bundle. */
+function fingerprint(files) {
+  return Object.fromEntries(
+    files.map((file) => {
+      try {
+        const stat = statSync(path.join(root, file));
+        return [file, `${stat.size}:${stat.mtimeMs}`];
+      } catch {
+        return [file, "missing"];
+      }
+    }),
+  );
+}
+
+function cachedBundleIsFresh() {
   try {
-    require("node:fs").rmSync(outfile, { force: true });
+    const recorded = JSON.parse(readFileSync(manifestFile, "utf8"));
+    const now = fingerprint(Object.keys(recorded));
+    return Object.keys(recorded).every((file) => recorded[file] === now[file]);
   } catch {
-    // best effort: out/ is git-ignored scratch space
+    return false;
   }
-});
-process.argv = [process.argv[0], path.resolve(entry), ...args];
+}
+
+if (!cachedBundleIsFresh()) {
+  const { buildSync } = require("esbuild");
+  mkdirSync(path.dirname(outfile), { recursive: true });
+  const staging = `${outfile}.${process.pid}.tmp`;
+  const result = buildSync({
+    entryPoints: [entryPath],
+    outfile: staging,
+    absWorkingDir: root,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node22",
+    packages: "external",
+    sourcemap: "inline",
+    metafile: true,
+    logLevel: "error",
+    // Keep function and class names: Pulumi's closure serialization and error messages read them.
+    keepNames: true,
+  });
+  // Written before the bundle is moved in place: a concurrent run sees a stale manifest at worst.
+  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(fingerprint(Object.keys(result.metafile.inputs))));
+  renameSync(staging, outfile);
+  renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+}
+process.argv = [process.argv[0], entryPath, ...args];
 require(outfile);
