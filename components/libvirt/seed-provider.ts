@@ -3,8 +3,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkRequired, compact, diffInputs } from "./lifecycle";
 import { buildSeedIso } from "./seed-iso";
-import { assertAbsent, ignoreMissing, isNotFound, virsh } from "./virsh";
-import { createVolume, describeVolume, uploadInto, type VolumeFacts } from "./volume-ops";
+import { assertAbsent, ignoreMissing, virsh } from "./virsh";
+import { createVolume, describeVolume, uploadInto, type VolumeFacts, readVolumeResource } from "./volume-ops";
 import { volumeXml } from "./volume-xml";
 
 /** Inputs the seed provider receives: the rendered documents and where to put the ISO. */
@@ -49,14 +49,8 @@ export const seedProvider: pulumi.dynamic.ResourceProvider<SeedInputs, SeedOutpu
       iso.cleanup();
     }
   },
-  async read(id, props) {
-    if (!props) throw new Error(`cloud-init seed ${id}: cannot read without its uri (import is not supported)`);
-    try {
-      return { id, props: outputsOf(props, await describeVolume(props.uri, id)) };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "" };
-      throw error;
-    }
+  read(id, props) {
+    return readVolumeResource("cloud-init seed", id, props, outputsOf);
   },
   // Every input change replaces the seed (see diff), so update only refreshes what is recorded.
   async update(id, _olds, news) {

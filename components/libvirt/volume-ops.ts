@@ -1,7 +1,7 @@
 // Volume operations shared by the volume and seed providers. Provider-side (see virsh.ts).
 import { withRollback } from "./lifecycle";
 import { parseInfo, parseVolumeFormat } from "./parse";
-import { ignoreMissing, virsh, virshWithXml } from "./virsh";
+import { ignoreMissing, isNotFound, virsh, virshWithXml } from "./virsh";
 
 /** What libvirt says about a volume. */
 export interface VolumeFacts {
@@ -20,6 +20,25 @@ export async function describeVolume(uri: string, volume: string, pool?: string)
   const key = (await virsh(uri, ["vol-key", ...where])).trim();
   const format = parseVolumeFormat(await virsh(uri, ["vol-dumpxml", ...where])) ?? "raw";
   return { key, path, capacityBytes: Number(/^(\d+)/.exec(info.Capacity ?? "")?.[1] ?? NaN), format };
+}
+
+/**
+ * A provider's `read` of a volume-backed resource: its recorded outputs refreshed from libvirt,
+ * or an empty id when the volume vanished out of band (so the next `up` recreates it).
+ */
+export async function readVolumeResource<P extends { readonly uri: string }, O>(
+  what: string,
+  id: string,
+  props: P | undefined,
+  outputsOf: (props: P, facts: VolumeFacts) => O,
+): Promise<{ id: string; props?: O }> {
+  if (!props) throw new Error(`${what} ${id}: cannot read without its uri (import is not supported)`);
+  try {
+    return { id, props: outputsOf(props, await describeVolume(props.uri, id)) };
+  } catch (error) {
+    if (isNotFound(error)) return { id: "" };
+    throw error;
+  }
 }
 
 /**

@@ -3,8 +3,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { probeImage } from "./image";
 import { checkRequired, compact, diffInputs } from "./lifecycle";
-import { ignoreMissing, isNotFound, assertAbsent, virsh } from "./virsh";
-import { createVolume, describeVolume, growTo, uploadInto, type VolumeFacts } from "./volume-ops";
+import { ignoreMissing, assertAbsent, virsh } from "./virsh";
+import { createVolume, describeVolume, growTo, uploadInto, type VolumeFacts, readVolumeResource } from "./volume-ops";
 import { volumeXml, type VolumeFormat } from "./volume-xml";
 
 const GiB = 1024 ** 3;
@@ -52,14 +52,8 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider<VolumeInputs, Volum
     const facts = await makeVolume(inputs);
     return { id: facts.key, outs: outputsOf(inputs, facts) };
   },
-  async read(id, props) {
-    if (!props) throw new Error(`volume ${id}: cannot read without its uri (import is not supported)`);
-    try {
-      return { id, props: outputsOf(props, await describeVolume(props.uri, id)) };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "" };
-      throw error;
-    }
+  read(id, props) {
+    return readVolumeResource("volume", id, props, outputsOf);
   },
   async update(id, _olds, news) {
     const wanted = news.sizeGiB === undefined ? undefined : news.sizeGiB * GiB;
