@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentArgError } from "./errors";
+import { ArgProblems, argsOf } from "./container/validate";
+import { describeValue } from "./errors";
 
 /** Where an image is pushed, and the credentials to push it. */
 export interface RegistryEndpoint {
@@ -49,11 +50,7 @@ export class ServiceImage extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:image:ServiceImage", name, {}, opts);
     const where = `ServiceImage "${name}"`;
-    if (!args.context) throw new ComponentArgError(where, "context", "must be a build context directory, e.g. apps/web");
-    if (!REPOSITORY.test(args.repository)) throw new ComponentArgError(where, "repository", `must be lowercase path components, got "${args.repository}"`);
-    if (!TAG.test(args.revision)) throw new ComponentArgError(where, "revision", `must be a valid tag (letters, digits, '_', '.', '-'), got "${args.revision}"`);
-    if (args.revision === "latest") throw new ComponentArgError(where, "revision", `must name a source revision, not "latest"`);
-
+    checkServiceImageArgs(name, args);
     const imageName = pulumi.output(args.registry.address).apply((address) => serviceImageName(address, args.repository, args.revision));
     const image = new docker.Image(
       name,
@@ -75,6 +72,17 @@ export class ServiceImage extends pulumi.ComponentResource {
     this.ref = image.repoDigest.apply((digest) => digestReference(where, digest));
     this.registerOutputs({ imageName: this.imageName, ref: this.ref });
   }
+}
+
+/** Checks a ServiceImage's Args, throwing one ComponentArgError that lists every mistake. */
+export function checkServiceImageArgs(name: string, args: ServiceImageArgs): void {
+  const root = argsOf("ServiceImage", name);
+  const problems = new ArgProblems();
+  if (!args.context) problems.check(() => root.field("context").fail("must be a build context directory, e.g. apps/web"));
+  if (!REPOSITORY.test(args.repository)) problems.check(() => root.field("repository").fail(`must be lowercase path components, got ${describeValue(args.repository)}`));
+  if (!TAG.test(args.revision)) problems.check(() => root.field("revision").fail(`must be a valid tag (letters, digits, '_', '.', '-'), got ${describeValue(args.revision)}`));
+  else if (args.revision === "latest") problems.check(() => root.field("revision").fail(`must name a source revision, not "latest"`));
+  problems.throwIfAny();
 }
 
 /** `address/repository:revision`: the name a ServiceImage builds, tags and pushes. */

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { ArgProblems, argsOf } from "./container/validate";
 import { ComponentArgError, describeValue } from "./errors";
+import * as rules from "./rules";
 import { metaData, networkConfig, userData } from "./libvirt/cloud-init";
 import { DEFAULT_URI } from "./libvirt/defaults";
 import { Domain } from "./libvirt/domain";
@@ -132,39 +134,61 @@ export interface ResolvedVirtualMachine {
   readonly networkConfig: string;
 }
 
-/** Applies defaults to a {@link VirtualMachine}'s arguments, checks them and renders cloud-init (pure). */
+/** Applies defaults to a {@link VirtualMachine}'s arguments, checks them and renders cloud-init (pure); every problem at once. */
 export function resolveVirtualMachine(name: string, args: VirtualMachineArgs): ResolvedVirtualMachine {
   const owner = `VirtualMachine "${name}"`;
+  const problems = new ArgProblems();
   if ((args.baseImagePath === undefined) === (args.baseVolume === undefined)) {
-    throw new ComponentArgError(owner, "baseImagePath", `or baseVolume must be given (exactly one), got ${describeValue({ baseImagePath: args.baseImagePath, baseVolume: args.baseVolume })}`);
+    problems.check(() => {
+      throw new ComponentArgError(owner, "baseImagePath", `or baseVolume must be given (exactly one), got ${describeValue({ baseImagePath: args.baseImagePath, baseVolume: args.baseVolume })}`);
+    });
   }
-  const domainName = checkName(owner, "domainName", args.domainName ?? name);
-  const hostname = args.hostname ?? domainName.toLowerCase().replace(/[._]/g, "-");
-  const macAddress = checkMacAddress(owner, "macAddress", args.macAddress ?? macAddressFor(`${pulumi.getProject()}/${pulumi.getStack()}/${domainName}`));
-  const user = userData(
-    {
-      hostname,
-      adminUser: args.adminUser ?? "admin",
-      sshAuthorizedKeys: args.sshAuthorizedKeys,
-      packages: args.packages ?? [],
-      runCommands: args.runCommands ?? [],
-      upgradePackages: args.upgradePackages ?? true,
-    },
-    owner,
-  );
+  // The fake "test" driver is refused in stack files (infra/config-schema.ts) but allowed here, for code under test.
+  if (typeof args.uri === "string") problems.check(() => argsOf("VirtualMachine", name).field("uri").check(rules.libvirtUri({ allowTestDriver: true }), args.uri));
+  const domainName = problems.check(() => checkName(owner, "domainName", args.domainName ?? name));
+  const hostname = domainName === undefined ? undefined : (args.hostname ?? domainName.toLowerCase().replace(/[._]/g, "-"));
+  const macAddress =
+    domainName === undefined
+      ? undefined
+      : problems.check(() => checkMacAddress(owner, "macAddress", args.macAddress ?? macAddressFor(`${pulumi.getProject()}/${pulumi.getStack()}/${domainName}`)));
+  const user =
+    hostname === undefined
+      ? undefined
+      : problems.check(() =>
+          userData(
+            {
+              hostname,
+              adminUser: args.adminUser ?? "admin",
+              sshAuthorizedKeys: args.sshAuthorizedKeys,
+              packages: args.packages ?? [],
+              runCommands: args.runCommands ?? [],
+              upgradePackages: args.upgradePackages ?? true,
+            },
+            owner,
+          ),
+        );
+  const sizes = {
+    domainType: problems.check(() => checkOneOf(owner, "domainType", args.domainType ?? "qemu", DOMAIN_TYPES)),
+    vcpus: problems.check(() => checkInteger(owner, "vcpus", args.vcpus ?? 1, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max)),
+    memoryMiB: problems.check(() => checkInteger(owner, "memoryMiB", args.memoryMiB ?? 1024, DOMAIN_LIMITS.memoryMiB.min, DOMAIN_LIMITS.memoryMiB.max)),
+    diskSizeGiB: problems.check(() => checkInteger(owner, "diskSizeGiB", args.diskSizeGiB ?? 20, 1, 65536)),
+    autostart: problems.check(() => checkBoolean(owner, "autostart", args.autostart ?? true)),
+    waitForAddressSeconds: problems.check(() => checkInteger(owner, "waitForAddressSeconds", args.waitForAddressSeconds ?? 0, 0, 3600)),
+  };
+  problems.throwIfAny();
   // A new instance-id whenever user-data changes makes cloud-init apply it at the next boot.
-  const instanceId = `${domainName}-${createHash("sha256").update(user).digest("hex").slice(0, 12)}`;
+  const instanceId = `${domainName!}-${createHash("sha256").update(user!).digest("hex").slice(0, 12)}`;
   return {
-    domainName,
-    domainType: checkOneOf(owner, "domainType", args.domainType ?? "qemu", DOMAIN_TYPES),
-    vcpus: checkInteger(owner, "vcpus", args.vcpus ?? 1, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max),
-    memoryMiB: checkInteger(owner, "memoryMiB", args.memoryMiB ?? 1024, DOMAIN_LIMITS.memoryMiB.min, DOMAIN_LIMITS.memoryMiB.max),
-    diskSizeGiB: checkInteger(owner, "diskSizeGiB", args.diskSizeGiB ?? 20, 1, 65536),
-    macAddress,
-    autostart: checkBoolean(owner, "autostart", args.autostart ?? true),
-    waitForAddressSeconds: checkInteger(owner, "waitForAddressSeconds", args.waitForAddressSeconds ?? 0, 0, 3600),
-    userData: user,
-    metaData: metaData({ instanceId, hostname }, owner),
-    networkConfig: networkConfig({ macAddress }, owner),
+    domainName: domainName!,
+    domainType: sizes.domainType!,
+    vcpus: sizes.vcpus!,
+    memoryMiB: sizes.memoryMiB!,
+    diskSizeGiB: sizes.diskSizeGiB!,
+    macAddress: macAddress!,
+    autostart: sizes.autostart!,
+    waitForAddressSeconds: sizes.waitForAddressSeconds!,
+    userData: user!,
+    metaData: metaData({ instanceId, hostname: hostname! }, owner),
+    networkConfig: networkConfig({ macAddress: macAddress! }, owner),
   };
 }

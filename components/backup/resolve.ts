@@ -4,9 +4,9 @@ import { checkedImage } from "../container/image-policy";
 import { labelValue } from "../container/labels";
 import type { Target, VolumeRef } from "../container/spec";
 import { ACCESS_MODES } from "../container/spec";
-import { type ArgPath, argsOf, dnsLabel, integerIn, record } from "../container/validate";
+import { type ArgPath, ArgProblems, argsOf, dnsLabel, integerIn, namespaceName, oneOf, record } from "../container/validate";
 import type { BackupArgs } from "../backup";
-import { cronProblem } from "./cron";
+import * as rules from "../rules";
 
 /** A Backup's Args with defaults applied and validated. */
 export interface BackupSpec {
@@ -43,33 +43,45 @@ export const MAX_NAME_LENGTH = 52;
  */
 export function resolveBackupSpec(name: string, args: BackupArgs): BackupSpec {
   const root = argsOf("Backup", name);
-  dnsLabel(root.field("name"), name);
-  if (name.length > MAX_NAME_LENGTH) root.field("name").fail(`must have at most ${MAX_NAME_LENGTH} characters (a CronJob name), got ${name.length}`);
-  const target = args.target;
-  if (target !== "docker" && target !== "kubernetes") root.field("target").fail(`must be "docker" or "kubernetes", got ${describeValue(target)}`);
-  const source = resolveSource(root.field("volume"), args.volume, target);
-  const schedule = args.schedule;
-  if (typeof schedule !== "string") root.field("schedule").fail(`must be a 5-field cron expression such as "0 3 * * *", got ${describeValue(schedule)}`);
-  const problem = cronProblem(schedule);
-  if (problem !== undefined) root.field("schedule").fail(`${problem}, got ${describeValue(schedule)}`);
-  const sourceSizeGiB = integerIn(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1);
-  const image = args.image;
-  if (image === undefined || image === null || (typeof image === "string" && (image === "" || /\s/.test(image)))) {
-    root.field("image").fail(`must be a digest-pinned image reference (repo@sha256:…), got ${describeValue(image)}`);
-  }
+  const problems = new ArgProblems();
+  problems.check(() => {
+    dnsLabel(root.field("name"), name);
+    if (name.length > MAX_NAME_LENGTH) root.field("name").fail(`must have at most ${MAX_NAME_LENGTH} characters (a CronJob name), got ${name.length}`);
+  });
+  const target = problems.check(() => oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"));
+  const source = target === undefined ? undefined : problems.check(() => resolveSource(root.field("volume"), args.volume, target));
+  const schedule = problems.check(() => root.field("schedule").check(rules.cronSchedule, args.schedule));
+  const sourceSizeGiB = problems.check(() => integerIn(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1));
+  const image =
+    target === undefined
+      ? undefined
+      : problems.check(() => {
+          const value = args.image;
+          if (value === undefined || value === null || (typeof value === "string" && (value === "" || /\s/.test(value)))) {
+            root.field("image").fail(`must be a digest-pinned image reference (repo@sha256:…), got ${describeValue(value)}`);
+          }
+          return checkedImage(root.field("image"), value, target, { allowLatestTag: false, allowMutableImageTag: false });
+        });
+  const retentionDays = problems.check(() => integerIn(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS));
+  const archiveSizeGiB =
+    sourceSizeGiB === undefined ? undefined : problems.check(() => integerIn(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB));
+  const colocateWith =
+    source === undefined || target === undefined ? undefined : problems.check(() => resolveColocation(root.field("colocateWith"), args.colocateWith, source, target));
+  const namespace = problems.check(() => namespaceName(root.field("namespace"), args.namespace));
+  problems.throwIfAny();
   return {
     name,
-    target,
-    source,
-    schedule: schedule.trim().split(/\s+/).join(" "),
-    retentionDays: integerIn(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
-    image: checkedImage(root.field("image"), image, target, { allowLatestTag: false, allowMutableImageTag: false }),
-    archiveSizeGiB: integerIn(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB),
-    colocateWith: resolveColocation(root.field("colocateWith"), args.colocateWith, source, target),
-    namespace: typeof args.namespace === "string" ? dnsLabel(root.field("namespace"), args.namespace) : args.namespace,
+    target: target!,
+    source: source!,
+    schedule: schedule!,
+    retentionDays: retentionDays!,
+    image: image!,
+    archiveSizeGiB: archiveSizeGiB!,
+    colocateWith: colocateWith!,
+    namespace,
     imagePullSecrets: [...(args.imagePullSecrets ?? [])],
     storageClass: args.storageClass,
-    prefix: source.logicalName,
+    prefix: source!.logicalName,
   };
 }
 

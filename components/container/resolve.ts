@@ -9,7 +9,7 @@ import { resolvePorts } from "./resolve-ports";
 import { parseCpu, parseMemory } from "./resources";
 import type { EnvVarSpec, HealthCheckSpec, PortSpec, ResourceSpec, ResolvedService, VolumeMountSpec } from "./spec";
 import { ACCESS_MODES, type RestartPolicy } from "./spec";
-import { ArgPath, argsOf, bool, dnsLabel, integerIn, oneOf, record, stringList } from "./validate";
+import { ArgPath, ArgProblems, argsOf, bool, dnsLabel, integerIn, knownKeys, namespaceName, oneOf, record, stringList } from "./validate";
 import { labelValue, userLabels } from "./labels";
 import { FILES_VOLUME, resolveFiles } from "./files";
 import { checkedImage } from "./image-policy";
@@ -21,61 +21,96 @@ const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
 
 /**
  * Applies defaults to a ContainerService's Args and validates them, throwing one
- * ComponentArgError (naming the instance and the argument) for the first mistake.
- * Pure: creates nothing, so the component calls it before any child exists.
+ * ComponentArgError that lists every mistake (one line each, naming the instance and the
+ * argument). Pure: creates nothing, so the component calls it before any child exists.
  */
 export function resolveServiceSpec(name: string, args: ContainerServiceArgs): ResolvedService {
   const root = argsOf("ContainerService", name);
-  dnsLabel(root.field("name"), name);
-  const target = args.target;
-  if (target !== "docker" && target !== "kubernetes") {
-    root.field("target").fail(`must be "docker" or "kubernetes", got ${describeValue(target)}`);
+  const problems = new ArgProblems();
+  problems.check(() => dnsLabel(root.field("name"), name));
+  const target = problems.check(() => oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"));
+  const replicas = problems.check(() => integerIn(root.field("replicas"), args.replicas, 0, 100, 1));
+  const ports = target === undefined || replicas === undefined ? undefined : problems.check(() => resolvePorts(root.field("ports"), args.ports, target, replicas));
+  const volumes = problems.check(() => resolveVolumes(root.field("volumes"), args.volumes));
+  if (replicas !== undefined && volumes !== undefined) problems.check(() => checkSingleWriters(root.field("replicas"), replicas, volumes));
+  const optOuts = problems.check(() => resolveOptOuts(root.field("security"), knownKeys(root.field("security"), args.security, SECURITY_OPT_OUTS)));
+  const runAsUser = problems.check(() => integerIn(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID));
+  if (runAsUser === 0 && optOuts !== undefined && !optOuts.allowRunAsRoot) {
+    problems.check(() => root.field("runAsUser").fail("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out"));
   }
-  const replicas = integerIn(root.field("replicas"), args.replicas, 0, 100, 1);
-  const ports = resolvePorts(root.field("ports"), args.ports, target, replicas);
-  const volumes = resolveVolumes(root.field("volumes"), args.volumes);
-  checkSingleWriters(root.field("replicas"), replicas, volumes);
-  const security = record(root.field("security"), args.security) as hardening.SecurityOptOuts;
-  const optOuts = resolveOptOuts(root.field("security"), security);
-  const runAsUser = integerIn(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID);
-  const allowRoot = bool(root.field("security").field("allowRunAsRoot"), security.allowRunAsRoot, false);
-  if (runAsUser === 0 && !allowRoot) {
-    root.field("runAsUser").fail("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out");
-  }
-  const restartPolicy = oneOf(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY);
+  const restartPolicy = problems.check(() => oneOf(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY));
   if (target === "kubernetes" && (restartPolicy === "no" || restartPolicy === "on-failure")) {
-    root.field("restartPolicy").fail(`must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "${restartPolicy}"`);
+    problems.check(() =>
+      root.field("restartPolicy").fail(`must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "${restartPolicy}"`),
+    );
   }
+  const image =
+    target === undefined || optOuts === undefined
+      ? undefined
+      : problems.check(() =>
+          checkedImage(root.field("image"), requiredInput(root.field("image"), args.image), target, {
+            allowLatestTag: optOuts.allowLatestTag === true,
+            allowMutableImageTag: optOuts.allowMutableImageTag === true,
+          }),
+        );
+  const rest = {
+    command: problems.check(() => optionalCommand(root.field("command"), args.command)),
+    args: problems.check(() => (args.args === undefined ? undefined : stringList(root.field("args"), args.args))),
+    env: problems.check(() => resolveEnv(root, args.environment, args.secrets)),
+    files: volumes === undefined ? undefined : problems.check(() => resolveFiles(root, args.files, args.filesDir, volumes)),
+    imagePullSecrets: problems.check(() => resolvePullSecrets(root.field("imagePullSecrets"), args.imagePullSecrets)),
+    healthCheck: ports === undefined || target === undefined ? undefined : problems.check(() => resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target)),
+    resources: problems.check(() => resolveResources(root.field("resources"), args.resources)),
+    labels: problems.check(() => userLabels(root.field("labels"), args.labels)),
+    component: problems.check(() => (args.component === undefined ? undefined : labelValue(root.field("component"), args.component))),
+    partOf: problems.check(() => labelValue(root.field("partOf"), args.partOf ?? "dockyard")),
+    runAsGroup: problems.check(() => integerIn(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID)),
+    scratchBytes: problems.check(() => parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE)),
+    stopGraceSeconds: problems.check(() =>
+      integerIn(root.field("stopGracePeriodSeconds"), args.stopGracePeriodSeconds, 0, 3600, hardening.DEFAULT_STOP_GRACE_SECONDS),
+    ),
+    namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
+  };
+  problems.throwIfAny();
+  // Every value is defined here: a check that failed has thrown above.
   return {
     name,
-    target,
-    image: checkedImage(root.field("image"), requiredInput(root.field("image"), args.image), target, {
-      allowLatestTag: optOuts.allowLatestTag === true,
-      allowMutableImageTag: optOuts.allowMutableImageTag === true,
-    }),
-    command: optionalCommand(root.field("command"), args.command),
-    args: args.args === undefined ? undefined : stringList(root.field("args"), args.args),
-    ports,
-    env: resolveEnv(root, args.environment, args.secrets),
-    volumes,
-    ...resolveFiles(root, args.files, args.filesDir, volumes),
-    imagePullSecrets: resolvePullSecrets(root.field("imagePullSecrets"), args.imagePullSecrets),
-    healthCheck: resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target),
-    resources: resolveResources(root.field("resources"), args.resources),
-    replicas,
-    restartPolicy,
-    labels: userLabels(root.field("labels"), args.labels),
-    component: args.component === undefined ? undefined : labelValue(root.field("component"), args.component),
-    partOf: labelValue(root.field("partOf"), args.partOf ?? "dockyard"),
-    runAsUser,
-    runAsGroup: integerIn(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID),
-    scratchBytes: parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE),
-    stopGraceSeconds: integerIn(root.field("stopGracePeriodSeconds"), args.stopGracePeriodSeconds, 0, 3600, hardening.DEFAULT_STOP_GRACE_SECONDS),
-    security: hardening.securityPosture(optOuts, runAsUser),
+    target: target!,
+    image: image!,
+    command: rest.command,
+    args: rest.args,
+    ports: ports!,
+    env: rest.env!,
+    volumes: volumes!,
+    ...rest.files!,
+    imagePullSecrets: rest.imagePullSecrets!,
+    healthCheck: rest.healthCheck,
+    resources: rest.resources!,
+    replicas: replicas!,
+    restartPolicy: restartPolicy!,
+    labels: rest.labels!,
+    component: rest.component,
+    partOf: rest.partOf!,
+    runAsUser: runAsUser!,
+    runAsGroup: rest.runAsGroup!,
+    scratchBytes: rest.scratchBytes!,
+    stopGraceSeconds: rest.stopGraceSeconds!,
+    security: hardening.securityPosture(optOuts!, runAsUser!),
     network: args.network,
-    namespace: args.namespace === undefined || typeof args.namespace !== "string" ? args.namespace : dnsLabel(root.field("namespace"), args.namespace),
+    namespace: rest.namespace,
   };
 }
+
+/** The named opt-outs `security` may hold; anything else is a typo and refused. */
+const SECURITY_OPT_OUTS = [
+  "allowRunAsRoot",
+  "allowWritableRootFilesystem",
+  "allowPrivilegeEscalation",
+  "addCapabilities",
+  "publishAddress",
+  "allowLatestTag",
+  "allowMutableImageTag",
+] as const satisfies readonly (keyof hardening.SecurityOptOuts)[];
 
 function requiredInput(at: ArgPath, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
   if (value === undefined || value === null) at.fail("is required");
@@ -202,7 +237,8 @@ function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[]
   });
 }
 
-function resolveOptOuts(at: ArgPath, value: hardening.SecurityOptOuts): hardening.SecurityOptOuts {
+function resolveOptOuts(at: ArgPath, security: Record<string, unknown>): hardening.SecurityOptOuts {
+  const value = security as hardening.SecurityOptOuts;
   const caps = stringList(at.field("addCapabilities"), value.addCapabilities);
   caps.forEach((cap, i) => {
     if (!CAPABILITY.test(cap) || cap === "ALL" || cap.startsWith("CAP_")) {

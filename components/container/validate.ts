@@ -1,9 +1,10 @@
 import { ComponentArgError, describeValue } from "../errors";
+import * as rules from "../rules";
 
 /**
  * Where an argument sits: the component instance and the path inside its Args.
  * Validators take one so every error names both, e.g.
- * `ContainerService "web": ports[0].containerPort must be an integer from 1 to 65535, got 0`.
+ * `ContainerService "web": ports[0].containerPort must be a port from 1 to 65535, got 0`.
  */
 export class ArgPath {
   constructor(
@@ -32,6 +33,18 @@ export class ArgPath {
   fail(problem: string): never {
     throw new ComponentArgError(this.component, this.path, problem);
   }
+
+  /** The value as `rule` normalises it, or fails with the rule's words and the value received. */
+  check<T>(rule: rules.Rule<T>, value: unknown): T {
+    const verdict = rule.check(value);
+    if (!verdict.ok) this.fail(`${verdict.problem}, got ${describeValue(value)}`);
+    return verdict.value;
+  }
+
+  /** Like {@link check}, or `fallback` when the value is undefined (an Args field left out). */
+  optional<T>(rule: rules.Rule<T>, value: unknown, fallback: T): T {
+    return value === undefined ? fallback : this.check(rule, value);
+  }
 }
 
 /** The root of a component's Args, e.g. `argsOf("ContainerService", "web")`. */
@@ -39,29 +52,43 @@ export function argsOf(componentType: string, instance: string): ArgPath {
   return new ArgPath(`${componentType} "${instance}"`, "");
 }
 
+/**
+ * Collects the problems of independent arguments, so a caller learns every mistake in one run
+ * instead of one per run. Checks that depend on an argument that failed are skipped.
+ */
+export class ArgProblems {
+  private readonly errors: ComponentArgError[] = [];
+
+  /** Runs one check; records its ComponentArgError and returns undefined instead of throwing. */
+  check<T>(run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (error) {
+      if (!(error instanceof ComponentArgError)) throw error;
+      this.errors.push(error);
+      return undefined;
+    }
+  }
+
+  /** Throws one ComponentArgError listing every recorded problem, if there is any. */
+  throwIfAny(): void {
+    if (this.errors.length > 0) throw ComponentArgError.combine(this.errors);
+  }
+}
+
 /** An integer in [min, max], or the default when the value is undefined. */
 export function integerIn(at: ArgPath, value: unknown, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    at.fail(`must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
-  }
-  return value;
+  return at.optional(rules.integerIn(min, max), value, fallback);
 }
 
 /** One of the allowed strings, or the default when undefined. */
 export function oneOf<T extends string>(at: ArgPath, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    at.fail(`must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describeValue(value)}`);
-  }
-  return value as T;
+  return at.optional(rules.oneOf(allowed), value, fallback);
 }
 
 /** A boolean, or the default when undefined. */
 export function bool(at: ArgPath, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") at.fail(`must be true or false, got ${describeValue(value)}`);
-  return value;
+  return at.optional(rules.boolean, value, fallback);
 }
 
 /** An array of strings (possibly empty), or [] when undefined. */
@@ -73,18 +100,17 @@ export function stringList(at: ArgPath, value: unknown): string[] {
   return [...(value as string[])];
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
  * A DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63
  * characters): valid as a Kubernetes Service or PVC name and as a Docker name.
  */
 export function dnsLabel(at: ArgPath, value: unknown): string {
-  if (typeof value !== "string" || !DNS_LABEL.test(value)) {
-    at.fail(
-      `must be a DNS label (lower-case letters, digits and "-", starting with a letter, at most 63 characters), got ${describeValue(value)}`,
-    );
-  }
+  return at.check(rules.serviceName, value);
+}
+
+/** A Kubernetes namespace (an RFC 1123 label), checked now when plain; outputs pass through. */
+export function namespaceName<T>(at: ArgPath, value: T): T {
+  if (typeof value === "string") at.check(rules.dnsLabel, value);
   return value;
 }
 
@@ -95,4 +121,13 @@ export function record(at: ArgPath, value: unknown): Record<string, unknown> {
     at.fail(`must be a map of names to values, got ${describeValue(value)}`);
   }
   return value as Record<string, unknown>;
+}
+
+/** A map whose keys are all among `known`: an unknown key is a typo, never silently ignored. */
+export function knownKeys(at: ArgPath, value: unknown, known: readonly string[]): Record<string, unknown> {
+  const map = record(at, value);
+  for (const key of Object.keys(map)) {
+    if (!known.includes(key)) at.key(key).fail(`is not a known key (allowed here: ${known.join(", ")})`);
+  }
+  return map;
 }

@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { describeValue } from "../errors";
+import * as rules from "../rules";
 import type { PersistentVolumeArgs } from "../persistent-volume";
 import { userLabels } from "./labels";
 import { ACCESS_MODES, type AccessMode, type Target } from "./spec";
-import { argsOf, bool, dnsLabel, integerIn, oneOf } from "./validate";
+import { ArgProblems, argsOf, bool, dnsLabel, integerIn, namespaceName, oneOf } from "./validate";
 
 /** A PersistentVolume's Args with defaults applied and validated. */
 export interface VolumeSpec {
@@ -26,29 +26,31 @@ export interface DockerVolumeSettings {
   readonly labels: { readonly label: string; readonly value: string }[];
 }
 
-/** Validates a PersistentVolume's Args and applies defaults (1 GiB, ReadWriteOnce, retained). */
+/** Validates a PersistentVolume's Args and applies defaults (1 GiB, ReadWriteOnce, retained); every problem at once. */
 export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): VolumeSpec {
   const root = argsOf("PersistentVolume", name);
-  dnsLabel(root.field("name"), name);
-  if (args.target !== "docker" && args.target !== "kubernetes") {
-    root.field("target").fail(`must be "docker" or "kubernetes", got ${describeValue(args.target)}`);
-  }
-  const namespace = args.namespace;
+  const problems = new ArgProblems();
+  problems.check(() => dnsLabel(root.field("name"), name));
+  const spec = {
+    target: problems.check(() => oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker")),
+    sizeGiB: problems.check(() => integerIn(root.field("sizeGiB"), args.sizeGiB, 1, 65536, 1)),
+    accessMode: problems.check(() => oneOf(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce")),
+    storageClass: problems.check(() => (typeof args.storageClass === "string" ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass) : args.storageClass)),
+    namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
+    labels: problems.check(() => userLabels(root.field("labels"), args.labels)),
+    retainOnDelete: problems.check(() => bool(root.field("retainOnDelete"), args.retainOnDelete, true)),
+  };
+  problems.throwIfAny();
   return {
     name,
-    target: args.target,
-    sizeGiB: integerIn(root.field("sizeGiB"), args.sizeGiB, 1, 65536, 1),
-    accessMode: oneOf(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce"),
-    storageClass: typeof args.storageClass === "string" ? dnsSubdomain(root.field("storageClass"), args.storageClass) : args.storageClass,
-    namespace: typeof namespace === "string" ? dnsLabel(root.field("namespace"), namespace) : namespace,
-    labels: userLabels(root.field("labels"), args.labels),
-    retainOnDelete: bool(root.field("retainOnDelete"), args.retainOnDelete, true),
+    target: spec.target!,
+    sizeGiB: spec.sizeGiB!,
+    accessMode: spec.accessMode!,
+    storageClass: spec.storageClass,
+    namespace: spec.namespace,
+    labels: spec.labels!,
+    retainOnDelete: spec.retainOnDelete!,
   };
-}
-
-function dnsSubdomain(at: ReturnType<typeof argsOf>, value: string): string {
-  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(value)) at.fail(`must be a storage class name (lower-case DNS subdomain), got ${describeValue(value)}`);
-  return value;
 }
 
 function volumeLabels(spec: VolumeSpec): Record<string, string> {

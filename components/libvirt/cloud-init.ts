@@ -4,10 +4,9 @@
 // @see https://cloudinit.readthedocs.io/en/latest/reference/datasources/nocloud.html
 import { stringify } from "yaml";
 import { ComponentArgError, describeValue } from "../errors";
+import { sshPublicKey } from "../rules";
 import { checkArray, checkMacAddress, checkText } from "./validate";
 
-/** OpenSSH public key types accepted in `authorized_keys`. */
-const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n\r]*)?$/;
 /** POSIX portable user names. */
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 /** Debian/RPM package names, optionally pinned (`nginx=1.22*`). */
@@ -49,10 +48,9 @@ export function userData(spec: UserDataSpec, owner = "cloud-init"): string {
     throw new ComponentArgError(owner, "adminUser", `must be a lower-case POSIX user name other than "root", got ${describeValue(user)}`);
   }
   const keys = checkArray(owner, "sshAuthorizedKeys", spec.sshAuthorizedKeys).map((key, i) => {
-    if (typeof key !== "string" || !SSH_KEY.test(key.trim())) {
-      throw new ComponentArgError(owner, `sshAuthorizedKeys[${i}]`, `must be an OpenSSH public key such as "ssh-ed25519 AAAA… user@host", got ${describeValue(key)}`);
-    }
-    return key.trim();
+    const verdict = sshPublicKey.check(key);
+    if (!verdict.ok) throw new ComponentArgError(owner, `sshAuthorizedKeys[${i}]`, `${verdict.problem}, got ${describeValue(key)}`);
+    return verdict.value;
   });
   if (keys.length === 0) {
     throw new ComponentArgError(owner, "sshAuthorizedKeys", "must list at least one OpenSSH public key: password login is disabled, so without a key nobody can log in");

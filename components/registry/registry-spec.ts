@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import { PUBLISH_ADDRESS } from "../hardening";
 import type { Target } from "../container/spec";
-import { type ArgPath, argsOf, bool, integerIn, oneOf } from "../container/validate";
+import { type ArgPath, ArgProblems, argsOf, bool, integerIn, namespaceName, oneOf } from "../container/validate";
+import * as rules from "../rules";
 import type { RegistryArgs } from "../registry";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
 
@@ -51,73 +52,71 @@ export interface ExternalSpec {
   readonly password: pulumi.Input<string>;
 }
 
-const USERNAME = /^[A-Za-z0-9._-]{1,64}$/;
 const NAME = /^[a-z]([-a-z0-9]{0,56}[a-z0-9])?$/;
-// host[:port][/path]: a DNS name, IPv4 or [IPv6], then repository path components.
-const ADDRESS = /^([a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::([0-9]{1,5}))?((?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)$/;
 const SELF_HOSTED_ONLY = ["image", "mirror", "deleteEnabled", "tls", "hostPort", "publishAddress", "storageGiB", "storageClass", "namespace", "buildContext"] as const;
 
-/** Validates a Registry's Args and applies defaults; one ComponentArgError for the first mistake. */
+/** Validates a Registry's Args and applies defaults; one ComponentArgError listing every mistake. */
 export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHostedSpec | ExternalSpec {
   const root: ArgPath = argsOf("Registry", name);
-  if (!NAME.test(name)) root.field("name").fail(`must be a DNS label of at most 58 characters (its volume is "<name>-data"), got ${describeValue(name)}`);
-  if (args.target === undefined) root.field("target").fail(`is required: "docker" or "kubernetes"`);
-  const target = oneOf(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker");
-  const mode = oneOf(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted");
+  const problems = new ArgProblems();
+  if (!NAME.test(name)) problems.check(() => root.field("name").fail(`must be a DNS label of at most 58 characters (its volume is "<name>-data"), got ${describeValue(name)}`));
+  if (args.target === undefined) problems.check(() => root.field("target").fail(`is required: "docker" or "kubernetes"`));
+  const target = problems.check(() => oneOf(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker"));
+  const mode = problems.check(() => oneOf(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted"));
+  const address = args.address === undefined ? undefined : problems.check(() => root.field("address").check(rules.registryAddress, args.address));
   if (mode === "external") {
-    for (const key of SELF_HOSTED_ONLY) if (args[key] !== undefined) root.field(key).fail("applies only to a self-hosted registry: remove it or set mode to self-hosted");
-    if (args.address === undefined) root.field("address").fail(`is required for an external registry, e.g. "registry.example.com:5000"`);
-    if (args.username === undefined) root.field("username").fail("is required for an external registry");
+    for (const key of SELF_HOSTED_ONLY) {
+      if (args[key] !== undefined) problems.check(() => root.field(key).fail("applies only to a self-hosted registry: remove it or set mode to self-hosted"));
+    }
+    if (args.address === undefined) problems.check(() => root.field("address").fail(`is required for an external registry, e.g. "registry.example.com:5000"`));
+    const username = problems.check(() => (args.username === undefined ? root.field("username").fail("is required for an external registry") : root.field("username").check(rules.registryUser, args.username)));
     const passwordAt: ArgPath = root.field("password");
-    if (args.password === undefined) passwordAt.fail("is required for an external registry (a secret)");
-    return {
-      mode,
-      name,
-      target,
-      address: registryAddress(root.field("address"), args.address),
-      username: username(root.field("username"), args.username),
-      password: checkedPassword(passwordAt, args.password),
-    };
+    const password = problems.check(() => (args.password === undefined ? passwordAt.fail("is required for an external registry (a secret)") : checkedPassword(passwordAt, args.password)));
+    problems.throwIfAny();
+    return { mode, name, target: target!, address: address!, username: username!, password: password! };
   }
-  if (args.password !== undefined) root.field("password").fail("is generated for a self-hosted registry: remove it");
-  const hostPort = integerIn(root.field("hostPort"), args.hostPort, 1, 65535, DEFAULT_HOST_PORT);
+  if (args.password !== undefined) problems.check(() => root.field("password").fail("is generated for a self-hosted registry: remove it"));
+  const hostPort = problems.check(() => root.field("hostPort").optional(rules.port, args.hostPort, DEFAULT_HOST_PORT));
   const publishAddress = args.publishAddress ?? PUBLISH_ADDRESS;
-  if (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0) root.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
-  if (target === "kubernetes" && args.address === undefined) {
-    root.field("address").fail("is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at (an Ingress or LoadBalancer in front of its Service)");
+  if (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0) {
+    problems.check(() => root.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`));
   }
+  if (target === "kubernetes" && args.address === undefined) {
+    problems.check(() =>
+      root.field("address").fail("is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at (an Ingress or LoadBalancer in front of its Service)"),
+    );
+  }
+  const spec = {
+    username: problems.check(() => root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER)),
+    upstreamImage: problems.check(() => upstreamImage(root, args.image, args.mirror)),
+    deleteEnabled: problems.check(() => bool(root.field("deleteEnabled"), args.deleteEnabled, false)),
+    tls: problems.check(() => tlsPair(root.field("tls"), args.tls)),
+    storageGiB: problems.check(() => integerIn(root.field("storageGiB"), args.storageGiB, 1, 65536, 10)),
+    storageClass: problems.check(() => (typeof args.storageClass === "string" ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass) : args.storageClass)),
+    namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
+    buildContext: problems.check(() => nonEmpty(root.field("buildContext"), args.buildContext ?? "apps/registry")),
+  };
+  problems.throwIfAny();
   return {
-    mode,
+    mode: "self-hosted",
     name,
-    target,
-    address: args.address === undefined ? dockerAddress(publishAddress, hostPort) : registryAddress(root.field("address"), args.address),
-    username: username(root.field("username"), args.username ?? DEFAULT_REGISTRY_USER),
-    upstreamImage: upstreamImage(root, args.image, args.mirror),
-    hostPort,
+    target: target!,
+    address: address ?? dockerAddress(publishAddress, hostPort!),
+    username: spec.username!,
+    upstreamImage: spec.upstreamImage!,
+    hostPort: hostPort!,
     publishAddress,
-    deleteEnabled: bool(root.field("deleteEnabled"), args.deleteEnabled, false),
-    tls: tlsPair(root.field("tls"), args.tls),
-    storageGiB: integerIn(root.field("storageGiB"), args.storageGiB, 1, 65536, 10),
-    storageClass: args.storageClass,
-    namespace: args.namespace,
-    buildContext: nonEmpty(root.field("buildContext"), args.buildContext ?? "apps/registry"),
+    deleteEnabled: spec.deleteEnabled!,
+    tls: spec.tls,
+    storageGiB: spec.storageGiB!,
+    storageClass: spec.storageClass,
+    namespace: spec.namespace,
+    buildContext: spec.buildContext!,
   };
 }
 
 /** The host[:port] part of a registry address (what credentials are keyed by). */
-export function registryHost(address: string): string {
-  const slash = address.indexOf("/");
-  return slash < 0 ? address : address.slice(0, slash);
-}
-
-/** A registry address, host[:port][/path], with a port from 1 to 65535 and no scheme. */
-export function registryAddress(at: ArgPath, value: unknown): string {
-  const match = typeof value === "string" ? ADDRESS.exec(value) : null;
-  if (match === null) at.fail(`must be a registry address host[:port][/path] without a scheme, e.g. "registry.example.com:5000", got ${describeValue(value)}`);
-  const port = match[2] === undefined ? undefined : Number(match[2]);
-  if (port !== undefined && (port < 1 || port > 65535)) at.fail(`has port ${port}, expected 1 to 65535`);
-  return match[0];
-}
+export const registryHost = rules.registryHostOf;
 
 /** A password: a non-empty string, checked now when plain and when it resolves when an output. */
 export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulumi.Output<string> {
@@ -127,11 +126,6 @@ export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulum
   };
   if (typeof value === "string") check(value);
   return pulumi.secret(value).apply(check);
-}
-
-function username(at: ArgPath, value: unknown): string {
-  if (typeof value !== "string" || !USERNAME.test(value)) at.fail(`must be 1-64 letters, digits, ".", "_" or "-", got ${describeValue(value)}`);
-  return value;
 }
 
 function dockerAddress(publishAddress: string, hostPort: number): string {
@@ -147,10 +141,7 @@ function upstreamImage(root: ArgPath, image: unknown, mirror: unknown): string {
   const parsed = typeof reference === "string" ? parseImageRef(reference) : { error: "must be an image reference" };
   if (!isImageRef(parsed)) imageAt.fail(`${parsed.error}, got ${describeValue(reference)}`);
   if (parsed.digest === undefined) imageAt.fail(`must be pinned by digest (repo:tag@sha256:…), got ${describeValue(reference)}`);
-  if (mirror !== undefined && (typeof mirror !== "string" || mirror.includes("/") || ADDRESS.exec(mirror) === null)) {
-    mirrorAt.fail(`must be a registry host[:port], e.g. "mirror.example.com:5000", got ${describeValue(mirror)}`);
-  }
-  return formatImageRef(throughMirror(parsed, mirror));
+  return formatImageRef(throughMirror(parsed, mirror === undefined ? undefined : mirrorAt.check(rules.registryHost, mirror)));
 }
 
 function tlsPair(at: ArgPath, value: RegistryTlsArgs | undefined): RegistryTlsArgs | undefined {

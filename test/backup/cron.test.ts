@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { cronProblem } from "../../components/backup/cron";
+import { cronProblem } from "../../components/rules/cron";
 
 const run = promisify(execFile);
 const SCHEDULER = path.join(__dirname, "..", "..", "apps", "backup", "scheduler");

@@ -13,7 +13,7 @@ const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, 
   { name: "port above 65535", args: { ports: [{ containerPort: 65536 }] }, argument: "ports[0].containerPort", message: "must be an integer from 1 to 65535, got 65536" },
   { name: "host port above 65535", args: { ports: [{ containerPort: 80, hostPort: 70000 }] }, argument: "ports[0].hostPort", message: "must be an integer from 1 to 65535, got 70000" },
   { name: "port twice", args: { ports: [{ containerPort: 8080 }, { containerPort: 8080 }] }, argument: "ports[1].containerPort", message: "8080/tcp is already declared by ports[0]" },
-  { name: "unknown protocol", args: { ports: [{ containerPort: 53, protocol: "sctp" }] }, argument: "ports[0].protocol", message: `must be one of "tcp", "udp", got "sctp"` },
+  { name: "unknown protocol", args: { ports: [{ containerPort: 53, protocol: "sctp" }] }, argument: "ports[0].protocol", message: `must be "tcp" or "udp", got "sctp"` },
   { name: "bad port name", args: { ports: [{ containerPort: 80, name: "HTTP_PORT" }] }, argument: "ports[0].name", message: `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got "HTTP_PORT"` },
   { name: "published port with several Docker replicas", args: { target: "docker", replicas: 2, ports: [{ containerPort: 80, hostPort: 8080 }] }, argument: "ports[0].hostPort", message: "cannot be published by 2 replicas on one Docker host; use replicas 1 or leave hostPort unset" },
   { name: "two volumes at one mount path", args: { volumes: [{ volume: data, mountPath: "/data" }, { volume: volumeRef("other"), mountPath: "/data/" }] }, argument: "volumes[1].mountPath", message: `"/data" is already the mount path of volumes[0]` },
@@ -29,10 +29,10 @@ const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, 
   { name: "HTTP-only health check on Docker", args: { target: "docker", ports: [{ containerPort: 80 }], healthCheck: { path: "/healthz" } }, argument: "healthCheck.command", message: `is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]` },
   { name: "HTTP health check without a port", args: { healthCheck: { path: "/healthz" } }, argument: "healthCheck.port", message: "is required for an HTTP health check when the service declares no tcp port" },
   { name: "health interval zero", args: { healthCheck: { command: ["/check"], intervalSeconds: 0 } }, argument: "healthCheck.intervalSeconds", message: "must be an integer from 1 to 3600, got 0" },
-  { name: "memory lots", args: { resources: { memory: "lots" } }, argument: "resources.memory", message: `must be a memory quantity such as "256Mi" or "1Gi" (at least 6Mi), got "lots"` },
-  { name: "memory as a bare number", args: { resources: { memory: 512 as unknown as string } }, argument: "resources.memory", message: `must be a memory quantity such as "256Mi" or "1Gi" (at least 6Mi), got 512` },
-  { name: "CPU nonsense", args: { resources: { cpu: "fast" } }, argument: "resources.cpu", message: `must be a CPU amount such as "500m", "0.5" or 2 (cores), at least 1m, got "fast"` },
-  { name: "CPU zero", args: { resources: { cpu: "0" } }, argument: "resources.cpu", message: `must be a CPU amount such as "500m", "0.5" or 2 (cores), at least 1m, got "0"` },
+  { name: "memory lots", args: { resources: { memory: "lots" } }, argument: "resources.memory", message: `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got "lots"` },
+  { name: "memory as a bare number", args: { resources: { memory: 512 as unknown as string } }, argument: "resources.memory", message: `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got 512` },
+  { name: "CPU nonsense", args: { resources: { cpu: "fast" } }, argument: "resources.cpu", message: `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores, got "fast"` },
+  { name: "CPU zero", args: { resources: { cpu: "0" } }, argument: "resources.cpu", message: `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores, got "0"` },
   { name: "request above limit", args: { resources: { memory: "128Mi", memoryRequest: "1Gi" } }, argument: "resources.memoryRequest", message: `must not exceed memory ("128Mi"), got "1Gi"` },
   { name: "pids too low", args: { resources: { pids: 2 } }, argument: "resources.pids", message: "must be an integer from 16 to 4194304, got 2" },
   { name: "root without opt-out", args: { runAsUser: 0 }, argument: "runAsUser", message: "is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out" },
@@ -54,11 +54,11 @@ const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, 
   { name: "volume named like the files volume", args: { volumes: [{ volume: volumeRef("dockyard-files"), mountPath: "/x" }] }, argument: "volumes[0].volume", message: `must not be named "dockyard-files", a volume name dockyard reserves` },
   { name: "pull secret not a name", args: { imagePullSecrets: ["Registry_Creds"] }, argument: "imagePullSecrets[0]", message: `must be a Secret name (lower-case DNS subdomain), got "Registry_Creds"` },
   { name: "pull secrets not a list", args: { imagePullSecrets: "creds" }, argument: "imagePullSecrets", message: `must be a list of Secret names, got "creds"` },
-  { name: "probe scheme", args: { ports: [{ containerPort: 443 }], healthCheck: { path: "/", scheme: "TLS" } }, argument: "healthCheck.scheme", message: `must be one of "HTTP", "HTTPS", got "TLS"` },
+  { name: "probe scheme", args: { ports: [{ containerPort: 443 }], healthCheck: { path: "/", scheme: "TLS" } }, argument: "healthCheck.scheme", message: `must be "HTTP" or "HTTPS", got "TLS"` },
   { name: "image tag only", args: { image: "registry.local/web:1.0" }, argument: "image", message: `"registry.local/web:1.0" has no digest: a tag can be moved to other bytes after review; deploy repo[:tag]@sha256:<digest> (ServiceImage.ref gives one) or set security.allowMutableImageTag: true` },
   { name: "image tagged latest", args: { image: "registry.local/web:latest", security: { allowMutableImageTag: true } }, argument: "image", message: `"registry.local/web:latest" is tagged "latest": it names whatever was pushed last` },
   { name: "image opt-out not a boolean", args: { security: { allowLatestTag: "yes" } }, argument: "security.allowLatestTag", message: `must be true or false, got "yes"` },
-  { name: "namespace not a DNS label", args: { namespace: "Apps_NS" }, argument: "namespace", message: `must be a DNS label (lower-case letters, digits and "-", starting with a letter, at most 63 characters), got "Apps_NS"` },
+  { name: "namespace not a DNS label", args: { namespace: "Apps_NS" }, argument: "namespace", message: `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Apps_NS"` },
 ];
 
 describe("resolveServiceSpec: validation", () => {
@@ -76,7 +76,7 @@ describe("resolveServiceSpec: validation", () => {
 
   it("rejects an instance name that is not a DNS label", () => {
     expect(() => resolveServiceSpec("Web_1", MINIMAL)).toThrow(
-      `ContainerService "Web_1": name must be a DNS label (lower-case letters, digits and "-", starting with a letter, at most 63 characters), got "Web_1"`,
+      `ContainerService "Web_1": name must be a DNS label starting with a letter (lower-case letters, digits and "-", at most 63 characters), got "Web_1"`,
     );
   });
 });

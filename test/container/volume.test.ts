@@ -23,7 +23,7 @@ describe("resolveVolumeSpec", () => {
     ["size zero", { sizeGiB: 0 }, "sizeGiB must be an integer from 1 to 65536, got 0"],
     ["fractional size", { sizeGiB: 1.5 }, "sizeGiB must be an integer from 1 to 65536, got 1.5"],
     ["unknown access mode", { accessMode: "ReadWriteSometimes" }, `accessMode must be one of "ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany", got "ReadWriteSometimes"`],
-    ["bad storage class", { storageClass: "Fast SSD" }, `storageClass must be a storage class name (lower-case DNS subdomain), got "Fast SSD"`],
+    ["bad storage class", { storageClass: "Fast SSD" }, `storageClass must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Fast SSD"`],
     ["retainOnDelete not a boolean", { retainOnDelete: "yes" }, `retainOnDelete must be true or false, got "yes"`],
     ["unknown target", { target: "nfs" }, `target must be "docker" or "kubernetes", got "nfs"`],
   ])("%s → ComponentArgError", (_name, change, message) => {
