@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { describeValue } from "../components/errors";
 import { childSchema, marksOf, schemaAt, unwrapAll } from "./schema-marks";
 
 /** One mistake in a stack's config: where it is and what is wrong. */
@@ -29,18 +30,19 @@ export function formatProblem(problem: ConfigProblem): string {
   return problem.key ? `${problem.file}: ${problem.key} ${problem.message}` : `${problem.file}: ${problem.message}`;
 }
 
-/** Dotted config key for a path below the `dockyard` namespace. */
+/** Dotted config key for a path below the `dockyard` namespace; list positions as `[i]`. */
 export function configKey(namespace: string, path: readonly PropertyKey[]): string {
-  const [top, ...rest] = path.map(String);
-  if (top === undefined) return `${namespace}:`;
-  return `${namespace}:${[top, ...rest].join(".")}`;
+  if (path.length === 0) return `${namespace}:`;
+  return `${namespace}:${path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("")}`;
 }
 
-/** Renders a value a user gave, for "got …". */
+/** Renders a value a user gave, for "got …": JSON, YAML's names for non-finite numbers, URI passwords hidden. */
 export function shown(value: unknown): string {
-  if (value === undefined) return "nothing";
-  return JSON.stringify(value) ?? typeof value;
+  return describeValue(value);
 }
+
+/** What a message says instead of a secret value. */
+export const HIDDEN_VALUE = "(a secret: the value is not shown)";
 
 /** Turns zod issues into problems a user can act on, using the schema's `expects` marks. */
 export function problemsFromIssues(
@@ -48,6 +50,7 @@ export function problemsFromIssues(
   schema: z.ZodType,
   file: string,
   namespace: string,
+  hidden: (path: readonly PropertyKey[]) => boolean = () => false,
 ): ConfigProblem[] {
   return issues.flatMap((issue) => {
     const path = issue.path;
@@ -63,13 +66,19 @@ export function problemsFromIssues(
     const node = schemaAt(schema, path);
     const expected = node ? marksOf(node).expects : undefined;
     const input = (issue as { input?: unknown }).input;
+    const got = hidden(path) ? ` ${HIDDEN_VALUE}` : `, got ${shown(input)}`;
     let message: string;
-    if (issue.code === "custom" && !(expected && input !== undefined)) {
+    const fromRule = issue.code === "custom" && (issue.params as { rule?: boolean } | undefined)?.rule === true;
+    if (fromRule && input === undefined) {
+      message = `is required${expected ? `: ${expected}` : ""}`;
+    } else if (fromRule) {
+      message = `${issue.message}${got}`;
+    } else if (issue.code === "custom" && !(expected && input !== undefined)) {
       message = issue.message;
     } else if (input === undefined) {
       message = `is required${expected ? `: ${expected}` : ""}`;
     } else {
-      message = `must be ${expected ?? describeExpected(issue)}, got ${shown(input)}`;
+      message = `must be ${expected ?? describeExpected(issue)}${got}`;
     }
     return [{ file, key: configKey(namespace, path), message }];
   });
@@ -78,7 +87,7 @@ export function problemsFromIssues(
 function describeExpected(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") return `a ${issue.expected}`;
   if (issue.code === "invalid_value") return `one of ${issue.values.map((v) => shown(v)).join(", ")}`;
-  return issue.message.replace(/^Invalid input: /, "").toLowerCase();
+  return issue.message.replace(/^Invalid input: /, "");
 }
 
 export { childSchema };

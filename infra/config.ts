@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { ConfigError, type ConfigProblem, configKey, problemsFromIssues } from "./config-error";
 import { type ConfigCatalog, type StackConfigData, stackConfigSchema } from "./config-schema";
 import { CONFIG_NAMESPACE, type ConfigSource, parseConfigValue, runtimeConfigSource } from "./config-source";
-import { markedPaths } from "./schema-marks";
+import { marksOf, markedPaths, schemaAt } from "./schema-marks";
+import { OFFLINE_SECRET_VALUE } from "./stack-file";
 
 export { ConfigError } from "./config-error";
 export type { ConfigCatalog } from "./config-schema";
@@ -15,37 +17,124 @@ export type StackConfig = Omit<StackConfigData, "registry"> & {
   registry: Omit<StackConfigData["registry"], "password"> & { password?: Secret };
   /** The stack settings file the config came from. */
   file: string;
+  /**
+   * Every text value given as a secret, whatever its key: the program marks any resource
+   * input or output holding one as a Pulumi secret (infra/secrets.ts).
+   */
+  secretValues: readonly string[];
 };
 
+/** Keys that would reach an object's prototype instead of a value. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+type Path = readonly string[];
+
 /**
- * Validates a stack's config and applies defaults. Every problem (wrong type, out of
- * range, unknown key, missing key, plaintext where a secret is required) is collected
- * and thrown together as one {@link ConfigError}; nothing is declared before this returns.
+ * Validates a stack's config and applies defaults. Every problem (wrong type, out of range,
+ * unknown key or namespace, missing key, plaintext where a secret is required, a secret where
+ * a secret cannot be) is collected and thrown together as one {@link ConfigError}; no message
+ * carries a secret's value. Nothing is declared before this returns.
  */
 export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtimeConfigSource()): StackConfig {
   const schema = stackConfigSchema(catalog);
-  const input = Object.fromEntries(Object.entries(source.values).map(([key, raw]) => [key, parseConfigValue(raw)]));
+  const input: Record<string, unknown> = Object.fromEntries(Object.entries(source.values).map(([key, raw]) => [key, parseConfigValue(raw)]));
+  const problems: ConfigProblem[] = [...source.problems, ...reservedKeys(input, source.file)];
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const exact = leavesUnder(input, source.secretPaths);
+  // Where the engine only says "somewhere in this key", its text values are taken as the secrets.
+  const uncertain = leavesUnder(input, source.uncertainSecretKeys.map((key) => [key])).filter((path) => mayBeSecret(schema, path));
+  const secretLeaves = [...exact.filter((path) => mayBeSecret(schema, path) || schemaAt(schema, path) === undefined), ...uncertain];
+  const refused = exact.filter((path) => !mayBeSecret(schema, path) && schemaAt(schema, path) !== undefined);
+  const secretPaths = [...source.secretPaths, ...uncertain];
+  for (const path of refused) {
+    problems.push({
+      file: source.file,
+      key: configKey(CONFIG_NAMESPACE, path),
+      message: "is given as a secret, but it shapes resources (a size, switch, schedule or name of the topology): set it in plaintext",
+    });
+  }
+  if (source.offline) useStandIns(schema, input, secretLeaves);
+  const hidden = (path: readonly PropertyKey[]) => {
+    const text = path.map(String);
+    return marksOf(schemaAt(schema, text) ?? schema).secret === true || secretPaths.some((secret) => overlaps(secret, text));
+  };
   const parsed = schema.safeParse(input, { reportInput: true });
-  const problems: ConfigProblem[] = [
-    ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, schema, source.file, CONFIG_NAMESPACE)),
-    ...plaintextSecrets(markedPaths(schema, "secret"), input, source),
-  ];
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  problems.push(
+    ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, schema, source.file, CONFIG_NAMESPACE, hidden)),
+    ...plaintextSecrets(schema, input, source.file, secretPaths),
+  );
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(dedupe(problems));
   const data = parsed.data;
   return {
     ...data,
     registry: { ...data.registry, password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password) },
     file: source.file,
+    secretValues: secretLeaves.map((path) => valueAt(input, path)).filter((value): value is string => typeof value === "string" && value !== ""),
   };
 }
 
-/** Secret-marked values that were given in plaintext (their top-level key is not a secret). */
-function plaintextSecrets(patterns: readonly string[], input: Record<string, unknown>, source: ConfigSource): ConfigProblem[] {
-  return patterns.flatMap((pattern) =>
+/** `prefix` is a prefix of `path` or the other way round: one holds the other. */
+function overlaps(a: Path, b: Path): boolean {
+  const n = Math.min(a.length, b.length);
+  return a.slice(0, n).every((part, i) => part === b[i]);
+}
+
+/** Whether the schema lets the value at `path` be a secret (a mark on the node or an ancestor). */
+function mayBeSecret(schema: z.ZodType, path: Path): boolean {
+  for (let depth = path.length; depth >= 1; depth--) {
+    const node = schemaAt(schema, path.slice(0, depth));
+    if (node && marksOf(node).mayBeSecret) return true;
+  }
+  return false;
+}
+
+/** Every leaf of `input` at or below one of `paths`. */
+function leavesUnder(input: unknown, paths: readonly Path[]): string[][] {
+  const leaves: string[][] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value === "object" && value !== null) {
+      for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
+    } else if (value !== undefined) {
+      leaves.push(path);
+    }
+  };
+  for (const path of paths) walk(valueAt(input, path), [...path]);
+  return leaves;
+}
+
+/** Offline, secrets are stand-ins: where the rule needs a shape (a URI), validate a stand-in of that shape. */
+function useStandIns(schema: z.ZodType, input: Record<string, unknown>, leaves: readonly Path[]): void {
+  for (const path of leaves) {
+    const standIn = marksOf(schemaAt(schema, path) ?? schema).standIn;
+    if (standIn === undefined || valueAt(input, path) !== OFFLINE_SECRET_VALUE) continue;
+    const parent = valueAt(input, path.slice(0, -1));
+    if (typeof parent === "object" && parent !== null) (parent as Record<string, unknown>)[path.at(-1)!] = standIn;
+    else if (path.length === 1) input[path[0]] = standIn;
+  }
+}
+
+/** Keys that name an object's prototype, at any depth: refused, never interpreted. */
+function reservedKeys(input: unknown, file: string): ConfigProblem[] {
+  const found: ConfigProblem[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value !== "object" || value === null) return;
+    for (const key of Object.keys(value)) {
+      if (RESERVED_KEYS.has(key)) found.push({ file, key: configKey(CONFIG_NAMESPACE, [...path, key]), message: `is a reserved name ("${key}") and cannot be a config key` });
+      else walk((value as Record<string, unknown>)[key], [...path, key]);
+    }
+  };
+  walk(input, []);
+  return found;
+}
+
+/** Values the schema marks secret that were given in plaintext. */
+function plaintextSecrets(schema: z.ZodType, input: Record<string, unknown>, file: string, secretPaths: readonly Path[]): ConfigProblem[] {
+  return markedPaths(schema, "secret").flatMap((pattern) =>
     valuesAt(input, pattern.split("."), [])
-      .filter(({ path }) => !source.secretKeys.has(path[0]))
+      .filter(({ path }) => !secretPaths.some((secret) => overlaps(secret, path) && secret.length <= path.length))
       .map(({ path }) => ({
-        file: source.file,
+        file,
         key: configKey(CONFIG_NAMESPACE, path),
         message: `must be a secret but is in plaintext: set it with \`pulumi config set --secret --path '${configKey(CONFIG_NAMESPACE, path)}' <value>\``,
       })),
@@ -59,4 +148,24 @@ function valuesAt(data: unknown, pattern: readonly string[], path: string[]): { 
   const [head, ...rest] = pattern;
   const keys = head === "*" ? Object.keys(data) : [head];
   return keys.flatMap((key) => valuesAt((data as Record<string, unknown>)[key], rest, [...path, key]));
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let node = data;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** The same line twice (two issues on one key) is said once. */
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const line = `${p.file}\u0000${p.key}\u0000${p.message}`;
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
 }

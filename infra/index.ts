@@ -11,6 +11,7 @@ import type { ProgramOptions, StackOutputs } from "./program-types";
 import { declareBackups } from "./backups";
 import { declareContainers } from "./containers";
 import { serviceImages } from "./images";
+import { markSecrets, protectSecretValues, secretFragments } from "./secrets";
 import { declareMachines } from "./machines";
 import { declareRegistry } from "./registry";
 import { sourceRevision } from "./source-revision";
@@ -18,7 +19,8 @@ import { targetProviders } from "./providers";
 
 async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   // Validate everything before declaring anything: a bad config touches no resource.
-  const config = loadConfig(catalog, runtimeConfigSource(options.configFile));
+  const config = options.config ?? loadConfig(catalog, runtimeConfigSource(options.configFile));
+  protectSecretValues(config.secretValues);
   const platform = describePlatform(config);
   const target = targetProviders(platform);
   const { registry, authenticatedDocker, imagePullSecrets } = declareRegistry(platform, target);
@@ -30,7 +32,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets);
   const backups = declareBackups(platform, serviceTarget, containers.volumes, { registry, revision, opts: imageOpts }, imagePullSecrets);
   const machines = declareMachines(platform);
-  return Promise.resolve({
+  const outputs: StackOutputs = {
     target: platform.target,
     configFile: platform.configFile,
     registry: registry.address,
@@ -43,7 +45,8 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     vms: Object.fromEntries(
       Object.entries(machines).map(([name, vm]) => [name, { domain: vm.domainName, mac: vm.macAddress, ip: vm.ipAddress }]),
     ),
-  });
+  };
+  return Promise.resolve(markSecrets(outputs, secretFragments(config.secretValues)) as StackOutputs);
 }
 
 export = dockyard;

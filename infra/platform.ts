@@ -1,5 +1,7 @@
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../apps/web/contract";
+import type { ImagePolicy } from "../components/container/image-policy";
 import type { ConfigCatalog, Secret, StackConfig } from "./config";
+import { imagePolicyFor } from "./config-schema";
 
 /**
  * The topology of dockyard, declared once for every environment. Stacks may only turn
@@ -41,8 +43,11 @@ export interface ServiceSpec {
   /** Plain environment of the process. */
   environment: Record<string, string>;
   replicas: number;
-  /** Hardening opt-outs config grants this service (all false unless a stack says otherwise). */
-  security: { allowWritableRootFilesystem: boolean; allowPrivilegeEscalation: boolean };
+  /**
+   * Hardening opt-outs config grants this service (all false unless a stack says otherwise), and
+   * the stack's image policy (see `imagePolicyFor`): the same one config was checked against.
+   */
+  security: { allowWritableRootFilesystem: boolean; allowPrivilegeEscalation: boolean } & ImagePolicy;
   /** CPU limit, Kubernetes quantity (e.g. "250m"). */
   cpu: string;
   /** Memory limit, Kubernetes quantity (e.g. "256Mi"). */
@@ -183,7 +188,7 @@ export function describePlatform(config: StackConfig): Platform {
         healthCommand: [...fixed.healthCommand],
         environment: { ...fixed.environment },
         volumes: fixed.volumes.map((mount) => ({ ...mount })),
-        ...sizesOf(config.services, name),
+        ...sizesOf(config.services, name, imagePolicyFor(config.target, config.unsafe)),
       };
     }),
     volumes: VOLUMES.map((name) => ({ name, ...config.volumes[name] })),
@@ -199,9 +204,9 @@ export function describePlatform(config: StackConfig): Platform {
   };
 }
 
-function sizesOf(services: StackConfig["services"], name: string) {
+function sizesOf(services: StackConfig["services"], name: string, imagePolicy: ImagePolicy) {
   const { replicas, cpu, memory, security } = services[name];
-  return { replicas, cpu, memory, security: { ...security } };
+  return { replicas, cpu, memory, security: { ...security, ...imagePolicy } };
 }
 
 function registrySpec(registry: StackConfig["registry"]): RegistrySpec {

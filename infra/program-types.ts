@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./config";
 
 /** Types of the program's entry point (infra/index.ts, which may only `export =` its function). */
 
@@ -6,6 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface ProgramOptions {
   /** The stack settings file the config came from, for messages. @default stacks/Pulumi.<stack>.yaml */
   configFile?: string;
+  /** Config already validated (synth, tests): the program then does not read and validate it again. */
+  config?: StackConfig;
 }
 
 /** Stack outputs of a dockyard stack. */

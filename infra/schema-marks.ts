@@ -3,12 +3,20 @@ import { z } from "zod";
 /**
  * Marks on config schema nodes, read by tools that walk the schema:
  * - `knob`: the key is an environment knob (may differ between test and prod; the parity check allows it);
+ * - `shape`: for a knob, the part of its value that is *not* a knob (a URI's transport), which parity compares;
  * - `secret`: the value must be set with `pulumi config set --secret`;
+ * - `mayBeSecret`: the value may be set as a secret (text: endpoints, names, credentials); other
+ *   values (sizes, switches, schedules) shape resources and are refused as secrets;
+ * - `standIn`: a valid value containing the offline secret stand-in, validated in place of a
+ *   secret that synth cannot decrypt;
  * - `expects`: what a valid value looks like, for error messages.
  */
 export interface SchemaMark {
   knob?: true;
+  shape?: (value: unknown) => unknown;
   secret?: true;
+  mayBeSecret?: true;
+  standIn?: string;
   expects?: string;
 }
 
@@ -27,7 +35,20 @@ export function knob<T extends z.ZodType>(schema: T): T {
 
 /** Marks a schema node as a secret: it must reach the program as a Pulumi secret, never plaintext. */
 export function secret<T extends z.ZodType>(schema: T): T {
-  return mark(schema, { secret: true });
+  return mark(schema, { secret: true, mayBeSecret: true });
+}
+
+/**
+ * Marks a text value that may be given as a secret; `standIn` is a valid value holding the
+ * offline stand-in, for rules the bare stand-in would not satisfy (URIs).
+ */
+export function mayBeSecret<T extends z.ZodType>(schema: T, standIn?: string): T {
+  return mark(schema, { mayBeSecret: true, ...(standIn === undefined ? {} : { standIn }) });
+}
+
+/** Marks a knob whose value has a part that is not a knob: parity compares `shape(value)` between stacks. */
+export function shaped<T extends z.ZodType>(schema: T, shape: (value: unknown) => unknown): T {
+  return mark(schema, { shape });
 }
 
 function mark<T extends z.ZodType>(schema: T, add: SchemaMark): T {

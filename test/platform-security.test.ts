@@ -6,7 +6,7 @@ import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { describe, expect, it } from "vitest";
 import { synthFiles } from "../infra/synth/write";
 import { mockOutputs } from "../infra/synth/mock-outputs";
-import { OFFLINE_SECRET_VALUE } from "../infra/synth/stack-file";
+import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
 import { dockerHardeningViolations } from "./container/support/docker-hardening";
 import { restrictedViolations } from "./container/support/pod-security";
 import { evaluate, ofType, type RecordedResource } from "./support/pulumi-harness";

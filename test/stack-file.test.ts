@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OFFLINE_SECRET_VALUE, readStackSettings } from "../infra/synth/stack-file";
+import { OFFLINE_SECRET_VALUE, readStackSettings } from "../infra/stack-file";
 import { writeStackFile } from "./support/stack-files";
 
 describe("readStackSettings", () => {

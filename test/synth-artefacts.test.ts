@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { synthFiles } from "../infra/synth/write";
-import { OFFLINE_SECRET_VALUE } from "../infra/synth/stack-file";
+import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
 import { evaluate } from "./support/pulumi-harness";
 import { validateKubernetesYaml } from "./support/kubernetes-validate";
 import { virtXmlValidate } from "./libvirt/validate-xml";

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { OFFLINE_SECRET_VALUE } from "../infra/synth/stack-file";
+import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 
 /** Runs the synth CLI as `npm run synth` does. */

@@ -44,7 +44,7 @@ function fieldValues(field: string, index: number): Set<number> | string {
 /** Why a schedule is not a valid 5-field cron expression that can ever fire, or undefined. */
 export function cronProblem(schedule: string): string | undefined {
   const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) return `must have 5 fields (minute hour day-of-month month day-of-week, UTC), got ${fields.length}`;
+  if (fields.length !== 5) return `must have 5 fields (minute hour day-of-month month day-of-week, UTC), has ${fields.length}`;
   const sets: Set<number>[] = [];
   for (const [i, field] of fields.entries()) {
     const values = fieldValues(field, i);

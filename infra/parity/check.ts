@@ -2,7 +2,7 @@ import { stackConfigSchema } from "../config-schema";
 import { catalog } from "../platform";
 import { markedPaths } from "../schema-marks";
 import { evaluateSettings } from "../synth/evaluate";
-import { readStackSettings } from "../synth/stack-file";
+import { readStackSettings } from "../stack-file";
 import { compareResources, type Difference } from "./compare";
 import { alignKnobs, nonKnobConfigDifferences, projectConfig } from "./knobs";
 

@@ -1,5 +1,5 @@
 import { CONFIG_NAMESPACE, parseConfigValue } from "../config-source";
-import type { StackSettings } from "../synth/stack-file";
+import type { StackSettings } from "../stack-file";
 
 type Tree = Record<string, unknown>;
 
@@ -21,22 +21,21 @@ export function projectConfig(settings: StackSettings): Tree {
 export function alignKnobs(from: StackSettings, to: StackSettings, knobPatterns: readonly string[]): StackSettings {
   const source = projectConfig(to);
   const aligned = structuredClone(projectConfig(from));
-  const touched = new Set<string>();
-  for (const pattern of knobPatterns) {
-    copyAt(source, aligned, pattern.split("."), () => touched.add(pattern.split(".")[0]));
-  }
+  const copied: string[][] = [];
+  for (const pattern of knobPatterns) copyAt(source, aligned, pattern.split("."), [], (path) => copied.push([`${CONFIG_NAMESPACE}:${path[0]}`, ...path.slice(1)]));
   const config = { ...from.config };
   for (const key of Object.keys(config)) if (key.startsWith(`${CONFIG_NAMESPACE}:`)) delete config[key];
   for (const [key, value] of Object.entries(aligned)) {
     config[`${CONFIG_NAMESPACE}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  const secretKeys = new Set(from.secretKeys);
-  for (const top of touched) if (to.secretKeys.includes(`${CONFIG_NAMESPACE}:${top}`)) secretKeys.add(`${CONFIG_NAMESPACE}:${top}`);
-  return { file: from.file, config, secretKeys: [...secretKeys] };
+  // Secrets follow the values: a copied knob is secret exactly where `to` has it secret.
+  const under = (path: string[]) => copied.some((prefix) => prefix.every((part, i) => part === path[i]));
+  const securePaths = [...from.securePaths.filter((path) => !under(path)), ...to.securePaths.filter(under)];
+  return { file: from.file, config, secretKeys: [...new Set(securePaths.map(([key]) => key))], securePaths };
 }
 
 /** Copies the value at `path` (with `*` wildcards) from `source` into `target`, creating parents. */
-function copyAt(source: unknown, target: Tree, path: readonly string[], onCopy: () => void): void {
+function copyAt(source: unknown, target: Tree, path: readonly string[], at: string[], onCopy: (path: string[]) => void): void {
   const [head, ...rest] = path;
   const sourceTree = isTree(source) ? source : {};
   const keys = head === "*" ? [...new Set([...Object.keys(sourceTree), ...Object.keys(target)])] : [head];
@@ -44,12 +43,12 @@ function copyAt(source: unknown, target: Tree, path: readonly string[], onCopy: 
     if (rest.length === 0) {
       if (sourceTree[key] === undefined) delete target[key];
       else target[key] = structuredClone(sourceTree[key]);
-      onCopy();
+      onCopy([...at, key]);
       continue;
     }
     if (sourceTree[key] === undefined && target[key] === undefined) continue;
     if (!isTree(target[key])) target[key] = {};
-    copyAt(sourceTree[key], target[key] as Tree, rest, onCopy);
+    copyAt(sourceTree[key], target[key] as Tree, rest, [...at, key], onCopy);
   }
 }
 

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../config";
-import { runtimeConfigSource } from "../config-source";
+import { settingsConfigSource } from "../config-source";
 import dockyard from "../index";
 import { catalog } from "../platform";
 import { maskInputs, type RecordedResource, ResourceRecorder } from "./recorder";
-import { readStackSettings, type StackSettings } from "./stack-file";
+import { readStackSettings, type StackSettings } from "../stack-file";
 
 /** What one stack declares, evaluated offline. */
 export interface Evaluation {
@@ -58,10 +58,10 @@ async function evaluateOnce(stack: string, settings: StackSettings, recorder: Re
   await recorder.install("dockyard", stack);
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
   try {
-    // Validate before the root stack exists, so bad config registers nothing at all;
-    // the program validates again when it runs (as it must under the real engine).
-    loadConfig(catalog, runtimeConfigSource(configFile));
-    const outputs = await pulumi.runtime.runInPulumiStack(() => dockyard({ configFile }));
+    // Validate before the root stack exists, so bad config registers nothing at all, and hand the
+    // result to the program (under the real engine it reads and validates the config itself).
+    const config = loadConfig(catalog, settingsConfigSource(settings));
+    const outputs = await pulumi.runtime.runInPulumiStack(() => dockyard({ configFile, config }));
     return { stack, configFile, resources: recorder.resources, outputs: maskInputs(outputs ?? {}) as Record<string, unknown> };
   } finally {
     await pulumi.runtime.disconnect();
