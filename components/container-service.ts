@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import { local } from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import type { SecurityOptOuts } from "./hardening";
 import type { HealthCheckArgs, PortArgs, ResourceArgs, VolumeMountArgs } from "./container/args";
+import { dockerPidsLimitCommand } from "./container/docker-pids";
 import { dockerContainerSettings } from "./container/docker-settings";
 import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "./container/files";
 import { filesSecretManifest, kubernetesManifests, secretManifest } from "./container/kubernetes-objects";
@@ -170,7 +172,8 @@ export class ContainerService extends pulumi.ComponentResource {
   declare public readonly networkName: pulumi.Output<string | undefined>;
   /**
    * Names of the Docker containers, or of the Deployment/StatefulSet. An input built from it
-   * waits until they exist (on Docker with a health check: until healthy).
+   * waits until they exist (on Docker: with their pids limit applied, and with a health check
+   * until healthy).
    */
   declare public readonly workloadNames: pulumi.Output<string[]>;
 
@@ -196,20 +199,41 @@ export class ContainerService extends pulumi.ComponentResource {
     const labels = Object.entries(serviceLabels(spec)).map(([label, value]) => ({ label, value }));
     const network = spec.network ?? new docker.Network(spec.name, { driver: "bridge", labels }, { parent: this }).name;
     const { pidsLimit, ...settings } = dockerContainerSettings(spec, network, spec.files.length === 0 ? undefined : this.dockerFiles(spec));
-    // @pulumi/docker 5.2's Container has no pids limit input: say so rather than drop it silently.
-    void pulumi.log.warn(`pids limit ${pidsLimit} not applied: @pulumi/docker 5.2 Container cannot set --pids-limit`, this);
     const containerArgs: docker.ContainerArgs = settings;
-    const containers = Array.from({ length: spec.replicas }, (_, i) => new docker.Container(i === 0 ? spec.name : `${spec.name}-${i}`, containerArgs, { parent: this }));
+    const names = Array.from({ length: spec.replicas }, (_, i) => (i === 0 ? spec.name : `${spec.name}-${i}`));
     return {
       workloadKind: "DockerContainer",
-      workloadNames: containers.map((c) => c.name),
+      workloadNames: names.map((name) => this.dockerContainer(name, containerArgs, pidsLimit)),
       hostname: spec.name,
       publishedPorts: settings.ports.map((p) => ({ containerPort: p.internal, hostAddress: p.ip, hostPort: p.external, protocol: p.protocol })),
       networkName: network,
     };
   }
 
-  /** The files volume, filled by a never-started carrier container (see container/files.ts). */
+  /**
+   * One running container, and the Command that applies its pids limit (@pulumi/docker 5.2's
+   * Container has no input for it; see container/docker-pids.ts) on the host of the container's
+   * provider, again whenever the container is replaced. Every container dockyard runs on Docker
+   * (services, the registry, the backup scheduler) is created here. Resolves to the container's
+   * name once the limit is applied.
+   */
+  private dockerContainer(name: string, args: docker.ContainerArgs, pidsLimit: number): pulumi.Output<string> {
+    const container = new docker.Container(name, args, { parent: this });
+    const command = dockerPidsLimitCommand(pidsLimit, container.id, this.dockerHost());
+    const applied = new local.Command(`${name}-pids-limit`, command, { parent: this, dependsOn: [container] });
+    return pulumi.all([container.name, applied.id]).apply(([containerName]) => containerName);
+  }
+
+  /** The host of the Docker provider this component's containers use, when it names one. */
+  private dockerHost(): pulumi.Output<string | undefined> | undefined {
+    const provider = this.getProvider("docker:index/container:Container");
+    return docker.Provider.isInstance(provider) ? provider.host : undefined;
+  }
+
+  /**
+   * The files volume, filled by a never-started carrier container (see container/files.ts). The
+   * carrier gets no pids limit: it never runs, so it has no processes to limit.
+   */
   private dockerFiles(spec: ResolvedService): { volume: pulumi.Output<string>; revision: pulumi.Output<string> } {
     const volume = new docker.Volume(`${spec.name}-files`, dockerFilesVolumeSettings(spec), { parent: this }).name;
     const carrier = new docker.Container(`${spec.name}-files-carrier`, dockerFilesCarrierSettings(spec, volume), { parent: this });

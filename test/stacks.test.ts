@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { committedConfig, committedStacks } from "./support/stack-files";
 
-function committedEndpoints(stack: string): { libvirtUri?: string } {
-  return committedConfig(stack)["dockyard:endpoints"] as { libvirtUri?: string };
+function committedEndpoints(stack: string): { libvirtUri?: string; dockerHost?: string } {
+  return committedConfig(stack)["dockyard:endpoints"] as { libvirtUri?: string; dockerHost?: string };
 }
 import { declared, evaluate, find } from "./support/pulumi-harness";
 
@@ -34,8 +34,13 @@ describe("committed stacks", () => {
       for (const resource of resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/libvirt:"))) {
         expect(resource.inputs.uri, `${stack}: ${resource.name}`).toBe(libvirtUri);
       }
-      // random: generates values locally, it has no endpoint to point anywhere else.
-      for (const resource of resources.filter((r) => r.custom && !/^pulumi:providers:|^pulumi-nodejs:dynamic\/|^random:/.test(r.type))) {
+      // command: runs docker locally against the stack's Docker host, named in its environment (Docker stacks only).
+      expect(resources.some((r) => r.type.startsWith("command:")), stack).toBe(stack === "dev");
+      for (const resource of resources.filter((r) => r.type.startsWith("command:"))) {
+        expect(resource.inputs.environment, `${stack}: ${resource.name}`).toEqual({ DOCKER_HOST: committedEndpoints(stack).dockerHost });
+      }
+      // random and command: run locally, they have no endpoint of their own to point anywhere else.
+      for (const resource of resources.filter((r) => r.custom && !/^pulumi:providers:|^pulumi-nodejs:dynamic\/|^random:|^command:/.test(r.type))) {
         expect(resource.provider, `${stack}: ${resource.type}::${resource.name}`).toBeDefined();
         expect(providerUrns.has(resource.provider!.split("::").slice(0, -1).join("::"))).toBe(true);
       }

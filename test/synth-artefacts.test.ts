@@ -28,6 +28,10 @@ describe("synth artefacts", () => {
     expect(docker).toEqual(expect.arrayContaining(["docker/network-dockyard.json", "docker/volume-web-data.json", "docker/container-web.json"]));
     const web = JSON.parse(files["docker/container-web.json"]) as Record<string, unknown>;
     expect(web).toMatchObject({ readOnly: true, user: "65532:65532", capabilities: { drops: ["ALL"] } });
+    // the pids limit its docker update Command applies; none for the never-started files carrier
+    const pidsLimit = (name: string) => (JSON.parse(files[`docker/container-${name}.json`]) as { pidsLimit: unknown }).pidsLimit;
+    for (const name of ["web", "registry", "web-data-backup-scheduler"]) expect(pidsLimit(name), name).toBe(256);
+    expect(pidsLimit("registry-files-carrier")).toBeNull();
   });
 
   it.each(["test", "prod"])("%s: every libvirt XML passes virt-xml-validate; cloud-init keeps root and passwords out", async (stack) => {

@@ -116,8 +116,9 @@ export interface ResourceArgs {
    */
   readonly memoryRequest?: string;
   /**
-   * Maximum number of processes and threads (Docker `--pids-limit`; on Kubernetes the
-   * kubelet's podPidsLimit applies instead).
+   * Maximum number of processes and threads. Docker: applied by a `docker update --pids-limit`
+   * Command beside each container (see container/docker-pids.ts). Kubernetes: a pod spec cannot
+   * set it; the kubelet's podPidsLimit (node configuration) applies instead.
    * @default 256
    */
   readonly pids?: number;

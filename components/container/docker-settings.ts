@@ -32,8 +32,9 @@ export interface DockerContainerSettings {
   readonly memorySwap: number;
   readonly cpus: string;
   /**
-   * `--pids-limit`. @pulumi/docker 5.2's Container has no such input, so the component can
-   * only warn that it is not applied; `docker run` applies it.
+   * `--pids-limit`. @pulumi/docker 5.2's Container has no such input: the component applies it
+   * with a `docker update` Command beside the container (docker-pids.ts); `docker run` takes it
+   * as a flag.
    */
   readonly pidsLimit: number;
   readonly ports: { readonly internal: number; readonly external: number; readonly ip: string; readonly protocol: string }[];

@@ -14,6 +14,7 @@ import { restrictedViolations } from "./support/pod-security";
 const T = {
   service: "dockyard:container:ContainerService",
   container: "docker:index/container:Container",
+  command: "command:local:Command",
   network: "docker:index/network:Network",
   deployment: "kubernetes:apps/v1:Deployment",
   statefulSet: "kubernetes:apps/v1:StatefulSet",
@@ -43,7 +44,7 @@ describe("ContainerService on Docker", () => {
     let service: ContainerService | undefined;
     const resources = await record(() => (service = new ContainerService("web", { target: "docker", image: IMAGE })));
     expectAllHardened(resources);
-    expect(childrenOf(resources, T.service).map((r) => r.type).sort()).toEqual([T.container, T.network]);
+    expect(childrenOf(resources, T.service).map((r) => r.type).sort()).toEqual([T.command, T.container, T.network]);
     const container = find(resources, T.container, "web");
     expect(container.inputs).toMatchObject({ image: IMAGE, restart: "unless-stopped", wait: false, networksAdvanced: [{ aliases: ["web"] }] });
     expect(container.inputs.ports).toEqual([]);

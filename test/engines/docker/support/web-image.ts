@@ -138,20 +138,35 @@ export async function runnableImage(image: string): Promise<string> {
   return image.includes("@sha256:") ? image : (await docker(["image", "inspect", "--format", "{{.Id}}", image])).trim();
 }
 
+/** How a test departs from the component's `docker run` flags, each visibly. */
+export interface StartWebVariations {
+  /**
+   * Leave out `--pids-limit`, as the component's docker.Container does (@pulumi/docker 5.2 has no
+   * input for it): the limit is then applied the component's way, by its docker update Command.
+   * @default false
+   */
+  readonly withoutPidsLimit?: boolean;
+  /** Test tooling only, e.g. a read-only bind mount of a binary the distroless image lacks. @default [] */
+  readonly extraRunArgs?: readonly string[];
+}
+
 /**
  * Starts the web image with exactly the `docker run` flags the Docker translator renders for
  * the web service, then waits (within the translator's own wait timeout) until it is healthy.
  */
 export async function startWeb(
   objects: DockerObjects,
-  options: Omit<WebServiceOptions, "hostPort"> & { readonly hostPort?: number },
+  options: Omit<WebServiceOptions, "hostPort"> & { readonly hostPort?: number } & StartWebVariations,
 ): Promise<RunningWeb> {
   const port = options.hostPort ?? (await freePort());
   const spec = webServiceSpec({ ...options, image: await runnableImage(options.image), hostPort: port });
   const settings = dockerContainerSettings(spec, options.network);
   const container = objects.container(uniqueName("web"));
-  const flags = dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(options.image) });
-  await docker(["run", "--detach", ...flags]);
+  const rendered = dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(options.image) });
+  const pids = rendered.indexOf("--pids-limit");
+  const flags = options.withoutPidsLimit === true ? [...rendered.slice(0, pids), ...rendered.slice(pids + 2)] : rendered;
+  // Extra arguments go right after --name, before the image and its arguments.
+  await docker(["run", "--detach", ...flags.slice(0, 2), ...(options.extraRunArgs ?? []), ...flags.slice(2)]);
   const healthyAfterMs = await waitHealthy(container, settings.waitTimeout ?? dockerHealthyWithinSeconds(spec.healthCheck!));
   return { container, port, spec, settings, healthyAfterMs };
 }
