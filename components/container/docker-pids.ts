@@ -27,6 +27,8 @@ export interface DockerPidsLimitCommand {
   readonly environment: pulumi.Input<Record<string, string>>;
   /** Replaces the command, so it runs again, whenever the container is replaced (a new ID). */
   readonly triggers: pulumi.Input<string>[];
+  /** Only errors reach the deployment log: `docker update` echoes the container ID on success. */
+  readonly logging: "stderr";
 }
 
 /** The command's program and arguments before the container ID. */
@@ -48,6 +50,7 @@ export function dockerPidsLimitCommand(
     create: containerId,
     environment: dockerHost === undefined || typeof dockerHost === "string" ? hostEnvironment(dockerHost) : pulumi.output(dockerHost).apply(hostEnvironment),
     triggers: [containerId],
+    logging: "stderr",
   };
 }
 

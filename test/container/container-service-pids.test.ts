@@ -61,6 +61,7 @@ function expectOnePerContainer(resources: readonly RecordedResource[], limit: nu
       create: `${container.name}-id`, // the container's ID (the mocks' id)
       environment: host === undefined ? {} : { DOCKER_HOST: host },
       triggers: [`${container.name}-id`],
+      logging: "stderr",
     });
     byContainer.set(container.name, command);
   }

@@ -19,6 +19,7 @@ describe("dockerPidsLimitCommand", () => {
       create: ID,
       environment: { DOCKER_HOST: "unix:///var/run/docker.sock" },
       triggers: [ID],
+      logging: "stderr",
     });
     expect(dockerPidsLimitArgv(dockerPidsLimitCommand(64, ID))).toEqual(["docker", "update", "--pids-limit", "64", "--", ID]);
   });
