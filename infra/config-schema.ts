@@ -71,9 +71,9 @@ const registry = z
      * Where the registry is reached, host[:port][/path]: the external registry, or the address a
      * self-hosted registry on Kubernetes is exposed at (required for both; dev's is 127.0.0.1).
      */
-    url: mayBeSecret(knob(ruled(rules.registryAddress))).optional(),
+    url: mayBeSecret(knob(ruled(rules.registryAddress)), "offline-secret-value.invalid").optional(),
     /** A registry every third-party image (bases, the registry's own image) is pulled through. */
-    mirror: mayBeSecret(shaped(knob(ruled(rules.registryHost)), mirrorShape)).optional(),
+    mirror: mayBeSecret(shaped(knob(ruled(rules.registryHost)), mirrorShape), "offline-secret-value.invalid").optional(),
     /** User name for the external registry (mode external only). */
     username: mayBeSecret(knob(ruled(rules.registryUser))).optional(),
     /** Password or token for the external registry (mode external only); credentials differ per environment by nature. */
@@ -127,7 +127,12 @@ const vmSizes = z
     diskGiB: knob(ruled(rules.integerIn(1, 4096))).default(10),
     /** OpenSSH public keys of the VM's admin user (required while enabled: there is no password login). */
     sshAuthorizedKeys: mayBeSecret(
-      knob(expects(z.array(ruled(rules.sshPublicKey)).min(1).max(100), `a list of 1 to 100 OpenSSH public keys like "ssh-ed25519 AAAA… ops@example"`)),
+      knob(
+        expects(
+          z.array(mayBeSecret(ruled(rules.sshPublicKey), `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR offline-secret-value`)).min(1).max(100),
+          `a list of 1 to 100 OpenSSH public keys like "ssh-ed25519 AAAA… ops@example"`,
+        ),
+      ),
     ).optional(),
   })
   .prefault({});

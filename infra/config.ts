@@ -36,6 +36,17 @@ type Path = readonly string[];
  * carries a secret's value. Nothing is declared before this returns.
  */
 export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtimeConfigSource()): StackConfig {
+  const { data, secretValues } = validateConfig(catalog, source);
+  return {
+    ...data,
+    registry: { ...data.registry, password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password) },
+    file: source.file,
+    secretValues,
+  };
+}
+
+/** The checks of {@link loadConfig}, returning plain data (secrets unwrapped) and the secret values. */
+export function validateConfig(catalog: ConfigCatalog, source: ConfigSource): { data: StackConfigData; secretValues: string[] } {
   const schema = stackConfigSchema(catalog);
   const input: Record<string, unknown> = Object.fromEntries(Object.entries(source.values).map(([key, raw]) => [key, parseConfigValue(raw)]));
   const problems: ConfigProblem[] = [...source.problems, ...reservedKeys(input, source.file)];
@@ -65,11 +76,8 @@ export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtim
     ...plaintextSecrets(schema, input, source.file, secretPaths),
   );
   if (problems.length > 0 || !parsed.success) throw new ConfigError(dedupe(problems));
-  const data = parsed.data;
   return {
-    ...data,
-    registry: { ...data.registry, password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password) },
-    file: source.file,
+    data: parsed.data,
     secretValues: secretLeaves.map((path) => valueAt(input, path)).filter((value): value is string => typeof value === "string" && value !== ""),
   };
 }

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem } from "./config-error";
 
 /**
@@ -42,14 +42,15 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  */
 export function readStackSettings(file: string, project = "dockyard"): StackSettings {
   const text = readBounded(file);
-  const document = parseDocument(text, { schema: "core", prettyErrors: false, uniqueKeys: true, strict: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { schema: "core", prettyErrors: false, uniqueKeys: true, strict: true, lineCounter });
   const syntax = [...document.errors, ...document.warnings];
   if (syntax.length > 0) {
     throw new ConfigError(
       syntax.map((error) => ({
         file,
         key: "",
-        message: `is not valid YAML: ${error.message.split("\n")[0]}${error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : ""}`,
+        message: `is not valid YAML: ${error.message.split("\n")[0]}${position(lineCounter, error.pos[0])}`,
       })),
     );
   }
@@ -196,6 +197,12 @@ function decryptOffline(value: unknown, path: string[], secure: string[][]): unk
     return Object.fromEntries(entries.map(([key, inner]) => [key, decryptOffline(inner, [...path, key], secure)]));
   }
   return value === null || value === undefined ? "" : value;
+}
+
+/** ` (line L, column C)` of an offset in the file. */
+function position(lines: LineCounter, offset: number): string {
+  const { line, col } = lines.linePos(offset);
+  return ` (line ${line}, column ${col})`;
 }
 
 function fileProblem(file: string, message: string): ConfigError {

@@ -68,6 +68,17 @@ function registryShapeProblem(value: string, allowPath: boolean): string | undef
   return undefined;
 }
 
+/**
+ * Docker reads the first part of `host/repo` as a registry only when it has a dot or a port, is
+ * `localhost`, or is an IPv6 literal; anything else names a repository on Docker Hub.
+ * @see https://github.com/distribution/reference (splitDockerDomain)
+ */
+function dockerReadsAsRegistry(host: string): string | undefined {
+  if (host !== host.toLowerCase()) return `has host "${host}": write it in lower case`;
+  if (host.includes(".") || host.includes(":") || host === "localhost" || host.startsWith("[")) return undefined;
+  return `has host "${host}", which Docker would read as a repository on Docker Hub: give a host with a dot or a port (e.g. "${host}.internal" or "${host}:5000"), or localhost`;
+}
+
 /** A registry host, `host[:port]`, as a mirror is given. */
 export const registryHost: Rule<string> = rule(`a registry host[:port] like "mirror.example.com:5000"`, (value) => {
   if (typeof value !== "string") return refuse(`must be a registry host[:port] like "mirror.example.com:5000"`);
@@ -75,7 +86,9 @@ export const registryHost: Rule<string> = rule(`a registry host[:port] like "mir
   if (shape !== undefined) return refuse(shape);
   if (value.includes("/")) return refuse(`must be a registry host[:port] without a path, like "mirror.example.com:5000"`);
   const split = splitHostPort(value);
-  return "problem" in split ? refuse(split.problem) : accept(value);
+  if ("problem" in split) return refuse(split.problem);
+  const ambiguous = dockerReadsAsRegistry(value);
+  return ambiguous === undefined ? accept(value) : refuse(ambiguous);
 });
 
 /** A registry address, `host[:port][/path]`, what `docker push` accepts as a registry. */
@@ -84,8 +97,11 @@ export const registryAddress: Rule<string> = rule(`a registry address host[:port
   const shape = registryShapeProblem(value, true);
   if (shape !== undefined) return refuse(shape);
   const slash = value.indexOf("/");
-  const split = splitHostPort(slash < 0 ? value : value.slice(0, slash));
+  const hostPort = slash < 0 ? value : value.slice(0, slash);
+  const split = splitHostPort(hostPort);
   if ("problem" in split) return refuse(split.problem);
+  const ambiguous = dockerReadsAsRegistry(hostPort);
+  if (ambiguous !== undefined) return refuse(ambiguous);
   const path = slash < 0 ? "" : value.slice(slash);
   if (!REPOSITORY_PATH.test(path)) return refuse(`has path "${path}", expected lower-case repository path components like "/team"`);
   return accept(value);

@@ -1,10 +1,12 @@
+import { ConfigError, validateConfig } from "../config";
 import { stackConfigSchema } from "../config-schema";
+import { settingsConfigSource } from "../config-source";
 import { catalog } from "../platform";
-import { markedPaths } from "../schema-marks";
+import { markedPaths, marksOf, schemaAt } from "../schema-marks";
 import { evaluateSettings } from "../synth/evaluate";
 import { readStackSettings } from "../stack-file";
 import { compareResources, type Difference } from "./compare";
-import { alignKnobs, nonKnobConfigDifferences, projectConfig } from "./knobs";
+import { alignKnobs, nonKnobConfigDifferences } from "./knobs";
 
 /** The result of comparing stack A against stack B. */
 export interface ParityReport {
@@ -28,20 +30,54 @@ export interface ParityReport {
 export async function checkParity(a: { stack: string; file: string }, b: { stack: string; file: string }): Promise<ParityReport> {
   const schema = stackConfigSchema(catalog);
   const knobs = markedPaths(schema, "knob");
-  const settingsA = readStackSettings(a.file);
-  const settingsB = readStackSettings(b.file);
-  // Each side must be valid on its own before it is compared.
+  // Each side must be valid on its own before it is compared; both sides' problems are reported together.
+  const [settingsA, settingsB] = allOrProblems([() => readStackSettings(a.file), () => readStackSettings(b.file)]);
+  const [configA, configB] = allOrProblems([
+    () => validateConfig(catalog, settingsConfigSource(settingsA)).data,
+    () => validateConfig(catalog, settingsConfigSource(settingsB)).data,
+  ]);
   await evaluateSettings(a.stack, settingsA);
   const evaluatedB = await evaluateSettings(b.stack, settingsB);
   const aligned = await evaluateSettings(b.stack, alignKnobs(settingsA, settingsB, knobs));
-  const withDefaults = (settings: typeof settingsA) => schema.parse(projectConfig(settings)) as Record<string, unknown>;
-  const config = nonKnobConfigDifferences(withDefaults(settingsA), withDefaults(settingsB), knobs).map(([path, x, y]) => ({
-    subject: "config",
-    path: `dockyard:${path}`,
-    a: x,
-    b: y,
-  }));
+  const config: Difference[] = [
+    ...nonKnobConfigDifferences(configA, configB, knobs).map(([path, x, y]) => ({ subject: "config", path: `dockyard:${path}`, a: x, b: y })),
+    ...shapeDifferences(schema, configA, configB),
+  ];
   return { a, b, knobs, resources: evaluatedB.resources.length, config, differences: compareResources(aligned.resources, evaluatedB.resources) };
+}
+
+/** Runs every step, throwing one ConfigError with all their problems if any failed. */
+function allOrProblems<T extends unknown[]>(steps: { [K in keyof T]: () => T[K] }): T {
+  const problems: ConfigError["problems"][number][] = [];
+  const results = steps.map((step) => {
+    try {
+      return step();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results as T;
+}
+
+/**
+ * Knobs whose value has a part that is not a knob (a libvirt URI's transport, whether a mirror
+ * is used): that part must be the same in both stacks.
+ */
+function shapeDifferences(schema: ReturnType<typeof stackConfigSchema>, a: object, b: object): Difference[] {
+  return markedPaths(schema, "shape").flatMap((pattern) => {
+    const path = pattern.split(".");
+    const shape = marksOf(schemaAt(schema, path) ?? schema).shape;
+    if (shape === undefined) return [];
+    const [x, y] = [shape(valueAt(a, path)), shape(valueAt(b, path))];
+    return JSON.stringify(x) === JSON.stringify(y) ? [] : [{ subject: "config", path: `dockyard:${pattern}`, a: x, b: y, why: "differs beyond its environment part" }];
+  });
+}
+
+function valueAt(data: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), data);
 }
 
 /** Human-readable report: one line per difference. */
@@ -54,7 +90,7 @@ export function formatParity(report: ParityReport): string[] {
   }
   return [
     `parity ${a.stack} ≠ ${b.stack}: ${total} difference(s) beyond environment knobs`,
-    ...report.config.map((d) => `  config ${d.path}: ${a.stack}=${show(d.a)} ${b.stack}=${show(d.b)} (not an environment knob)`),
+    ...report.config.map((d) => `  config ${d.path}: ${a.stack}=${show(d.a)} ${b.stack}=${show(d.b)} (${d.why ?? "not an environment knob"})`),
     ...report.differences.map((d) => `  ${d.subject} ${d.path}: ${a.stack}=${show(d.a)} ${b.stack}=${show(d.b)}`),
   ];
 }

@@ -8,6 +8,8 @@ export interface Difference {
   path: string;
   a: unknown;
   b: unknown;
+  /** Why it matters, when not the usual reason. */
+  why?: string;
 }
 
 /** A resource's identity across stacks: its URN minus the stack and project part. */

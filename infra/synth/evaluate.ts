@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { defaultStackFile } from "../cli/stack-name";
 import { loadConfig } from "../config";
+export { defaultStackFile } from "../cli/stack-name";
 import { settingsConfigSource } from "../config-source";
 import dockyard from "../index";
 import { catalog } from "../platform";
-import { maskInputs, type RecordedResource, ResourceRecorder } from "./recorder";
+import { type RecordedResource, ResourceRecorder } from "./recorder";
 import { readStackSettings, type StackSettings } from "../stack-file";
 
 /** What one stack declares, evaluated offline. */
@@ -14,11 +16,6 @@ export interface Evaluation {
   resources: RecordedResource[];
   /** Stack outputs, secrets masked. */
   outputs: Record<string, unknown>;
-}
-
-/** The settings file Pulumi uses for a stack (Pulumi.yaml sets `stackConfigDir: stacks`). */
-export function defaultStackFile(stack: string): string {
-  return `stacks/Pulumi.${stack}.yaml`;
 }
 
 /**
@@ -61,9 +58,11 @@ async function evaluateOnce(stack: string, settings: StackSettings, recorder: Re
     // Validate before the root stack exists, so bad config registers nothing at all, and hand the
     // result to the program (under the real engine it reads and validates the config itself).
     const config = loadConfig(catalog, settingsConfigSource(settings));
-    const outputs = await pulumi.runtime.runInPulumiStack(() => dockyard({ configFile, config }));
-    return { stack, configFile, resources: recorder.resources, outputs: maskInputs(outputs ?? {}) as Record<string, unknown> };
+    await pulumi.runtime.runInPulumiStack(() => dockyard({ configFile, config }));
   } finally {
+    // Waits for every registration, the stack's outputs included.
     await pulumi.runtime.disconnect();
   }
+  if (recorder.stackOutputs === undefined) throw new Error(`the ${stack} stack registered no outputs`);
+  return { stack, configFile, resources: recorder.resources, outputs: recorder.stackOutputs };
 }

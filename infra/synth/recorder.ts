@@ -39,6 +39,8 @@ const KNOWN_CALLS: Record<string, (inputs: Record<string, unknown>) => Record<st
  */
 export class ResourceRecorder {
   readonly resources: RecordedResource[] = [];
+  /** The root stack's outputs as registered (secrets masked), once the program has returned. */
+  stackOutputs: Record<string, unknown> | undefined;
 
   readonly mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({
@@ -63,6 +65,14 @@ export class ResourceRecorder {
         if (!error && response) this.record(request, response.getUrn());
         callback(error, response);
       });
+    // Outputs as the engine receives them: secret-ness intact, unlike the program's resolved return value.
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (request, callback) => {
+      if (request.getUrn().includes("::pulumi:pulumi:Stack::")) {
+        this.stackOutputs = maskInputs(pulumi.runtime.deserializeProperties(request.getOutputs())) as Record<string, unknown>;
+      }
+      registerOutputs(request, callback);
+    };
   }
 
   private record(request: RegisterRequest, urn: string): void {
@@ -139,5 +149,9 @@ interface MonitorLike {
   registerResource(
     request: RegisterRequest,
     callback: (error: Error | null, response?: { getUrn(): string }) => void,
+  ): void;
+  registerResourceOutputs(
+    request: { getUrn(): string; getOutputs(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] },
+    callback: (error: Error | null, response?: unknown) => void,
   ): void;
 }

@@ -1,5 +1,6 @@
 import { appliedPidsLimit } from "../../../components/container/docker-pids";
 import type { RecordedResource } from "../recorder";
+import { fileNamePart } from "./kubernetes";
 
 const COMMAND = "command:local:Command";
 
@@ -19,7 +20,7 @@ export function dockerArtefacts(resources: readonly RecordedResource[]): { file:
   return resources
     .filter((resource) => kinds[resource.type] !== undefined)
     .map((resource) => ({
-      file: `${kinds[resource.type]}-${resource.name}.json`,
+      file: `${kinds[resource.type]}-${fileNamePart(resource.name)}.json`,
       settings: {
         name: resource.name,
         ...resource.inputs,

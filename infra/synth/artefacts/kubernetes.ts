@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import type { RecordedResource } from "../recorder";
+import { autoName } from "../mock-outputs";
+import { type RecordedResource, SECRET_MARKER } from "../recorder";
 
 /** A Kubernetes object as synth writes it: appliable YAML, secrets masked. */
 export interface KubernetesArtefact {
@@ -38,7 +39,7 @@ export function kubernetesArtefacts(resources: readonly RecordedResource[]): Kub
     const object = toObject(resource, byUrn);
     const metadata = object.metadata as { name: string };
     const kind = String(object.kind);
-    return { file: `${String(index + 1).padStart(2, "0")}-${kind.toLowerCase()}-${metadata.name}.yaml`, object };
+    return { file: `${String(index + 1).padStart(2, "0")}-${kind.toLowerCase()}-${fileNamePart(metadata.name)}.yaml`, object };
   });
 }
 
@@ -56,8 +57,8 @@ function toObject(resource: RecordedResource, byUrn: Map<string, RecordedResourc
     kind,
     metadata: {
       ...metadata,
-      // Pulumi auto-names objects without a name (logical name plus a suffix); the logical name stands in.
-      name: metadata?.name ?? resource.name,
+      // The provider auto-names objects without a name; synth's mocks give the same name to references.
+      name: metadata?.name ?? autoName(resource.name),
       ...(namespaced && metadata?.namespace === undefined && typeof providerNamespace === "string" ? { namespace: providerNamespace } : {}),
     },
     ...rest,
@@ -82,4 +83,11 @@ function dependencyOrder(objects: RecordedResource[], byUrn: Map<string, Recorde
   };
   for (const resource of sorted) visit(resource, new Set());
   return result;
+}
+
+/** A name as part of a file name: a masked (secret) name never shows, and nothing can leave the directory. */
+export function fileNamePart(name: unknown): string {
+  if (typeof name !== "string" || name.includes(SECRET_MARKER)) return "secret";
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_");
+  return safe === "" ? "unnamed" : safe;
 }

@@ -1,5 +1,6 @@
 import { volumeXml, type VolumeFormat } from "../../../components/libvirt/volume-xml";
 import type { RecordedResource } from "../recorder";
+import { fileNamePart } from "./kubernetes";
 
 const LIBVIRT_TYPE = /^pulumi-nodejs:dynamic\/libvirt:(StoragePool|Volume|CloudInitSeed|Network|Domain)$/;
 
@@ -11,14 +12,15 @@ export function libvirtArtefacts(resources: readonly RecordedResource[]): Record
     if (!kind) continue;
     const inputs = resource.inputs;
     const name = typeof inputs.name === "string" ? inputs.name : resource.name;
+    const file = fileNamePart(name);
     if (kind === "CloudInitSeed") {
-      for (const [key, file] of [["userData", "user-data"], ["metaData", "meta-data"], ["networkConfig", "network-config"]] as const) {
-        if (typeof inputs[key] === "string") files[`cloud-init/${name}/${file}`] = inputs[key];
+      for (const [key, document] of [["userData", "user-data"], ["metaData", "meta-data"], ["networkConfig", "network-config"]] as const) {
+        if (typeof inputs[key] === "string") files[`cloud-init/${file}/${document}`] = inputs[key];
       }
     } else if (kind === "Volume") {
-      files[`libvirt/volume-${name}.xml`] = volumeArtefact(name, inputs);
+      files[`libvirt/volume-${file}.xml`] = volumeArtefact(name, inputs);
     } else if (typeof inputs.xml === "string") {
-      files[`libvirt/${kind === "StoragePool" ? "pool" : kind.toLowerCase()}-${name}.xml`] = inputs.xml;
+      files[`libvirt/${kind === "StoragePool" ? "pool" : kind.toLowerCase()}-${file}.xml`] = inputs.xml;
     }
   }
   return files;

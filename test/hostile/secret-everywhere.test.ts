@@ -1,0 +1,55 @@
+/**
+ * A `secure:` value on any key of the stack config: synth either masks it everywhere (every
+ * written file, file names included) or refuses it with a line that does not show it.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { OFFLINE_SECRET_VALUE } from "../../infra/stack-file";
+import { STACK_TRACE, synth } from "../support/cli";
+import { committedConfig } from "../support/stack-files";
+import { configLeaves, setAt } from "./leaves";
+
+const CIPHERTEXT = "v1:QUJDREVGR0hJSktMTU5PUA==:c2VjcmV0LWNpcGhlcnRleHQ=";
+
+describe("a secure value on any key", () => {
+  const leaves = configLeaves();
+
+  it("covers every key of the schema", () => {
+    expect(leaves.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(leaves.map((path) => [path.join("."), path] as const))("%s", async (_key, path) => {
+    const dir = mkdtempSync(join(tmpdir(), "dockyard-secret-"));
+    const config = structuredClone(committedConfig("prod"));
+    if (path[0] === "registry" && ["username", "password"].includes(path[1])) {
+      config["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci", password: { secure: CIPHERTEXT } };
+    }
+    setAt(config, path, { secure: CIPHERTEXT });
+    const file = join(dir, "Pulumi.prod.yaml");
+    writeFileSync(file, stringify({ config }));
+    const run = await synth("prod", "--config-file", file, "--out", join(dir, "out"));
+    expect([0, 1]).toContain(run.code);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+    for (const secret of [OFFLINE_SECRET_VALUE, CIPHERTEXT]) expect(run.stdout + run.stderr).not.toContain(secret);
+    const key = `dockyard:${path.map((part) => (/^\d+$/.test(part) ? `[${part}]` : part)).join(".").replace(/\.\[/g, "[")}`;
+    if (run.code === 1) {
+      const line = run.stderr.split("\n").find((l) => l.startsWith(`${file}: ${key} `));
+      expect(line, run.stderr).toBeDefined();
+      expect(line).toMatch(/is given as a secret, but it shapes resources|\(a secret: the value is not shown\)/);
+      expect(existsSync(join(dir, "out", "prod"))).toBe(false);
+      return;
+    }
+    const out = join(dir, "out", "prod");
+    const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(files.length).toBeGreaterThan(5);
+    for (const entry of files) {
+      const full = join(entry.parentPath, entry.name);
+      expect(full).not.toContain(OFFLINE_SECRET_VALUE);
+      const text = readFileSync(full, "utf8");
+      expect(text.includes(OFFLINE_SECRET_VALUE) || text.includes(CIPHERTEXT), full).toBe(false);
+    }
+  });
+});
