@@ -9,7 +9,8 @@ export function configLeaves(): string[][] {
   const walk = (schema: z.ZodType, path: string[]) => {
     const node = unwrapAll(schema);
     if (node instanceof z.ZodObject) {
-      for (const [key, child] of Object.entries(node.shape as Record<string, z.ZodType>)) walk(child, [...path, key]);
+      const shape: Record<string, z.ZodType> = node.shape;
+      for (const [key, child] of Object.entries(shape)) walk(child, [...path, key]);
     } else if (node instanceof z.ZodArray) {
       walk(node.def.element as z.ZodType, [...path, "0"]);
     } else {
