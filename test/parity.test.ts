@@ -1,6 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { checkParity, formatParity } from "../infra/parity/check";
+import { parity } from "./support/cli";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 
 type Config = Record<string, unknown>;
@@ -75,16 +75,15 @@ describe("parity", () => {
     expect(formatParity(report)).toContain(`  config dockyard:vms.legacy.enabled: test=false prod=true (not an environment knob)`);
   });
 
-  it("npm run parity: exit 0 on the committed stacks, 1 naming the difference on a modified copy, 2 on misuse", () => {
-    const parity = (...args: string[]) => spawnSync(process.execPath, ["scripts/run-ts.cjs", "infra/parity/cli.ts", ...args], { encoding: "utf8" });
-    const mirrored = parity();
-    expect(mirrored.status).toBe(0);
+  it("npm run parity: exit 0 on the committed stacks, 1 naming the difference on a modified copy, 2 on misuse", async () => {
+    const mirrored = await parity();
+    expect(mirrored.code).toBe(0);
     expect(mirrored.stdout).toMatch(/^parity test ≡ prod: mirrored/);
     const config = structuredClone(committedConfig("test"));
     config["dockyard:target"] = "docker";
-    const broken = parity("test", "prod", "--config-file", `test=${writeStackFile(config, "Pulumi.test.yaml")}`);
-    expect(broken.status).toBe(1);
+    const broken = await parity("test", "prod", "--config-file", `test=${writeStackFile(config, "Pulumi.test.yaml")}`);
+    expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`config dockyard:target: test="docker" prod="kubernetes" (not an environment knob)`);
-    expect(parity("test", "prod", "--config-file", "staging=x.yaml").status).toBe(2);
+    expect((await parity("test", "prod", "--config-file", "staging=x.yaml")).code).toBe(2);
   });
 });

@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
+import { STACK_TRACE, synth } from "./support/cli";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 
-/** Runs the synth CLI as `npm run synth` does. */
-function synth(...args: string[]) {
+/** The synth binary as `npm run synth` starts it (node, the bundling runner, the entry). */
+function synthProcess(...args: string[]) {
   const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "infra/synth/cli.ts", ...args], { encoding: "utf8" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -16,12 +17,22 @@ function freshOut(): string {
   return mkdtempSync(join(tmpdir(), "dockyard-synth-"));
 }
 
-const STACK_TRACE = /\n\s+at |\.ts:\d+:\d+/;
 
 describe("npm run synth", () => {
-  it.each(["dev", "test", "prod"])("%s: writes resources.json with type, name, parent, dependencies, inputs", (stack) => {
+  it("the binary (runner, bundle, entry) exits 0 with a summary line, and 2 on misuse", () => {
     const out = freshOut();
-    const run = synth(stack, "--out", out);
+    const run = synthProcess("dev", "--out", out);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^dev: \d+ resources → /);
+    const misuse = synthProcess("../etc", "--out", out);
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toContain("usage: npm run synth -- <stack>");
+  });
+
+  it.each(["dev", "test", "prod"])("%s: writes resources.json with type, name, parent, dependencies, inputs", async (stack) => {
+    const out = freshOut();
+    const run = await synth(stack, "--out", out);
     // Warnings may appear (e.g. a limit the Docker provider cannot set); errors may not.
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
@@ -32,11 +43,11 @@ describe("npm run synth", () => {
     }
   });
 
-  it("masks secrets: a secure value never appears in the output", () => {
+  it("masks secrets: a secure value never appears in the output", async () => {
     const config = committedConfig("prod");
     config["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci", password: { secure: "v1:abc:def" } };
     const out = freshOut();
-    const run = synth("prod", "--config-file", writeStackFile(config), "--out", out);
+    const run = await synth("prod", "--config-file", writeStackFile(config), "--out", out);
     expect(run.code).toBe(0);
     const files = readdirSync(join(out, "prod"), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     expect(files.length).toBeGreaterThan(2);
@@ -67,10 +78,10 @@ describe("npm run synth", () => {
     { name: "missing file", file: () => join(tmpdir(), "dockyard-no-such-dir", "Pulumi.prod.yaml"), lines: ["cannot be read: no such file"] },
   ];
 
-  it.each(BROKEN)("broken stack file ($name): exit 1, one line per problem naming file and key, no trace, nothing written", ({ file, lines }) => {
+  it.each(BROKEN)("broken stack file ($name): exit 1, one line per problem naming file and key, no trace, nothing written", async ({ file, lines }) => {
     const path = file();
     const out = freshOut();
-    const run = synth("prod", "--config-file", path, "--out", out);
+    const run = await synth("prod", "--config-file", path, "--out", out);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     const printed = run.stderr.trimEnd().split("\n");
@@ -81,17 +92,17 @@ describe("npm run synth", () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
-  it("leaves an earlier good output in place when the config is broken", () => {
+  it("leaves an earlier good output in place when the config is broken", async () => {
     const out = freshOut();
-    expect(synth("prod", "--out", out).code).toBe(0);
+    expect((await synth("prod", "--out", out)).code).toBe(0);
     const before = readFileSync(join(out, "prod", "resources.json"), "utf8");
-    expect(synth("prod", "--config-file", writeStackFile("config: [\n"), "--out", out).code).toBe(1);
+    expect((await synth("prod", "--config-file", writeStackFile("config: [\n"), "--out", out)).code).toBe(1);
     expect(readFileSync(join(out, "prod", "resources.json"), "utf8")).toBe(before);
   });
 
-  it.each([[[]], [["dev", "prod"]], [["dev", "--frobnicate"]], [["../etc"]]])("usage error %j: exit 2", (args) => {
+  it.each([[[]], [["dev", "prod"]], [["dev", "--frobnicate"]], [["../etc"]]])("usage error %j: exit 2", async (args) => {
     const out = freshOut();
-    const run = synth(...args, "--out", out);
+    const run = await synth(...args, "--out", out);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("usage: npm run synth -- <stack>");
     expect(existsSync(join(out, "dev"))).toBe(false);
