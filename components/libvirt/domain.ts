@@ -1,6 +1,7 @@
 // A libvirt QEMU domain (virtual machine) as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { LibvirtResource } from "./dynamic-resource";
+import { DEFAULT_URI } from "./defaults";
 import { domainProvider, type DomainInputs } from "./domain-provider";
 import { defaultSerialLogPath, domainXml, type DomainDiskSpec, type DomainInterfaceSpec, type DomainKernelSpec } from "./domain-xml";
 import { checkInteger } from "./validate";
@@ -47,7 +48,7 @@ export interface DomainArgs {
  * other changes replace it. A domain whose name exists on the host is never overwritten.
  * @see https://libvirt.org/formatdomain.html
  */
-export class Domain extends pulumi.dynamic.Resource {
+export class Domain extends LibvirtResource {
   declare public readonly uri: pulumi.Output<string>;
   declare public readonly name: pulumi.Output<string>;
   declare public readonly vcpus: pulumi.Output<number>;
@@ -72,7 +73,7 @@ export class Domain extends pulumi.dynamic.Resource {
     ];
     const props: pulumi.Inputs = Object.fromEntries(keys.map((key) => [key, spec.apply((s) => s[key])]));
     for (const output of ["uuid", "state", "macAddresses", "ipAddress"]) props[output] = undefined;
-    super(domainProvider, name, props, opts, DYNAMIC_MODULE, "Domain");
+    super(domainProvider, name, props, opts, "Domain");
   }
 }
 

@@ -1,6 +1,7 @@
 // A libvirt virtual network as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { LibvirtResource } from "./dynamic-resource";
+import { DEFAULT_URI } from "./defaults";
 import { networkProvider } from "./network-provider";
 import { networkXml, type NetworkSpec } from "./network-xml";
 
@@ -31,7 +32,7 @@ export interface NetworkArgs {
  * A libvirt virtual network with one IPv4 subnet, NAT or isolated. Creating one whose name
  * already exists on the host fails and changes nothing. @see https://libvirt.org/formatnetwork.html
  */
-export class Network extends pulumi.dynamic.Resource {
+export class Network extends LibvirtResource {
   declare public readonly uri: pulumi.Output<string>;
   declare public readonly name: pulumi.Output<string>;
   declare public readonly cidr: pulumi.Output<string>;
@@ -68,6 +69,6 @@ export class Network extends pulumi.dynamic.Resource {
       bridgeName: undefined,
       active: undefined,
     };
-    super(networkProvider, name, props, opts, DYNAMIC_MODULE, "Network");
+    super(networkProvider, name, props, opts, "Network");
   }
 }

@@ -1,6 +1,7 @@
 // A libvirt directory storage pool as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_POOL_ROOT, DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { LibvirtResource } from "./dynamic-resource";
+import { DEFAULT_POOL_ROOT, DEFAULT_URI } from "./defaults";
 import { poolProvider } from "./pool-provider";
 import { poolXml } from "./pool-xml";
 
@@ -23,7 +24,7 @@ export interface StoragePoolArgs {
  * A directory storage pool. Creating one whose name already exists on the host fails and
  * changes nothing. @see https://libvirt.org/storage.html#directory-pool
  */
-export class StoragePool extends pulumi.dynamic.Resource {
+export class StoragePool extends LibvirtResource {
   declare public readonly uri: pulumi.Output<string>;
   declare public readonly name: pulumi.Output<string>;
   declare public readonly path: pulumi.Output<string>;
@@ -47,6 +48,6 @@ export class StoragePool extends pulumi.dynamic.Resource {
       builtDirectory: undefined,
       active: undefined,
     };
-    super(poolProvider, name, props, opts, DYNAMIC_MODULE, "StoragePool");
+    super(poolProvider, name, props, opts, "StoragePool");
   }
 }

@@ -1,6 +1,7 @@
 // A cloud-init NoCloud seed ISO in a storage pool, as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { LibvirtResource } from "./dynamic-resource";
+import { DEFAULT_URI } from "./defaults";
 import { seedProvider } from "./seed-provider";
 import { checkName, checkText, VOLUME_NAME } from "./validate";
 
@@ -25,7 +26,7 @@ export interface CloudInitSeedArgs {
  * machine running Pulumi, uploaded into a pool, to be attached to a domain as a CD-ROM.
  * Any change builds a new ISO. @see https://cloudinit.readthedocs.io/en/latest/reference/datasources/nocloud.html
  */
-export class CloudInitSeed extends pulumi.dynamic.Resource {
+export class CloudInitSeed extends LibvirtResource {
   declare public readonly uri: pulumi.Output<string>;
   declare public readonly pool: pulumi.Output<string>;
   declare public readonly name: pulumi.Output<string>;
@@ -48,6 +49,6 @@ export class CloudInitSeed extends pulumi.dynamic.Resource {
       path: undefined,
       sizeBytes: undefined,
     };
-    super(seedProvider, name, props, opts, DYNAMIC_MODULE, "CloudInitSeed");
+    super(seedProvider, name, props, opts, "CloudInitSeed");
   }
 }

@@ -1,7 +1,8 @@
 // A libvirt storage volume as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
+import { LibvirtResource } from "./dynamic-resource";
 import { ComponentArgError } from "../errors";
-import { DEFAULT_URI, DYNAMIC_MODULE } from "./defaults";
+import { DEFAULT_URI } from "./defaults";
 import { checkAbsolutePath, checkInteger, checkName, checkOneOf, VOLUME_NAME } from "./validate";
 import { volumeProvider, type VolumeInputs } from "./volume-provider";
 import { VOLUME_FORMATS, type VolumeFormat } from "./volume-xml";
@@ -36,7 +37,7 @@ export interface VolumeArgs {
  * disk. Creating one whose name exists in the pool fails and changes nothing.
  * @see https://libvirt.org/formatstorage.html#storage-volume-xml
  */
-export class Volume extends pulumi.dynamic.Resource {
+export class Volume extends LibvirtResource {
   declare public readonly uri: pulumi.Output<string>;
   declare public readonly pool: pulumi.Output<string>;
   declare public readonly name: pulumi.Output<string>;
@@ -63,7 +64,7 @@ export class Volume extends pulumi.dynamic.Resource {
       capacityBytes: undefined,
       actualFormat: undefined,
     };
-    super(volumeProvider, name, props, opts, DYNAMIC_MODULE, "Volume");
+    super(volumeProvider, name, props, opts, "Volume");
   }
 }
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { setDynamicProviderSerialization } from "../../components/libvirt/dynamic-resource";
 import { defaultStackFile } from "../cli/stack-name";
 import { loadConfig } from "../config";
 export { defaultStackFile } from "../cli/stack-name";
@@ -41,6 +42,9 @@ export async function evaluateSettings(
   // Pulumi's runtime state is process-global: two evaluations at once would mix their resources.
   if (evaluating) throw new Error(`evaluateStack(${stack}) called while ${evaluating} is still being evaluated: await one at a time`);
   evaluating = stack;
+  // Nothing runs the libvirt providers offline: their code is not serialized (see dynamic-resource.ts),
+  // unless DOCKYARD_SERIALIZE_PROVIDERS=1 asks for it (to see its size, or to time it: npm run bench).
+  setDynamicProviderSerialization(process.env.DOCKYARD_SERIALIZE_PROVIDERS === "1");
   try {
     return await evaluateOnce(stack, settings, recorder);
   } finally {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UNSERIALIZED_PROVIDER } from "../../components/libvirt/dynamic-resource";
 import { mockOutputs } from "./mock-outputs";
 
 /** Written in place of every secret value. */
@@ -97,9 +98,12 @@ export class ResourceRecorder {
   }
 }
 
-/** Replaces secret values by the marker (keeping their keys), resources by their URN, assets by their path, provider code by its size. */
+/**
+ * Replaces secret values by the marker (keeping their keys), resources by their URN, assets by
+ * their path, provider code by its size (offline evaluation leaves it out: the marker says so).
+ */
 export function maskInputs(value: unknown, key = ""): unknown {
-  if (typeof value === "string") return key === "__provider" ? `[dynamic provider code, ${value.length} bytes]` : value;
+  if (typeof value === "string") return key === "__provider" && value !== UNSERIALIZED_PROVIDER ? `[dynamic provider code, ${value.length} bytes]` : value;
   if (Array.isArray(value)) return value.map((item) => maskInputs(item));
   if (pulumi.Resource.isInstance(value)) return { resource: `${value.constructor.name}` };
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return { asset: describeAsset(value) };

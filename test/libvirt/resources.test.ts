@@ -2,6 +2,7 @@
 // providers that survive the SDK's closure serialization with their behaviour intact.
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
+import { UNSERIALIZED_PROVIDER } from "../../components/libvirt/dynamic-resource";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../components/libvirt";
@@ -28,7 +29,8 @@ describe("dynamic resources under mocks", () => {
     const pool = find(resources, T("StoragePool"), "vms");
     expect(pool.inputs).toMatchObject({ uri: "qemu:///system", name: "vms", path: "/var/lib/libvirt/images/vms", autostart: true });
     expect(pool.inputs.xml).toContain("<path>/var/lib/libvirt/images/vms</path>");
-    expect(pool.inputs.__provider).toMatch(/^\[dynamic provider code, \d+ bytes\]$/);
+    // Offline (synth, tests) the provider's code is not serialized, and says so.
+    expect(pool.inputs.__provider).toBe(UNSERIALIZED_PROVIDER);
     expect(find(resources, T("Volume"), "data").inputs).toMatchObject({ uri: "qemu:///system", pool: "vms", name: "data", sizeGiB: 4, format: "qcow2" });
     expect(find(resources, T("CloudInitSeed"), "seed").inputs).toMatchObject({ pool: "vms", name: "seed", userData: "#cloud-config\n" });
     const network = find(resources, T("Network"), "lab").inputs;
@@ -92,6 +94,11 @@ describe("provider serialization", () => {
   const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string") as (code: string) => {
     handler: () => pulumi.dynamic.ResourceProvider;
   };
+
+  it("when deploying, each resource carries its provider's serialized code", async () => {
+    const resources = await record(() => new StoragePool("vms"), "unit", { serializeProviders: true });
+    expect(find(resources, T("StoragePool"), "vms").inputs.__provider).toMatch(/^\[dynamic provider code, \d+ bytes\]$/);
+  });
 
   it.each(Object.entries(providers))("%s survives the SDK's closure serialization and behaves the same", async (_name, provider) => {
     // What pulumi.dynamic.Resource does with a provider (see @pulumi/pulumi/dynamic/index.js).

@@ -3,6 +3,7 @@
  * find resources by type and name, and resolve Outputs to values.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { setDynamicProviderSerialization } from "../../components/libvirt/dynamic-resource";
 import { type Evaluation, evaluateStack } from "../../infra/synth/evaluate";
 import { type RecordedResource, ResourceRecorder, SECRET_MARKER } from "../../infra/synth/recorder";
 
@@ -29,9 +30,11 @@ export { ResourceRecorder };
 /**
  * Runs `declare` under fresh mocks and returns every resource it registered, once all
  * registrations have completed. Use for component tests; errors `declare` throws propagate.
+ * Dynamic providers are not serialized (as in synth) unless `serializeProviders` is set.
  */
-export async function record(declare: () => unknown, stack = "unit"): Promise<RecordedResource[]> {
+export async function record(declare: () => unknown, stack = "unit", options: { serializeProviders?: boolean } = {}): Promise<RecordedResource[]> {
   const recorder = new ResourceRecorder();
+  setDynamicProviderSerialization(options.serializeProviders ?? false);
   await recorder.install("dockyard", stack);
   try {
     await declare();
