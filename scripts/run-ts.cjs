@@ -45,6 +45,10 @@ function cachedBundleIsFresh() {
   }
 }
 
+// Node's compile cache keeps V8's compiled code of every module loaded (the Pulumi SDKs above
+// all) between runs: loading them is most of a synth. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+require("node:module").enableCompileCache?.(path.join(root, "out", ".run", "compile-cache"));
+
 if (!cachedBundleIsFresh()) {
   const { buildSync } = require("esbuild");
   mkdirSync(path.dirname(outfile), { recursive: true });
