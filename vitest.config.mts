@@ -1,4 +1,8 @@
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// Node's compile cache for the worker processes: each test file loads the Pulumi SDKs anew.
+process.env.NODE_COMPILE_CACHE ??= join(process.cwd(), "out", ".run", "compile-cache");
 
 // Pulumi keeps global runtime state and serializes dynamic providers as closures:
 // each test file needs its own process ("forks", isolated). See docs/testing.md.

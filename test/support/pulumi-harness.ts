@@ -20,9 +20,21 @@ export function fullyMasked(value: unknown): boolean {
 /** Asymmetric matcher: a recorded value whose every leaf is masked (`expect(x).toEqual(MASKED)`). */
 export const MASKED = { asymmetricMatch: fullyMasked, toString: () => "MASKED", toAsymmetricMatcher: () => "MASKED" };
 
-/** Evaluates the dockyard program for a stack (and optionally another settings file). */
-export function evaluate(stack: string, configFile?: string, recorder?: ResourceRecorder): Promise<Evaluation> {
-  return evaluateStack(stack, configFile, recorder);
+/** Evaluations of the committed stacks, shared by every test in a worker: they never change during a run. */
+const committed = new Map<string, Promise<Evaluation>>();
+
+/**
+ * Evaluates the dockyard program for a stack (and optionally another settings file). A committed
+ * stack is evaluated once per worker and each caller gets its own copy.
+ */
+export async function evaluate(stack: string, configFile?: string, recorder?: ResourceRecorder): Promise<Evaluation> {
+  if (configFile !== undefined || recorder !== undefined) return evaluateStack(stack, configFile, recorder);
+  let evaluation = committed.get(stack);
+  if (evaluation === undefined) {
+    evaluation = evaluateStack(stack);
+    committed.set(stack, evaluation);
+  }
+  return structuredClone(await evaluation);
 }
 
 export { ResourceRecorder };
