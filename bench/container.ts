@@ -4,8 +4,9 @@
  * test/engines/docker). Prints figures; never fails on time.
  */
 import { HEALTH_PATH } from "../apps/web/contract";
-import { DockerObjects, docker, requireDocker, uniqueName } from "../test/engines/docker/support/docker";
+import { DockerObjects, docker, uniqueName } from "../test/engines/docker/support/docker";
 import { buildWebImage, freePort, startWeb } from "../test/engines/docker/support/web-image";
+import { ensure } from "../test/engines/support/requirements";
 
 const RUNS = Number(process.env.BENCH_CONTAINER_RUNS ?? 3);
 
@@ -29,7 +30,7 @@ function summary(values: number[]): string {
 }
 
 async function main(): Promise<void> {
-  await requireDocker();
+  await ensure("docker", "busybox");
   const objects = new DockerObjects();
   try {
     const tag = objects.image(uniqueName("bench-web"));

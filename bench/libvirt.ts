@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveDomain } from "../components/libvirt/domain";
 import { domainProvider } from "../components/libvirt/domain-provider";
+import { missing } from "../test/engines/support/requirements";
 
 const URI = "qemu:///system";
 
@@ -37,10 +38,9 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
-  try {
-    await virsh(["version"]);
-  } catch (error) {
-    console.error(`libvirtd does not answer on ${URI} (${(error as Error).message}); start it with: bash .ci/engines/libvirt.sh`);
+  const problem = await missing("libvirtd");
+  if (problem !== undefined) {
+    console.error(problem);
     process.exitCode = 1;
     return;
   }

@@ -3,13 +3,19 @@
 # services running. Idempotent: installs docker.io and busybox-static only if missing (apt-get
 # update only then), starts dockerd only if `docker info` fails, waits (bounded) until it
 # answers, and appends the PID of a dockerd it started to $DOCKYARD_CI_DIR/pids so .ci/run
-# stops it at the end. Prints timings.
+# stops it at the end. Prints timings, and the whole provisioning time last.
 set -euo pipefail
 
 ci_dir=${DOCKYARD_CI_DIR:-/tmp/dockyard-ci}
 wait_seconds=${DOCKYARD_DOCKER_WAIT_SECONDS:-60}
 started=$(date +%s)
+started_ns=$(date +%s%N)
 log() { echo "[docker.sh +$(($(date +%s) - started))s] $*"; }
+provisioned() {
+  local status=$? ms=$((($(date +%s%N) - started_ns) / 1000000))
+  printf 'docker.sh: %s in %d.%d s\n' "$([[ $status -eq 0 ]] && echo provisioned || echo "failed (exit $status)")" $((ms / 1000)) $((ms % 1000 / 100))
+}
+trap provisioned EXIT
 mkdir -p "$ci_dir"
 
 missing=()

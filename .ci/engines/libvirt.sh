@@ -13,9 +13,20 @@ set -euo pipefail
 STATE_DIR="${DOCKYARD_CI_DIR:-/tmp/dockyard-ci}"
 CACHE_DIR="${DOCKYARD_TEST_CACHE:-/var/cache/dockyard-test}"
 URI="qemu:///system"
-# dnsmasq-base (DHCP on libvirt networks), iproute2 and procps are only recommended by
-# libvirt-daemon-system: listed so that images installing without recommends get them too.
-PACKAGES=(libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+# Installed without recommends (those pull in QEMU's GUI, gstreamer, mesa, gtk and more, which a
+# headless TCG host never loads), so everything the engine tests use is listed:
+#   libvirt-daemon-system        libvirtd with the system config, the libvirt-qemu user and its
+#                                directories (depends on libvirt-daemon and iptables for networks)
+#   libvirt-daemon-driver-qemu   the QEMU driver
+#   libvirt-clients              virsh and virt-xml-validate
+#   libxml2-utils                xmllint, which virt-xml-validate runs
+#   qemu-system-x86              QEMU itself (depends on SeaBIOS and the iPXE option ROMs of NICs)
+#   qemu-utils                   qemu-img (qcow2 volumes with backing stores; test/engines/libvirt/image)
+#   dnsmasq-base                 DHCP on libvirt networks
+#   iproute2 procps              ip (bridges, free subnets) and pgrep (this script)
+#   cloud-image-utils xorriso genisoimage   the three seed-ISO tools the provider can use
+#   busybox-static               the tiny guest's initrd
+PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libxml2-utils qemu-system-x86 qemu-utils
   dnsmasq-base iproute2 procps cloud-image-utils xorriso genisoimage busybox-static)
 export DEBIAN_FRONTEND=noninteractive
 
@@ -63,7 +74,7 @@ install_packages() {
       break
     fi
   done
-  apt-get install -y -q "${missing[@]}"
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
 # Starts a daemon in the background unless one is running; records the PID of what it started.
@@ -166,5 +177,5 @@ step "packages" install_packages
 step "virtlogd + libvirtd" start_libvirt
 step "guest kernel" cache_kernel
 step "guest initrd" cache_initrd
-printf 'libvirt.sh: %-28s %6d ms (%s; daemons started by this script: %s)\n' "ready" "$(ms_since "$t0")" \
+printf 'libvirt.sh: %-28s %6d ms (%s; daemons started by this script: %s)\n' "provisioned" "$(ms_since "$t0")" \
   "$(virsh -c "$URI" version 2>/dev/null | awk '/Running hypervisor/ { print $(NF-1), $NF }')" "$(tr '\n' ' ' <"$STATE_DIR/pids")"

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Debian's distribution registry and htpasswd for the registry tests. Nothing to start:
 # each test starts its own registry on a free 127.0.0.1 port with the translator's config.
+# Idempotent: installs only what is missing. Prints its provisioning time.
 set -euo pipefail
-started=$(date +%s)
+started_ns=$(date +%s%N)
 if ! command -v docker-registry >/dev/null || ! command -v htpasswd >/dev/null; then
   [ -n "$(find /var/lib/apt/lists -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-registry apache2-utils >/dev/null
+  echo "registry.sh: installing docker-registry apache2-utils"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker-registry apache2-utils >/dev/null
 fi
-echo "registry tools ready in $(($(date +%s) - started)) s: $(docker-registry --version 2>/dev/null | head -1)"
+ms=$((($(date +%s%N) - started_ns) / 1000000))
+printf 'registry.sh: provisioned in %d.%d s (%s)\n' $((ms / 1000)) $((ms % 1000 / 100)) "$(docker-registry --version 2>/dev/null | head -1)"

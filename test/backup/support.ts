@@ -21,3 +21,22 @@ export function minimalArgs(target: Target, changes: Partial<BackupArgs> = {}): 
     ...changes,
   };
 }
+
+/** Schedules both the TypeScript check and the Docker scheduler script must accept. */
+export const VALID_SCHEDULES = ["* * * * *", "0 3 * * *", "*/15 * * * *", "0 8-18/2 * * 1-5", "5,35 0 1,15 * *", "0 0 * * 7", "30 2 1 1 0"];
+
+/** Schedules both must refuse. */
+export const INVALID_SCHEDULES = [
+  "0 3 * *",
+  "0 0 3 * * *",
+  "60 * * * *",
+  "0 24 * * *",
+  "0 0 0 * *",
+  "0 0 * 13 *",
+  "0 0 * * 8",
+  "*/0 * * * *",
+  "0 5-3 * * *",
+  "0 3 * * MON",
+  "@daily",
+  "0 3 ? * *",
+];

@@ -1,38 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { defaultSerialLogPath, domainXml, type DomainSpec } from "../../components/libvirt/domain-xml";
-import { virtXmlValidate } from "./validate-xml";
-
-const minimal: DomainSpec = {
-  name: "vm1",
-  domainType: "qemu",
-  vcpus: 1,
-  memoryMiB: 1024,
-  disks: [],
-  interfaces: [],
-  serialLogPath: defaultSerialLogPath("vm1"),
-};
-
-const full: DomainSpec = {
-  ...minimal,
-  domainType: "kvm",
-  vcpus: 4,
-  memoryMiB: 8192,
-  disks: [
-    { pool: "vms", volume: "vm1-root.qcow2" },
-    { pool: "vms", volume: "vm1-data.raw", format: "raw", bus: "scsi" },
-    { pool: "data", volume: "scratch", bus: "virtio" },
-  ],
-  seed: { pool: "vms", volume: "vm1-seed.iso" },
-  interfaces: [{ network: "lab", macAddress: "52:54:00:AA:bb:01" }, { network: "backend", model: "e1000e" }],
-  serialLogPath: "/srv/logs/vm1 console.log",
-  kernel: { kernel: "/boot/vmlinuz", initrd: "/boot/initrd.img", cmdline: "console=ttyS0 root=/dev/vda1 x=\"<&>\"" },
-  cpuMode: "host-passthrough",
-};
+import { minimalDomain as minimal, XML_SAMPLES } from "./support/xml-samples";
 
 describe("domainXml", () => {
-  it("defaults: a headless QEMU guest with a logged serial console", async () => {
-    const xml = domainXml(minimal);
+  // libvirt's schema check of these samples: test/engines/libvirt/xml-schema.test.ts
+  it("defaults: a headless QEMU guest with a logged serial console", () => {
+    const xml = XML_SAMPLES["domain: defaults"]();
     expect(xml).toContain("<domain type='qemu'>");
     expect(xml).toContain("<name>vm1</name>");
     expect(xml).toContain("<memory unit='MiB'>1024</memory>");
@@ -41,11 +15,10 @@ describe("domainXml", () => {
     expect(xml).toContain("<log file='/var/log/libvirt/qemu/vm1-serial.log' append='off'/>");
     expect(xml).toContain("<target type='serial' port='0'/>");
     expect(xml).not.toMatch(/<graphics|<disk|<interface|<cpu/);
-    expect(await virtXmlValidate(xml)).toMatchObject({ exitCode: 0 });
   });
 
-  it("custom: every option reaches the XML", async () => {
-    const xml = domainXml(full);
+  it("custom: every option reaches the XML", () => {
+    const xml = XML_SAMPLES["domain: every option"]();
     expect(xml).toContain("<domain type='kvm'>");
     expect(xml).toContain("<memory unit='MiB'>8192</memory>");
     expect(xml).toContain("<vcpu placement='static'>4</vcpu>");
@@ -62,12 +35,6 @@ describe("domainXml", () => {
     expect(xml).toContain("<initrd>/boot/initrd.img</initrd>");
     expect(xml).toContain("<cmdline>console=ttyS0 root=/dev/vda1 x=&quot;&lt;&amp;&gt;&quot;</cmdline>");
     expect(xml).not.toContain("<boot dev=");
-    expect(await virtXmlValidate(xml)).toMatchObject({ exitCode: 0 });
-  });
-
-  it("the validator does reject invalid XML (so the checks above mean something)", async () => {
-    const broken = domainXml(minimal).replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>one</vcpu>");
-    expect((await virtXmlValidate(broken)).exitCode).not.toBe(0);
   });
 
   it.each([

@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARCHIVE_DIR, ARCHIVE_NAME } from "../../../apps/backup/contract";
 import { dockerOneShotSettings, oneShotRunArgs } from "../../../components/backup/docker-scheduler";
 import { DockerObjects, EngineSetup, dockerStatus, uniqueName } from "../docker/support/docker";
+import { needs } from "../support/needs";
 import { type BackupImages, type BackupSetup, asRoot, backupSetup, buildBackupImages } from "./support/backup-image";
 
 const objects = new DockerObjects();
+needs("docker", "busybox");
+
 const engine = new EngineSetup<BackupImages>(() => buildBackupImages(objects));
 
 beforeAll(engine.run, 600_000);

@@ -10,9 +10,12 @@ import { dockerContainerSettings } from "../../../components/container/docker-se
 import { dockerRunArgs } from "../../../components/container/docker-run";
 import { resolveServiceSpec } from "../../../components/container/resolve";
 import { DockerObjects, EngineSetup, docker, dockerStatus, healthStatus, uniqueName } from "../docker/support/docker";
+import { needs } from "../support/needs";
 import { type BackupImages, asRoot, backupSetup, buildBackupImages } from "./support/backup-image";
 
 const objects = new DockerObjects();
+needs("docker", "busybox");
+
 const engine = new EngineSetup<BackupImages>(() => buildBackupImages(objects));
 
 beforeAll(engine.run, 600_000);

@@ -6,10 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR, RUN_AS_GID, RUN_AS_UID } from "../../../apps/web/contract";
 import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/container/volume";
+import { needs } from "../support/needs";
 import { DockerObjects, EngineSetup, docker, uniqueName } from "./support/docker";
 import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";
 
 const objects = new DockerObjects();
+needs("docker", "busybox");
+
 const engine = new EngineSetup<{ image: BuiltImage; network: string }>(() => prepareWeb(objects));
 
 beforeAll(engine.run, 600_000);

@@ -6,11 +6,14 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_COMMAND, HEALTH_PATH } from "../../../apps/web/contract";
+import { needs } from "../support/needs";
 import { DockerObjects, EngineSetup, docker, healthStatus, uniqueName } from "./support/docker";
 import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";
 
 const run = promisify(execFile);
 const objects = new DockerObjects();
+needs("docker", "busybox");
+
 const engine = new EngineSetup<{ image: BuiltImage; web: RunningWeb }>(async () => {
   const { image, network } = await prepareWeb(objects);
   const volume = objects.volume(uniqueName("data"));

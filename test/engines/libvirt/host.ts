@@ -1,15 +1,14 @@
-// Helpers for tests against a real libvirtd (qemu:///system): reachability, unique names,
-// a free private subnet, and a janitor that removes whatever a test left behind.
+// Helpers for tests against a real libvirtd (qemu:///system): unique names, a free private
+// subnet, and a janitor that removes whatever a test left behind. Whether libvirtd answers is
+// checked in ../support/requirements.ts (declared per file with needs("libvirtd")).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { formatIpv4, overlaps, parseCidr, type Ipv4Prefix } from "../../../components/libvirt/ipv4";
+import { SYSTEM_URI } from "../support/requirements";
 
-/** The URI every real-engine test talks to. */
-export const SYSTEM_URI = "qemu:///system";
-
-/** Where .ci/engines/libvirt.sh caches the tiny guest (kernel and initrd). */
-export const GUEST_CACHE = process.env.DOCKYARD_TEST_CACHE ?? "/var/cache/dockyard-test";
+/** The URI every real-engine test talks to, and where the tiny guest is cached. */
+export { GUEST_CACHE, SYSTEM_URI } from "../support/requirements";
 
 /** Runs a command without a shell; resolves with stdout, rejects with stderr in the message. */
 export function run(command: string, args: readonly string[]): Promise<string> {
@@ -23,20 +22,6 @@ export function run(command: string, args: readonly string[]): Promise<string> {
 /** `virsh -q -c qemu:///system …`. */
 export function virshText(args: readonly string[]): Promise<string> {
   return run("virsh", ["-q", "-c", SYSTEM_URI, ...args]);
-}
-
-/** Fails (never skips) with instructions when libvirtd does not answer. */
-export async function requireLibvirtd(): Promise<void> {
-  try {
-    await virshText(["version"]);
-  } catch (error) {
-    throw new Error(
-      `libvirtd is not answering on ${SYSTEM_URI}, so the libvirt engine tests cannot run. Start it with ` +
-        "`bash .ci/engines/libvirt.sh` (installs and starts virtlogd and libvirtd as root), or by hand: " +
-        "`nohup /usr/sbin/virtlogd >/tmp/virtlogd.log 2>&1 & nohup /usr/sbin/libvirtd >/tmp/libvirtd.log 2>&1 &`. " +
-        `Underlying error: ${(error as Error).message}`,
-    );
-  }
 }
 
 /**

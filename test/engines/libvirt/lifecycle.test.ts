@@ -16,7 +16,10 @@ import { poolXml } from "../../../components/libvirt/pool-xml";
 import { seedProvider } from "../../../components/libvirt/seed-provider";
 import { resolveVolume } from "../../../components/libvirt/volume";
 import { volumeProvider, type VolumeOutputs } from "../../../components/libvirt/volume-provider";
-import { freeCidr, Janitor, names, once, requireLibvirtd, SYSTEM_URI as uri, uniqueName, virshText } from "./host";
+import { needs } from "../support/needs";
+import { freeCidr, Janitor, names, once, SYSTEM_URI as uri, uniqueName, virshText } from "./host";
+
+needs("libvirtd", "qemu-img", "seed-tool");
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx3QyR1OSD0FSu8Ic6VFl3HzcOvo0VFFtyUSYJBLz8W test@dockyard";
 const janitor = new Janitor();
@@ -42,7 +45,6 @@ function isoLabel(path: string): string {
 
 /** One pool and one isolated network, shared by the tests below. */
 const shared = once(async (): Promise<{ pool: PoolOutputs; network: { name: string; cidr: string } }> => {
-  await requireLibvirtd();
   const poolName = janitor.pool(uniqueName("pool"));
   janitor.file(`/var/lib/libvirt/images/${poolName}`);
   const pool = (await poolProvider.create(poolInputs(poolName))).outs!;
@@ -59,7 +61,6 @@ afterAll(async () => {
 
 describe("libvirt providers on qemu:///system", () => {
   it("builds a guest from a base image, runs it, redefines it for memory, reflects out-of-band change, and deletes it all", async () => {
-    await requireLibvirtd();
     // Its own pool and network, so that deleting them is part of the test.
     const pool = (await poolProvider.create(poolInputs(janitor.pool(uniqueName("pool"))))).outs!;
     janitor.file(pool.path);
@@ -196,7 +197,6 @@ describe("libvirt providers on qemu:///system", () => {
   });
 
   it("removes a pool's directory only if it made it and it is empty", async () => {
-    await requireLibvirtd();
     const dir = janitor.file(join(work, "kept"));
     mkdirSync(dir);
     writeFileSync(join(dir, "not-ours.txt"), "keep me");
@@ -211,7 +211,6 @@ describe("libvirt providers on qemu:///system", () => {
     "qemu+ssh://nobody@127.0.0.1:1/system",
     "qemu:///system?socket=/nonexistent/libvirt-sock",
   ])("fails clearly, naming the URI, when libvirt at %s cannot be reached", async (target) => {
-    await requireLibvirtd();
     const failure = `cannot reach libvirt at ${target}`;
     await expect(networkProvider.create(networkInputs(uniqueName("net"), "10.213.0.0/24", target))).rejects.toThrow(failure);
     await expect(poolProvider.create({ ...poolInputs(uniqueName("pool")), uri: target })).rejects.toThrow(failure);

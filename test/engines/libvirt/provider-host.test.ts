@@ -8,15 +8,17 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { metaData, networkConfig, userData } from "../../../components/libvirt/cloud-init";
 import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../../components/libvirt";
-import { freeCidr, Janitor, names, once, requireLibvirtd, uniqueName, virshText } from "./host";
+import { needs } from "../support/needs";
+import { freeCidr, Janitor, names, once, uniqueName, virshText } from "./host";
 import { ProviderHost, registrations, type Registered } from "./provider-host";
+
+needs("libvirtd", "qemu-img", "seed-tool");
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx3QyR1OSD0FSu8Ic6VFl3HzcOvo0VFFtyUSYJBLz8W test@dockyard";
 const janitor = new Janitor();
 const work = mkdtempSync(join(tmpdir(), "dockyard-host-test-"));
 let started: ProviderHost | undefined;
 const ready = once(async () => {
-  await requireLibvirtd();
   started = await ProviderHost.start(process.cwd());
   await started.configure();
   return started;

@@ -9,20 +9,14 @@ import { resolveDomain } from "../../../components/libvirt/domain";
 import { domainProvider } from "../../../components/libvirt/domain-provider";
 import { networkProvider } from "../../../components/libvirt/network-provider";
 import { networkXml } from "../../../components/libvirt/network-xml";
-import { freeCidr, GUEST_CACHE, Janitor, names, requireLibvirtd, SYSTEM_URI as uri, uniqueName } from "./host";
+import { needs } from "../support/needs";
+import { freeCidr, GUEST_CACHE, Janitor, names, SYSTEM_URI as uri, uniqueName } from "./host";
 
 const kernel = join(GUEST_CACHE, "vmlinuz");
 const initrd = join(GUEST_CACHE, "initrd.img");
 const janitor = new Janitor();
 
-async function requireGuest(): Promise<void> {
-  await requireLibvirtd();
-  for (const file of [kernel, initrd]) {
-    if (!existsSync(file)) {
-      throw new Error(`${file} is missing: run \`bash .ci/engines/libvirt.sh\` (as root) to download the Debian cloud kernel and build the busybox initrd it caches in ${GUEST_CACHE}`);
-    }
-  }
-}
+needs("libvirtd", "tiny-guest");
 
 afterAll(() => janitor.sweep());
 
@@ -40,7 +34,6 @@ async function waitForText(file: string, marker: RegExp, timeoutMs: number): Pro
 
 describe("a tiny guest under QEMU (TCG)", () => {
   it("boots, logs its serial console to the file, and its DHCP address becomes ipAddress", { timeout: 240_000 }, async () => {
-    await requireGuest();
     const net = janitor.network(uniqueName("guestnet"));
     const cidr = await freeCidr();
     const spec = { name: net, mode: "isolated" as const, cidr, dhcp: true };

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_PATH } from "../../../apps/web/contract";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../../components/registry/image-ref";
-import { DockerObjects, EngineSetup, docker, dockerStatus, requireDocker, uniqueName } from "../docker/support/docker";
+import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
+import { needs } from "../support/needs";
 import { ensureStandIns } from "../docker/support/standins";
 import { WEB_CONTEXT, buildWebImage, startWeb } from "../docker/support/web-image";
 import { DockerClient } from "./support/docker-client";
@@ -44,8 +45,9 @@ interface Setup {
   readonly client: DockerClient;
 }
 
+needs("docker", "busybox", "docker-registry", "htpasswd");
+
 const engine = new EngineSetup<Setup>(async () => {
-  await requireDocker();
   registry = await startRegistry();
   const standIns = await ensureStandIns();
   const upstream = upstreamBases();

@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_PATH } from "../../../apps/web/contract";
 import { digestReference, serviceImageName } from "../../../components/service-image";
-import { DockerObjects, EngineSetup, docker, dockerStatus, requireDocker, uniqueName } from "../docker/support/docker";
+import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
+import { needs } from "../support/needs";
 import { type BuiltImage, buildWebImage, startWeb } from "../docker/support/web-image";
 import { DockerClient } from "./support/docker-client";
 import { type RunningRegistry, manifestDigest, startRegistry } from "./support/registry-server";
@@ -34,8 +35,9 @@ interface Setup {
   readonly machineConfigBefore: string;
 }
 
+needs("docker", "busybox", "docker-registry", "htpasswd");
+
 const engine = new EngineSetup<Setup>(async () => {
-  await requireDocker();
   registry = await startRegistry();
   const image = await buildWebImage(objects.image(uniqueName("web-image")));
   objects.image(image.buildStageTag);

@@ -17,12 +17,13 @@ import { resolveServiceSpec } from "../../../components/container/resolve";
 import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/container/volume";
 import { type SelfHostedSpec, resolveRegistrySpec } from "../../../components/registry/registry-spec";
 import { REGISTRY_DATA_DIR, selfHostedFiles, selfHostedServiceArgs } from "../../../components/registry/self-hosted";
-import { DockerObjects, EngineSetup, docker, dockerStatus, requireDocker, uniqueName, waitHealthy } from "../docker/support/docker";
+import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName, waitHealthy } from "../docker/support/docker";
+import { needs } from "../support/needs";
 import { ensureRegistryStandIn } from "../docker/support/standins";
 import { type FileUpload, uploadLikeProvider } from "../docker/support/upload";
 import { freePort, imageHealthcheck } from "../docker/support/web-image";
 import { DockerClient } from "./support/docker-client";
-import { bcryptHash, generatedPassword, manifestDigest, requireRegistryTools } from "./support/registry-server";
+import { bcryptHash, generatedPassword, manifestDigest } from "./support/registry-server";
 
 const REGISTRY_CONTEXT = path.resolve(__dirname, "../../../apps/registry");
 const objects = new DockerObjects();
@@ -49,9 +50,9 @@ async function createVolume(name: string, labels: readonly { label: string; valu
   return name;
 }
 
+needs("docker", "busybox", "docker-registry", "htpasswd");
+
 const engine = new EngineSetup<Setup>(async () => {
-  await requireDocker();
-  requireRegistryTools();
   const base = await ensureRegistryStandIn();
   const tag = objects.image(uniqueName("registry-image"));
   for (const [target, name] of [["layout", objects.image(`${tag}-layout`)], [undefined, tag]] as const) {

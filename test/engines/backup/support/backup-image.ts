@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type BackupSpec, resolveBackupSpec } from "../../../../components/backup/resolve";
 import type { VolumeRef } from "../../../../components/container/spec";
-import { type DockerObjects, docker, requireDocker, uniqueName } from "../../docker/support/docker";
+import { type DockerObjects, docker, uniqueName } from "../../docker/support/docker";
+import { ensure } from "../../support/requirements";
 
 /** The repository's apps/backup directory (the build context). */
 export const BACKUP_CONTEXT = path.join(repositoryRoot(__dirname), "apps", "backup");
@@ -32,8 +33,7 @@ export interface BackupImages {
 
 /** Requires the engine, builds both images (registered with `objects` for removal). */
 export async function buildBackupImages(objects: DockerObjects): Promise<BackupImages> {
-  await requireDocker();
-  if (!existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: apt-get install -y busybox-static`);
+  await ensure("docker", "busybox");
   const busybox = objects.image(`${uniqueName("busybox")}:local`);
   const context = await mkdtemp(path.join(tmpdir(), "dockyard-busybox-"));
   try {

@@ -1,7 +1,7 @@
 /**
- * Thin helpers over the docker CLI for the real-engine tests: run a command, require a live
- * engine (failing with how to start one, never skipping), wait for health, and clean up every
- * object a test created.
+ * Thin helpers over the docker CLI for the real-engine tests: run a command, wait for health,
+ * and clean up every object a test created. Whether an engine answers is checked in
+ * ../../support/requirements.ts.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -34,19 +34,6 @@ export async function dockerStatus(args: readonly string[], env: NodeJS.ProcessE
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
-
-/** Fails (never skips) when no Docker engine answers, saying how to start one. */
-export async function requireDocker(): Promise<void> {
-  const info = await dockerStatus(["info", "--format", "{{.ServerVersion}}"]);
-  if (info.code !== 0 || info.stdout.trim() === "") {
-    throw new Error(
-      "No Docker engine answers `docker info`. Start one as root with\n" +
-        "  nohup /usr/sbin/dockerd >/tmp/dockerd.log 2>&1 &\n" +
-        "and wait until `docker info` succeeds (or run `bash .ci/engines/docker.sh`, which does both).\n" +
-        `docker said: ${info.stderr.trim()}`,
-    );
   }
 }
 
@@ -142,6 +129,11 @@ export class EngineSetup<T> {
       this.error = error;
     }
   };
+
+  /** The setup's result, or undefined when it failed or has not run (for cleanup). */
+  peek(): T | undefined {
+    return this.value;
+  }
 
   /** The setup's result; rethrows its error. */
   get(): T {

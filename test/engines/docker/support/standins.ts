@@ -13,6 +13,7 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile, realpath, chmod } from "
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { ensure, toolPath } from "../../support/requirements";
 import { docker, dockerStatus } from "./docker";
 
 const run = promisify(execFile);
@@ -26,7 +27,6 @@ export const STANDIN_BUILD = "dockyard-test/node24-busybox:local";
  * VOLUME /var/lib/registry): Debian's registry binary and busybox-static, FROM scratch.
  */
 export const STANDIN_REGISTRY = "dockyard-test/registry:local";
-const REGISTRY_BINARY = "/usr/bin/docker-registry";
 
 const NODE = "/usr/local/bin/node";
 const BUSYBOX = "/bin/busybox";
@@ -47,6 +47,7 @@ type Layout = [string, string][];
 
 /** Builds both stand-ins if missing or stale; returns their tags. */
 export async function ensureStandIns(): Promise<{ base: string; build: string }> {
+  await ensure("docker", "busybox");
   const libraries = await sharedLibraries(NODE);
   const certs = (await exists(CA_BUNDLE)) ? ([[CA_BUNDLE, CA_BUNDLE]] as Layout) : [];
   const base: Layout = [[NODE, "/nodejs/bin/node"], ...libraries.map((l): [string, string] => [l, l]), ...certs];
@@ -73,9 +74,10 @@ export async function ensureStandIns(): Promise<{ base: string; build: string }>
 
 /** Builds the registry stand-in if missing or stale (needs Debian's docker-registry); returns its tag. */
 export async function ensureRegistryStandIn(): Promise<string> {
-  if (!(await exists(REGISTRY_BINARY))) throw new Error(`${REGISTRY_BINARY} is missing: run .ci/engines/registry.sh (apt-get install docker-registry)`);
-  const libraries = await sharedLibraries(REGISTRY_BINARY);
-  const layout: Layout = [[REGISTRY_BINARY, "/bin/registry"], [BUSYBOX, "/bin/busybox"], ...libraries.map((l): [string, string] => [l, l])];
+  await ensure("docker", "busybox");
+  const registryBinary = await toolPath("docker-registry");
+  const libraries = await sharedLibraries(registryBinary);
+  const layout: Layout = [[registryBinary, "/bin/registry"], [BUSYBOX, "/bin/busybox"], ...libraries.map((l): [string, string] => [l, l])];
   await withLock(() =>
     ensureImage(STANDIN_REGISTRY, layout, [
       "FROM scratch",

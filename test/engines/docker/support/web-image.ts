@@ -13,7 +13,8 @@ import { dockerRunArgs } from "../../../../components/container/docker-run";
 import { dockerHealthyWithinSeconds } from "../../../../components/container/probes";
 import { resolveServiceSpec } from "../../../../components/container/resolve";
 import type { ResolvedService } from "../../../../components/container/spec";
-import { type DockerObjects, docker, requireDocker, uniqueName, waitHealthy } from "./docker";
+import { ensure } from "../../support/requirements";
+import { type DockerObjects, docker, uniqueName, waitHealthy } from "./docker";
 import { ensureStandIns } from "./standins";
 
 const run = promisify(execFile);
@@ -181,7 +182,7 @@ export async function execNode(container: string, code: string): Promise<string>
  * Dockerfile, and a network of its own. Everything is registered with `objects` for cleanup.
  */
 export async function prepareWeb(objects: DockerObjects): Promise<{ image: BuiltImage; network: string }> {
-  await requireDocker();
+  await ensure("docker", "busybox");
   const tag = objects.image(uniqueName("web-image"));
   objects.image(`${tag}-build-stage`);
   const image = await buildWebImage(tag);

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RegistryArgs } from "../../../../components/registry";
 import { resolveRegistrySpec } from "../../../../components/registry/registry-spec";
 import { PASSWORD_POLICY, type RegistryLayout, selfHostedFiles } from "../../../../components/registry/self-hosted";
+import { ensure } from "../../support/requirements";
 
 /** A distribution registry running on 127.0.0.1 with the config the Registry translator produces. */
 export interface RunningRegistry {
@@ -21,17 +22,6 @@ export interface RunningRegistry {
   username: string;
   password: string;
   stop(): Promise<void>;
-}
-
-/** Fails with a clear message when Debian's registry or htpasswd is missing. */
-export function requireRegistryTools(): void {
-  for (const tool of ["docker-registry", "htpasswd"]) {
-    try {
-      execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-    } catch {
-      throw new Error(`${tool} is not installed: run .ci/engines/registry.sh (apt-get install docker-registry apache2-utils)`);
-    }
-  }
 }
 
 async function freePort(): Promise<number> {
@@ -69,7 +59,7 @@ function plain(value: pulumi.Input<string>): Promise<string> {
  * defaults), with a generated password unless one is given; resolves once it answers.
  */
 export async function startRegistry(args: TestRegistryArgs = {}, password = generatedPassword()): Promise<RunningRegistry> {
-  requireRegistryTools();
+  await ensure("docker-registry", "htpasswd");
   const dir = mkdtempSync(join(tmpdir(), "dockyard-registry-"));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;

@@ -1,0 +1,153 @@
+/**
+ * The one place that knows what the engine suite (`npm run test:engines`) needs from the host:
+ * how to find each engine or tool, and which set-up command provides it. Test files declare
+ * what they need with `needs(...)` (./needs.ts); setup code and benchmarks call `ensure(...)`.
+ * When something is missing the error is one line naming it and the command to run.
+ */
+import { execFile } from "node:child_process";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { findSeedTool } from "../../../components/libvirt/seed-iso";
+
+/** Installs and starts everything the engine suite needs (as root): the scripts in .ci/engines/. */
+export const SETUP_COMMAND = "sudo npm run engines:up";
+
+/** Where .ci/engines/libvirt.sh caches the tiny guest (kernel and initrd). */
+export const GUEST_CACHE = process.env.DOCKYARD_TEST_CACHE ?? "/var/cache/dockyard-test";
+
+/** The libvirt URI the engine tests talk to. */
+export const SYSTEM_URI = "qemu:///system";
+
+/** The engine script (in .ci/engines/) that provides a requirement on its own. */
+type EngineScript = "docker.sh" | "registry.sh" | "libvirt.sh";
+
+interface Requirement {
+  /** The script that installs or starts it. */
+  readonly script: EngineScript;
+  /** Undefined when present, else what is wrong (a few words). */
+  readonly check: () => string | undefined | Promise<string | undefined>;
+}
+
+/** A host tool found on PATH, from a Debian package. */
+function tool(name: string, debianPackage: string, script: EngineScript): Requirement {
+  return { script, check: () => toolProblem(name, debianPackage) };
+}
+
+function toolProblem(name: string, debianPackage: string): string | undefined {
+  return findTool(name) ? undefined : `${name} not found on PATH (Debian package ${debianPackage})`;
+}
+
+/** An engine that answers when `command args` exits 0. */
+function answers(what: string, command: string, args: readonly string[], script: EngineScript): Requirement {
+  return {
+    script,
+    check: async () => {
+      if (!findTool(command)) return `${command} not found on PATH, so ${what} cannot be reached`;
+      return new Promise((resolve) =>
+        execFile(command, [...args], { timeout: 30_000 }, (error, _stdout, stderr) =>
+          resolve(error ? `${what} does not answer \`${command} ${args.join(" ")}\` (${firstLine(stderr) || error.message})` : undefined),
+        ),
+      );
+    },
+  };
+}
+
+const REQUIREMENTS = {
+  /** A Docker engine answering `docker info`. */
+  docker: answers("the Docker engine", "docker", ["info", "--format", "{{.ServerVersion}}"], "docker.sh"),
+  /** Debian's busybox-static at /bin/busybox: stand-in image bases, the backup scheduler's shell, the tiny guest. */
+  busybox: {
+    script: "docker.sh",
+    check: () => (isExecutableFile("/bin/busybox") ? undefined : "/bin/busybox is missing (Debian package busybox-static)"),
+  },
+  "docker-registry": tool("docker-registry", "docker-registry", "registry.sh"),
+  htpasswd: tool("htpasswd", "apache2-utils", "registry.sh"),
+  virsh: tool("virsh", "libvirt-clients", "libvirt.sh"),
+  /** libvirt's schema check: a shell script over xmllint. */
+  "virt-xml-validate": {
+    script: "libvirt.sh",
+    check: () => toolProblem("virt-xml-validate", "libvirt-clients") ?? toolProblem("xmllint", "libxml2-utils"),
+  },
+  "qemu-img": tool("qemu-img", "qemu-utils", "libvirt.sh"),
+  "cloud-localds": tool("cloud-localds", "cloud-image-utils", "libvirt.sh"),
+  xorriso: tool("xorriso", "xorriso", "libvirt.sh"),
+  genisoimage: tool("genisoimage", "genisoimage", "libvirt.sh"),
+  /** Any tool the seed provider can build a cloud-init ISO with, found as the provider finds it. */
+  "seed-tool": {
+    script: "libvirt.sh",
+    check: () => (findSeedTool() ? undefined : "no seed-ISO tool (cloud-localds, xorriso or genisoimage) found on PATH"),
+  },
+  /** libvirtd with the QEMU driver, answering on qemu:///system. */
+  libvirtd: answers(`libvirtd on ${SYSTEM_URI}`, "virsh", ["-c", SYSTEM_URI, "version"], "libvirt.sh"),
+  /** The Debian cloud kernel and busybox initrd libvirt.sh caches for the boot test. */
+  "tiny-guest": {
+    script: "libvirt.sh",
+    check: () => {
+      const absent = ["vmlinuz", "initrd.img"].filter((file) => !existsSync(join(GUEST_CACHE, file)));
+      return absent.length === 0 ? undefined : `the tiny guest's ${absent.join(" and ")} are not cached in ${GUEST_CACHE}`;
+    },
+  },
+} satisfies Record<string, Requirement>;
+
+/** Something the engine suite needs: an engine, a host tool or a cached file. */
+export type Need = keyof typeof REQUIREMENTS;
+
+/** A missing engine or tool; its message is the whole report (no stack trace to read through). */
+export class MissingRequirementError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MissingRequirementError";
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** One line saying what is missing and how to provide it, or undefined when all `needs` are met. */
+export async function missing(...needs: Need[]): Promise<string | undefined> {
+  const problems: { need: Need; reason: string }[] = [];
+  for (const need of new Set(needs)) {
+    const reason = await REQUIREMENTS[need].check();
+    if (reason !== undefined) problems.push({ need, reason });
+  }
+  if (problems.length === 0) return undefined;
+  const scripts = [...new Set(problems.map(({ need }) => `.ci/engines/${REQUIREMENTS[need].script}`))];
+  return (
+    `${problems.map(({ reason }) => reason).join("; ")}: run \`${SETUP_COMMAND}\` ` +
+    `(installs and starts every engine; ${scripts.map((script) => `\`sudo bash ${script}\``).join(" or ")} for just this)`
+  );
+}
+
+/** Throws a {@link MissingRequirementError} unless every one of `needs` is met. */
+export async function ensure(...needs: Need[]): Promise<void> {
+  const problem = await missing(...needs);
+  if (problem !== undefined) throw new MissingRequirementError(problem);
+}
+
+/** The absolute path of `name` on PATH (an executable regular file), or undefined. */
+export function findTool(name: string, searchPath: string = process.env.PATH ?? ""): string | undefined {
+  for (const dir of searchPath.split(delimiter)) {
+    if (dir && isExecutableFile(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** Where the host tool `name` is; throws the one-line report when it is missing. */
+export async function toolPath(name: Need): Promise<string> {
+  await ensure(name);
+  const path = findTool(name);
+  if (path === undefined) throw new Error(`${name} is not a tool found on PATH`);
+  return path;
+}
+
+// A tool hidden by bind-mounting /dev/null over it (docs/testing.md) is not a regular file.
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(text: string): string {
+  return text.trim().split("\n")[0] ?? "";
+}
