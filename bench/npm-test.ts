@@ -1,0 +1,24 @@
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+
+/** Caches `npm test` keeps between runs: the typecheck's build info, Node's and Vite's compile caches. */
+const CACHES = ["out/.run/tsbuildinfo", "out/.run/compile-cache", "node_modules/.vite", "node_modules/.vitest"];
+
+/** One `npm test`, timed from spawn to exit; its own summary line, or why it failed. */
+function npmTestOnce(): { seconds: number; summary: string } {
+  const started = process.hrtime.bigint();
+  const run = spawnSync("npm", ["test"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const summary = /^npm test: .*$/m.exec(run.stdout)?.[0] ?? "(no summary)";
+  if (run.status !== 0) throw new Error(`npm test failed (exit ${run.status}): ${summary}`);
+  return { seconds, summary };
+}
+
+/** Prints `npm test`'s wall time from cold caches (as on a fresh clone after npm ci) and warm. */
+export function benchNpmTest(): void {
+  for (const cache of CACHES) rmSync(cache, { recursive: true, force: true });
+  const cold = npmTestOnce();
+  const warm = npmTestOnce();
+  console.log(`npm test (cold caches): ${cold.seconds.toFixed(1)} s wall (target ≤ 30 s) · ${cold.summary.replace(/^npm test: /, "")}`);
+  console.log(`npm test (warm): ${warm.seconds.toFixed(1)} s wall · ${warm.summary.replace(/^npm test: /, "")}`);
+}
