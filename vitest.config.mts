@@ -22,7 +22,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "node", include: ["test/**/*.test.ts"], exclude: ["test/engines/**"], isolate: false, setupFiles: ["test/support/fresh-pulumi.ts"] },
+        test: {
+          name: "node",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/engines/**"],
+          isolate: false,
+          setupFiles: ["test/support/fresh-pulumi.ts"],
+        },
       },
       { extends: true, test: { name: "engines", include: ["test/engines/**/*.test.ts"] } },
     ],

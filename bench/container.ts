@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     objects.image(`${tag}-build-stage`);
     const image = await buildWebImage(tag);
     const size = Number(await docker(["image", "inspect", "--format", "{{.Size}}", tag]));
-    console.log(`container: web image ${(size / 1e6).toFixed(1)} MB (${size} bytes), built in ${image.buildMs} ms (stand-in bases cached)`);
+    console.log(
+      `container: web image ${(size / 1e6).toFixed(1)} MB (${size} bytes), built in ${image.buildMs} ms (stand-in bases cached)`,
+    );
 
     const network = objects.network(uniqueName("bench-net"));
     await docker(["network", "create", network]);
@@ -58,7 +60,9 @@ async function main(): Promise<void> {
         answeringMs.push(await answering);
         await docker(["rm", "--force", web.container]);
       }
-      console.log(`container: health interval ${intervalSeconds}s (Docker 20.10 runs the first check one interval after start)`);
+      console.log(
+        `container: health interval ${intervalSeconds}s (Docker 20.10 runs the first check one interval after start)`,
+      );
       console.log(`container:   docker run (create + start) ${summary(runMs)}`);
       console.log(`container:   docker run → app answers /healthz ${summary(answeringMs)}`);
       console.log(`container:   docker run → Docker reports healthy ${summary(healthyMs)}`);

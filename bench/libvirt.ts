@@ -13,7 +13,9 @@ const URI = "qemu:///system";
 
 function virsh(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("virsh", ["-q", "-c", URI, ...args], (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout)));
+    execFile("virsh", ["-q", "-c", URI, ...args], (error, stdout, stderr) =>
+      error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout),
+    );
   });
 }
 
@@ -57,10 +59,13 @@ async function main(): Promise<void> {
       // Alternate which goes first, so neither always meets a warm or cold libvirtd.
       const runs: [number[], () => Promise<unknown>][] = [
         [provider, () => domainProvider.create(inputs)],
-        [plain, async () => {
-          await virsh(["define", file]);
-          await virsh(["start", name]);
-        }],
+        [
+          plain,
+          async () => {
+            await virsh(["define", file]);
+            await virsh(["start", name]);
+          },
+        ],
       ];
       if (round % 2) runs.reverse();
       for (const [samples, work] of runs) {
@@ -74,7 +79,11 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const row = (label: string, samples: number[]): string =>
-    `${label.padEnd(34)} median ${median(samples).toFixed(0).padStart(6)} ms   min ${Math.min(...samples).toFixed(0).padStart(6)} ms   max ${Math.max(...samples).toFixed(0).padStart(6)} ms`;
+    `${label.padEnd(34)} median ${median(samples).toFixed(0).padStart(6)} ms   min ${Math.min(...samples)
+      .toFixed(0)
+      .padStart(6)} ms   max ${Math.max(...samples)
+      .toFixed(0)
+      .padStart(6)} ms`;
   console.log(`libvirt domain create → running on ${URI}, ${rounds} rounds each (QEMU TCG, 128 MiB, no disks)`);
   console.log(row("dockyard Domain provider create", provider));
   console.log(row("virsh define + start (same XML)", plain));

@@ -19,6 +19,8 @@ export function benchNpmTest(): void {
   for (const cache of CACHES) rmSync(cache, { recursive: true, force: true });
   const cold = npmTestOnce();
   const warm = npmTestOnce();
-  console.log(`npm test (cold caches): ${cold.seconds.toFixed(1)} s wall (target ≤ 30 s) · ${cold.summary.replace(/^npm test: /, "")}`);
+  console.log(
+    `npm test (cold caches): ${cold.seconds.toFixed(1)} s wall (target ≤ 30 s) · ${cold.summary.replace(/^npm test: /, "")}`,
+  );
   console.log(`npm test (warm): ${warm.seconds.toFixed(1)} s wall · ${warm.summary.replace(/^npm test: /, "")}`);
 }

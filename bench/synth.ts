@@ -15,10 +15,14 @@ interface Sample {
  */
 function synthOnce(stack: string, out: string, env: NodeJS.ProcessEnv = {}): Sample {
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ["--require", "./bench/report-rss.cjs", "scripts/run-ts.cjs", "infra/synth/cli.ts", stack, "--out", out], {
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["--require", "./bench/report-rss.cjs", "scripts/run-ts.cjs", "infra/synth/cli.ts", stack, "--out", out],
+    {
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(`synth ${stack} failed (exit ${run.status}): ${run.stderr}`);
   const rss = /BENCH_MAX_RSS_KIB=(\d+)/.exec(run.stderr);

@@ -4,7 +4,13 @@ import type { Target, VolumeRef } from "./container/spec";
 import { ContainerService } from "./container-service";
 import { PersistentVolume } from "./persistent-volume";
 import { backupCronJob, restoreJob } from "./backup/cron-job";
-import { dockerOneShotSettings, dockerRestoreCommand, dockerSchedulerArgs, SCHEDULER_SUFFIX, shellQuote } from "./backup/docker-scheduler";
+import {
+  dockerOneShotSettings,
+  dockerRestoreCommand,
+  dockerSchedulerArgs,
+  SCHEDULER_SUFFIX,
+  shellQuote,
+} from "./backup/docker-scheduler";
 import { type BackupSpec, resolveBackupSpec } from "./backup/resolve";
 import type { DockerContainerSettings } from "./container/docker-settings";
 
@@ -80,28 +86,49 @@ export class Backup extends pulumi.ComponentResource {
     const spec = resolveBackupSpec(name, args);
     const archive = new PersistentVolume(
       `${name}-archive`,
-      { target: spec.target, sizeGiB: spec.archiveSizeGiB, accessMode: "ReadWriteOnce", storageClass: spec.storageClass, namespace: spec.namespace, retainOnDelete: true },
+      {
+        target: spec.target,
+        sizeGiB: spec.archiveSizeGiB,
+        accessMode: "ReadWriteOnce",
+        storageClass: spec.storageClass,
+        namespace: spec.namespace,
+        retainOnDelete: true,
+      },
       { parent: this, protect: opts?.protect },
     );
     const wired = spec.target === "docker" ? this.wireDocker(spec, archive) : this.wireKubernetes(spec, archive);
     this.archiveVolumeName = archive.volumeName;
     this.restoreCommand = wired.restoreCommand;
     this.schedulerName = wired.schedulerName;
-    this.registerOutputs({ archiveVolumeName: this.archiveVolumeName, restoreCommand: this.restoreCommand, schedulerName: this.schedulerName });
+    this.registerOutputs({
+      archiveVolumeName: this.archiveVolumeName,
+      restoreCommand: this.restoreCommand,
+      schedulerName: this.schedulerName,
+    });
   }
 
   private wireDocker(spec: BackupSpec, archive: PersistentVolume): Wired {
-    const scheduler = new ContainerService(`${spec.name}-${SCHEDULER_SUFFIX}`, dockerSchedulerArgs(spec, archive), { parent: this });
-    const settings = pulumi.output(dockerOneShotSettings(spec, archive, "restore")) as pulumi.Output<DockerContainerSettings>;
+    const scheduler = new ContainerService(`${spec.name}-${SCHEDULER_SUFFIX}`, dockerSchedulerArgs(spec, archive), {
+      parent: this,
+    });
+    const settings = pulumi.output(
+      dockerOneShotSettings(spec, archive, "restore"),
+    ) as pulumi.Output<DockerContainerSettings>;
     return {
       schedulerName: scheduler.workloadNames.apply((names) => names[0]),
-      restoreCommand: settings.apply((s) => [restorePreamble(spec), dockerRestoreCommand(s, `${spec.name}-restore`)].join("\n")),
+      restoreCommand: settings.apply((s) =>
+        [restorePreamble(spec), dockerRestoreCommand(s, `${spec.name}-restore`)].join("\n"),
+      ),
     };
   }
 
   private wireKubernetes(spec: BackupSpec, archive: PersistentVolume): Wired {
     const manifest = backupCronJob(spec, archive);
-    const cronJob = new k8s.batch.v1.CronJob(spec.name, { metadata: manifest.metadata, spec: manifest.spec }, { parent: this });
+    const cronJob = new k8s.batch.v1.CronJob(
+      spec.name,
+      { metadata: manifest.metadata, spec: manifest.spec },
+      { parent: this },
+    );
     const job = pulumi.output(restoreJob(spec, archive, "$ARCHIVE"));
     return {
       schedulerName: cronJob.metadata.name,

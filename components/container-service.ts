@@ -198,14 +198,23 @@ export class ContainerService extends pulumi.ComponentResource {
   private wireDocker(spec: ResolvedService): Wired {
     const labels = Object.entries(serviceLabels(spec)).map(([label, value]) => ({ label, value }));
     const network = spec.network ?? new docker.Network(spec.name, { driver: "bridge", labels }, { parent: this }).name;
-    const { pidsLimit, ...settings } = dockerContainerSettings(spec, network, spec.files.length === 0 ? undefined : this.dockerFiles(spec));
+    const { pidsLimit, ...settings } = dockerContainerSettings(
+      spec,
+      network,
+      spec.files.length === 0 ? undefined : this.dockerFiles(spec),
+    );
     const containerArgs: docker.ContainerArgs = settings;
     const names = Array.from({ length: spec.replicas }, (_, i) => (i === 0 ? spec.name : `${spec.name}-${i}`));
     return {
       workloadKind: "DockerContainer",
       workloadNames: names.map((name) => this.dockerContainer(name, containerArgs, pidsLimit)),
       hostname: spec.name,
-      publishedPorts: settings.ports.map((p) => ({ containerPort: p.internal, hostAddress: p.ip, hostPort: p.external, protocol: p.protocol })),
+      publishedPorts: settings.ports.map((p) => ({
+        containerPort: p.internal,
+        hostAddress: p.ip,
+        hostPort: p.external,
+        protocol: p.protocol,
+      })),
       networkName: network,
     };
   }
@@ -236,7 +245,9 @@ export class ContainerService extends pulumi.ComponentResource {
    */
   private dockerFiles(spec: ResolvedService): { volume: pulumi.Output<string>; revision: pulumi.Output<string> } {
     const volume = new docker.Volume(`${spec.name}-files`, dockerFilesVolumeSettings(spec), { parent: this }).name;
-    const carrier = new docker.Container(`${spec.name}-files-carrier`, dockerFilesCarrierSettings(spec, volume), { parent: this });
+    const carrier = new docker.Container(`${spec.name}-files-carrier`, dockerFilesCarrierSettings(spec, volume), {
+      parent: this,
+    });
     return { volume, revision: carrier.id };
   }
 
@@ -259,22 +270,48 @@ export class ContainerService extends pulumi.ComponentResource {
     const filesSecret =
       filesObject === undefined
         ? undefined
-        : new k8s.core.v1.Secret(`${spec.name}-files`, { metadata: filesObject.metadata, type: filesObject.type, stringData: secretValues(filesObject.stringData) }, parent);
+        : new k8s.core.v1.Secret(
+            `${spec.name}-files`,
+            {
+              metadata: filesObject.metadata,
+              type: filesObject.type,
+              stringData: secretValues(filesObject.stringData),
+            },
+            parent,
+          );
     const objects = kubernetesManifests(spec, secret?.metadata.name, filesSecret?.metadata.name);
     const workload = objects.workload;
     const created =
       workload.kind === "StatefulSet"
         ? new k8s.apps.v1.StatefulSet(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent)
         : new k8s.apps.v1.Deployment(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent);
-    const service = objects.service === undefined ? undefined : new k8s.core.v1.Service(spec.name, { metadata: objects.service.metadata, spec: objects.service.spec }, parent);
+    const service =
+      objects.service === undefined
+        ? undefined
+        : new k8s.core.v1.Service(
+            spec.name,
+            { metadata: objects.service.metadata, spec: objects.service.spec },
+            parent,
+          );
     if (objects.podDisruptionBudget !== undefined) {
-      new k8s.policy.v1.PodDisruptionBudget(spec.name, { metadata: objects.podDisruptionBudget.metadata, spec: objects.podDisruptionBudget.spec }, parent);
+      new k8s.policy.v1.PodDisruptionBudget(
+        spec.name,
+        { metadata: objects.podDisruptionBudget.metadata, spec: objects.podDisruptionBudget.spec },
+        parent,
+      );
     }
-    new k8s.networking.v1.NetworkPolicy(spec.name, { metadata: objects.networkPolicy.metadata, spec: objects.networkPolicy.spec }, parent);
+    new k8s.networking.v1.NetworkPolicy(
+      spec.name,
+      { metadata: objects.networkPolicy.metadata, spec: objects.networkPolicy.spec },
+      parent,
+    );
     return {
       workloadKind: workload.kind === "StatefulSet" ? "StatefulSet" : "Deployment",
       workloadNames: [created.metadata.name],
-      hostname: service === undefined ? undefined : pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`,
+      hostname:
+        service === undefined
+          ? undefined
+          : pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`,
       publishedPorts: [],
       networkName: undefined,
     };
@@ -283,7 +320,9 @@ export class ContainerService extends pulumi.ComponentResource {
 
 /** Every value wrapped as a secret. */
 function secretValues(data: k8s.types.input.core.v1.Secret["stringData"]): Record<string, pulumi.Output<string>> {
-  return Object.fromEntries(Object.entries((data ?? {}) as Record<string, pulumi.Input<string>>).map(([k, v]) => [k, pulumi.secret(v)]));
+  return Object.fromEntries(
+    Object.entries((data ?? {}) as Record<string, pulumi.Input<string>>).map(([k, v]) => [k, pulumi.secret(v)]),
+  );
 }
 
 /** What a target's wiring returns to the constructor. */

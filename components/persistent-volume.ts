@@ -59,12 +59,20 @@ export class PersistentVolume extends pulumi.ComponentResource implements Volume
     const spec = resolveVolumeSpec(name, args);
     this.logicalName = spec.name;
     this.accessMode = spec.accessMode;
-    const childOpts: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: spec.retainOnDelete, protect: opts?.protect };
+    const childOpts: pulumi.CustomResourceOptions = {
+      parent: this,
+      retainOnDelete: spec.retainOnDelete,
+      protect: opts?.protect,
+    };
     if (spec.target === "docker") {
       this.volumeName = new docker.Volume(name, dockerVolumeSettings(spec), childOpts).name;
     } else {
       const claim = persistentVolumeClaim(spec);
-      this.volumeName = new k8s.core.v1.PersistentVolumeClaim(name, { metadata: claim.metadata, spec: claim.spec }, childOpts).metadata.name;
+      this.volumeName = new k8s.core.v1.PersistentVolumeClaim(
+        name,
+        { metadata: claim.metadata, spec: claim.spec },
+        childOpts,
+      ).metadata.name;
     }
     this.registerOutputs({ volumeName: this.volumeName });
   }

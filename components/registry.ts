@@ -130,20 +130,37 @@ export class Registry extends pulumi.ComponentResource implements RegistryCreden
       this.password = hosted.password;
     }
     this.dockerConfigJson = dockerConfigJsonOf(this);
-    this.registerOutputs({ address: this.address, username: this.username, password: this.password, dockerConfigJson: this.dockerConfigJson });
+    this.registerOutputs({
+      address: this.address,
+      username: this.username,
+      password: this.password,
+      dockerConfigJson: this.dockerConfigJson,
+    });
   }
 
-  private selfHosted(spec: SelfHostedSpec, protect: boolean | undefined): { service: ContainerService; volume: PersistentVolume; password: pulumi.Output<string> } {
+  private selfHosted(
+    spec: SelfHostedSpec,
+    protect: boolean | undefined,
+  ): { service: ContainerService; volume: PersistentVolume; password: pulumi.Output<string> } {
     // protect guards the data and the credentials; the container stays replaceable for upgrades.
     const guarded = { parent: this, protect: protect ?? false };
     const generated = new random.RandomPassword(`${spec.name}-password`, { ...PASSWORD_POLICY }, guarded);
     const volume = new PersistentVolume(
       `${spec.name}-data`,
-      { target: spec.target, sizeGiB: spec.storageGiB, storageClass: spec.storageClass, namespace: spec.namespace, retainOnDelete: true },
+      {
+        target: spec.target,
+        sizeGiB: spec.storageGiB,
+        storageClass: spec.storageClass,
+        namespace: spec.namespace,
+        retainOnDelete: true,
+      },
       guarded,
     );
     const files = selfHostedFiles(spec, pulumi.secret(generated.bcryptHash));
-    const service = new ContainerService(spec.name, selfHostedServiceArgs(spec, this.image(spec), volume, files), { parent: this, protect: false });
+    const service = new ContainerService(spec.name, selfHostedServiceArgs(spec, this.image(spec), volume, files), {
+      parent: this,
+      protect: false,
+    });
     return { service, volume, password: pulumi.secret(generated.result) };
   }
 
@@ -159,7 +176,11 @@ export class Registry extends pulumi.ComponentResource implements RegistryCreden
       `${spec.name}-image`,
       {
         imageName: `dockyard/registry:${digest}`,
-        build: { context: spec.buildContext, dockerfile: `${spec.buildContext}/Dockerfile`, args: { REGISTRY_IMAGE: spec.upstreamImage } },
+        build: {
+          context: spec.buildContext,
+          dockerfile: `${spec.buildContext}/Dockerfile`,
+          args: { REGISTRY_IMAGE: spec.upstreamImage },
+        },
         skipPush: true,
         buildOnPreview: false,
       },

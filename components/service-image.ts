@@ -51,7 +51,9 @@ export class ServiceImage extends pulumi.ComponentResource {
     super("dockyard:image:ServiceImage", name, {}, opts);
     const where = `ServiceImage "${name}"`;
     checkServiceImageArgs(name, args);
-    const imageName = pulumi.output(args.registry.address).apply((address) => serviceImageName(address, args.repository, args.revision));
+    const imageName = pulumi
+      .output(args.registry.address)
+      .apply((address) => serviceImageName(address, args.repository, args.revision));
     const image = new docker.Image(
       name,
       {
@@ -62,7 +64,11 @@ export class ServiceImage extends pulumi.ComponentResource {
           args: args.buildArgs ?? {},
           platform: args.platform ?? "linux/amd64",
         },
-        registry: { server: args.registry.address, username: args.registry.username, password: pulumi.secret(args.registry.password) },
+        registry: {
+          server: args.registry.address,
+          username: args.registry.username,
+          password: pulumi.secret(args.registry.password),
+        },
         buildOnPreview: args.buildOnPreview ?? false,
         skipPush: false,
       },
@@ -78,10 +84,20 @@ export class ServiceImage extends pulumi.ComponentResource {
 export function checkServiceImageArgs(name: string, args: ServiceImageArgs): void {
   const root = argsOf("ServiceImage", name);
   const problems = new ArgProblems();
-  if (!args.context) problems.check(() => root.field("context").fail("must be a build context directory, e.g. apps/web"));
-  if (!REPOSITORY.test(args.repository)) problems.check(() => root.field("repository").fail(`must be lowercase path components, got ${describeValue(args.repository)}`));
-  if (!TAG.test(args.revision)) problems.check(() => root.field("revision").fail(`must be a valid tag (letters, digits, '_', '.', '-'), got ${describeValue(args.revision)}`));
-  else if (args.revision === "latest") problems.check(() => root.field("revision").fail(`must name a source revision, not "latest"`));
+  if (!args.context)
+    problems.check(() => root.field("context").fail("must be a build context directory, e.g. apps/web"));
+  if (!REPOSITORY.test(args.repository))
+    problems.check(() =>
+      root.field("repository").fail(`must be lowercase path components, got ${describeValue(args.repository)}`),
+    );
+  if (!TAG.test(args.revision))
+    problems.check(() =>
+      root
+        .field("revision")
+        .fail(`must be a valid tag (letters, digits, '_', '.', '-'), got ${describeValue(args.revision)}`),
+    );
+  else if (args.revision === "latest")
+    problems.check(() => root.field("revision").fail(`must name a source revision, not "latest"`));
   problems.throwIfAny();
 }
 
@@ -95,6 +111,7 @@ export function serviceImageName(address: string, repository: string, revision: 
  * checked to be a sha256 digest reference, which is what services deploy.
  */
 export function digestReference(where: string, repoDigest: string): string {
-  if (!/@sha256:[a-f0-9]{64}$/.test(repoDigest)) throw new Error(`${where}: the registry reported "${repoDigest}", not a sha256 digest reference`);
+  if (!/@sha256:[a-f0-9]{64}$/.test(repoDigest))
+    throw new Error(`${where}: the registry reported "${repoDigest}", not a sha256 digest reference`);
   return repoDigest;
 }

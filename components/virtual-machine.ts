@@ -80,17 +80,35 @@ export class VirtualMachine extends pulumi.ComponentResource {
     const pool = args.pool ?? "default";
     const network = args.network instanceof Network ? args.network.name : (args.network ?? "default");
 
-    const base = args.baseImagePath === undefined
-      ? undefined
-      : new Volume(`${name}-base`, { uri, pool, name: `${vm.domainName}-base`, sourcePath: args.baseImagePath }, { parent: this });
+    const base =
+      args.baseImagePath === undefined
+        ? undefined
+        : new Volume(
+            `${name}-base`,
+            { uri, pool, name: `${vm.domainName}-base`, sourcePath: args.baseImagePath },
+            { parent: this },
+          );
     const root = new Volume(
       `${name}-root`,
-      { uri, pool, name: `${vm.domainName}-root.qcow2`, baseVolume: base ? base.name : args.baseVolume, sizeGiB: vm.diskSizeGiB },
+      {
+        uri,
+        pool,
+        name: `${vm.domainName}-root.qcow2`,
+        baseVolume: base ? base.name : args.baseVolume,
+        sizeGiB: vm.diskSizeGiB,
+      },
       { parent: this },
     );
     const seed = new CloudInitSeed(
       `${name}-seed`,
-      { uri, pool, name: `${vm.domainName}-seed.iso`, userData: vm.userData, metaData: vm.metaData, networkConfig: vm.networkConfig },
+      {
+        uri,
+        pool,
+        name: `${vm.domainName}-seed.iso`,
+        userData: vm.userData,
+        metaData: vm.metaData,
+        networkConfig: vm.networkConfig,
+      },
       { parent: this },
     );
     const domain = new Domain(
@@ -115,7 +133,12 @@ export class VirtualMachine extends pulumi.ComponentResource {
     this.macAddress = pulumi.output(vm.macAddress);
     this.ipAddress = domain.ipAddress;
     this.serialLogPath = domain.serialLogPath;
-    this.registerOutputs({ domainName: this.domainName, macAddress: this.macAddress, ipAddress: this.ipAddress, serialLogPath: this.serialLogPath });
+    this.registerOutputs({
+      domainName: this.domainName,
+      macAddress: this.macAddress,
+      ipAddress: this.ipAddress,
+      serialLogPath: this.serialLogPath,
+    });
   }
 }
 
@@ -140,17 +163,33 @@ export function resolveVirtualMachine(name: string, args: VirtualMachineArgs): R
   const problems = new ArgProblems();
   if ((args.baseImagePath === undefined) === (args.baseVolume === undefined)) {
     problems.check(() => {
-      throw new ComponentArgError(owner, "baseImagePath", `or baseVolume must be given (exactly one), got ${describeValue({ baseImagePath: args.baseImagePath, baseVolume: args.baseVolume })}`);
+      throw new ComponentArgError(
+        owner,
+        "baseImagePath",
+        `or baseVolume must be given (exactly one), got ${describeValue({ baseImagePath: args.baseImagePath, baseVolume: args.baseVolume })}`,
+      );
     });
   }
   // The fake "test" driver is refused in stack files (infra/config-schema.ts) but allowed here, for code under test.
-  if (typeof args.uri === "string") problems.check(() => argsOf("VirtualMachine", name).field("uri").check(rules.libvirtUri({ allowTestDriver: true }), args.uri));
+  if (typeof args.uri === "string")
+    problems.check(() =>
+      argsOf("VirtualMachine", name)
+        .field("uri")
+        .check(rules.libvirtUri({ allowTestDriver: true }), args.uri),
+    );
   const domainName = problems.check(() => checkName(owner, "domainName", args.domainName ?? name));
-  const hostname = domainName === undefined ? undefined : (args.hostname ?? domainName.toLowerCase().replace(/[._]/g, "-"));
+  const hostname =
+    domainName === undefined ? undefined : (args.hostname ?? domainName.toLowerCase().replace(/[._]/g, "-"));
   const macAddress =
     domainName === undefined
       ? undefined
-      : problems.check(() => checkMacAddress(owner, "macAddress", args.macAddress ?? macAddressFor(`${pulumi.getProject()}/${pulumi.getStack()}/${domainName}`)));
+      : problems.check(() =>
+          checkMacAddress(
+            owner,
+            "macAddress",
+            args.macAddress ?? macAddressFor(`${pulumi.getProject()}/${pulumi.getStack()}/${domainName}`),
+          ),
+        );
   const user =
     hostname === undefined
       ? undefined
@@ -169,11 +208,23 @@ export function resolveVirtualMachine(name: string, args: VirtualMachineArgs): R
         );
   const sizes = {
     domainType: problems.check(() => checkOneOf(owner, "domainType", args.domainType ?? "qemu", DOMAIN_TYPES)),
-    vcpus: problems.check(() => checkInteger(owner, "vcpus", args.vcpus ?? 1, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max)),
-    memoryMiB: problems.check(() => checkInteger(owner, "memoryMiB", args.memoryMiB ?? 1024, DOMAIN_LIMITS.memoryMiB.min, DOMAIN_LIMITS.memoryMiB.max)),
+    vcpus: problems.check(() =>
+      checkInteger(owner, "vcpus", args.vcpus ?? 1, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max),
+    ),
+    memoryMiB: problems.check(() =>
+      checkInteger(
+        owner,
+        "memoryMiB",
+        args.memoryMiB ?? 1024,
+        DOMAIN_LIMITS.memoryMiB.min,
+        DOMAIN_LIMITS.memoryMiB.max,
+      ),
+    ),
     diskSizeGiB: problems.check(() => checkInteger(owner, "diskSizeGiB", args.diskSizeGiB ?? 20, 1, 65536)),
     autostart: problems.check(() => checkBoolean(owner, "autostart", args.autostart ?? true)),
-    waitForAddressSeconds: problems.check(() => checkInteger(owner, "waitForAddressSeconds", args.waitForAddressSeconds ?? 0, 0, 3600)),
+    waitForAddressSeconds: problems.check(() =>
+      checkInteger(owner, "waitForAddressSeconds", args.waitForAddressSeconds ?? 0, 0, 3600),
+    ),
   };
   problems.throwIfAny();
   // A new instance-id whenever user-data changes makes cloud-init apply it at the next boot.

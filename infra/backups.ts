@@ -19,10 +19,18 @@ export function declareBackups(
 ): Record<string, Backup> {
   if (platform.backups.length === 0) return {};
   const tool = platform.backupTool;
-  const buildArgs = Object.fromEntries(Object.entries(tool.baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]));
+  const buildArgs = Object.fromEntries(
+    Object.entries(tool.baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]),
+  );
   const toolImage = new ServiceImage(
     tool.app,
-    { context: `apps/${tool.app}`, repository: tool.app, revision: image.revision, registry: image.registry, buildArgs: { ...buildArgs, REVISION: image.revision } },
+    {
+      context: `apps/${tool.app}`,
+      repository: tool.app,
+      revision: image.revision,
+      registry: image.registry,
+      buildArgs: { ...buildArgs, REVISION: image.revision },
+    },
     image.opts,
   ).ref;
   const namespace = target.namespace?.metadata.name;
@@ -41,12 +49,19 @@ export function declareBackups(
             image: toolImage,
             sourceSizeGiB: volume?.sizeGiB,
             // A ReadWriteOnce claim attaches to one node: the job runs beside the pods using it.
-            colocateWith: { "app.kubernetes.io/name": backup.colocateWith, "app.kubernetes.io/instance": backup.colocateWith },
+            colocateWith: {
+              "app.kubernetes.io/name": backup.colocateWith,
+              "app.kubernetes.io/instance": backup.colocateWith,
+            },
             ...(namespace ? { namespace } : {}),
             imagePullSecrets,
             ...(volume?.storageClass ? { storageClass: volume.storageClass } : {}),
           },
-          { providers: [target.provider], protect: platform.protect, ...(target.namespace ? { dependsOn: [target.namespace] } : {}) },
+          {
+            providers: [target.provider],
+            protect: platform.protect,
+            ...(target.namespace ? { dependsOn: [target.namespace] } : {}),
+          },
         ),
       ];
     }),

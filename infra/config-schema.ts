@@ -48,9 +48,10 @@ function mirrorShape(value: unknown): string {
 const endpoints = z
   .strictObject({
     /** Docker engine the dev target deploys to and images are built on. */
-    dockerHost: mayBeSecret(shaped(knob(ruled(rules.dockerHost)), (v) => rules.dockerHostShape(String(v))), "ssh://offline-secret-value").default(
-      "unix:///var/run/docker.sock",
-    ),
+    dockerHost: mayBeSecret(
+      shaped(knob(ruled(rules.dockerHost)), (v) => rules.dockerHostShape(String(v))),
+      "ssh://offline-secret-value",
+    ).default("unix:///var/run/docker.sock"),
     /** kubeconfig context of the cluster (required when target is kubernetes). */
     kubeContext: mayBeSecret(knob(ruled(rules.plainText("a kubeconfig context name")))).optional(),
     /** Namespace every Kubernetes object lives in. */
@@ -73,7 +74,10 @@ const registry = z
      */
     url: mayBeSecret(knob(ruled(rules.registryAddress)), "offline-secret-value.invalid").optional(),
     /** A registry every third-party image (bases, the registry's own image) is pulled through. */
-    mirror: mayBeSecret(shaped(knob(ruled(rules.registryHost)), mirrorShape), "offline-secret-value.invalid").optional(),
+    mirror: mayBeSecret(
+      shaped(knob(ruled(rules.registryHost)), mirrorShape),
+      "offline-secret-value.invalid",
+    ).optional(),
     /** User name for the external registry (mode external only). */
     username: mayBeSecret(knob(ruled(rules.registryUser))).optional(),
     /** Password or token for the external registry (mode external only); credentials differ per environment by nature. */
@@ -85,7 +89,9 @@ const registry = z
 function serviceEntry(maxReplicas: number, why: string | undefined) {
   // A single writer's limit carries its reason into the message.
   const replicas =
-    maxReplicas === 1 && why ? rules.rule(`1 (${why})`, (v) => (v === 1 ? rules.accept(1) : rules.refuse(`must be 1 (${why})`))) : rules.integerIn(1, maxReplicas);
+    maxReplicas === 1 && why
+      ? rules.rule(`1 (${why})`, (v) => (v === 1 ? rules.accept(1) : rules.refuse(`must be 1 (${why})`)))
+      : rules.integerIn(1, maxReplicas);
   return z
     .strictObject({
       replicas: knob(ruled(replicas)).default(1),
@@ -95,7 +101,10 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
        * Deploy this image instead of building the service from source: how CI promotes one
        * tested build. Not a knob — test and prod must run the same digest.
        */
-      image: mayBeSecret(ruled(rules.imageReference), `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`).optional(),
+      image: mayBeSecret(
+        ruled(rules.imageReference),
+        `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`,
+      ).optional(),
       /**
        * Named opt-outs of the container hardening, for software that cannot run without them.
        * Not knobs: test must run with exactly prod's security posture.
@@ -129,7 +138,15 @@ const vmSizes = z
     sshAuthorizedKeys: mayBeSecret(
       knob(
         expects(
-          z.array(mayBeSecret(ruled(rules.sshPublicKey), `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR offline-secret-value`)).min(1).max(100),
+          z
+            .array(
+              mayBeSecret(
+                ruled(rules.sshPublicKey),
+                `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR offline-secret-value`,
+              ),
+            )
+            .min(1)
+            .max(100),
           `a list of 1 to 100 OpenSSH public keys like "ssh-ed25519 AAAA… ops@example"`,
         ),
       ),
@@ -162,7 +179,14 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       endpoints,
       registry,
       services: z
-        .strictObject(Object.fromEntries(Object.entries(catalog.services).map(([name, { maxReplicas, why }]) => [name, serviceEntry(maxReplicas, why)])))
+        .strictObject(
+          Object.fromEntries(
+            Object.entries(catalog.services).map(([name, { maxReplicas, why }]) => [
+              name,
+              serviceEntry(maxReplicas, why),
+            ]),
+          ),
+        )
         .prefault({}),
       volumes: perName(catalog.volumes, volumeSizes),
       vms: perName(catalog.vms, vmSizes),
@@ -178,14 +202,26 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
     .superRefine((config, ctx) => {
       // `shown` values get ", got …" appended by the loader, which leaves it out for secrets.
       const issue = (path: (string | number)[], message: string, shown?: unknown) =>
-        ctx.addIssue({ code: "custom", path, message, input: shown, ...(shown === undefined ? {} : { params: { rule: true } }) });
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message,
+          input: shown,
+          ...(shown === undefined ? {} : { params: { rule: true } }),
+        });
       checkImages(config, issue);
       if (config.target === "kubernetes" && !config.endpoints.kubeContext) {
-        issue(["endpoints", "kubeContext"], "is required when target is kubernetes: the kubeconfig context of the cluster");
+        issue(
+          ["endpoints", "kubeContext"],
+          "is required when target is kubernetes: the kubeconfig context of the cluster",
+        );
       }
       for (const [name, vm] of Object.entries(config.vms)) {
         if (vm.enabled && vm.sshAuthorizedKeys === undefined) {
-          issue(["vms", name, "sshAuthorizedKeys"], `is required while VM "${name}" is enabled: the admin user logs in with these keys only`);
+          issue(
+            ["vms", name, "sshAuthorizedKeys"],
+            `is required while VM "${name}" is enabled: the admin user logs in with these keys only`,
+          );
         }
       }
       const enabledVm = Object.entries(config.vms).find(([, vm]) => vm.enabled);
@@ -197,12 +233,18 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       }
       const external = config.registry.mode === "external";
       if (!external && config.target === "kubernetes" && config.registry.url === undefined) {
-        issue(["registry", "url"], "is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at");
+        issue(
+          ["registry", "url"],
+          "is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at",
+        );
       }
-      if (external && config.registry.url === undefined) issue(["registry", "url"], "is required when registry.mode is external");
+      if (external && config.registry.url === undefined)
+        issue(["registry", "url"], "is required when registry.mode is external");
       for (const key of ["username", "password"] as const) {
-        if (external && config.registry[key] === undefined) issue(["registry", key], "is required when registry.mode is external");
-        if (!external && config.registry[key] !== undefined) issue(["registry", key], "applies only when registry.mode is external: remove it or set mode to external");
+        if (external && config.registry[key] === undefined)
+          issue(["registry", key], "is required when registry.mode is external");
+        if (!external && config.registry[key] !== undefined)
+          issue(["registry", key], "applies only when registry.mode is external: remove it or set mode to external");
       }
     });
 }
@@ -226,7 +268,8 @@ type ConfigDraft = {
 
 /** Images given in config, checked with the policy the component will apply (see {@link imagePolicyFor}). */
 function checkImages(config: ConfigDraft, issue: Issue): void {
-  if (config.unsafe.allowLatestTag && config.target !== "docker") issue(["unsafe", "allowLatestTag"], "is accepted only for target docker (local development)");
+  if (config.unsafe.allowLatestTag && config.target !== "docker")
+    issue(["unsafe", "allowLatestTag"], "is accepted only for target docker (local development)");
   const policy = imagePolicyFor(config.target, config.unsafe);
   for (const [name, { image }] of Object.entries(config.services)) {
     if (image === undefined || imagePolicyProblem(image, config.target, policy) === undefined) continue;
@@ -235,7 +278,11 @@ function checkImages(config: ConfigDraft, issue: Issue): void {
     if (isImageRef(ref) && config.target === "kubernetes" && ref.digest === undefined) {
       issue(path, "must be pinned by digest (…@sha256:<64 hex>) on kubernetes", image);
     } else {
-      issue(path, `must not use the "latest" tag (it changes under a running service): pin a digest or a version tag, or set unsafe.allowLatestTag on a docker stack`, image);
+      issue(
+        path,
+        `must not use the "latest" tag (it changes under a running service): pin a digest or a version tag, or set unsafe.allowLatestTag on a docker stack`,
+        image,
+      );
     }
   }
 }

@@ -63,12 +63,17 @@ export function runtimeConfigSource(file = `stacks/Pulumi.${pulumi.getStack()}.y
 export function settingsConfigSource(settings: StackSettings): ConfigSource {
   const { values, problems } = splitNamespaces(settings.config, settings.file);
   const prefix = `${CONFIG_NAMESPACE}:`;
-  const secretPaths = settings.securePaths.filter(([key]) => key.startsWith(prefix)).map(([key, ...rest]) => [key.slice(prefix.length), ...rest]);
+  const secretPaths = settings.securePaths
+    .filter(([key]) => key.startsWith(prefix))
+    .map(([key, ...rest]) => [key.slice(prefix.length), ...rest]);
   return { file: settings.file, values, secretPaths, uncertainSecretKeys: [], problems, offline: true };
 }
 
 /** `dockyard:*` values keyed without the namespace, and a problem for every key of an unknown namespace. */
-function splitNamespaces(all: Record<string, string>, file: string): { values: Record<string, string>; problems: ConfigProblem[] } {
+function splitNamespaces(
+  all: Record<string, string>,
+  file: string,
+): { values: Record<string, string>; problems: ConfigProblem[] } {
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
   const problems: ConfigProblem[] = [];
   for (const [fullKey, value] of Object.entries(all)) {
@@ -76,7 +81,8 @@ function splitNamespaces(all: Record<string, string>, file: string): { values: R
     const namespace = colon < 0 ? "" : fullKey.slice(0, colon);
     const key = fullKey.slice(colon + 1);
     if (namespace === CONFIG_NAMESPACE) values[key] = value;
-    else if (!ENGINE_NAMESPACES.has(namespace)) problems.push({ file, key: fullKey, message: foreignKeyMessage(namespace, key) });
+    else if (!ENGINE_NAMESPACES.has(namespace))
+      problems.push({ file, key: fullKey, message: foreignKeyMessage(namespace, key) });
   }
   return { values, problems };
 }
@@ -96,7 +102,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length];
@@ -115,7 +122,9 @@ function refineSecret(key: string, raw: string | undefined, committed: StackSett
   const fullKey = `${CONFIG_NAMESPACE}:${key}`;
   const inFile = committed.config[fullKey];
   if (raw === undefined || inFile === undefined) return [[key]];
-  const secure = new Set(committed.securePaths.filter(([k]) => k === fullKey).map(([, ...path]) => path.join("\u0000")));
+  const secure = new Set(
+    committed.securePaths.filter(([k]) => k === fullKey).map(([, ...path]) => path.join("\u0000")),
+  );
   const fileValue = parseConfigValue(inFile);
   const paths: string[][] = [];
   const walk = (value: unknown, path: string[]) => {

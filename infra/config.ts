@@ -39,36 +39,53 @@ export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtim
   const { data, secretValues } = validateConfig(catalog, source);
   return {
     ...data,
-    registry: { ...data.registry, password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password) },
+    registry: {
+      ...data.registry,
+      password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password),
+    },
     file: source.file,
     secretValues,
   };
 }
 
 /** The checks of {@link loadConfig}, returning plain data (secrets unwrapped) and the secret values. */
-export function validateConfig(catalog: ConfigCatalog, source: ConfigSource): { data: StackConfigData; secretValues: string[] } {
+export function validateConfig(
+  catalog: ConfigCatalog,
+  source: ConfigSource,
+): { data: StackConfigData; secretValues: string[] } {
   const schema = stackConfigSchema(catalog);
-  const input: Record<string, unknown> = Object.fromEntries(Object.entries(source.values).map(([key, raw]) => [key, parseConfigValue(raw)]));
+  const input: Record<string, unknown> = Object.fromEntries(
+    Object.entries(source.values).map(([key, raw]) => [key, parseConfigValue(raw)]),
+  );
   const problems: ConfigProblem[] = [...source.problems, ...reservedKeys(input, source.file)];
   if (problems.length > 0) throw new ConfigError(problems);
 
   const exact = leavesUnder(input, source.secretPaths);
   // Where the engine only says "somewhere in this key", its text values are taken as the secrets.
-  const uncertain = leavesUnder(input, source.uncertainSecretKeys.map((key) => [key])).filter((path) => mayBeSecret(schema, path));
-  const secretLeaves = [...exact.filter((path) => mayBeSecret(schema, path) || schemaAt(schema, path) === undefined), ...uncertain];
+  const uncertain = leavesUnder(
+    input,
+    source.uncertainSecretKeys.map((key) => [key]),
+  ).filter((path) => mayBeSecret(schema, path));
+  const secretLeaves = [
+    ...exact.filter((path) => mayBeSecret(schema, path) || schemaAt(schema, path) === undefined),
+    ...uncertain,
+  ];
   const refused = exact.filter((path) => !mayBeSecret(schema, path) && schemaAt(schema, path) !== undefined);
   const secretPaths = [...source.secretPaths, ...uncertain];
   for (const path of refused) {
     problems.push({
       file: source.file,
       key: configKey(CONFIG_NAMESPACE, path),
-      message: "is given as a secret, but it shapes resources (a size, switch, schedule or name of the topology): set it in plaintext",
+      message:
+        "is given as a secret, but it shapes resources (a size, switch, schedule or name of the topology): set it in plaintext",
     });
   }
   if (source.offline) useStandIns(schema, input, secretLeaves);
   const hidden = (path: readonly PropertyKey[]) => {
     const text = path.map(String);
-    return marksOf(schemaAt(schema, text) ?? schema).secret === true || secretPaths.some((secret) => overlaps(secret, text));
+    return (
+      marksOf(schemaAt(schema, text) ?? schema).secret === true || secretPaths.some((secret) => overlaps(secret, text))
+    );
   };
   const parsed = schema.safeParse(input, { reportInput: true });
   problems.push(
@@ -78,7 +95,9 @@ export function validateConfig(catalog: ConfigCatalog, source: ConfigSource): { 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(dedupe(problems));
   return {
     data: parsed.data,
-    secretValues: secretLeaves.map((path) => valueAt(input, path)).filter((value): value is string => typeof value === "string" && value !== ""),
+    secretValues: secretLeaves
+      .map((path) => valueAt(input, path))
+      .filter((value): value is string => typeof value === "string" && value !== ""),
   };
 }
 
@@ -128,7 +147,12 @@ function reservedKeys(input: unknown, file: string): ConfigProblem[] {
   const walk = (value: unknown, path: string[]) => {
     if (typeof value !== "object" || value === null) return;
     for (const key of Object.keys(value)) {
-      if (RESERVED_KEYS.has(key)) found.push({ file, key: configKey(CONFIG_NAMESPACE, [...path, key]), message: `is a reserved name ("${key}") and cannot be a config key` });
+      if (RESERVED_KEYS.has(key))
+        found.push({
+          file,
+          key: configKey(CONFIG_NAMESPACE, [...path, key]),
+          message: `is a reserved name ("${key}") and cannot be a config key`,
+        });
       else walk((value as Record<string, unknown>)[key], [...path, key]);
     }
   };
@@ -137,7 +161,12 @@ function reservedKeys(input: unknown, file: string): ConfigProblem[] {
 }
 
 /** Values the schema marks secret that were given in plaintext. */
-function plaintextSecrets(schema: z.ZodType, input: Record<string, unknown>, file: string, secretPaths: readonly Path[]): ConfigProblem[] {
+function plaintextSecrets(
+  schema: z.ZodType,
+  input: Record<string, unknown>,
+  file: string,
+  secretPaths: readonly Path[],
+): ConfigProblem[] {
   return markedPaths(schema, "secret").flatMap((pattern) =>
     valuesAt(input, pattern.split("."), [])
       .filter(({ path }) => !secretPaths.some((secret) => overlaps(secret, path) && secret.length <= path.length))

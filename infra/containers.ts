@@ -43,7 +43,11 @@ export function declareContainers(
           image: images[service.name],
           ports: [{ containerPort: service.port, hostPort: service.hostPort }],
           environment: service.environment,
-          volumes: service.volumes.map((mount) => ({ volume: volumes[mount.volume], mountPath: mount.mountPath, readOnly: mount.readOnly })),
+          volumes: service.volumes.map((mount) => ({
+            volume: volumes[mount.volume],
+            mountPath: mount.mountPath,
+            readOnly: mount.readOnly,
+          })),
           healthCheck: { path: service.healthPath, command: service.healthCommand },
           resources: { cpu: service.cpu, memory: service.memory },
           replicas: service.replicas,

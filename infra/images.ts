@@ -20,7 +20,9 @@ export function serviceImages(
   revision: string,
   opts: pulumi.ComponentResourceOptions,
 ): Record<string, pulumi.Input<string>> {
-  return Object.fromEntries(platform.services.map((service) => [service.name, imageOf(service, platform, registry, revision, opts)]));
+  return Object.fromEntries(
+    platform.services.map((service) => [service.name, imageOf(service, platform, registry, revision, opts)]),
+  );
 }
 
 function imageOf(
@@ -32,10 +34,18 @@ function imageOf(
 ): pulumi.Input<string> {
   if ("ref" in service.image) return service.image.ref;
   const { app, baseImages } = service.image.build;
-  const buildArgs = Object.fromEntries(Object.entries(baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]));
+  const buildArgs = Object.fromEntries(
+    Object.entries(baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]),
+  );
   return new ServiceImage(
     service.name,
-    { context: `apps/${app}`, repository: service.name, revision, registry, buildArgs: { ...buildArgs, REVISION: revision } },
+    {
+      context: `apps/${app}`,
+      repository: service.name,
+      revision,
+      registry,
+      buildArgs: { ...buildArgs, REVISION: revision },
+    },
     opts,
   ).ref;
 }

@@ -30,20 +30,34 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   // On Docker, services pull from the stack's registry with its credentials.
   const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;
   const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets);
-  const backups = declareBackups(platform, serviceTarget, containers.volumes, { registry, revision, opts: imageOpts }, imagePullSecrets);
+  const backups = declareBackups(
+    platform,
+    serviceTarget,
+    containers.volumes,
+    { registry, revision, opts: imageOpts },
+    imagePullSecrets,
+  );
   const machines = declareMachines(platform);
   const outputs: StackOutputs = {
     target: platform.target,
     configFile: platform.configFile,
     registry: registry.address,
     images: Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, pulumi.output(ref)])),
-    services: Object.fromEntries(Object.entries(containers.services).map(([name, service]) => [name, service.hostname])),
+    services: Object.fromEntries(
+      Object.entries(containers.services).map(([name, service]) => [name, service.hostname]),
+    ),
     volumes: Object.fromEntries(Object.entries(containers.volumes).map(([name, volume]) => [name, volume.volumeName])),
     backups: Object.fromEntries(
-      Object.entries(backups).map(([name, backup]) => [name, { archive: backup.archiveVolumeName, restore: backup.restoreCommand }]),
+      Object.entries(backups).map(([name, backup]) => [
+        name,
+        { archive: backup.archiveVolumeName, restore: backup.restoreCommand },
+      ]),
     ),
     vms: Object.fromEntries(
-      Object.entries(machines).map(([name, vm]) => [name, { domain: vm.domainName, mac: vm.macAddress, ip: vm.ipAddress }]),
+      Object.entries(machines).map(([name, vm]) => [
+        name,
+        { domain: vm.domainName, mac: vm.macAddress, ip: vm.ipAddress },
+      ]),
     ),
   };
   return Promise.resolve(markSecrets(outputs, secretFragments(config.secretValues)) as StackOutputs);

@@ -166,7 +166,9 @@ const VMS: Record<string, VmTemplate> = {
 
 /** The names stack config may refer to; anything else in config is an error. */
 export const catalog: ConfigCatalog = {
-  services: Object.fromEntries(Object.entries(SERVICES).map(([name, { maxReplicas, why }]) => [name, { maxReplicas, why }])),
+  services: Object.fromEntries(
+    Object.entries(SERVICES).map(([name, { maxReplicas, why }]) => [name, { maxReplicas, why }]),
+  ),
   volumes: VOLUMES,
   vms: Object.keys(VMS),
 };
@@ -183,7 +185,8 @@ export function describePlatform(config: StackConfig): Platform {
       const image = config.services[name].image;
       return {
         name,
-        image: image === undefined ? { build: { app: build.app, baseImages: { ...build.baseImages } } } : { ref: image },
+        image:
+          image === undefined ? { build: { app: build.app, baseImages: { ...build.baseImages } } } : { ref: image },
         ...fixed,
         healthCommand: [...fixed.healthCommand],
         environment: { ...fixed.environment },
@@ -196,7 +199,16 @@ export function describePlatform(config: StackConfig): Platform {
       .filter(([name]) => config.vms[name]?.enabled)
       .map(([name, fixed]) => {
         const { vcpus, memoryMiB, diskGiB, sshAuthorizedKeys = [] } = config.vms[name];
-        return { name, ...fixed, packages: [...fixed.packages], runCommands: [...fixed.runCommands], sshAuthorizedKeys, vcpus, memoryMiB, diskGiB };
+        return {
+          name,
+          ...fixed,
+          packages: [...fixed.packages],
+          runCommands: [...fixed.runCommands],
+          sshAuthorizedKeys,
+          vcpus,
+          memoryMiB,
+          diskGiB,
+        };
       }),
     backup: config.backup,
     backups: BACKUPS.map((backup) => ({ ...backup })),
@@ -211,7 +223,8 @@ function sizesOf(services: StackConfig["services"], name: string, imagePolicy: I
 
 function registrySpec(registry: StackConfig["registry"]): RegistrySpec {
   const mirror = registry.mirror === undefined ? {} : { mirror: registry.mirror };
-  if (registry.mode === "self-hosted") return { mode: "self-hosted", ...(registry.url === undefined ? {} : { url: registry.url }), ...mirror };
+  if (registry.mode === "self-hosted")
+    return { mode: "self-hosted", ...(registry.url === undefined ? {} : { url: registry.url }), ...mirror };
   const { url, username, password } = registry;
   if (url === undefined || username === undefined || password === undefined) {
     // config.ts rejects an external registry without these; reaching here is a bug.

@@ -26,6 +26,8 @@ export interface StackOutputs {
   /** Per backed-up volume: the archive volume and how to restore from it. */
   backups: Record<string, { archive: pulumi.Output<string>; restore: pulumi.Output<string> }>;
   /** Each VM's domain, MAC and (once leased) IP address. */
-  vms: Record<string, { domain: pulumi.Output<string>; mac: pulumi.Output<string>; ip: pulumi.Output<string | undefined> }>;
+  vms: Record<
+    string,
+    { domain: pulumi.Output<string>; mac: pulumi.Output<string>; ip: pulumi.Output<string | undefined> }
+  >;
 }
-

@@ -31,7 +31,11 @@ export function declareRegistry(platform: Platform, target: TargetProviders): De
       ...(spec.mode === "self-hosted" && spec.mirror !== undefined ? { mirror: spec.mirror } : {}),
       ...(spec.mode === "self-hosted" && target.namespace ? { namespace: target.namespace.metadata.name } : {}),
     },
-    { providers: [target.provider], protect: platform.protect, ...(target.namespace ? { dependsOn: [target.namespace] } : {}) },
+    {
+      providers: [target.provider],
+      protect: platform.protect,
+      ...(target.namespace ? { dependsOn: [target.namespace] } : {}),
+    },
   );
   const authenticatedDocker = new docker.Provider("docker-registry-auth", {
     host: platform.endpoints.dockerHost,
@@ -40,9 +44,14 @@ export function declareRegistry(platform: Platform, target: TargetProviders): De
   const imagePullSecrets =
     platform.target === "kubernetes"
       ? [
-          imagePullSecret("registry-pull", registry, target.namespace ? { namespace: target.namespace.metadata.name } : {}, {
-            provider: target.provider,
-          }).metadata.name,
+          imagePullSecret(
+            "registry-pull",
+            registry,
+            target.namespace ? { namespace: target.namespace.metadata.name } : {},
+            {
+              provider: target.provider,
+            },
+          ).metadata.name,
         ]
       : [];
   return { registry, authenticatedDocker, imagePullSecrets };

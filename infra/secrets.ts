@@ -18,14 +18,17 @@ export function secretFragments(values: readonly string[]): string[] {
   for (const value of values) {
     fragments.add(value);
     const authority = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:([^@/:?#]+)@)?(\[[^\]]+\]|[^/:?#@]+)/i.exec(value);
-    for (const part of [authority?.[1], authority?.[2]]) if (part !== undefined && part.length >= MIN_SUBSTRING_LENGTH) fragments.add(part);
+    for (const part of [authority?.[1], authority?.[2]])
+      if (part !== undefined && part.length >= MIN_SUBSTRING_LENGTH) fragments.add(part);
   }
   return [...fragments];
 }
 
 /** Whether a string holds one of the fragments. */
 function holdsSecret(text: string, fragments: readonly string[]): boolean {
-  return fragments.some((fragment) => (fragment.length >= MIN_SUBSTRING_LENGTH ? text.includes(fragment) : text === fragment));
+  return fragments.some((fragment) =>
+    fragment.length >= MIN_SUBSTRING_LENGTH ? text.includes(fragment) : text === fragment,
+  );
 }
 
 /** `value` with every string that holds a fragment (also inside outputs and promises) made a Pulumi secret. */
@@ -37,7 +40,12 @@ export function markSecrets(value: unknown, fragments: readonly string[], key = 
   }
   if (Array.isArray(value)) return value.map((item) => markSecrets(item, fragments));
   if (typeof value !== "object" || value === null) return value;
-  if (pulumi.Resource.isInstance(value) || pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return value;
+  if (
+    pulumi.Resource.isInstance(value) ||
+    pulumi.asset.Asset.isInstance(value) ||
+    pulumi.asset.Archive.isInstance(value)
+  )
+    return value;
   return Object.fromEntries(Object.entries(value).map(([k, inner]) => [k, markSecrets(inner, fragments, k)]));
 }
 
@@ -48,5 +56,8 @@ export function markSecrets(value: unknown, fragments: readonly string[], key = 
 export function protectSecretValues(values: readonly string[]): void {
   const fragments = secretFragments(values);
   if (fragments.length === 0) return;
-  pulumi.runtime.registerStackTransformation((args) => ({ props: markSecrets(args.props, fragments) as pulumi.Inputs, opts: args.opts }));
+  pulumi.runtime.registerStackTransformation((args) => ({
+    props: markSecrets(args.props, fragments) as pulumi.Inputs,
+    opts: args.opts,
+  }));
 }

@@ -9,13 +9,23 @@ export function sourceRevision(cwd = process.cwd()): string {
   const fromEnv = process.env.DOCKYARD_SOURCE_REVISION;
   if (fromEnv !== undefined && fromEnv !== "") {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(fromEnv)) {
-      throw new Error(`DOCKYARD_SOURCE_REVISION="${fromEnv}" is not a valid image tag (letters, digits, '_', '.', '-')`);
+      throw new Error(
+        `DOCKYARD_SOURCE_REVISION="${fromEnv}" is not a valid image tag (letters, digits, '_', '.', '-')`,
+      );
     }
     return fromEnv;
   }
   try {
-    const commit = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const commit = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     return dirty ? `${commit}-dirty` : commit;
   } catch {
     return "unversioned";

@@ -43,7 +43,13 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 export function readStackSettings(file: string, project = "dockyard"): StackSettings {
   const text = readBounded(file);
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { schema: "core", prettyErrors: false, uniqueKeys: true, strict: true, lineCounter });
+  const document = parseDocument(text, {
+    schema: "core",
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    lineCounter,
+  });
   const syntax = [...document.errors, ...document.warnings];
   if (syntax.length > 0) {
     throw new ConfigError(
@@ -54,7 +60,8 @@ export function readStackSettings(file: string, project = "dockyard"): StackSett
       })),
     );
   }
-  if (document.contents !== null && !isMap(document.contents)) throw fileProblem(file, "must be a YAML mapping with a `config:` key");
+  if (document.contents !== null && !isMap(document.contents))
+    throw fileProblem(file, "must be a YAML mapping with a `config:` key");
   const problems = ambiguities(document.contents, file, project);
   if (problems.length > 0) throw new ConfigError(problems);
   let root: Record<string, unknown>;
@@ -64,7 +71,12 @@ export function readStackSettings(file: string, project = "dockyard"): StackSett
     throw fileProblem(file, `cannot be read: ${(error as Error).message.split("\n")[0]}`);
   }
   for (const key of Object.keys(root)) {
-    if (!STACK_FILE_KEYS.has(key)) problems.push({ file, key, message: `is not a stack settings key (allowed: ${[...STACK_FILE_KEYS].join(", ")})` });
+    if (!STACK_FILE_KEYS.has(key))
+      problems.push({
+        file,
+        key,
+        message: `is not a stack settings key (allowed: ${[...STACK_FILE_KEYS].join(", ")})`,
+      });
   }
   const rawConfig = root.config ?? {};
   if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
@@ -94,18 +106,24 @@ function readBounded(file: string): string {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw fileProblem(file, `cannot be read: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? "unreadable")}`);
+    throw fileProblem(
+      file,
+      `cannot be read: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? "unreadable")}`,
+    );
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw fileProblem(file, `cannot be read: not a regular file${stat.isDirectory() ? " (a directory)" : ""}`);
-    if (stat.size > MAX_STACK_FILE_BYTES) throw fileProblem(file, `is ${stat.size} bytes, more than a stack file may be (${MAX_STACK_FILE_BYTES})`);
+    if (!stat.isFile())
+      throw fileProblem(file, `cannot be read: not a regular file${stat.isDirectory() ? " (a directory)" : ""}`);
+    if (stat.size > MAX_STACK_FILE_BYTES)
+      throw fileProblem(file, `is ${stat.size} bytes, more than a stack file may be (${MAX_STACK_FILE_BYTES})`);
     const buffer = Buffer.alloc(MAX_STACK_FILE_BYTES + 1);
     let length = 0;
     for (let read = -1; read !== 0 && length <= MAX_STACK_FILE_BYTES; length += read) {
       read = readSync(fd, buffer, length, buffer.length - length, null);
     }
-    if (length > MAX_STACK_FILE_BYTES) throw fileProblem(file, `is more than a stack file may be (${MAX_STACK_FILE_BYTES} bytes)`);
+    if (length > MAX_STACK_FILE_BYTES)
+      throw fileProblem(file, `is more than a stack file may be (${MAX_STACK_FILE_BYTES} bytes)`);
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, length));
     } catch {
@@ -132,7 +150,11 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
     if (depth > MAX_DEPTH) return report(path, `nests deeper than ${MAX_DEPTH} levels`);
     if (isAlias(node) || node === null || node === undefined) return;
     const tag = (node as Node).tag;
-    if (tag !== undefined && tag !== "tag:yaml.org,2002:str") return report(path, `has the YAML tag ${tag}, which readers resolve differently: remove it (quote the value to keep it text)`);
+    if (tag !== undefined && tag !== "tag:yaml.org,2002:str")
+      return report(
+        path,
+        `has the YAML tag ${tag}, which readers resolve differently: remove it (quote the value to keep it text)`,
+      );
     if (isScalar(node)) {
       const problem = node.type === "PLAIN" ? scalarAmbiguity(String(node.source ?? ""), node.value) : undefined;
       if (problem !== undefined) report(path, problem);
@@ -143,8 +165,10 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
           continue;
         }
         const key = pair.key.value;
-        if (key === "<<") report([...path, key], "is a YAML merge key, which Pulumi does not read the same way: write the keys out");
-        else if (FORBIDDEN_KEYS.has(key)) report([...path, key], `is a reserved name ("${key}") and cannot be a config key`);
+        if (key === "<<")
+          report([...path, key], "is a YAML merge key, which Pulumi does not read the same way: write the keys out");
+        else if (FORBIDDEN_KEYS.has(key))
+          report([...path, key], `is a reserved name ("${key}") and cannot be a config key`);
         else walk(pair.value, [...path, key], depth + 1);
       }
     } else if (isSeq(node)) {
@@ -160,7 +184,11 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
       }
       const legacy = /^([^:]+):config:(.+)$/.exec(key);
       if (legacy) {
-        problems.push({ file, key, message: `uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into ${legacy[1]}:${legacy[2]}: write ${legacy[1]}:${legacy[2]}` });
+        problems.push({
+          file,
+          key,
+          message: `uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into ${legacy[1]}:${legacy[2]}: write ${legacy[1]}:${legacy[2]}`,
+        });
         continue;
       }
       if (key.split(":").length > 2) {
@@ -168,7 +196,8 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
         continue;
       }
       walk(pair.value, [key.includes(":") ? key : `${project}:${key}`], 1);
-      if (FORBIDDEN_KEYS.has(key.split(":").at(-1) ?? "")) problems.push({ file, key, message: "is a reserved name and cannot be a config key" });
+      if (FORBIDDEN_KEYS.has(key.split(":").at(-1) ?? ""))
+        problems.push({ file, key, message: "is a reserved name and cannot be a config key" });
     }
   }
   return problems;
@@ -176,9 +205,12 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
 
 /** Why a plain scalar reads differently in Go's yaml.v3 (the Pulumi CLI) and YAML 1.2, or undefined. */
 function scalarAmbiguity(source: string, value: unknown): string | undefined {
-  if (typeof value === "number" && !Number.isFinite(value)) return `is ${source}, which is not a number Pulumi config can hold`;
-  if (/^[-+]?0[0-9_]+$/.test(source)) return `is ${source}: a leading zero reads as octal in some YAML readers and decimal in others; write it without the zero, or quote it`;
-  if (/^[-+]?0[xXoObB]/.test(source)) return `is ${source}: write numbers in decimal, or quote the value to keep it text`;
+  if (typeof value === "number" && !Number.isFinite(value))
+    return `is ${source}, which is not a number Pulumi config can hold`;
+  if (/^[-+]?0[0-9_]+$/.test(source))
+    return `is ${source}: a leading zero reads as octal in some YAML readers and decimal in others; write it without the zero, or quote it`;
+  if (/^[-+]?0[xXoObB]/.test(source))
+    return `is ${source}: write numbers in decimal, or quote the value to keep it text`;
   if (/^[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9_]+)?$/.test(source) && source.includes("_")) {
     return `is ${source}: digit separators ("_") read as a number in some YAML readers and as text in others; write the digits without "_", or quote it`;
   }

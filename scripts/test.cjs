@@ -11,7 +11,12 @@ const root = path.resolve(__dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const steps = [
   // Incremental: tsc re-checks only what changed since the last run (state in out/).
-  { name: "typecheck", command: bin("tsc"), args: ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", "out/.run/tsbuildinfo"], live: false },
+  {
+    name: "typecheck",
+    command: bin("tsc"),
+    args: ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", "out/.run/tsbuildinfo"],
+    live: false,
+  },
   { name: "lint", command: bin("eslint"), args: ["."], live: false },
   { name: "tests", command: bin("vitest"), args: ["run", "--project", "node", ...process.argv.slice(2)], live: true },
 ];
@@ -20,14 +25,26 @@ const started = Date.now();
 const runs = steps.map(
   (step) =>
     new Promise((resolve) => {
-      const child = spawn(step.command, step.args, { cwd: root, stdio: step.live ? "inherit" : ["ignore", "pipe", "pipe"] });
+      const child = spawn(step.command, step.args, {
+        cwd: root,
+        stdio: step.live ? "inherit" : ["ignore", "pipe", "pipe"],
+      });
       let output = "";
       if (!step.live) {
         child.stdout.on("data", (chunk) => (output += chunk));
         child.stderr.on("data", (chunk) => (output += chunk));
       }
-      child.on("error", (error) => resolve({ step, code: 1, output: `${step.name}: could not start ${step.command}: ${error.message}\n`, seconds: 0 }));
-      child.on("close", (code, signal) => resolve({ step, code: code ?? (signal ? 1 : 0), output, seconds: (Date.now() - started) / 1000 }));
+      child.on("error", (error) =>
+        resolve({
+          step,
+          code: 1,
+          output: `${step.name}: could not start ${step.command}: ${error.message}\n`,
+          seconds: 0,
+        }),
+      );
+      child.on("close", (code, signal) =>
+        resolve({ step, code: code ?? (signal ? 1 : 0), output, seconds: (Date.now() - started) / 1000 }),
+      );
     }),
 );
 
@@ -37,7 +54,9 @@ Promise.all(runs).then((results) => {
     if (output.trim() !== "") process.stdout.write(`\n── ${step.name} ──\n${output}`);
     else if (code !== 0) process.stdout.write(`\n── ${step.name} ── exited ${code}\n`);
   }
-  const summary = results.map(({ step, code, seconds }) => `${step.name} ${code === 0 ? "ok" : `FAILED (exit ${code})`} ${seconds.toFixed(1)} s`);
+  const summary = results.map(
+    ({ step, code, seconds }) => `${step.name} ${code === 0 ? "ok" : `FAILED (exit ${code})`} ${seconds.toFixed(1)} s`,
+  );
   process.stdout.write(`\nnpm test: ${summary.join(" · ")} · ${((Date.now() - started) / 1000).toFixed(1)} s wall\n`);
   process.exit(results.some((result) => result.code !== 0) ? 1 : 0);
 });

@@ -4,14 +4,26 @@
  * half-made .pulumi-state/ behind.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findTool } from "./engines/support/requirements";
 
 const ROOT = join(__dirname, "..");
-const PINNED = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies.pulumi;
+const PINNED = (
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }
+).devDependencies.pulumi;
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -46,7 +58,11 @@ function project(launcher: string, bin: Record<string, string> = {}): { dir: str
   return { dir, path: binDir, log: join(dir, "calls.log") };
 }
 
-function devUp(dir: string, path: string, env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string; stdout: string } {
+function devUp(
+  dir: string,
+  path: string,
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stderr: string; stdout: string } {
   const result = spawnSync("/bin/bash", [join(dir, "scripts", "dev-up.sh"), "--yes"], {
     cwd: dir,
     encoding: "utf8",
@@ -71,7 +87,9 @@ describe("dev-up without a Pulumi CLI", () => {
     );
     expect(stderr).toMatch(/1\. install it so that `pulumi` is on PATH/);
     expect(stderr).toMatch(/2\. set PULUMI_HOME to a directory holding an installed CLI in bin\/pulumi/);
-    expect(stderr).toContain(`3. be online once: the npm launcher (devDependency "pulumi": "${PINNED}") downloads Pulumi CLI v${PINNED}`);
+    expect(stderr).toContain(
+      `3. be online once: the npm launcher (devDependency "pulumi": "${PINNED}") downloads Pulumi CLI v${PINNED}`,
+    );
     expect(existsSync(join(dir, ".pulumi-state"))).toBe(false);
   });
 

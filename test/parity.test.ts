@@ -52,7 +52,9 @@ describe("parity", () => {
       (section(c, "services").web as Config).security = { allowWritableRootFilesystem: true };
     });
     const lines = formatParity(report);
-    expect(lines).toContain(`  config dockyard:services.web.security.allowWritableRootFilesystem: test=true prod=false (not an environment knob)`);
+    expect(lines).toContain(
+      `  config dockyard:services.web.security.allowWritableRootFilesystem: test=true prod=false (not an environment knob)`,
+    );
     expect(lines).toContain(
       `  kubernetes:apps/v1:StatefulSet::web inputs.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem: test=false prod=true`,
     );
@@ -64,15 +66,25 @@ describe("parity", () => {
       (section(c, "services").web as Config).image = image;
     });
     const lines = formatParity(report);
-    expect(lines).toContain(`  config dockyard:services.web.image: test="${image}" prod=(unset) (not an environment knob)`);
-    expect(lines.some((line) => line.startsWith("  kubernetes:apps/v1:StatefulSet::web inputs.spec.template.spec.containers[0].image: ") && line.includes(image))).toBe(true);
+    expect(lines).toContain(
+      `  config dockyard:services.web.image: test="${image}" prod=(unset) (not an environment knob)`,
+    );
+    expect(
+      lines.some(
+        (line) =>
+          line.startsWith("  kubernetes:apps/v1:StatefulSet::web inputs.spec.template.spec.containers[0].image: ") &&
+          line.includes(image),
+      ),
+    ).toBe(true);
   });
 
   it("fails when a VM present in prod is turned off in test", async () => {
     const report = await testCopyAgainstProd((c) => {
       (c["dockyard:vms"] as Config).legacy = { enabled: false };
     });
-    expect(formatParity(report)).toContain(`  config dockyard:vms.legacy.enabled: test=false prod=true (not an environment knob)`);
+    expect(formatParity(report)).toContain(
+      `  config dockyard:vms.legacy.enabled: test=false prod=true (not an environment knob)`,
+    );
   });
 
   it("npm run parity: exit 0 on the committed stacks, 1 naming the difference on a modified copy, 2 on misuse", async () => {
@@ -83,7 +95,9 @@ describe("parity", () => {
     config["dockyard:target"] = "docker";
     const broken = await parity("test", "prod", "--config-file", `test=${writeStackFile(config, "Pulumi.test.yaml")}`);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toContain(`config dockyard:target: test="docker" prod="kubernetes" (not an environment knob)`);
+    expect(broken.stdout).toContain(
+      `config dockyard:target: test="docker" prod="kubernetes" (not an environment knob)`,
+    );
     expect((await parity("test", "prod", "--config-file", "staging=x.yaml")).code).toBe(2);
   });
 });

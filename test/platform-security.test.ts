@@ -23,7 +23,8 @@ function podsOf(resources: readonly RecordedResource[]): { name: string; pod: IP
   );
   const cronJobs = ofType(resources, "kubernetes:batch/v1:CronJob").map((job) => ({
     name: job.name,
-    pod: (job.inputs as { spec: { jobTemplate: { spec: { template: { spec: IPodSpec } } } } }).spec.jobTemplate.spec.template.spec,
+    pod: (job.inputs as { spec: { jobTemplate: { spec: { template: { spec: IPodSpec } } } } }).spec.jobTemplate.spec
+      .template.spec,
   }));
   return [...workloads, ...cronJobs];
 }
@@ -41,7 +42,12 @@ describe("dev: every Docker container", () => {
     const carriers = containers.filter((c) => c.inputs.start === false);
     expect(carriers.length).toBeGreaterThan(0);
     for (const carrier of carriers) {
-      expect(carrier.inputs).toMatchObject({ start: false, mustRun: false, networkMode: "none", capabilities: { drops: ["ALL"] } });
+      expect(carrier.inputs).toMatchObject({
+        start: false,
+        mustRun: false,
+        networkMode: "none",
+        capabilities: { drops: ["ALL"] },
+      });
     }
   });
 
@@ -62,7 +68,9 @@ describe.each(["test", "prod"])("%s: every pod", (stack) => {
   it("runs images pinned by digest; pods pulling from the stack's registry have its pull Secret", async () => {
     const { resources, outputs } = await evaluate(stack);
     const registry = String(outputs.registry);
-    const pullSecret = ofType(resources, "kubernetes:core/v1:Secret").find((s) => (s.inputs as { type?: string }).type === "kubernetes.io/dockerconfigjson");
+    const pullSecret = ofType(resources, "kubernetes:core/v1:Secret").find(
+      (s) => (s.inputs as { type?: string }).type === "kubernetes.io/dockerconfigjson",
+    );
     expect(pullSecret).toBeDefined();
     let fromRegistry = 0;
     for (const { name, pod } of podsOf(resources)) {
@@ -84,9 +92,13 @@ describe.each(["dev", "test", "prod"])("%s: registry and secrets", (stack) => {
     const fileNames =
       stack === "dev"
         ? ofType(resources, "docker:index/volume:Volume").flatMap((v) =>
-            ((v.inputs.labels as { label: string; value: string }[] | undefined) ?? []).filter((l) => l.label === "dockyard.files").map((l) => l.value.split(",")),
+            ((v.inputs.labels as { label: string; value: string }[] | undefined) ?? [])
+              .filter((l) => l.label === "dockyard.files")
+              .map((l) => l.value.split(",")),
           )
-        : ofType(resources, "kubernetes:core/v1:Secret").map((s) => Object.keys((s.inputs.stringData as Record<string, unknown> | undefined) ?? {}));
+        : ofType(resources, "kubernetes:core/v1:Secret").map((s) =>
+            Object.keys((s.inputs.stringData as Record<string, unknown> | undefined) ?? {}),
+          );
     expect(fileNames).toContainEqual(expect.arrayContaining(["config.yml", "htpasswd"]));
     // The password is generated and kept secret: its bcrypt hash feeds htpasswd.
     expect(ofType(resources, "random:index/randomPassword:RandomPassword")).toHaveLength(1);

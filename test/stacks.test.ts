@@ -35,12 +35,19 @@ describe("committed stacks", () => {
         expect(resource.inputs.uri, `${stack}: ${resource.name}`).toBe(libvirtUri);
       }
       // command: runs docker locally against the stack's Docker host, named in its environment (Docker stacks only).
-      expect(resources.some((r) => r.type.startsWith("command:")), stack).toBe(stack === "dev");
+      expect(
+        resources.some((r) => r.type.startsWith("command:")),
+        stack,
+      ).toBe(stack === "dev");
       for (const resource of resources.filter((r) => r.type.startsWith("command:"))) {
-        expect(resource.inputs.environment, `${stack}: ${resource.name}`).toEqual({ DOCKER_HOST: committedEndpoints(stack).dockerHost });
+        expect(resource.inputs.environment, `${stack}: ${resource.name}`).toEqual({
+          DOCKER_HOST: committedEndpoints(stack).dockerHost,
+        });
       }
       // random and command: run locally, they have no endpoint of their own to point anywhere else.
-      for (const resource of resources.filter((r) => r.custom && !/^pulumi:providers:|^pulumi-nodejs:dynamic\/|^random:|^command:/.test(r.type))) {
+      for (const resource of resources.filter(
+        (r) => r.custom && !/^pulumi:providers:|^pulumi-nodejs:dynamic\/|^random:|^command:/.test(r.type),
+      )) {
         expect(resource.provider, `${stack}: ${resource.type}::${resource.name}`).toBeDefined();
         expect(providerUrns.has(resource.provider!.split("::").slice(0, -1).join("::"))).toBe(true);
       }

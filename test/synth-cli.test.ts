@@ -9,14 +9,15 @@ import { committedConfig, writeStackFile } from "./support/stack-files";
 
 /** The synth binary as `npm run synth` starts it (node, the bundling runner, the entry). */
 function synthProcess(...args: string[]) {
-  const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "infra/synth/cli.ts", ...args], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "infra/synth/cli.ts", ...args], {
+    encoding: "utf8",
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function freshOut(): string {
   return mkdtempSync(join(tmpdir(), "dockyard-synth-"));
 }
-
 
 describe("npm run synth", () => {
   it("the binary (runner, bundle, entry) exits 0 with a summary line, and 2 on misuse", () => {
@@ -30,26 +31,41 @@ describe("npm run synth", () => {
     expect(misuse.stderr).toContain("usage: npm run synth -- <stack>");
   });
 
-  it.each(["dev", "test", "prod"])("%s: writes resources.json with type, name, parent, dependencies, inputs", async (stack) => {
-    const out = freshOut();
-    const run = await synth(stack, "--out", out);
-    // Warnings may appear (e.g. a limit the Docker provider cannot set); errors may not.
-    expect(run.stderr).not.toMatch(/error/i);
-    expect(run.code).toBe(0);
-    const resources = JSON.parse(readFileSync(join(out, stack, "resources.json"), "utf8")) as Record<string, unknown>[];
-    expect(resources.length).toBeGreaterThan(1);
-    for (const resource of resources) {
-      expect(Object.keys(resource)).toEqual(expect.arrayContaining(["type", "name", "parent", "dependencies", "inputs"]));
-    }
-  });
+  it.each(["dev", "test", "prod"])(
+    "%s: writes resources.json with type, name, parent, dependencies, inputs",
+    async (stack) => {
+      const out = freshOut();
+      const run = await synth(stack, "--out", out);
+      // Warnings may appear (e.g. a limit the Docker provider cannot set); errors may not.
+      expect(run.stderr).not.toMatch(/error/i);
+      expect(run.code).toBe(0);
+      const resources = JSON.parse(readFileSync(join(out, stack, "resources.json"), "utf8")) as Record<
+        string,
+        unknown
+      >[];
+      expect(resources.length).toBeGreaterThan(1);
+      for (const resource of resources) {
+        expect(Object.keys(resource)).toEqual(
+          expect.arrayContaining(["type", "name", "parent", "dependencies", "inputs"]),
+        );
+      }
+    },
+  );
 
   it("masks secrets: a secure value never appears in the output", async () => {
     const config = committedConfig("prod");
-    config["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci", password: { secure: "v1:abc:def" } };
+    config["dockyard:registry"] = {
+      mode: "external",
+      url: "registry.example.com",
+      username: "ci",
+      password: { secure: "v1:abc:def" },
+    };
     const out = freshOut();
     const run = await synth("prod", "--config-file", writeStackFile(config), "--out", out);
     expect(run.code).toBe(0);
-    const files = readdirSync(join(out, "prod"), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const files = readdirSync(join(out, "prod"), { recursive: true, withFileTypes: true }).filter((entry) =>
+      entry.isFile(),
+    );
     expect(files.length).toBeGreaterThan(2);
     for (const file of files) {
       const text = readFileSync(join(file.parentPath, file.name), "utf8");
@@ -73,24 +89,39 @@ describe("npm run synth", () => {
       },
       lines: ["dockyard:target is required"],
     },
-    { name: "bad YAML", file: () => writeStackFile("config:\n  dockyard:target: [docker\n"), lines: ["is not valid YAML"] },
-    { name: "not a stack settings file", file: () => writeStackFile("configuration:\n  dockyard:target: docker\n"), lines: ["configuration is not a stack settings key"] },
-    { name: "missing file", file: () => join(tmpdir(), "dockyard-no-such-dir", "Pulumi.prod.yaml"), lines: ["cannot be read: no such file"] },
+    {
+      name: "bad YAML",
+      file: () => writeStackFile("config:\n  dockyard:target: [docker\n"),
+      lines: ["is not valid YAML"],
+    },
+    {
+      name: "not a stack settings file",
+      file: () => writeStackFile("configuration:\n  dockyard:target: docker\n"),
+      lines: ["configuration is not a stack settings key"],
+    },
+    {
+      name: "missing file",
+      file: () => join(tmpdir(), "dockyard-no-such-dir", "Pulumi.prod.yaml"),
+      lines: ["cannot be read: no such file"],
+    },
   ];
 
-  it.each(BROKEN)("broken stack file ($name): exit 1, one line per problem naming file and key, no trace, nothing written", async ({ file, lines }) => {
-    const path = file();
-    const out = freshOut();
-    const run = await synth("prod", "--config-file", path, "--out", out);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe("");
-    const printed = run.stderr.trimEnd().split("\n");
-    expect(printed.length).toBeGreaterThanOrEqual(lines.length);
-    for (const line of printed) expect(line.startsWith(`${path}: `)).toBe(true);
-    for (const expected of lines) expect(printed.some((line) => line.includes(expected))).toBe(true);
-    expect(run.stderr).not.toMatch(STACK_TRACE);
-    expect(readdirSync(out)).toEqual([]);
-  });
+  it.each(BROKEN)(
+    "broken stack file ($name): exit 1, one line per problem naming file and key, no trace, nothing written",
+    async ({ file, lines }) => {
+      const path = file();
+      const out = freshOut();
+      const run = await synth("prod", "--config-file", path, "--out", out);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      const printed = run.stderr.trimEnd().split("\n");
+      expect(printed.length).toBeGreaterThanOrEqual(lines.length);
+      for (const line of printed) expect(line.startsWith(`${path}: `)).toBe(true);
+      for (const expected of lines) expect(printed.some((line) => line.includes(expected))).toBe(true);
+      expect(run.stderr).not.toMatch(STACK_TRACE);
+      expect(readdirSync(out)).toEqual([]);
+    },
+  );
 
   it("leaves an earlier good output in place when the config is broken", async () => {
     const out = freshOut();
@@ -100,11 +131,14 @@ describe("npm run synth", () => {
     expect(readFileSync(join(out, "prod", "resources.json"), "utf8")).toBe(before);
   });
 
-  it.each([[[]], [["dev", "prod"]], [["dev", "--frobnicate"]], [["../etc"]]])("usage error %j: exit 2", async (args) => {
-    const out = freshOut();
-    const run = await synth(...args, "--out", out);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("usage: npm run synth -- <stack>");
-    expect(existsSync(join(out, "dev"))).toBe(false);
-  });
+  it.each([[[]], [["dev", "prod"]], [["dev", "--frobnicate"]], [["../etc"]]])(
+    "usage error %j: exit 2",
+    async (args) => {
+      const out = freshOut();
+      const run = await synth(...args, "--out", out);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("usage: npm run synth -- <stack>");
+      expect(existsSync(join(out, "dev"))).toBe(false);
+    },
+  );
 });

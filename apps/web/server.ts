@@ -59,14 +59,20 @@ export function createWebServer(options: WebServerOptions): WebServer {
 async function route(req: http.IncomingMessage, options: WebServerOptions, stopping: boolean): Promise<Reply> {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === HEALTH_PATH) {
-    if (req.method !== "GET" && req.method !== "HEAD") return { status: 405, payload: { error: "method not allowed" }, headers: { allow: "GET, HEAD" } };
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return { status: 405, payload: { error: "method not allowed" }, headers: { allow: "GET, HEAD" } };
     return stopping ? { status: 503, payload: { status: "stopping" } } : { status: 200, payload: { status: "ok" } };
   }
   if (url.pathname === "/records") {
     if (req.method === "GET") return { status: 200, payload: { records: await options.store.list() } };
     if (req.method === "POST") {
       const body = await readBody(req, options.maxRecordBytes);
-      if (body === undefined) return { status: 413, payload: { error: `body larger than ${options.maxRecordBytes} bytes` }, headers: { connection: "close" } };
+      if (body === undefined)
+        return {
+          status: 413,
+          payload: { error: `body larger than ${options.maxRecordBytes} bytes` },
+          headers: { connection: "close" },
+        };
       if (body.length === 0) return { status: 400, payload: { error: "empty body" } };
       return { status: 201, payload: await options.store.append(body) };
     }
@@ -92,7 +98,12 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<strin
 /** Writes the reply; while stopping, closes the connection after it so shutdown need not wait for keep-alive. */
 function send(res: http.ServerResponse, reply: Reply, stopping: boolean): void {
   const body = JSON.stringify(reply.payload);
-  const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...reply.headers, ...(stopping ? { connection: "close" } : {}) };
+  const headers = {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(body)),
+    ...reply.headers,
+    ...(stopping ? { connection: "close" } : {}),
+  };
   res.writeHead(reply.status, headers);
   res.end(body);
 }

@@ -44,7 +44,15 @@ export function backupContainer(spec: BackupSpec, archive: VolumeRef, mode: "bac
 export function backupCronJob(spec: BackupSpec, archive: VolumeRef): CronJob {
   const container = backupContainer(spec, archive, "backup");
   const labels = serviceLabels(container);
-  const { timeZone, concurrencyPolicy, startingDeadlineSeconds, successfulJobsHistoryLimit, failedJobsHistoryLimit, backoffLimit, activeDeadlineSeconds } = CRON_JOB_POLICY;
+  const {
+    timeZone,
+    concurrencyPolicy,
+    startingDeadlineSeconds,
+    successfulJobsHistoryLimit,
+    failedJobsHistoryLimit,
+    backoffLimit,
+    activeDeadlineSeconds,
+  } = CRON_JOB_POLICY;
   return {
     apiVersion: "batch/v1",
     kind: "CronJob",
@@ -99,7 +107,11 @@ function colocation(labels: Record<string, string>): Pick<PodSpec, "affinity"> {
   if (Object.keys(labels).length === 0) return {};
   return {
     affinity: {
-      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: labels }, topologyKey: COLOCATION_TOPOLOGY_KEY }] },
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: labels }, topologyKey: COLOCATION_TOPOLOGY_KEY },
+        ],
+      },
     },
   };
 }

@@ -28,7 +28,11 @@ export function dockerSchedulerArgs(spec: BackupSpec, archive: VolumeRef): Conta
  * Settings of a one-shot `backup` or `restore` container on Docker: ContainerService's hardened
  * settings with no network at all (render them with {@link oneShotRunArgs}).
  */
-export function dockerOneShotSettings(spec: BackupSpec, archive: VolumeRef, mode: "backup" | "restore"): DockerContainerSettings {
+export function dockerOneShotSettings(
+  spec: BackupSpec,
+  archive: VolumeRef,
+  mode: "backup" | "restore",
+): DockerContainerSettings {
   return { ...dockerContainerSettings(backupContainer(spec, archive, mode), "none"), networksAdvanced: [] };
 }
 
@@ -36,7 +40,11 @@ export function dockerOneShotSettings(spec: BackupSpec, archive: VolumeRef, mode
  * `docker run` arguments (after `run`) of a one-shot container: removed when done, on no network,
  * with every hardening flag the translator renders. Values must be plain strings.
  */
-export function oneShotRunArgs(settings: DockerContainerSettings, name: string, extraArgs: readonly string[] = []): string[] {
+export function oneShotRunArgs(
+  settings: DockerContainerSettings,
+  name: string,
+  extraArgs: readonly string[] = [],
+): string[] {
   return ["--rm", "--network", "none", ...dockerRunArgs(settings, { name }), ...extraArgs];
 }
 

@@ -4,7 +4,16 @@ import { checkedImage } from "../container/image-policy";
 import { labelValue } from "../container/labels";
 import type { Target, VolumeRef } from "../container/spec";
 import { ACCESS_MODES } from "../container/spec";
-import { type ArgPath, ArgProblems, argsOf, dnsLabel, integerIn, namespaceName, oneOf, record } from "../container/validate";
+import {
+  type ArgPath,
+  ArgProblems,
+  argsOf,
+  dnsLabel,
+  integerIn,
+  namespaceName,
+  oneOf,
+  record,
+} from "../container/validate";
 import type { BackupArgs } from "../backup";
 import * as rules from "../rules";
 
@@ -46,10 +55,14 @@ export function resolveBackupSpec(name: string, args: BackupArgs): BackupSpec {
   const problems = new ArgProblems();
   problems.check(() => {
     dnsLabel(root.field("name"), name);
-    if (name.length > MAX_NAME_LENGTH) root.field("name").fail(`must have at most ${MAX_NAME_LENGTH} characters (a CronJob name), got ${name.length}`);
+    if (name.length > MAX_NAME_LENGTH)
+      root.field("name").fail(`must have at most ${MAX_NAME_LENGTH} characters (a CronJob name), got ${name.length}`);
   });
-  const target = problems.check(() => oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"));
-  const source = target === undefined ? undefined : problems.check(() => resolveSource(root.field("volume"), args.volume, target));
+  const target = problems.check(() =>
+    oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
+  );
+  const source =
+    target === undefined ? undefined : problems.check(() => resolveSource(root.field("volume"), args.volume, target));
   const schedule = problems.check(() => root.field("schedule").check(rules.cronSchedule, args.schedule));
   const sourceSizeGiB = problems.check(() => integerIn(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1));
   const image =
@@ -57,16 +70,33 @@ export function resolveBackupSpec(name: string, args: BackupArgs): BackupSpec {
       ? undefined
       : problems.check(() => {
           const value = args.image;
-          if (value === undefined || value === null || (typeof value === "string" && (value === "" || /\s/.test(value)))) {
-            root.field("image").fail(`must be a digest-pinned image reference (repo@sha256:…), got ${describeValue(value)}`);
+          if (
+            value === undefined ||
+            value === null ||
+            (typeof value === "string" && (value === "" || /\s/.test(value)))
+          ) {
+            root
+              .field("image")
+              .fail(`must be a digest-pinned image reference (repo@sha256:…), got ${describeValue(value)}`);
           }
-          return checkedImage(root.field("image"), value, target, { allowLatestTag: false, allowMutableImageTag: false });
+          return checkedImage(root.field("image"), value, target, {
+            allowLatestTag: false,
+            allowMutableImageTag: false,
+          });
         });
-  const retentionDays = problems.check(() => integerIn(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS));
+  const retentionDays = problems.check(() =>
+    integerIn(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
+  );
   const archiveSizeGiB =
-    sourceSizeGiB === undefined ? undefined : problems.check(() => integerIn(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB));
+    sourceSizeGiB === undefined
+      ? undefined
+      : problems.check(() =>
+          integerIn(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB),
+        );
   const colocateWith =
-    source === undefined || target === undefined ? undefined : problems.check(() => resolveColocation(root.field("colocateWith"), args.colocateWith, source, target));
+    source === undefined || target === undefined
+      ? undefined
+      : problems.check(() => resolveColocation(root.field("colocateWith"), args.colocateWith, source, target));
   const namespace = problems.check(() => namespaceName(root.field("namespace"), args.namespace));
   problems.throwIfAny();
   return {
@@ -86,12 +116,19 @@ export function resolveBackupSpec(name: string, args: BackupArgs): BackupSpec {
 }
 
 function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Target): VolumeRef {
-  if (volume === undefined || volume === null || typeof volume.logicalName !== "string" || !ACCESS_MODES.includes(volume.accessMode)) {
+  if (
+    volume === undefined ||
+    volume === null ||
+    typeof volume.logicalName !== "string" ||
+    !ACCESS_MODES.includes(volume.accessMode)
+  ) {
     at.fail("must be the PersistentVolume to back up");
   }
   dnsLabel(at.field("logicalName"), volume.logicalName);
   if (target === "kubernetes" && volume.accessMode === "ReadWriteOncePod") {
-    at.fail(`"${volume.logicalName}" is ReadWriteOncePod: no second pod can mount it, so a backup job cannot read it; use ReadWriteOnce`);
+    at.fail(
+      `"${volume.logicalName}" is ReadWriteOncePod: no second pod can mount it, so a backup job cannot read it; use ReadWriteOnce`,
+    );
   }
   return volume;
 }

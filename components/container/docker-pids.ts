@@ -44,11 +44,15 @@ export function dockerPidsLimitCommand(
   containerId: pulumi.Input<string>,
   dockerHost?: pulumi.Input<string | undefined>,
 ): DockerPidsLimitCommand {
-  if (!Number.isSafeInteger(pidsLimit) || pidsLimit < 1) throw new Error(`dockerPidsLimitCommand: the pids limit must be a positive integer, got ${String(pidsLimit)}`);
+  if (!Number.isSafeInteger(pidsLimit) || pidsLimit < 1)
+    throw new Error(`dockerPidsLimitCommand: the pids limit must be a positive integer, got ${String(pidsLimit)}`);
   return {
     interpreter: [...DOCKER_UPDATE, String(pidsLimit), "--"],
     create: containerId,
-    environment: dockerHost === undefined || typeof dockerHost === "string" ? hostEnvironment(dockerHost) : pulumi.output(dockerHost).apply(hostEnvironment),
+    environment:
+      dockerHost === undefined || typeof dockerHost === "string"
+        ? hostEnvironment(dockerHost)
+        : pulumi.output(dockerHost).apply(hostEnvironment),
     triggers: [containerId],
     logging: "stderr",
   };
@@ -64,7 +68,8 @@ function hostEnvironment(host: string | undefined): Record<string, string> {
  * process's own. Values must be plain strings.
  */
 export function dockerPidsLimitArgv(command: DockerPidsLimitCommand): string[] {
-  if (typeof command.create !== "string") throw new Error("dockerPidsLimitArgv: the container ID must be a plain string, not an output or promise");
+  if (typeof command.create !== "string")
+    throw new Error("dockerPidsLimitArgv: the container ID must be a plain string, not an output or promise");
   return [...command.interpreter, command.create];
 }
 

@@ -28,10 +28,18 @@ const RENDER: Record<keyof DockerContainerSettings, FlagRenderer> = {
   image: () => [], // positional, appended last
   entrypoints: (s) => (s.entrypoints === undefined ? [] : ["--entrypoint", plain(s.entrypoints[0], "entrypoints[0]")]),
   command: () => [], // positional, after the image
-  envs: (s) => pair("--env", s.envs.map((e, i) => plain(e, `envs[${i}]`))),
+  envs: (s) =>
+    pair(
+      "--env",
+      s.envs.map((e, i) => plain(e, `envs[${i}]`)),
+    ),
   user: (s) => ["--user", s.user],
   readOnly: (s) => (s.readOnly ? ["--read-only"] : []),
-  tmpfs: (s) => pair("--tmpfs", Object.entries(s.tmpfs).map(([p, opts]) => `${p}:${opts}`)),
+  tmpfs: (s) =>
+    pair(
+      "--tmpfs",
+      Object.entries(s.tmpfs).map(([p, opts]) => `${p}:${opts}`),
+    ),
   capabilities: (s) => [...pair("--cap-drop", s.capabilities.drops), ...pair("--cap-add", s.capabilities.adds)],
   securityOpts: (s) => pair("--security-opt", s.securityOpts),
   privileged: (s) => (s.privileged ? ["--privileged"] : []),
@@ -39,21 +47,40 @@ const RENDER: Record<keyof DockerContainerSettings, FlagRenderer> = {
   memorySwap: (s) => ["--memory-swap", `${s.memorySwap}m`],
   cpus: (s) => ["--cpus", s.cpus],
   pidsLimit: (s) => ["--pids-limit", String(s.pidsLimit)],
-  ports: (s) => pair("--publish", s.ports.map((p) => `${p.ip.includes(":") ? `[${p.ip}]` : p.ip}:${p.external}:${p.internal}/${p.protocol}`)),
+  ports: (s) =>
+    pair(
+      "--publish",
+      s.ports.map((p) => `${p.ip.includes(":") ? `[${p.ip}]` : p.ip}:${p.external}:${p.internal}/${p.protocol}`),
+    ),
   volumes: (s) =>
     pair(
       "--mount",
-      s.volumes.map((v, i) => `type=volume,source=${plain(v.volumeName, `volumes[${i}].volumeName`)},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`),
+      s.volumes.map(
+        (v, i) =>
+          `type=volume,source=${plain(v.volumeName, `volumes[${i}].volumeName`)},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`,
+      ),
     ),
   networksAdvanced: (s) =>
-    s.networksAdvanced.flatMap((n, i) => ["--network", plain(n.name, `networksAdvanced[${i}].name`), ...pair("--network-alias", n.aliases)]),
+    s.networksAdvanced.flatMap((n, i) => [
+      "--network",
+      plain(n.name, `networksAdvanced[${i}].name`),
+      ...pair("--network-alias", n.aliases),
+    ]),
   healthcheck: (s, o) => (s.healthcheck === undefined ? [] : healthFlags(s.healthcheck, o)),
   wait: () => [], // the provider polls until healthy; docker run callers wait themselves
   waitTimeout: () => [],
   restart: (s) => ["--restart", s.restart],
   logDriver: (s) => ["--log-driver", s.logDriver],
-  logOpts: (s) => pair("--log-opt", Object.entries(s.logOpts).map(([k, v]) => `${k}=${v}`)),
-  labels: (s) => pair("--label", s.labels.map((l, i) => `${l.label}=${plain(l.value, `labels[${i}].value`)}`)),
+  logOpts: (s) =>
+    pair(
+      "--log-opt",
+      Object.entries(s.logOpts).map(([k, v]) => `${k}=${v}`),
+    ),
+  labels: (s) =>
+    pair(
+      "--label",
+      s.labels.map((l, i) => `${l.label}=${plain(l.value, `labels[${i}].value`)}`),
+    ),
   stopTimeout: (s) => ["--stop-timeout", String(s.stopTimeout)],
   destroyGraceSeconds: () => [], // `docker stop` uses --stop-timeout
 };
@@ -65,7 +92,14 @@ const RENDER: Record<keyof DockerContainerSettings, FlagRenderer> = {
 export function dockerRunArgs(settings: DockerContainerSettings, options: DockerRunOptions): string[] {
   const flags = (Object.keys(RENDER) as (keyof DockerContainerSettings)[]).flatMap((k) => RENDER[k](settings, options));
   const entry = settings.entrypoints ?? [];
-  return ["--name", options.name, ...flags, plain(settings.image, "image"), ...entry.slice(1), ...(settings.command ?? [])];
+  return [
+    "--name",
+    options.name,
+    ...flags,
+    plain(settings.image, "image"),
+    ...entry.slice(1),
+    ...(settings.command ?? []),
+  ];
 }
 
 /**
@@ -80,15 +114,33 @@ export function dockerCreateCarrierArgs(carrier: DockerFilesCarrierSettings, nam
     readOnly: () => (carrier.readOnly ? ["--read-only"] : []),
     user: () => ["--user", carrier.user],
     networkMode: () => ["--network", carrier.networkMode],
-    capabilities: () => [...pair("--cap-drop", carrier.capabilities.drops), ...pair("--cap-add", carrier.capabilities.adds)],
+    capabilities: () => [
+      ...pair("--cap-drop", carrier.capabilities.drops),
+      ...pair("--cap-add", carrier.capabilities.adds),
+    ],
     securityOpts: () => pair("--security-opt", carrier.securityOpts),
     restart: () => ["--restart", carrier.restart],
     volumes: () =>
-      pair("--mount", carrier.volumes.map((v, i) => `type=volume,source=${plain(v.volumeName, `volumes[${i}].volumeName`)},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`)),
+      pair(
+        "--mount",
+        carrier.volumes.map(
+          (v, i) =>
+            `type=volume,source=${plain(v.volumeName, `volumes[${i}].volumeName`)},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`,
+        ),
+      ),
     uploads: () => [], // sent after creation, through the engine API
-    labels: () => pair("--label", carrier.labels.map((l) => `${l.label}=${l.value}`)),
+    labels: () =>
+      pair(
+        "--label",
+        carrier.labels.map((l) => `${l.label}=${l.value}`),
+      ),
   };
-  return ["--name", name, ...(Object.keys(flags) as (keyof DockerFilesCarrierSettings)[]).flatMap((k) => flags[k]()), plain(carrier.image, "image")];
+  return [
+    "--name",
+    name,
+    ...(Object.keys(flags) as (keyof DockerFilesCarrierSettings)[]).flatMap((k) => flags[k]()),
+    plain(carrier.image, "image"),
+  ];
 }
 
 function healthFlags(check: NonNullable<DockerContainerSettings["healthcheck"]>, options: DockerRunOptions): string[] {
@@ -104,10 +156,14 @@ function healthFlags(check: NonNullable<DockerContainerSettings["healthcheck"]>,
   }
   return [
     ...command,
-    "--health-interval", check.interval,
-    "--health-timeout", check.timeout,
-    "--health-retries", String(check.retries),
-    "--health-start-period", check.startPeriod,
+    "--health-interval",
+    check.interval,
+    "--health-timeout",
+    check.timeout,
+    "--health-retries",
+    String(check.retries),
+    "--health-start-period",
+    check.startPeriod,
   ];
 }
 
@@ -116,6 +172,7 @@ function sameList(a: readonly string[], b: readonly string[] | undefined): boole
 }
 
 function plain(value: pulumi.Input<string> | undefined, what: string): string {
-  if (typeof value !== "string") throw new Error(`dockerRunArgs: ${what} must be a plain string, not an output or promise`);
+  if (typeof value !== "string")
+    throw new Error(`dockerRunArgs: ${what} must be a plain string, not an output or promise`);
   return value;
 }

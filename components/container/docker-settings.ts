@@ -37,9 +37,18 @@ export interface DockerContainerSettings {
    * as a flag.
    */
   readonly pidsLimit: number;
-  readonly ports: { readonly internal: number; readonly external: number; readonly ip: string; readonly protocol: string }[];
+  readonly ports: {
+    readonly internal: number;
+    readonly external: number;
+    readonly ip: string;
+    readonly protocol: string;
+  }[];
   /** PersistentVolumes, then the files volume (read-only). */
-  readonly volumes: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string; readonly readOnly: boolean }[];
+  readonly volumes: {
+    readonly volumeName: pulumi.Input<string>;
+    readonly containerPath: string;
+    readonly readOnly: boolean;
+  }[];
   readonly networksAdvanced: { readonly name: pulumi.Input<string>; readonly aliases: string[] }[];
   readonly healthcheck: DockerHealthcheck | undefined;
   /** Wait until Docker reports the container healthy (only possible with a health check). */
@@ -64,16 +73,23 @@ export interface DockerContainerSettings {
  * @param files the volume holding the config files and the revision that filled it (the carrier's
  *   ID, see files.ts); required when the service has files.
  */
-export function dockerContainerSettings(spec: ResolvedService, network: pulumi.Input<string>, files?: DockerFilesMount): DockerContainerSettings {
+export function dockerContainerSettings(
+  spec: ResolvedService,
+  network: pulumi.Input<string>,
+  files?: DockerFilesMount,
+): DockerContainerSettings {
   const { security, resources } = spec;
-  if (spec.files.length > 0 && files === undefined) throw new Error("dockerContainerSettings: the service has files but no files volume was given");
+  if (spec.files.length > 0 && files === undefined)
+    throw new Error("dockerContainerSettings: the service has files but no files volume was given");
   const withFiles = files !== undefined && spec.files.length > 0;
   const memory = dockerMemoryMiB(resources.memoryBytes);
   return {
     image: spec.image,
     entrypoints: spec.command,
     command: spec.args,
-    envs: spec.env.map((e) => (e.secret ? pulumi.secret(pulumi.output(e.value).apply((v) => `${e.name}=${v}`)) : envEntry(e.name, e.value))),
+    envs: spec.env.map((e) =>
+      e.secret ? pulumi.secret(pulumi.output(e.value).apply((v) => `${e.name}=${v}`)) : envEntry(e.name, e.value),
+    ),
     user: `${spec.runAsUser}:${spec.runAsGroup}`,
     readOnly: security.readOnlyRootFilesystem,
     tmpfs: { [SCRATCH_PATH]: [...SCRATCH_TMPFS_OPTIONS, `size=${spec.scratchBytes}`].join(",") },
@@ -85,7 +101,9 @@ export function dockerContainerSettings(spec: ResolvedService, network: pulumi.I
     cpus: dockerCpus(resources.cpuMillis),
     pidsLimit: resources.pids,
     ports: spec.ports.flatMap((p) =>
-      p.hostPort === undefined ? [] : [{ internal: p.containerPort, external: p.hostPort, ip: security.publishAddress, protocol: p.protocol }],
+      p.hostPort === undefined
+        ? []
+        : [{ internal: p.containerPort, external: p.hostPort, ip: security.publishAddress, protocol: p.protocol }],
     ),
     volumes: [
       ...spec.volumes.map((v) => ({ volumeName: v.source, containerPath: v.mountPath, readOnly: v.readOnly })),

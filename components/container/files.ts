@@ -32,11 +32,17 @@ export const FILES_REVISION_LABEL = "dockyard.files.revision";
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$/;
 
 /** Validates `files` and `filesDir`; files come out sorted by name. */
-export function resolveFiles(root: ArgPath, files: unknown, filesDir: unknown, volumes: readonly VolumeMountSpec[]): { files: FileSpec[]; filesDir: string } {
+export function resolveFiles(
+  root: ArgPath,
+  files: unknown,
+  filesDir: unknown,
+  volumes: readonly VolumeMountSpec[],
+): { files: FileSpec[]; filesDir: string } {
   const at: ArgPath = root.field("files");
   const resolved: FileSpec[] = [];
   for (const [name, content] of Object.entries(record(at, files))) {
-    if (!FILE_NAME.test(name)) at.key(name).fail(`is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")`);
+    if (!FILE_NAME.test(name))
+      at.key(name).fail(`is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")`);
     if (content === undefined || content === null || (typeof content !== "string" && typeof content !== "object")) {
       at.key(name).fail(`must be the file's content as a string (or an output of one), got ${describeValue(content)}`);
     }
@@ -44,9 +50,11 @@ export function resolveFiles(root: ArgPath, files: unknown, filesDir: unknown, v
   }
   const dirAt: ArgPath = root.field("filesDir");
   const raw = filesDir ?? FILES_DIR;
-  if (typeof raw !== "string" || !path.posix.isAbsolute(raw)) dirAt.fail(`must be an absolute path, got ${describeValue(filesDir)}`);
+  if (typeof raw !== "string" || !path.posix.isAbsolute(raw))
+    dirAt.fail(`must be an absolute path, got ${describeValue(filesDir)}`);
   const dir = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
-  if (dir === "/" || dir === SCRATCH_PATH) dirAt.fail(`must not be "/" or the scratch directory "${SCRATCH_PATH}", got ${describeValue(filesDir)}`);
+  if (dir === "/" || dir === SCRATCH_PATH)
+    dirAt.fail(`must not be "/" or the scratch directory "${SCRATCH_PATH}", got ${describeValue(filesDir)}`);
   const clash = volumes.findIndex((v) => v.mountPath === dir);
   if (clash >= 0) dirAt.fail(`"${dir}" is already the mount path of volumes[${clash}]`);
   return { files: resolved.sort((a, b) => (a.name < b.name ? -1 : 1)), filesDir: dir };
@@ -64,7 +72,11 @@ export interface DockerUpload {
 
 /** The provider uploads: each file into the files directory, content secret, mode 0444 (owner root). */
 export function dockerFileUploads(spec: ResolvedService): DockerUpload[] {
-  return spec.files.map((f) => ({ file: path.posix.join(spec.filesDir, f.name), content: pulumi.secret(f.content), permissions: FILES_MODE_DOCKER }));
+  return spec.files.map((f) => ({
+    file: path.posix.join(spec.filesDir, f.name),
+    content: pulumi.secret(f.content),
+    permissions: FILES_MODE_DOCKER,
+  }));
 }
 
 /** The files carrier's `docker.Container` inputs (@pulumi/docker 5.2 field names). */
@@ -81,7 +93,11 @@ export interface DockerFilesCarrierSettings {
   readonly capabilities: { readonly drops: string[]; readonly adds: string[] };
   readonly securityOpts: string[];
   readonly restart: "no";
-  readonly volumes: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string; readonly readOnly: boolean }[];
+  readonly volumes: {
+    readonly volumeName: pulumi.Input<string>;
+    readonly containerPath: string;
+    readonly readOnly: boolean;
+  }[];
   readonly uploads: DockerUpload[];
   readonly labels: { readonly label: string; readonly value: string }[];
 }
@@ -90,7 +106,10 @@ export interface DockerFilesCarrierSettings {
 export const CARRIER_ROLE = { label: "dockyard.role", value: "files-carrier" } as const;
 
 /** The carrier container that receives the uploads into the files volume (see the file comment). */
-export function dockerFilesCarrierSettings(spec: ResolvedService, filesVolume: pulumi.Input<string>): DockerFilesCarrierSettings {
+export function dockerFilesCarrierSettings(
+  spec: ResolvedService,
+  filesVolume: pulumi.Input<string>,
+): DockerFilesCarrierSettings {
   return {
     image: spec.image,
     start: false,

@@ -24,7 +24,9 @@ const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
  */
 export function imagePolicyProblem(reference: string, target: Target, policy: ImagePolicy): string | undefined {
   if (IMAGE_ID.test(reference)) {
-    return target === "docker" ? undefined : `is a local image ID ${describeValue(reference)}, which only the Docker target can run; give a registry reference (repo@sha256:…)`;
+    return target === "docker"
+      ? undefined
+      : `is a local image ID ${describeValue(reference)}, which only the Docker target can run; give a registry reference (repo@sha256:…)`;
   }
   const ref = parseImageRef(reference);
   if (!isImageRef(ref)) return `${ref.error}, got ${describeValue(reference)}`;
@@ -49,7 +51,12 @@ export function imagePolicyProblem(reference: string, target: Target, policy: Im
  * ComponentArgError before any child exists), an output when it resolves (the deployment
  * fails with the same error, naming the component and `image`).
  */
-export function checkedImage(at: ArgPath, image: pulumi.Input<string>, target: Target, policy: ImagePolicy): pulumi.Input<string> {
+export function checkedImage(
+  at: ArgPath,
+  image: pulumi.Input<string>,
+  target: Target,
+  policy: ImagePolicy,
+): pulumi.Input<string> {
   if (typeof image === "string") {
     const problem = imagePolicyProblem(image, target, policy);
     if (problem !== undefined) at.fail(problem);

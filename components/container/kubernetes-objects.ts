@@ -31,7 +31,11 @@ export function workloadKind(spec: ResolvedService): WorkloadKind {
 }
 
 function metadata(spec: ResolvedService, name?: string): Input.meta.v1.ObjectMeta {
-  return { ...(name === undefined ? {} : { name }), ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }), labels: serviceLabels(spec) };
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }),
+    labels: serviceLabels(spec),
+  };
 }
 
 /**
@@ -41,7 +45,13 @@ function metadata(spec: ResolvedService, name?: string): Input.meta.v1.ObjectMet
 export function secretManifest(spec: ResolvedService): Input.core.v1.Secret | undefined {
   const secrets = spec.env.filter((e) => e.secret);
   if (secrets.length === 0) return undefined;
-  return { apiVersion: "v1", kind: "Secret", metadata: metadata(spec), type: "Opaque", stringData: Object.fromEntries(secrets.map((e) => [e.name, e.value])) };
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: metadata(spec),
+    type: "Opaque",
+    stringData: Object.fromEntries(secrets.map((e) => [e.name, e.value])),
+  };
 }
 
 /**
@@ -51,7 +61,13 @@ export function secretManifest(spec: ResolvedService): Input.core.v1.Secret | un
  */
 export function filesSecretManifest(spec: ResolvedService): Input.core.v1.Secret | undefined {
   if (spec.files.length === 0) return undefined;
-  return { apiVersion: "v1", kind: "Secret", metadata: metadata(spec), type: "Opaque", stringData: Object.fromEntries(spec.files.map((f) => [f.name, f.content])) };
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: metadata(spec),
+    type: "Opaque",
+    stringData: Object.fromEntries(spec.files.map((f) => [f.name, f.content])),
+  };
 }
 
 /**
@@ -59,7 +75,11 @@ export function filesSecretManifest(spec: ResolvedService): Input.core.v1.Secret
  * @param secretName name of the Secret object (its Pulumi output); required when the service has secrets.
  * @param filesSecretName name of the files Secret; required when the service has files.
  */
-export function kubernetesManifests(spec: ResolvedService, secretName?: pulumi.Input<string>, filesSecretName?: pulumi.Input<string>): KubernetesManifests {
+export function kubernetesManifests(
+  spec: ResolvedService,
+  secretName?: pulumi.Input<string>,
+  filesSecretName?: pulumi.Input<string>,
+): KubernetesManifests {
   const meta = (name?: string) => metadata(spec, name);
   const selector = { matchLabels: selectorLabels(spec) };
   const template = podTemplate(spec, secretName, filesSecretName);
@@ -70,9 +90,21 @@ export function kubernetesManifests(spec: ResolvedService, secretName?: pulumi.I
           apiVersion: "apps/v1",
           kind: "StatefulSet",
           metadata: meta(),
-          spec: { replicas: spec.replicas, serviceName: spec.name, selector, template, podManagementPolicy: "OrderedReady", updateStrategy: { type: "RollingUpdate" } },
+          spec: {
+            replicas: spec.replicas,
+            serviceName: spec.name,
+            selector,
+            template,
+            podManagementPolicy: "OrderedReady",
+            updateStrategy: { type: "RollingUpdate" },
+          },
         }
-      : { apiVersion: "apps/v1", kind: "Deployment", metadata: meta(), spec: { replicas: spec.replicas, selector, template } };
+      : {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: meta(),
+          spec: { replicas: spec.replicas, selector, template },
+        };
   return {
     workload,
     ...(spec.ports.length === 0
@@ -85,12 +117,24 @@ export function kubernetesManifests(spec: ResolvedService, secretName?: pulumi.I
             spec: {
               type: "ClusterIP",
               selector: selectorLabels(spec),
-              ports: spec.ports.map((p) => ({ name: p.name, port: p.servicePort, targetPort: p.name, protocol: p.protocol.toUpperCase() })),
+              ports: spec.ports.map((p) => ({
+                name: p.name,
+                port: p.servicePort,
+                targetPort: p.name,
+                protocol: p.protocol.toUpperCase(),
+              })),
             },
           },
         }),
     ...(spec.replicas > 1
-      ? { podDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(), spec: { maxUnavailable: 1, selector } } }
+      ? {
+          podDisruptionBudget: {
+            apiVersion: "policy/v1",
+            kind: "PodDisruptionBudget",
+            metadata: meta(),
+            spec: { maxUnavailable: 1, selector },
+          },
+        }
       : {}),
     networkPolicy: {
       apiVersion: "networking.k8s.io/v1",
@@ -99,7 +143,10 @@ export function kubernetesManifests(spec: ResolvedService, secretName?: pulumi.I
       spec: {
         podSelector: selector,
         policyTypes: ["Ingress"],
-        ingress: spec.ports.length === 0 ? [] : [{ ports: spec.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol.toUpperCase() })) }],
+        ingress:
+          spec.ports.length === 0
+            ? []
+            : [{ ports: spec.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol.toUpperCase() })) }],
       },
     },
   };

@@ -24,7 +24,9 @@ const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 /** A valid label value (at most 63 characters of letters, digits, '-', '_', '.'). */
 export function labelValue(at: ArgPath, value: unknown): string {
   if (typeof value !== "string" || !VALUE.test(value)) {
-    at.fail(`must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got ${describeValue(value)}`);
+    at.fail(
+      `must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got ${describeValue(value)}`,
+    );
   }
   return value;
 }
@@ -39,7 +41,8 @@ export function userLabels(at: ArgPath, value: unknown): Record<string, string> 
     if (!NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !PREFIX.test(prefix)))) {
       at.key(key).fail("is not a valid label key ([prefix/]name, name at most 63 characters)");
     }
-    if ((RESERVED_LABELS as readonly string[]).includes(key)) at.key(key).fail("is set by dockyard and cannot be overridden");
+    if ((RESERVED_LABELS as readonly string[]).includes(key))
+      at.key(key).fail("is set by dockyard and cannot be overridden");
     labels[key] = labelValue(at.key(key), v);
   }
   return labels;

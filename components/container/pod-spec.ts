@@ -23,10 +23,15 @@ export const SCRATCH_VOLUME = "dockyard-scratch";
  * @param secretName name of the Secret holding the service's secrets (when it has any).
  * @param filesSecretName name of the Secret holding the service's files (when it has any).
  */
-export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>, filesSecretName?: pulumi.Input<string>): PodSpec {
+export function podSpec(
+  spec: ResolvedService,
+  secretName?: pulumi.Input<string>,
+  filesSecretName?: pulumi.Input<string>,
+): PodSpec {
   const { resources } = spec;
   const files = spec.files.length > 0;
-  if (files && filesSecretName === undefined) throw new Error("podSpec: the service has files but no files Secret name was given");
+  if (files && filesSecretName === undefined)
+    throw new Error("podSpec: the service has files but no files Secret name was given");
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -35,17 +40,30 @@ export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>
     hostIPC: false,
     securityContext: podSecurityContext(spec),
     terminationGracePeriodSeconds: spec.stopGraceSeconds,
-    ...(spec.imagePullSecrets.length === 0 ? {} : { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }),
+    ...(spec.imagePullSecrets.length === 0
+      ? {}
+      : { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }),
     containers: [
       {
         name: spec.name,
         image: spec.image,
         ...(spec.command === undefined ? {} : { command: spec.command }),
         ...(spec.args === undefined ? {} : { args: spec.args }),
-        ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol.toUpperCase() })),
-        env: spec.env.map((e): EnvVar => (e.secret ? { name: e.name, valueFrom: { secretKeyRef: { name: secretRef(secretName), key: e.name } } } : { name: e.name, value: e.value })),
+        ports: spec.ports.map((p) => ({
+          name: p.name,
+          containerPort: p.containerPort,
+          protocol: p.protocol.toUpperCase(),
+        })),
+        env: spec.env.map((e): EnvVar =>
+          e.secret
+            ? { name: e.name, valueFrom: { secretKeyRef: { name: secretRef(secretName), key: e.name } } }
+            : { name: e.name, value: e.value },
+        ),
         resources: {
-          requests: { cpu: cpuQuantity(resources.cpuRequestMillis), memory: memoryQuantity(resources.memoryRequestBytes) },
+          requests: {
+            cpu: cpuQuantity(resources.cpuRequestMillis),
+            memory: memoryQuantity(resources.memoryRequestBytes),
+          },
           limits: { cpu: cpuQuantity(resources.cpuMillis), memory: memoryQuantity(resources.memoryBytes) },
         },
         securityContext: containerSecurityContext(spec),
@@ -59,15 +77,24 @@ export function podSpec(spec: ResolvedService, secretName?: pulumi.Input<string>
     ],
     volumes: [
       { name: SCRATCH_VOLUME, emptyDir: { medium: "Memory", sizeLimit: memoryQuantity(spec.scratchBytes) } },
-      ...spec.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.source, readOnly: v.readOnly } })),
+      ...spec.volumes.map((v) => ({
+        name: v.name,
+        persistentVolumeClaim: { claimName: v.source, readOnly: v.readOnly },
+      })),
       // Owner root, group fsGroup (the service's gid), mode 0440: readable, not writable.
-      ...(files ? [{ name: FILES_VOLUME, secret: { secretName: filesSecretName, defaultMode: FILES_MODE_KUBERNETES } }] : []),
+      ...(files
+        ? [{ name: FILES_VOLUME, secret: { secretName: filesSecretName, defaultMode: FILES_MODE_KUBERNETES } }]
+        : []),
     ],
   };
 }
 
 /** The pod template of the workload: the pod spec and the service's labels. */
-export function podTemplate(spec: ResolvedService, secretName?: pulumi.Input<string>, filesSecretName?: pulumi.Input<string>): PodTemplateSpec {
+export function podTemplate(
+  spec: ResolvedService,
+  secretName?: pulumi.Input<string>,
+  filesSecretName?: pulumi.Input<string>,
+): PodTemplateSpec {
   return { metadata: { labels: serviceLabels(spec) }, spec: podSpec(spec, secretName, filesSecretName) };
 }
 

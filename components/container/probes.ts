@@ -24,7 +24,8 @@ export interface KubernetesProbes {
  * distroless images have none), with Docker's own interval/timeout/retries/start period.
  */
 export function dockerHealthcheck(check: HealthCheckSpec): DockerHealthcheck {
-  if (check.command === undefined) throw new Error("a Docker health check needs a command (checked by resolveServiceSpec)");
+  if (check.command === undefined)
+    throw new Error("a Docker health check needs a command (checked by resolveServiceSpec)");
   return {
     tests: ["CMD", ...check.command],
     interval: `${check.intervalSeconds}s`,

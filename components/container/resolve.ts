@@ -9,7 +9,19 @@ import { resolvePorts } from "./resolve-ports";
 import { parseCpu, parseMemory } from "./resources";
 import type { EnvVarSpec, HealthCheckSpec, PortSpec, ResourceSpec, ResolvedService, VolumeMountSpec } from "./spec";
 import { ACCESS_MODES, type RestartPolicy } from "./spec";
-import { ArgPath, ArgProblems, argsOf, bool, dnsLabel, integerIn, knownKeys, namespaceName, oneOf, record, stringList } from "./validate";
+import {
+  ArgPath,
+  ArgProblems,
+  argsOf,
+  bool,
+  dnsLabel,
+  integerIn,
+  knownKeys,
+  namespaceName,
+  oneOf,
+  record,
+  stringList,
+} from "./validate";
 import { labelValue, userLabels } from "./labels";
 import { FILES_VOLUME, resolveFiles } from "./files";
 import { checkedImage } from "./image-policy";
@@ -28,20 +40,38 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   const root = argsOf("ContainerService", name);
   const problems = new ArgProblems();
   problems.check(() => dnsLabel(root.field("name"), name));
-  const target = problems.check(() => oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"));
+  const target = problems.check(() =>
+    oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
+  );
   const replicas = problems.check(() => integerIn(root.field("replicas"), args.replicas, 0, 100, 1));
-  const ports = target === undefined || replicas === undefined ? undefined : problems.check(() => resolvePorts(root.field("ports"), args.ports, target, replicas));
+  const ports =
+    target === undefined || replicas === undefined
+      ? undefined
+      : problems.check(() => resolvePorts(root.field("ports"), args.ports, target, replicas));
   const volumes = problems.check(() => resolveVolumes(root.field("volumes"), args.volumes));
-  if (replicas !== undefined && volumes !== undefined) problems.check(() => checkSingleWriters(root.field("replicas"), replicas, volumes));
-  const optOuts = problems.check(() => resolveOptOuts(root.field("security"), knownKeys(root.field("security"), args.security, SECURITY_OPT_OUTS)));
-  const runAsUser = problems.check(() => integerIn(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID));
+  if (replicas !== undefined && volumes !== undefined)
+    problems.check(() => checkSingleWriters(root.field("replicas"), replicas, volumes));
+  const optOuts = problems.check(() =>
+    resolveOptOuts(root.field("security"), knownKeys(root.field("security"), args.security, SECURITY_OPT_OUTS)),
+  );
+  const runAsUser = problems.check(() =>
+    integerIn(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID),
+  );
   if (runAsUser === 0 && optOuts !== undefined && !optOuts.allowRunAsRoot) {
-    problems.check(() => root.field("runAsUser").fail("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out"));
+    problems.check(() =>
+      root.field("runAsUser").fail("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out"),
+    );
   }
-  const restartPolicy = problems.check(() => oneOf(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY));
+  const restartPolicy = problems.check(() =>
+    oneOf(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY),
+  );
   if (target === "kubernetes" && (restartPolicy === "no" || restartPolicy === "on-failure")) {
     problems.check(() =>
-      root.field("restartPolicy").fail(`must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "${restartPolicy}"`),
+      root
+        .field("restartPolicy")
+        .fail(
+          `must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "${restartPolicy}"`,
+        ),
     );
   }
   const image =
@@ -57,17 +87,33 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     command: problems.check(() => optionalCommand(root.field("command"), args.command)),
     args: problems.check(() => (args.args === undefined ? undefined : stringList(root.field("args"), args.args))),
     env: problems.check(() => resolveEnv(root, args.environment, args.secrets)),
-    files: volumes === undefined ? undefined : problems.check(() => resolveFiles(root, args.files, args.filesDir, volumes)),
+    files:
+      volumes === undefined ? undefined : problems.check(() => resolveFiles(root, args.files, args.filesDir, volumes)),
     imagePullSecrets: problems.check(() => resolvePullSecrets(root.field("imagePullSecrets"), args.imagePullSecrets)),
-    healthCheck: ports === undefined || target === undefined ? undefined : problems.check(() => resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target)),
+    healthCheck:
+      ports === undefined || target === undefined
+        ? undefined
+        : problems.check(() => resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target)),
     resources: problems.check(() => resolveResources(root.field("resources"), args.resources)),
     labels: problems.check(() => userLabels(root.field("labels"), args.labels)),
-    component: problems.check(() => (args.component === undefined ? undefined : labelValue(root.field("component"), args.component))),
+    component: problems.check(() =>
+      args.component === undefined ? undefined : labelValue(root.field("component"), args.component),
+    ),
     partOf: problems.check(() => labelValue(root.field("partOf"), args.partOf ?? "dockyard")),
-    runAsGroup: problems.check(() => integerIn(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID)),
-    scratchBytes: problems.check(() => parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE)),
+    runAsGroup: problems.check(() =>
+      integerIn(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID),
+    ),
+    scratchBytes: problems.check(() =>
+      parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE),
+    ),
     stopGraceSeconds: problems.check(() =>
-      integerIn(root.field("stopGracePeriodSeconds"), args.stopGracePeriodSeconds, 0, 3600, hardening.DEFAULT_STOP_GRACE_SECONDS),
+      integerIn(
+        root.field("stopGracePeriodSeconds"),
+        args.stopGracePeriodSeconds,
+        0,
+        3600,
+        hardening.DEFAULT_STOP_GRACE_SECONDS,
+      ),
     ),
     namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
   };
@@ -129,11 +175,16 @@ function optionalCommand(at: ArgPath, value: unknown): string[] | undefined {
 
 function resolveEnv(root: ArgPath, environment: unknown, secrets: unknown): EnvVarSpec[] {
   const env: EnvVarSpec[] = [];
-  for (const [field, secret, source] of [["environment", false, environment], ["secrets", true, secrets]] as const) {
+  for (const [field, secret, source] of [
+    ["environment", false, environment],
+    ["secrets", true, secrets],
+  ] as const) {
     const at = root.field(field);
     for (const [key, value] of Object.entries(record(at, source))) {
-      if (!ENV_NAME.test(key)) at.key(key).fail("is not a valid variable name (letters, digits and _, not starting with a digit)");
-      if (env.some((e) => e.name === key)) at.key(key).fail("is also set in environment; a variable is either plain or secret");
+      if (!ENV_NAME.test(key))
+        at.key(key).fail("is not a valid variable name (letters, digits and _, not starting with a digit)");
+      if (env.some((e) => e.name === key))
+        at.key(key).fail("is also set in environment; a variable is either plain or secret");
       if (value === undefined || value === null || (typeof value !== "string" && typeof value !== "object")) {
         at.key(key).fail(`must be a string (or an output of one), got ${describeValue(value)}`);
       }
@@ -161,17 +212,26 @@ function resolveVolumes(at: ArgPath, value: ContainerServiceArgs["volumes"]): Vo
     }
     const mountPath = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
     if (mountPath === "/" || mountPath === hardening.SCRATCH_PATH) {
-      here.field("mountPath").fail(`must not be "/" or the scratch directory "${hardening.SCRATCH_PATH}", got ${describeValue(raw)}`);
+      here
+        .field("mountPath")
+        .fail(`must not be "/" or the scratch directory "${hardening.SCRATCH_PATH}", got ${describeValue(raw)}`);
     }
     const clash = mounts.findIndex((m) => m.mountPath === mountPath);
     if (clash >= 0) here.field("mountPath").fail(`"${mountPath}" is already the mount path of volumes[${clash}]`);
     const twice = mounts.findIndex((m) => m.name === volume.logicalName);
-    if (twice >= 0) here.field("volume").fail(`"${volume.logicalName}" is already mounted by volumes[${twice}]; mount a volume once`);
+    if (twice >= 0)
+      here.field("volume").fail(`"${volume.logicalName}" is already mounted by volumes[${twice}]; mount a volume once`);
     const readOnly = bool(here.field("readOnly"), mount.readOnly, false);
     if (!readOnly && volume.accessMode === "ReadOnlyMany") {
       here.field("readOnly").fail(`must be true: volume "${volume.logicalName}" is ReadOnlyMany`);
     }
-    mounts.push({ name: volume.logicalName, source: volume.volumeName, mountPath, readOnly, accessMode: volume.accessMode });
+    mounts.push({
+      name: volume.logicalName,
+      source: volume.volumeName,
+      mountPath,
+      readOnly,
+      accessMode: volume.accessMode,
+    });
   });
   return mounts;
 }
@@ -186,17 +246,25 @@ function checkSingleWriters(at: ArgPath, replicas: number, volumes: VolumeMountS
   }
 }
 
-function resolveHealthCheck(at: ArgPath, value: HealthCheckArgs | undefined, ports: PortSpec[], target: string): HealthCheckSpec | undefined {
+function resolveHealthCheck(
+  at: ArgPath,
+  value: HealthCheckArgs | undefined,
+  ports: PortSpec[],
+  target: string,
+): HealthCheckSpec | undefined {
   if (value === undefined) return undefined;
   const check = record(at, value) as HealthCheckArgs;
   const command = optionalCommand(at.field("command"), check.command);
   const hcPath = check.path;
-  if (hcPath === undefined && command === undefined) at.fail("must set path (an HTTP probe) or command (run in the container)");
+  if (hcPath === undefined && command === undefined)
+    at.fail("must set path (an HTTP probe) or command (run in the container)");
   if (hcPath !== undefined && (typeof hcPath !== "string" || !hcPath.startsWith("/"))) {
     at.field("path").fail(`must be an HTTP path starting with "/", got ${describeValue(hcPath)}`);
   }
   if (target === "docker" && command === undefined) {
-    at.field("command").fail('is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]');
+    at.field("command").fail(
+      'is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]',
+    );
   }
   const firstTcp = ports.find((p) => p.protocol === "tcp")?.containerPort;
   const port = hcPath === undefined ? undefined : integerIn(at.field("port"), check.port, 1, 65535, firstTcp ?? 0);
@@ -218,9 +286,16 @@ function resolveResources(at: ArgPath, value: ResourceArgs | undefined): Resourc
   const cpuMillis = parseCpu(at.field("cpu"), r.cpu ?? hardening.DEFAULT_RESOURCES.cpu);
   const memoryBytes = parseMemory(at.field("memory"), r.memory ?? hardening.DEFAULT_RESOURCES.memory);
   const cpuRequestMillis = r.cpuRequest === undefined ? cpuMillis : parseCpu(at.field("cpuRequest"), r.cpuRequest);
-  const memoryRequestBytes = r.memoryRequest === undefined ? memoryBytes : parseMemory(at.field("memoryRequest"), r.memoryRequest);
-  if (cpuRequestMillis > cpuMillis) at.field("cpuRequest").fail(`must not exceed cpu (${describeValue(r.cpu ?? hardening.DEFAULT_RESOURCES.cpu)}), got ${describeValue(r.cpuRequest)}`);
-  if (memoryRequestBytes > memoryBytes) at.field("memoryRequest").fail(`must not exceed memory (${describeValue(r.memory ?? hardening.DEFAULT_RESOURCES.memory)}), got ${describeValue(r.memoryRequest)}`);
+  const memoryRequestBytes =
+    r.memoryRequest === undefined ? memoryBytes : parseMemory(at.field("memoryRequest"), r.memoryRequest);
+  if (cpuRequestMillis > cpuMillis)
+    at.field("cpuRequest").fail(
+      `must not exceed cpu (${describeValue(r.cpu ?? hardening.DEFAULT_RESOURCES.cpu)}), got ${describeValue(r.cpuRequest)}`,
+    );
+  if (memoryRequestBytes > memoryBytes)
+    at.field("memoryRequest").fail(
+      `must not exceed memory (${describeValue(r.memory ?? hardening.DEFAULT_RESOURCES.memory)}), got ${describeValue(r.memoryRequest)}`,
+    );
   const pids = integerIn(at.field("pids"), r.pids, 16, 4_194_304, hardening.DEFAULT_RESOURCES.pids);
   return { cpuMillis, memoryBytes, cpuRequestMillis, memoryRequestBytes, pids };
 }
@@ -231,8 +306,10 @@ function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[]
   if (value === undefined) return [];
   if (!Array.isArray(value)) at.fail(`must be a list of Secret names, got ${describeValue(value)}`);
   return value.map((name: unknown, i) => {
-    if (typeof name === "string" && !DNS_SUBDOMAIN.test(name)) at.index(i).fail(`must be a Secret name (lower-case DNS subdomain), got ${describeValue(name)}`);
-    if (name === undefined || name === null || (typeof name !== "string" && typeof name !== "object")) at.index(i).fail(`must be a Secret name, got ${describeValue(name)}`);
+    if (typeof name === "string" && !DNS_SUBDOMAIN.test(name))
+      at.index(i).fail(`must be a Secret name (lower-case DNS subdomain), got ${describeValue(name)}`);
+    if (name === undefined || name === null || (typeof name !== "string" && typeof name !== "object"))
+      at.index(i).fail(`must be a Secret name, got ${describeValue(name)}`);
     return name as pulumi.Input<string>;
   });
 }
@@ -242,7 +319,11 @@ function resolveOptOuts(at: ArgPath, security: Record<string, unknown>): hardeni
   const caps = stringList(at.field("addCapabilities"), value.addCapabilities);
   caps.forEach((cap, i) => {
     if (!CAPABILITY.test(cap) || cap === "ALL" || cap.startsWith("CAP_")) {
-      at.field("addCapabilities").index(i).fail(`must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got ${describeValue(cap)}`);
+      at.field("addCapabilities")
+        .index(i)
+        .fail(
+          `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got ${describeValue(cap)}`,
+        );
     }
   });
   const publishAddress = value.publishAddress;
@@ -251,7 +332,11 @@ function resolveOptOuts(at: ArgPath, security: Record<string, unknown>): hardeni
   }
   return {
     allowRunAsRoot: bool(at.field("allowRunAsRoot"), value.allowRunAsRoot, false),
-    allowWritableRootFilesystem: bool(at.field("allowWritableRootFilesystem"), value.allowWritableRootFilesystem, false),
+    allowWritableRootFilesystem: bool(
+      at.field("allowWritableRootFilesystem"),
+      value.allowWritableRootFilesystem,
+      false,
+    ),
     allowPrivilegeEscalation: bool(at.field("allowPrivilegeEscalation"), value.allowPrivilegeEscalation, false),
     addCapabilities: caps,
     publishAddress,

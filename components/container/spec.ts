@@ -13,7 +13,12 @@ export type Target = "docker" | "kubernetes";
 /** Kubernetes access modes; Docker volumes honour the same single-writer rules. */
 export type AccessMode = "ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany" | "ReadOnlyMany";
 /** All access modes, for validation. */
-export const ACCESS_MODES: readonly AccessMode[] = ["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"];
+export const ACCESS_MODES: readonly AccessMode[] = [
+  "ReadWriteOnce",
+  "ReadWriteOncePod",
+  "ReadWriteMany",
+  "ReadOnlyMany",
+];
 
 /** What a service needs to know about a volume it mounts; {@link PersistentVolume} implements it. */
 export interface VolumeRef {

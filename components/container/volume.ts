@@ -32,10 +32,16 @@ export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): Vol
   const problems = new ArgProblems();
   problems.check(() => dnsLabel(root.field("name"), name));
   const spec = {
-    target: problems.check(() => oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker")),
+    target: problems.check(() =>
+      oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
+    ),
     sizeGiB: problems.check(() => integerIn(root.field("sizeGiB"), args.sizeGiB, 1, 65536, 1)),
     accessMode: problems.check(() => oneOf(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce")),
-    storageClass: problems.check(() => (typeof args.storageClass === "string" ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass) : args.storageClass)),
+    storageClass: problems.check(() =>
+      typeof args.storageClass === "string"
+        ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass)
+        : args.storageClass,
+    ),
     namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
     labels: problems.check(() => userLabels(root.field("labels"), args.labels)),
     retainOnDelete: problems.check(() => bool(root.field("retainOnDelete"), args.retainOnDelete, true)),
@@ -68,7 +74,11 @@ function volumeLabels(spec: VolumeSpec): Record<string, string> {
  * limit, so sizeGiB only matters on Kubernetes.
  */
 export function dockerVolumeSettings(spec: VolumeSpec): DockerVolumeSettings {
-  return { name: spec.name, driver: "local", labels: Object.entries(volumeLabels(spec)).map(([label, value]) => ({ label, value })) };
+  return {
+    name: spec.name,
+    driver: "local",
+    labels: Object.entries(volumeLabels(spec)).map(([label, value]) => ({ label, value })),
+  };
 }
 
 /** The PersistentVolumeClaim, named after the volume itself so no service change renames it. */
@@ -76,7 +86,11 @@ export function persistentVolumeClaim(spec: VolumeSpec): k8s.types.input.core.v1
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: { name: spec.name, ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }), labels: volumeLabels(spec) },
+    metadata: {
+      name: spec.name,
+      ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }),
+      labels: volumeLabels(spec),
+    },
     spec: {
       accessModes: [spec.accessMode],
       volumeMode: "Filesystem",

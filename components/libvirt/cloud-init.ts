@@ -22,7 +22,12 @@ const HOSTNAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const YAML_OPTIONS = { version: "1.1", lineWidth: 0 } as const;
 
 /** Sshd settings written as a drop-in, so they hold whatever the image's defaults are. */
-export const SSHD_HARDENING = ["PermitRootLogin no", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitEmptyPasswords no"];
+export const SSHD_HARDENING = [
+  "PermitRootLogin no",
+  "PasswordAuthentication no",
+  "KbdInteractiveAuthentication no",
+  "PermitEmptyPasswords no",
+];
 
 /** What the guest is configured with at first boot: the input of {@link userData}. */
 export interface UserDataSpec {
@@ -45,25 +50,44 @@ export function userData(spec: UserDataSpec, owner = "cloud-init"): string {
   const hostname = checkHostname(owner, "hostname", spec.hostname);
   const user = checkText(owner, "adminUser", spec.adminUser);
   if (!USER_NAME.test(user) || user === "root") {
-    throw new ComponentArgError(owner, "adminUser", `must be a lower-case POSIX user name other than "root", got ${describeValue(user)}`);
+    throw new ComponentArgError(
+      owner,
+      "adminUser",
+      `must be a lower-case POSIX user name other than "root", got ${describeValue(user)}`,
+    );
   }
   const keys = checkArray(owner, "sshAuthorizedKeys", spec.sshAuthorizedKeys).map((key, i) => {
     const verdict = sshPublicKey.check(key);
-    if (!verdict.ok) throw new ComponentArgError(owner, `sshAuthorizedKeys[${i}]`, `${verdict.problem}, got ${describeValue(key)}`);
+    if (!verdict.ok)
+      throw new ComponentArgError(owner, `sshAuthorizedKeys[${i}]`, `${verdict.problem}, got ${describeValue(key)}`);
     return verdict.value;
   });
   if (keys.length === 0) {
-    throw new ComponentArgError(owner, "sshAuthorizedKeys", "must list at least one OpenSSH public key: password login is disabled, so without a key nobody can log in");
+    throw new ComponentArgError(
+      owner,
+      "sshAuthorizedKeys",
+      "must list at least one OpenSSH public key: password login is disabled, so without a key nobody can log in",
+    );
   }
   const packages = checkArray(owner, "packages", spec.packages).map((pkg, i) => {
     if (typeof pkg !== "string" || !PACKAGE.test(pkg)) {
-      throw new ComponentArgError(owner, `packages[${i}]`, `must be a package name such as "nginx" or "nginx=1.22*", got ${describeValue(pkg)}`);
+      throw new ComponentArgError(
+        owner,
+        `packages[${i}]`,
+        `must be a package name such as "nginx" or "nginx=1.22*", got ${describeValue(pkg)}`,
+      );
     }
     return pkg;
   });
-  const commands = checkArray(owner, "runCommands", spec.runCommands).map((cmd, i) => checkText(owner, `runCommands[${i}]`, cmd));
+  const commands = checkArray(owner, "runCommands", spec.runCommands).map((cmd, i) =>
+    checkText(owner, `runCommands[${i}]`, cmd),
+  );
   if (typeof spec.upgradePackages !== "boolean") {
-    throw new ComponentArgError(owner, "upgradePackages", `must be true or false, got ${describeValue(spec.upgradePackages)}`);
+    throw new ComponentArgError(
+      owner,
+      "upgradePackages",
+      `must be true or false, got ${describeValue(spec.upgradePackages)}`,
+    );
   }
   const document = {
     hostname,
@@ -109,9 +133,16 @@ export interface MetaDataSpec {
 export function metaData(spec: MetaDataSpec, owner = "cloud-init"): string {
   const instanceId = checkText(owner, "instanceId", spec.instanceId);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(instanceId)) {
-    throw new ComponentArgError(owner, "instanceId", `must be letters, digits, '.', '_' or '-' (at most 128), got ${describeValue(instanceId)}`);
+    throw new ComponentArgError(
+      owner,
+      "instanceId",
+      `must be letters, digits, '.', '_' or '-' (at most 128), got ${describeValue(instanceId)}`,
+    );
   }
-  return stringify({ "instance-id": instanceId, "local-hostname": checkHostname(owner, "hostname", spec.hostname) }, YAML_OPTIONS);
+  return stringify(
+    { "instance-id": instanceId, "local-hostname": checkHostname(owner, "hostname", spec.hostname) },
+    YAML_OPTIONS,
+  );
 }
 
 /** How the guest's first NIC is configured: the input of {@link networkConfig}. */
@@ -122,13 +153,20 @@ export interface NetworkConfigSpec {
 
 /** Renders network-config version 2: DHCPv4 on the primary NIC. */
 export function networkConfig(spec: NetworkConfigSpec, owner = "cloud-init"): string {
-  const match = spec.macAddress === undefined ? { name: "e*" } : { macaddress: checkMacAddress(owner, "macAddress", spec.macAddress) };
+  const match =
+    spec.macAddress === undefined
+      ? { name: "e*" }
+      : { macaddress: checkMacAddress(owner, "macAddress", spec.macAddress) };
   return stringify({ version: 2, ethernets: { primary: { match, dhcp4: true } } }, YAML_OPTIONS);
 }
 
 function checkHostname(owner: string, argument: string, value: unknown): string {
   if (typeof value !== "string" || !HOSTNAME.test(value)) {
-    throw new ComponentArgError(owner, argument, `must be a host name of 1 to 63 lower-case letters, digits or inner '-', got ${describeValue(value)}`);
+    throw new ComponentArgError(
+      owner,
+      argument,
+      `must be a host name of 1 to 63 lower-case letters, digits or inner '-', got ${describeValue(value)}`,
+    );
   }
   return value;
 }

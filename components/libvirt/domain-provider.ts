@@ -26,8 +26,20 @@ export interface DomainOutputs extends DomainInputs {
 }
 
 const KEYS = [
-  "uri", "name", "domainType", "vcpus", "memoryMiB", "disks", "seed", "interfaces",
-  "serialLogPath", "kernel", "cpuMode", "autostart", "waitForAddressSeconds", "xml",
+  "uri",
+  "name",
+  "domainType",
+  "vcpus",
+  "memoryMiB",
+  "disks",
+  "seed",
+  "interfaces",
+  "serialLogPath",
+  "kernel",
+  "cpuMode",
+  "autostart",
+  "waitForAddressSeconds",
+  "xml",
 ] as const;
 /** Sizes and the definition itself are redefined in place (effective at the next cold boot). */
 const IN_PLACE = ["vcpus", "memoryMiB", "autostart", "waitForAddressSeconds", "xml"] as const;
@@ -88,11 +100,22 @@ async function observe(inputs: DomainInputs, uuid: string, waitSeconds: number):
   const deadline = Date.now() + waitSeconds * 1000;
   let ipAddress = await leasedAddress(uri, uuid, macAddresses[0]);
   // Waiting only makes sense while the guest runs (it may power itself off).
-  while (ipAddress === undefined && Date.now() < deadline && (await virsh(uri, ["domstate", uuid])).trim() === "running") {
+  while (
+    ipAddress === undefined &&
+    Date.now() < deadline &&
+    (await virsh(uri, ["domstate", uuid])).trim() === "running"
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     ipAddress = await leasedAddress(uri, uuid, macAddresses[0]);
   }
-  return compact({ ...inputs, autostart: parseFlag(info.Autostart), uuid, state: info.State ?? "unknown", macAddresses, ipAddress });
+  return compact({
+    ...inputs,
+    autostart: parseFlag(info.Autostart),
+    uuid,
+    state: info.State ?? "unknown",
+    macAddresses,
+    ipAddress,
+  });
 }
 
 async function leasedAddress(uri: string, uuid: string, mac: string | undefined): Promise<string | undefined> {

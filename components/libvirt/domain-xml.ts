@@ -3,7 +3,15 @@
 // @see https://libvirt.org/formatdomain.html
 import { ComponentArgError, describeValue } from "../errors";
 import { DEFAULT_SERIAL_LOG_DIR } from "./defaults";
-import { checkAbsolutePath, checkArray, checkInteger, checkMacAddress, checkName, checkOneOf, VOLUME_NAME } from "./validate";
+import {
+  checkAbsolutePath,
+  checkArray,
+  checkInteger,
+  checkMacAddress,
+  checkName,
+  checkOneOf,
+  VOLUME_NAME,
+} from "./validate";
 import { VOLUME_FORMATS, type VolumeFormat } from "./volume-xml";
 import { attrs, element } from "./xml";
 
@@ -17,7 +25,11 @@ export const NIC_MODELS = ["virtio", "e1000e"] as const;
 export const CPU_MODES = ["host-passthrough", "host-model"] as const;
 
 /** Limits checked on every domain. */
-export const DOMAIN_LIMITS = { vcpus: { min: 1, max: 256 }, memoryMiB: { min: 64, max: 4_194_304 }, disks: 20 } as const;
+export const DOMAIN_LIMITS = {
+  vcpus: { min: 1, max: 256 },
+  memoryMiB: { min: 64, max: 4_194_304 },
+  disks: 20,
+} as const;
 
 /** A disk: a volume in a pool, attached read-write unless `readOnly`. */
 export interface DomainDiskSpec {
@@ -71,7 +83,13 @@ export function domainXml(spec: DomainSpec, owner = `Domain "${spec.name}"`): st
   const name = checkName(owner, "name", spec.name);
   const type = checkOneOf(owner, "domainType", spec.domainType, DOMAIN_TYPES);
   const vcpus = checkInteger(owner, "vcpus", spec.vcpus, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max);
-  const memory = checkInteger(owner, "memoryMiB", spec.memoryMiB, DOMAIN_LIMITS.memoryMiB.min, DOMAIN_LIMITS.memoryMiB.max);
+  const memory = checkInteger(
+    owner,
+    "memoryMiB",
+    spec.memoryMiB,
+    DOMAIN_LIMITS.memoryMiB.min,
+    DOMAIN_LIMITS.memoryMiB.max,
+  );
   const serialLog = checkAbsolutePath(owner, "serialLogPath", spec.serialLogPath);
   const cpuMode = spec.cpuMode === undefined ? undefined : checkOneOf(owner, "cpuMode", spec.cpuMode, CPU_MODES);
   const disks = checkArray(owner, "disks", spec.disks) as DomainDiskSpec[];
@@ -125,13 +143,19 @@ function osBlock(owner: string, kernel: DomainKernelSpec | undefined): string[] 
   if (kernel === undefined) return ["  <os>", head, "    <boot dev='hd'/>", "  </os>"];
   const cmdline = kernel.cmdline;
   if (cmdline !== undefined && (typeof cmdline !== "string" || /[\n\r\u0000]/.test(cmdline))) {
-    throw new ComponentArgError(owner, "kernel.cmdline", `must be a single line of text, got ${describeValue(cmdline)}`);
+    throw new ComponentArgError(
+      owner,
+      "kernel.cmdline",
+      `must be a single line of text, got ${describeValue(cmdline)}`,
+    );
   }
   return [
     "  <os>",
     head,
     `    ${element("kernel", checkAbsolutePath(owner, "kernel.kernel", kernel.kernel))}`,
-    ...(kernel.initrd !== undefined ? [`    ${element("initrd", checkAbsolutePath(owner, "kernel.initrd", kernel.initrd))}`] : []),
+    ...(kernel.initrd !== undefined
+      ? [`    ${element("initrd", checkAbsolutePath(owner, "kernel.initrd", kernel.initrd))}`]
+      : []),
     ...(cmdline ? [`    ${element("cmdline", cmdline)}`] : []),
     "  </os>",
   ];

@@ -3,14 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { LibvirtResource } from "./dynamic-resource";
 import { DEFAULT_URI } from "./defaults";
 import { domainProvider, type DomainInputs } from "./domain-provider";
-import { defaultSerialLogPath, domainXml, type DomainDiskSpec, type DomainInterfaceSpec, type DomainKernelSpec } from "./domain-xml";
+import {
+  defaultSerialLogPath,
+  domainXml,
+  type DomainDiskSpec,
+  type DomainInterfaceSpec,
+  type DomainKernelSpec,
+} from "./domain-xml";
 import { checkInteger } from "./validate";
 
 /** A {@link DomainDiskSpec} whose fields may be outputs (e.g. a `Volume`'s name). */
 export type DomainDiskArgs = { readonly [K in keyof DomainDiskSpec]: pulumi.Input<NonNullable<DomainDiskSpec[K]>> };
 
 /** A {@link DomainInterfaceSpec} whose fields may be outputs (e.g. a `Network`'s name). */
-export type DomainInterfaceArgs = { readonly [K in keyof DomainInterfaceSpec]: pulumi.Input<NonNullable<DomainInterfaceSpec[K]>> };
+export type DomainInterfaceArgs = {
+  readonly [K in keyof DomainInterfaceSpec]: pulumi.Input<NonNullable<DomainInterfaceSpec[K]>>;
+};
 
 /** Arguments of {@link Domain}. */
 export interface DomainArgs {
@@ -68,8 +76,20 @@ export class Domain extends LibvirtResource {
   constructor(name: string, args: DomainArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const spec = pulumi.output(args).apply((a) => resolveDomain(name, a));
     const keys: (keyof DomainInputs)[] = [
-      "uri", "name", "domainType", "vcpus", "memoryMiB", "disks", "seed", "interfaces",
-      "serialLogPath", "kernel", "cpuMode", "autostart", "waitForAddressSeconds", "xml",
+      "uri",
+      "name",
+      "domainType",
+      "vcpus",
+      "memoryMiB",
+      "disks",
+      "seed",
+      "interfaces",
+      "serialLogPath",
+      "kernel",
+      "cpuMode",
+      "autostart",
+      "waitForAddressSeconds",
+      "xml",
     ];
     const props: pulumi.Inputs = Object.fromEntries(keys.map((key) => [key, spec.apply((s) => s[key])]));
     for (const output of ["uuid", "state", "macAddresses", "ipAddress"]) props[output] = undefined;

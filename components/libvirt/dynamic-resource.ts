@@ -40,8 +40,19 @@ function providerCode(provider: pulumi.dynamic.ResourceProvider): pulumi.Output<
  * code is left out when serialization is off. `pulumi.dynamic.Resource` offers no way to skip it.
  */
 export abstract class LibvirtResource extends pulumi.CustomResource {
-  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
+  constructor(
+    provider: pulumi.dynamic.ResourceProvider,
+    name: string,
+    props: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions | undefined,
+    type: string,
+  ) {
     if ("__provider" in props) throw new Error("A dynamic resource must not define the __provider key");
-    super(`pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:${type}`, name, { ...props, __provider: serializeProviders ? providerCode(provider) : UNSERIALIZED_PROVIDER }, opts);
+    super(
+      `pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:${type}`,
+      name,
+      { ...props, __provider: serializeProviders ? providerCode(provider) : UNSERIALIZED_PROVIDER },
+      opts,
+    );
   }
 }

@@ -26,7 +26,9 @@ export function probeImage(file: string): ImageInfo {
     fs.readSync(fd, header, 0, 32, 0);
     const info = imageInfoFromHeader(header, fileBytes);
     if (info.hasBackingFile) {
-      throw new Error(`base image ${file} refers to a backing file; upload a standalone image (qemu-img convert -O qcow2 ${file} flat.qcow2)`);
+      throw new Error(
+        `base image ${file} refers to a backing file; upload a standalone image (qemu-img convert -O qcow2 ${file} flat.qcow2)`,
+      );
     }
     return info;
   } finally {
@@ -38,7 +40,12 @@ export function probeImage(file: string): ImageInfo {
 export function imageInfoFromHeader(header: Uint8Array, fileBytes: number): ImageInfo {
   const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
   if (header.byteLength >= 32 && view.getUint32(0) === 0x514649fb) {
-    return { format: "qcow2", virtualBytes: Number(view.getBigUint64(24)), fileBytes, hasBackingFile: view.getBigUint64(8) !== 0n };
+    return {
+      format: "qcow2",
+      virtualBytes: Number(view.getBigUint64(24)),
+      fileBytes,
+      hasBackingFile: view.getBigUint64(8) !== 0n,
+    };
   }
   return { format: "raw", virtualBytes: fileBytes, fileBytes, hasBackingFile: false };
 }

@@ -26,7 +26,9 @@ export function diffInputs(
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner !== null && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : inner,
   );
 }
@@ -53,7 +55,12 @@ export function messageOf(error: unknown): string {
  * Runs the steps of a create after the object was defined; if one fails, runs `undo` so that
  * a failed create leaves nothing behind, and says so (or says what is left) in the error.
  */
-export async function withRollback<T>(what: string, uri: string, work: () => Promise<T>, undo: () => Promise<void>): Promise<T> {
+export async function withRollback<T>(
+  what: string,
+  uri: string,
+  work: () => Promise<T>,
+  undo: () => Promise<void>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {

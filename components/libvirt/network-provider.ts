@@ -65,7 +65,11 @@ export const networkProvider: pulumi.dynamic.ResourceProvider<NetworkInputs, Net
       if (isNotFound(error)) return { id: "" };
       throw error;
     }
-    const live = { autostart: parseFlag(info.Autostart), active: parseFlag(info.Active), bridgeName: info.Bridge ?? "" };
+    const live = {
+      autostart: parseFlag(info.Autostart),
+      active: parseFlag(info.Active),
+      bridgeName: info.Bridge ?? "",
+    };
     return { id, props: { ...props, ...live } };
   },
   async update(id, olds, news) {

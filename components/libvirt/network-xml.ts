@@ -36,10 +36,18 @@ export interface NetworkAddressing {
 export function networkAddressing(spec: NetworkSpec, owner: string): NetworkAddressing {
   const parsed = typeof spec.cidr === "string" ? parseCidr(spec.cidr) : undefined;
   if (!parsed || parsed.length < 8 || parsed.length > 29) {
-    throw new ComponentArgError(owner, "cidr", `must be an IPv4 subnet from /8 to /29 such as "10.42.0.0/24", got ${describeValue(spec.cidr)}`);
+    throw new ComponentArgError(
+      owner,
+      "cidr",
+      `must be an IPv4 subnet from /8 to /29 such as "10.42.0.0/24", got ${describeValue(spec.cidr)}`,
+    );
   }
   if (parsed.address !== parsed.network) {
-    throw new ComponentArgError(owner, "cidr", `must name the subnet's network address, e.g. "${formatIpv4(parsed.network)}/${parsed.length}", got ${describeValue(spec.cidr)}`);
+    throw new ComponentArgError(
+      owner,
+      "cidr",
+      `must name the subnet's network address, e.g. "${formatIpv4(parsed.network)}/${parsed.length}", got ${describeValue(spec.cidr)}`,
+    );
   }
   const gateway = parsed.network + 1;
   if (!checkBoolean(owner, "dhcp", spec.dhcp)) {
@@ -54,15 +62,26 @@ export function networkAddressing(spec: NetworkSpec, owner: string): NetworkAddr
   if (start > end) {
     throw new ComponentArgError(owner, "dhcpRange", `must have start <= end, got ${describeValue(range)}`);
   }
-  return { gateway: formatIpv4(gateway), prefixLength: parsed.length, dhcpRange: { start: formatIpv4(start), end: formatIpv4(end) } };
+  return {
+    gateway: formatIpv4(gateway),
+    prefixLength: parsed.length,
+    dhcpRange: { start: formatIpv4(start), end: formatIpv4(end) },
+  };
 }
 
 /** Renders the network's libvirt XML after validating every field. */
 export function networkXml(spec: NetworkSpec, owner = `Network "${spec.name}"`): string {
   const name = checkName(owner, "name", spec.name);
   const mode = checkOneOf(owner, "mode", spec.mode, NETWORK_MODES);
-  if (spec.bridge !== undefined && (typeof spec.bridge !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(spec.bridge))) {
-    throw new ComponentArgError(owner, "bridge", `must be an interface name of 1 to 15 letters, digits, '.', '_' or '-', got ${describeValue(spec.bridge)}`);
+  if (
+    spec.bridge !== undefined &&
+    (typeof spec.bridge !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(spec.bridge))
+  ) {
+    throw new ComponentArgError(
+      owner,
+      "bridge",
+      `must be an interface name of 1 to 15 letters, digits, '.', '_' or '-', got ${describeValue(spec.bridge)}`,
+    );
   }
   const addressing = networkAddressing(spec, owner);
   return [
@@ -73,7 +92,11 @@ export function networkXml(spec: NetworkSpec, owner = `Network "${spec.name}"`):
     `  <bridge${attrs({ name: spec.bridge, stp: "on", delay: 0 })}/>`,
     `  <ip${attrs({ address: addressing.gateway, prefix: addressing.prefixLength })}>`,
     ...(addressing.dhcpRange
-      ? ["    <dhcp>", `      <range${attrs({ start: addressing.dhcpRange.start, end: addressing.dhcpRange.end })}/>`, "    </dhcp>"]
+      ? [
+          "    <dhcp>",
+          `      <range${attrs({ start: addressing.dhcpRange.start, end: addressing.dhcpRange.end })}/>`,
+          "    </dhcp>",
+        ]
       : []),
     "  </ip>",
     "</network>",
@@ -84,7 +107,13 @@ export function networkXml(spec: NetworkSpec, owner = `Network "${spec.name}"`):
 function hostAddress(owner: string, argument: string, text: string, prefix: Ipv4Prefix, gateway: number): number {
   const address = typeof text === "string" ? parseIpv4(text) : undefined;
   const broadcast = prefix.network + prefixSize(prefix) - 1;
-  if (address === undefined || !contains(prefix, address) || address === prefix.network || address === broadcast || address === gateway) {
+  if (
+    address === undefined ||
+    !contains(prefix, address) ||
+    address === prefix.network ||
+    address === broadcast ||
+    address === gateway
+  ) {
     throw new ComponentArgError(
       owner,
       argument,

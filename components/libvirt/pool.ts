@@ -35,7 +35,12 @@ export class StoragePool extends LibvirtResource {
   constructor(name: string, args: StoragePoolArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const spec = pulumi.output(args).apply((a) => {
       const poolName = a.name ?? name;
-      const resolved = { uri: a.uri ?? DEFAULT_URI, name: poolName, path: a.path ?? `${DEFAULT_POOL_ROOT}/${poolName}`, autostart: a.autostart ?? true };
+      const resolved = {
+        uri: a.uri ?? DEFAULT_URI,
+        name: poolName,
+        path: a.path ?? `${DEFAULT_POOL_ROOT}/${poolName}`,
+        autostart: a.autostart ?? true,
+      };
       return { ...resolved, xml: poolXml(resolved, `StoragePool "${name}"`) };
     });
     const props = {

@@ -15,7 +15,9 @@ export interface SeedDocuments {
 }
 
 /** Finds the first of {@link SEED_TOOLS} that is an executable file on `searchPath`. */
-export function findSeedTool(searchPath: string = process.env.PATH ?? ""): { tool: SeedTool; path: string } | undefined {
+export function findSeedTool(
+  searchPath: string = process.env.PATH ?? "",
+): { tool: SeedTool; path: string } | undefined {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
   for (const tool of SEED_TOOLS) {
@@ -37,7 +39,12 @@ export function seedIsoArgs(tool: SeedTool, dir: string, output: string, withNet
   const docs = ["user-data", "meta-data", ...(withNetworkConfig ? ["network-config"] : [])].map((f) => `${dir}/${f}`);
   switch (tool) {
     case "cloud-localds":
-      return [...(withNetworkConfig ? [`--network-config=${dir}/network-config`] : []), output, `${dir}/user-data`, `${dir}/meta-data`];
+      return [
+        ...(withNetworkConfig ? [`--network-config=${dir}/network-config`] : []),
+        output,
+        `${dir}/user-data`,
+        `${dir}/meta-data`,
+      ];
     case "xorriso":
       return ["-as", "mkisofs", "-quiet", "-output", output, "-volid", "cidata", "-joliet", "-rock", ...docs];
     case "genisoimage":
@@ -49,7 +56,10 @@ export function seedIsoArgs(tool: SeedTool, dir: string, output: string, withNet
  * Writes the documents to a private temporary directory and builds `seed.iso` there.
  * Resolves with the ISO's path and a function removing the directory.
  */
-export async function buildSeedIso(docs: SeedDocuments, searchPath?: string): Promise<{ file: string; cleanup: () => void }> {
+export async function buildSeedIso(
+  docs: SeedDocuments,
+  searchPath?: string,
+): Promise<{ file: string; cleanup: () => void }> {
   const fs = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");
   const path = require("node:path") as typeof import("node:path");
@@ -66,12 +76,17 @@ export async function buildSeedIso(docs: SeedDocuments, searchPath?: string): Pr
   try {
     fs.writeFileSync(path.join(dir, "user-data"), docs.userData, { mode: 0o600 });
     fs.writeFileSync(path.join(dir, "meta-data"), docs.metaData, { mode: 0o600 });
-    if (docs.networkConfig !== undefined) fs.writeFileSync(path.join(dir, "network-config"), docs.networkConfig, { mode: 0o600 });
+    if (docs.networkConfig !== undefined)
+      fs.writeFileSync(path.join(dir, "network-config"), docs.networkConfig, { mode: 0o600 });
     const file = path.join(dir, "seed.iso");
     const args = seedIsoArgs(found.tool, dir, file, docs.networkConfig !== undefined);
     await new Promise<void>((resolve, reject) => {
       childProcess.execFile(found.path, args, { timeout: 120_000 }, (error, _stdout, stderr) =>
-        error ? reject(new Error(`${found.tool} could not build the cloud-init seed ISO: ${stderr.trim() || error.message}`)) : resolve(),
+        error
+          ? reject(
+              new Error(`${found.tool} could not build the cloud-init seed ISO: ${stderr.trim() || error.message}`),
+            )
+          : resolve(),
       );
     });
     return { file, cleanup };

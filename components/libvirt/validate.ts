@@ -23,15 +23,28 @@ export function checkName(owner: string, argument: string, value: unknown, patte
 /** Returns `value` if it is an integer in [min, max], else throws naming the argument. */
 export function checkInteger(owner: string, argument: string, value: unknown, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ComponentArgError(owner, argument, `must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
+    throw new ComponentArgError(
+      owner,
+      argument,
+      `must be an integer from ${min} to ${max}, got ${describeValue(value)}`,
+    );
   }
   return value;
 }
 
 /** Returns `value` if it is one of `allowed`, else throws listing them. */
-export function checkOneOf<T extends string>(owner: string, argument: string, value: unknown, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(
+  owner: string,
+  argument: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new ComponentArgError(owner, argument, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describeValue(value)}`);
+    throw new ComponentArgError(
+      owner,
+      argument,
+      `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describeValue(value)}`,
+    );
   }
   return value as T;
 }
@@ -47,7 +60,11 @@ export function checkBoolean(owner: string, argument: string, value: unknown): b
 /** Returns `value` if it is an absolute path free of control characters, else throws. */
 export function checkAbsolutePath(owner: string, argument: string, value: unknown): string {
   if (typeof value !== "string" || !value.startsWith("/") || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new ComponentArgError(owner, argument, `must be an absolute path such as "/var/lib/images/base.qcow2", got ${describeValue(value)}`);
+    throw new ComponentArgError(
+      owner,
+      argument,
+      `must be an absolute path such as "/var/lib/images/base.qcow2", got ${describeValue(value)}`,
+    );
   }
   return value;
 }
@@ -76,7 +93,11 @@ export function checkMacAddress(owner: string, argument: string, value: unknown)
   const mac = typeof value === "string" ? value.toLowerCase() : undefined;
   // The low bit of the first octet marks multicast, which no NIC may use.
   if (mac === undefined || !MAC_ADDRESS.test(mac) || (parseInt(mac.slice(0, 2), 16) & 1) === 1) {
-    throw new ComponentArgError(owner, argument, `must be a unicast MAC address such as "52:54:00:12:34:56", got ${describeValue(value)}`);
+    throw new ComponentArgError(
+      owner,
+      argument,
+      `must be a unicast MAC address such as "52:54:00:12:34:56", got ${describeValue(value)}`,
+    );
   }
   return mac;
 }

@@ -9,7 +9,10 @@ export type ObjectKind = "domain" | "network" | "pool" | "vol";
 export const VIRSH_TIMEOUT_MS = 300_000;
 
 /** An Error from virsh, tagged so callers can tell "gone" and "unreachable" apart. */
-export type VirshError = Error & { readonly reason: "unreachable" | "not-found" | "missing-virsh" | "failed"; readonly uri: string };
+export type VirshError = Error & {
+  readonly reason: "unreachable" | "not-found" | "missing-virsh" | "failed";
+  readonly uri: string;
+};
 
 /** Runs `virsh -q -c uri args…` and resolves with its stdout, or rejects with a {@link VirshError}. */
 export function virsh(uri: string, args: readonly string[], timeoutMs: number = VIRSH_TIMEOUT_MS): Promise<string> {
@@ -29,21 +32,33 @@ export function virsh(uri: string, args: readonly string[], timeoutMs: number = 
 }
 
 /** Turns a failed virsh run into an Error whose message names the URI and what failed. */
-export function classifyVirshError(uri: string, args: readonly string[], error: Error & { code?: unknown; killed?: boolean }, stderr: string): VirshError {
+export function classifyVirshError(
+  uri: string,
+  args: readonly string[],
+  error: Error & { code?: unknown; killed?: boolean },
+  stderr: string,
+): VirshError {
   const detail = stderr
     .split("\n")
     .map((line) => line.replace(/^error: /, "").trim())
     .filter((line) => line.length > 0)
     .join(": ");
-  const tag = (reason: VirshError["reason"], message: string): VirshError => Object.assign(new Error(message), { reason, uri });
+  const tag = (reason: VirshError["reason"], message: string): VirshError =>
+    Object.assign(new Error(message), { reason, uri });
   if (error.code === "ENOENT") {
-    return tag("missing-virsh", "virsh was not found in PATH: install libvirt's client (Debian: apt-get install libvirt-clients) on the machine running Pulumi");
+    return tag(
+      "missing-virsh",
+      "virsh was not found in PATH: install libvirt's client (Debian: apt-get install libvirt-clients) on the machine running Pulumi",
+    );
   }
   if (error.killed) {
     return tag("unreachable", `libvirt at ${uri} did not answer "virsh ${args.join(" ")}" within the time limit`);
   }
   if (/failed to connect to the hypervisor/i.test(detail)) {
-    return tag("unreachable", `cannot reach libvirt at ${uri}: ${detail.replace(/^failed to connect to the hypervisor: /i, "")}`);
+    return tag(
+      "unreachable",
+      `cannot reach libvirt at ${uri}: ${detail.replace(/^failed to connect to the hypervisor: /i, "")}`,
+    );
   }
   if (/not found|failed to get (domain|network|pool|vol) /i.test(detail)) {
     return tag("not-found", `libvirt at ${uri}: ${detail}`);

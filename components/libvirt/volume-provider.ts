@@ -42,7 +42,11 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider<VolumeInputs, Volum
     // Compared with the declared size: growth made out of band must not replace the disk.
     const declared = olds.sizeGiB !== undefined ? olds.sizeGiB * GiB : olds.capacityBytes;
     if (news.sizeGiB !== undefined && news.sizeGiB * GiB < declared && !result.replaces?.includes("sizeGiB")) {
-      return Promise.resolve({ changes: true, replaces: [...(result.replaces ?? []), "sizeGiB"], deleteBeforeReplace: true });
+      return Promise.resolve({
+        changes: true,
+        replaces: [...(result.replaces ?? []), "sizeGiB"],
+        deleteBeforeReplace: true,
+      });
     }
     return Promise.resolve(result);
   },
@@ -71,23 +75,40 @@ async function makeVolume(inputs: VolumeInputs): Promise<VolumeFacts> {
   if (sourcePath !== undefined) {
     const image = probeImage(sourcePath);
     if (wanted !== undefined && wanted < image.virtualBytes) {
-      throw new Error(`volume "${name}": sizeGiB ${sizeGiB} is smaller than the image ${sourcePath} (${image.virtualBytes} bytes)`);
+      throw new Error(
+        `volume "${name}": sizeGiB ${sizeGiB} is smaller than the image ${sourcePath} (${image.virtualBytes} bytes)`,
+      );
     }
     const placeholder = volumeXml({ name, capacityBytes: image.fileBytes, format: "raw" });
-    return createVolume(uri, pool, name, placeholder, async (facts) => growTo(uri, await uploadInto(uri, pool, facts, sourcePath), wanted));
+    return createVolume(uri, pool, name, placeholder, async (facts) =>
+      growTo(uri, await uploadInto(uri, pool, facts, sourcePath), wanted),
+    );
   }
   if (inputs.baseVolume !== undefined) {
     const base = await describeVolume(uri, inputs.baseVolume, pool);
     if (wanted !== undefined && wanted < base.capacityBytes) {
-      throw new Error(`volume "${name}": sizeGiB ${sizeGiB} is smaller than its base volume "${inputs.baseVolume}" (${base.capacityBytes} bytes)`);
+      throw new Error(
+        `volume "${name}": sizeGiB ${sizeGiB} is smaller than its base volume "${inputs.baseVolume}" (${base.capacityBytes} bytes)`,
+      );
     }
     const backing = { path: base.path, format: base.format === "qcow2" ? "qcow2" : "raw" } as const;
-    return createVolume(uri, pool, name, volumeXml({ name, capacityBytes: wanted ?? base.capacityBytes, format: "qcow2", backing }));
+    return createVolume(
+      uri,
+      pool,
+      name,
+      volumeXml({ name, capacityBytes: wanted ?? base.capacityBytes, format: "qcow2", backing }),
+    );
   }
   if (wanted === undefined) throw new Error(`volume "${name}": a blank volume needs sizeGiB`);
   return createVolume(uri, pool, name, volumeXml({ name, capacityBytes: wanted, format: inputs.format }));
 }
 
 function outputsOf(inputs: VolumeInputs, facts: VolumeFacts): VolumeOutputs {
-  return compact({ ...inputs, key: facts.key, path: facts.path, capacityBytes: facts.capacityBytes, actualFormat: facts.format });
+  return compact({
+    ...inputs,
+    key: facts.key,
+    path: facts.path,
+    capacityBytes: facts.capacityBytes,
+    actualFormat: facts.format,
+  });
 }

@@ -30,7 +30,9 @@ export function volumeXml(spec: VolumeSpec): string {
     throw new Error(`volume "${spec.name}": capacity must be a positive number of bytes, got ${spec.capacityBytes}`);
   }
   if (spec.backing && spec.format !== "qcow2") {
-    throw new Error(`volume "${spec.name}": only a qcow2 volume can overlay a backing image, got format ${spec.format}`);
+    throw new Error(
+      `volume "${spec.name}": only a qcow2 volume can overlay a backing image, got format ${spec.format}`,
+    );
   }
   return [
     "<volume type='file'>",
@@ -43,7 +45,12 @@ export function volumeXml(spec: VolumeSpec): string {
     "    </permissions>",
     "  </target>",
     ...(spec.backing
-      ? ["  <backingStore>", `    ${element("path", spec.backing.path)}`, `    <format${attrs({ type: spec.backing.format })}/>`, "  </backingStore>"]
+      ? [
+          "  <backingStore>",
+          `    ${element("path", spec.backing.path)}`,
+          `    <format${attrs({ type: spec.backing.format })}/>`,
+          "  </backingStore>",
+        ]
       : []),
     "</volume>",
     "",

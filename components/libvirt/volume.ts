@@ -72,18 +72,27 @@ export class Volume extends LibvirtResource {
 export function resolveVolume(resourceName: string, args: pulumi.Unwrap<VolumeArgs>): VolumeInputs {
   const owner = `Volume "${resourceName}"`;
   if (args.sourcePath !== undefined && args.baseVolume !== undefined) {
-    throw new ComponentArgError(owner, "sourcePath", "and baseVolume are exclusive: upload an image or overlay a volume, not both");
+    throw new ComponentArgError(
+      owner,
+      "sourcePath",
+      "and baseVolume are exclusive: upload an image or overlay a volume, not both",
+    );
   }
   const sizeGiB = args.sizeGiB === undefined ? undefined : checkInteger(owner, "sizeGiB", args.sizeGiB, 1, 65536);
   if (args.sourcePath === undefined && args.baseVolume === undefined && sizeGiB === undefined) {
-    throw new ComponentArgError(owner, "sizeGiB", "is required for a blank volume (one with neither sourcePath nor baseVolume)");
+    throw new ComponentArgError(
+      owner,
+      "sizeGiB",
+      "is required for a blank volume (one with neither sourcePath nor baseVolume)",
+    );
   }
   return {
     uri: args.uri ?? DEFAULT_URI,
     pool: checkName(owner, "pool", args.pool),
     name: checkName(owner, "name", args.name ?? resourceName, VOLUME_NAME),
     sourcePath: args.sourcePath === undefined ? undefined : checkAbsolutePath(owner, "sourcePath", args.sourcePath),
-    baseVolume: args.baseVolume === undefined ? undefined : checkName(owner, "baseVolume", args.baseVolume, VOLUME_NAME),
+    baseVolume:
+      args.baseVolume === undefined ? undefined : checkName(owner, "baseVolume", args.baseVolume, VOLUME_NAME),
     sizeGiB,
     format: checkOneOf(owner, "format", args.format ?? "qcow2", VOLUME_FORMATS),
   };

@@ -20,11 +20,13 @@ const DEFAULT_REGISTRY = "docker.io";
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
 
 /** Parses a reference, or returns the reason it is not one. */
 export function parseImageRef(reference: string): ImageRef | { error: string } {
-  if (reference.trim() !== reference || reference === "") return { error: "must be a non-empty image reference without spaces" };
+  if (reference.trim() !== reference || reference === "")
+    return { error: "must be a non-empty image reference without spaces" };
   let rest = reference;
   let digest: string | undefined;
   const at = rest.indexOf("@");
@@ -43,7 +45,10 @@ export function parseImageRef(reference: string): ImageRef | { error: string } {
   }
   const parts = rest.split("/");
   let registry = DEFAULT_REGISTRY;
-  if (parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost" || parts[0].startsWith("["))) {
+  if (
+    parts.length > 1 &&
+    (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost" || parts[0].startsWith("["))
+  ) {
     registry = parts.shift()!;
     if (!HOST.test(registry)) return { error: `has registry "${registry}", expected host[:port]` };
   }

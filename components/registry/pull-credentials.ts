@@ -30,7 +30,11 @@ export function dockerConfigJson(address: string, username: string, password: st
 
 /** {@link dockerConfigJson} of a registry's credentials, as a secret output. */
 export function dockerConfigJsonOf(registry: RegistryCredentials): pulumi.Output<string> {
-  return pulumi.secret(pulumi.all([registry.address, registry.username, registry.password]).apply(([a, u, p]) => dockerConfigJson(a, u, p)));
+  return pulumi.secret(
+    pulumi
+      .all([registry.address, registry.username, registry.password])
+      .apply(([a, u, p]) => dockerConfigJson(a, u, p)),
+  );
 }
 
 /** Arguments of {@link imagePullSecret}. */

@@ -65,8 +65,10 @@ export function htpasswdFile(entries: readonly HtpasswdEntry[]): string {
   return (
     entries
       .map(({ username, bcryptHash }) => {
-        if (!USERNAME.test(username)) throw new Error(`htpasswd user name "${username}" must be 1-64 of letters, digits, '.', '_', '-'`);
-        if (!BCRYPT.test(bcryptHash)) throw new Error(`htpasswd entry for "${username}" must be a bcrypt hash ($2a$/$2b$/$2y$)`);
+        if (!USERNAME.test(username))
+          throw new Error(`htpasswd user name "${username}" must be 1-64 of letters, digits, '.', '_', '-'`);
+        if (!BCRYPT.test(bcryptHash))
+          throw new Error(`htpasswd entry for "${username}" must be a bcrypt hash ($2a$/$2b$/$2y$)`);
         return `${username}:${bcryptHash}`;
       })
       .join("\n") + "\n"

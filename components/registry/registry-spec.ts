@@ -9,7 +9,8 @@ import type { RegistryArgs } from "../registry";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
 
 /** The upstream registry image, pinned by digest (distribution 2.8.3). */
-export const UPSTREAM_REGISTRY_IMAGE = "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
+export const UPSTREAM_REGISTRY_IMAGE =
+  "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
 /** Default user of a self-hosted registry. */
 export const DEFAULT_REGISTRY_USER = "dockyard";
 /** Default Docker host port of a self-hosted registry. */
@@ -53,46 +54,97 @@ export interface ExternalSpec {
 }
 
 const NAME = /^[a-z]([-a-z0-9]{0,56}[a-z0-9])?$/;
-const SELF_HOSTED_ONLY = ["image", "mirror", "deleteEnabled", "tls", "hostPort", "publishAddress", "storageGiB", "storageClass", "namespace", "buildContext"] as const;
+const SELF_HOSTED_ONLY = [
+  "image",
+  "mirror",
+  "deleteEnabled",
+  "tls",
+  "hostPort",
+  "publishAddress",
+  "storageGiB",
+  "storageClass",
+  "namespace",
+  "buildContext",
+] as const;
 
 /** Validates a Registry's Args and applies defaults; one ComponentArgError listing every mistake. */
 export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHostedSpec | ExternalSpec {
   const root: ArgPath = argsOf("Registry", name);
   const problems = new ArgProblems();
-  if (!NAME.test(name)) problems.check(() => root.field("name").fail(`must be a DNS label of at most 58 characters (its volume is "<name>-data"), got ${describeValue(name)}`));
-  if (args.target === undefined) problems.check(() => root.field("target").fail(`is required: "docker" or "kubernetes"`));
-  const target = problems.check(() => oneOf(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker"));
-  const mode = problems.check(() => oneOf(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted"));
-  const address = args.address === undefined ? undefined : problems.check(() => root.field("address").check(rules.registryAddress, args.address));
+  if (!NAME.test(name))
+    problems.check(() =>
+      root
+        .field("name")
+        .fail(`must be a DNS label of at most 58 characters (its volume is "<name>-data"), got ${describeValue(name)}`),
+    );
+  if (args.target === undefined)
+    problems.check(() => root.field("target").fail(`is required: "docker" or "kubernetes"`));
+  const target = problems.check(() =>
+    oneOf(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker"),
+  );
+  const mode = problems.check(() =>
+    oneOf(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted"),
+  );
+  const address =
+    args.address === undefined
+      ? undefined
+      : problems.check(() => root.field("address").check(rules.registryAddress, args.address));
   if (mode === "external") {
     for (const key of SELF_HOSTED_ONLY) {
-      if (args[key] !== undefined) problems.check(() => root.field(key).fail("applies only to a self-hosted registry: remove it or set mode to self-hosted"));
+      if (args[key] !== undefined)
+        problems.check(() =>
+          root.field(key).fail("applies only to a self-hosted registry: remove it or set mode to self-hosted"),
+        );
     }
-    if (args.address === undefined) problems.check(() => root.field("address").fail(`is required for an external registry, e.g. "registry.example.com:5000"`));
-    const username = problems.check(() => (args.username === undefined ? root.field("username").fail("is required for an external registry") : root.field("username").check(rules.registryUser, args.username)));
+    if (args.address === undefined)
+      problems.check(() =>
+        root.field("address").fail(`is required for an external registry, e.g. "registry.example.com:5000"`),
+      );
+    const username = problems.check(() =>
+      args.username === undefined
+        ? root.field("username").fail("is required for an external registry")
+        : root.field("username").check(rules.registryUser, args.username),
+    );
     const passwordAt: ArgPath = root.field("password");
-    const password = problems.check(() => (args.password === undefined ? passwordAt.fail("is required for an external registry (a secret)") : checkedPassword(passwordAt, args.password)));
+    const password = problems.check(() =>
+      args.password === undefined
+        ? passwordAt.fail("is required for an external registry (a secret)")
+        : checkedPassword(passwordAt, args.password),
+    );
     problems.throwIfAny();
     return { mode, name, target: target!, address: address!, username: username!, password: password! };
   }
-  if (args.password !== undefined) problems.check(() => root.field("password").fail("is generated for a self-hosted registry: remove it"));
+  if (args.password !== undefined)
+    problems.check(() => root.field("password").fail("is generated for a self-hosted registry: remove it"));
   const hostPort = problems.check(() => root.field("hostPort").optional(rules.port, args.hostPort, DEFAULT_HOST_PORT));
   const publishAddress = args.publishAddress ?? PUBLISH_ADDRESS;
   if (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0) {
-    problems.check(() => root.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`));
+    problems.check(() =>
+      root.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`),
+    );
   }
   if (target === "kubernetes" && args.address === undefined) {
     problems.check(() =>
-      root.field("address").fail("is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at (an Ingress or LoadBalancer in front of its Service)"),
+      root
+        .field("address")
+        .fail(
+          "is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at (an Ingress or LoadBalancer in front of its Service)",
+        ),
     );
   }
   const spec = {
-    username: problems.check(() => root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER)),
+    username: problems.check(() =>
+      root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER),
+    ),
     upstreamImage: problems.check(() => upstreamImage(root, args.image, args.mirror)),
     deleteEnabled: problems.check(() => bool(root.field("deleteEnabled"), args.deleteEnabled, false)),
     tls: problems.check(() => tlsPair(root.field("tls"), args.tls)),
     storageGiB: problems.check(() => integerIn(root.field("storageGiB"), args.storageGiB, 1, 65536, 10)),
-    storageClass: problems.check(() => (typeof args.storageClass === "string" ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass) : args.storageClass)),
+    storageClass: problems.check(() =>
+      typeof args.storageClass === "string"
+        ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass)
+        : args.storageClass,
+    ),
     namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
     buildContext: problems.check(() => nonEmpty(root.field("buildContext"), args.buildContext ?? "apps/registry")),
   };
@@ -140,15 +192,19 @@ function upstreamImage(root: ArgPath, image: unknown, mirror: unknown): string {
   const reference = image ?? UPSTREAM_REGISTRY_IMAGE;
   const parsed = typeof reference === "string" ? parseImageRef(reference) : { error: "must be an image reference" };
   if (!isImageRef(parsed)) imageAt.fail(`${parsed.error}, got ${describeValue(reference)}`);
-  if (parsed.digest === undefined) imageAt.fail(`must be pinned by digest (repo:tag@sha256:…), got ${describeValue(reference)}`);
-  return formatImageRef(throughMirror(parsed, mirror === undefined ? undefined : mirrorAt.check(rules.registryHost, mirror)));
+  if (parsed.digest === undefined)
+    imageAt.fail(`must be pinned by digest (repo:tag@sha256:…), got ${describeValue(reference)}`);
+  return formatImageRef(
+    throughMirror(parsed, mirror === undefined ? undefined : mirrorAt.check(rules.registryHost, mirror)),
+  );
 }
 
 function tlsPair(at: ArgPath, value: RegistryTlsArgs | undefined): RegistryTlsArgs | undefined {
   if (value === undefined) return undefined;
   for (const key of ["certificate", "key"] as const) {
     const pem = (value as unknown as Record<string, unknown>)[key];
-    if (pem === undefined || pem === "" || (typeof pem !== "string" && typeof pem !== "object")) at.field(key).fail("must be PEM content (a secret)");
+    if (pem === undefined || pem === "" || (typeof pem !== "string" && typeof pem !== "object"))
+      at.field(key).fail("must be PEM content (a secret)");
   }
   return { certificate: pulumi.secret(value.certificate), key: pulumi.secret(value.key) };
 }

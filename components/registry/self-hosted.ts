@@ -24,7 +24,12 @@ export const REGISTRY_REALM = "dockyard-registry";
 /** The generated password: long, and letters and digits only (no quoting trouble in any client). */
 export const PASSWORD_POLICY = { length: 40, special: false } as const;
 /** File names in the files directory. */
-export const REGISTRY_FILES = { config: "config.yml", htpasswd: "htpasswd", certificate: "tls.crt", key: "tls.key" } as const;
+export const REGISTRY_FILES = {
+  config: "config.yml",
+  htpasswd: "htpasswd",
+  certificate: "tls.crt",
+  key: "tls.key",
+} as const;
 
 /** Where the registry's inputs live: in its container, or on a host (tests). */
 export interface RegistryLayout {
@@ -37,10 +42,17 @@ export interface RegistryLayout {
 }
 
 /** The layout inside the registry's container. */
-export const CONTAINER_LAYOUT: RegistryLayout = { listen: `:${REGISTRY_PORT}`, filesDir: FILES_DIR, dataDir: REGISTRY_DATA_DIR };
+export const CONTAINER_LAYOUT: RegistryLayout = {
+  listen: `:${REGISTRY_PORT}`,
+  filesDir: FILES_DIR,
+  dataDir: REGISTRY_DATA_DIR,
+};
 
 /** The registry configuration: htpasswd auth always, filesystem storage, deletes and TLS as asked. */
-export function selfHostedConfig(spec: Pick<SelfHostedSpec, "deleteEnabled" | "tls">, layout: RegistryLayout = CONTAINER_LAYOUT): RegistryConfigSpec {
+export function selfHostedConfig(
+  spec: Pick<SelfHostedSpec, "deleteEnabled" | "tls">,
+  layout: RegistryLayout = CONTAINER_LAYOUT,
+): RegistryConfigSpec {
   const file = (name: string) => path.posix.join(layout.filesDir, name);
   return {
     listen: layout.listen,
@@ -48,7 +60,9 @@ export function selfHostedConfig(spec: Pick<SelfHostedSpec, "deleteEnabled" | "t
     htpasswdPath: file(REGISTRY_FILES.htpasswd),
     deleteEnabled: spec.deleteEnabled,
     realm: REGISTRY_REALM,
-    ...(spec.tls === undefined ? {} : { tls: { certificatePath: file(REGISTRY_FILES.certificate), keyPath: file(REGISTRY_FILES.key) } }),
+    ...(spec.tls === undefined
+      ? {}
+      : { tls: { certificatePath: file(REGISTRY_FILES.certificate), keyPath: file(REGISTRY_FILES.key) } }),
   };
 }
 
@@ -60,8 +74,12 @@ export function selfHostedFiles(
 ): Record<string, pulumi.Input<string>> {
   return {
     [REGISTRY_FILES.config]: registryConfigYaml(selfHostedConfig(spec, layout)),
-    [REGISTRY_FILES.htpasswd]: pulumi.output(bcryptHash).apply((hash) => htpasswdFile([{ username: spec.username, bcryptHash: hash }])),
-    ...(spec.tls === undefined ? {} : { [REGISTRY_FILES.certificate]: spec.tls.certificate, [REGISTRY_FILES.key]: spec.tls.key }),
+    [REGISTRY_FILES.htpasswd]: pulumi
+      .output(bcryptHash)
+      .apply((hash) => htpasswdFile([{ username: spec.username, bcryptHash: hash }])),
+    ...(spec.tls === undefined
+      ? {}
+      : { [REGISTRY_FILES.certificate]: spec.tls.certificate, [REGISTRY_FILES.key]: spec.tls.key }),
   };
 }
 
@@ -87,7 +105,13 @@ export function selfHostedServiceArgs(
     image,
     command: ["/bin/registry"],
     args: ["serve", path.posix.join(FILES_DIR, REGISTRY_FILES.config)],
-    ports: [{ containerPort: REGISTRY_PORT, name: "registry", ...(spec.target === "docker" ? { hostPort: spec.hostPort } : {}) }],
+    ports: [
+      {
+        containerPort: REGISTRY_PORT,
+        name: "registry",
+        ...(spec.target === "docker" ? { hostPort: spec.hostPort } : {}),
+      },
+    ],
     volumes: [{ volume: data, mountPath: REGISTRY_DATA_DIR }],
     files,
     healthCheck: { path: "/", scheme: tls ? "HTTPS" : "HTTP", command: registryHealthCommand(tls) },

@@ -4,24 +4,37 @@ import { accept, CONTROL_OR_LINE_BREAK, refuse, rule, type Rule } from "./rule";
 export function integerIn(min: number, max: number): Rule<number> {
   const expects = `an integer from ${min} to ${max}`;
   return rule(expects, (value) =>
-    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ? accept(value) : refuse(`must be ${expects}`),
+    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
+      ? accept(value)
+      : refuse(`must be ${expects}`),
   );
 }
 
 /** `true` or `false`. */
-export const boolean: Rule<boolean> = rule("true or false", (value) => (typeof value === "boolean" ? accept(value) : refuse("must be true or false")));
+export const boolean: Rule<boolean> = rule("true or false", (value) =>
+  typeof value === "boolean" ? accept(value) : refuse("must be true or false"),
+);
 
 /** One of a fixed set of strings. */
 export function oneOf<T extends string>(allowed: readonly T[]): Rule<T> {
-  const expects = allowed.length === 2 ? `"${allowed[0]}" or "${allowed[1]}"` : `one of ${allowed.map((a) => `"${a}"`).join(", ")}`;
-  return rule(expects, (value) => (typeof value === "string" && (allowed as readonly string[]).includes(value) ? accept(value as T) : refuse(`must be ${expects}`)));
+  const expects =
+    allowed.length === 2 ? `"${allowed[0]}" or "${allowed[1]}"` : `one of ${allowed.map((a) => `"${a}"`).join(", ")}`;
+  return rule(expects, (value) =>
+    typeof value === "string" && (allowed as readonly string[]).includes(value)
+      ? accept(value as T)
+      : refuse(`must be ${expects}`),
+  );
 }
 
 /** A non-empty single line of printable text of at most `max` characters (a name, a context, a user). */
 export function plainText(what: string, max = 253): Rule<string> {
   const expects = `${what} (one line of printable text, at most ${max} characters)`;
   return rule(expects, (value) =>
-    typeof value === "string" && value.trim() !== "" && value.trim() === value && value.length <= max && !CONTROL_OR_LINE_BREAK.test(value)
+    typeof value === "string" &&
+    value.trim() !== "" &&
+    value.trim() === value &&
+    value.length <= max &&
+    !CONTROL_OR_LINE_BREAK.test(value)
       ? accept(value)
       : refuse(`must be ${expects}`),
   );

@@ -19,7 +19,20 @@ export const CRON_FIELDS = [
 const PART = /^(\*|\d{1,2}(?:-\d{1,2})?)(?:\/(\d{1,2}))?$/;
 /** Longest day of each month (February: 29, which leap years have). */
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /** The values one field selects, or a problem. */
 function fieldValues(field: string, index: number): Set<number> | string {
@@ -44,7 +57,8 @@ function fieldValues(field: string, index: number): Set<number> | string {
 /** Why a schedule is not a valid 5-field cron expression that can ever fire, or undefined. */
 export function cronProblem(schedule: string): string | undefined {
   const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) return `must have 5 fields (minute hour day-of-month month day-of-week, UTC), has ${fields.length}`;
+  if (fields.length !== 5)
+    return `must have 5 fields (minute hour day-of-month month day-of-week, UTC), has ${fields.length}`;
   const sets: Set<number>[] = [];
   for (const [i, field] of fields.entries()) {
     const values = fieldValues(field, i);

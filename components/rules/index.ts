@@ -5,9 +5,36 @@
  */
 export { accept, CONTROL_OR_LINE_BREAK, describedAs, refuse, rule, type Rule, type Verdict } from "./rule";
 export { boolean, integerIn, oneOf, plainText } from "./basic";
-export { cpu, cpuQuantity, MAX_CPU_MILLICORES, MAX_MEMORY_BYTES, memory, memoryQuantity, MIN_MEMORY_BYTES } from "./quantities";
-export { dnsLabel, dnsSubdomain, hostProblem, isLoopbackHost, port, registryAddress, registryHost, registryHostOf, registryUser, serviceName, splitHostPort } from "./names";
-export { dockerHost, dockerHostShape, libvirtUri, libvirtUriShape, parseLibvirtUri, type LibvirtUri } from "./endpoints";
+export {
+  cpu,
+  cpuQuantity,
+  MAX_CPU_MILLICORES,
+  MAX_MEMORY_BYTES,
+  memory,
+  memoryQuantity,
+  MIN_MEMORY_BYTES,
+} from "./quantities";
+export {
+  dnsLabel,
+  dnsSubdomain,
+  hostProblem,
+  isLoopbackHost,
+  port,
+  registryAddress,
+  registryHost,
+  registryHostOf,
+  registryUser,
+  serviceName,
+  splitHostPort,
+} from "./names";
+export {
+  dockerHost,
+  dockerHostShape,
+  libvirtUri,
+  libvirtUriShape,
+  parseLibvirtUri,
+  type LibvirtUri,
+} from "./endpoints";
 export { sshPublicKey, SSH_KEY_TYPES } from "./ssh";
 export { CRON_FIELDS, cronProblem, cronSchedule } from "./cron";
 export { imageReference } from "./image";

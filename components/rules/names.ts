@@ -13,8 +13,12 @@ const HOST_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/i;
 const REPOSITORY_PATH = /^(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /** An RFC 1123 label: lower-case letters, digits and '-', at most 63 (a Kubernetes namespace). */
-export const dnsLabel: Rule<string> = rule(`a DNS label (lower-case letters, digits and "-", at most 63 characters)`, (value) =>
-  typeof value === "string" && LABEL_1123.test(value) ? accept(value) : refuse(`must be a DNS label (lower-case letters, digits and "-", at most 63 characters)`),
+export const dnsLabel: Rule<string> = rule(
+  `a DNS label (lower-case letters, digits and "-", at most 63 characters)`,
+  (value) =>
+    typeof value === "string" && LABEL_1123.test(value)
+      ? accept(value)
+      : refuse(`must be a DNS label (lower-case letters, digits and "-", at most 63 characters)`),
 );
 
 /** An RFC 1035 label: as {@link dnsLabel}, starting with a letter (a Kubernetes Service, a Docker name). */
@@ -23,24 +27,33 @@ export const serviceName: Rule<string> = rule(
   (value) =>
     typeof value === "string" && LABEL_1035.test(value)
       ? accept(value)
-      : refuse(`must be a DNS label starting with a letter (lower-case letters, digits and "-", at most 63 characters)`),
+      : refuse(
+          `must be a DNS label starting with a letter (lower-case letters, digits and "-", at most 63 characters)`,
+        ),
 );
 
 /** An RFC 1123 subdomain: dot-separated labels, at most 253 characters (a StorageClass, a Secret). */
-export const dnsSubdomain: Rule<string> = rule(`a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com"`, (value) =>
-  typeof value === "string" && value.length <= 253 && value.split(".").every((label) => LABEL_1123.test(label))
-    ? accept(value)
-    : refuse(`must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters)`),
+export const dnsSubdomain: Rule<string> = rule(
+  `a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com"`,
+  (value) =>
+    typeof value === "string" && value.length <= 253 && value.split(".").every((label) => LABEL_1123.test(label))
+      ? accept(value)
+      : refuse(
+          `must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters)`,
+        ),
 );
 
 /** A port number. */
 export const port: Rule<number> = rule("a port from 1 to 65535", (value) =>
-  typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535 ? accept(value) : refuse("must be a port from 1 to 65535"),
+  typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535
+    ? accept(value)
+    : refuse("must be a port from 1 to 65535"),
 );
 
 /** Why `host` is not a DNS name, an IPv4 address or a bracketed IPv6 address, or undefined when it is one. */
 export function hostProblem(host: string): string | undefined {
-  if (host.startsWith("[") && host.endsWith("]")) return net.isIPv6(host.slice(1, -1)) ? undefined : `has host "${host}", which is not an IPv6 address`;
+  if (host.startsWith("[") && host.endsWith("]"))
+    return net.isIPv6(host.slice(1, -1)) ? undefined : `has host "${host}", which is not an IPv6 address`;
   if (host.startsWith("-")) return `has host "${host}", which starts with "-" (an option, not a host)`;
   if (host.length === 0 || host.length > 253 || !host.split(".").every((label) => HOST_LABEL.test(label))) {
     return `has host "${host}", expected a DNS name, an IPv4 address or [IPv6]`;
@@ -63,8 +76,10 @@ export function splitHostPort(text: string): { host: string; port?: number } | {
 /** A scheme, credentials or a path where only a registry address belongs: a problem naming it. */
 function registryShapeProblem(value: string, allowPath: boolean): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-  if (scheme) return `must not start with "${scheme[1]}://": give host[:port]${allowPath ? "[/path]" : ""} only (the scheme follows from the registry's TLS settings)`;
-  if (value.includes("@")) return "must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password)";
+  if (scheme)
+    return `must not start with "${scheme[1]}://": give host[:port]${allowPath ? "[/path]" : ""} only (the scheme follows from the registry's TLS settings)`;
+  if (value.includes("@"))
+    return "must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password)";
   return undefined;
 }
 
@@ -84,7 +99,8 @@ export const registryHost: Rule<string> = rule(`a registry host[:port] like "mir
   if (typeof value !== "string") return refuse(`must be a registry host[:port] like "mirror.example.com:5000"`);
   const shape = registryShapeProblem(value, false);
   if (shape !== undefined) return refuse(shape);
-  if (value.includes("/")) return refuse(`must be a registry host[:port] without a path, like "mirror.example.com:5000"`);
+  if (value.includes("/"))
+    return refuse(`must be a registry host[:port] without a path, like "mirror.example.com:5000"`);
   const split = splitHostPort(value);
   if ("problem" in split) return refuse(split.problem);
   const ambiguous = dockerReadsAsRegistry(value);
@@ -92,20 +108,25 @@ export const registryHost: Rule<string> = rule(`a registry host[:port] like "mir
 });
 
 /** A registry address, `host[:port][/path]`, what `docker push` accepts as a registry. */
-export const registryAddress: Rule<string> = rule(`a registry address host[:port][/path] like "registry.example.com:5000"`, (value) => {
-  if (typeof value !== "string") return refuse(`must be a registry address host[:port][/path] like "registry.example.com:5000"`);
-  const shape = registryShapeProblem(value, true);
-  if (shape !== undefined) return refuse(shape);
-  const slash = value.indexOf("/");
-  const hostPort = slash < 0 ? value : value.slice(0, slash);
-  const split = splitHostPort(hostPort);
-  if ("problem" in split) return refuse(split.problem);
-  const ambiguous = dockerReadsAsRegistry(hostPort);
-  if (ambiguous !== undefined) return refuse(ambiguous);
-  const path = slash < 0 ? "" : value.slice(slash);
-  if (!REPOSITORY_PATH.test(path)) return refuse(`has path "${path}", expected lower-case repository path components like "/team"`);
-  return accept(value);
-});
+export const registryAddress: Rule<string> = rule(
+  `a registry address host[:port][/path] like "registry.example.com:5000"`,
+  (value) => {
+    if (typeof value !== "string")
+      return refuse(`must be a registry address host[:port][/path] like "registry.example.com:5000"`);
+    const shape = registryShapeProblem(value, true);
+    if (shape !== undefined) return refuse(shape);
+    const slash = value.indexOf("/");
+    const hostPort = slash < 0 ? value : value.slice(0, slash);
+    const split = splitHostPort(hostPort);
+    if ("problem" in split) return refuse(split.problem);
+    const ambiguous = dockerReadsAsRegistry(hostPort);
+    if (ambiguous !== undefined) return refuse(ambiguous);
+    const path = slash < 0 ? "" : value.slice(slash);
+    if (!REPOSITORY_PATH.test(path))
+      return refuse(`has path "${path}", expected lower-case repository path components like "/team"`);
+    return accept(value);
+  },
+);
 
 /** The host[:port] part of a registry address (what credentials are keyed by). */
 export function registryHostOf(address: string): string {
@@ -115,7 +136,9 @@ export function registryHostOf(address: string): string {
 
 /** A registry user name: 1–64 letters, digits, ".", "_" or "-". */
 export const registryUser: Rule<string> = rule(`a user name of 1 to 64 letters, digits, ".", "_" or "-"`, (value) =>
-  typeof value === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(value) ? accept(value) : refuse(`must be a user name of 1 to 64 letters, digits, ".", "_" or "-"`),
+  typeof value === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(value)
+    ? accept(value)
+    : refuse(`must be a user name of 1 to 64 letters, digits, ".", "_" or "-"`),
 );
 
 /** Whether a host (of a URI or an address) is this machine's loopback. */

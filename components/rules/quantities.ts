@@ -7,7 +7,17 @@ import { accept, refuse, rule, type Rule } from "./rule";
  */
 
 const MIB = 2 ** 20;
-const MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: MIB, Gi: 2 ** 30, Ti: 2 ** 40 };
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: MIB,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
 const MEMORY = /^(\d{1,15}(?:\.\d{1,6})?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const CPU = /^(\d{1,9}(?:\.\d{1,6})?|\.\d{1,6})(m?)$/;
 
@@ -36,7 +46,9 @@ export const memory: Rule<number> = rule(`a memory quantity like "256Mi" or "1Gi
   const problem = `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes`;
   if (match === null) return refuse(problem);
   const bytes = Number(match[1]) * (MEMORY_UNITS[match[2] ?? ""] ?? Number.NaN);
-  return Number.isInteger(bytes) && bytes >= MIN_MEMORY_BYTES && bytes <= MAX_MEMORY_BYTES ? accept(bytes) : refuse(problem);
+  return Number.isInteger(bytes) && bytes >= MIN_MEMORY_BYTES && bytes <= MAX_MEMORY_BYTES
+    ? accept(bytes)
+    : refuse(problem);
 });
 
 /** Millicores as a Kubernetes quantity, e.g. 500 → `"500m"`, 2000 → `"2"`. */

@@ -20,14 +20,20 @@ const EXPECTS = `an OpenSSH public key like "ssh-ed25519 AAAA… ops@example" (o
  */
 export const sshPublicKey: Rule<string> = rule(EXPECTS, (value) => {
   if (typeof value !== "string") return refuse(`must be ${EXPECTS}`);
-  if (CONTROL_OR_LINE_BREAK.test(value)) return refuse("must be one line without control characters or Unicode line breaks");
+  if (CONTROL_OR_LINE_BREAK.test(value))
+    return refuse("must be one line without control characters or Unicode line breaks");
   const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: (.{1,1024}))?$/.exec(value.trim());
   if (match === null) return refuse(`must be ${EXPECTS}`);
   const [, type, blob] = match;
-  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return refuse(`has key type "${type}", expected one of ${SSH_KEY_TYPES.join(", ")}`);
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type))
+    return refuse(`has key type "${type}", expected one of ${SSH_KEY_TYPES.join(", ")}`);
   const bytes = Buffer.from(blob, "base64");
   const nameLength = bytes.length >= 4 ? bytes.readUInt32BE(0) : -1;
-  if (nameLength <= 0 || 4 + nameLength > bytes.length || bytes.subarray(4, 4 + nameLength).toString("latin1") !== type) {
+  if (
+    nameLength <= 0 ||
+    4 + nameLength > bytes.length ||
+    bytes.subarray(4, 4 + nameLength).toString("latin1") !== type
+  ) {
     return refuse(`has a key blob that does not decode to a ${type} key`);
   }
   return accept(value.trim());

@@ -30,11 +30,20 @@ export class InputError extends Error {
 /** Whether an error is one a user caused and can fix: config (a Pulumi RunError), files, arguments of components. */
 function isUserError(error: unknown): error is Error {
   // RunError marks itself with this flag (works across copies of the SDK, and without loading it).
-  return error instanceof InputError || (typeof error === "object" && error !== null && (error as { __pulumiRunError?: unknown }).__pulumiRunError === true);
+  return (
+    error instanceof InputError ||
+    (typeof error === "object" && error !== null && (error as { __pulumiRunError?: unknown }).__pulumiRunError === true)
+  );
 }
 
 /** Runs `main` with the process's arguments and streams, turning every outcome into an exit code. */
-export async function runToExitCode(name: string, usage: string, main: CliMain, argv: string[], io: CliIO): Promise<number> {
+export async function runToExitCode(
+  name: string,
+  usage: string,
+  main: CliMain,
+  argv: string[],
+  io: CliIO,
+): Promise<number> {
   try {
     return await main(argv, io);
   } catch (error) {
@@ -56,7 +65,10 @@ export async function runToExitCode(name: string, usage: string, main: CliMain, 
 
 /** The process entry of a command: runs it and exits with its code. */
 export function runCli(name: string, usage: string, main: CliMain): void {
-  const io: CliIO = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+  const io: CliIO = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  };
   // Exit explicitly: the SDK may leave handles open after an offline evaluation.
   void runToExitCode(name, usage, main, process.argv.slice(2), io).then((code) => process.exit(code));
 }

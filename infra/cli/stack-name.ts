@@ -10,7 +10,9 @@ const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 /** Returns the stack name, or throws a UsageError saying what a stack name may be. */
 export function checkStackName(stack: string): string {
   if (!STACK_NAME.test(stack)) {
-    throw new UsageError(`invalid stack name ${JSON.stringify(stack)}: use letters, digits, "_", "." and "-", starting with a letter or digit (no paths)`);
+    throw new UsageError(
+      `invalid stack name ${JSON.stringify(stack)}: use letters, digits, "_", "." and "-", starting with a letter or digit (no paths)`,
+    );
   }
   return stack;
 }

@@ -27,7 +27,10 @@ export interface ParityReport {
  * value must declare exactly what B declares. Both are evaluated offline under B's stack
  * name, so names derived from the stack cannot cause false differences.
  */
-export async function checkParity(a: { stack: string; file: string }, b: { stack: string; file: string }): Promise<ParityReport> {
+export async function checkParity(
+  a: { stack: string; file: string },
+  b: { stack: string; file: string },
+): Promise<ParityReport> {
   const schema = stackConfigSchema(catalog);
   const knobs = markedPaths(schema, "knob");
   // Each side must be valid on its own before it is compared; both sides' problems are reported together.
@@ -40,10 +43,22 @@ export async function checkParity(a: { stack: string; file: string }, b: { stack
   const evaluatedB = await evaluateSettings(b.stack, settingsB);
   const aligned = await evaluateSettings(b.stack, alignKnobs(settingsA, settingsB, knobs));
   const config: Difference[] = [
-    ...nonKnobConfigDifferences(configA, configB, knobs).map(([path, x, y]) => ({ subject: "config", path: `dockyard:${path}`, a: x, b: y })),
+    ...nonKnobConfigDifferences(configA, configB, knobs).map(([path, x, y]) => ({
+      subject: "config",
+      path: `dockyard:${path}`,
+      a: x,
+      b: y,
+    })),
     ...shapeDifferences(schema, configA, configB),
   ];
-  return { a, b, knobs, resources: evaluatedB.resources.length, config, differences: compareResources(aligned.resources, evaluatedB.resources) };
+  return {
+    a,
+    b,
+    knobs,
+    resources: evaluatedB.resources.length,
+    config,
+    differences: compareResources(aligned.resources, evaluatedB.resources),
+  };
 }
 
 /** Runs every step, throwing one ConfigError with all their problems if any failed. */
@@ -72,12 +87,17 @@ function shapeDifferences(schema: ReturnType<typeof stackConfigSchema>, a: objec
     const shape = marksOf(schemaAt(schema, path) ?? schema).shape;
     if (shape === undefined) return [];
     const [x, y] = [shape(valueAt(a, path)), shape(valueAt(b, path))];
-    return JSON.stringify(x) === JSON.stringify(y) ? [] : [{ subject: "config", path: `dockyard:${pattern}`, a: x, b: y, why: "differs beyond its environment part" }];
+    return JSON.stringify(x) === JSON.stringify(y)
+      ? []
+      : [{ subject: "config", path: `dockyard:${pattern}`, a: x, b: y, why: "differs beyond its environment part" }];
   });
 }
 
 function valueAt(data: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), data);
+  return path.reduce<unknown>(
+    (node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+    data,
+  );
 }
 
 /** Human-readable report: one line per difference. */
@@ -86,11 +106,16 @@ export function formatParity(report: ParityReport): string[] {
   const show = (value: unknown) => (value === undefined ? "(unset)" : JSON.stringify(value));
   const total = report.config.length + report.differences.length;
   if (total === 0) {
-    return [`parity ${a.stack} ≡ ${b.stack}: mirrored (${report.resources} resources compared; only environment knobs differ: ${report.knobs.join(", ")})`];
+    return [
+      `parity ${a.stack} ≡ ${b.stack}: mirrored (${report.resources} resources compared; only environment knobs differ: ${report.knobs.join(", ")})`,
+    ];
   }
   return [
     `parity ${a.stack} ≠ ${b.stack}: ${total} difference(s) beyond environment knobs`,
-    ...report.config.map((d) => `  config ${d.path}: ${a.stack}=${show(d.a)} ${b.stack}=${show(d.b)} (${d.why ?? "not an environment knob"})`),
+    ...report.config.map(
+      (d) =>
+        `  config ${d.path}: ${a.stack}=${show(d.a)} ${b.stack}=${show(d.b)} (${d.why ?? "not an environment knob"})`,
+    ),
     ...report.differences.map((d) => `  ${d.subject} ${d.path}: ${a.stack}=${show(d.a)} ${b.stack}=${show(d.b)}`),
   ];
 }

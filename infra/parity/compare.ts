@@ -38,12 +38,23 @@ export function compareResources(a: readonly RecordedResource[], b: readonly Rec
     diffValues(leftRest, rightRest, "", (path, x, y) => differences.push({ subject, path, a: x, b: y }));
   }
   for (const [id, resource] of right) {
-    if (!left.has(id)) differences.push({ subject: `${resource.type}::${resource.name}`, path: "(resource)", a: "absent", b: "present" });
+    if (!left.has(id))
+      differences.push({
+        subject: `${resource.type}::${resource.name}`,
+        path: "(resource)",
+        a: "absent",
+        b: "present",
+      });
   }
   return differences;
 }
 
-function diffValues(a: unknown, b: unknown, path: string, report: (path: string, a: unknown, b: unknown) => void): void {
+function diffValues(
+  a: unknown,
+  b: unknown,
+  path: string,
+  report: (path: string, a: unknown, b: unknown) => void,
+): void {
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
     a.forEach((item, i) => diffValues(item, b[i], `${path}[${i}]`, report));
     return;

@@ -22,7 +22,10 @@ export function alignKnobs(from: StackSettings, to: StackSettings, knobPatterns:
   const source = projectConfig(to);
   const aligned = structuredClone(projectConfig(from));
   const copied: string[][] = [];
-  for (const pattern of knobPatterns) copyAt(source, aligned, pattern.split("."), [], (path) => copied.push([`${CONFIG_NAMESPACE}:${path[0]}`, ...path.slice(1)]));
+  for (const pattern of knobPatterns)
+    copyAt(source, aligned, pattern.split("."), [], (path) =>
+      copied.push([`${CONFIG_NAMESPACE}:${path[0]}`, ...path.slice(1)]),
+    );
   const config = { ...from.config };
   for (const key of Object.keys(config)) if (key.startsWith(`${CONFIG_NAMESPACE}:`)) delete config[key];
   for (const [key, value] of Object.entries(aligned)) {
@@ -35,7 +38,13 @@ export function alignKnobs(from: StackSettings, to: StackSettings, knobPatterns:
 }
 
 /** Copies the value at `path` (with `*` wildcards) from `source` into `target`, creating parents. */
-function copyAt(source: unknown, target: Tree, path: readonly string[], at: string[], onCopy: (path: string[]) => void): void {
+function copyAt(
+  source: unknown,
+  target: Tree,
+  path: readonly string[],
+  at: string[],
+  onCopy: (path: string[]) => void,
+): void {
   const [head, ...rest] = path;
   const sourceTree = isTree(source) ? source : {};
   const keys = head === "*" ? [...new Set([...Object.keys(sourceTree), ...Object.keys(target)])] : [head];
@@ -57,7 +66,11 @@ function isTree(value: unknown): value is Tree {
 }
 
 /** Leaf paths where two config trees (defaults applied) differ, outside the knob patterns: `[path, a, b]`. */
-export function nonKnobConfigDifferences(a: Tree, b: Tree, knobPatterns: readonly string[]): [string, unknown, unknown][] {
+export function nonKnobConfigDifferences(
+  a: Tree,
+  b: Tree,
+  knobPatterns: readonly string[],
+): [string, unknown, unknown][] {
   const isKnob = (path: string[]) =>
     knobPatterns.some((pattern) => {
       const parts = pattern.split(".");
@@ -66,11 +79,16 @@ export function nonKnobConfigDifferences(a: Tree, b: Tree, knobPatterns: readonl
   const found: [string, unknown, unknown][] = [];
   const walk = (left: unknown, right: unknown, path: string[]) => {
     if (path.length > 0 && isKnob(path)) return;
-    if ((isTree(left) || left === undefined) && (isTree(right) || right === undefined) && (left ?? right) !== undefined) {
+    if (
+      (isTree(left) || left === undefined) &&
+      (isTree(right) || right === undefined) &&
+      (left ?? right) !== undefined
+    ) {
       left = left ?? {};
       right = right ?? {};
       if (!isTree(left) || !isTree(right)) return;
-      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) walk(left[key], right[key], [...path, key]);
+      for (const key of new Set([...Object.keys(left), ...Object.keys(right)]))
+        walk(left[key], right[key], [...path, key]);
     } else if (JSON.stringify(left) !== JSON.stringify(right)) {
       found.push([path.join("."), left, right]);
     }

@@ -16,7 +16,12 @@ export const USAGE = "usage: npm run parity -- [stackA] [stackB] [--config-file 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { "config-file": { type: "string", multiple: true } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { "config-file": { type: "string", multiple: true } },
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -27,11 +32,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const files = new Map<string, string>();
   for (const entry of parsed.values["config-file"] ?? []) {
     const match = /^([^=]+)=(.+)$/.exec(entry);
-    if (!match || ![stackA, stackB].includes(match[1])) throw new UsageError(`--config-file takes STACK=FILE with STACK ${stackA} or ${stackB}, got ${JSON.stringify(entry)}`);
+    if (!match || ![stackA, stackB].includes(match[1]))
+      throw new UsageError(
+        `--config-file takes STACK=FILE with STACK ${stackA} or ${stackB}, got ${JSON.stringify(entry)}`,
+      );
     if (files.has(match[1])) throw new UsageError(`--config-file given twice for ${match[1]}`);
     files.set(match[1], match[2]);
   }
-  if (stackA === stackB && files.size === 0) throw new UsageError("compare two different stacks, or give a --config-file");
+  if (stackA === stackB && files.size === 0)
+    throw new UsageError("compare two different stacks, or give a --config-file");
 
   // The SDKs load only now that the arguments are known to be usable.
   const { checkParity, formatParity } = await import("./check");

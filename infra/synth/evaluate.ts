@@ -40,7 +40,8 @@ export async function evaluateSettings(
   recorder = new ResourceRecorder(),
 ): Promise<Evaluation> {
   // Pulumi's runtime state is process-global: two evaluations at once would mix their resources.
-  if (evaluating) throw new Error(`evaluateStack(${stack}) called while ${evaluating} is still being evaluated: await one at a time`);
+  if (evaluating)
+    throw new Error(`evaluateStack(${stack}) called while ${evaluating} is still being evaluated: await one at a time`);
   evaluating = stack;
   // Nothing runs the libvirt providers offline: their code is not serialized (see dynamic-resource.ts),
   // unless DOCKYARD_SERIALIZE_PROVIDERS=1 asks for it (to see its size, or to time it: npm run bench).

@@ -21,7 +21,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { "config-file": { type: "string" }, out: { type: "string", default: "out" }, help: { type: "boolean", short: "h" } },
+      options: {
+        "config-file": { type: "string" },
+        out: { type: "string", default: "out" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);

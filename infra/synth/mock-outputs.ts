@@ -35,7 +35,8 @@ export function autoName(name: string): string {
 function fakeText(seed: string, length: number, alphabet: string): string {
   let text = "";
   for (let block = 0; text.length < length; block++) {
-    for (const byte of createHash("sha256").update(`${seed}#${block}`).digest()) text += alphabet[byte % alphabet.length];
+    for (const byte of createHash("sha256").update(`${seed}#${block}`).digest())
+      text += alphabet[byte % alphabet.length];
   }
   return text.slice(0, length);
 }
@@ -49,7 +50,13 @@ export function mockOutputs(type: string, name: string, rawInputs: Record<string
   // Kubernetes objects without metadata.name are auto-named by the provider; references to them
   // (a pod's imagePullSecrets, say) carry that name.
   const metadata = inputs.metadata as Record<string, unknown> | undefined;
-  if (type.startsWith("kubernetes:") && type !== "pulumi:providers:kubernetes" && typeof metadata === "object" && metadata !== null && metadata.name === undefined) {
+  if (
+    type.startsWith("kubernetes:") &&
+    type !== "pulumi:providers:kubernetes" &&
+    typeof metadata === "object" &&
+    metadata !== null &&
+    metadata.name === undefined
+  ) {
     return { metadata: { ...metadata, name: autoName(name) } };
   }
   return {};

@@ -46,7 +46,10 @@ export class ResourceRecorder {
   readonly mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({
       id: args.custom ? `${args.name}-id` : undefined,
-      state: { ...(args.inputs as Record<string, unknown>), ...mockOutputs(args.type, args.name, args.inputs as Record<string, unknown>) },
+      state: {
+        ...(args.inputs as Record<string, unknown>),
+        ...mockOutputs(args.type, args.name, args.inputs as Record<string, unknown>),
+      },
     }),
     call: (args) => {
       const known = KNOWN_CALLS[args.token];
@@ -70,7 +73,10 @@ export class ResourceRecorder {
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (request, callback) => {
       if (request.getUrn().includes("::pulumi:pulumi:Stack::")) {
-        this.stackOutputs = maskInputs(pulumi.runtime.deserializeProperties(request.getOutputs())) as Record<string, unknown>;
+        this.stackOutputs = maskInputs(pulumi.runtime.deserializeProperties(request.getOutputs())) as Record<
+          string,
+          unknown
+        >;
       }
       registerOutputs(request, callback);
     };
@@ -103,10 +109,14 @@ export class ResourceRecorder {
  * their path, provider code by its size (offline evaluation leaves it out: the marker says so).
  */
 export function maskInputs(value: unknown, key = ""): unknown {
-  if (typeof value === "string") return key === "__provider" && value !== UNSERIALIZED_PROVIDER ? `[dynamic provider code, ${value.length} bytes]` : value;
+  if (typeof value === "string")
+    return key === "__provider" && value !== UNSERIALIZED_PROVIDER
+      ? `[dynamic provider code, ${value.length} bytes]`
+      : value;
   if (Array.isArray(value)) return value.map((item) => maskInputs(item));
   if (pulumi.Resource.isInstance(value)) return { resource: `${value.constructor.name}` };
-  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return { asset: describeAsset(value) };
+  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value))
+    return { asset: describeAsset(value) };
   if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
     if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return maskSecret(record.value);
@@ -122,7 +132,9 @@ export function maskInputs(value: unknown, key = ""): unknown {
 function maskSecret(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecret);
   if (typeof value === "object" && value !== null && !pulumi.Resource.isInstance(value)) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, maskSecret(inner)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, maskSecret(inner)]),
+    );
   }
   return SECRET_MARKER;
 }

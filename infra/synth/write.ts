@@ -1,4 +1,16 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../cli/run";
 import { dockerArtefacts } from "./artefacts/docker";
@@ -18,12 +30,15 @@ export function synthFiles(evaluation: Evaluation): Record<string, string> {
     "resources.json": JSON.stringify(evaluation.resources, null, 2) + "\n",
     "outputs.json": JSON.stringify(evaluation.outputs, null, 2) + "\n",
   };
-  for (const artefact of kubernetesArtefacts(evaluation.resources)) files[`kubernetes/${artefact.file}`] = kubernetesYaml(artefact);
-  for (const artefact of dockerArtefacts(evaluation.resources)) files[`docker/${artefact.file}`] = JSON.stringify(artefact.settings, null, 2) + "\n";
+  for (const artefact of kubernetesArtefacts(evaluation.resources))
+    files[`kubernetes/${artefact.file}`] = kubernetesYaml(artefact);
+  for (const artefact of dockerArtefacts(evaluation.resources))
+    files[`docker/${artefact.file}`] = JSON.stringify(artefact.settings, null, 2) + "\n";
   Object.assign(files, libvirtArtefacts(evaluation.resources));
   for (const name of Object.keys(files)) {
     // Names come from resources; a path that could leave the directory is a bug, never written.
-    if (name.split("/").some((part) => part === "" || part === "." || part === "..") || name.startsWith(".")) throw new Error(`synth: refusing to write ${JSON.stringify(name)}`);
+    if (name.split("/").some((part) => part === "" || part === "." || part === "..") || name.startsWith("."))
+      throw new Error(`synth: refusing to write ${JSON.stringify(name)}`);
   }
   return files;
 }
@@ -52,7 +67,11 @@ export function writeSynthOutput(outDir: string, evaluation: Evaluation): { dire
       mkdirSync(dirname(join(staging, name)), { recursive: true });
       writeFileSync(join(staging, name), content, { flag: "wx" });
     }
-    writeFileSync(join(staging, SYNTH_MARKER), JSON.stringify({ stack: evaluation.stack, files: Object.keys(files).sort() }, null, 2) + "\n", { flag: "wx" });
+    writeFileSync(
+      join(staging, SYNTH_MARKER),
+      JSON.stringify({ stack: evaluation.stack, files: Object.keys(files).sort() }, null, 2) + "\n",
+      { flag: "wx" },
+    );
     if (previous) {
       const retired = `${staging}.old`;
       renameSync(target, retired);
@@ -84,7 +103,9 @@ function ensureDirectory(outDir: string): string {
   }
   if (existsSync(probe) && !statSync(probe).isDirectory()) {
     const shown = relative(process.cwd(), probe);
-    throw new InputError(`synth: --out ${outDir}: ${shown === "" || shown.startsWith("..") ? probe : shown} is not a directory`);
+    throw new InputError(
+      `synth: --out ${outDir}: ${shown === "" || shown.startsWith("..") ? probe : shown} is not a directory`,
+    );
   }
   for (const level of missing) {
     try {
@@ -110,7 +131,8 @@ function ownedOutput(target: string, outDir: string, stack: string): boolean {
   }
   const shown = join(outDir, stack);
   const refuse = (why: string) => new InputError(`synth: ${shown} ${why}: move it away or choose another --out`);
-  if (!stat.isDirectory()) throw refuse(stat.isSymbolicLink() ? "is a symbolic link, not synth's output" : "exists and is not a directory");
+  if (!stat.isDirectory())
+    throw refuse(stat.isSymbolicLink() ? "is a symbolic link, not synth's output" : "exists and is not a directory");
   let listed: string[];
   try {
     listed = (JSON.parse(readFileSync(join(target, SYNTH_MARKER), "utf8")) as { files: string[] }).files;
@@ -123,11 +145,20 @@ function ownedOutput(target: string, outDir: string, stack: string): boolean {
     .map((entry) => relative(target, join(entry.parentPath, entry.name)))
     .filter((name) => name !== SYNTH_MARKER);
   const foreign = present.filter((name) => !listed.includes(name));
-  if (foreign.length > 0) throw refuse(`holds files synth did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""})`);
+  if (foreign.length > 0)
+    throw refuse(
+      `holds files synth did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""})`,
+    );
   return true;
 }
 
 function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "ENOENT" ? "no such directory" : (code ?? String(error));
+  return code === "EACCES" || code === "EPERM"
+    ? "permission denied"
+    : code === "EROFS"
+      ? "read-only file system"
+      : code === "ENOENT"
+        ? "no such directory"
+        : (code ?? String(error));
 }

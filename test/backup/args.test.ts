@@ -5,7 +5,10 @@ import { record } from "../support/pulumi-harness";
 import { minimalArgs, sourceVolume } from "./support";
 
 /** Declares a Backup with the changes and returns the one ComponentArgError it throws, having created no child. */
-async function argError(changes: Partial<BackupArgs>, target: BackupArgs["target"] = "docker"): Promise<ComponentArgError> {
+async function argError(
+  changes: Partial<BackupArgs>,
+  target: BackupArgs["target"] = "docker",
+): Promise<ComponentArgError> {
   let thrown: unknown;
   const resources = await record(() => {
     try {
@@ -14,7 +17,9 @@ async function argError(changes: Partial<BackupArgs>, target: BackupArgs["target
       thrown = error;
     }
   });
-  expect(resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type)).toEqual(["dockyard:storage:Backup"]);
+  expect(resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type)).toEqual([
+    "dockyard:storage:Backup",
+  ]);
   expect(thrown).toBeInstanceOf(ComponentArgError);
   const error = thrown as ComponentArgError;
   expect(error.component).toBe('Backup "web-backup"');

@@ -4,7 +4,15 @@ import { CronJob, type ICronJob } from "kubernetes-models/batch/v1/CronJob";
 import { type IJob, Job } from "kubernetes-models/batch/v1/Job";
 import { Backup } from "../../components/backup";
 import { PersistentVolume } from "../../components/persistent-volume";
-import { ARCHIVE_DIR, BACKUP_COMMAND, RESTORE_COMMAND, SCHEDULER_COMMAND, SCHEDULER_HEALTH_COMMAND, SOURCE_DIR, TARGET_DIR } from "../../apps/backup/contract";
+import {
+  ARCHIVE_DIR,
+  BACKUP_COMMAND,
+  RESTORE_COMMAND,
+  SCHEDULER_COMMAND,
+  SCHEDULER_HEALTH_COMMAND,
+  SOURCE_DIR,
+  TARGET_DIR,
+} from "../../apps/backup/contract";
 import { find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "../container/support/docker-hardening";
 import { restrictedViolations } from "../container/support/pod-security";
@@ -43,7 +51,9 @@ describe("Backup on Docker", () => {
         { volumeName: "web-backup-archive", containerPath: ARCHIVE_DIR, readOnly: false },
       ],
     });
-    expect(scheduler.inputs.envs).toEqual(expect.arrayContaining(["SCHEDULE=0 3 * * *", "RETENTION_DAYS=7", "PREFIX=web-data"]));
+    expect(scheduler.inputs.envs).toEqual(
+      expect.arrayContaining(["SCHEDULE=0 3 * * *", "RETENTION_DAYS=7", "PREFIX=web-data"]),
+    );
     expect(find(resources, T.service, "web-backup-scheduler").parent).toBe(find(resources, T.backup, "web-backup").urn);
     expect(await resolve(backup!.archiveVolumeName)).toBe("web-backup-archive");
     expect(await resolve(backup!.schedulerName)).toMatch(/^web-backup-scheduler/); // auto-named by Pulumi
@@ -55,7 +65,15 @@ describe("Backup on Docker", () => {
     const command = await resolve(backup!.restoreCommand);
     const run = command.split("\n").find((line) => line.startsWith("docker run"));
     expect(run).toBeDefined();
-    for (const flag of ["--rm", "--network none", "--read-only", "--user 65532:65532", "--cap-drop ALL", "--security-opt no-new-privileges:true", "--restart no"]) {
+    for (const flag of [
+      "--rm",
+      "--network none",
+      "--read-only",
+      "--user 65532:65532",
+      "--cap-drop ALL",
+      "--security-opt no-new-privileges:true",
+      "--restart no",
+    ]) {
       expect(run).toContain(flag);
     }
     expect(run).toContain(`--mount type=volume,source=web-backup-archive,target=${ARCHIVE_DIR},readonly`);
@@ -65,9 +83,19 @@ describe("Backup on Docker", () => {
   });
 
   it("custom: retention and protect reach the scheduler and the archive volume", async () => {
-    const resources = await record(() => new Backup("db-backup", minimalArgs("docker", { retentionDays: 30, schedule: "*/15 * * * *" }), { protect: true }));
-    expect(find(resources, T.dockerVolume, "db-backup-archive").options).toMatchObject({ retainOnDelete: true, protect: true });
-    expect(find(resources, T.container, "db-backup-scheduler").inputs.envs).toEqual(expect.arrayContaining(["RETENTION_DAYS=30", "SCHEDULE=*/15 * * * *"]));
+    const resources = await record(
+      () =>
+        new Backup("db-backup", minimalArgs("docker", { retentionDays: 30, schedule: "*/15 * * * *" }), {
+          protect: true,
+        }),
+    );
+    expect(find(resources, T.dockerVolume, "db-backup-archive").options).toMatchObject({
+      retainOnDelete: true,
+      protect: true,
+    });
+    expect(find(resources, T.container, "db-backup-scheduler").inputs.envs).toEqual(
+      expect.arrayContaining(["RETENTION_DAYS=30", "SCHEDULE=*/15 * * * *"]),
+    );
   });
 });
 
@@ -90,20 +118,31 @@ describe("Backup on Kubernetes", () => {
     const pod = object.spec!.jobTemplate.spec!.template.spec as IPodSpec;
     expect(restrictedViolations(pod)).toEqual([]);
     expect(pod.restartPolicy).toBe("Never");
-    expect(pod.containers[0]).toMatchObject({ image: BACKUP_IMAGE, command: [BACKUP_COMMAND], securityContext: { readOnlyRootFilesystem: true, runAsUser: 65532 } });
+    expect(pod.containers[0]).toMatchObject({
+      image: BACKUP_IMAGE,
+      command: [BACKUP_COMMAND],
+      securityContext: { readOnlyRootFilesystem: true, runAsUser: 65532 },
+    });
     expect(pod.containers[0].volumeMounts).toEqual(
       expect.arrayContaining([
         { name: "web-data", mountPath: SOURCE_DIR, readOnly: true },
         { name: "web-backup-archive", mountPath: ARCHIVE_DIR, readOnly: false },
       ]),
     );
-    expect(pod.volumes).toEqual(expect.arrayContaining([{ name: "web-data", persistentVolumeClaim: { claimName: "web-data", readOnly: true } }]));
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([{ name: "web-data", persistentVolumeClaim: { claimName: "web-data", readOnly: true } }]),
+    );
     expect(pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
-      { labelSelector: { matchLabels: { "app.kubernetes.io/instance": "web" } }, topologyKey: "kubernetes.io/hostname" },
+      {
+        labelSelector: { matchLabels: { "app.kubernetes.io/instance": "web" } },
+        topologyKey: "kubernetes.io/hostname",
+      },
     ]);
     expect(pod.imagePullSecrets).toBeUndefined();
     const claim = find(resources, T.pvc, "web-backup-archive");
-    expect(claim.inputs).toMatchObject({ spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } } });
+    expect(claim.inputs).toMatchObject({
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } },
+    });
     expect(claim.options).toMatchObject({ retainOnDelete: true });
     expect(ofType(resources, T.container)).toEqual([]);
     expect(await resolve(backup!.schedulerName)).toBe("web-backup");
@@ -114,7 +153,13 @@ describe("Backup on Kubernetes", () => {
       () =>
         new Backup(
           "web-backup",
-          minimalArgs("kubernetes", { namespace: "shop", imagePullSecrets: ["regcred"], storageClass: "backup-hdd", sourceSizeGiB: 5, retentionDays: 14 }),
+          minimalArgs("kubernetes", {
+            namespace: "shop",
+            imagePullSecrets: ["regcred"],
+            storageClass: "backup-hdd",
+            sourceSizeGiB: 5,
+            retentionDays: 14,
+          }),
           { protect: true },
         ),
     );
@@ -124,14 +169,28 @@ describe("Backup on Kubernetes", () => {
     expect(pod.imagePullSecrets).toEqual([{ name: "regcred" }]);
     expect(pod.containers[0].env).toEqual(expect.arrayContaining([{ name: "RETENTION_DAYS", value: "14" }]));
     const claim = find(resources, T.pvc, "web-backup-archive");
-    expect(claim.inputs).toMatchObject({ metadata: { namespace: "shop" }, spec: { storageClassName: "backup-hdd", resources: { requests: { storage: "10Gi" } } } });
+    expect(claim.inputs).toMatchObject({
+      metadata: { namespace: "shop" },
+      spec: { storageClassName: "backup-hdd", resources: { requests: { storage: "10Gi" } } },
+    });
     expect(claim.options).toMatchObject({ retainOnDelete: true, protect: true });
     const explicit = await record(() => new Backup("web-backup", minimalArgs("kubernetes", { archiveSizeGiB: 50 })));
-    expect(find(explicit, T.pvc, "web-backup-archive").inputs).toMatchObject({ spec: { resources: { requests: { storage: "50Gi" } } } });
+    expect(find(explicit, T.pvc, "web-backup-archive").inputs).toMatchObject({
+      spec: { resources: { requests: { storage: "50Gi" } } },
+    });
   });
 
   it("a ReadWriteMany source needs no affinity", async () => {
-    const resources = await record(() => new Backup("shared-backup", minimalArgs("kubernetes", { volume: { logicalName: "shared", volumeName: "shared", accessMode: "ReadWriteMany" }, colocateWith: undefined })));
+    const resources = await record(
+      () =>
+        new Backup(
+          "shared-backup",
+          minimalArgs("kubernetes", {
+            volume: { logicalName: "shared", volumeName: "shared", accessMode: "ReadWriteMany" },
+            colocateWith: undefined,
+          }),
+        ),
+    );
     const cron = find(resources, T.cronJob, "shared-backup").inputs as unknown as ICronJob;
     expect(cron.spec!.jobTemplate.spec!.template.spec!.affinity).toBeUndefined();
   });

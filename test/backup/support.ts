@@ -23,7 +23,15 @@ export function minimalArgs(target: Target, changes: Partial<BackupArgs> = {}): 
 }
 
 /** Schedules both the TypeScript check and the Docker scheduler script must accept. */
-export const VALID_SCHEDULES = ["* * * * *", "0 3 * * *", "*/15 * * * *", "0 8-18/2 * * 1-5", "5,35 0 1,15 * *", "0 0 * * 7", "30 2 1 1 0"];
+export const VALID_SCHEDULES = [
+  "* * * * *",
+  "0 3 * * *",
+  "*/15 * * * *",
+  "0 8-18/2 * * 1-5",
+  "5,35 0 1,15 * *",
+  "0 0 * * 7",
+  "30 2 1 1 0",
+];
 
 /** Schedules both must refuse. */
 export const INVALID_SCHEDULES = [

@@ -44,7 +44,11 @@ function commandsOf(resources: readonly RecordedResource[], container: RecordedR
 }
 
 /** Asserts one Command per running container, none for a carrier, each applying `limit`; returns them by container name. */
-function expectOnePerContainer(resources: readonly RecordedResource[], limit: number, host: string | undefined): Map<string, RecordedResource> {
+function expectOnePerContainer(
+  resources: readonly RecordedResource[],
+  limit: number,
+  host: string | undefined,
+): Map<string, RecordedResource> {
   const byContainer = new Map<string, RecordedResource>();
   for (const container of ofType(resources, T.container)) {
     const commands = commandsOf(resources, container);
@@ -84,7 +88,11 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
     const host = "ssh://ops@docker-host.example.internal";
     const resources = await record(() => {
       const provider = new docker.Provider("remote", { host });
-      new ContainerService("api", { target: "docker", image: IMAGE, replicas: 3, resources: { pids: 64 } }, { providers: [provider] });
+      new ContainerService(
+        "api",
+        { target: "docker", image: IMAGE, replicas: 3, resources: { pids: 64 } },
+        { providers: [provider] },
+      );
     });
     const commands = expectOnePerContainer(resources, 64, host);
     expect([...commands.keys()]).toEqual(["api", "api-1", "api-2"]);
@@ -106,7 +114,10 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
   });
 
   it("config files: the never-started carrier gets none, the service's containers do", async () => {
-    const resources = await record(() => new ContainerService("app", { target: "docker", image: IMAGE, replicas: 2, files: { "app.yml": "a: 1\n" } }));
+    const resources = await record(
+      () =>
+        new ContainerService("app", { target: "docker", image: IMAGE, replicas: 2, files: { "app.yml": "a: 1\n" } }),
+    );
     expect([...expectOnePerContainer(resources, DEFAULT_RESOURCES.pids, undefined).keys()]).toEqual(["app", "app-1"]);
     expect(find(resources, T.container, "app-files-carrier").inputs).toMatchObject({ start: false });
     expect(warnings).toEqual([]);
@@ -115,7 +126,12 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
   it("the self-hosted registry's container and the backup scheduler get one too", async () => {
     const resources = await record(() => {
       new Registry("registry", { target: "docker" });
-      new Backup("web-backup", { target: "docker", volume: { logicalName: "web-data", volumeName: "web-data", accessMode: "ReadWriteOnce" }, schedule: "0 3 * * *", image: BACKUP_IMAGE });
+      new Backup("web-backup", {
+        target: "docker",
+        volume: { logicalName: "web-data", volumeName: "web-data", accessMode: "ReadWriteOnce" },
+        schedule: "0 3 * * *",
+        image: BACKUP_IMAGE,
+      });
     });
     const commands = expectOnePerContainer(resources, DEFAULT_RESOURCES.pids, undefined);
     expect([...commands.keys()].sort()).toEqual(["registry", "web-backup-scheduler"]);

@@ -29,7 +29,9 @@ const WORKLOADS = [T.deployment, T.statefulSet];
 function expectAllHardened(resources: RecordedResource[]): void {
   const containers = ofType(resources, T.container);
   for (const c of containers) expect(dockerHardeningViolations(c.inputs), c.name).toEqual([]);
-  const pods = resources.filter((r) => WORKLOADS.includes(r.type)).map((r) => (r.inputs as { spec: { template: { spec: IPodSpec } } }).spec.template.spec);
+  const pods = resources
+    .filter((r) => WORKLOADS.includes(r.type))
+    .map((r) => (r.inputs as { spec: { template: { spec: IPodSpec } } }).spec.template.spec);
   for (const pod of pods) expect(restrictedViolations(pod)).toEqual([]);
   expect(containers.length + pods.length).toBeGreaterThan(0);
 }
@@ -44,9 +46,18 @@ describe("ContainerService on Docker", () => {
     let service: ContainerService | undefined;
     const resources = await record(() => (service = new ContainerService("web", { target: "docker", image: IMAGE })));
     expectAllHardened(resources);
-    expect(childrenOf(resources, T.service).map((r) => r.type).sort()).toEqual([T.command, T.container, T.network]);
+    expect(
+      childrenOf(resources, T.service)
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual([T.command, T.container, T.network]);
     const container = find(resources, T.container, "web");
-    expect(container.inputs).toMatchObject({ image: IMAGE, restart: "unless-stopped", wait: false, networksAdvanced: [{ aliases: ["web"] }] });
+    expect(container.inputs).toMatchObject({
+      image: IMAGE,
+      restart: "unless-stopped",
+      wait: false,
+      networksAdvanced: [{ aliases: ["web"] }],
+    });
     expect(container.inputs.ports).toEqual([]);
     expect(container.inputs.healthcheck).toBeUndefined();
     expect(container.dependencies).toContain(find(resources, T.network, "web").urn);
@@ -68,7 +79,14 @@ describe("ContainerService on Docker", () => {
         environment: { LOG_LEVEL: "debug" },
         secrets: { API_TOKEN: "s3cret" },
         volumes: [{ volume: data, mountPath: "/data" }],
-        healthCheck: { path: "/healthz", command: ["/nodejs/bin/node", "/app/healthcheck.ts"], intervalSeconds: 2, timeoutSeconds: 1, retries: 2, startPeriodSeconds: 3 },
+        healthCheck: {
+          path: "/healthz",
+          command: ["/nodejs/bin/node", "/app/healthcheck.ts"],
+          intervalSeconds: 2,
+          timeoutSeconds: 1,
+          retries: 2,
+          startPeriodSeconds: 3,
+        },
         resources: { cpu: "250m", memory: "128Mi", pids: 64 },
         restartPolicy: "always",
         labels: { team: "platform" },
@@ -96,7 +114,13 @@ describe("ContainerService on Docker", () => {
       ports: [{ internal: 8080, external: 18080, ip: "127.0.0.1", protocol: "tcp" }],
       volumes: [{ volumeName: "web-data", containerPath: "/data", readOnly: false }],
       networksAdvanced: [{ name: "shared-net", aliases: ["web"] }],
-      healthcheck: { tests: ["CMD", "/nodejs/bin/node", "/app/healthcheck.ts"], interval: "2s", timeout: "1s", retries: 2, startPeriod: "3s" },
+      healthcheck: {
+        tests: ["CMD", "/nodejs/bin/node", "/app/healthcheck.ts"],
+        interval: "2s",
+        timeout: "1s",
+        retries: 2,
+        startPeriod: "3s",
+      },
       wait: true,
       waitTimeout: 3 + 3 * 3 + 10,
       restart: "always",
@@ -111,33 +135,55 @@ describe("ContainerService on Docker", () => {
         { label: "app.kubernetes.io/part-of", value: "shop" },
       ]),
     );
-    expect(await resolve(service!.publishedPorts)).toEqual([{ containerPort: 8080, hostAddress: "127.0.0.1", hostPort: 18080, protocol: "tcp" }]);
+    expect(await resolve(service!.publishedPorts)).toEqual([
+      { containerPort: 8080, hostAddress: "127.0.0.1", hostPort: 18080, protocol: "tcp" },
+    ]);
     expect(await resolve(service!.networkName)).toBe("shared-net");
   });
 
   it("one container per replica, all on the service's alias", async () => {
-    const resources = await record(() => new ContainerService("api", { target: "docker", image: digestRef("api"), replicas: 3 }));
+    const resources = await record(
+      () => new ContainerService("api", { target: "docker", image: digestRef("api"), replicas: 3 }),
+    );
     expectAllHardened(resources);
     expect(ofType(resources, T.container).map((r) => r.name)).toEqual(["api", "api-1", "api-2"]);
   });
 
   it("publishing beyond loopback needs the named opt-out, and shows in the inputs", async () => {
     const resources = await record(
-      () => new ContainerService("web", { target: "docker", image: IMAGE, ports: [{ containerPort: 80, hostPort: 8080 }], security: { publishAddress: "0.0.0.0" } }),
+      () =>
+        new ContainerService("web", {
+          target: "docker",
+          image: IMAGE,
+          ports: [{ containerPort: 80, hostPort: 8080 }],
+          security: { publishAddress: "0.0.0.0" },
+        }),
     );
-    expect(dockerHardeningViolations(find(resources, T.container, "web").inputs)).toEqual(["port published on 0.0.0.0"]);
+    expect(dockerHardeningViolations(find(resources, T.container, "web").inputs)).toEqual([
+      "port published on 0.0.0.0",
+    ]);
   });
 });
 
 describe("ContainerService on Kubernetes", () => {
   it("defaults: a restricted Deployment and a NetworkPolicy denying ingress, nothing else", async () => {
     let service: ContainerService | undefined;
-    const resources = await record(() => (service = new ContainerService("web", { target: "kubernetes", image: IMAGE })));
+    const resources = await record(
+      () => (service = new ContainerService("web", { target: "kubernetes", image: IMAGE })),
+    );
     expectAllHardened(resources);
-    expect(childrenOf(resources, T.service).map((r) => r.type).sort()).toEqual([T.deployment, T.networkPolicy].sort());
+    expect(
+      childrenOf(resources, T.service)
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual([T.deployment, T.networkPolicy].sort());
     const deployment = find(resources, T.deployment, "web").inputs;
-    expect(() => new Deployment({ apiVersion: "apps/v1", kind: "Deployment", ...deployment } as IDeployment).validate()).not.toThrow();
-    expect(find(resources, T.networkPolicy, "web").inputs).toMatchObject({ spec: { policyTypes: ["Ingress"], ingress: [] } });
+    expect(() =>
+      new Deployment({ apiVersion: "apps/v1", kind: "Deployment", ...deployment } as IDeployment).validate(),
+    ).not.toThrow();
+    expect(find(resources, T.networkPolicy, "web").inputs).toMatchObject({
+      spec: { policyTypes: ["Ingress"], ingress: [] },
+    });
     expect(await resolve(service!.workloadKind)).toBe("Deployment");
     expect(await resolve(service!.hostname)).toBeUndefined();
   });
@@ -146,7 +192,11 @@ describe("ContainerService on Kubernetes", () => {
     let service: ContainerService | undefined;
     const resources = await record(() => {
       const provider = new k8s.Provider("cluster", { context: "test" });
-      const shared = new PersistentVolume("shared", { target: "kubernetes", accessMode: "ReadWriteMany", namespace: "apps" }, { provider });
+      const shared = new PersistentVolume(
+        "shared",
+        { target: "kubernetes", accessMode: "ReadWriteMany", namespace: "apps" },
+        { provider },
+      );
       service = new ContainerService(
         "web",
         {
@@ -167,7 +217,8 @@ describe("ContainerService on Kubernetes", () => {
     });
     expectAllHardened(resources);
     const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
-    for (const child of childrenOf(resources, T.service)) expect(child.provider, child.type).toBe(`${provider?.urn}::${provider?.name}-id`);
+    for (const child of childrenOf(resources, T.service))
+      expect(child.provider, child.type).toBe(`${provider?.urn}::${provider?.name}-id`);
 
     const secret = find(resources, T.secret, "web-secrets").inputs;
     // the Kubernetes SDK marks all of stringData secret, on top of the component wrapping each value
@@ -175,7 +226,9 @@ describe("ContainerService on Kubernetes", () => {
     expect(JSON.stringify(resources)).not.toContain("s3cret");
 
     const deployment = find(resources, T.deployment, "web");
-    expect(() => new Deployment({ apiVersion: "apps/v1", kind: "Deployment", ...deployment.inputs } as IDeployment).validate()).not.toThrow();
+    expect(() =>
+      new Deployment({ apiVersion: "apps/v1", kind: "Deployment", ...deployment.inputs } as IDeployment).validate(),
+    ).not.toThrow();
     const pod = (deployment.inputs as { spec: { replicas: number; template: { spec: IPodSpec } } }).spec;
     expect(pod.replicas).toBe(3);
     const [c] = pod.template.spec.containers;
@@ -187,13 +240,23 @@ describe("ContainerService on Kubernetes", () => {
     expect(c.env?.[1].value).toBeUndefined();
     expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
     expect(c.readinessProbe?.httpGet?.path).toBe("/healthz");
-    expect(pod.template.spec.volumes).toContainEqual({ name: "shared", persistentVolumeClaim: { claimName: "shared", readOnly: false } });
+    expect(pod.template.spec.volumes).toContainEqual({
+      name: "shared",
+      persistentVolumeClaim: { claimName: "shared", readOnly: false },
+    });
     expect(deployment.dependencies).toContain(find(resources, T.secret, "web-secrets").urn);
 
-    expect(find(resources, T.k8sService, "web").inputs).toMatchObject({ metadata: { name: "web", namespace: "apps" }, spec: { ports: [{ name: "http", port: 80, targetPort: "http" }] } });
+    expect(find(resources, T.k8sService, "web").inputs).toMatchObject({
+      metadata: { name: "web", namespace: "apps" },
+      spec: { ports: [{ name: "http", port: 80, targetPort: "http" }] },
+    });
     expect(find(resources, T.pdb, "web").inputs).toMatchObject({ spec: { maxUnavailable: 1 } });
-    expect(find(resources, T.networkPolicy, "web").inputs).toMatchObject({ spec: { ingress: [{ ports: [{ port: 8080, protocol: "TCP" }] }] } });
-    expect(find(resources, T.deployment, "web").inputs).toMatchObject({ metadata: { namespace: "apps", labels: { team: "platform", "app.kubernetes.io/managed-by": "pulumi" } } });
+    expect(find(resources, T.networkPolicy, "web").inputs).toMatchObject({
+      spec: { ingress: [{ ports: [{ port: 8080, protocol: "TCP" }] }] },
+    });
+    expect(find(resources, T.deployment, "web").inputs).toMatchObject({
+      metadata: { namespace: "apps", labels: { team: "platform", "app.kubernetes.io/managed-by": "pulumi" } },
+    });
     expect(await resolve(service!.hostname)).toBe("web.apps.svc");
   });
 
@@ -211,7 +274,9 @@ describe("ContainerService on Kubernetes", () => {
     expectAllHardened(resources);
     expect(ofType(resources, T.deployment)).toEqual([]);
     const set = find(resources, T.statefulSet, "shop-web");
-    expect(() => new StatefulSet({ apiVersion: "apps/v1", kind: "StatefulSet", ...set.inputs } as IStatefulSet).validate()).not.toThrow();
+    expect(() =>
+      new StatefulSet({ apiVersion: "apps/v1", kind: "StatefulSet", ...set.inputs } as IStatefulSet).validate(),
+    ).not.toThrow();
     expect((set.inputs as { spec: { template: { spec: IPodSpec } } }).spec.template.spec.volumes).toContainEqual({
       name: "web-data",
       persistentVolumeClaim: { claimName: "web-data", readOnly: false },
@@ -233,7 +298,9 @@ describe("ContainerService argument errors", () => {
       }
     });
     expect(thrown).toBeInstanceOf(ComponentArgError);
-    expect((thrown as Error).message).toBe(`ContainerService "web": ports[0].containerPort must be an integer from 1 to 65535, got 0`);
+    expect((thrown as Error).message).toBe(
+      `ContainerService "web": ports[0].containerPort must be an integer from 1 to 65535, got 0`,
+    );
     expect(resources.filter((r) => r.type !== T.service)).toEqual([]);
   });
 });

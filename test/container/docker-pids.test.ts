@@ -21,12 +21,22 @@ describe("dockerPidsLimitCommand", () => {
       triggers: [ID],
       logging: "stderr",
     });
-    expect(dockerPidsLimitArgv(dockerPidsLimitCommand(64, ID))).toEqual(["docker", "update", "--pids-limit", "64", "--", ID]);
+    expect(dockerPidsLimitArgv(dockerPidsLimitCommand(64, ID))).toEqual([
+      "docker",
+      "update",
+      "--pids-limit",
+      "64",
+      "--",
+      ID,
+    ]);
   });
 
-  it.each(["ssh://ops@docker-host.example.internal", "npipe:////./pipe/docker_engine", "tcp://10.0.0.5:2376"])("passes %s through as DOCKER_HOST, unchanged", (host) => {
-    expect(dockerPidsLimitCommand(256, ID, host).environment).toEqual({ DOCKER_HOST: host });
-  });
+  it.each(["ssh://ops@docker-host.example.internal", "npipe:////./pipe/docker_engine", "tcp://10.0.0.5:2376"])(
+    "passes %s through as DOCKER_HOST, unchanged",
+    (host) => {
+      expect(dockerPidsLimitCommand(256, ID, host).environment).toEqual({ DOCKER_HOST: host });
+    },
+  );
 
   it("sets no DOCKER_HOST when the provider names no host: the CLI then uses the process's own, as the provider does", () => {
     expect(dockerPidsLimitCommand(256, ID).environment).toEqual({});
@@ -39,7 +49,9 @@ describe("dockerPidsLimitCommand", () => {
     expect(await resolve(command.create)).toBe(ID);
     expect(await resolve(command.triggers[0])).toBe(ID);
     expect(await resolve(command.environment)).toEqual({ DOCKER_HOST: "ssh://ops@h" });
-    expect(await resolve(dockerPidsLimitCommand(256, ID, pulumi.output<string | undefined>(undefined)).environment)).toEqual({});
+    expect(
+      await resolve(dockerPidsLimitCommand(256, ID, pulumi.output<string | undefined>(undefined)).environment),
+    ).toEqual({});
     expect(() => dockerPidsLimitArgv(command)).toThrow(/plain string/);
   });
 
@@ -54,14 +66,24 @@ describe("dockerPidsLimitCommand", () => {
     try {
       const marker = path.join(dir, "pwned");
       const stub = path.join(dir, "docker");
-      await writeFile(stub, `#!${process.execPath}\nprocess.stdout.write(JSON.stringify({ argv: process.argv.slice(2), host: process.env.DOCKER_HOST }));\n`);
+      await writeFile(
+        stub,
+        `#!${process.execPath}\nprocess.stdout.write(JSON.stringify({ argv: process.argv.slice(2), host: process.env.DOCKER_HOST }));\n`,
+      );
       await chmod(stub, 0o755);
       const hostile = `x"; touch ${marker}; echo "$(touch ${marker})\`touch ${marker}\` $HOME '`;
       const command = dockerPidsLimitCommand(256, hostile, `ssh://u@h; touch ${marker}`);
       const [program, ...args] = dockerPidsLimitArgv(command);
-      const env = { ...process.env, PATH: `${dir}${path.delimiter}${process.env.PATH ?? ""}`, ...(command.environment as Record<string, string>) };
+      const env = {
+        ...process.env,
+        PATH: `${dir}${path.delimiter}${process.env.PATH ?? ""}`,
+        ...(command.environment as Record<string, string>),
+      };
       const { stdout } = await run(program, args, { env });
-      expect(JSON.parse(stdout)).toEqual({ argv: ["update", "--pids-limit", "256", "--", hostile], host: `ssh://u@h; touch ${marker}` });
+      expect(JSON.parse(stdout)).toEqual({
+        argv: ["update", "--pids-limit", "256", "--", hostile],
+        host: `ssh://u@h; touch ${marker}`,
+      });
       expect(existsSync(marker)).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -71,7 +93,8 @@ describe("dockerPidsLimitCommand", () => {
 
 describe("appliedPidsLimit", () => {
   it("reads the limit back from a rendered interpreter", () => {
-    for (const limit of [16, 256, 4_194_304]) expect(appliedPidsLimit(dockerPidsLimitCommand(limit, ID).interpreter)).toBe(limit);
+    for (const limit of [16, 256, 4_194_304])
+      expect(appliedPidsLimit(dockerPidsLimitCommand(limit, ID).interpreter)).toBe(limit);
   });
 
   it.each([

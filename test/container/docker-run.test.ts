@@ -17,7 +17,10 @@ function values(args: string[], flag: string): string[] {
 
 describe("dockerRunArgs", () => {
   it("renders every hardening setting as its docker run flag", () => {
-    const s = settings({ ports: [{ containerPort: 8080, hostPort: 18080 }], volumes: [{ volume: volumeRef("web-data"), mountPath: "/data" }] });
+    const s = settings({
+      ports: [{ containerPort: 8080, hostPort: 18080 }],
+      volumes: [{ volume: volumeRef("web-data"), mountPath: "/data" }],
+    });
     const args = dockerRunArgs(s, { name: "web-1" });
     expect(args.slice(0, 2)).toEqual(["--name", "web-1"]);
     expect(values(args, "--user")).toEqual([s.user]);
@@ -44,7 +47,10 @@ describe("dockerRunArgs", () => {
   });
 
   it("puts the image between the entrypoint's executable and its remaining arguments", () => {
-    const args = dockerRunArgs(settings({ command: ["/nodejs/bin/node", "--trace-warnings"], args: ["/app/main.ts"], environment: { A: "1" } }), { name: "x" });
+    const args = dockerRunArgs(
+      settings({ command: ["/nodejs/bin/node", "--trace-warnings"], args: ["/app/main.ts"], environment: { A: "1" } }),
+      { name: "x" },
+    );
     expect(values(args, "--entrypoint")).toEqual(["/nodejs/bin/node"]);
     expect(values(args, "--env")).toEqual(["A=1"]);
     expect(args.slice(-3)).toEqual([IMAGE, "--trace-warnings", "/app/main.ts"]);
@@ -55,7 +61,12 @@ describe("dockerRunArgs", () => {
       settings({
         ports: [{ containerPort: 80, hostPort: 8080 }],
         volumes: [{ volume: volumeRef("seed"), mountPath: "/seed", readOnly: true }],
-        security: { allowWritableRootFilesystem: true, allowPrivilegeEscalation: true, addCapabilities: ["NET_BIND_SERVICE"], publishAddress: "::1" },
+        security: {
+          allowWritableRootFilesystem: true,
+          allowPrivilegeEscalation: true,
+          addCapabilities: ["NET_BIND_SERVICE"],
+          publishAddress: "::1",
+        },
       }),
       { name: "x" },
     );
@@ -67,27 +78,40 @@ describe("dockerRunArgs", () => {
   });
 
   it("keeps an exec-form health check only when it is the image's own, with the service's timings", () => {
-    const s = settings({ healthCheck: { command: HEALTH, intervalSeconds: 2, timeoutSeconds: 1, retries: 4, startPeriodSeconds: 6 } });
+    const s = settings({
+      healthCheck: { command: HEALTH, intervalSeconds: 2, timeoutSeconds: 1, retries: 4, startPeriodSeconds: 6 },
+    });
     const args = dockerRunArgs(s, { name: "x", imageHealthcheck: ["CMD", ...HEALTH] });
     expect(args).not.toContain("--health-cmd");
-    expect([values(args, "--health-interval"), values(args, "--health-timeout"), values(args, "--health-retries"), values(args, "--health-start-period")]).toEqual([
-      ["2s"],
-      ["1s"],
-      ["4"],
-      ["6s"],
-    ]);
+    expect([
+      values(args, "--health-interval"),
+      values(args, "--health-timeout"),
+      values(args, "--health-retries"),
+      values(args, "--health-start-period"),
+    ]).toEqual([["2s"], ["1s"], ["4"], ["6s"]]);
     expect(() => dockerRunArgs(s, { name: "x" })).toThrow("docker run cannot express the exec-form health check");
-    expect(() => dockerRunArgs(s, { name: "x", imageHealthcheck: ["CMD", "/other"] })).toThrow("must be the image's own HEALTHCHECK");
+    expect(() => dockerRunArgs(s, { name: "x", imageHealthcheck: ["CMD", "/other"] })).toThrow(
+      "must be the image's own HEALTHCHECK",
+    );
   });
 
   it("renders a shell-form check as --health-cmd", () => {
     const s = settings({ healthCheck: { command: ["/check"] } });
-    const shellForm = { ...s, healthcheck: { ...s.healthcheck!, tests: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] } };
-    expect(values(dockerRunArgs(shellForm, { name: "x" }), "--health-cmd")).toEqual(["curl -f http://localhost/ || exit 1"]);
+    const shellForm = {
+      ...s,
+      healthcheck: { ...s.healthcheck!, tests: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] },
+    };
+    expect(values(dockerRunArgs(shellForm, { name: "x" }), "--health-cmd")).toEqual([
+      "curl -f http://localhost/ || exit 1",
+    ]);
   });
 
   it("refuses outputs, which have no value to put on a command line", () => {
-    expect(() => dockerRunArgs(settings({ image: pulumi.output(IMAGE) }), { name: "x" })).toThrow("image must be a plain string");
-    expect(() => dockerRunArgs(settings({ secrets: { TOKEN: "t" } }), { name: "x" })).toThrow("envs[0] must be a plain string");
+    expect(() => dockerRunArgs(settings({ image: pulumi.output(IMAGE) }), { name: "x" })).toThrow(
+      "image must be a plain string",
+    );
+    expect(() => dockerRunArgs(settings({ secrets: { TOKEN: "t" } }), { name: "x" })).toThrow(
+      "envs[0] must be a plain string",
+    );
   });
 });

@@ -4,7 +4,8 @@ import { dockerContainerSettings } from "../../components/container/docker-setti
 import * as hardening from "../../components/hardening";
 import { IMAGE, serviceSpec, volumeRef } from "./support/fixtures";
 
-const docker = (changes: Parameters<typeof serviceSpec>[0] = {}) => dockerContainerSettings(serviceSpec({ target: "docker", ...changes }), "dockyard-net");
+const docker = (changes: Parameters<typeof serviceSpec>[0] = {}) =>
+  dockerContainerSettings(serviceSpec({ target: "docker", ...changes }), "dockyard-net");
 
 describe("dockerContainerSettings", () => {
   it("defaults: hardened container on the network, no ports published, no wait without a health check", () => {
@@ -43,9 +44,16 @@ describe("dockerContainerSettings", () => {
     const s = docker({
       command: ["/nodejs/bin/node", "--enable-source-maps"],
       args: ["/app/main.ts"],
-      ports: [{ containerPort: 8080, hostPort: 18080 }, { containerPort: 53, protocol: "udp", hostPort: 5353 }, { containerPort: 9000 }],
+      ports: [
+        { containerPort: 8080, hostPort: 18080 },
+        { containerPort: 53, protocol: "udp", hostPort: 5353 },
+        { containerPort: 9000 },
+      ],
       environment: { LOG_LEVEL: "debug" },
-      volumes: [{ volume: volumeRef("web-data"), mountPath: "/data" }, { volume: volumeRef("seed", "ReadOnlyMany"), mountPath: "/seed", readOnly: true }],
+      volumes: [
+        { volume: volumeRef("web-data"), mountPath: "/data" },
+        { volume: volumeRef("seed", "ReadOnlyMany"), mountPath: "/seed", readOnly: true },
+      ],
       healthCheck: { command: ["/check"], intervalSeconds: 2, timeoutSeconds: 1, retries: 5, startPeriodSeconds: 4 },
       resources: { cpu: "1500m", memory: "1Gi", pids: 64 },
       restartPolicy: "on-failure",
@@ -54,7 +62,12 @@ describe("dockerContainerSettings", () => {
       runAsGroup: 2000,
       scratchSize: "8Mi",
       stopGracePeriodSeconds: 7,
-      security: { allowWritableRootFilesystem: true, allowPrivilegeEscalation: true, addCapabilities: ["NET_BIND_SERVICE"], publishAddress: "::1" },
+      security: {
+        allowWritableRootFilesystem: true,
+        allowPrivilegeEscalation: true,
+        addCapabilities: ["NET_BIND_SERVICE"],
+        publishAddress: "::1",
+      },
     });
     expect(s).toMatchObject({
       entrypoints: ["/nodejs/bin/node", "--enable-source-maps"],

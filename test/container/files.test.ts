@@ -31,7 +31,7 @@ describe("config files on Docker", () => {
     for (const upload of uploads) expect(await pulumi.isSecret(pulumi.output(upload.content))).toBe(true);
   });
 
-  it("are uploaded into a never-started carrier: the provider uploads through \"/\", so its root is writable", () => {
+  it('are uploaded into a never-started carrier: the provider uploads through "/", so its root is writable', () => {
     const carrier = dockerFilesCarrierSettings(spec, "web-files-1234567");
     expect(carrier).toMatchObject({
       start: false,
@@ -46,13 +46,22 @@ describe("config files on Docker", () => {
     });
     expect(carrier.uploads).toHaveLength(2);
     expect(carrier.labels).toContainEqual(CARRIER_ROLE);
-    expect(dockerCreateCarrierArgs(carrier, "c")).toEqual(expect.arrayContaining(["--network", "none", "--mount", "type=volume,source=web-files-1234567,target=/etc/dockyard"]));
+    expect(dockerCreateCarrierArgs(carrier, "c")).toEqual(
+      expect.arrayContaining([
+        "--network",
+        "none",
+        "--mount",
+        "type=volume,source=web-files-1234567,target=/etc/dockyard",
+      ]),
+    );
     expect(dockerCreateCarrierArgs(carrier, "c")).not.toContain("--read-only");
   });
 
   it("reach the hardened service through a read-only mount; the carrier's ID labels its containers", () => {
     const settings = dockerContainerSettings(spec, "net", { volume: "web-files-1234567", revision: "carrier-id-1" });
-    expect(settings.volumes).toEqual([{ volumeName: "web-files-1234567", containerPath: "/etc/dockyard", readOnly: true }]);
+    expect(settings.volumes).toEqual([
+      { volumeName: "web-files-1234567", containerPath: "/etc/dockyard", readOnly: true },
+    ]);
     expect(settings.labels).toContainEqual({ label: FILES_REVISION_LABEL, value: "carrier-id-1" });
     expect(settings.readOnly).toBe(true);
   });
@@ -87,8 +96,15 @@ describe("config files on Kubernetes", () => {
     const pod = plain<IPodSpec>(podSpec(spec, undefined, "web-files-abc"));
     expect(() => new PodSpec(pod).validate()).not.toThrow();
     expect(restrictedViolations(pod)).toEqual([]);
-    expect(pod.volumes).toContainEqual({ name: FILES_VOLUME, secret: { secretName: "web-files-abc", defaultMode: 0o440 } });
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: FILES_VOLUME, mountPath: "/etc/registry", readOnly: true });
+    expect(pod.volumes).toContainEqual({
+      name: FILES_VOLUME,
+      secret: { secretName: "web-files-abc", defaultMode: 0o440 },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: FILES_VOLUME,
+      mountPath: "/etc/registry",
+      readOnly: true,
+    });
     // fsGroup makes the service's group the files' group, so 0440 is readable by the process
     expect(pod.securityContext?.fsGroup).toBe(spec.runAsGroup);
   });

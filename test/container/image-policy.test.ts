@@ -47,7 +47,9 @@ describe("imagePolicyProblem", () => {
   });
 
   it("rejects latest, explicit or implied by a missing tag, even where mutable tags are allowed", () => {
-    expect(imagePolicyProblem("registry.local/web:latest", "docker", MUTABLE)).toMatch(/^"registry.local\/web:latest" is tagged "latest": .* set security.allowLatestTag: true$/);
+    expect(imagePolicyProblem("registry.local/web:latest", "docker", MUTABLE)).toMatch(
+      /^"registry.local\/web:latest" is tagged "latest": .* set security.allowLatestTag: true$/,
+    );
     expect(imagePolicyProblem("web", "docker", MUTABLE)).toMatch(/^"web" has no tag, which means "latest": /);
     // a digest pins the bytes, but a "latest" tag beside it still misleads a reader
     expect(imagePolicyProblem(`web:latest@${DIGEST}`, "docker", STRICT)).toMatch(/is tagged "latest"/);
@@ -55,17 +57,25 @@ describe("imagePolicyProblem", () => {
   });
 
   it("allowLatestTag alone does not admit a reference without digest", () => {
-    expect(imagePolicyProblem("web:latest", "docker", { allowLatestTag: true, allowMutableImageTag: false })).toMatch(/has no digest/);
+    expect(imagePolicyProblem("web:latest", "docker", { allowLatestTag: true, allowMutableImageTag: false })).toMatch(
+      /has no digest/,
+    );
   });
 
   it("accepts a local image ID on Docker only", () => {
     expect(imagePolicyProblem(DIGEST, "docker", STRICT)).toBeUndefined();
-    expect(imagePolicyProblem(DIGEST, "kubernetes", STRICT)).toMatch(/is a local image ID .* which only the Docker target can run/);
+    expect(imagePolicyProblem(DIGEST, "kubernetes", STRICT)).toMatch(
+      /is a local image ID .* which only the Docker target can run/,
+    );
   });
 
   it("reports what does not parse", () => {
-    expect(imagePolicyProblem("Registry.local/Web:1", "docker", ANY)).toMatch(/^has repository "Web", expected lowercase path components, got/);
-    expect(imagePolicyProblem("web@sha256:abc", "docker", ANY)).toMatch(/^has digest "sha256:abc", expected sha256:<64 lowercase hex>/);
+    expect(imagePolicyProblem("Registry.local/Web:1", "docker", ANY)).toMatch(
+      /^has repository "Web", expected lowercase path components, got/,
+    );
+    expect(imagePolicyProblem("web@sha256:abc", "docker", ANY)).toMatch(
+      /^has digest "sha256:abc", expected sha256:<64 lowercase hex>/,
+    );
   });
 });
 
@@ -74,12 +84,16 @@ describe("checkedImage", () => {
 
   it("checks a plain string at once with a ComponentArgError naming the component and argument", () => {
     expect(() => checkedImage(at, "web:1", "docker", STRICT)).toThrow(ComponentArgError);
-    expect(() => checkedImage(at, "web:1", "docker", STRICT)).toThrow(`ContainerService "web": image "web:1" has no digest`);
+    expect(() => checkedImage(at, "web:1", "docker", STRICT)).toThrow(
+      `ContainerService "web": image "web:1" has no digest`,
+    );
     expect(checkedImage(at, `web@${DIGEST}`, "docker", STRICT)).toBe(`web@${DIGEST}`);
   });
 
   it("checks an output when it resolves: a compliant one passes through", async () => {
-    await expect(settled(checkedImage(at, pulumi.output(`web@${DIGEST}`), "kubernetes", STRICT))).resolves.toBe(`web@${DIGEST}`);
+    await expect(settled(checkedImage(at, pulumi.output(`web@${DIGEST}`), "kubernetes", STRICT))).resolves.toBe(
+      `web@${DIGEST}`,
+    );
   });
 
   it("checks an output when it resolves: a tag-only one fails with the same error", async () => {
@@ -89,6 +103,8 @@ describe("checkedImage", () => {
   });
 
   it("an output that resolves to a local image ID fails on Kubernetes", async () => {
-    await expect(settled(checkedImage(at, pulumi.output(DIGEST), "kubernetes", STRICT))).rejects.toThrow(/local image ID/);
+    await expect(settled(checkedImage(at, pulumi.output(DIGEST), "kubernetes", STRICT))).rejects.toThrow(
+      /local image ID/,
+    );
   });
 });

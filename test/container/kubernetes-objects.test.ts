@@ -12,11 +12,23 @@ import { plain, serviceSpec, volumeRef } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
 
 const KINDS: [string, Partial<ContainerServiceArgs>, WorkloadKind][] = [
-    ["no volume", {}, "Deployment"],
-    ["a read-only volume", { volumes: [{ volume: volumeRef("seed"), mountPath: "/seed", readOnly: true }] }, "Deployment"],
-    ["a shared ReadWriteMany volume", { volumes: [{ volume: volumeRef("shared", "ReadWriteMany"), mountPath: "/shared" }] }, "Deployment"],
-    ["a writable ReadWriteOnce volume", { volumes: [{ volume: volumeRef("data"), mountPath: "/data" }] }, "StatefulSet"],
-    ["a writable ReadWriteOncePod volume", { volumes: [{ volume: volumeRef("data", "ReadWriteOncePod"), mountPath: "/data" }] }, "StatefulSet"],
+  ["no volume", {}, "Deployment"],
+  [
+    "a read-only volume",
+    { volumes: [{ volume: volumeRef("seed"), mountPath: "/seed", readOnly: true }] },
+    "Deployment",
+  ],
+  [
+    "a shared ReadWriteMany volume",
+    { volumes: [{ volume: volumeRef("shared", "ReadWriteMany"), mountPath: "/shared" }] },
+    "Deployment",
+  ],
+  ["a writable ReadWriteOnce volume", { volumes: [{ volume: volumeRef("data"), mountPath: "/data" }] }, "StatefulSet"],
+  [
+    "a writable ReadWriteOncePod volume",
+    { volumes: [{ volume: volumeRef("data", "ReadWriteOncePod"), mountPath: "/data" }] },
+    "StatefulSet",
+  ],
 ];
 
 describe("workloadKind", () => {
@@ -36,7 +48,10 @@ describe("kubernetesManifests", () => {
     expect(() => new Deployment(deployment).validate()).not.toThrow();
     expect(deployment.kind).toBe("Deployment");
     expect(deployment.spec?.replicas).toBe(1);
-    expect(deployment.spec?.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "web" });
+    expect(deployment.spec?.selector.matchLabels).toEqual({
+      "app.kubernetes.io/name": "web",
+      "app.kubernetes.io/instance": "web",
+    });
     expect(restrictedViolations(deployment.spec!.template.spec!)).toEqual([]);
     expect(objects.service).toBeUndefined();
     expect(objects.podDisruptionBudget).toBeUndefined();
@@ -81,17 +96,35 @@ describe("kubernetesManifests", () => {
 
     const policy = plain<INetworkPolicy>(objects.networkPolicy);
     expect(() => new NetworkPolicy(policy).validate()).not.toThrow();
-    expect(policy.spec?.ingress).toEqual([{ ports: [{ port: 8080, protocol: "TCP" }, { port: 9090, protocol: "UDP" }] }]);
+    expect(policy.spec?.ingress).toEqual([
+      {
+        ports: [
+          { port: 8080, protocol: "TCP" },
+          { port: 9090, protocol: "UDP" },
+        ],
+      },
+    ]);
   });
 
   it("a service owning a ReadWriteOnce volume is a one-replica StatefulSet mounting that claim", () => {
-    const spec = serviceSpec({ ports: [{ containerPort: 8080 }], volumes: [{ volume: volumeRef("web-data"), mountPath: "/data" }] });
+    const spec = serviceSpec({
+      ports: [{ containerPort: 8080 }],
+      volumes: [{ volume: volumeRef("web-data"), mountPath: "/data" }],
+    });
     const set = plain<IStatefulSet>(kubernetesManifests(spec).workload);
     expect(() => new StatefulSet(set).validate()).not.toThrow();
     expect(set.kind).toBe("StatefulSet");
-    expect(set.spec).toMatchObject({ replicas: 1, serviceName: "web", podManagementPolicy: "OrderedReady", updateStrategy: { type: "RollingUpdate" } });
+    expect(set.spec).toMatchObject({
+      replicas: 1,
+      serviceName: "web",
+      podManagementPolicy: "OrderedReady",
+      updateStrategy: { type: "RollingUpdate" },
+    });
     expect(set.spec?.volumeClaimTemplates).toBeUndefined();
-    expect(set.spec?.template.spec?.volumes).toContainEqual({ name: "web-data", persistentVolumeClaim: { claimName: "web-data", readOnly: false } });
+    expect(set.spec?.template.spec?.volumes).toContainEqual({
+      name: "web-data",
+      persistentVolumeClaim: { claimName: "web-data", readOnly: false },
+    });
     expect(restrictedViolations(set.spec!.template.spec!)).toEqual([]);
   });
 

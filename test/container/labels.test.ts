@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
-import { RESERVED_LABELS, labelValue, selectorLabels, serviceLabels, userLabels } from "../../components/container/labels";
+import {
+  RESERVED_LABELS,
+  labelValue,
+  selectorLabels,
+  serviceLabels,
+  userLabels,
+} from "../../components/container/labels";
 import { ArgPath } from "../../components/container/validate";
 import { serviceSpec } from "./support/fixtures";
 
@@ -17,11 +23,23 @@ describe("userLabels", () => {
   });
 
   const BAD: [Record<string, string>, string][] = [
-    [{ "bad key!": "x" }, `ContainerService "web": labels.bad key! is not a valid label key ([prefix/]name, name at most 63 characters)`],
-    [{ "Example.COM/x": "y" }, `ContainerService "web": labels.Example.COM/x is not a valid label key ([prefix/]name, name at most 63 characters)`],
-    [{ team: "has space" }, `ContainerService "web": labels.team must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "has space"`],
+    [
+      { "bad key!": "x" },
+      `ContainerService "web": labels.bad key! is not a valid label key ([prefix/]name, name at most 63 characters)`,
+    ],
+    [
+      { "Example.COM/x": "y" },
+      `ContainerService "web": labels.Example.COM/x is not a valid label key ([prefix/]name, name at most 63 characters)`,
+    ],
+    [
+      { team: "has space" },
+      `ContainerService "web": labels.team must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "has space"`,
+    ],
     [{ team: "x".repeat(64) }, `ContainerService "web": labels.team must be a label value`],
-    ...RESERVED_LABELS.map((key): [Record<string, string>, string] => [{ [key]: "x" }, `ContainerService "web": labels.${key} is set by dockyard and cannot be overridden`]),
+    ...RESERVED_LABELS.map((key): [Record<string, string>, string] => [
+      { [key]: "x" },
+      `ContainerService "web": labels.${key} is set by dockyard and cannot be overridden`,
+    ]),
   ];
   it.each(BAD)("rejects %o", (labels, message) => {
     expect(() => userLabels(at, labels)).toThrow(ComponentArgError);

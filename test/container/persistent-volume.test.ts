@@ -20,7 +20,14 @@ describe("PersistentVolume on Docker", () => {
   });
 
   it("custom: retainOnDelete off, protect passed through, labels", async () => {
-    const resources = await record(() => new PersistentVolume("scratch-data", { target: "docker", retainOnDelete: false, labels: { team: "platform" } }, { protect: true }));
+    const resources = await record(
+      () =>
+        new PersistentVolume(
+          "scratch-data",
+          { target: "docker", retainOnDelete: false, labels: { team: "platform" } },
+          { protect: true },
+        ),
+    );
     const child = find(resources, VOLUME, "scratch-data");
     expect(child.options).toMatchObject({ retainOnDelete: false, protect: true });
     expect(child.inputs.labels).toContainEqual({ label: "team", value: "platform" });
@@ -43,12 +50,27 @@ describe("PersistentVolume on Kubernetes", () => {
 
   it("custom: size, class, access mode, namespace, protect", async () => {
     const resources = await record(
-      () => new PersistentVolume("web-data", { target: "kubernetes", sizeGiB: 50, storageClass: "fast-ssd", accessMode: "ReadWriteMany", namespace: "apps" }, { protect: true }),
+      () =>
+        new PersistentVolume(
+          "web-data",
+          {
+            target: "kubernetes",
+            sizeGiB: 50,
+            storageClass: "fast-ssd",
+            accessMode: "ReadWriteMany",
+            namespace: "apps",
+          },
+          { protect: true },
+        ),
     );
     const claim = find(resources, PVC, "web-data");
     expect(claim.inputs).toMatchObject({
       metadata: { name: "web-data", namespace: "apps" },
-      spec: { accessModes: ["ReadWriteMany"], storageClassName: "fast-ssd", resources: { requests: { storage: "50Gi" } } },
+      spec: {
+        accessModes: ["ReadWriteMany"],
+        storageClassName: "fast-ssd",
+        resources: { requests: { storage: "50Gi" } },
+      },
     });
     expect(claim.options.protect).toBe(true);
   });
@@ -58,13 +80,22 @@ describe("PersistentVolume on Kubernetes", () => {
     for (const serviceName of ["web", "web-v2"]) {
       const resources = await record(() => {
         const data = new PersistentVolume("web-data", { target: "kubernetes" });
-        new ContainerService(serviceName, { target: "kubernetes", image: IMAGE, volumes: [{ volume: data, mountPath: "/data" }] });
+        new ContainerService(serviceName, {
+          target: "kubernetes",
+          image: IMAGE,
+          volumes: [{ volume: data, mountPath: "/data" }],
+        });
       });
       const set = find(resources, "kubernetes:apps/v1:StatefulSet", serviceName).inputs as {
         spec: { template: { spec: { volumes: { persistentVolumeClaim?: { claimName: string } }[] } } };
       };
       const claim = find(resources, PVC, "web-data").inputs as { metadata: { name: string } };
-      claimNames.push(claim.metadata.name, ...set.spec.template.spec.volumes.flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [])));
+      claimNames.push(
+        claim.metadata.name,
+        ...set.spec.template.spec.volumes.flatMap((v) =>
+          v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [],
+        ),
+      );
     }
     expect(claimNames).toEqual(["web-data", "web-data", "web-data", "web-data"]);
   });

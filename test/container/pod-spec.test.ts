@@ -15,7 +15,10 @@ describe("podSpec", () => {
     const [container] = pod.containers;
     expect(container.image).toBe(IMAGE);
     expect(container.command).toBeUndefined();
-    expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+    expect(container.resources).toEqual({
+      requests: { cpu: "500m", memory: "256Mi" },
+      limits: { cpu: "500m", memory: "256Mi" },
+    });
     expect(container.volumeMounts).toEqual([{ name: SCRATCH_VOLUME, mountPath: "/tmp" }]);
     expect(pod.volumes).toEqual([{ name: SCRATCH_VOLUME, emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }]);
     expect(container.readinessProbe).toBeUndefined();
@@ -76,7 +79,9 @@ describe("podSpec", () => {
   });
 
   it("labels the pod template with the recommended labels", () => {
-    const template = plain<{ metadata: { labels: Record<string, string> } }>(podTemplate(serviceSpec({ component: "frontend", labels: { team: "platform" } })));
+    const template = plain<{ metadata: { labels: Record<string, string> } }>(
+      podTemplate(serviceSpec({ component: "frontend", labels: { team: "platform" } })),
+    );
     expect(template.metadata.labels).toEqual({
       team: "platform",
       "app.kubernetes.io/name": "web",

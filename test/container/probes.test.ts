@@ -14,12 +14,30 @@ function check(healthCheck: HealthCheckArgs): HealthCheckSpec {
 
 describe("dockerHealthcheck", () => {
   it("runs the command in exec form with Docker durations", () => {
-    const hc = check({ command: ["/nodejs/bin/node", "/app/healthcheck.ts"], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 20 });
-    expect(dockerHealthcheck(hc)).toEqual({ tests: ["CMD", "/nodejs/bin/node", "/app/healthcheck.ts"], interval: "5s", timeout: "2s", retries: 4, startPeriod: "20s" });
+    const hc = check({
+      command: ["/nodejs/bin/node", "/app/healthcheck.ts"],
+      intervalSeconds: 5,
+      timeoutSeconds: 2,
+      retries: 4,
+      startPeriodSeconds: 20,
+    });
+    expect(dockerHealthcheck(hc)).toEqual({
+      tests: ["CMD", "/nodejs/bin/node", "/app/healthcheck.ts"],
+      interval: "5s",
+      timeout: "2s",
+      retries: 4,
+      startPeriod: "20s",
+    });
   });
 
   it("waits long enough for the start period and retries+1 full checks, plus a margin", () => {
-    const hc = check({ command: ["/check"], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 20 });
+    const hc = check({
+      command: ["/check"],
+      intervalSeconds: 5,
+      timeoutSeconds: 2,
+      retries: 4,
+      startPeriodSeconds: 20,
+    });
     expect(dockerHealthyWithinSeconds(hc)).toBe(20 + 5 * (5 + 2) + 10);
   });
 
@@ -30,12 +48,39 @@ describe("dockerHealthcheck", () => {
 
 describe("kubernetesProbes", () => {
   it("probes the HTTP path when there is one, with Docker's timing semantics", () => {
-    const probes = kubernetesProbes(check({ path: "/healthz", command: ["/check"], intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 22 }));
+    const probes = kubernetesProbes(
+      check({
+        path: "/healthz",
+        command: ["/check"],
+        intervalSeconds: 5,
+        timeoutSeconds: 2,
+        retries: 4,
+        startPeriodSeconds: 22,
+      }),
+    );
     const httpGet = { path: "/healthz", port: 8080, scheme: "HTTP" };
-    expect(probes.readinessProbe).toEqual({ httpGet, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 4, successThreshold: 1 });
-    expect(probes.livenessProbe).toEqual({ httpGet, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 4, successThreshold: 1 });
+    expect(probes.readinessProbe).toEqual({
+      httpGet,
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 4,
+      successThreshold: 1,
+    });
+    expect(probes.livenessProbe).toEqual({
+      httpGet,
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 4,
+      successThreshold: 1,
+    });
     // 22 s start period at 5 s intervals = 5 checks ignored, then 4 retries
-    expect(probes.startupProbe).toEqual({ httpGet, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 5 + 4, successThreshold: 1 });
+    expect(probes.startupProbe).toEqual({
+      httpGet,
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 5 + 4,
+      successThreshold: 1,
+    });
   });
 
   it("runs the command when there is no path", () => {

@@ -8,57 +8,317 @@ import { MINIMAL, serviceSpec, volumeRef } from "./support/fixtures";
 const data = volumeRef("data");
 
 /** Bad Args, each with the argument path and the message it must produce. */
-const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, unknown>; argument: string; message: string }[] = [
-  { name: "port 0", args: { ports: [{ containerPort: 0 }] }, argument: "ports[0].containerPort", message: "must be an integer from 1 to 65535, got 0" },
-  { name: "port above 65535", args: { ports: [{ containerPort: 65536 }] }, argument: "ports[0].containerPort", message: "must be an integer from 1 to 65535, got 65536" },
-  { name: "host port above 65535", args: { ports: [{ containerPort: 80, hostPort: 70000 }] }, argument: "ports[0].hostPort", message: "must be an integer from 1 to 65535, got 70000" },
-  { name: "port twice", args: { ports: [{ containerPort: 8080 }, { containerPort: 8080 }] }, argument: "ports[1].containerPort", message: "8080/tcp is already declared by ports[0]" },
-  { name: "unknown protocol", args: { ports: [{ containerPort: 53, protocol: "sctp" }] }, argument: "ports[0].protocol", message: `must be "tcp" or "udp", got "sctp"` },
-  { name: "bad port name", args: { ports: [{ containerPort: 80, name: "HTTP_PORT" }] }, argument: "ports[0].name", message: `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got "HTTP_PORT"` },
-  { name: "published port with several Docker replicas", args: { target: "docker", replicas: 2, ports: [{ containerPort: 80, hostPort: 8080 }] }, argument: "ports[0].hostPort", message: "cannot be published by 2 replicas on one Docker host; use replicas 1 or leave hostPort unset" },
-  { name: "two volumes at one mount path", args: { volumes: [{ volume: data, mountPath: "/data" }, { volume: volumeRef("other"), mountPath: "/data/" }] }, argument: "volumes[1].mountPath", message: `"/data" is already the mount path of volumes[0]` },
-  { name: "relative mount path", args: { volumes: [{ volume: data, mountPath: "data" }] }, argument: "volumes[0].mountPath", message: `must be an absolute path, got "data"` },
-  { name: "mount on the scratch directory", args: { volumes: [{ volume: data, mountPath: "/tmp" }] }, argument: "volumes[0].mountPath", message: `must not be "/" or the scratch directory "/tmp", got "/tmp"` },
-  { name: "one volume mounted twice", args: { volumes: [{ volume: data, mountPath: "/a" }, { volume: data, mountPath: "/b" }] }, argument: "volumes[1].volume", message: `"data" is already mounted by volumes[0]; mount a volume once` },
-  { name: "writable ReadOnlyMany volume", args: { volumes: [{ volume: volumeRef("seed", "ReadOnlyMany"), mountPath: "/seed" }] }, argument: "volumes[0].readOnly", message: `must be true: volume "seed" is ReadOnlyMany` },
-  { name: "single-writer volume with 3 replicas", args: { replicas: 3, volumes: [{ volume: data, mountPath: "/data" }] }, argument: "replicas", message: `must be 0 or 1 while volume "data" (ReadWriteOnce) is mounted writable: give it accessMode ReadWriteMany to share it, or mount it read-only` },
-  { name: "negative replicas", args: { replicas: -1 }, argument: "replicas", message: "must be an integer from 0 to 100, got -1" },
-  { name: "fractional replicas", args: { replicas: 1.5 }, argument: "replicas", message: "must be an integer from 0 to 100, got 1.5" },
-  { name: "health check with neither path nor command", args: { healthCheck: { intervalSeconds: 5 } }, argument: "healthCheck", message: "must set path (an HTTP probe) or command (run in the container)" },
-  { name: "health path without slash", args: { healthCheck: { path: "healthz", port: 80 } }, argument: "healthCheck.path", message: `must be an HTTP path starting with "/", got "healthz"` },
-  { name: "HTTP-only health check on Docker", args: { target: "docker", ports: [{ containerPort: 80 }], healthCheck: { path: "/healthz" } }, argument: "healthCheck.command", message: `is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]` },
-  { name: "HTTP health check without a port", args: { healthCheck: { path: "/healthz" } }, argument: "healthCheck.port", message: "is required for an HTTP health check when the service declares no tcp port" },
-  { name: "health interval zero", args: { healthCheck: { command: ["/check"], intervalSeconds: 0 } }, argument: "healthCheck.intervalSeconds", message: "must be an integer from 1 to 3600, got 0" },
-  { name: "memory lots", args: { resources: { memory: "lots" } }, argument: "resources.memory", message: `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got "lots"` },
-  { name: "memory as a bare number", args: { resources: { memory: 512 as unknown as string } }, argument: "resources.memory", message: `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got 512` },
-  { name: "CPU nonsense", args: { resources: { cpu: "fast" } }, argument: "resources.cpu", message: `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores, got "fast"` },
-  { name: "CPU zero", args: { resources: { cpu: "0" } }, argument: "resources.cpu", message: `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores, got "0"` },
-  { name: "request above limit", args: { resources: { memory: "128Mi", memoryRequest: "1Gi" } }, argument: "resources.memoryRequest", message: `must not exceed memory ("128Mi"), got "1Gi"` },
-  { name: "pids too low", args: { resources: { pids: 2 } }, argument: "resources.pids", message: "must be an integer from 16 to 4194304, got 2" },
-  { name: "root without opt-out", args: { runAsUser: 0 }, argument: "runAsUser", message: "is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out" },
-  { name: "capability with prefix", args: { security: { addCapabilities: ["CAP_NET_ADMIN"] } }, argument: "security.addCapabilities[0]", message: `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "CAP_NET_ADMIN"` },
-  { name: "publish address not an IP", args: { security: { publishAddress: "localhost" } }, argument: "security.publishAddress", message: `must be an IPv4 or IPv6 address, got "localhost"` },
-  { name: "unknown target", args: { target: "nomad" }, argument: "target", message: `must be "docker" or "kubernetes", got "nomad"` },
+const BAD: {
+  name: string;
+  args: Partial<ContainerServiceArgs> | Record<string, unknown>;
+  argument: string;
+  message: string;
+}[] = [
+  {
+    name: "port 0",
+    args: { ports: [{ containerPort: 0 }] },
+    argument: "ports[0].containerPort",
+    message: "must be an integer from 1 to 65535, got 0",
+  },
+  {
+    name: "port above 65535",
+    args: { ports: [{ containerPort: 65536 }] },
+    argument: "ports[0].containerPort",
+    message: "must be an integer from 1 to 65535, got 65536",
+  },
+  {
+    name: "host port above 65535",
+    args: { ports: [{ containerPort: 80, hostPort: 70000 }] },
+    argument: "ports[0].hostPort",
+    message: "must be an integer from 1 to 65535, got 70000",
+  },
+  {
+    name: "port twice",
+    args: { ports: [{ containerPort: 8080 }, { containerPort: 8080 }] },
+    argument: "ports[1].containerPort",
+    message: "8080/tcp is already declared by ports[0]",
+  },
+  {
+    name: "unknown protocol",
+    args: { ports: [{ containerPort: 53, protocol: "sctp" }] },
+    argument: "ports[0].protocol",
+    message: `must be "tcp" or "udp", got "sctp"`,
+  },
+  {
+    name: "bad port name",
+    args: { ports: [{ containerPort: 80, name: "HTTP_PORT" }] },
+    argument: "ports[0].name",
+    message: `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got "HTTP_PORT"`,
+  },
+  {
+    name: "published port with several Docker replicas",
+    args: { target: "docker", replicas: 2, ports: [{ containerPort: 80, hostPort: 8080 }] },
+    argument: "ports[0].hostPort",
+    message: "cannot be published by 2 replicas on one Docker host; use replicas 1 or leave hostPort unset",
+  },
+  {
+    name: "two volumes at one mount path",
+    args: {
+      volumes: [
+        { volume: data, mountPath: "/data" },
+        { volume: volumeRef("other"), mountPath: "/data/" },
+      ],
+    },
+    argument: "volumes[1].mountPath",
+    message: `"/data" is already the mount path of volumes[0]`,
+  },
+  {
+    name: "relative mount path",
+    args: { volumes: [{ volume: data, mountPath: "data" }] },
+    argument: "volumes[0].mountPath",
+    message: `must be an absolute path, got "data"`,
+  },
+  {
+    name: "mount on the scratch directory",
+    args: { volumes: [{ volume: data, mountPath: "/tmp" }] },
+    argument: "volumes[0].mountPath",
+    message: `must not be "/" or the scratch directory "/tmp", got "/tmp"`,
+  },
+  {
+    name: "one volume mounted twice",
+    args: {
+      volumes: [
+        { volume: data, mountPath: "/a" },
+        { volume: data, mountPath: "/b" },
+      ],
+    },
+    argument: "volumes[1].volume",
+    message: `"data" is already mounted by volumes[0]; mount a volume once`,
+  },
+  {
+    name: "writable ReadOnlyMany volume",
+    args: { volumes: [{ volume: volumeRef("seed", "ReadOnlyMany"), mountPath: "/seed" }] },
+    argument: "volumes[0].readOnly",
+    message: `must be true: volume "seed" is ReadOnlyMany`,
+  },
+  {
+    name: "single-writer volume with 3 replicas",
+    args: { replicas: 3, volumes: [{ volume: data, mountPath: "/data" }] },
+    argument: "replicas",
+    message: `must be 0 or 1 while volume "data" (ReadWriteOnce) is mounted writable: give it accessMode ReadWriteMany to share it, or mount it read-only`,
+  },
+  {
+    name: "negative replicas",
+    args: { replicas: -1 },
+    argument: "replicas",
+    message: "must be an integer from 0 to 100, got -1",
+  },
+  {
+    name: "fractional replicas",
+    args: { replicas: 1.5 },
+    argument: "replicas",
+    message: "must be an integer from 0 to 100, got 1.5",
+  },
+  {
+    name: "health check with neither path nor command",
+    args: { healthCheck: { intervalSeconds: 5 } },
+    argument: "healthCheck",
+    message: "must set path (an HTTP probe) or command (run in the container)",
+  },
+  {
+    name: "health path without slash",
+    args: { healthCheck: { path: "healthz", port: 80 } },
+    argument: "healthCheck.path",
+    message: `must be an HTTP path starting with "/", got "healthz"`,
+  },
+  {
+    name: "HTTP-only health check on Docker",
+    args: { target: "docker", ports: [{ containerPort: 80 }], healthCheck: { path: "/healthz" } },
+    argument: "healthCheck.command",
+    message: `is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]`,
+  },
+  {
+    name: "HTTP health check without a port",
+    args: { healthCheck: { path: "/healthz" } },
+    argument: "healthCheck.port",
+    message: "is required for an HTTP health check when the service declares no tcp port",
+  },
+  {
+    name: "health interval zero",
+    args: { healthCheck: { command: ["/check"], intervalSeconds: 0 } },
+    argument: "healthCheck.intervalSeconds",
+    message: "must be an integer from 1 to 3600, got 0",
+  },
+  {
+    name: "memory lots",
+    args: { resources: { memory: "lots" } },
+    argument: "resources.memory",
+    message: `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got "lots"`,
+  },
+  {
+    name: "memory as a bare number",
+    args: { resources: { memory: 512 as unknown as string } },
+    argument: "resources.memory",
+    message: `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got 512`,
+  },
+  {
+    name: "CPU nonsense",
+    args: { resources: { cpu: "fast" } },
+    argument: "resources.cpu",
+    message: `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores, got "fast"`,
+  },
+  {
+    name: "CPU zero",
+    args: { resources: { cpu: "0" } },
+    argument: "resources.cpu",
+    message: `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores, got "0"`,
+  },
+  {
+    name: "request above limit",
+    args: { resources: { memory: "128Mi", memoryRequest: "1Gi" } },
+    argument: "resources.memoryRequest",
+    message: `must not exceed memory ("128Mi"), got "1Gi"`,
+  },
+  {
+    name: "pids too low",
+    args: { resources: { pids: 2 } },
+    argument: "resources.pids",
+    message: "must be an integer from 16 to 4194304, got 2",
+  },
+  {
+    name: "root without opt-out",
+    args: { runAsUser: 0 },
+    argument: "runAsUser",
+    message: "is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out",
+  },
+  {
+    name: "capability with prefix",
+    args: { security: { addCapabilities: ["CAP_NET_ADMIN"] } },
+    argument: "security.addCapabilities[0]",
+    message: `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "CAP_NET_ADMIN"`,
+  },
+  {
+    name: "publish address not an IP",
+    args: { security: { publishAddress: "localhost" } },
+    argument: "security.publishAddress",
+    message: `must be an IPv4 or IPv6 address, got "localhost"`,
+  },
+  {
+    name: "unknown target",
+    args: { target: "nomad" },
+    argument: "target",
+    message: `must be "docker" or "kubernetes", got "nomad"`,
+  },
   { name: "missing image", args: { image: undefined }, argument: "image", message: "is required" },
-  { name: "image with spaces", args: { image: "web latest" }, argument: "image", message: `must be a non-empty image reference without spaces, got "web latest"` },
-  { name: "bad environment name", args: { environment: { "1BAD": "x" } }, argument: "environment.1BAD", message: "is not a valid variable name (letters, digits and _, not starting with a digit)" },
-  { name: "variable both plain and secret", args: { environment: { TOKEN: "a" }, secrets: { TOKEN: "b" } }, argument: "secrets.TOKEN", message: "is also set in environment; a variable is either plain or secret" },
-  { name: "reserved label", args: { labels: { "app.kubernetes.io/name": "other" } }, argument: "labels.app.kubernetes.io/name", message: "is set by dockyard and cannot be overridden" },
-  { name: "restart never on Kubernetes", args: { restartPolicy: "no" }, argument: "restartPolicy", message: `must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "no"` },
-  { name: "file name with a slash", args: { files: { "conf/app.yml": "x" } }, argument: "files.conf/app.yml", message: `is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")` },
-  { name: "hidden file name", args: { files: { "..data": "x" } }, argument: "files...data", message: `is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")` },
-  { name: "file content a number", args: { files: { "app.yml": 3 } }, argument: "files.app.yml", message: "must be the file's content as a string (or an output of one), got 3" },
-  { name: "relative files directory", args: { filesDir: "etc/app" }, argument: "filesDir", message: `must be an absolute path, got "etc/app"` },
-  { name: "files directory on the scratch directory", args: { filesDir: "/tmp/" }, argument: "filesDir", message: `must not be "/" or the scratch directory "/tmp", got "/tmp/"` },
-  { name: "files directory on a volume", args: { volumes: [{ volume: data, mountPath: "/etc/dockyard" }], files: { a: "x" } }, argument: "filesDir", message: `"/etc/dockyard" is already the mount path of volumes[0]` },
-  { name: "volume named like the files volume", args: { volumes: [{ volume: volumeRef("dockyard-files"), mountPath: "/x" }] }, argument: "volumes[0].volume", message: `must not be named "dockyard-files", a volume name dockyard reserves` },
-  { name: "pull secret not a name", args: { imagePullSecrets: ["Registry_Creds"] }, argument: "imagePullSecrets[0]", message: `must be a Secret name (lower-case DNS subdomain), got "Registry_Creds"` },
-  { name: "pull secrets not a list", args: { imagePullSecrets: "creds" }, argument: "imagePullSecrets", message: `must be a list of Secret names, got "creds"` },
-  { name: "probe scheme", args: { ports: [{ containerPort: 443 }], healthCheck: { path: "/", scheme: "TLS" } }, argument: "healthCheck.scheme", message: `must be "HTTP" or "HTTPS", got "TLS"` },
-  { name: "image tag only", args: { image: "registry.local/web:1.0" }, argument: "image", message: `"registry.local/web:1.0" has no digest: a tag can be moved to other bytes after review; deploy repo[:tag]@sha256:<digest> (ServiceImage.ref gives one) or set security.allowMutableImageTag: true` },
-  { name: "image tagged latest", args: { image: "registry.local/web:latest", security: { allowMutableImageTag: true } }, argument: "image", message: `"registry.local/web:latest" is tagged "latest": it names whatever was pushed last` },
-  { name: "image opt-out not a boolean", args: { security: { allowLatestTag: "yes" } }, argument: "security.allowLatestTag", message: `must be true or false, got "yes"` },
-  { name: "namespace not a DNS label", args: { namespace: "Apps_NS" }, argument: "namespace", message: `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Apps_NS"` },
+  {
+    name: "image with spaces",
+    args: { image: "web latest" },
+    argument: "image",
+    message: `must be a non-empty image reference without spaces, got "web latest"`,
+  },
+  {
+    name: "bad environment name",
+    args: { environment: { "1BAD": "x" } },
+    argument: "environment.1BAD",
+    message: "is not a valid variable name (letters, digits and _, not starting with a digit)",
+  },
+  {
+    name: "variable both plain and secret",
+    args: { environment: { TOKEN: "a" }, secrets: { TOKEN: "b" } },
+    argument: "secrets.TOKEN",
+    message: "is also set in environment; a variable is either plain or secret",
+  },
+  {
+    name: "reserved label",
+    args: { labels: { "app.kubernetes.io/name": "other" } },
+    argument: "labels.app.kubernetes.io/name",
+    message: "is set by dockyard and cannot be overridden",
+  },
+  {
+    name: "restart never on Kubernetes",
+    args: { restartPolicy: "no" },
+    argument: "restartPolicy",
+    message: `must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "no"`,
+  },
+  {
+    name: "file name with a slash",
+    args: { files: { "conf/app.yml": "x" } },
+    argument: "files.conf/app.yml",
+    message: `is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")`,
+  },
+  {
+    name: "hidden file name",
+    args: { files: { "..data": "x" } },
+    argument: "files...data",
+    message: `is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")`,
+  },
+  {
+    name: "file content a number",
+    args: { files: { "app.yml": 3 } },
+    argument: "files.app.yml",
+    message: "must be the file's content as a string (or an output of one), got 3",
+  },
+  {
+    name: "relative files directory",
+    args: { filesDir: "etc/app" },
+    argument: "filesDir",
+    message: `must be an absolute path, got "etc/app"`,
+  },
+  {
+    name: "files directory on the scratch directory",
+    args: { filesDir: "/tmp/" },
+    argument: "filesDir",
+    message: `must not be "/" or the scratch directory "/tmp", got "/tmp/"`,
+  },
+  {
+    name: "files directory on a volume",
+    args: { volumes: [{ volume: data, mountPath: "/etc/dockyard" }], files: { a: "x" } },
+    argument: "filesDir",
+    message: `"/etc/dockyard" is already the mount path of volumes[0]`,
+  },
+  {
+    name: "volume named like the files volume",
+    args: { volumes: [{ volume: volumeRef("dockyard-files"), mountPath: "/x" }] },
+    argument: "volumes[0].volume",
+    message: `must not be named "dockyard-files", a volume name dockyard reserves`,
+  },
+  {
+    name: "pull secret not a name",
+    args: { imagePullSecrets: ["Registry_Creds"] },
+    argument: "imagePullSecrets[0]",
+    message: `must be a Secret name (lower-case DNS subdomain), got "Registry_Creds"`,
+  },
+  {
+    name: "pull secrets not a list",
+    args: { imagePullSecrets: "creds" },
+    argument: "imagePullSecrets",
+    message: `must be a list of Secret names, got "creds"`,
+  },
+  {
+    name: "probe scheme",
+    args: { ports: [{ containerPort: 443 }], healthCheck: { path: "/", scheme: "TLS" } },
+    argument: "healthCheck.scheme",
+    message: `must be "HTTP" or "HTTPS", got "TLS"`,
+  },
+  {
+    name: "image tag only",
+    args: { image: "registry.local/web:1.0" },
+    argument: "image",
+    message: `"registry.local/web:1.0" has no digest: a tag can be moved to other bytes after review; deploy repo[:tag]@sha256:<digest> (ServiceImage.ref gives one) or set security.allowMutableImageTag: true`,
+  },
+  {
+    name: "image tagged latest",
+    args: { image: "registry.local/web:latest", security: { allowMutableImageTag: true } },
+    argument: "image",
+    message: `"registry.local/web:latest" is tagged "latest": it names whatever was pushed last`,
+  },
+  {
+    name: "image opt-out not a boolean",
+    args: { security: { allowLatestTag: "yes" } },
+    argument: "security.allowLatestTag",
+    message: `must be true or false, got "yes"`,
+  },
+  {
+    name: "namespace not a DNS label",
+    args: { namespace: "Apps_NS" },
+    argument: "namespace",
+    message: `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Apps_NS"`,
+  },
 ];
 
 describe("resolveServiceSpec: validation", () => {
@@ -99,7 +359,13 @@ describe("resolveServiceSpec: defaults", () => {
       filesDir: hardening.FILES_DIR,
       imagePullSecrets: [],
       healthCheck: undefined,
-      resources: { cpuMillis: 500, memoryBytes: 256 * 2 ** 20, cpuRequestMillis: 500, memoryRequestBytes: 256 * 2 ** 20, pids: hardening.DEFAULT_RESOURCES.pids },
+      resources: {
+        cpuMillis: 500,
+        memoryBytes: 256 * 2 ** 20,
+        cpuRequestMillis: 500,
+        memoryRequestBytes: 256 * 2 ** 20,
+        pids: hardening.DEFAULT_RESOURCES.pids,
+      },
       scratchBytes: 64 * 2 ** 20,
     });
     expect(spec.security).toEqual({
@@ -114,23 +380,46 @@ describe("resolveServiceSpec: defaults", () => {
   });
 
   it("defaults ports (tcp, Service port = container port, named) and health timings", () => {
-    const spec = serviceSpec({ ports: [{ containerPort: 8080 }, { containerPort: 53, protocol: "udp" }], healthCheck: { path: "/healthz" } });
+    const spec = serviceSpec({
+      ports: [{ containerPort: 8080 }, { containerPort: 53, protocol: "udp" }],
+      healthCheck: { path: "/healthz" },
+    });
     expect(spec.ports).toEqual([
       { name: "tcp-8080", containerPort: 8080, protocol: "tcp", hostPort: undefined, servicePort: 8080 },
       { name: "udp-53", containerPort: 53, protocol: "udp", hostPort: undefined, servicePort: 53 },
     ]);
-    expect(spec.healthCheck).toEqual({ path: "/healthz", scheme: "HTTP", port: 8080, command: undefined, intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 10 });
+    expect(spec.healthCheck).toEqual({
+      path: "/healthz",
+      scheme: "HTTP",
+      port: 8080,
+      command: undefined,
+      intervalSeconds: 10,
+      timeoutSeconds: 3,
+      retries: 3,
+      startPeriodSeconds: 10,
+    });
   });
 
   it("normalizes mount paths and keeps volume identity from the volume, not the service", () => {
-    const spec = serviceSpec({ volumes: [{ volume: volumeRef("web-data"), mountPath: "/srv//data/" }] }, "renamed-service");
-    expect(spec.volumes).toEqual([{ name: "web-data", source: "web-data", mountPath: "/srv/data", readOnly: false, accessMode: "ReadWriteOnce" }]);
+    const spec = serviceSpec(
+      { volumes: [{ volume: volumeRef("web-data"), mountPath: "/srv//data/" }] },
+      "renamed-service",
+    );
+    expect(spec.volumes).toEqual([
+      { name: "web-data", source: "web-data", mountPath: "/srv/data", readOnly: false, accessMode: "ReadWriteOnce" },
+    ]);
   });
 
   it("lets named opt-outs relax exactly what they name", () => {
     const spec = serviceSpec({
       runAsUser: 0,
-      security: { allowRunAsRoot: true, allowWritableRootFilesystem: true, allowPrivilegeEscalation: true, addCapabilities: ["NET_BIND_SERVICE"], publishAddress: "0.0.0.0" },
+      security: {
+        allowRunAsRoot: true,
+        allowWritableRootFilesystem: true,
+        allowPrivilegeEscalation: true,
+        addCapabilities: ["NET_BIND_SERVICE"],
+        publishAddress: "0.0.0.0",
+      },
     });
     expect(spec.security).toEqual({
       runAsNonRoot: false,
@@ -146,7 +435,7 @@ describe("resolveServiceSpec: defaults", () => {
   it("sorts files by name, normalizes filesDir, keeps pull Secret names and the probe scheme", () => {
     const spec = serviceSpec({
       ports: [{ containerPort: 5000 }],
-      files: { "htpasswd": "u:hash", "config.yml": "version: 0.1" },
+      files: { htpasswd: "u:hash", "config.yml": "version: 0.1" },
       filesDir: "/etc/registry/",
       imagePullSecrets: ["registry-creds"],
       healthCheck: { path: "/", scheme: "HTTPS" },
@@ -161,7 +450,13 @@ describe("resolveServiceSpec: defaults", () => {
   });
 
   it("allows a shared (ReadWriteMany) or read-only volume on several replicas", () => {
-    expect(serviceSpec({ replicas: 3, volumes: [{ volume: volumeRef("shared", "ReadWriteMany"), mountPath: "/shared" }] }).replicas).toBe(3);
-    expect(serviceSpec({ replicas: 3, volumes: [{ volume: volumeRef("seed"), mountPath: "/seed", readOnly: true }] }).replicas).toBe(3);
+    expect(
+      serviceSpec({ replicas: 3, volumes: [{ volume: volumeRef("shared", "ReadWriteMany"), mountPath: "/shared" }] })
+        .replicas,
+    ).toBe(3);
+    expect(
+      serviceSpec({ replicas: 3, volumes: [{ volume: volumeRef("seed"), mountPath: "/seed", readOnly: true }] })
+        .replicas,
+    ).toBe(3);
   });
 });

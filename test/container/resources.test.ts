@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
-import { cpuQuantity, dockerCpus, dockerMemoryMiB, memoryQuantity, parseCpu, parseMemory } from "../../components/container/resources";
+import {
+  cpuQuantity,
+  dockerCpus,
+  dockerMemoryMiB,
+  memoryQuantity,
+  parseCpu,
+  parseMemory,
+} from "../../components/container/resources";
 import { ArgPath } from "../../components/container/validate";
 
 const at = new ArgPath(`ContainerService "web"`, "resources.cpu");
@@ -47,13 +54,13 @@ describe("quantity rendering", () => {
   });
 
   it("renders bytes in the largest exact binary unit, and as MiB (rounded up) for Docker", () => {
-    expect([memoryQuantity(2 ** 30), memoryQuantity(256 * 2 ** 20), memoryQuantity(1.5 * 2 ** 30), memoryQuantity(512e6), memoryQuantity(1001)]).toEqual([
-      "1Gi",
-      "256Mi",
-      "1536Mi",
-      "500000Ki",
-      "1001",
-    ]);
+    expect([
+      memoryQuantity(2 ** 30),
+      memoryQuantity(256 * 2 ** 20),
+      memoryQuantity(1.5 * 2 ** 30),
+      memoryQuantity(512e6),
+      memoryQuantity(1001),
+    ]).toEqual(["1Gi", "256Mi", "1536Mi", "500000Ki", "1001"]);
     expect([dockerMemoryMiB(256 * 2 ** 20), dockerMemoryMiB(512e6)]).toEqual([256, 489]);
   });
 });

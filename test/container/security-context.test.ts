@@ -37,9 +37,19 @@ describe("security contexts", () => {
     const spec = serviceSpec({
       runAsUser: 0,
       runAsGroup: 1000,
-      security: { allowRunAsRoot: true, allowWritableRootFilesystem: true, allowPrivilegeEscalation: true, addCapabilities: ["NET_BIND_SERVICE", "CHOWN"] },
+      security: {
+        allowRunAsRoot: true,
+        allowWritableRootFilesystem: true,
+        allowPrivilegeEscalation: true,
+        addCapabilities: ["NET_BIND_SERVICE", "CHOWN"],
+      },
     });
-    expect(podSecurityContext(spec)).toMatchObject({ runAsNonRoot: false, runAsUser: 0, runAsGroup: 1000, fsGroup: 1000 });
+    expect(podSecurityContext(spec)).toMatchObject({
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+    });
     expect(containerSecurityContext(spec)).toMatchObject({
       runAsNonRoot: false,
       runAsUser: 0,

@@ -22,8 +22,16 @@ describe("resolveVolumeSpec", () => {
   it.each([
     ["size zero", { sizeGiB: 0 }, "sizeGiB must be an integer from 1 to 65536, got 0"],
     ["fractional size", { sizeGiB: 1.5 }, "sizeGiB must be an integer from 1 to 65536, got 1.5"],
-    ["unknown access mode", { accessMode: "ReadWriteSometimes" }, `accessMode must be one of "ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany", got "ReadWriteSometimes"`],
-    ["bad storage class", { storageClass: "Fast SSD" }, `storageClass must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Fast SSD"`],
+    [
+      "unknown access mode",
+      { accessMode: "ReadWriteSometimes" },
+      `accessMode must be one of "ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany", got "ReadWriteSometimes"`,
+    ],
+    [
+      "bad storage class",
+      { storageClass: "Fast SSD" },
+      `storageClass must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Fast SSD"`,
+    ],
     ["retainOnDelete not a boolean", { retainOnDelete: "yes" }, `retainOnDelete must be true or false, got "yes"`],
     ["unknown target", { target: "nfs" }, `target must be "docker" or "kubernetes", got "nfs"`],
   ])("%s → ComponentArgError", (_name, change, message) => {
@@ -33,7 +41,9 @@ describe("resolveVolumeSpec", () => {
   });
 
   it("rejects a name that cannot be a volume or claim name", () => {
-    expect(() => resolveVolumeSpec("Web Data", { target: "docker" })).toThrow(`PersistentVolume "Web Data": name must be a DNS label`);
+    expect(() => resolveVolumeSpec("Web Data", { target: "docker" })).toThrow(
+      `PersistentVolume "Web Data": name must be a DNS label`,
+    );
   });
 });
 
@@ -53,15 +63,30 @@ describe("volume translators", () => {
 
   it("a PVC named after the volume, with size, class, access mode and namespace", () => {
     const pvc = plain<IPersistentVolumeClaim>(
-      persistentVolumeClaim(resolveVolumeSpec("web-data", { target: "kubernetes", sizeGiB: 20, storageClass: "fast-ssd", accessMode: "ReadWriteOncePod", namespace: "apps" })),
+      persistentVolumeClaim(
+        resolveVolumeSpec("web-data", {
+          target: "kubernetes",
+          sizeGiB: 20,
+          storageClass: "fast-ssd",
+          accessMode: "ReadWriteOncePod",
+          namespace: "apps",
+        }),
+      ),
     );
     expect(() => new PersistentVolumeClaim(pvc).validate()).not.toThrow();
     expect(pvc.metadata).toMatchObject({ name: "web-data", namespace: "apps" });
-    expect(pvc.spec).toEqual({ accessModes: ["ReadWriteOncePod"], volumeMode: "Filesystem", resources: { requests: { storage: "20Gi" } }, storageClassName: "fast-ssd" });
+    expect(pvc.spec).toEqual({
+      accessModes: ["ReadWriteOncePod"],
+      volumeMode: "Filesystem",
+      resources: { requests: { storage: "20Gi" } },
+      storageClassName: "fast-ssd",
+    });
   });
 
   it("leaves the class to the cluster's default when none is given", () => {
-    const pvc = plain<IPersistentVolumeClaim>(persistentVolumeClaim(resolveVolumeSpec("web-data", { target: "kubernetes" })));
+    const pvc = plain<IPersistentVolumeClaim>(
+      persistentVolumeClaim(resolveVolumeSpec("web-data", { target: "kubernetes" })),
+    );
     expect(() => new PersistentVolumeClaim(pvc).validate()).not.toThrow();
     expect(pvc.spec?.storageClassName).toBeUndefined();
   });

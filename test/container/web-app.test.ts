@@ -19,16 +19,23 @@ afterEach(async () => {
 
 describe("readConfig", () => {
   it("defaults to the image contract", () => {
-    expect(readConfig({})).toEqual({ port: DEFAULT_PORT, dataDir: DEFAULT_DATA_DIR, maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, shutdownGraceMs: 10_000 });
+    expect(readConfig({})).toEqual({
+      port: DEFAULT_PORT,
+      dataDir: DEFAULT_DATA_DIR,
+      maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+      shutdownGraceMs: 10_000,
+    });
   });
 
   it("reads PORT, DATA_DIR, MAX_RECORD_BYTES and SHUTDOWN_GRACE_MS", () => {
-    expect(readConfig({ PORT: "9000", DATA_DIR: "/srv/data", MAX_RECORD_BYTES: "16", SHUTDOWN_GRACE_MS: "0" })).toEqual({
-      port: 9000,
-      dataDir: "/srv/data",
-      maxRecordBytes: 16,
-      shutdownGraceMs: 0,
-    });
+    expect(readConfig({ PORT: "9000", DATA_DIR: "/srv/data", MAX_RECORD_BYTES: "16", SHUTDOWN_GRACE_MS: "0" })).toEqual(
+      {
+        port: 9000,
+        dataDir: "/srv/data",
+        maxRecordBytes: 16,
+        shutdownGraceMs: 0,
+      },
+    );
   });
 
   it.each([
@@ -112,7 +119,13 @@ describe("web server", () => {
 
   it("shuts down gracefully: a request in flight at SIGTERM time completes and is stored", async () => {
     const { port } = web.server.address() as AddressInfo;
-    const request = http.request({ host: "127.0.0.1", port, path: "/records", method: "POST", headers: { "content-length": "9" } });
+    const request = http.request({
+      host: "127.0.0.1",
+      port,
+      path: "/records",
+      method: "POST",
+      headers: { "content-length": "9" },
+    });
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       request.on("response", (res) => {
         let body = "";

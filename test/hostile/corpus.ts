@@ -49,7 +49,13 @@ const legacy = (c: Config) => (section(c, "vms").legacy ??= {}) as Config;
 /** `$FILE: dockyard:<key> <message>` */
 const at = (key: string, message: string) => `$FILE: dockyard:${key} ${message}`;
 
-function endpointsCase(name: string, key: "libvirtUri" | "dockerHost", value: string, message: string, secrets: string[] = []): HostileCase {
+function endpointsCase(
+  name: string,
+  key: "libvirtUri" | "dockerHost",
+  value: string,
+  message: string,
+  secrets: string[] = [],
+): HostileCase {
   return {
     name,
     kind: "endpoints",
@@ -64,27 +70,134 @@ function endpointsCase(name: string, key: "libvirtUri" | "dockerHost", value: st
 const LIBVIRT_SHAPE = `must be a libvirt URI like "qemu+ssh://ops@vm-host/system" or "qemu:///system"`;
 
 const ENDPOINTS: HostileCase[] = [
-  endpointsCase("libvirt URI with a password", "libvirtUri", "qemu+ssh://ops:hunter2pw@vm-host/system", `must not carry a password (user:password@host): libvirt over SSH logs in with SSH keys or the SSH agent (keyfile= names a key), got "qemu+ssh://ops:***@vm-host/system"`, ["hunter2pw"]),
-  endpointsCase("libvirt URI running a local program", "libvirtUri", "qemu+ssh://ops@vm-host/system?command=/tmp/x", `has the "command" parameter, which runs a program of the URI's choosing: remove it, got "qemu+ssh://ops@vm-host/system?command=/tmp/x"`),
-  endpointsCase("libvirt URI skipping host-key checks", "libvirtUri", "qemu+ssh://ops@vm-host/system?no_verify=1", `has the "no_verify" parameter, which skips the server's certificate or host-key check: remove it, got "qemu+ssh://ops@vm-host/system?no_verify=1"`),
-  endpointsCase("libvirt URI with an ssh option as host", "libvirtUri", "qemu+ssh://-oProxyCommand=touch%20x/system", `has host "-oProxyCommand=touch%20x", which starts with "-": it would reach ssh as an option, got "qemu+ssh://-oProxyCommand=touch%20x/system"`),
-  endpointsCase("libvirt fake test driver in a stack", "libvirtUri", "test:///default", `uses libvirt's fake "test" driver, which deploys nothing: give the host's "qemu+ssh://…/system" URI, got "test:///default"`),
-  endpointsCase("libvirt unencrypted tcp", "libvirtUri", "qemu+tcp://vm-host/system", `uses the unencrypted "tcp" transport: use "qemu+ssh://" (SSH keys) or "qemu+tls://" (certificates), got "qemu+tcp://vm-host/system"`),
-  endpointsCase("libvirt ext transport", "libvirtUri", "qemu+ext:///system?command=/bin/sh", `uses the "ext" transport, which runs a program of the URI's choosing: use "qemu+ssh://", got "qemu+ext:///system?command=/bin/sh"`),
-  endpointsCase("libvirt socket parameter", "libvirtUri", "qemu+ssh://ops@vm-host/system?socket=/tmp/evil.sock", `has the "socket" parameter, which points libvirt at a socket of the URI's choosing: remove it, got "qemu+ssh://ops@vm-host/system?socket=/tmp/evil.sock"`),
-  endpointsCase("libvirt netcat parameter", "libvirtUri", "qemu+ssh://ops@vm-host/system?netcat=/tmp/nc", `has the "netcat" parameter, which runs a program of the URI's choosing on the remote host: remove it, got "qemu+ssh://ops@vm-host/system?netcat=/tmp/nc"`),
-  endpointsCase("libvirt encoded option host", "libvirtUri", "qemu+ssh://%2DoProxyCommand=x/system", `has host "%2DoProxyCommand=x", expected a DNS name, an IPv4 address or [IPv6], got "qemu+ssh://%2DoProxyCommand=x/system"`),
-  endpointsCase("libvirt other driver", "libvirtUri", "xen+ssh://ops@vm-host/system", `uses the "xen" driver; dockyard runs QEMU domains: use "qemu://…" or "qemu+ssh://…", got "xen+ssh://ops@vm-host/system"`),
-  endpointsCase("libvirt URI with a space", "libvirtUri", "qemu+ssh://ops@vm-host/system ?x", `${LIBVIRT_SHAPE}, without spaces or control characters, got "qemu+ssh://ops@vm-host/system ?x"`),
-  endpointsCase("libvirt unknown parameter", "libvirtUri", "qemu+ssh://ops@vm-host/system?tls_priority=NONE", `has the unsupported parameter "tls_priority" (supported: keyfile, known_hosts, pkipath, sshauth, known_hosts_verify, mode, proxy, no_tty), got "qemu+ssh://ops@vm-host/system?tls_priority=NONE"`),
-  endpointsCase("libvirt host-key check turned off by value", "libvirtUri", "qemu+ssh://ops@vm-host/system?known_hosts_verify=ignore", `has an unsupported value for "known_hosts_verify", got "qemu+ssh://ops@vm-host/system?known_hosts_verify=ignore"`),
-  endpointsCase("libvirt remote transport without a host", "libvirtUri", "qemu+ssh:///system", `uses the "ssh" transport but names no host: "qemu+ssh://ops@vm-host/system", got "qemu+ssh:///system"`),
-  endpointsCase("libvirt wrong path", "libvirtUri", "qemu+ssh://ops@vm-host/../etc", `has path "/../etc", expected "/system" or "/session", got "qemu+ssh://ops@vm-host/../etc"`),
-  endpointsCase("Docker host with a password", "dockerHost", "ssh://ci:s3cretpass@build-host", `must not carry a password (user:password@host): Docker over SSH logs in with SSH keys or the SSH agent, got "ssh://ci:***@build-host"`, ["s3cretpass"]),
-  endpointsCase("Docker host over plain TCP", "dockerHost", "tcp://10.0.0.5:2375", `uses "tcp://": the Docker API over TCP without TLS client certificates gives root on that host to anyone who reaches the port; use "ssh://user@host" or a unix socket, got "tcp://10.0.0.5:2375"`),
-  endpointsCase("Docker host with an ssh option", "dockerHost", "ssh://-oProxyCommand=x", `has host "-oProxyCommand=x", which starts with "-": it would reach ssh as an option, got "ssh://-oProxyCommand=x"`),
-  endpointsCase("Docker host over http", "dockerHost", "http://build-host:2375", `must be a Docker host like "unix:///var/run/docker.sock" or "ssh://ops@build-host" (schemes: unix, ssh, npipe), got "http://build-host:2375"`),
-  endpointsCase("Docker socket path escaping", "dockerHost", "unix:///var/run/../../tmp/x.sock", `must be a socket path like "unix:///var/run/docker.sock", got "unix:///var/run/../../tmp/x.sock"`),
+  endpointsCase(
+    "libvirt URI with a password",
+    "libvirtUri",
+    "qemu+ssh://ops:hunter2pw@vm-host/system",
+    `must not carry a password (user:password@host): libvirt over SSH logs in with SSH keys or the SSH agent (keyfile= names a key), got "qemu+ssh://ops:***@vm-host/system"`,
+    ["hunter2pw"],
+  ),
+  endpointsCase(
+    "libvirt URI running a local program",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system?command=/tmp/x",
+    `has the "command" parameter, which runs a program of the URI's choosing: remove it, got "qemu+ssh://ops@vm-host/system?command=/tmp/x"`,
+  ),
+  endpointsCase(
+    "libvirt URI skipping host-key checks",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system?no_verify=1",
+    `has the "no_verify" parameter, which skips the server's certificate or host-key check: remove it, got "qemu+ssh://ops@vm-host/system?no_verify=1"`,
+  ),
+  endpointsCase(
+    "libvirt URI with an ssh option as host",
+    "libvirtUri",
+    "qemu+ssh://-oProxyCommand=touch%20x/system",
+    `has host "-oProxyCommand=touch%20x", which starts with "-": it would reach ssh as an option, got "qemu+ssh://-oProxyCommand=touch%20x/system"`,
+  ),
+  endpointsCase(
+    "libvirt fake test driver in a stack",
+    "libvirtUri",
+    "test:///default",
+    `uses libvirt's fake "test" driver, which deploys nothing: give the host's "qemu+ssh://…/system" URI, got "test:///default"`,
+  ),
+  endpointsCase(
+    "libvirt unencrypted tcp",
+    "libvirtUri",
+    "qemu+tcp://vm-host/system",
+    `uses the unencrypted "tcp" transport: use "qemu+ssh://" (SSH keys) or "qemu+tls://" (certificates), got "qemu+tcp://vm-host/system"`,
+  ),
+  endpointsCase(
+    "libvirt ext transport",
+    "libvirtUri",
+    "qemu+ext:///system?command=/bin/sh",
+    `uses the "ext" transport, which runs a program of the URI's choosing: use "qemu+ssh://", got "qemu+ext:///system?command=/bin/sh"`,
+  ),
+  endpointsCase(
+    "libvirt socket parameter",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system?socket=/tmp/evil.sock",
+    `has the "socket" parameter, which points libvirt at a socket of the URI's choosing: remove it, got "qemu+ssh://ops@vm-host/system?socket=/tmp/evil.sock"`,
+  ),
+  endpointsCase(
+    "libvirt netcat parameter",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system?netcat=/tmp/nc",
+    `has the "netcat" parameter, which runs a program of the URI's choosing on the remote host: remove it, got "qemu+ssh://ops@vm-host/system?netcat=/tmp/nc"`,
+  ),
+  endpointsCase(
+    "libvirt encoded option host",
+    "libvirtUri",
+    "qemu+ssh://%2DoProxyCommand=x/system",
+    `has host "%2DoProxyCommand=x", expected a DNS name, an IPv4 address or [IPv6], got "qemu+ssh://%2DoProxyCommand=x/system"`,
+  ),
+  endpointsCase(
+    "libvirt other driver",
+    "libvirtUri",
+    "xen+ssh://ops@vm-host/system",
+    `uses the "xen" driver; dockyard runs QEMU domains: use "qemu://…" or "qemu+ssh://…", got "xen+ssh://ops@vm-host/system"`,
+  ),
+  endpointsCase(
+    "libvirt URI with a space",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system ?x",
+    `${LIBVIRT_SHAPE}, without spaces or control characters, got "qemu+ssh://ops@vm-host/system ?x"`,
+  ),
+  endpointsCase(
+    "libvirt unknown parameter",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system?tls_priority=NONE",
+    `has the unsupported parameter "tls_priority" (supported: keyfile, known_hosts, pkipath, sshauth, known_hosts_verify, mode, proxy, no_tty), got "qemu+ssh://ops@vm-host/system?tls_priority=NONE"`,
+  ),
+  endpointsCase(
+    "libvirt host-key check turned off by value",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system?known_hosts_verify=ignore",
+    `has an unsupported value for "known_hosts_verify", got "qemu+ssh://ops@vm-host/system?known_hosts_verify=ignore"`,
+  ),
+  endpointsCase(
+    "libvirt remote transport without a host",
+    "libvirtUri",
+    "qemu+ssh:///system",
+    `uses the "ssh" transport but names no host: "qemu+ssh://ops@vm-host/system", got "qemu+ssh:///system"`,
+  ),
+  endpointsCase(
+    "libvirt wrong path",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/../etc",
+    `has path "/../etc", expected "/system" or "/session", got "qemu+ssh://ops@vm-host/../etc"`,
+  ),
+  endpointsCase(
+    "Docker host with a password",
+    "dockerHost",
+    "ssh://ci:s3cretpass@build-host",
+    `must not carry a password (user:password@host): Docker over SSH logs in with SSH keys or the SSH agent, got "ssh://ci:***@build-host"`,
+    ["s3cretpass"],
+  ),
+  endpointsCase(
+    "Docker host over plain TCP",
+    "dockerHost",
+    "tcp://10.0.0.5:2375",
+    `uses "tcp://": the Docker API over TCP without TLS client certificates gives root on that host to anyone who reaches the port; use "ssh://user@host" or a unix socket, got "tcp://10.0.0.5:2375"`,
+  ),
+  endpointsCase(
+    "Docker host with an ssh option",
+    "dockerHost",
+    "ssh://-oProxyCommand=x",
+    `has host "-oProxyCommand=x", which starts with "-": it would reach ssh as an option, got "ssh://-oProxyCommand=x"`,
+  ),
+  endpointsCase(
+    "Docker host over http",
+    "dockerHost",
+    "http://build-host:2375",
+    `must be a Docker host like "unix:///var/run/docker.sock" or "ssh://ops@build-host" (schemes: unix, ssh, npipe), got "http://build-host:2375"`,
+  ),
+  endpointsCase(
+    "Docker socket path escaping",
+    "dockerHost",
+    "unix:///var/run/../../tmp/x.sock",
+    `must be a socket path like "unix:///var/run/docker.sock", got "unix:///var/run/../../tmp/x.sock"`,
+  ),
 ];
 
 function ruleCase(name: string, change: (c: Config) => void, key: string, message: string): HostileCase {
@@ -93,59 +206,247 @@ function ruleCase(name: string, change: (c: Config) => void, key: string, messag
 
 const CPU = `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores`;
 const MEMORY = `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes`;
-const cronField = (name: string, field: string, max: string) => `has an invalid ${name} field "${field}" (allowed: *, N, A-B, */S, A-B/S with ${max}, comma-separated)`;
+const cronField = (name: string, field: string, max: string) =>
+  `has an invalid ${name} field "${field}" (allowed: *, N, A-B, */S, A-B/S with ${max}, comma-separated)`;
 
 const RULES: HostileCase[] = [
   ruleCase("cpu zero", (c) => (web(c).cpu = "0"), "services.web.cpu", `${CPU}, got "0"`),
-  ruleCase("cpu absurd", (c) => (web(c).cpu = "99999999999999999999"), "services.web.cpu", `${CPU}, got "99999999999999999999"`),
+  ruleCase(
+    "cpu absurd",
+    (c) => (web(c).cpu = "99999999999999999999"),
+    "services.web.cpu",
+    `${CPU}, got "99999999999999999999"`,
+  ),
   ruleCase("cpu above 256 cores", (c) => (web(c).cpu = "257"), "services.web.cpu", `${CPU}, got "257"`),
   ruleCase("cpu fraction of a millicore", (c) => (web(c).cpu = "0.0001"), "services.web.cpu", `${CPU}, got "0.0001"`),
   ruleCase("memory below 6Mi", (c) => (web(c).memory = "1Ki"), "services.web.memory", `${MEMORY}, got "1Ki"`),
   ruleCase("memory above 1Ti", (c) => (web(c).memory = "2Ti"), "services.web.memory", `${MEMORY}, got "2Ti"`),
   ruleCase("memory as a bare number", (c) => (web(c).memory = 512), "services.web.memory", `${MEMORY}, got 512`),
-  ruleCase("cron minute 61", (c) => (section(c, "backup").schedule = "61 * * * *"), "backup.schedule", `${cronField("minute", "61", "0-59")}, got "61 * * * *"`),
-  ruleCase("cron step zero", (c) => (section(c, "backup").schedule = "*/0 * * * *"), "backup.schedule", `${cronField("minute", "*/0", "0-59")}, got "*/0 * * * *"`),
-  ruleCase("cron 31 February", (c) => (section(c, "backup").schedule = "0 0 31 2 *"), "backup.schedule", `never fires: February has no day 31, got "0 0 31 2 *"`),
-  ruleCase("cron 30 February", (c) => (section(c, "backup").schedule = "0 0 30 2 *"), "backup.schedule", `never fires: February has no day 30, got "0 0 30 2 *"`),
-  ruleCase("cron 31 April and June", (c) => (section(c, "backup").schedule = "0 0 31 4,6 *"), "backup.schedule", `never fires: April, June have no day 31, got "0 0 31 4,6 *"`),
-  ruleCase("cron names", (c) => (section(c, "backup").schedule = "0 3 * * MON"), "backup.schedule", `${cronField("day of week", "MON", "0-7")}, got "0 3 * * MON"`),
-  ruleCase("registry URL with https", (c) => (section(c, "registry").url = "https://registry.example.internal"), "registry.url", `must not start with "https://": give host[:port][/path] only (the scheme follows from the registry's TLS settings), got "https://registry.example.internal"`),
-  ruleCase("registry port zero", (c) => (section(c, "registry").url = "registry.example.internal:0"), "registry.url", `has port 0, expected 1 to 65535, got "registry.example.internal:0"`),
-  ruleCase("registry port 65536", (c) => (section(c, "registry").url = "registry.example.internal:65536"), "registry.url", `has port 65536, expected 1 to 65535, got "registry.example.internal:65536"`),
-  ruleCase("registry URL with credentials", (c) => (section(c, "registry").url = "ci:pw@registry.example.internal"), "registry.url", `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:pw@registry.example.internal"`),
-  ruleCase("mirror port zero", (c) => (section(c, "registry").mirror = "mirror.example.internal:0"), "registry.mirror", `has port 0, expected 1 to 65535, got "mirror.example.internal:0"`),
-  ruleCase("storage class with spaces", (c) => (((section(c, "volumes")["web-data"] ??= {}) as Config).storageClass = "Fast SSD"), "volumes.web-data.storageClass", `must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Fast SSD"`),
-  ruleCase("namespace starting with a dash", (c) => (section(c, "endpoints").namespace = "-dockyard"), "endpoints.namespace", `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "-dockyard"`),
-  ruleCase("kube context with a newline", (c) => (section(c, "endpoints").kubeContext = "prod\nother"), "endpoints.kubeContext", `must be a kubeconfig context name (one line of printable text, at most 253 characters), got "prod\\nother"`),
-  ruleCase("SSH key comment with NEL", (c) => (legacy(c).sshAuthorizedKeys = [`${KEY}\u0085ssh-rsa AAAAB3 evil`]), "vms.legacy.sshAuthorizedKeys[0]", `must be one line without control characters or Unicode line breaks, got "${KEY}\u0085ssh-rsa AAAAB3 evil"`),
-  ruleCase("SSH key blob of another type", (c) => (legacy(c).sshAuthorizedKeys = ["ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ops"]), "vms.legacy.sshAuthorizedKeys[0]", `has a key blob that does not decode to a ssh-ed25519 key, got "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ops"`),
-  ruleCase("SSH DSA key", (c) => (legacy(c).sshAuthorizedKeys = ["ssh-dss AAAAB3NzaC1kc3MAAACBAP ops"]), "vms.legacy.sshAuthorizedKeys[0]", `has key type "ssh-dss", expected one of ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, got "ssh-dss AAAAB3NzaC1kc3MAAACBAP ops"`),
-  ruleCase("SSH private key pasted", (c) => (legacy(c).sshAuthorizedKeys = ["-----BEGIN OPENSSH PRIVATE KEY-----"]), "vms.legacy.sshAuthorizedKeys[0]", `has key type "-----BEGIN", expected one of ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, got "-----BEGIN OPENSSH PRIVATE KEY-----"`),
-  ruleCase("no SSH keys", (c) => (legacy(c).sshAuthorizedKeys = []), "vms.legacy.sshAuthorizedKeys", `must be a list of 1 to 100 OpenSSH public keys like "ssh-ed25519 AAAA… ops@example", got []`),
-  ruleCase("two replicas of a single writer", (c) => (web(c).replicas = 2), "services.web.replicas", `must be 1 (web is the single writer of its ReadWriteOnce data volume), got 2`),
-  ruleCase("tag-only image on kubernetes", (c) => (web(c).image = "registry.example.internal/web:1.4.2"), "services.web.image", `must be pinned by digest (…@sha256:<64 hex>) on kubernetes, got "registry.example.internal/web:1.4.2"`),
-  ruleCase("latest opt-out on kubernetes", (c) => (c["dockyard:unsafe"] = { allowLatestTag: true }), "unsafe.allowLatestTag", "is accepted only for target docker (local development)"),
+  ruleCase(
+    "cron minute 61",
+    (c) => (section(c, "backup").schedule = "61 * * * *"),
+    "backup.schedule",
+    `${cronField("minute", "61", "0-59")}, got "61 * * * *"`,
+  ),
+  ruleCase(
+    "cron step zero",
+    (c) => (section(c, "backup").schedule = "*/0 * * * *"),
+    "backup.schedule",
+    `${cronField("minute", "*/0", "0-59")}, got "*/0 * * * *"`,
+  ),
+  ruleCase(
+    "cron 31 February",
+    (c) => (section(c, "backup").schedule = "0 0 31 2 *"),
+    "backup.schedule",
+    `never fires: February has no day 31, got "0 0 31 2 *"`,
+  ),
+  ruleCase(
+    "cron 30 February",
+    (c) => (section(c, "backup").schedule = "0 0 30 2 *"),
+    "backup.schedule",
+    `never fires: February has no day 30, got "0 0 30 2 *"`,
+  ),
+  ruleCase(
+    "cron 31 April and June",
+    (c) => (section(c, "backup").schedule = "0 0 31 4,6 *"),
+    "backup.schedule",
+    `never fires: April, June have no day 31, got "0 0 31 4,6 *"`,
+  ),
+  ruleCase(
+    "cron names",
+    (c) => (section(c, "backup").schedule = "0 3 * * MON"),
+    "backup.schedule",
+    `${cronField("day of week", "MON", "0-7")}, got "0 3 * * MON"`,
+  ),
+  ruleCase(
+    "registry URL with https",
+    (c) => (section(c, "registry").url = "https://registry.example.internal"),
+    "registry.url",
+    `must not start with "https://": give host[:port][/path] only (the scheme follows from the registry's TLS settings), got "https://registry.example.internal"`,
+  ),
+  ruleCase(
+    "registry port zero",
+    (c) => (section(c, "registry").url = "registry.example.internal:0"),
+    "registry.url",
+    `has port 0, expected 1 to 65535, got "registry.example.internal:0"`,
+  ),
+  ruleCase(
+    "registry port 65536",
+    (c) => (section(c, "registry").url = "registry.example.internal:65536"),
+    "registry.url",
+    `has port 65536, expected 1 to 65535, got "registry.example.internal:65536"`,
+  ),
+  ruleCase(
+    "registry URL with credentials",
+    (c) => (section(c, "registry").url = "ci:pw@registry.example.internal"),
+    "registry.url",
+    `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:pw@registry.example.internal"`,
+  ),
+  ruleCase(
+    "mirror port zero",
+    (c) => (section(c, "registry").mirror = "mirror.example.internal:0"),
+    "registry.mirror",
+    `has port 0, expected 1 to 65535, got "mirror.example.internal:0"`,
+  ),
+  ruleCase(
+    "storage class with spaces",
+    (c) => (((section(c, "volumes")["web-data"] ??= {}) as Config).storageClass = "Fast SSD"),
+    "volumes.web-data.storageClass",
+    `must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Fast SSD"`,
+  ),
+  ruleCase(
+    "namespace starting with a dash",
+    (c) => (section(c, "endpoints").namespace = "-dockyard"),
+    "endpoints.namespace",
+    `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "-dockyard"`,
+  ),
+  ruleCase(
+    "kube context with a newline",
+    (c) => (section(c, "endpoints").kubeContext = "prod\nother"),
+    "endpoints.kubeContext",
+    `must be a kubeconfig context name (one line of printable text, at most 253 characters), got "prod\\nother"`,
+  ),
+  ruleCase(
+    "SSH key comment with NEL",
+    (c) => (legacy(c).sshAuthorizedKeys = [`${KEY}\u0085ssh-rsa AAAAB3 evil`]),
+    "vms.legacy.sshAuthorizedKeys[0]",
+    `must be one line without control characters or Unicode line breaks, got "${KEY}\u0085ssh-rsa AAAAB3 evil"`,
+  ),
+  ruleCase(
+    "SSH key blob of another type",
+    (c) => (legacy(c).sshAuthorizedKeys = ["ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ops"]),
+    "vms.legacy.sshAuthorizedKeys[0]",
+    `has a key blob that does not decode to a ssh-ed25519 key, got "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ops"`,
+  ),
+  ruleCase(
+    "SSH DSA key",
+    (c) => (legacy(c).sshAuthorizedKeys = ["ssh-dss AAAAB3NzaC1kc3MAAACBAP ops"]),
+    "vms.legacy.sshAuthorizedKeys[0]",
+    `has key type "ssh-dss", expected one of ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, got "ssh-dss AAAAB3NzaC1kc3MAAACBAP ops"`,
+  ),
+  ruleCase(
+    "SSH private key pasted",
+    (c) => (legacy(c).sshAuthorizedKeys = ["-----BEGIN OPENSSH PRIVATE KEY-----"]),
+    "vms.legacy.sshAuthorizedKeys[0]",
+    `has key type "-----BEGIN", expected one of ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, got "-----BEGIN OPENSSH PRIVATE KEY-----"`,
+  ),
+  ruleCase(
+    "no SSH keys",
+    (c) => (legacy(c).sshAuthorizedKeys = []),
+    "vms.legacy.sshAuthorizedKeys",
+    `must be a list of 1 to 100 OpenSSH public keys like "ssh-ed25519 AAAA… ops@example", got []`,
+  ),
+  ruleCase(
+    "two replicas of a single writer",
+    (c) => (web(c).replicas = 2),
+    "services.web.replicas",
+    `must be 1 (web is the single writer of its ReadWriteOnce data volume), got 2`,
+  ),
+  ruleCase(
+    "tag-only image on kubernetes",
+    (c) => (web(c).image = "registry.example.internal/web:1.4.2"),
+    "services.web.image",
+    `must be pinned by digest (…@sha256:<64 hex>) on kubernetes, got "registry.example.internal/web:1.4.2"`,
+  ),
+  ruleCase(
+    "latest opt-out on kubernetes",
+    (c) => (c["dockyard:unsafe"] = { allowLatestTag: true }),
+    "unsafe.allowLatestTag",
+    "is accepted only for target docker (local development)",
+  ),
   ruleCase("vcpus zero", (c) => (legacy(c).vcpus = 0), "vms.legacy.vcpus", "must be an integer from 1 to 64, got 0"),
-  ruleCase("vcpus fractional", (c) => (legacy(c).vcpus = 1.5), "vms.legacy.vcpus", "must be an integer from 1 to 64, got 1.5"),
-  ruleCase("disk too large", (c) => (legacy(c).diskGiB = 1e9), "vms.legacy.diskGiB", "must be an integer from 1 to 4096, got 1000000000"),
-  ruleCase("retention hours as days", (c) => (section(c, "backup").retentionDays = "7d"), "backup.retentionDays", `must be an integer from 1 to 3650, got "7d"`),
-  ruleCase("unknown security opt-out", (c) => (web(c).security = { allowRunAsRoot: true }), "services.web.security.allowRunAsRoot", "is not a known key (allowed here: allowWritableRootFilesystem, allowPrivilegeEscalation)"),
-  ruleCase("protect as a string", (c) => (c["dockyard:protect"] = "yes"), "protect", `must be true or false, got "yes"`),
+  ruleCase(
+    "vcpus fractional",
+    (c) => (legacy(c).vcpus = 1.5),
+    "vms.legacy.vcpus",
+    "must be an integer from 1 to 64, got 1.5",
+  ),
+  ruleCase(
+    "disk too large",
+    (c) => (legacy(c).diskGiB = 1e9),
+    "vms.legacy.diskGiB",
+    "must be an integer from 1 to 4096, got 1000000000",
+  ),
+  ruleCase(
+    "retention hours as days",
+    (c) => (section(c, "backup").retentionDays = "7d"),
+    "backup.retentionDays",
+    `must be an integer from 1 to 3650, got "7d"`,
+  ),
+  ruleCase(
+    "unknown security opt-out",
+    (c) => (web(c).security = { allowRunAsRoot: true }),
+    "services.web.security.allowRunAsRoot",
+    "is not a known key (allowed here: allowWritableRootFilesystem, allowPrivilegeEscalation)",
+  ),
+  ruleCase(
+    "protect as a string",
+    (c) => (c["dockyard:protect"] = "yes"),
+    "protect",
+    `must be true or false, got "yes"`,
+  ),
 ];
 
 function namespaceCase(name: string, key: string, value: unknown, message: string): HostileCase {
-  return { name, kind: "namespaces", command: "synth", config: (c) => (c[key] = value), exit: 1, lines: [`$FILE: ${key} ${message}`] };
+  return {
+    name,
+    kind: "namespaces",
+    command: "synth",
+    config: (c) => (c[key] = value),
+    exit: 1,
+    lines: [`$FILE: ${key} ${message}`],
+  };
 }
 
 const NAMESPACES: HostileCase[] = [
-  namespaceCase("capitalised namespace", "Dockyard:protect", false, `is in namespace "Dockyard", which dockyard does not read: did you mean dockyard:protect?`),
-  namespaceCase("misspelt namespace", "dockyrd:vms", { legacy: { enabled: false } }, `is in namespace "dockyrd", which dockyard does not read: did you mean dockyard:vms?`),
-  namespaceCase("default kubernetes provider", "kubernetes:context", "prod", "configures the default kubernetes provider, which dockyard never uses (its providers come from dockyard:endpoints): remove it"),
-  namespaceCase("another project's key", "aws:region", "eu-west-1", `is in namespace "aws", which dockyard does not read: remove it (dockyard's keys are dockyard:<key>)`),
-  namespaceCase("legacy config spelling", "dockyard:config:target", "docker", `uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into dockyard:target: write dockyard:target`),
-  namespaceCase("legacy spelling elsewhere", "aws:config:region", "eu-west-1", `uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into aws:region: write aws:region`),
-  namespaceCase("three-part key", "dockyard:a:b", 1, "is not a config key: write <namespace>:<key>, e.g. dockyard:target"),
-  namespaceCase("prototype at the top", "dockyard:__proto__", { protect: false }, "is a reserved name and cannot be a config key"),
+  namespaceCase(
+    "capitalised namespace",
+    "Dockyard:protect",
+    false,
+    `is in namespace "Dockyard", which dockyard does not read: did you mean dockyard:protect?`,
+  ),
+  namespaceCase(
+    "misspelt namespace",
+    "dockyrd:vms",
+    { legacy: { enabled: false } },
+    `is in namespace "dockyrd", which dockyard does not read: did you mean dockyard:vms?`,
+  ),
+  namespaceCase(
+    "default kubernetes provider",
+    "kubernetes:context",
+    "prod",
+    "configures the default kubernetes provider, which dockyard never uses (its providers come from dockyard:endpoints): remove it",
+  ),
+  namespaceCase(
+    "another project's key",
+    "aws:region",
+    "eu-west-1",
+    `is in namespace "aws", which dockyard does not read: remove it (dockyard's keys are dockyard:<key>)`,
+  ),
+  namespaceCase(
+    "legacy config spelling",
+    "dockyard:config:target",
+    "docker",
+    `uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into dockyard:target: write dockyard:target`,
+  ),
+  namespaceCase(
+    "legacy spelling elsewhere",
+    "aws:config:region",
+    "eu-west-1",
+    `uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into aws:region: write aws:region`,
+  ),
+  namespaceCase(
+    "three-part key",
+    "dockyard:a:b",
+    1,
+    "is not a config key: write <namespace>:<key>, e.g. dockyard:target",
+  ),
+  namespaceCase(
+    "prototype at the top",
+    "dockyard:__proto__",
+    { protect: false },
+    "is a reserved name and cannot be a config key",
+  ),
   {
     name: "prototype below a service",
     kind: "namespaces",
@@ -183,23 +484,75 @@ const FILES: HostileCase[] = [
     `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nconfig:\n  dockyard:x: *e\n`,
     "cannot be read: Excessive alias count indicates a resource exhaustion attack",
   ),
-  fileCase("leading-zero number", `${PREFIX}  dockyard:backup:\n    retentionDays: 010\n`, "dockyard:backup.retentionDays is 010: a leading zero reads as octal in some YAML readers and decimal in others; write it without the zero, or quote it"),
-  fileCase("digit separators", `${PREFIX}  dockyard:volumes:\n    web-data:\n      sizeGiB: 2_048\n`, `dockyard:volumes.web-data.sizeGiB is 2_048: digit separators ("_") read as a number in some YAML readers and as text in others; write the digits without "_", or quote it`),
-  fileCase("hex number", `${PREFIX}  dockyard:vms:\n    legacy:\n      vcpus: 0x2\n`, "dockyard:vms.legacy.vcpus is 0x2: write numbers in decimal, or quote the value to keep it text"),
-  fileCase("binary number", `${PREFIX}  dockyard:vms:\n    legacy:\n      vcpus: 0b10\n`, "dockyard:vms.legacy.vcpus is 0b10: write numbers in decimal, or quote the value to keep it text"),
-  fileCase("not a number", `${PREFIX}  dockyard:vms:\n    legacy:\n      memoryMiB: .nan\n`, "dockyard:vms.legacy.memoryMiB is .nan, which is not a number Pulumi config can hold"),
-  fileCase("infinity", `${PREFIX}  dockyard:backup:\n    retentionDays: .inf\n`, "dockyard:backup.retentionDays is .inf, which is not a number Pulumi config can hold"),
-  fileCase("unknown tag", `${PREFIX}  dockyard:protect: !bool yes\n`, "is not valid YAML: Unresolved tag: !bool (line 3, column 21)"),
-  fileCase("binary tag", `${PREFIX}  dockyard:endpoints:\n    kubeContext: !!binary cHJvZA==\n`, "dockyard:endpoints.kubeContext has the YAML tag tag:yaml.org,2002:binary, which readers resolve differently: remove it (quote the value to keep it text)"),
-  fileCase("merge key", `base: &base\n  replicas: 1\nconfig:\n  dockyard:target: kubernetes\n  dockyard:services:\n    web:\n      <<: *base\n`, "dockyard:services.web.<< is a YAML merge key, which Pulumi does not read the same way: write the keys out"),
-  fileCase("duplicate key", `${PREFIX}  dockyard:target: docker\n`, "is not valid YAML: Map keys must be unique (line 3, column 3)"),
+  fileCase(
+    "leading-zero number",
+    `${PREFIX}  dockyard:backup:\n    retentionDays: 010\n`,
+    "dockyard:backup.retentionDays is 010: a leading zero reads as octal in some YAML readers and decimal in others; write it without the zero, or quote it",
+  ),
+  fileCase(
+    "digit separators",
+    `${PREFIX}  dockyard:volumes:\n    web-data:\n      sizeGiB: 2_048\n`,
+    `dockyard:volumes.web-data.sizeGiB is 2_048: digit separators ("_") read as a number in some YAML readers and as text in others; write the digits without "_", or quote it`,
+  ),
+  fileCase(
+    "hex number",
+    `${PREFIX}  dockyard:vms:\n    legacy:\n      vcpus: 0x2\n`,
+    "dockyard:vms.legacy.vcpus is 0x2: write numbers in decimal, or quote the value to keep it text",
+  ),
+  fileCase(
+    "binary number",
+    `${PREFIX}  dockyard:vms:\n    legacy:\n      vcpus: 0b10\n`,
+    "dockyard:vms.legacy.vcpus is 0b10: write numbers in decimal, or quote the value to keep it text",
+  ),
+  fileCase(
+    "not a number",
+    `${PREFIX}  dockyard:vms:\n    legacy:\n      memoryMiB: .nan\n`,
+    "dockyard:vms.legacy.memoryMiB is .nan, which is not a number Pulumi config can hold",
+  ),
+  fileCase(
+    "infinity",
+    `${PREFIX}  dockyard:backup:\n    retentionDays: .inf\n`,
+    "dockyard:backup.retentionDays is .inf, which is not a number Pulumi config can hold",
+  ),
+  fileCase(
+    "unknown tag",
+    `${PREFIX}  dockyard:protect: !bool yes\n`,
+    "is not valid YAML: Unresolved tag: !bool (line 3, column 21)",
+  ),
+  fileCase(
+    "binary tag",
+    `${PREFIX}  dockyard:endpoints:\n    kubeContext: !!binary cHJvZA==\n`,
+    "dockyard:endpoints.kubeContext has the YAML tag tag:yaml.org,2002:binary, which readers resolve differently: remove it (quote the value to keep it text)",
+  ),
+  fileCase(
+    "merge key",
+    `base: &base\n  replicas: 1\nconfig:\n  dockyard:target: kubernetes\n  dockyard:services:\n    web:\n      <<: *base\n`,
+    "dockyard:services.web.<< is a YAML merge key, which Pulumi does not read the same way: write the keys out",
+  ),
+  fileCase(
+    "duplicate key",
+    `${PREFIX}  dockyard:target: docker\n`,
+    "is not valid YAML: Map keys must be unique (line 3, column 3)",
+  ),
   fileCase("root is a list", "- config\n- x\n", "must be a YAML mapping with a `config:` key"),
   fileCase("config is a number", "config: 3\n", "config must be a mapping of config keys to values"),
-  fileCase("unknown stack file key", "configuration:\n  dockyard:target: docker\n", "configuration is not a stack settings key (allowed: config, secretsprovider, encryptedkey, encryptionsalt, environment)"),
+  fileCase(
+    "unknown stack file key",
+    "configuration:\n  dockyard:target: docker\n",
+    "configuration is not a stack settings key (allowed: config, secretsprovider, encryptedkey, encryptionsalt, environment)",
+  ),
   fileCase("key that is a list", `${PREFIX}  ? [a, b]\n  : 1\n`, "config has a key that is not plain text"),
-  fileCase("broken YAML", "config: [\n", "is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (line 2, column 1)"),
-  fileCase("empty file", "", "dockyard:target is required: \"docker\" or \"kubernetes\""),
-  fileCase("nesting too deep", `${PREFIX}  dockyard:x: ${"[".repeat(40)}${"]".repeat(40)}\n`, `dockyard:x${"[0]".repeat(32)} nests deeper than 32 levels`),
+  fileCase(
+    "broken YAML",
+    "config: [\n",
+    "is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (line 2, column 1)",
+  ),
+  fileCase("empty file", "", 'dockyard:target is required: "docker" or "kubernetes"'),
+  fileCase(
+    "nesting too deep",
+    `${PREFIX}  dockyard:x: ${"[".repeat(40)}${"]".repeat(40)}\n`,
+    `dockyard:x${"[0]".repeat(32)} nests deeper than 32 levels`,
+  ),
   {
     name: "/dev/zero as the stack file",
     kind: "files",
@@ -236,7 +589,8 @@ const FILES: HostileCase[] = [
     name: "a stack file that is not UTF-8",
     kind: "files",
     command: "synth",
-    setup: ({ file }) => writeFileSync(file, Buffer.from([0x63, 0x6f, 0x6e, 0x66, 0x69, 0x67, 0x3a, 0x20, 0xff, 0xfe, 0x0a])),
+    setup: ({ file }) =>
+      writeFileSync(file, Buffer.from([0x63, 0x6f, 0x6e, 0x66, 0x69, 0x67, 0x3a, 0x20, 0xff, 0xfe, 0x0a])),
     exit: 1,
     lines: ["$FILE: is not UTF-8 text"],
   },
@@ -250,12 +604,28 @@ const FILES: HostileCase[] = [
   },
 ];
 
-function pathCase(name: string, args: string[], exit: 1 | 2, line: string, setup?: (ctx: CaseContext) => void): HostileCase {
+function pathCase(
+  name: string,
+  args: string[],
+  exit: 1 | 2,
+  line: string,
+  setup?: (ctx: CaseContext) => void,
+): HostileCase {
   // prod's own config: only the paths are wrong.
-  return { name, kind: "paths", command: "synth", args, config: () => undefined, exit, lines: [line], ...(setup ? { setup } : {}) };
+  return {
+    name,
+    kind: "paths",
+    command: "synth",
+    args,
+    config: () => undefined,
+    exit,
+    lines: [line],
+    ...(setup ? { setup } : {}),
+  };
 }
 
-const STACK_NAME = (name: string) => `synth: invalid stack name ${JSON.stringify(name)}: use letters, digits, "_", "." and "-", starting with a letter or digit (no paths)`;
+const STACK_NAME = (name: string) =>
+  `synth: invalid stack name ${JSON.stringify(name)}: use letters, digits, "_", "." and "-", starting with a letter or digit (no paths)`;
 const PATHS: HostileCase[] = [
   pathCase("stack name ..", ["..", "--out", "$OUT/inner"], 2, STACK_NAME("..")),
   pathCase("stack name .", [".", "--out", "$OUT"], 2, STACK_NAME(".")),
@@ -263,26 +633,67 @@ const PATHS: HostileCase[] = [
   pathCase("absolute stack name", ["/etc/passwd", "--out", "$OUT"], 2, STACK_NAME("/etc/passwd")),
   pathCase("stack name starting with a dash", ["--out", "$OUT", "--", "-prod"], 2, STACK_NAME("-prod")),
   pathCase("stack name with a newline", ["prod\nx", "--out", "$OUT"], 2, STACK_NAME("prod\nx")),
-  pathCase("--out is a file", ["prod", "--config-file", "$FILE", "--out", "$FILE"], 1, "synth: --out $FILE: $FILE is not a directory"),
-  pathCase("--out below a file", ["prod", "--config-file", "$FILE", "--out", "$FILE/sub"], 1, "synth: --out $FILE/sub: $FILE is not a directory"),
-  pathCase("--out in /proc", ["prod", "--config-file", "$FILE", "--out", "/proc/dockyard-synth"], 1, "synth: --out /proc/dockyard-synth: cannot create /proc/dockyard-synth: no such directory"),
-  pathCase("--out holds someone else's directory", ["prod", "--config-file", "$FILE", "--out", "$OUT"], 1, "synth: $OUT/prod exists and was not written by synth (no .dockyard-synth.json): move it away or choose another --out", ({ out }) =>
-    mkdirSync(join(out, "prod")),
+  pathCase(
+    "--out is a file",
+    ["prod", "--config-file", "$FILE", "--out", "$FILE"],
+    1,
+    "synth: --out $FILE: $FILE is not a directory",
   ),
-  pathCase("--out stack directory is a symbolic link", ["prod", "--config-file", "$FILE", "--out", "$OUT"], 1, "synth: $OUT/prod is a symbolic link, not synth's output: move it away or choose another --out", ({ out, dir }) => {
-    mkdirSync(join(dir, "elsewhere"));
-    symlinkSync(join(dir, "elsewhere"), join(out, "prod"));
-  }),
-  pathCase("--out stack path is a file", ["prod", "--config-file", "$FILE", "--out", "$OUT"], 1, "synth: $OUT/prod exists and is not a directory: move it away or choose another --out", ({ out }) =>
-    writeFileSync(join(out, "prod"), "mine"),
+  pathCase(
+    "--out below a file",
+    ["prod", "--config-file", "$FILE", "--out", "$FILE/sub"],
+    1,
+    "synth: --out $FILE/sub: $FILE is not a directory",
+  ),
+  pathCase(
+    "--out in /proc",
+    ["prod", "--config-file", "$FILE", "--out", "/proc/dockyard-synth"],
+    1,
+    "synth: --out /proc/dockyard-synth: cannot create /proc/dockyard-synth: no such directory",
+  ),
+  pathCase(
+    "--out holds someone else's directory",
+    ["prod", "--config-file", "$FILE", "--out", "$OUT"],
+    1,
+    "synth: $OUT/prod exists and was not written by synth (no .dockyard-synth.json): move it away or choose another --out",
+    ({ out }) => mkdirSync(join(out, "prod")),
+  ),
+  pathCase(
+    "--out stack directory is a symbolic link",
+    ["prod", "--config-file", "$FILE", "--out", "$OUT"],
+    1,
+    "synth: $OUT/prod is a symbolic link, not synth's output: move it away or choose another --out",
+    ({ out, dir }) => {
+      mkdirSync(join(dir, "elsewhere"));
+      symlinkSync(join(dir, "elsewhere"), join(out, "prod"));
+    },
+  ),
+  pathCase(
+    "--out stack path is a file",
+    ["prod", "--config-file", "$FILE", "--out", "$OUT"],
+    1,
+    "synth: $OUT/prod exists and is not a directory: move it away or choose another --out",
+    ({ out }) => writeFileSync(join(out, "prod"), "mine"),
   ),
   pathCase("empty --out", ["prod", "--out", ""], 2, "synth: --out needs a path"),
-  pathCase("empty --config-file", ["prod", "--config-file", "", "--out", "$OUT"], 2, "synth: --config-file needs a path"),
+  pathCase(
+    "empty --config-file",
+    ["prod", "--config-file", "", "--out", "$OUT"],
+    2,
+    "synth: --config-file needs a path",
+  ),
 ];
 
 /** A stack file with a secure value at `path` (prod otherwise): must synth with the value masked everywhere. */
 function secureOn(name: string, change: (c: Config) => void): HostileCase {
-  return { name: `secure value on ${name}`, kind: "secrets", command: "synth", config: change, exit: 0, secrets: ["offline-secret-value", SECURE.secure] };
+  return {
+    name: `secure value on ${name}`,
+    kind: "secrets",
+    command: "synth",
+    config: change,
+    exit: 0,
+    secrets: ["offline-secret-value", SECURE.secure],
+  };
 }
 
 function secureRefused(name: string, change: (c: Config) => void, key: string): HostileCase {
@@ -292,7 +703,12 @@ function secureRefused(name: string, change: (c: Config) => void, key: string): 
     command: "synth",
     config: change,
     exit: 1,
-    lines: [at(key, "is given as a secret, but it shapes resources (a size, switch, schedule or name of the topology): set it in plaintext")],
+    lines: [
+      at(
+        key,
+        "is given as a secret, but it shapes resources (a size, switch, schedule or name of the topology): set it in plaintext",
+      ),
+    ],
     secrets: ["offline-secret-value", SECURE.secure],
   };
 }
@@ -304,10 +720,17 @@ const SECRETS: HostileCase[] = [
   secureOn("endpoints.dockerHost", (c) => (section(c, "endpoints").dockerHost = SECURE)),
   secureOn("registry.url", (c) => (section(c, "registry").url = SECURE)),
   secureOn("registry.mirror", (c) => (section(c, "registry").mirror = SECURE)),
-  secureOn("volumes.web-data.storageClass", (c) => (((section(c, "volumes")["web-data"] ??= {}) as Config).storageClass = SECURE)),
+  secureOn(
+    "volumes.web-data.storageClass",
+    (c) => (((section(c, "volumes")["web-data"] ??= {}) as Config).storageClass = SECURE),
+  ),
   secureOn("an SSH key", (c) => (legacy(c).sshAuthorizedKeys = [SECURE])),
   secureOn("services.web.image", (c) => (web(c).image = SECURE)),
-  secureOn("the external registry's user and password", (c) => (c["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: SECURE, password: SECURE })),
+  secureOn(
+    "the external registry's user and password",
+    (c) =>
+      (c["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: SECURE, password: SECURE }),
+  ),
   secureRefused("target", (c) => (c["dockyard:target"] = SECURE), "target"),
   secureRefused("protect", (c) => (c["dockyard:protect"] = SECURE), "protect"),
   secureRefused("replicas", (c) => (web(c).replicas = SECURE), "services.web.replicas"),
@@ -315,7 +738,11 @@ const SECRETS: HostileCase[] = [
   secureRefused("memory", (c) => (web(c).memory = SECURE), "services.web.memory"),
   secureRefused("a VM's vCPUs", (c) => (legacy(c).vcpus = SECURE), "vms.legacy.vcpus"),
   secureRefused("the backup schedule", (c) => (section(c, "backup").schedule = SECURE), "backup.schedule"),
-  secureRefused("a security opt-out", (c) => (web(c).security = { allowPrivilegeEscalation: SECURE }), "services.web.security.allowPrivilegeEscalation"),
+  secureRefused(
+    "a security opt-out",
+    (c) => (web(c).security = { allowPrivilegeEscalation: SECURE }),
+    "services.web.security.allowPrivilegeEscalation",
+  ),
 ];
 
 const ECHO: HostileCase[] = [
@@ -323,11 +750,23 @@ const ECHO: HostileCase[] = [
     name: "plaintext password is refused without echoing it",
     kind: "echo",
     command: "synth",
-    config: (c) => (c["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci", password: 8675309123 }),
+    config: (c) =>
+      (c["dockyard:registry"] = {
+        mode: "external",
+        url: "registry.example.com",
+        username: "ci",
+        password: 8675309123,
+      }),
     exit: 1,
     lines: [
-      at("registry.password", "must be a non-empty registry password, set with --secret (a secret: the value is not shown)"),
-      at("registry.password", "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:registry.password' <value>`"),
+      at(
+        "registry.password",
+        "must be a non-empty registry password, set with --secret (a secret: the value is not shown)",
+      ),
+      at(
+        "registry.password",
+        "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:registry.password' <value>`",
+      ),
     ],
     secrets: ["8675309123"],
   },
@@ -335,9 +774,20 @@ const ECHO: HostileCase[] = [
     name: "plaintext password string is refused without echoing it",
     kind: "echo",
     command: "synth",
-    config: (c) => (c["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci", password: "correct-horse-battery" }),
+    config: (c) =>
+      (c["dockyard:registry"] = {
+        mode: "external",
+        url: "registry.example.com",
+        username: "ci",
+        password: "correct-horse-battery",
+      }),
     exit: 1,
-    lines: [at("registry.password", "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:registry.password' <value>`")],
+    lines: [
+      at(
+        "registry.password",
+        "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:registry.password' <value>`",
+      ),
+    ],
     secrets: ["correct-horse-battery"],
   },
   {
@@ -354,7 +804,12 @@ const ECHO: HostileCase[] = [
     command: "synth",
     config: (c) => (section(c, "endpoints").namespace = "UPPER"),
     exit: 1,
-    lines: [at("endpoints.namespace", `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "UPPER"`)],
+    lines: [
+      at(
+        "endpoints.namespace",
+        `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "UPPER"`,
+      ),
+    ],
     secrets: ["/^", "$/"],
   },
   {
@@ -376,7 +831,9 @@ const PARITY: HostileCase[] = [
     args: ["test", "prod", "--config-file", "test=$FILE"],
     text: "config:\n  dockyard:config:target: docker\n",
     exit: 1,
-    lines: [`$FILE: dockyard:config:target uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into dockyard:target: write dockyard:target`],
+    lines: [
+      `$FILE: dockyard:config:target uses the old "<namespace>:config:<key>" spelling, which Pulumi folds into dockyard:target: write dockyard:target`,
+    ],
   },
   {
     name: "parity: another libvirt transport is not mirrored",
@@ -389,7 +846,9 @@ const PARITY: HostileCase[] = [
       writeFileSync(file, stringify({ config }));
     },
     exit: 1,
-    lines: [`  config dockyard:endpoints.libvirtUri: test="qemu+tls://<host>/system" prod="qemu+ssh://<host>/system" (differs beyond its environment part)`],
+    lines: [
+      `  config dockyard:endpoints.libvirtUri: test="qemu+tls://<host>/system" prod="qemu+ssh://<host>/system" (differs beyond its environment part)`,
+    ],
   },
   {
     name: "parity: a mirror in one stack only is not mirrored",
@@ -415,7 +874,12 @@ const PARITY: HostileCase[] = [
       writeFileSync(file, stringify({ config }));
     },
     exit: 1,
-    lines: [at("endpoints.libvirtUri", `uses libvirt's fake "test" driver, which deploys nothing: give the host's "qemu+ssh://…/system" URI, got "test:///default"`)],
+    lines: [
+      at(
+        "endpoints.libvirtUri",
+        `uses libvirt's fake "test" driver, which deploys nothing: give the host's "qemu+ssh://…/system" URI, got "test:///default"`,
+      ),
+    ],
   },
   {
     name: "parity: problems of both stacks at once",
@@ -427,7 +891,10 @@ const PARITY: HostileCase[] = [
       writeFileSync(`${file}.prod`, "config:\n  dockyard:target: kubernetes\n  dockyard:protect: maybe\n");
     },
     exit: 1,
-    lines: [`$FILE: dockyard:target must be "docker" or "kubernetes", got "kube"`, `$FILE.prod: dockyard:protect must be true or false, got "maybe"`],
+    lines: [
+      `$FILE: dockyard:target must be "docker" or "kubernetes", got "kube"`,
+      `$FILE.prod: dockyard:protect must be true or false, got "maybe"`,
+    ],
   },
   {
     name: "parity: one stack's file given twice",
@@ -437,9 +904,30 @@ const PARITY: HostileCase[] = [
     exit: 2,
     lines: ["parity: --config-file given twice for test"],
   },
-  { name: "parity: malformed --config-file", kind: "parity", command: "parity", args: ["--config-file", "nonsense"], exit: 2, lines: [`parity: --config-file takes STACK=FILE with STACK test or prod, got "nonsense"`] },
-  { name: "parity: stack name with a path", kind: "parity", command: "parity", args: ["../test", "prod"], exit: 2, lines: [STACK_NAME("../test").replace("synth:", "parity:")] },
-  { name: "parity: a stack against itself", kind: "parity", command: "parity", args: ["prod", "prod"], exit: 2, lines: ["parity: compare two different stacks, or give a --config-file"] },
+  {
+    name: "parity: malformed --config-file",
+    kind: "parity",
+    command: "parity",
+    args: ["--config-file", "nonsense"],
+    exit: 2,
+    lines: [`parity: --config-file takes STACK=FILE with STACK test or prod, got "nonsense"`],
+  },
+  {
+    name: "parity: stack name with a path",
+    kind: "parity",
+    command: "parity",
+    args: ["../test", "prod"],
+    exit: 2,
+    lines: [STACK_NAME("../test").replace("synth:", "parity:")],
+  },
+  {
+    name: "parity: a stack against itself",
+    kind: "parity",
+    command: "parity",
+    args: ["prod", "prod"],
+    exit: 2,
+    lines: ["parity: compare two different stacks, or give a --config-file"],
+  },
   {
     name: "parity: /dev/zero as a stack file",
     kind: "parity",
@@ -452,14 +940,63 @@ const PARITY: HostileCase[] = [
 
 const USAGE: HostileCase[] = [
   { name: "no stack", kind: "usage", command: "synth", args: [], exit: 2, lines: ["synth: missing stack name"] },
-  { name: "two stacks", kind: "usage", command: "synth", args: ["dev", "prod"], exit: 2, lines: ["synth: unexpected argument prod"] },
-  { name: "unknown option", kind: "usage", command: "synth", args: ["dev", "--frobnicate"], exit: 2, lines: [`synth: Unknown option '--frobnicate'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--frobnicate"`] },
-  { name: "--out without a value", kind: "usage", command: "synth", args: ["dev", "--out"], exit: 2, lines: ["synth: Option '--out <value>' argument missing"] },
-  { name: "parity: three stacks", kind: "usage", command: "parity", args: ["a", "b", "c"], exit: 2, lines: ["parity: unexpected argument c"] },
-  { name: "parity: unknown option", kind: "usage", command: "parity", args: ["--fix"], exit: 2, lines: [`parity: Unknown option '--fix'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--fix"`] },
+  {
+    name: "two stacks",
+    kind: "usage",
+    command: "synth",
+    args: ["dev", "prod"],
+    exit: 2,
+    lines: ["synth: unexpected argument prod"],
+  },
+  {
+    name: "unknown option",
+    kind: "usage",
+    command: "synth",
+    args: ["dev", "--frobnicate"],
+    exit: 2,
+    lines: [
+      `synth: Unknown option '--frobnicate'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--frobnicate"`,
+    ],
+  },
+  {
+    name: "--out without a value",
+    kind: "usage",
+    command: "synth",
+    args: ["dev", "--out"],
+    exit: 2,
+    lines: ["synth: Option '--out <value>' argument missing"],
+  },
+  {
+    name: "parity: three stacks",
+    kind: "usage",
+    command: "parity",
+    args: ["a", "b", "c"],
+    exit: 2,
+    lines: ["parity: unexpected argument c"],
+  },
+  {
+    name: "parity: unknown option",
+    kind: "usage",
+    command: "parity",
+    args: ["--fix"],
+    exit: 2,
+    lines: [
+      `parity: Unknown option '--fix'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--fix"`,
+    ],
+  },
 ];
 
 /** Every case, by class. */
-export const HOSTILE_CASES: HostileCase[] = [...ENDPOINTS, ...RULES, ...NAMESPACES, ...FILES, ...PATHS, ...SECRETS, ...ECHO, ...PARITY, ...USAGE];
+export const HOSTILE_CASES: HostileCase[] = [
+  ...ENDPOINTS,
+  ...RULES,
+  ...NAMESPACES,
+  ...FILES,
+  ...PATHS,
+  ...SECRETS,
+  ...ECHO,
+  ...PARITY,
+  ...USAGE,
+];
 
 export { KEY, SECURE };

@@ -12,7 +12,10 @@ function filesBelow(dir: string): { path: string; text: string }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => ({ path: join(entry.parentPath, entry.name), text: readFileSync(join(entry.parentPath, entry.name), "latin1") }));
+    .map((entry) => ({
+      path: join(entry.parentPath, entry.name),
+      text: readFileSync(join(entry.parentPath, entry.name), "latin1"),
+    }));
 }
 
 function prepare(testCase: HostileCase): CaseContext {
@@ -31,7 +34,9 @@ function prepare(testCase: HostileCase): CaseContext {
 
 async function runCase(testCase: HostileCase, ctx: CaseContext): Promise<CliRun> {
   const fill = (text: string) => text.replaceAll("$FILE", ctx.file).replaceAll("$OUT", ctx.out);
-  const args = (testCase.args ?? (testCase.command === "synth" ? ["prod", "--config-file", "$FILE", "--out", "$OUT"] : [])).map(fill);
+  const args = (
+    testCase.args ?? (testCase.command === "synth" ? ["prod", "--config-file", "$FILE", "--out", "$OUT"] : [])
+  ).map(fill);
   return testCase.command === "synth" ? synth(...args) : parity(...args);
 }
 
@@ -40,7 +45,17 @@ describe("hostile inputs", () => {
     expect(HOSTILE_CASES.length).toBeGreaterThanOrEqual(120);
     expect(new Set(HOSTILE_CASES.map((c) => c.name)).size).toBe(HOSTILE_CASES.length);
     const kinds = new Set(HOSTILE_CASES.map((c) => c.kind));
-    expect([...kinds].sort()).toEqual(["echo", "endpoints", "files", "namespaces", "parity", "paths", "rules", "secrets", "usage"]);
+    expect([...kinds].sort()).toEqual([
+      "echo",
+      "endpoints",
+      "files",
+      "namespaces",
+      "parity",
+      "paths",
+      "rules",
+      "secrets",
+      "usage",
+    ]);
   });
 
   it.each(HOSTILE_CASES.map((c) => [c.name, c] as const))("%s", async (_name, testCase) => {
@@ -50,7 +65,8 @@ describe("hostile inputs", () => {
     const fill = (text: string) => text.replaceAll("$FILE", ctx.file).replaceAll("$OUT", ctx.out);
     const printed = run.stderr.trimEnd().split("\n");
     for (const line of testCase.lines ?? []) {
-      if (testCase.command === "parity" && line.startsWith("  config")) expect(run.stdout.split("\n")).toContain(fill(line));
+      if (testCase.command === "parity" && line.startsWith("  config"))
+        expect(run.stdout.split("\n")).toContain(fill(line));
       else expect(printed).toContain(fill(line));
     }
     expect(run.code, run.stderr).toBe(testCase.exit);
@@ -66,7 +82,8 @@ describe("hostile inputs", () => {
     }
     for (const secret of testCase.secrets ?? []) {
       expect(run.stdout + run.stderr).not.toContain(secret);
-      for (const file of written) expect(file.text.includes(secret) || file.path.includes(secret), file.path).toBe(false);
+      for (const file of written)
+        expect(file.text.includes(secret) || file.path.includes(secret), file.path).toBe(false);
     }
   });
 });
@@ -75,8 +92,8 @@ describe("every problem at once", () => {
   it("a prod stack file with four independent mistakes prints four lines, each naming file and key", async () => {
     const config = structuredClone(committedConfig("prod"));
     config["dockyard:target"] = "kube"; // schema-level
-    ((config["dockyard:services"] as Record<string, Record<string, unknown>>).web).replicas = "three"; // schema-level
-    ((config["dockyard:services"] as Record<string, Record<string, unknown>>).web).cpu = "0"; // only ContainerService checked it before
+    (config["dockyard:services"] as Record<string, Record<string, unknown>>).web.replicas = "three"; // schema-level
+    (config["dockyard:services"] as Record<string, Record<string, unknown>>).web.cpu = "0"; // only ContainerService checked it before
     (config["dockyard:backup"] as Record<string, unknown>).schedule = "61 * * * *"; // only Backup checked it before
     const dir = mkdtempSync(join(tmpdir(), "dockyard-four-"));
     const file = join(dir, "Pulumi.prod.yaml");

@@ -22,7 +22,24 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     { depthSize: "small" },
     fc.string(),
     fc.string({ unit: "binary" }),
-    fc.constantFrom("", "0", "-1", "1e309", "250m", "1Gi", "0 3 * * *", "*/0 * * * *", "qemu+ssh://a:b@h/system", "tcp://h:2375", "https://r", "__proto__", "ssh-ed25519 AAAA x\u0085y", "latest", "docker", "kubernetes"),
+    fc.constantFrom(
+      "",
+      "0",
+      "-1",
+      "1e309",
+      "250m",
+      "1Gi",
+      "0 3 * * *",
+      "*/0 * * * *",
+      "qemu+ssh://a:b@h/system",
+      "tcp://h:2375",
+      "https://r",
+      "__proto__",
+      "ssh-ed25519 AAAA x\u0085y",
+      "latest",
+      "docker",
+      "kubernetes",
+    ),
     fc.integer(),
     fc.double(),
     fc.boolean(),
@@ -38,18 +55,21 @@ describe("synth under generated config", () => {
 
   it("exits 0, 1 or 2, never with a trace, and writes nothing when it refuses", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...leaves), value), { minLength: 1, maxLength: 4 }), async (changes) => {
-        const dir = mkdtempSync(join(tmpdir(), "dockyard-fc-"));
-        const config = structuredClone(committedConfig("prod"));
-        for (const [path, v] of changes) setAt(config, path, v);
-        const file = join(dir, "Pulumi.prod.yaml");
-        writeFileSync(file, stringify({ config }));
-        const run = await synth("prod", "--config-file", file, "--out", join(dir, "out"));
-        expect([0, 1, 2]).toContain(run.code);
-        expect(run.stderr).not.toMatch(STACK_TRACE);
-        expect(run.stderr).not.toContain("internal error");
-        if (run.code !== 0) expect(existsSync(join(dir, "out")) ? readdirSync(join(dir, "out")) : []).toEqual([]);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...leaves), value), { minLength: 1, maxLength: 4 }),
+        async (changes) => {
+          const dir = mkdtempSync(join(tmpdir(), "dockyard-fc-"));
+          const config = structuredClone(committedConfig("prod"));
+          for (const [path, v] of changes) setAt(config, path, v);
+          const file = join(dir, "Pulumi.prod.yaml");
+          writeFileSync(file, stringify({ config }));
+          const run = await synth("prod", "--config-file", file, "--out", join(dir, "out"));
+          expect([0, 1, 2]).toContain(run.code);
+          expect(run.stderr).not.toMatch(STACK_TRACE);
+          expect(run.stderr).not.toContain("internal error");
+          if (run.code !== 0) expect(existsSync(join(dir, "out")) ? readdirSync(join(dir, "out")) : []).toEqual([]);
+        },
+      ),
       { seed: SEED, numRuns: RUNS },
     );
   });

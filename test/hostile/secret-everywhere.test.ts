@@ -25,7 +25,12 @@ describe("a secure value on any key", () => {
     const dir = mkdtempSync(join(tmpdir(), "dockyard-secret-"));
     const config = structuredClone(committedConfig("prod"));
     if (path[0] === "registry" && ["username", "password"].includes(path[1])) {
-      config["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci", password: { secure: CIPHERTEXT } };
+      config["dockyard:registry"] = {
+        mode: "external",
+        url: "registry.example.com",
+        username: "ci",
+        password: { secure: CIPHERTEXT },
+      };
     }
     setAt(config, path, { secure: CIPHERTEXT });
     const file = join(dir, "Pulumi.prod.yaml");
@@ -34,7 +39,10 @@ describe("a secure value on any key", () => {
     expect([0, 1]).toContain(run.code);
     expect(run.stderr).not.toMatch(STACK_TRACE);
     for (const secret of [OFFLINE_SECRET_VALUE, CIPHERTEXT]) expect(run.stdout + run.stderr).not.toContain(secret);
-    const key = `dockyard:${path.map((part) => (/^\d+$/.test(part) ? `[${part}]` : part)).join(".").replace(/\.\[/g, "[")}`;
+    const key = `dockyard:${path
+      .map((part) => (/^\d+$/.test(part) ? `[${part}]` : part))
+      .join(".")
+      .replace(/\.\[/g, "[")}`;
     if (run.code === 1) {
       const line = run.stderr.split("\n").find((l) => l.startsWith(`${file}: ${key} `));
       expect(line, run.stderr).toBeDefined();

@@ -23,11 +23,17 @@ describe("domainXml", () => {
     expect(xml).toContain("<memory unit='MiB'>8192</memory>");
     expect(xml).toContain("<vcpu placement='static'>4</vcpu>");
     expect(xml).toContain("<cpu mode='host-passthrough'/>");
-    expect(xml).toMatch(/<driver name='qemu' type='qcow2' discard='unmap'\/>\s*<source pool='vms' volume='vm1-root.qcow2'\/>\s*<target dev='vda' bus='virtio'\/>/);
-    expect(xml).toMatch(/<driver name='qemu' type='raw' discard='unmap'\/>\s*<source pool='vms' volume='vm1-data.raw'\/>\s*<target dev='sda' bus='scsi'\/>/);
+    expect(xml).toMatch(
+      /<driver name='qemu' type='qcow2' discard='unmap'\/>\s*<source pool='vms' volume='vm1-root.qcow2'\/>\s*<target dev='vda' bus='virtio'\/>/,
+    );
+    expect(xml).toMatch(
+      /<driver name='qemu' type='raw' discard='unmap'\/>\s*<source pool='vms' volume='vm1-data.raw'\/>\s*<target dev='sda' bus='scsi'\/>/,
+    );
     expect(xml).toMatch(/<source pool='data' volume='scratch'\/>\s*<target dev='vdb' bus='virtio'\/>/);
     // The seed follows the data disks on the sd* names and is read-only.
-    expect(xml).toMatch(/<disk type='volume' device='cdrom'>\s*<driver name='qemu' type='raw'\/>\s*<source pool='vms' volume='vm1-seed.iso'\/>\s*<target dev='sdb' bus='sata'\/>\s*<readonly\/>/);
+    expect(xml).toMatch(
+      /<disk type='volume' device='cdrom'>\s*<driver name='qemu' type='raw'\/>\s*<source pool='vms' volume='vm1-seed.iso'\/>\s*<target dev='sdb' bus='sata'\/>\s*<readonly\/>/,
+    );
     expect(xml).toMatch(/<source network='lab'\/>\s*<mac address='52:54:00:aa:bb:01'\/>\s*<model type='virtio'\/>/);
     expect(xml).toMatch(/<source network='backend'\/>\s*<model type='e1000e'\/>/);
     expect(xml).toContain("<log file='/srv/logs/vm1 console.log' append='off'/>");
@@ -51,11 +57,20 @@ describe("domainXml", () => {
     [{ disks: [{ pool: "p", volume: "v", format: "vmdk" }] }, /disks\[0\].format must be one of "qcow2", "raw"/],
     [{ disks: [{ pool: "p'", volume: "v" }] }, /disks\[0\].pool must start/],
     [{ disks: [{ pool: "p", volume: "../etc/passwd" }] }, /disks\[0\].volume must start/],
-    [{ disks: Array.from({ length: 21 }, (_, i) => ({ pool: "p", volume: `v${i}` })) }, /disks must list at most 20 disks, got 21/],
+    [
+      { disks: Array.from({ length: 21 }, (_, i) => ({ pool: "p", volume: `v${i}` })) },
+      /disks must list at most 20 disks, got 21/,
+    ],
     [{ seed: { pool: "p", volume: "" } }, /seed.volume must start/],
     [{ interfaces: [{ network: "" }] }, /interfaces\[0\].network must start/],
-    [{ interfaces: [{ network: "n", macAddress: "01:00:5e:00:00:01" }] }, /interfaces\[0\].macAddress must be a unicast MAC address/],
-    [{ interfaces: [{ network: "n", macAddress: "52-54-00-00-00-01" }] }, /interfaces\[0\].macAddress must be a unicast MAC/],
+    [
+      { interfaces: [{ network: "n", macAddress: "01:00:5e:00:00:01" }] },
+      /interfaces\[0\].macAddress must be a unicast MAC address/,
+    ],
+    [
+      { interfaces: [{ network: "n", macAddress: "52-54-00-00-00-01" }] },
+      /interfaces\[0\].macAddress must be a unicast MAC/,
+    ],
     [{ interfaces: [{ network: "n", model: "rtl8139" }] }, /interfaces\[0\].model must be one of "virtio", "e1000e"/],
     [{ kernel: { kernel: "vmlinuz" } }, /kernel.kernel must be an absolute path/],
     [{ kernel: { kernel: "/k", initrd: "initrd" } }, /kernel.initrd must be an absolute path/],

@@ -23,7 +23,12 @@ describe("probeImage", () => {
   it("reads a qcow2 image's virtual size from its header", () => {
     const file = join(dir, "made.qcow2");
     writeFileSync(file, qcow2Header(96 * 1024 ** 2));
-    expect(probeImage(file)).toEqual({ format: "qcow2", virtualBytes: 96 * 1024 ** 2, fileBytes: 512, hasBackingFile: false });
+    expect(probeImage(file)).toEqual({
+      format: "qcow2",
+      virtualBytes: 96 * 1024 ** 2,
+      fileBytes: 512,
+      hasBackingFile: false,
+    });
   });
 
   it("treats anything else as raw of its file size", () => {

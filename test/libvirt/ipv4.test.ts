@@ -8,7 +8,8 @@ describe("IPv4 helpers", () => {
     expect(formatIpv4(0)).toBe("0.0.0.0");
   });
   it("rejects malformed addresses", () => {
-    for (const bad of ["256.1.1.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", "", " 1.2.3.4"]) expect(parseIpv4(bad), bad).toBeUndefined();
+    for (const bad of ["256.1.1.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", "", " 1.2.3.4"])
+      expect(parseIpv4(bad), bad).toBeUndefined();
   });
   it("parses CIDRs, keeping the address and computing the network", () => {
     const cidr = parseCidr("192.168.10.77/24")!;
@@ -18,7 +19,8 @@ describe("IPv4 helpers", () => {
     expect(prefixSize(cidr)).toBe(256);
   });
   it("rejects malformed CIDRs", () => {
-    for (const bad of ["10.0.0.0", "10.0.0.0/33", "10.0.0.0/x", "10.0.0.0/24/1", "10.0.0/24"]) expect(parseCidr(bad), bad).toBeUndefined();
+    for (const bad of ["10.0.0.0", "10.0.0.0/33", "10.0.0.0/x", "10.0.0.0/24/1", "10.0.0/24"])
+      expect(parseCidr(bad), bad).toBeUndefined();
   });
   it("tells containment and overlap", () => {
     const a = parseCidr("10.0.0.0/16")!;

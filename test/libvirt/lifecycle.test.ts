@@ -1,20 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { canonical, checkRequired, compact, diffInputs, messageOf, UNKNOWN, withRollback } from "../../components/libvirt/lifecycle";
+import {
+  canonical,
+  checkRequired,
+  compact,
+  diffInputs,
+  messageOf,
+  UNKNOWN,
+  withRollback,
+} from "../../components/libvirt/lifecycle";
 
 describe("diffInputs", () => {
   const keys = ["name", "size", "tags"];
   it("reports no change when the compared keys are equal (other keys ignored)", () => {
-    expect(diffInputs({ name: "a", size: 1, tags: ["x"], uuid: "u1" }, { name: "a", size: 1, tags: ["x"] }, keys, ["size"])).toEqual({
+    expect(
+      diffInputs({ name: "a", size: 1, tags: ["x"], uuid: "u1" }, { name: "a", size: 1, tags: ["x"] }, keys, ["size"]),
+    ).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
     });
   });
   it("updates in place when only in-place keys change", () => {
-    expect(diffInputs({ name: "a", size: 1 }, { name: "a", size: 2 }, keys, ["size"])).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffInputs({ name: "a", size: 1 }, { name: "a", size: 2 }, keys, ["size"])).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
   it("replaces, deleting first, when any other key changes", () => {
-    expect(diffInputs({ name: "a", size: 1, tags: ["x"] }, { name: "b", size: 2, tags: ["y"] }, keys, ["size"])).toEqual({
+    expect(
+      diffInputs({ name: "a", size: 1, tags: ["x"] }, { name: "b", size: 2, tags: ["y"] }, keys, ["size"]),
+    ).toEqual({
       changes: true,
       replaces: ["name", "tags"],
       deleteBeforeReplace: true,
@@ -42,7 +58,10 @@ describe("canonical", () => {
 
 describe("checkRequired", () => {
   it("passes complete inputs through", () => {
-    expect(checkRequired({ uri: "qemu:///system", name: "x" }, ["uri", "name"])).toEqual({ inputs: { uri: "qemu:///system", name: "x" }, failures: [] });
+    expect(checkRequired({ uri: "qemu:///system", name: "x" }, ["uri", "name"])).toEqual({
+      inputs: { uri: "qemu:///system", name: "x" },
+      failures: [],
+    });
   });
   it("reports missing and empty inputs but lets unknown ones through", () => {
     const result = checkRequired({ uri: "", name: UNKNOWN, xml: null }, ["uri", "name", "xml", "pool"]);
@@ -68,17 +87,38 @@ describe("compact and messageOf", () => {
 describe("withRollback", () => {
   it("returns the work's result and does not undo", async () => {
     let undone = false;
-    await expect(withRollback("thing", "test:///default", () => Promise.resolve(7), () => Promise.resolve(void (undone = true)))).resolves.toBe(7);
+    await expect(
+      withRollback(
+        "thing",
+        "test:///default",
+        () => Promise.resolve(7),
+        () => Promise.resolve(void (undone = true)),
+      ),
+    ).resolves.toBe(7);
     expect(undone).toBe(false);
   });
   it("undoes on failure and says nothing was left behind", async () => {
     let undone = false;
-    const failing = withRollback("domain \"x\"", "qemu:///system", () => Promise.reject(new Error("start failed")), () => Promise.resolve(void (undone = true)));
-    await expect(failing).rejects.toThrow('could not create domain "x" on qemu:///system (nothing was left behind): start failed');
+    const failing = withRollback(
+      'domain "x"',
+      "qemu:///system",
+      () => Promise.reject(new Error("start failed")),
+      () => Promise.resolve(void (undone = true)),
+    );
+    await expect(failing).rejects.toThrow(
+      'could not create domain "x" on qemu:///system (nothing was left behind): start failed',
+    );
     expect(undone).toBe(true);
   });
   it("says what is left when the undo fails too", async () => {
-    const failing = withRollback("pool \"p\"", "qemu:///system", () => Promise.reject(new Error("build failed")), () => Promise.reject(new Error("busy")));
-    await expect(failing).rejects.toThrow(/removing the partial object failed too \(busy\): remove it by hand\): build failed/);
+    const failing = withRollback(
+      'pool "p"',
+      "qemu:///system",
+      () => Promise.reject(new Error("build failed")),
+      () => Promise.reject(new Error("busy")),
+    );
+    await expect(failing).rejects.toThrow(
+      /removing the partial object failed too \(busy\): remove it by hand\): build failed/,
+    );
   });
 });

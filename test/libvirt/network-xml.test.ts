@@ -44,7 +44,10 @@ describe("networkXml", () => {
     [{ name: "bad name" }, /name must start with a letter or digit/],
     [{ name: "" }, /name must start/],
     [{ bridge: "a-bridge-name-too-long" }, /bridge must be an interface name of 1 to 15/],
-    [{ dhcpRange: { start: "10.42.0.1", end: "10.42.0.9" } }, /dhcpRange.start must be a host address inside the subnet other than the gateway 10.42.0.1/],
+    [
+      { dhcpRange: { start: "10.42.0.1", end: "10.42.0.9" } },
+      /dhcpRange.start must be a host address inside the subnet other than the gateway 10.42.0.1/,
+    ],
     [{ dhcpRange: { start: "10.42.0.5", end: "10.42.1.9" } }, /dhcpRange.end must be a host address inside the subnet/],
     [{ dhcpRange: { start: "10.42.0.5", end: "10.42.0.255" } }, /dhcpRange.end must be a host address/],
     [{ dhcpRange: { start: "10.42.0.50", end: "10.42.0.9" } }, /dhcpRange must have start <= end/],

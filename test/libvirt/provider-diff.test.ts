@@ -10,17 +10,65 @@ const GiB = 1024 ** 3;
 const uri = "qemu:///system";
 
 const domain: DomainOutputs = {
-  uri, name: "vm", domainType: "qemu", vcpus: 1, memoryMiB: 512, disks: [{ pool: "p", volume: "root" }], interfaces: [{ network: "n" }],
-  serialLogPath: "/var/log/vm.log", autostart: true, waitForAddressSeconds: 0, xml: "<domain/>", uuid: "u", state: "running", macAddresses: [],
+  uri,
+  name: "vm",
+  domainType: "qemu",
+  vcpus: 1,
+  memoryMiB: 512,
+  disks: [{ pool: "p", volume: "root" }],
+  interfaces: [{ network: "n" }],
+  serialLogPath: "/var/log/vm.log",
+  autostart: true,
+  waitForAddressSeconds: 0,
+  xml: "<domain/>",
+  uuid: "u",
+  state: "running",
+  macAddresses: [],
 };
 const network: NetworkOutputs = {
-  uri, name: "n", mode: "nat", cidr: "10.0.0.0/24", dhcp: true, autostart: true, xml: "<network/>", uuid: "u", bridgeName: "virbr1", active: true,
+  uri,
+  name: "n",
+  mode: "nat",
+  cidr: "10.0.0.0/24",
+  dhcp: true,
+  autostart: true,
+  xml: "<network/>",
+  uuid: "u",
+  bridgeName: "virbr1",
+  active: true,
 };
-const pool: PoolOutputs = { uri, name: "p", path: "/srv/p", autostart: true, xml: "<pool/>", uuid: "u", builtDirectory: true, active: true };
+const pool: PoolOutputs = {
+  uri,
+  name: "p",
+  path: "/srv/p",
+  autostart: true,
+  xml: "<pool/>",
+  uuid: "u",
+  builtDirectory: true,
+  active: true,
+};
 const volume: VolumeOutputs = {
-  uri, pool: "p", name: "root", baseVolume: "base", sizeGiB: 10, format: "qcow2", key: "/srv/p/root", path: "/srv/p/root", capacityBytes: 10 * GiB, actualFormat: "qcow2",
+  uri,
+  pool: "p",
+  name: "root",
+  baseVolume: "base",
+  sizeGiB: 10,
+  format: "qcow2",
+  key: "/srv/p/root",
+  path: "/srv/p/root",
+  capacityBytes: 10 * GiB,
+  actualFormat: "qcow2",
 };
-const seed: SeedOutputs = { uri, pool: "p", name: "seed.iso", userData: "#cloud-config\n", metaData: "instance-id: a\n", key: "/srv/p/seed.iso", path: "/srv/p/seed.iso", sizeBytes: 1 };
+const seed: SeedOutputs = {
+  uri,
+  pool: "p",
+  name: "seed.iso",
+  userData: "#cloud-config\n",
+  metaData: "instance-id: a\n",
+  key: "/srv/p/seed.iso",
+  path: "/srv/p/seed.iso",
+  sizeBytes: 1,
+};
 
 const inPlace = { changes: true, replaces: [], deleteBeforeReplace: false };
 const none = { changes: false, replaces: [], deleteBeforeReplace: false };
@@ -30,7 +78,9 @@ describe("Domain diff", () => {
     expect(await domainProvider.diff!("u", domain, { ...domain })).toEqual(none);
   });
   it("redefines in place for memory, vCPUs and autostart", async () => {
-    expect(await domainProvider.diff!("u", domain, { ...domain, memoryMiB: 1024, vcpus: 2, xml: "<domain>2</domain>" })).toEqual(inPlace);
+    expect(
+      await domainProvider.diff!("u", domain, { ...domain, memoryMiB: 1024, vcpus: 2, xml: "<domain>2</domain>" }),
+    ).toEqual(inPlace);
     expect(await domainProvider.diff!("u", domain, { ...domain, autostart: false })).toEqual(inPlace);
   });
   it.each([
@@ -40,7 +90,11 @@ describe("Domain diff", () => {
     ["uri", { uri: "qemu+ssh://h/system" }],
     ["domainType", { domainType: "kvm" as const }],
   ])("replaces (deleting first) when %s changes", async (key, change) => {
-    expect(await domainProvider.diff!("u", domain, { ...domain, ...change, memoryMiB: 2048 })).toEqual({ changes: true, replaces: [key], deleteBeforeReplace: true });
+    expect(await domainProvider.diff!("u", domain, { ...domain, ...change, memoryMiB: 2048 })).toEqual({
+      changes: true,
+      replaces: [key],
+      deleteBeforeReplace: true,
+    });
   });
   it("notices drift that read reported (memory changed out of band)", async () => {
     expect(await domainProvider.diff!("u", { ...domain, memoryMiB: 256 }, domain)).toEqual(inPlace);
@@ -50,15 +104,24 @@ describe("Domain diff", () => {
 describe("Network diff", () => {
   it("toggles autostart in place and replaces on addressing changes", async () => {
     expect(await networkProvider.diff!("u", network, { ...network, autostart: false })).toEqual(inPlace);
-    expect(await networkProvider.diff!("u", network, { ...network, cidr: "10.0.1.0/24", xml: "<x/>" })).toEqual({ changes: true, replaces: ["cidr"], deleteBeforeReplace: true });
-    expect(await networkProvider.diff!("u", network, { ...network, mode: "isolated" })).toMatchObject({ replaces: ["mode"] });
+    expect(await networkProvider.diff!("u", network, { ...network, cidr: "10.0.1.0/24", xml: "<x/>" })).toEqual({
+      changes: true,
+      replaces: ["cidr"],
+      deleteBeforeReplace: true,
+    });
+    expect(await networkProvider.diff!("u", network, { ...network, mode: "isolated" })).toMatchObject({
+      replaces: ["mode"],
+    });
   });
 });
 
 describe("StoragePool diff", () => {
   it("keeps the pool for autostart and definition changes, replaces it for a new path", async () => {
     expect(await poolProvider.diff!("u", pool, { ...pool, autostart: false, xml: "<pool>2</pool>" })).toEqual(inPlace);
-    expect(await poolProvider.diff!("u", pool, { ...pool, path: "/srv/q" })).toMatchObject({ replaces: ["path"], deleteBeforeReplace: true });
+    expect(await poolProvider.diff!("u", pool, { ...pool, path: "/srv/q" })).toMatchObject({
+      replaces: ["path"],
+      deleteBeforeReplace: true,
+    });
   });
 });
 
@@ -67,17 +130,25 @@ describe("Volume diff", () => {
     expect(await volumeProvider.diff!("k", volume, { ...volume, sizeGiB: 20 })).toEqual(inPlace);
   });
   it("replaces to shrink, since a volume never shrinks", async () => {
-    expect(await volumeProvider.diff!("k", volume, { ...volume, sizeGiB: 5 })).toEqual({ changes: true, replaces: ["sizeGiB"], deleteBeforeReplace: true });
+    expect(await volumeProvider.diff!("k", volume, { ...volume, sizeGiB: 5 })).toEqual({
+      changes: true,
+      replaces: ["sizeGiB"],
+      deleteBeforeReplace: true,
+    });
   });
   it("replaces to shrink below the image's own size when no size was declared", async () => {
     const { sizeGiB: _omitted, ...defaulted } = volume;
-    expect(await volumeProvider.diff!("k", defaulted, { ...defaulted, sizeGiB: 5 })).toMatchObject({ replaces: ["sizeGiB"] });
+    expect(await volumeProvider.diff!("k", defaulted, { ...defaulted, sizeGiB: 5 })).toMatchObject({
+      replaces: ["sizeGiB"],
+    });
   });
   it("never replaces a disk that grew out of band while its declared size stayed", async () => {
     expect(await volumeProvider.diff!("k", { ...volume, capacityBytes: 30 * GiB }, { ...volume })).toEqual(none);
   });
   it("replaces when the source changes", async () => {
-    expect(await volumeProvider.diff!("k", volume, { ...volume, baseVolume: "base2" })).toMatchObject({ replaces: ["baseVolume"] });
+    expect(await volumeProvider.diff!("k", volume, { ...volume, baseVolume: "base2" })).toMatchObject({
+      replaces: ["baseVolume"],
+    });
   });
   it("sees no change when the size is left to default", async () => {
     const { sizeGiB: _omitted, ...rest } = volume;
@@ -87,17 +158,31 @@ describe("Volume diff", () => {
 
 describe("CloudInitSeed diff", () => {
   it("replaces on any document change", async () => {
-    expect(await seedProvider.diff!("k", seed, { ...seed, userData: "#cloud-config\nhostname: b\n" })).toEqual({ changes: true, replaces: ["userData"], deleteBeforeReplace: true });
+    expect(await seedProvider.diff!("k", seed, { ...seed, userData: "#cloud-config\nhostname: b\n" })).toEqual({
+      changes: true,
+      replaces: ["userData"],
+      deleteBeforeReplace: true,
+    });
     expect(await seedProvider.diff!("k", seed, { ...seed })).toEqual(none);
   });
 });
 
 describe("check", () => {
   it("reports missing required inputs for every provider", async () => {
-    expect((await domainProvider.check!(domain, { ...domain, xml: "" })).failures).toEqual([{ property: "xml", reason: "xml is required" }]);
-    expect((await networkProvider.check!(network, { ...network, cidr: "" })).failures).toEqual([{ property: "cidr", reason: "cidr is required" }]);
-    expect((await poolProvider.check!(pool, { ...pool, path: "" })).failures).toEqual([{ property: "path", reason: "path is required" }]);
-    expect((await volumeProvider.check!(volume, { ...volume, pool: "" })).failures).toEqual([{ property: "pool", reason: "pool is required" }]);
-    expect((await seedProvider.check!(seed, { ...seed, metaData: "" })).failures).toEqual([{ property: "metaData", reason: "metaData is required" }]);
+    expect((await domainProvider.check!(domain, { ...domain, xml: "" })).failures).toEqual([
+      { property: "xml", reason: "xml is required" },
+    ]);
+    expect((await networkProvider.check!(network, { ...network, cidr: "" })).failures).toEqual([
+      { property: "cidr", reason: "cidr is required" },
+    ]);
+    expect((await poolProvider.check!(pool, { ...pool, path: "" })).failures).toEqual([
+      { property: "path", reason: "path is required" },
+    ]);
+    expect((await volumeProvider.check!(volume, { ...volume, pool: "" })).failures).toEqual([
+      { property: "pool", reason: "pool is required" },
+    ]);
+    expect((await seedProvider.check!(seed, { ...seed, metaData: "" })).failures).toEqual([
+      { property: "metaData", reason: "metaData is required" },
+    ]);
   });
 });

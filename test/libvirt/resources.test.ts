@@ -27,24 +27,58 @@ describe("dynamic resources under mocks", () => {
       new Domain("vm");
     });
     const pool = find(resources, T("StoragePool"), "vms");
-    expect(pool.inputs).toMatchObject({ uri: "qemu:///system", name: "vms", path: "/var/lib/libvirt/images/vms", autostart: true });
+    expect(pool.inputs).toMatchObject({
+      uri: "qemu:///system",
+      name: "vms",
+      path: "/var/lib/libvirt/images/vms",
+      autostart: true,
+    });
     expect(pool.inputs.xml).toContain("<path>/var/lib/libvirt/images/vms</path>");
     // Offline (synth, tests) the provider's code is not serialized, and says so.
     expect(pool.inputs.__provider).toBe(UNSERIALIZED_PROVIDER);
-    expect(find(resources, T("Volume"), "data").inputs).toMatchObject({ uri: "qemu:///system", pool: "vms", name: "data", sizeGiB: 4, format: "qcow2" });
-    expect(find(resources, T("CloudInitSeed"), "seed").inputs).toMatchObject({ pool: "vms", name: "seed", userData: "#cloud-config\n" });
+    expect(find(resources, T("Volume"), "data").inputs).toMatchObject({
+      uri: "qemu:///system",
+      pool: "vms",
+      name: "data",
+      sizeGiB: 4,
+      format: "qcow2",
+    });
+    expect(find(resources, T("CloudInitSeed"), "seed").inputs).toMatchObject({
+      pool: "vms",
+      name: "seed",
+      userData: "#cloud-config\n",
+    });
     const network = find(resources, T("Network"), "lab").inputs;
     expect(network).toMatchObject({ name: "lab", mode: "nat", cidr: "10.77.0.0/24", dhcp: true, autostart: true });
     expect(network.xml).toContain("<ip address='10.77.0.1' prefix='24'>");
     const domain = find(resources, T("Domain"), "vm").inputs;
-    expect(domain).toMatchObject({ name: "vm", domainType: "qemu", vcpus: 1, memoryMiB: 1024, autostart: true, waitForAddressSeconds: 0 });
+    expect(domain).toMatchObject({
+      name: "vm",
+      domainType: "qemu",
+      vcpus: 1,
+      memoryMiB: 1024,
+      autostart: true,
+      waitForAddressSeconds: 0,
+    });
     expect(domain.xml).toContain("<memory unit='MiB'>1024</memory>");
   });
 
   it("custom: outputs of one resource feed another's definition", async () => {
     const resources = await record(() => {
-      const pool = new StoragePool("p", { uri: "qemu+ssh://ops@kvm1/system", name: "fast", path: "/srv/fast", autostart: false });
-      const net = new Network("n", { uri: "qemu+ssh://ops@kvm1/system", name: "back", mode: "isolated", cidr: "192.168.90.0/24", dhcp: false, bridge: "dybr9" });
+      const pool = new StoragePool("p", {
+        uri: "qemu+ssh://ops@kvm1/system",
+        name: "fast",
+        path: "/srv/fast",
+        autostart: false,
+      });
+      const net = new Network("n", {
+        uri: "qemu+ssh://ops@kvm1/system",
+        name: "back",
+        mode: "isolated",
+        cidr: "192.168.90.0/24",
+        dhcp: false,
+        bridge: "dybr9",
+      });
       const base = new Volume("b", { pool: pool.name, sourcePath: "/images/debian.qcow2" });
       const root = new Volume("r", { pool: pool.name, baseVolume: base.name, sizeGiB: 30 });
       new Domain("d", {
@@ -60,54 +94,95 @@ describe("dynamic resources under mocks", () => {
         waitForAddressSeconds: 60,
       });
     });
-    expect(find(resources, T("StoragePool"), "p").inputs).toMatchObject({ uri: "qemu+ssh://ops@kvm1/system", name: "fast", path: "/srv/fast", autostart: false });
+    expect(find(resources, T("StoragePool"), "p").inputs).toMatchObject({
+      uri: "qemu+ssh://ops@kvm1/system",
+      name: "fast",
+      path: "/srv/fast",
+      autostart: false,
+    });
     expect(find(resources, T("Network"), "n").inputs.xml).not.toContain("<forward");
-    expect(find(resources, T("Volume"), "b").inputs).toMatchObject({ pool: "fast", name: "b", sourcePath: "/images/debian.qcow2" });
+    expect(find(resources, T("Volume"), "b").inputs).toMatchObject({
+      pool: "fast",
+      name: "b",
+      sourcePath: "/images/debian.qcow2",
+    });
     expect(find(resources, T("Volume"), "r").inputs).toMatchObject({ pool: "fast", baseVolume: "b", sizeGiB: 30 });
     const domain = find(resources, T("Domain"), "d");
     expect(domain.inputs.xml).toMatch(/<source pool='fast' volume='r'\/>/);
     expect(domain.inputs.xml).toMatch(/<source network='back'\/>\s*<mac address='52:54:00:00:00:09'\/>/);
-    expect(domain.inputs).toMatchObject({ name: "db", vcpus: 4, memoryMiB: 4096, cpuMode: "host-model", waitForAddressSeconds: 60 });
-    expect(domain.dependencies).toEqual(expect.arrayContaining([find(resources, T("Volume"), "r").urn, find(resources, T("Network"), "n").urn]));
+    expect(domain.inputs).toMatchObject({
+      name: "db",
+      vcpus: 4,
+      memoryMiB: 4096,
+      cpuMode: "host-model",
+      waitForAddressSeconds: 60,
+    });
+    expect(domain.dependencies).toEqual(
+      expect.arrayContaining([find(resources, T("Volume"), "r").urn, find(resources, T("Network"), "n").urn]),
+    );
   });
 });
 
 describe("argument checks", () => {
   it("volume: exclusive sources, blank needs a size, sizes are whole GiB", () => {
-    expect(() => resolveVolume("v", { pool: "p", sourcePath: "/a", baseVolume: "b" })).toThrow(/^Volume "v": sourcePath and baseVolume are exclusive/);
+    expect(() => resolveVolume("v", { pool: "p", sourcePath: "/a", baseVolume: "b" })).toThrow(
+      /^Volume "v": sourcePath and baseVolume are exclusive/,
+    );
     expect(() => resolveVolume("v", { pool: "p" })).toThrow(/sizeGiB is required for a blank volume/);
     expect(() => resolveVolume("v", { pool: "p", sizeGiB: 0.5 })).toThrow(/sizeGiB must be an integer from 1 to 65536/);
-    expect(() => resolveVolume("v", { pool: "p", sourcePath: "base.qcow2" })).toThrow(/sourcePath must be an absolute path/);
+    expect(() => resolveVolume("v", { pool: "p", sourcePath: "base.qcow2" })).toThrow(
+      /sourcePath must be an absolute path/,
+    );
     expect(() => resolveVolume("v", { pool: "p", sizeGiB: 1, format: "vmdk" as "raw" })).toThrow(ComponentArgError);
   });
   it("domain: the resource name is the default domain name and errors name the resource", () => {
     expect(resolveDomain("web", {}).name).toBe("web");
     expect(resolveDomain("web", {}).serialLogPath).toBe("/var/log/libvirt/qemu/web-serial.log");
-    expect(() => resolveDomain("web", { memoryMiB: 10 })).toThrow(/^Domain "web": memoryMiB must be an integer from 64/);
-    expect(() => resolveDomain("web", { waitForAddressSeconds: -1 })).toThrow(/waitForAddressSeconds must be an integer from 0 to 3600/);
+    expect(() => resolveDomain("web", { memoryMiB: 10 })).toThrow(
+      /^Domain "web": memoryMiB must be an integer from 64/,
+    );
+    expect(() => resolveDomain("web", { waitForAddressSeconds: -1 })).toThrow(
+      /waitForAddressSeconds must be an integer from 0 to 3600/,
+    );
   });
 });
 
 describe("provider serialization", () => {
-  const providers: Record<string, pulumi.dynamic.ResourceProvider> = { domainProvider, networkProvider, poolProvider, seedProvider, volumeProvider };
+  const providers: Record<string, pulumi.dynamic.ResourceProvider> = {
+    domainProvider,
+    networkProvider,
+    poolProvider,
+    seedProvider,
+    volumeProvider,
+  };
   // The provider host loads the text with require-from-string: use the SDK's own copy.
-  const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string") as (code: string) => {
+  const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string") as (
+    code: string,
+  ) => {
     handler: () => pulumi.dynamic.ResourceProvider;
   };
 
   it("when deploying, each resource carries its provider's serialized code", async () => {
     const resources = await record(() => new StoragePool("vms"), "unit", { serializeProviders: true });
-    expect(find(resources, T("StoragePool"), "vms").inputs.__provider).toMatch(/^\[dynamic provider code, \d+ bytes\]$/);
+    expect(find(resources, T("StoragePool"), "vms").inputs.__provider).toMatch(
+      /^\[dynamic provider code, \d+ bytes\]$/,
+    );
   });
 
-  it.each(Object.entries(providers))("%s survives the SDK's closure serialization and behaves the same", async (_name, provider) => {
-    // What pulumi.dynamic.Resource does with a provider (see @pulumi/pulumi/dynamic/index.js).
-    const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    const revived = requireFromString(serialized.text).handler();
-    for (const method of ["check", "diff", "create", "read", "update", "delete"] as const) expect(typeof revived[method], method).toBe("function");
-    const olds = { uri: "qemu:///system", name: "a", xml: "<a/>", autostart: true };
-    const news = { ...olds, name: "b" };
-    expect(await revived.diff!("id", olds, news)).toEqual(await provider.diff!("id", olds, news));
-    expect(await revived.check!(olds, { ...news, uri: "" })).toEqual(await provider.check!(olds, { ...news, uri: "" }));
-  });
+  it.each(Object.entries(providers))(
+    "%s survives the SDK's closure serialization and behaves the same",
+    async (_name, provider) => {
+      // What pulumi.dynamic.Resource does with a provider (see @pulumi/pulumi/dynamic/index.js).
+      const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+      const revived = requireFromString(serialized.text).handler();
+      for (const method of ["check", "diff", "create", "read", "update", "delete"] as const)
+        expect(typeof revived[method], method).toBe("function");
+      const olds = { uri: "qemu:///system", name: "a", xml: "<a/>", autostart: true };
+      const news = { ...olds, name: "b" };
+      expect(await revived.diff!("id", olds, news)).toEqual(await provider.diff!("id", olds, news));
+      expect(await revived.check!(olds, { ...news, uri: "" })).toEqual(
+        await provider.check!(olds, { ...news, uri: "" }),
+      );
+    },
+  );
 });

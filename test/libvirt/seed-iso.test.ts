@@ -8,7 +8,11 @@ import { buildSeedIso, findSeedTool, SEED_TOOLS, seedIsoArgs } from "../../compo
 const scratch = mkdtempSync(join(tmpdir(), "dockyard-seed-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const docs = { userData: "#cloud-config\nhostname: t\n", metaData: "instance-id: t-1\n", networkConfig: "version: 2\n" };
+const docs = {
+  userData: "#cloud-config\nhostname: t\n",
+  metaData: "instance-id: t-1\n",
+  networkConfig: "version: 2\n",
+};
 
 /** A directory whose only file is an executable stand-in named `tool` (never run here). */
 function pathWithStub(tool: string): string {
@@ -24,7 +28,9 @@ describe("seed ISO tools", () => {
     const empty = join(scratch, "empty");
     mkdirSync(empty);
     expect(findSeedTool(empty)).toBeUndefined();
-    await expect(buildSeedIso(docs, empty)).rejects.toThrow(/needs one of cloud-localds \(Debian: cloud-image-utils\), xorriso or genisoimage .*none was found in PATH/);
+    await expect(buildSeedIso(docs, empty)).rejects.toThrow(
+      /needs one of cloud-localds \(Debian: cloud-image-utils\), xorriso or genisoimage .*none was found in PATH/,
+    );
   });
 
   it("prefers cloud-localds, then xorriso, then genisoimage", () => {
@@ -32,7 +38,10 @@ describe("seed ISO tools", () => {
     const all = [pathWithStub("genisoimage"), pathWithStub("xorriso"), pathWithStub("cloud-localds")].join(":");
     expect(findSeedTool(all)?.tool).toBe("cloud-localds");
     expect(findSeedTool([pathWithStub("genisoimage"), pathWithStub("xorriso")].join(":"))?.tool).toBe("xorriso");
-    expect(findSeedTool(pathWithStub("genisoimage"))).toEqual({ tool: "genisoimage", path: join(pathWithStub("genisoimage"), "genisoimage") });
+    expect(findSeedTool(pathWithStub("genisoimage"))).toEqual({
+      tool: "genisoimage",
+      path: join(pathWithStub("genisoimage"), "genisoimage"),
+    });
   });
 
   it("skips a name that is not an executable file", () => {
@@ -43,8 +52,25 @@ describe("seed ISO tools", () => {
   });
 
   it("builds argv without a shell, network-config optional", () => {
-    expect(seedIsoArgs("cloud-localds", "/d", "/d/seed.iso", true)).toEqual(["--network-config=/d/network-config", "/d/seed.iso", "/d/user-data", "/d/meta-data"]);
-    expect(seedIsoArgs("xorriso", "/d", "/o.iso", false)).toEqual(["-as", "mkisofs", "-quiet", "-output", "/o.iso", "-volid", "cidata", "-joliet", "-rock", "/d/user-data", "/d/meta-data"]);
+    expect(seedIsoArgs("cloud-localds", "/d", "/d/seed.iso", true)).toEqual([
+      "--network-config=/d/network-config",
+      "/d/seed.iso",
+      "/d/user-data",
+      "/d/meta-data",
+    ]);
+    expect(seedIsoArgs("xorriso", "/d", "/o.iso", false)).toEqual([
+      "-as",
+      "mkisofs",
+      "-quiet",
+      "-output",
+      "/o.iso",
+      "-volid",
+      "cidata",
+      "-joliet",
+      "-rock",
+      "/d/user-data",
+      "/d/meta-data",
+    ]);
     expect(seedIsoArgs("genisoimage", "/d", "/o.iso", true)).toContain("/d/network-config");
   });
 });

@@ -12,7 +12,9 @@ describe("classifyVirshError", () => {
       "error: failed to connect to the hypervisor\nerror: Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused\n",
     );
     expect(error.reason).toBe("unreachable");
-    expect(error.message).toBe("cannot reach libvirt at qemu+ssh://nobody@127.0.0.1:1/system: Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused");
+    expect(error.message).toBe(
+      "cannot reach libvirt at qemu+ssh://nobody@127.0.0.1:1/system: Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused",
+    );
   });
 
   it.each([
@@ -27,9 +29,16 @@ describe("classifyVirshError", () => {
   });
 
   it("reports other failures with the command and URI", () => {
-    const error = classifyVirshError("qemu:///system", ["net-start", "lab"], failure(), "error: Failed to start network lab\nerror: internal error: Network is already in use by interface virbr0\n");
+    const error = classifyVirshError(
+      "qemu:///system",
+      ["net-start", "lab"],
+      failure(),
+      "error: Failed to start network lab\nerror: internal error: Network is already in use by interface virbr0\n",
+    );
     expect(error.reason).toBe("failed");
-    expect(error.message).toBe("virsh net-start lab failed on qemu:///system: Failed to start network lab: internal error: Network is already in use by interface virbr0");
+    expect(error.message).toBe(
+      "virsh net-start lab failed on qemu:///system: Failed to start network lab: internal error: Network is already in use by interface virbr0",
+    );
     expect(isNotFound(error)).toBe(false);
   });
 
@@ -40,7 +49,9 @@ describe("classifyVirshError", () => {
   });
 
   it("says how to install virsh when it is missing", () => {
-    expect(classifyVirshError("qemu:///system", ["version"], failure({ code: "ENOENT" }), "").message).toMatch(/virsh was not found in PATH: install .*libvirt-clients/);
+    expect(classifyVirshError("qemu:///system", ["version"], failure({ code: "ENOENT" }), "").message).toMatch(
+      /virsh was not found in PATH: install .*libvirt-clients/,
+    );
   });
 
   it("does not mistake other errors for missing objects", () => {
@@ -58,6 +69,8 @@ describe("virsh", () => {
 
   it("turns a missing binary into a clear error", async () => {
     process.env.PATH = "/nonexistent";
-    await expect(virsh("test:///default", ["version"])).rejects.toMatchObject({ reason: "missing-virsh" } satisfies Partial<VirshError>);
+    await expect(virsh("test:///default", ["version"])).rejects.toMatchObject({
+      reason: "missing-virsh",
+    } satisfies Partial<VirshError>);
   });
 });

@@ -18,7 +18,10 @@ describe("VirtualMachine", () => {
   it("defaults: secure cloud-init, 1 vCPU, 1 GiB, 20 GiB overlay on an uploaded base, children parented", async () => {
     let vm!: VirtualMachine;
     const resources = await record(() => {
-      vm = new VirtualMachine("web", { baseImagePath: "/images/debian-12-genericcloud-amd64.qcow2", sshAuthorizedKeys: [KEY] });
+      vm = new VirtualMachine("web", {
+        baseImagePath: "/images/debian-12-genericcloud-amd64.qcow2",
+        sshAuthorizedKeys: [KEY],
+      });
     });
     const component = find(resources, VM, "web");
     const base = find(resources, T("Volume"), "web-base");
@@ -27,31 +30,59 @@ describe("VirtualMachine", () => {
     const domain = find(resources, T("Domain"), "web");
     for (const child of [base, root, seed, domain]) expect(child.parent, child.name).toBe(component.urn);
 
-    expect(base.inputs).toMatchObject({ uri: "qemu:///system", pool: "default", name: "web-base", sourcePath: "/images/debian-12-genericcloud-amd64.qcow2" });
+    expect(base.inputs).toMatchObject({
+      uri: "qemu:///system",
+      pool: "default",
+      name: "web-base",
+      sourcePath: "/images/debian-12-genericcloud-amd64.qcow2",
+    });
     expect(root.inputs).toMatchObject({ pool: "default", name: "web-root.qcow2", baseVolume: "web-base", sizeGiB: 20 });
     expect(root.dependencies).toContain(base.urn);
 
-    expect(domain.inputs).toMatchObject({ name: "web", domainType: "qemu", vcpus: 1, memoryMiB: 1024, autostart: true, waitForAddressSeconds: 0 });
+    expect(domain.inputs).toMatchObject({
+      name: "web",
+      domainType: "qemu",
+      vcpus: 1,
+      memoryMiB: 1024,
+      autostart: true,
+      waitForAddressSeconds: 0,
+    });
     const xml = domain.inputs.xml as string;
     expect(xml).toContain("<memory unit='MiB'>1024</memory>");
     expect(xml).toContain("<vcpu placement='static'>1</vcpu>");
     expect(xml).toContain("<source pool='default' volume='web-root.qcow2'/>");
-    expect(xml).toMatch(/<source pool='default' volume='web-seed.iso'\/>\s*<target dev='sda' bus='sata'\/>\s*<readonly\/>/);
+    expect(xml).toMatch(
+      /<source pool='default' volume='web-seed.iso'\/>\s*<target dev='sda' bus='sata'\/>\s*<readonly\/>/,
+    );
     expect(xml).toContain("<source network='default'/>");
     expect(xml).toContain("<log file='/var/log/libvirt/qemu/web-serial.log' append='off'/>");
     expect(xml).not.toContain("<graphics");
 
     const config = cloudConfig(resources, "web-seed");
     expect(config).toMatchObject({ hostname: "web", disable_root: true, ssh_pwauth: false, package_upgrade: true });
-    expect(config.users).toEqual([expect.objectContaining({ name: "admin", lock_passwd: true, sudo: "ALL=(ALL) NOPASSWD:ALL", ssh_authorized_keys: [KEY] })]);
+    expect(config.users).toEqual([
+      expect.objectContaining({
+        name: "admin",
+        lock_passwd: true,
+        sudo: "ALL=(ALL) NOPASSWD:ALL",
+        ssh_authorized_keys: [KEY],
+      }),
+    ]);
     expect(seed.inputs.userData).toContain("PasswordAuthentication no");
-    expect(seed.inputs.userData).not.toMatch(/^\s*-?\s*(password|passwd|plain_text_passwd|hashed_passwd|chpasswd)\s*:/m);
+    expect(seed.inputs.userData).not.toMatch(
+      /^\s*-?\s*(password|passwd|plain_text_passwd|hashed_passwd|chpasswd)\s*:/m,
+    );
 
     const mac = await resolve(vm.macAddress);
     expect(mac).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
     expect(xml).toContain(`<mac address='${mac}'/>`);
-    expect(parse(seed.inputs.networkConfig as string, { version: "1.1" })).toMatchObject({ ethernets: { primary: { match: { macaddress: mac } } } });
-    expect(parse(seed.inputs.metaData as string)).toEqual({ "instance-id": expect.stringMatching(/^web-[0-9a-f]{12}$/) as unknown, "local-hostname": "web" });
+    expect(parse(seed.inputs.networkConfig as string, { version: "1.1" })).toMatchObject({
+      ethernets: { primary: { match: { macaddress: mac } } },
+    });
+    expect(parse(seed.inputs.metaData as string)).toEqual({
+      "instance-id": expect.stringMatching(/^web-[0-9a-f]{12}$/) as unknown,
+      "local-hostname": "web",
+    });
     expect(await resolve(vm.domainName)).toBe("web");
     expect(await resolve(vm.serialLogPath)).toBe("/var/log/libvirt/qemu/web-serial.log");
     // Mocks echo inputs; no DHCP lease exists offline, so the address is not known.
@@ -83,16 +114,38 @@ describe("VirtualMachine", () => {
       });
     });
     expect(ofType(resources, T("Volume")).map((v) => v.name)).toEqual(["db-root"]);
-    expect(find(resources, T("Volume"), "db-root").inputs).toMatchObject({ uri: "qemu+ssh://ops@kvm1/system", pool: "fast", name: "db_primary-root.qcow2", baseVolume: "debian-12-base", sizeGiB: 50 });
+    expect(find(resources, T("Volume"), "db-root").inputs).toMatchObject({
+      uri: "qemu+ssh://ops@kvm1/system",
+      pool: "fast",
+      name: "db_primary-root.qcow2",
+      baseVolume: "debian-12-base",
+      sizeGiB: 50,
+    });
     const domain = find(resources, T("Domain"), "db");
-    expect(domain.inputs).toMatchObject({ uri: "qemu+ssh://ops@kvm1/system", name: "db_primary", domainType: "kvm", vcpus: 4, memoryMiB: 8192, autostart: false, waitForAddressSeconds: 120 });
+    expect(domain.inputs).toMatchObject({
+      uri: "qemu+ssh://ops@kvm1/system",
+      name: "db_primary",
+      domainType: "kvm",
+      vcpus: 4,
+      memoryMiB: 8192,
+      autostart: false,
+      waitForAddressSeconds: 120,
+    });
     expect(domain.inputs.xml).toContain("<memory unit='MiB'>8192</memory>");
     expect(domain.inputs.xml).toContain("<vcpu placement='static'>4</vcpu>");
     expect(domain.inputs.xml).toMatch(/<source network='lab'\/>\s*<mac address='52:54:00:ab:cd:ef'\/>/);
     expect(domain.dependencies).toContain(find(resources, T("Network"), "lab").urn);
     const config = cloudConfig(resources, "db-seed");
-    expect(config).toMatchObject({ hostname: "db1", packages: ["postgresql"], runcmd: ["systemctl enable --now postgresql"], package_upgrade: false });
-    expect((config.users as { name: string; ssh_authorized_keys: string[] }[])[0]).toMatchObject({ name: "ops", ssh_authorized_keys: [KEY, "ssh-rsa AAAAB3NzaC1yc2E bob"] });
+    expect(config).toMatchObject({
+      hostname: "db1",
+      packages: ["postgresql"],
+      runcmd: ["systemctl enable --now postgresql"],
+      package_upgrade: false,
+    });
+    expect((config.users as { name: string; ssh_authorized_keys: string[] }[])[0]).toMatchObject({
+      name: "ops",
+      ssh_authorized_keys: [KEY, "ssh-rsa AAAAB3NzaC1yc2E bob"],
+    });
   });
 
   it("keeps the MAC stable for the same stack and name, and distinct across names", () => {
@@ -102,7 +155,11 @@ describe("VirtualMachine", () => {
   });
 
   it("derives a valid host name from a domain name with dots or underscores", () => {
-    expect(parse(resolveVirtualMachine("x", { baseVolume: "b", sshAuthorizedKeys: [KEY], domainName: "Web_1.prod" }).metaData)).toMatchObject({ "local-hostname": "web-1-prod" });
+    expect(
+      parse(
+        resolveVirtualMachine("x", { baseVolume: "b", sshAuthorizedKeys: [KEY], domainName: "Web_1.prod" }).metaData,
+      ),
+    ).toMatchObject({ "local-hostname": "web-1-prod" });
   });
 
   it("changes the instance-id when user-data changes, so cloud-init applies it at next boot", () => {

@@ -24,10 +24,14 @@ describe("volumeXml", () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])("rejects capacity %s", (capacityBytes) => {
-    expect(() => volumeXml({ name: "v", capacityBytes, format: "raw" })).toThrow(/volume "v": capacity must be a positive number of bytes/);
+    expect(() => volumeXml({ name: "v", capacityBytes, format: "raw" })).toThrow(
+      /volume "v": capacity must be a positive number of bytes/,
+    );
   });
 
   it("refuses a raw overlay", () => {
-    expect(() => volumeXml({ name: "v", capacityBytes: 1, format: "raw", backing: { path: "/b", format: "raw" } })).toThrow(/only a qcow2 volume can overlay/);
+    expect(() =>
+      volumeXml({ name: "v", capacityBytes: 1, format: "raw", backing: { path: "/b", format: "raw" } }),
+    ).toThrow(/only a qcow2 volume can overlay/);
   });
 });

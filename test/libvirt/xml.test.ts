@@ -26,10 +26,14 @@ describe("element and attrs", () => {
 describe("withUuid", () => {
   const uuid = "d0a608f7-510f-4cf5-8f6a-df6285b146ce";
   it("adds the uuid after the name", () => {
-    expect(withUuid("<domain>\n  <name>vm</name>\n</domain>", uuid)).toBe(`<domain>\n  <name>vm</name>\n  <uuid>${uuid}</uuid>\n</domain>`);
+    expect(withUuid("<domain>\n  <name>vm</name>\n</domain>", uuid)).toBe(
+      `<domain>\n  <name>vm</name>\n  <uuid>${uuid}</uuid>\n</domain>`,
+    );
   });
   it("replaces an existing uuid", () => {
-    expect(withUuid("<network><name>n</name><uuid>old</uuid></network>", uuid)).toBe(`<network><name>n</name><uuid>${uuid}</uuid></network>`);
+    expect(withUuid("<network><name>n</name><uuid>old</uuid></network>", uuid)).toBe(
+      `<network><name>n</name><uuid>${uuid}</uuid></network>`,
+    );
   });
   it("refuses something that is not a UUID", () => {
     expect(() => withUuid("<domain><name>vm</name></domain>", "'/><evil/>")).toThrow(/not a libvirt UUID/);

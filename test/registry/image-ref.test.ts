@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatImageRef, isDigestPinned, isImageRef, parseImageRef, throughMirror } from "../../components/registry/image-ref";
+import {
+  formatImageRef,
+  isDigestPinned,
+  isImageRef,
+  parseImageRef,
+  throughMirror,
+} from "../../components/registry/image-ref";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 
@@ -10,8 +16,14 @@ describe("parseImageRef", () => {
     ["team/web:1.2.3", { registry: "docker.io", repository: "team/web", tag: "1.2.3" }],
     ["127.0.0.1:5000/web:abc123", { registry: "127.0.0.1:5000", repository: "web", tag: "abc123" }],
     ["localhost/web", { registry: "localhost", repository: "web" }],
-    [`registry.example.com/team/web@${DIGEST}`, { registry: "registry.example.com", repository: "team/web", digest: DIGEST }],
-    [`gcr.io/distroless/nodejs24-debian12:nonroot@${DIGEST}`, { registry: "gcr.io", repository: "distroless/nodejs24-debian12", tag: "nonroot", digest: DIGEST }],
+    [
+      `registry.example.com/team/web@${DIGEST}`,
+      { registry: "registry.example.com", repository: "team/web", digest: DIGEST },
+    ],
+    [
+      `gcr.io/distroless/nodejs24-debian12:nonroot@${DIGEST}`,
+      { registry: "gcr.io", repository: "distroless/nodejs24-debian12", tag: "nonroot", digest: DIGEST },
+    ],
   ])("%s", (reference, expected) => {
     expect(parseImageRef(reference)).toEqual(expected);
   });
@@ -46,7 +58,9 @@ describe("parseImageRef", () => {
   it("rewrites any registry to the mirror, keeping repository, tag and digest", () => {
     const ref = parseImageRef(`registry:2@${DIGEST}`);
     if (!isImageRef(ref)) throw new Error("parse failed");
-    expect(formatImageRef(throughMirror(ref, "mirror.internal:5000"))).toBe(`mirror.internal:5000/library/registry:2@${DIGEST}`);
+    expect(formatImageRef(throughMirror(ref, "mirror.internal:5000"))).toBe(
+      `mirror.internal:5000/library/registry:2@${DIGEST}`,
+    );
     expect(throughMirror(ref, undefined)).toEqual(ref);
   });
 });

@@ -9,7 +9,13 @@ import { IMAGE } from "../container/support/fixtures";
 describe("dockerConfigJson", () => {
   it("is the .dockerconfigjson of one registry, keyed by host[:port], with a basic-auth token", () => {
     expect(JSON.parse(dockerConfigJson("registry.example.com:5000/team", "ci", "p@ss:word"))).toEqual({
-      auths: { "registry.example.com:5000": { username: "ci", password: "p@ss:word", auth: Buffer.from("ci:p@ss:word").toString("base64") } },
+      auths: {
+        "registry.example.com:5000": {
+          username: "ci",
+          password: "p@ss:word",
+          auth: Buffer.from("ci:p@ss:word").toString("base64"),
+        },
+      },
     });
   });
 });
@@ -17,15 +23,29 @@ describe("dockerConfigJson", () => {
 describe("imagePullSecret", () => {
   it("is a kubernetes.io/dockerconfigjson Secret of the registry's credentials, never in clear; pods pull with it", async () => {
     const resources = await record(() => {
-      const registry = new Registry("registry", { target: "kubernetes", mode: "external", address: "registry.example.com", username: "ci", password: pulumi.secret("pull-s3cret-4") });
+      const registry = new Registry("registry", {
+        target: "kubernetes",
+        mode: "external",
+        address: "registry.example.com",
+        username: "ci",
+        password: pulumi.secret("pull-s3cret-4"),
+      });
       const secret = imagePullSecret("registry-pull", registry, { namespace: "apps", labels: { team: "platform" } });
-      new ContainerService("web", { target: "kubernetes", image: IMAGE, namespace: "apps", imagePullSecrets: [secret.metadata.name] });
+      new ContainerService("web", {
+        target: "kubernetes",
+        image: IMAGE,
+        namespace: "apps",
+        imagePullSecrets: [secret.metadata.name],
+      });
     });
     const secret = find(resources, "kubernetes:core/v1:Secret", "registry-pull");
     expect(secret.inputs).toMatchObject({
       type: "kubernetes.io/dockerconfigjson",
       stringData: MASKED,
-      metadata: { namespace: "apps", labels: { team: "platform", "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi" } },
+      metadata: {
+        namespace: "apps",
+        labels: { team: "platform", "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi" },
+      },
     });
     expect(JSON.stringify(resources)).not.toContain("pull-s3cret-4");
     expect(JSON.stringify(resources)).not.toContain(Buffer.from("ci:pull-s3cret-4").toString("base64"));

@@ -11,7 +11,14 @@ describe("external Registry", () => {
   it("passes address and credentials through, declares nothing, keeps the password secret", async () => {
     let registry!: Registry;
     const resources = await record(
-      () => (registry = new Registry("registry", { target: "kubernetes", mode: "external", address: "registry.example.com:5000/team", username: "ci", password: pulumi.secret("ext-s3cret-77") })),
+      () =>
+        (registry = new Registry("registry", {
+          target: "kubernetes",
+          mode: "external",
+          address: "registry.example.com:5000/team",
+          username: "ci",
+          password: pulumi.secret("ext-s3cret-77"),
+        })),
     );
     expect(resources.map((r) => r.type)).toEqual(["dockyard:registry:Registry"]);
     expect(await resolve(registry.address)).toBe("registry.example.com:5000/team");
@@ -20,44 +27,170 @@ describe("external Registry", () => {
     expect(await pulumi.isSecret(registry.password)).toBe(true);
     // credentials are keyed by host[:port]; the path is a repository prefix
     expect(JSON.parse(await resolve(registry.dockerConfigJson))).toEqual({
-      auths: { "registry.example.com:5000": { username: "ci", password: "ext-s3cret-77", auth: Buffer.from("ci:ext-s3cret-77").toString("base64") } },
+      auths: {
+        "registry.example.com:5000": {
+          username: "ci",
+          password: "ext-s3cret-77",
+          auth: Buffer.from("ci:ext-s3cret-77").toString("base64"),
+        },
+      },
     });
     expect(JSON.stringify(resources)).not.toContain("ext-s3cret-77");
   });
 
   it("a plain password becomes a secret too", async () => {
     let registry!: Registry;
-    await record(() => (registry = new Registry("registry", { target: "docker", mode: "external", address: "10.0.0.5:5000", username: "ci", password: "plain-pass" })));
+    await record(
+      () =>
+        (registry = new Registry("registry", {
+          target: "docker",
+          mode: "external",
+          address: "10.0.0.5:5000",
+          username: "ci",
+          password: "plain-pass",
+        })),
+    );
     expect(await pulumi.isSecret(registry.password)).toBe(true);
     expect(await pulumi.isSecret(registry.dockerConfigJson)).toBe(true);
   });
 });
 
-const EXTERNAL: RegistryArgs = { target: "docker", mode: "external", address: "registry.example.com", username: "ci", password: "pw" };
+const EXTERNAL: RegistryArgs = {
+  target: "docker",
+  mode: "external",
+  address: "registry.example.com",
+  username: "ci",
+  password: "pw",
+};
 
 /** Bad Args, each with the argument it must name and the start of the problem. */
 const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argument: string; message: string }[] = [
-  { name: "scheme in address", args: { ...EXTERNAL, address: "https://registry.example.com" }, argument: "address", message: `must not start with "https://": give host[:port][/path] only (the scheme follows from the registry's TLS settings), got "https://registry.example.com"` },
-  { name: "address with spaces", args: { ...EXTERNAL, address: "registry example.com" }, argument: "address", message: `has host "registry example.com", expected a DNS name, an IPv4 address or [IPv6], got "registry example.com"` },
-  { name: "address port out of range", args: { ...EXTERNAL, address: "registry.example.com:99999" }, argument: "address", message: "has port 99999, expected 1 to 65535" },
-  { name: "empty password", args: { ...EXTERNAL, password: "" }, argument: "password", message: "must be a non-empty string (a secret)" },
-  { name: "external without password", args: { ...EXTERNAL, password: undefined }, argument: "password", message: "is required for an external registry (a secret)" },
-  { name: "external without address", args: { ...EXTERNAL, address: undefined }, argument: "address", message: "is required for an external registry" },
-  { name: "external without username", args: { ...EXTERNAL, username: undefined }, argument: "username", message: "is required for an external registry" },
-  { name: "external with a self-hosted setting", args: { ...EXTERNAL, tls: { certificate: "c", key: "k" } }, argument: "tls", message: "applies only to a self-hosted registry: remove it or set mode to self-hosted" },
-  { name: "host port above 65535", args: { target: "docker", hostPort: 70000 }, argument: "hostPort", message: "must be a port from 1 to 65535, got 70000" },
-  { name: "host port zero", args: { target: "docker", hostPort: 0 }, argument: "hostPort", message: "must be a port from 1 to 65535, got 0" },
-  { name: "publish address not an IP", args: { target: "docker", publishAddress: "localhost" }, argument: "publishAddress", message: `must be an IPv4 or IPv6 address, got "localhost"` },
-  { name: "self-hosted with a password", args: { target: "docker", password: "mine" }, argument: "password", message: "is generated for a self-hosted registry: remove it" },
-  { name: "self-hosted on Kubernetes without address", args: { target: "kubernetes" }, argument: "address", message: "is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at" },
-  { name: "image without digest", args: { target: "docker", image: "registry:2.8.3" }, argument: "image", message: `must be pinned by digest (repo:tag@sha256:…), got "registry:2.8.3"` },
-  { name: "image unparsable", args: { target: "docker", image: "Registry:2" }, argument: "image", message: `has repository "Registry", expected lowercase path components, got "Registry:2"` },
-  { name: "mirror with a path", args: { target: "docker", mirror: "mirror.internal/library" }, argument: "mirror", message: `must be a registry host[:port] without a path, like "mirror.example.com:5000", got "mirror.internal/library"` },
-  { name: "user name with a colon", args: { target: "docker", username: "a:b" }, argument: "username", message: `must be a user name of 1 to 64 letters, digits, ".", "_" or "-", got "a:b"` },
-  { name: "TLS without key", args: { target: "docker", tls: { certificate: "c" } }, argument: "tls.key", message: "must be PEM content (a secret)" },
-  { name: "unknown mode", args: { target: "docker", mode: "hosted" }, argument: "mode", message: `must be "self-hosted" or "external", got "hosted"` },
-  { name: "missing target", args: { mode: "self-hosted" }, argument: "target", message: `is required: "docker" or "kubernetes"` },
-  { name: "storage size zero", args: { target: "kubernetes", address: "r.example", storageGiB: 0 }, argument: "storageGiB", message: "must be an integer from 1 to 65536, got 0" },
+  {
+    name: "scheme in address",
+    args: { ...EXTERNAL, address: "https://registry.example.com" },
+    argument: "address",
+    message: `must not start with "https://": give host[:port][/path] only (the scheme follows from the registry's TLS settings), got "https://registry.example.com"`,
+  },
+  {
+    name: "address with spaces",
+    args: { ...EXTERNAL, address: "registry example.com" },
+    argument: "address",
+    message: `has host "registry example.com", expected a DNS name, an IPv4 address or [IPv6], got "registry example.com"`,
+  },
+  {
+    name: "address port out of range",
+    args: { ...EXTERNAL, address: "registry.example.com:99999" },
+    argument: "address",
+    message: "has port 99999, expected 1 to 65535",
+  },
+  {
+    name: "empty password",
+    args: { ...EXTERNAL, password: "" },
+    argument: "password",
+    message: "must be a non-empty string (a secret)",
+  },
+  {
+    name: "external without password",
+    args: { ...EXTERNAL, password: undefined },
+    argument: "password",
+    message: "is required for an external registry (a secret)",
+  },
+  {
+    name: "external without address",
+    args: { ...EXTERNAL, address: undefined },
+    argument: "address",
+    message: "is required for an external registry",
+  },
+  {
+    name: "external without username",
+    args: { ...EXTERNAL, username: undefined },
+    argument: "username",
+    message: "is required for an external registry",
+  },
+  {
+    name: "external with a self-hosted setting",
+    args: { ...EXTERNAL, tls: { certificate: "c", key: "k" } },
+    argument: "tls",
+    message: "applies only to a self-hosted registry: remove it or set mode to self-hosted",
+  },
+  {
+    name: "host port above 65535",
+    args: { target: "docker", hostPort: 70000 },
+    argument: "hostPort",
+    message: "must be a port from 1 to 65535, got 70000",
+  },
+  {
+    name: "host port zero",
+    args: { target: "docker", hostPort: 0 },
+    argument: "hostPort",
+    message: "must be a port from 1 to 65535, got 0",
+  },
+  {
+    name: "publish address not an IP",
+    args: { target: "docker", publishAddress: "localhost" },
+    argument: "publishAddress",
+    message: `must be an IPv4 or IPv6 address, got "localhost"`,
+  },
+  {
+    name: "self-hosted with a password",
+    args: { target: "docker", password: "mine" },
+    argument: "password",
+    message: "is generated for a self-hosted registry: remove it",
+  },
+  {
+    name: "self-hosted on Kubernetes without address",
+    args: { target: "kubernetes" },
+    argument: "address",
+    message: "is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at",
+  },
+  {
+    name: "image without digest",
+    args: { target: "docker", image: "registry:2.8.3" },
+    argument: "image",
+    message: `must be pinned by digest (repo:tag@sha256:…), got "registry:2.8.3"`,
+  },
+  {
+    name: "image unparsable",
+    args: { target: "docker", image: "Registry:2" },
+    argument: "image",
+    message: `has repository "Registry", expected lowercase path components, got "Registry:2"`,
+  },
+  {
+    name: "mirror with a path",
+    args: { target: "docker", mirror: "mirror.internal/library" },
+    argument: "mirror",
+    message: `must be a registry host[:port] without a path, like "mirror.example.com:5000", got "mirror.internal/library"`,
+  },
+  {
+    name: "user name with a colon",
+    args: { target: "docker", username: "a:b" },
+    argument: "username",
+    message: `must be a user name of 1 to 64 letters, digits, ".", "_" or "-", got "a:b"`,
+  },
+  {
+    name: "TLS without key",
+    args: { target: "docker", tls: { certificate: "c" } },
+    argument: "tls.key",
+    message: "must be PEM content (a secret)",
+  },
+  {
+    name: "unknown mode",
+    args: { target: "docker", mode: "hosted" },
+    argument: "mode",
+    message: `must be "self-hosted" or "external", got "hosted"`,
+  },
+  {
+    name: "missing target",
+    args: { mode: "self-hosted" },
+    argument: "target",
+    message: `is required: "docker" or "kubernetes"`,
+  },
+  {
+    name: "storage size zero",
+    args: { target: "kubernetes", address: "r.example", storageGiB: 0 },
+    argument: "storageGiB",
+    message: "must be an integer from 1 to 65536, got 0",
+  },
 ];
 
 describe("Registry argument errors", () => {
@@ -78,13 +211,23 @@ describe("Registry argument errors", () => {
   });
 
   it("rejects a name whose volume name would not be a DNS label", async () => {
-    await expect(record(() => new Registry("Images", { target: "docker" }))).rejects.toThrow(`Registry "Images": name must be a DNS label of at most 58 characters`);
+    await expect(record(() => new Registry("Images", { target: "docker" }))).rejects.toThrow(
+      `Registry "Images": name must be a DNS label of at most 58 characters`,
+    );
   });
 
   it("an empty password arriving as an output fails when it resolves, with the same error", async () => {
     const password = checkedPassword(argsOf("Registry", "registry").field("password"), pulumi.output(""));
-    const internals = password as unknown as { promise(): Promise<string>; isKnown: Promise<boolean>; isSecret: Promise<boolean>; allResources(): Promise<unknown> };
-    for (const derived of [internals.isKnown, internals.isSecret, internals.allResources()]) derived.catch(() => undefined);
-    await expect(internals.promise()).rejects.toThrow(`Registry "registry": password must be a non-empty string (a secret)`);
+    const internals = password as unknown as {
+      promise(): Promise<string>;
+      isKnown: Promise<boolean>;
+      isSecret: Promise<boolean>;
+      allResources(): Promise<unknown>;
+    };
+    for (const derived of [internals.isKnown, internals.isSecret, internals.allResources()])
+      derived.catch(() => undefined);
+    await expect(internals.promise()).rejects.toThrow(
+      `Registry "registry": password must be a non-empty string (a secret)`,
+    );
   });
 });

@@ -2,19 +2,32 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { htpasswdFile, registryConfig, registryConfigYaml } from "../../components/registry/registry-config";
 
-const SPEC = { listen: ":5000", storageRoot: "/var/lib/registry", htpasswdPath: "/auth/htpasswd", deleteEnabled: false, realm: "dockyard" };
+const SPEC = {
+  listen: ":5000",
+  storageRoot: "/var/lib/registry",
+  htpasswdPath: "/auth/htpasswd",
+  deleteEnabled: false,
+  realm: "dockyard",
+};
 const HASH = "$2y$05$QXNKchKp9QA9JNbHl7C1teXpIzQp/oj1wadvmekjd5L0gFrCEAK0K";
 
 describe("registryConfig", () => {
   it("always configures htpasswd auth and filesystem storage; deletes off unless asked", () => {
     const config = registryConfig(SPEC);
     expect(config.auth).toEqual({ htpasswd: { realm: "dockyard", path: "/auth/htpasswd" } });
-    expect(config.storage).toMatchObject({ filesystem: { rootdirectory: "/var/lib/registry" }, delete: { enabled: false } });
+    expect(config.storage).toMatchObject({
+      filesystem: { rootdirectory: "/var/lib/registry" },
+      delete: { enabled: false },
+    });
     expect(config.http).toEqual({ addr: ":5000", headers: { "X-Content-Type-Options": ["nosniff"] } });
   });
 
   it("adds TLS and deletes when asked", () => {
-    const config = registryConfig({ ...SPEC, deleteEnabled: true, tls: { certificatePath: "/tls/tls.crt", keyPath: "/tls/tls.key" } });
+    const config = registryConfig({
+      ...SPEC,
+      deleteEnabled: true,
+      tls: { certificatePath: "/tls/tls.crt", keyPath: "/tls/tls.key" },
+    });
     expect(config.http).toMatchObject({ tls: { certificate: "/tls/tls.crt", key: "/tls/tls.key" } });
     expect(config.storage).toMatchObject({ delete: { enabled: true } });
   });
@@ -26,7 +39,12 @@ describe("registryConfig", () => {
 
 describe("htpasswdFile", () => {
   it("writes one bcrypt line per account", () => {
-    expect(htpasswdFile([{ username: "push", bcryptHash: HASH }, { username: "pull", bcryptHash: HASH }])).toBe(`push:${HASH}\npull:${HASH}\n`);
+    expect(
+      htpasswdFile([
+        { username: "push", bcryptHash: HASH },
+        { username: "pull", bcryptHash: HASH },
+      ]),
+    ).toBe(`push:${HASH}\npull:${HASH}\n`);
   });
 
   it.each([

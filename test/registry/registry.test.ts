@@ -56,7 +56,13 @@ describe("self-hosted Registry on Docker", () => {
     expect(await resolve(registry.username)).toBe("dockyard");
     expect(await pulumi.isSecret(registry.dockerConfigJson)).toBe(true);
     expect(JSON.parse(await resolve(registry.dockerConfigJson))).toEqual({
-      auths: { "127.0.0.1:5000": { username: "dockyard", password, auth: Buffer.from(`dockyard:${password}`).toString("base64") } },
+      auths: {
+        "127.0.0.1:5000": {
+          username: "dockyard",
+          password,
+          auth: Buffer.from(`dockyard:${password}`).toString("base64"),
+        },
+      },
     });
 
     const generated = find(resources, T.password, "registry-password");
@@ -67,7 +73,11 @@ describe("self-hosted Registry on Docker", () => {
     const image = find(resources, T.image, "registry-image");
     expect(image.inputs).toMatchObject({
       imageName: `dockyard/registry:${UPSTREAM_REGISTRY_IMAGE.split("@sha256:")[1].slice(0, 12)}`,
-      build: { context: "apps/registry", dockerfile: "apps/registry/Dockerfile", args: { REGISTRY_IMAGE: UPSTREAM_REGISTRY_IMAGE } },
+      build: {
+        context: "apps/registry",
+        dockerfile: "apps/registry/Dockerfile",
+        args: { REGISTRY_IMAGE: UPSTREAM_REGISTRY_IMAGE },
+      },
       skipPush: true,
     });
 
@@ -85,9 +95,20 @@ describe("self-hosted Registry on Docker", () => {
     });
     expect(rawOf(raw, T.container, "registry").image).toMatch(/^dockyard\/registry@sha256:[a-f0-9]{64}$/); // the built image, by digest
     expect(container.dependencies).toContain(image.urn);
-    expect(container.inputs.volumes).toContainEqual({ volumeName: "registry-data", containerPath: REGISTRY_DATA_DIR, readOnly: false });
-    expect(find(resources, T.volume, "registry-files").inputs.labels).toContainEqual({ label: "dockyard.files", value: "config.yml,htpasswd" });
-    expect(container.inputs.volumes).toContainEqual({ volumeName: expect.stringMatching(/^registry-files-/) as unknown, containerPath: "/etc/dockyard", readOnly: true });
+    expect(container.inputs.volumes).toContainEqual({
+      volumeName: "registry-data",
+      containerPath: REGISTRY_DATA_DIR,
+      readOnly: false,
+    });
+    expect(find(resources, T.volume, "registry-files").inputs.labels).toContainEqual({
+      label: "dockyard.files",
+      value: "config.yml,htpasswd",
+    });
+    expect(container.inputs.volumes).toContainEqual({
+      volumeName: expect.stringMatching(/^registry-files-/) as unknown,
+      containerPath: "/etc/dockyard",
+      readOnly: true,
+    });
     expect(find(resources, T.container, "registry-files-carrier").inputs.uploads).toEqual(MASKED);
 
     const files = uploadedFiles(raw);
@@ -96,23 +117,39 @@ describe("self-hosted Registry on Docker", () => {
     expect(config.auth).toEqual({ htpasswd: { realm: "dockyard-registry", path: "/etc/dockyard/htpasswd" } });
     expect(config.http).toMatchObject({ addr: ":5000" });
     expect(config.http.tls).toBeUndefined();
-    expect(config.storage).toMatchObject({ filesystem: { rootdirectory: REGISTRY_DATA_DIR }, delete: { enabled: false } });
+    expect(config.storage).toMatchObject({
+      filesystem: { rootdirectory: REGISTRY_DATA_DIR },
+      delete: { enabled: false },
+    });
     const htpasswd = files["/etc/dockyard/htpasswd"].content;
     expect(htpasswd).toMatch(/^dockyard:\$2a\$10\$[./A-Za-z0-9]{53}\n$/);
     expect(htpasswd).not.toContain(password);
 
     const recorded = JSON.stringify(resources);
-    for (const secret of [...(await credentials(registry)), htpasswd.trim().split(":")[1]]) expect(recorded).not.toContain(secret);
+    for (const secret of [...(await credentials(registry)), htpasswd.trim().split(":")[1]])
+      expect(recorded).not.toContain(secret);
   });
 
   it("custom: mirror, TLS, deletes, port, address family, user, protect (data and password only)", async () => {
     let registry!: Registry;
-    const tls = { certificate: "-----BEGIN CERTIFICATE-----\ncert-body-1d2e\n", key: pulumi.secret("-----BEGIN PRIVATE KEY-----\nkey-body-9f8e\n") };
+    const tls = {
+      certificate: "-----BEGIN CERTIFICATE-----\ncert-body-1d2e\n",
+      key: pulumi.secret("-----BEGIN PRIVATE KEY-----\nkey-body-9f8e\n"),
+    };
     const { resources, raw } = await recordWithRaw(
       () =>
         (registry = new Registry(
           "images",
-          { target: "docker", mirror: "mirror.internal:5000", tls, deleteEnabled: true, hostPort: 5001, publishAddress: "::1", username: "ci", buildContext: "ops/registry" },
+          {
+            target: "docker",
+            mirror: "mirror.internal:5000",
+            tls,
+            deleteEnabled: true,
+            hostPort: 5001,
+            publishAddress: "::1",
+            username: "ci",
+            buildContext: "ops/registry",
+          },
           { protect: true },
         )),
     );
@@ -135,7 +172,12 @@ describe("self-hosted Registry on Docker", () => {
     expect(registryHealthCommand(true)).toContain("https://127.0.0.1:5000/");
 
     const files = uploadedFiles(raw, "images");
-    expect(Object.keys(files).sort()).toEqual(["/etc/dockyard/config.yml", "/etc/dockyard/htpasswd", "/etc/dockyard/tls.crt", "/etc/dockyard/tls.key"]);
+    expect(Object.keys(files).sort()).toEqual([
+      "/etc/dockyard/config.yml",
+      "/etc/dockyard/htpasswd",
+      "/etc/dockyard/tls.crt",
+      "/etc/dockyard/tls.key",
+    ]);
     expect(files["/etc/dockyard/tls.key"].content).toBe("-----BEGIN PRIVATE KEY-----\nkey-body-9f8e\n");
     const config = parse(files["/etc/dockyard/config.yml"].content) as Record<string, Record<string, unknown>>;
     expect(config.http.tls).toEqual({ certificate: "/etc/dockyard/tls.crt", key: "/etc/dockyard/tls.key" });
@@ -143,7 +185,8 @@ describe("self-hosted Registry on Docker", () => {
     expect(files["/etc/dockyard/htpasswd"].content).toMatch(/^ci:\$2a\$/);
 
     const recorded = JSON.stringify(resources);
-    for (const secret of [...(await credentials(registry)), "cert-body-1d2e", "key-body-9f8e"]) expect(recorded).not.toContain(secret);
+    for (const secret of [...(await credentials(registry)), "cert-body-1d2e", "key-body-9f8e"])
+      expect(recorded).not.toContain(secret);
   });
 
   it("a ServiceImage pushing to it waits for the running registry and keeps the password secret", async () => {
@@ -163,28 +206,55 @@ describe("self-hosted Registry on Kubernetes", () => {
   it("a restricted single-replica StatefulSet of the upstream image on its retained claim, files from a Secret", async () => {
     let registry!: Registry;
     const { resources, raw } = await recordWithRaw(
-      () => (registry = new Registry("registry", { target: "kubernetes", address: "registry.example.internal", namespace: "apps", storageGiB: 50, storageClass: "fast-ssd" })),
+      () =>
+        (registry = new Registry("registry", {
+          target: "kubernetes",
+          address: "registry.example.internal",
+          namespace: "apps",
+          storageGiB: 50,
+          storageClass: "fast-ssd",
+        })),
     );
     expect(await resolve(registry.address)).toBe("registry.example.internal");
     expect(ofType(resources, T.image)).toEqual([]); // no local build: the nodes pull the upstream image
     const set = find(resources, T.statefulSet, "registry");
-    expect(() => new StatefulSet({ apiVersion: "apps/v1", kind: "StatefulSet", ...set.inputs } as IStatefulSet).validate()).not.toThrow();
+    expect(() =>
+      new StatefulSet({ apiVersion: "apps/v1", kind: "StatefulSet", ...set.inputs } as IStatefulSet).validate(),
+    ).not.toThrow();
     const spec = (set.inputs as { spec: { replicas: number; template: { spec: IPodSpec } } }).spec;
     expect(spec.replicas).toBe(1);
     const pod = spec.template.spec;
     expect(restrictedViolations(pod)).toEqual([]);
-    expect(pod.securityContext).toMatchObject({ runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, runAsNonRoot: true });
+    expect(pod.securityContext).toMatchObject({
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      runAsNonRoot: true,
+    });
     const [c] = pod.containers;
-    expect(c).toMatchObject({ image: UPSTREAM_REGISTRY_IMAGE, command: ["/bin/registry"], args: ["serve", "/etc/dockyard/config.yml"] });
-    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(c).toMatchObject({
+      image: UPSTREAM_REGISTRY_IMAGE,
+      command: ["/bin/registry"],
+      args: ["serve", "/etc/dockyard/config.yml"],
+    });
+    expect(c.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(c.readinessProbe?.httpGet).toEqual({ path: "/", port: 5000, scheme: "HTTP" });
     expect(c.volumeMounts).toContainEqual({ name: "registry-data", mountPath: REGISTRY_DATA_DIR, readOnly: false });
     expect(c.volumeMounts).toContainEqual({ name: FILES_VOLUME, mountPath: "/etc/dockyard", readOnly: true });
 
     const claim = find(resources, T.pvc, "registry-data");
     expect(claim.options.retainOnDelete).toBe(true);
-    expect(claim.inputs).toMatchObject({ metadata: { name: "registry-data", namespace: "apps" }, spec: { resources: { requests: { storage: "50Gi" } }, storageClassName: "fast-ssd" } });
-    expect(find(resources, T.service, "registry").inputs).toMatchObject({ spec: { ports: [{ name: "registry", port: 5000 }] } });
+    expect(claim.inputs).toMatchObject({
+      metadata: { name: "registry-data", namespace: "apps" },
+      spec: { resources: { requests: { storage: "50Gi" } }, storageClassName: "fast-ssd" },
+    });
+    expect(find(resources, T.service, "registry").inputs).toMatchObject({
+      spec: { ports: [{ name: "registry", port: 5000 }] },
+    });
 
     const secret = find(resources, T.secret, "registry-files");
     expect(secret.inputs.stringData).toEqual(MASKED);
@@ -196,9 +266,15 @@ describe("self-hosted Registry on Kubernetes", () => {
 
   it("with TLS the probes use HTTPS", async () => {
     const { resources } = await recordWithRaw(
-      () => new Registry("registry", { target: "kubernetes", address: "registry.example.internal:443", tls: { certificate: "c", key: "k" } }),
+      () =>
+        new Registry("registry", {
+          target: "kubernetes",
+          address: "registry.example.internal:443",
+          tls: { certificate: "c", key: "k" },
+        }),
     );
-    const pod = (find(resources, T.statefulSet, "registry").inputs as { spec: { template: { spec: IPodSpec } } }).spec.template.spec;
+    const pod = (find(resources, T.statefulSet, "registry").inputs as { spec: { template: { spec: IPodSpec } } }).spec
+      .template.spec;
     expect(pod.containers[0].livenessProbe?.httpGet).toEqual({ path: "/", port: 5000, scheme: "HTTPS" });
   });
 });

@@ -4,7 +4,11 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { resolveServiceSpec } from "../../components/container/resolve";
-import { UPSTREAM_REGISTRY_IMAGE, resolveRegistrySpec, type SelfHostedSpec } from "../../components/registry/registry-spec";
+import {
+  UPSTREAM_REGISTRY_IMAGE,
+  resolveRegistrySpec,
+  type SelfHostedSpec,
+} from "../../components/registry/registry-spec";
 import {
   CONTAINER_LAYOUT,
   REGISTRY_DATA_DIR,
@@ -54,7 +58,9 @@ describe("selfHostedFiles", () => {
   it("renders config.yml and the htpasswd of the one account", async () => {
     const files = selfHostedFiles(spec({ username: "ci" }), HASH);
     expect(Object.keys(files)).toEqual([REGISTRY_FILES.config, REGISTRY_FILES.htpasswd]);
-    expect(parse(await resolve(files[REGISTRY_FILES.config]))).toMatchObject({ auth: { htpasswd: { path: "/etc/dockyard/htpasswd" } } });
+    expect(parse(await resolve(files[REGISTRY_FILES.config]))).toMatchObject({
+      auth: { htpasswd: { path: "/etc/dockyard/htpasswd" } },
+    });
     expect(await resolve(files[REGISTRY_FILES.htpasswd])).toBe(`ci:${HASH}\n`);
   });
 });
@@ -62,11 +68,31 @@ describe("selfHostedFiles", () => {
 describe("selfHostedServiceArgs", () => {
   it("is a ContainerService the resolver accepts, hardened, with the registry's files and volume", () => {
     const s = spec({ hostPort: 5050 });
-    const args = selfHostedServiceArgs(s, `dockyard/registry@sha256:${"0".repeat(64)}`, { logicalName: "registry-data", volumeName: "registry-data", accessMode: "ReadWriteOnce" }, selfHostedFiles(s, HASH));
+    const args = selfHostedServiceArgs(
+      s,
+      `dockyard/registry@sha256:${"0".repeat(64)}`,
+      { logicalName: "registry-data", volumeName: "registry-data", accessMode: "ReadWriteOnce" },
+      selfHostedFiles(s, HASH),
+    );
     const service = resolveServiceSpec("registry", args);
-    expect(service.security).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, dropCapabilities: ["ALL"], noNewPrivileges: true });
-    expect(service.ports).toEqual([{ name: "registry", containerPort: REGISTRY_PORT, protocol: "tcp", hostPort: 5050, servicePort: REGISTRY_PORT }]);
-    expect(service.volumes).toEqual([{ name: "registry-data", source: "registry-data", mountPath: REGISTRY_DATA_DIR, readOnly: false, accessMode: "ReadWriteOnce" }]);
+    expect(service.security).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      dropCapabilities: ["ALL"],
+      noNewPrivileges: true,
+    });
+    expect(service.ports).toEqual([
+      { name: "registry", containerPort: REGISTRY_PORT, protocol: "tcp", hostPort: 5050, servicePort: REGISTRY_PORT },
+    ]);
+    expect(service.volumes).toEqual([
+      {
+        name: "registry-data",
+        source: "registry-data",
+        mountPath: REGISTRY_DATA_DIR,
+        readOnly: false,
+        accessMode: "ReadWriteOnce",
+      },
+    ]);
     expect(service.files.map((f) => f.name)).toEqual(["config.yml", "htpasswd"]);
     expect(service.args).toEqual(["serve", path.posix.join(CONTAINER_LAYOUT.filesDir, REGISTRY_FILES.config)]);
     expect(service.healthCheck).toMatchObject({ path: "/", scheme: "HTTP", command: registryHealthCommand(false) });
@@ -81,7 +107,9 @@ describe("apps/registry/Dockerfile", () => {
   it("creates the data directory the config points at, owned by the non-root user, and runs as that user", () => {
     expect(DOCKERFILE).toMatch(new RegExp(`^COPY --from=layout --chown=65532:65532 \\S+ ${REGISTRY_DATA_DIR}$`, "m"));
     expect(DOCKERFILE).toMatch(/^USER 65532:65532$/m);
-    expect(DOCKERFILE).toContain(`CMD ["serve", "${path.posix.join(CONTAINER_LAYOUT.filesDir, REGISTRY_FILES.config)}"]`);
+    expect(DOCKERFILE).toContain(
+      `CMD ["serve", "${path.posix.join(CONTAINER_LAYOUT.filesDir, REGISTRY_FILES.config)}"]`,
+    );
   });
 
   it("carries the component's Docker health check as its own HEALTHCHECK (docker run needs them equal)", () => {

@@ -39,7 +39,11 @@ describe("ServiceImage", () => {
     });
     expect(find(resources, "docker:index/image:Image", "api").inputs).toMatchObject({
       imageName: "127.0.0.1:5000/team/api:0123456789ab",
-      build: { dockerfile: "apps/web/Containerfile", args: { BASE_IMAGE: "mirror.internal/distroless/nodejs24" }, platform: "linux/arm64" },
+      build: {
+        dockerfile: "apps/web/Containerfile",
+        args: { BASE_IMAGE: "mirror.internal/distroless/nodejs24" },
+        platform: "linux/arm64",
+      },
       buildOnPreview: true,
     });
   });

@@ -16,7 +16,10 @@ export interface CliRun {
 async function run(name: string, usage: string, main: typeof synthMain, argv: string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runToExitCode(name, usage, main, argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  const code = await runToExitCode(name, usage, main, argv, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
   return { code, stdout: out.map((l) => `${l}\n`).join(""), stderr: err.map((l) => `${l}\n`).join("") };
 }
 

@@ -19,7 +19,11 @@ export function validateKubernetesObject(object: { apiVersion?: unknown; kind?: 
 }
 
 /** Parses one YAML document and validates it. */
-export function validateKubernetesYaml(text: string): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
+export function validateKubernetesYaml(text: string): {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+} {
   const object = parse(text) as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
   validateKubernetesObject(object);
   return object;

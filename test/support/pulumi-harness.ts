@@ -13,7 +13,8 @@ export { SECRET_MARKER } from "../../infra/synth/recorder";
 /** Whether every leaf of a recorded value is the secret marker (secrets keep their keys, never their values). */
 export function fullyMasked(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0 && value.every(fullyMasked);
-  if (typeof value === "object" && value !== null) return Object.keys(value).length > 0 && Object.values(value).every(fullyMasked);
+  if (typeof value === "object" && value !== null)
+    return Object.keys(value).length > 0 && Object.values(value).every(fullyMasked);
   return value === SECRET_MARKER;
 }
 
@@ -44,7 +45,11 @@ export { ResourceRecorder };
  * registrations have completed. Use for component tests; errors `declare` throws propagate.
  * Dynamic providers are not serialized (as in synth) unless `serializeProviders` is set.
  */
-export async function record(declare: () => unknown, stack = "unit", options: { serializeProviders?: boolean } = {}): Promise<RecordedResource[]> {
+export async function record(
+  declare: () => unknown,
+  stack = "unit",
+  options: { serializeProviders?: boolean } = {},
+): Promise<RecordedResource[]> {
   const recorder = new ResourceRecorder();
   setDynamicProviderSerialization(options.serializeProviders ?? false);
   await recorder.install("dockyard", stack);

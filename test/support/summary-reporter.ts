@@ -23,7 +23,9 @@ export default class SummaryReporter implements Reporter {
     }
     process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
     if (skippedEngineTests.length > 0) {
-      process.stdout.write(`engine tests must fail, not skip, when their engine is missing; skipped: ${skippedEngineTests.join("; ")}\n`);
+      process.stdout.write(
+        `engine tests must fail, not skip, when their engine is missing; skipped: ${skippedEngineTests.join("; ")}\n`,
+      );
       process.exitCode = 1;
     }
   }

@@ -10,7 +10,9 @@ const COMMAND = "command:local:Command";
  * input for it), or null when none does: the engine's default, no limit (only the never-started
  * files carrier, which runs no process).
  */
-export function dockerArtefacts(resources: readonly RecordedResource[]): { file: string; settings: Record<string, unknown> }[] {
+export function dockerArtefacts(
+  resources: readonly RecordedResource[],
+): { file: string; settings: Record<string, unknown> }[] {
   const kinds: Record<string, string> = {
     "docker:index/container:Container": "container",
     "docker:index/network:Network": "network",
@@ -36,6 +38,7 @@ function pidsLimitOf(container: RecordedResource, commands: readonly RecordedRes
     .filter((command) => command.dependencies.includes(container.urn))
     .map((command) => appliedPidsLimit(command.inputs.interpreter))
     .filter((limit) => limit !== undefined);
-  if (limits.length > 1) throw new Error(`${container.urn}: ${limits.length} commands set its pids limit, expected at most one`);
+  if (limits.length > 1)
+    throw new Error(`${container.urn}: ${limits.length} commands set its pids limit, expected at most one`);
   return limits[0] ?? null;
 }

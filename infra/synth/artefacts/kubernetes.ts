@@ -39,7 +39,10 @@ export function kubernetesArtefacts(resources: readonly RecordedResource[]): Kub
     const object = toObject(resource, byUrn);
     const metadata = object.metadata as { name: string };
     const kind = String(object.kind);
-    return { file: `${String(index + 1).padStart(2, "0")}-${kind.toLowerCase()}-${fileNamePart(metadata.name)}.yaml`, object };
+    return {
+      file: `${String(index + 1).padStart(2, "0")}-${kind.toLowerCase()}-${fileNamePart(metadata.name)}.yaml`,
+      object,
+    };
   });
 }
 
@@ -49,9 +52,15 @@ export function kubernetesYaml(artefact: KubernetesArtefact): string {
 }
 
 function toObject(resource: RecordedResource, byUrn: Map<string, RecordedResource>): Record<string, unknown> {
-  const { apiVersion, kind, metadata, ...rest } = resource.inputs as { apiVersion: string; kind: string; metadata?: Record<string, unknown> };
+  const { apiVersion, kind, metadata, ...rest } = resource.inputs as {
+    apiVersion: string;
+    kind: string;
+    metadata?: Record<string, unknown>;
+  };
   const namespaced = kind !== "Namespace";
-  const providerNamespace = resource.provider ? byUrn.get(resource.provider.split("::").slice(0, -1).join("::"))?.inputs.namespace : undefined;
+  const providerNamespace = resource.provider
+    ? byUrn.get(resource.provider.split("::").slice(0, -1).join("::"))?.inputs.namespace
+    : undefined;
   return {
     apiVersion,
     kind,
@@ -59,7 +68,9 @@ function toObject(resource: RecordedResource, byUrn: Map<string, RecordedResourc
       ...metadata,
       // The provider auto-names objects without a name; synth's mocks give the same name to references.
       name: metadata?.name ?? autoName(resource.name),
-      ...(namespaced && metadata?.namespace === undefined && typeof providerNamespace === "string" ? { namespace: providerNamespace } : {}),
+      ...(namespaced && metadata?.namespace === undefined && typeof providerNamespace === "string"
+        ? { namespace: providerNamespace }
+        : {}),
     },
     ...rest,
   };

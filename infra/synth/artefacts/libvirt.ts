@@ -14,7 +14,11 @@ export function libvirtArtefacts(resources: readonly RecordedResource[]): Record
     const name = typeof inputs.name === "string" ? inputs.name : resource.name;
     const file = fileNamePart(name);
     if (kind === "CloudInitSeed") {
-      for (const [key, document] of [["userData", "user-data"], ["metaData", "meta-data"], ["networkConfig", "network-config"]] as const) {
+      for (const [key, document] of [
+        ["userData", "user-data"],
+        ["metaData", "meta-data"],
+        ["networkConfig", "network-config"],
+      ] as const) {
         if (typeof inputs[key] === "string") files[`cloud-init/${file}/${document}`] = inputs[key];
       }
     } else if (kind === "Volume") {
@@ -33,7 +37,12 @@ export function libvirtArtefacts(resources: readonly RecordedResource[]): Record
 function volumeArtefact(name: string, inputs: Record<string, unknown>): string {
   const format = (inputs.format ?? "qcow2") as VolumeFormat;
   const sizeGiB = typeof inputs.sizeGiB === "number" ? inputs.sizeGiB : 1;
-  const backing = typeof inputs.baseVolume === "string" ? { path: `/pool/${String(inputs.pool)}/${inputs.baseVolume}`, format: "qcow2" as const } : undefined;
-  const note = backing ? `<!-- backing path resolved on the host: volume ${String(inputs.baseVolume)} in pool ${String(inputs.pool)} -->\n` : "";
+  const backing =
+    typeof inputs.baseVolume === "string"
+      ? { path: `/pool/${String(inputs.pool)}/${inputs.baseVolume}`, format: "qcow2" as const }
+      : undefined;
+  const note = backing
+    ? `<!-- backing path resolved on the host: volume ${String(inputs.baseVolume)} in pool ${String(inputs.pool)} -->\n`
+    : "";
   return note + volumeXml({ name, capacityBytes: sizeGiB * 1024 ** 3, format, ...(backing ? { backing } : {}) });
 }

@@ -6,7 +6,16 @@
  */
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 
-const ALLOWED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+const ALLOWED_VOLUME_TYPES = [
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+];
 const ALLOWED_SECCOMP = ["RuntimeDefault", "Localhost"];
 
 /** Violations of "restricted" and of read-only root filesystems; empty when the pod complies. */
@@ -17,7 +26,8 @@ export function restrictedViolations(pod: IPodSpec): string[] {
   if (pod.automountServiceAccountToken !== false) found.push("service account token mounted");
   for (const volume of pod.volumes ?? []) {
     const types = Object.keys(volume).filter((k) => k !== "name");
-    if (types.some((t) => !ALLOWED_VOLUME_TYPES.includes(t))) found.push(`volume ${volume.name} of type ${types.join(",")}`);
+    if (types.some((t) => !ALLOWED_VOLUME_TYPES.includes(t)))
+      found.push(`volume ${volume.name} of type ${types.join(",")}`);
   }
   if (psc.runAsUser === 0) found.push("pod runAsUser 0");
   for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
@@ -31,7 +41,8 @@ export function restrictedViolations(pod: IPodSpec): string[] {
     if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) found.push(`${where}: runAsNonRoot not true`);
     if ((sc.runAsUser ?? psc.runAsUser) === 0) found.push(`${where}: runAsUser 0`);
     const seccomp = sc.seccompProfile?.type ?? psc.seccompProfile?.type;
-    if (seccomp === undefined || !ALLOWED_SECCOMP.includes(seccomp)) found.push(`${where}: seccomp ${seccomp ?? "unset"}`);
+    if (seccomp === undefined || !ALLOWED_SECCOMP.includes(seccomp))
+      found.push(`${where}: seccomp ${seccomp ?? "unset"}`);
     if ((c.ports ?? []).some((p) => p.hostPort !== undefined && p.hostPort !== 0)) found.push(`${where}: hostPort`);
     if (sc.readOnlyRootFilesystem !== true) found.push(`${where}: writable root filesystem`);
     const tmp = (c.volumeMounts ?? []).find((m) => m.mountPath === "/tmp");

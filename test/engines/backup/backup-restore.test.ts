@@ -36,15 +36,27 @@ chown -R 65532:65532 /data
 const INVENTORY = `cd /data && find . -mindepth 1 | sort | while read -r f; do stat -c '%F %a %u:%g %n' "$f"; done && find . -type f | sort | while read -r f; do sha256sum "$f"; done`;
 
 /** Runs a one-shot backup or restore container exactly as the translator renders it. */
-function runOneShot(setup: BackupSetup, mode: "backup" | "restore", extra: string[] = [], env: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+function runOneShot(
+  setup: BackupSetup,
+  mode: "backup" | "restore",
+  extra: string[] = [],
+  env: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const settings = dockerOneShotSettings(setup.spec, setup.archive, mode);
-  const args = oneShotRunArgs({ ...settings, envs: [...settings.envs, ...env] }, objects.container(uniqueName(mode)), extra);
+  const args = oneShotRunArgs(
+    { ...settings, envs: [...settings.envs, ...env] },
+    objects.container(uniqueName(mode)),
+    extra,
+  );
   return dockerStatus(["run", ...args]);
 }
 
 async function archives(busybox: string, setup: BackupSetup): Promise<string[]> {
   const listing = await asRoot(busybox, { [setup.archive.volumeName as string]: "/a" }, "ls -A /a");
-  return listing.split("\n").filter((name) => name !== "").sort();
+  return listing
+    .split("\n")
+    .filter((name) => name !== "")
+    .sort();
 }
 
 describe("backup and restore on a real engine", () => {
@@ -65,7 +77,7 @@ describe("backup and restore on a real engine", () => {
     expect(archive.startsWith("web-data-")).toBe(true);
     expect(checksum).toBe(`${archive}.sha256`);
 
-    await asRoot(busybox, { [source]: "/data" }, "rm -rf /data/* /data/.[!.]*; test -z \"$(ls -A /data)\"");
+    await asRoot(busybox, { [source]: "/data" }, 'rm -rf /data/* /data/.[!.]*; test -z "$(ls -A /data)"');
     const restore = await runOneShot(setup, "restore", [archive]);
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stdout).toContain(`restored ${archive}`);
@@ -130,13 +142,19 @@ describe("backup and restore on a real engine", () => {
     expect(left).not.toContain(old);
     expect(left).not.toContain(`${old}.sha256`);
     expect(left).toEqual(expect.arrayContaining([recent, `${recent}.sha256`, foreign, `${foreign}.sha256`]));
-    expect(left.filter((name) => ARCHIVE_NAME.test(name) && name.startsWith("web-data-") && name !== recent)).toHaveLength(1);
+    expect(
+      left.filter((name) => ARCHIVE_NAME.test(name) && name.startsWith("web-data-") && name !== recent),
+    ).toHaveLength(1);
   });
 
   it("fails, leaving no archive, when the source cannot be read", async () => {
     const { busybox, backupId } = engine.get();
     const setup = await backupSetup(objects, backupId);
-    await asRoot(busybox, { [setup.source.volumeName as string]: "/data" }, `${FILL}\nchmod 0000 /data/records.log && chown 0:0 /data/records.log`);
+    await asRoot(
+      busybox,
+      { [setup.source.volumeName as string]: "/data" },
+      `${FILL}\nchmod 0000 /data/records.log && chown 0:0 /data/records.log`,
+    );
     const run = await runOneShot(setup, "backup");
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/records\.log.*Permission denied/);

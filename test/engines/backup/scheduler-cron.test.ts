@@ -16,7 +16,14 @@ const run = promisify(execFile);
 const SCHEDULER = path.join(__dirname, "..", "..", "..", "apps", "backup", "scheduler");
 
 /** Exit status of `scheduler matches`: 0 match, 1 no match, 2 invalid schedule. */
-async function matches(schedule: string, minute: string, hour: string, day: string, month: string, weekday: string): Promise<number> {
+async function matches(
+  schedule: string,
+  minute: string,
+  hour: string,
+  day: string,
+  month: string,
+  weekday: string,
+): Promise<number> {
   try {
     await run("/bin/busybox", ["sh", SCHEDULER, "matches", schedule, minute, hour, day, month, weekday]);
     return 0;

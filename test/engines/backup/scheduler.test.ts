@@ -28,44 +28,73 @@ afterAll(() => objects.removeAll(), 120_000);
 const FIRST_ARCHIVE_WITHIN_MS = 75_000;
 
 describe("Docker scheduler on a real engine", () => {
-  it("runs a backup at the next minute of a '* * * * *' schedule, as 65532, hardened, and turns healthy", { timeout: 150_000 }, async () => {
-    const { busybox, backupId } = engine.get();
-    const setup = await backupSetup(objects, backupId, "* * * * *");
-    await asRoot(busybox, { [setup.source.volumeName as string]: "/data" }, "echo record > /data/records.log && chown -R 65532:65532 /data");
-    const network = objects.network(uniqueName("net"));
-    await docker(["network", "create", network]);
-    const service = resolveServiceSpec(`${setup.spec.name}-scheduler`, dockerSchedulerArgs(setup.spec, setup.archive));
-    const settings = dockerContainerSettings(service, network);
-    const container = objects.container(uniqueName("scheduler"));
-    const imageHealthcheck = JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", backupId])) as string[];
-    await docker(["run", "--detach", ...dockerRunArgs(settings, { name: container, imageHealthcheck })]);
+  it(
+    "runs a backup at the next minute of a '* * * * *' schedule, as 65532, hardened, and turns healthy",
+    { timeout: 150_000 },
+    async () => {
+      const { busybox, backupId } = engine.get();
+      const setup = await backupSetup(objects, backupId, "* * * * *");
+      await asRoot(
+        busybox,
+        { [setup.source.volumeName as string]: "/data" },
+        "echo record > /data/records.log && chown -R 65532:65532 /data",
+      );
+      const network = objects.network(uniqueName("net"));
+      await docker(["network", "create", network]);
+      const service = resolveServiceSpec(
+        `${setup.spec.name}-scheduler`,
+        dockerSchedulerArgs(setup.spec, setup.archive),
+      );
+      const settings = dockerContainerSettings(service, network);
+      const container = objects.container(uniqueName("scheduler"));
+      const imageHealthcheck = JSON.parse(
+        await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", backupId]),
+      ) as string[];
+      await docker(["run", "--detach", ...dockerRunArgs(settings, { name: container, imageHealthcheck })]);
 
-    const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", container])) as { ReadonlyRootfs: boolean; CapDrop: string[]; SecurityOpt: string[] };
-    expect(host).toMatchObject({ ReadonlyRootfs: true, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] });
-    expect((await docker(["exec", container, "id", "-u"])).trim()).toBe(String(RUN_AS_UID));
+      const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", container])) as {
+        ReadonlyRootfs: boolean;
+        CapDrop: string[];
+        SecurityOpt: string[];
+      };
+      expect(host).toMatchObject({ ReadonlyRootfs: true, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] });
+      expect((await docker(["exec", container, "id", "-u"])).trim()).toBe(String(RUN_AS_UID));
 
-    const started = Date.now();
-    const startedInMinute = (await docker(["exec", container, "date", "-u", "+%Y%m%dT%H%M"])).trim();
-    let names: string[] = [];
-    while (Date.now() - started < FIRST_ARCHIVE_WITHIN_MS) {
-      names = (await docker(["exec", container, "ls", "-A", "/archive"])).split("\n").filter((n) => ARCHIVE_NAME.test(n));
-      if (names.length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    const logs = await dockerStatus(["logs", container]);
-    expect(names, `no archive after ${FIRST_ARCHIVE_WITHIN_MS} ms; scheduler logs:\n${logs.stdout}${logs.stderr}`).toHaveLength(1);
-    expect(logs.stdout).toContain(`wrote ${names[0]}`);
-    expect(names[0] > `web-data-${startedInMinute}59Z.tar.gz`, "the archive is from a later minute than the start").toBe(true);
-    const check = await asRoot(busybox, { [setup.archive.volumeName as string]: "/a" }, `cd /a && stat -c '%u:%g' ${names[0]} && sha256sum -c ${names[0]}.sha256`);
-    expect(check.split("\n")).toEqual([`${RUN_AS_UID}:${RUN_AS_GID}`, `${names[0]}: OK`, ""]);
+      const started = Date.now();
+      const startedInMinute = (await docker(["exec", container, "date", "-u", "+%Y%m%dT%H%M"])).trim();
+      let names: string[] = [];
+      while (Date.now() - started < FIRST_ARCHIVE_WITHIN_MS) {
+        names = (await docker(["exec", container, "ls", "-A", "/archive"]))
+          .split("\n")
+          .filter((n) => ARCHIVE_NAME.test(n));
+        if (names.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      const logs = await dockerStatus(["logs", container]);
+      expect(
+        names,
+        `no archive after ${FIRST_ARCHIVE_WITHIN_MS} ms; scheduler logs:\n${logs.stdout}${logs.stderr}`,
+      ).toHaveLength(1);
+      expect(logs.stdout).toContain(`wrote ${names[0]}`);
+      expect(
+        names[0] > `web-data-${startedInMinute}59Z.tar.gz`,
+        "the archive is from a later minute than the start",
+      ).toBe(true);
+      const check = await asRoot(
+        busybox,
+        { [setup.archive.volumeName as string]: "/a" },
+        `cd /a && stat -c '%u:%g' ${names[0]} && sha256sum -c ${names[0]}.sha256`,
+      );
+      expect(check.split("\n")).toEqual([`${RUN_AS_UID}:${RUN_AS_GID}`, `${names[0]}: OK`, ""]);
 
-    // The image's HEALTHCHECK (the settings' exec-form test) passes once the loop has a heartbeat.
-    const deadline = Date.now() + 45_000;
-    let health = await healthStatus(container);
-    while (health !== "healthy" && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      health = await healthStatus(container);
-    }
-    expect(health).toBe("healthy");
-  });
+      // The image's HEALTHCHECK (the settings' exec-form test) passes once the loop has a heartbeat.
+      const deadline = Date.now() + 45_000;
+      let health = await healthStatus(container);
+      while (health !== "healthy" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        health = await healthStatus(container);
+      }
+      expect(health).toBe("healthy");
+    },
+  );
 });

@@ -23,7 +23,14 @@ afterAll(() => objects.removeAll(), 120_000);
 async function createVolume(): Promise<string> {
   const settings = dockerVolumeSettings(resolveVolumeSpec(uniqueName("data"), { target: "docker" }));
   objects.volume(settings.name);
-  await docker(["volume", "create", "--driver", settings.driver, ...settings.labels.flatMap((l) => ["--label", `${l.label}=${l.value}`]), settings.name]);
+  await docker([
+    "volume",
+    "create",
+    "--driver",
+    settings.driver,
+    ...settings.labels.flatMap((l) => ["--label", `${l.label}=${l.value}`]),
+    settings.name,
+  ]);
   return settings.name;
 }
 
@@ -44,7 +51,12 @@ describe("web data on a named volume", () => {
     const { image, network } = engine.get();
     const volumeName = await createVolume();
     const web = await startWeb(objects, { image: image.tag, network, volumeName });
-    const owner = JSON.parse(await execNode(web.container, `const s = require("fs").statSync(${JSON.stringify(DEFAULT_DATA_DIR)}); console.log(JSON.stringify([s.uid, s.gid]))`)) as number[];
+    const owner = JSON.parse(
+      await execNode(
+        web.container,
+        `const s = require("fs").statSync(${JSON.stringify(DEFAULT_DATA_DIR)}); console.log(JSON.stringify([s.uid, s.gid]))`,
+      ),
+    ) as number[];
     expect(owner).toEqual([RUN_AS_UID, RUN_AS_GID]);
     expect(web.settings.user).toBe(`${RUN_AS_UID}:${RUN_AS_GID}`);
   });
@@ -61,19 +73,27 @@ describe("web data on a named volume", () => {
     expect(await bodies(second)).toEqual(["first record, acknowledged before a kill"]);
     expect((await post(second, "second record, then a graceful stop")).id).toBe(2);
     await docker(["stop", second.container]);
-    const exit = JSON.parse(await docker(["inspect", "--format", "{{json .State.ExitCode}}", second.container])) as number;
+    const exit = JSON.parse(
+      await docker(["inspect", "--format", "{{json .State.ExitCode}}", second.container]),
+    ) as number;
     expect(exit).toBe(0); // SIGTERM handled: in-flight work finished, clean exit
     await docker(["rm", second.container]);
 
     const third = await startWeb(objects, { image: image.tag, network, volumeName });
-    expect(await bodies(third)).toEqual(["first record, acknowledged before a kill", "second record, then a graceful stop"]);
+    expect(await bodies(third)).toEqual([
+      "first record, acknowledged before a kill",
+      "second record, then a graceful stop",
+    ]);
   });
 
   it("refuses bodies above the size bound and keeps nothing of them", async () => {
     const { image, network } = engine.get();
     const volumeName = await createVolume();
     const web = await startWeb(objects, { image: image.tag, network, volumeName });
-    const response = await fetch(`http://127.0.0.1:${web.port}/records`, { method: "POST", body: "x".repeat(64 * 1024 + 1) });
+    const response = await fetch(`http://127.0.0.1:${web.port}/records`, {
+      method: "POST",
+      body: "x".repeat(64 * 1024 + 1),
+    });
     expect(response.status).toBe(413);
     expect(await bodies(web)).toEqual([]);
   });

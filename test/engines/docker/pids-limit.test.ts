@@ -80,13 +80,21 @@ async function refusedForks(dir: string): Promise<number> {
 /** Processes in the cgroup running the bomb's `busybox sleep`, counted from the host (the container has no pid to spare). */
 async function sleepersIn(dir: string): Promise<number> {
   const pids = (await cgroupValue(dir, "cgroup.procs")).split("\n").filter((p) => p !== "");
-  const argvs = await Promise.all(pids.map((p) => readFile(`/proc/${p}/cmdline`, "utf8").then((c) => c.split("\0"), () => [])));
+  const argvs = await Promise.all(
+    pids.map((p) =>
+      readFile(`/proc/${p}/cmdline`, "utf8").then(
+        (c) => c.split("\0"),
+        () => [],
+      ),
+    ),
+  );
   return argvs.filter((argv) => argv[0] === BUSYBOX && argv[1] === "sleep").length;
 }
 
 /** When the container's latest health probe started (Docker records a probe when it ends). */
 async function latestProbe(container: string): Promise<string | undefined> {
-  const log = JSON.parse(await docker(["inspect", "--format", "{{json .State.Health.Log}}", container])) as { Start: string }[] | null;
+  const log = JSON.parse(await docker(["inspect", "--format", "{{json .State.Health.Log}}", container])) as
+    { Start: string }[] | null;
   return log?.at(-1)?.Start;
 }
 
@@ -97,13 +105,15 @@ async function nextProbe(container: string): Promise<string> {
   for (;;) {
     const latest = await latestProbe(container);
     if (latest !== undefined && latest !== seen) return latest;
-    if (Date.now() > deadline) throw new Error(`no health probe of ${container} within ${3 * HEALTH_INTERVAL_SECONDS} s`);
+    if (Date.now() > deadline)
+      throw new Error(`no health probe of ${container} within ${3 * HEALTH_INTERVAL_SECONDS} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 async function hostPidsLimit(container: string): Promise<number | null> {
-  return JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig.PidsLimit}}", container])) as number | null;
+  return JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig.PidsLimit}}", container])) as
+    number | null;
 }
 
 describe("the pids limit on Docker, applied by the component's Command", () => {
@@ -148,7 +158,11 @@ describe("the pids limit on Docker, applied by the component's Command", () => {
     const bomb = `i=0; while [ "$i" -lt ${MAX_FORKS} ]; do ${BUSYBOX} sleep ${SLEEP_SECONDS} & i=$((i+1)); echo "$i"; done`;
     const outcome = await run("docker", ["exec", web.container, BUSYBOX, "sh", "-c", bomb], { timeout: 90_000 }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: e.code ?? 1,
+        stdout: e.stdout ?? "",
+        stderr: e.stderr ?? "",
+      }),
     );
     running = false;
     await sampler;

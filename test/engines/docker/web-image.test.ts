@@ -44,7 +44,14 @@ describe("web image", () => {
       expect(files).toContain("nodejs/bin/node");
       expect(files).toContain("app/main.ts");
       expect(files).toContain("app/healthcheck.ts");
-      for (const tool of ["bin/sh", "bin/busybox", "usr/local/bin/npm", "usr/bin/apt-get", "sbin/apk", "usr/local/bin/node"]) {
+      for (const tool of [
+        "bin/sh",
+        "bin/busybox",
+        "usr/local/bin/npm",
+        "usr/bin/apt-get",
+        "sbin/apk",
+        "usr/local/bin/node",
+      ]) {
         expect(files, tool).not.toContain(tool);
       }
     } finally {
@@ -94,7 +101,9 @@ describe("web container run with the Docker translator's settings", () => {
     expect(host.NanoCpus).toBe(Number(s.cpus) * 1e9);
     expect(host.PidsLimit).toBe(s.pidsLimit);
     expect(host.Tmpfs).toEqual(s.tmpfs);
-    expect(host.PortBindings[`${s.ports[0].internal}/tcp`]).toEqual([{ HostIp: s.ports[0].ip, HostPort: String(s.ports[0].external) }]);
+    expect(host.PortBindings[`${s.ports[0].internal}/tcp`]).toEqual([
+      { HostIp: s.ports[0].ip, HostPort: String(s.ports[0].external) },
+    ]);
     expect(host.LogConfig).toEqual({ Type: s.logDriver, Config: s.logOpts });
     expect(host.RestartPolicy.Name).toBe(s.restart);
     expect(host.Privileged).toBe(false);
@@ -131,7 +140,13 @@ describe("web container run with the Docker translator's settings", () => {
 
   it("cannot write its root filesystem; only the scratch tmpfs and its volume are writable", async () => {
     const { web } = engine.get();
-    const targets = ["/app/new-file", "/etc/new-file", "/new-file", "/tmp/new-file", `${web.spec.volumes[0].mountPath}/probe-file`];
+    const targets = [
+      "/app/new-file",
+      "/etc/new-file",
+      "/new-file",
+      "/tmp/new-file",
+      `${web.spec.volumes[0].mountPath}/probe-file`,
+    ];
     const outcome = JSON.parse(
       await execNode(
         web.container,

@@ -120,7 +120,12 @@ export class Janitor {
   /** Removes every remembered object that still exists; reports what could not be removed. */
   async sweep(): Promise<void> {
     // Nothing can have been created if libvirtd never answered: keep that failure the only one.
-    if (!(await virshText(["version"]).then(() => true, () => false))) {
+    if (
+      !(await virshText(["version"]).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       for (const path of this.files) rmSync(path, { recursive: true, force: true });
       return;
     }

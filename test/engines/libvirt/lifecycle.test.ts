@@ -69,17 +69,39 @@ describe("libvirt providers on qemu:///system", () => {
     const network = (await networkProvider.create(networkInputs(netName, await freeCidr()))).outs!;
     const baseFile = join(work, "base.qcow2");
     execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", baseFile, "32M"]);
-    const base = await volumeProvider.create(resolveVolume("base", { pool: pool.name, name: janitor.volume(pool.name, uniqueName("base")), sourcePath: baseFile }));
+    const base = await volumeProvider.create(
+      resolveVolume("base", {
+        pool: pool.name,
+        name: janitor.volume(pool.name, uniqueName("base")),
+        sourcePath: baseFile,
+      }),
+    );
     expect(base.outs).toMatchObject({ actualFormat: "qcow2", capacityBytes: 32 * 1024 ** 2 });
-    const root = await volumeProvider.create(resolveVolume("root", { pool: pool.name, name: janitor.volume(pool.name, uniqueName("root")), baseVolume: base.outs!.name, sizeGiB: 1 }));
+    const root = await volumeProvider.create(
+      resolveVolume("root", {
+        pool: pool.name,
+        name: janitor.volume(pool.name, uniqueName("root")),
+        baseVolume: base.outs!.name,
+        sizeGiB: 1,
+      }),
+    );
     expect(root.outs).toMatchObject({ actualFormat: "qcow2", capacityBytes: 1024 ** 3 });
-    expect(execFileSync("qemu-img", ["info", "--output=json", root.outs!.path]).toString()).toContain(`"backing-filename": "${base.outs!.path}"`);
+    expect(execFileSync("qemu-img", ["info", "--output=json", root.outs!.path]).toString()).toContain(
+      `"backing-filename": "${base.outs!.path}"`,
+    );
 
     const seed = await seedProvider.create({
       uri,
       pool: pool.name,
       name: janitor.volume(pool.name, uniqueName("seed")),
-      userData: userData({ hostname: "t", adminUser: "admin", sshAuthorizedKeys: [KEY], packages: [], runCommands: [], upgradePackages: false }),
+      userData: userData({
+        hostname: "t",
+        adminUser: "admin",
+        sshAuthorizedKeys: [KEY],
+        packages: [],
+        runCommands: [],
+        upgradePackages: false,
+      }),
       metaData: metaData({ instanceId: "t-1", hostname: "t" }),
       networkConfig: networkConfig({ macAddress: "52:54:00:12:34:56" }),
     });
@@ -97,7 +119,12 @@ describe("libvirt providers on qemu:///system", () => {
     const inputs = program(128);
     const created = await domainProvider.create(inputs);
     const outs = created.outs!;
-    expect(outs).toMatchObject({ uuid: created.id, state: "running", macAddresses: ["52:54:00:12:34:56"], autostart: false });
+    expect(outs).toMatchObject({
+      uuid: created.id,
+      state: "running",
+      macAddresses: ["52:54:00:12:34:56"],
+      autostart: false,
+    });
     expect((await virshText(["domstate", name])).trim()).toBe("running");
     // The running guest sees the overlay and, through it, the uploaded base image.
     const live = await virshText(["dumpxml", name]);
@@ -106,7 +133,11 @@ describe("libvirt providers on qemu:///system", () => {
 
     // Memory: redefined in place, same UUID; a running guest keeps its size until a cold boot.
     const bigger = program(256);
-    expect(await domainProvider.diff!(created.id, outs, bigger)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await domainProvider.diff!(created.id, outs, bigger)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     const updated = (await domainProvider.update!(created.id, outs, bigger)).outs!;
     expect(updated).toMatchObject({ uuid: created.id, memoryMiB: 256, state: "running" });
     expect(await virshText(["dumpxml", "--inactive", name])).toContain("<memory unit='KiB'>262144</memory>");
@@ -134,7 +165,9 @@ describe("libvirt providers on qemu:///system", () => {
 
   it("grows a volume in place and reports one deleted out of band as gone", async () => {
     const { pool } = await shared();
-    const created = await volumeProvider.create(resolveVolume("data", { pool: pool.name, name: janitor.volume(pool.name, uniqueName("data")), sizeGiB: 1 }));
+    const created = await volumeProvider.create(
+      resolveVolume("data", { pool: pool.name, name: janitor.volume(pool.name, uniqueName("data")), sizeGiB: 1 }),
+    );
     const outs = created.outs!;
     const grown = await volumeProvider.update!(created.id, outs, { ...outs, sizeGiB: 2 });
     expect(grown.outs).toMatchObject({ capacityBytes: 2 * 1024 ** 3 });
@@ -160,16 +193,32 @@ describe("libvirt providers on qemu:///system", () => {
     writeFileSync(domFile, resolveDomain(janitor.domain(name), { memoryMiB: 64 }).xml);
     await virshText(["define", domFile]);
     await virshText(["vol-create-as", pool.name, janitor.volume(pool.name, name), "1M"]);
-    const before = await Promise.all([virshText(["pool-dumpxml", name]), virshText(["net-dumpxml", name]), virshText(["dumpxml", name]), virshText(["vol-dumpxml", "--pool", pool.name, name])]);
+    const before = await Promise.all([
+      virshText(["pool-dumpxml", name]),
+      virshText(["net-dumpxml", name]),
+      virshText(["dumpxml", name]),
+      virshText(["vol-dumpxml", "--pool", pool.name, name]),
+    ]);
 
     const clash = /already exists on qemu:\/\/\/system; dockyard neither adopts nor overwrites existing objects/;
     await expect(poolProvider.create(poolInputs(name, "/var/lib/libvirt/images/elsewhere"))).rejects.toThrow(clash);
     await expect(networkProvider.create(networkInputs(name, network.cidr))).rejects.toThrow(clash);
-    await expect(domainProvider.create(resolveDomain(name, { memoryMiB: 512 }))).rejects.toThrow(/a domain named "dytest-taken-[0-9a-f]+" already exists/);
-    await expect(volumeProvider.create(resolveVolume("v", { pool: pool.name, name, sizeGiB: 1 }))).rejects.toThrow(`a volume in pool "${pool.name}" named "${name}" already exists`);
-    await expect(seedProvider.create({ uri, pool: pool.name, name, userData: "#cloud-config\n", metaData: "instance-id: x\n" })).rejects.toThrow(clash);
+    await expect(domainProvider.create(resolveDomain(name, { memoryMiB: 512 }))).rejects.toThrow(
+      /a domain named "dytest-taken-[0-9a-f]+" already exists/,
+    );
+    await expect(volumeProvider.create(resolveVolume("v", { pool: pool.name, name, sizeGiB: 1 }))).rejects.toThrow(
+      `a volume in pool "${pool.name}" named "${name}" already exists`,
+    );
+    await expect(
+      seedProvider.create({ uri, pool: pool.name, name, userData: "#cloud-config\n", metaData: "instance-id: x\n" }),
+    ).rejects.toThrow(clash);
 
-    const after = await Promise.all([virshText(["pool-dumpxml", name]), virshText(["net-dumpxml", name]), virshText(["dumpxml", name]), virshText(["vol-dumpxml", "--pool", pool.name, name])]);
+    const after = await Promise.all([
+      virshText(["pool-dumpxml", name]),
+      virshText(["net-dumpxml", name]),
+      virshText(["dumpxml", name]),
+      virshText(["vol-dumpxml", "--pool", pool.name, name]),
+    ]);
     expect(after).toEqual(before);
     expect(existsSync("/var/lib/libvirt/images/elsewhere")).toBe(false);
   });
@@ -178,21 +227,31 @@ describe("libvirt providers on qemu:///system", () => {
     const { pool, network } = await shared();
     // Defined fine, but cannot start: its network does not exist.
     const vm = janitor.domain(uniqueName("orphan"));
-    await expect(domainProvider.create(resolveDomain(vm, { memoryMiB: 64, interfaces: [{ network: uniqueName("nonet") }] }))).rejects.toThrow(
+    await expect(
+      domainProvider.create(resolveDomain(vm, { memoryMiB: 64, interfaces: [{ network: uniqueName("nonet") }] })),
+    ).rejects.toThrow(
       /could not create domain "dytest-orphan-[0-9a-f]+" on qemu:\/\/\/system \(nothing was left behind\): .*[Nn]etwork/,
     );
     expect(await names("domain")).not.toContain(vm);
 
     // Defined fine, but cannot start: its subnet is already in use by the shared network.
     const net = janitor.network(uniqueName("clash"));
-    await expect(networkProvider.create(networkInputs(net, network.cidr))).rejects.toThrow(/could not create network .* \(nothing was left behind\)/);
+    await expect(networkProvider.create(networkInputs(net, network.cidr))).rejects.toThrow(
+      /could not create network .* \(nothing was left behind\)/,
+    );
     expect(await names("network")).not.toContain(net);
 
     // The base volume of an overlay does not exist: nothing is created.
     const vol = janitor.volume(pool.name, uniqueName("overlay"));
-    await expect(volumeProvider.create(resolveVolume("v", { pool: pool.name, name: vol, baseVolume: "no-such-base" }))).rejects.toThrow(/no-such-base/);
+    await expect(
+      volumeProvider.create(resolveVolume("v", { pool: pool.name, name: vol, baseVolume: "no-such-base" })),
+    ).rejects.toThrow(/no-such-base/);
     // An upload that cannot be read fails before anything is created.
-    await expect(volumeProvider.create(resolveVolume("v", { pool: pool.name, name: vol, sourcePath: join(work, "missing.qcow2") }))).rejects.toThrow(/cannot read base image/);
+    await expect(
+      volumeProvider.create(
+        resolveVolume("v", { pool: pool.name, name: vol, sourcePath: join(work, "missing.qcow2") }),
+      ),
+    ).rejects.toThrow(/cannot read base image/);
     expect(await names("vol", pool.name)).not.toContain(vol);
   });
 
@@ -207,14 +266,18 @@ describe("libvirt providers on qemu:///system", () => {
     expect(await names("pool")).not.toContain(created.outs!.name);
   });
 
-  it.each([
-    "qemu+ssh://nobody@127.0.0.1:1/system",
-    "qemu:///system?socket=/nonexistent/libvirt-sock",
-  ])("fails clearly, naming the URI, when libvirt at %s cannot be reached", async (target) => {
-    const failure = `cannot reach libvirt at ${target}`;
-    await expect(networkProvider.create(networkInputs(uniqueName("net"), "10.213.0.0/24", target))).rejects.toThrow(failure);
-    await expect(poolProvider.create({ ...poolInputs(uniqueName("pool")), uri: target })).rejects.toThrow(failure);
-    await expect(domainProvider.create({ ...resolveDomain(uniqueName("vm"), {}), uri: target })).rejects.toThrow(failure);
-    await expect(volumeProvider.read!("/var/lib/x", { uri: target } as VolumeOutputs)).rejects.toThrow(failure);
-  });
+  it.each(["qemu+ssh://nobody@127.0.0.1:1/system", "qemu:///system?socket=/nonexistent/libvirt-sock"])(
+    "fails clearly, naming the URI, when libvirt at %s cannot be reached",
+    async (target) => {
+      const failure = `cannot reach libvirt at ${target}`;
+      await expect(networkProvider.create(networkInputs(uniqueName("net"), "10.213.0.0/24", target))).rejects.toThrow(
+        failure,
+      );
+      await expect(poolProvider.create({ ...poolInputs(uniqueName("pool")), uri: target })).rejects.toThrow(failure);
+      await expect(domainProvider.create({ ...resolveDomain(uniqueName("vm"), {}), uri: target })).rejects.toThrow(
+        failure,
+      );
+      await expect(volumeProvider.read!("/var/lib/x", { uri: target } as VolumeOutputs)).rejects.toThrow(failure);
+    },
+  );
 });

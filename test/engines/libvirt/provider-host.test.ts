@@ -52,12 +52,25 @@ describe("libvirt providers behind Pulumi's dynamic provider host", () => {
       new CloudInitSeed("seed", {
         pool,
         name: seed,
-        userData: userData({ hostname: "t", adminUser: "admin", sshAuthorizedKeys: [KEY], packages: [], runCommands: [], upgradePackages: false }),
+        userData: userData({
+          hostname: "t",
+          adminUser: "admin",
+          sshAuthorizedKeys: [KEY],
+          packages: [],
+          runCommands: [],
+          upgradePackages: false,
+        }),
         metaData: metaData({ instanceId: "t-1", hostname: "t" }),
         networkConfig: networkConfig({}),
       });
       new Network("net", { name: net, mode: "isolated", cidr });
-      new Domain("vm", { name: vm, memoryMiB, disks: [{ pool, volume: root }], seed: { pool, volume: seed }, interfaces: [{ network: net }] });
+      new Domain("vm", {
+        name: vm,
+        memoryMiB,
+        disks: [{ pool, volume: root }],
+        seed: { pool, volume: seed },
+        interfaces: [{ network: net }],
+      });
     };
     const v1 = await registrations(program(128));
     const v2 = await registrations(program(192));
@@ -83,15 +96,30 @@ describe("libvirt providers behind Pulumi's dynamic provider host", () => {
     const vmUrn = v1.get("vm")!.urn;
     const vmState = state.get("vm")!;
     const read = await provider.read(vmUrn, vmState.id, vmState.properties);
-    expect(read).toMatchObject({ id: vmState.id, properties: { state: "running", memoryMiB: 128, vcpus: 1, uuid: vmState.id } });
+    expect(read).toMatchObject({
+      id: vmState.id,
+      properties: { state: "running", memoryMiB: 128, vcpus: 1, uuid: vmState.id },
+    });
     expect(read.properties.macAddresses).toEqual([expect.stringMatching(/^52:54:00:/)]);
 
     // Diff: unchanged, memory (in place), a disk change (replace, delete first).
     const news = (await provider.check(vmUrn, vmState.properties, v2.get("vm")!.inputs)).inputs;
-    expect(await provider.diff(vmUrn, vmState.id, read.properties, v1.get("vm")!.inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
-    expect(await provider.diff(vmUrn, vmState.id, read.properties, news)).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
+    expect(await provider.diff(vmUrn, vmState.id, read.properties, v1.get("vm")!.inputs)).toEqual({
+      changes: "none",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await provider.diff(vmUrn, vmState.id, read.properties, news)).toEqual({
+      changes: "some",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     const otherDisk = { ...news, disks: [{ pool, volume: base }] };
-    expect(await provider.diff(vmUrn, vmState.id, read.properties, otherDisk)).toEqual({ changes: "some", replaces: ["disks"], deleteBeforeReplace: true });
+    expect(await provider.diff(vmUrn, vmState.id, read.properties, otherDisk)).toEqual({
+      changes: "some",
+      replaces: ["disks"],
+      deleteBeforeReplace: true,
+    });
 
     // Update: redefined in place, same UUID, new persistent memory size.
     const updated = await provider.update(vmUrn, vmState.id, read.properties, news);
@@ -127,7 +155,9 @@ describe("libvirt providers behind Pulumi's dynamic provider host", () => {
   it("sends a clear error naming an unreachable URI back to the engine", async () => {
     const provider = await ready();
     const uri = "qemu+ssh://nobody@127.0.0.1:1/system";
-    const resources = await registrations(() => new Network("net", { uri, name: uniqueName("net"), cidr: "10.213.0.0/24" }));
+    const resources = await registrations(
+      () => new Network("net", { uri, name: uniqueName("net"), cidr: "10.213.0.0/24" }),
+    );
     const { urn, inputs } = resources.get("net")!;
     await expect(provider.create(urn, inputs)).rejects.toThrow(`cannot reach libvirt at ${uri}`);
   });

@@ -47,7 +47,10 @@ export class ProviderHost {
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
-      const timer = setTimeout(() => reject(new Error(`provider host printed no port within 20 s; stderr: ${stderr.join("")}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`provider host printed no port within 20 s; stderr: ${stderr.join("")}`)),
+        20_000,
+      );
       child.stdout.on("data", (chunk: Buffer) => {
         out += chunk.toString();
         const line = /^(\d+)\s*$/m.exec(out);
@@ -75,7 +78,11 @@ export class ProviderHost {
     return this.call<providerPb.ConfigureResponse>((cb) => this.client.configure(request, cb)).then(() => undefined);
   }
 
-  async check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  async check(
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const request = new pb.CheckRequest();
     request.setUrn(urn);
     request.setOlds(Struct.fromJavaScript(olds as never));
@@ -112,7 +119,12 @@ export class ProviderHost {
     request.setNews(Struct.fromJavaScript(news as never));
     const response = await this.call<providerPb.DiffResponse>((cb) => this.client.diff(request, cb));
     const kinds = pb.DiffResponse.DiffChanges;
-    const changes = response.getChanges() === kinds.DIFF_SOME ? "some" : response.getChanges() === kinds.DIFF_NONE ? "none" : "unknown";
+    const changes =
+      response.getChanges() === kinds.DIFF_SOME
+        ? "some"
+        : response.getChanges() === kinds.DIFF_NONE
+          ? "none"
+          : "unknown";
     return { changes, replaces: response.getReplacesList(), deleteBeforeReplace: response.getDeletebeforereplace() };
   }
 

@@ -1,7 +1,17 @@
 // Each seed-ISO tool the provider can use builds a NoCloud ISO that cloud-init would read
 // (tool choice and argv, without the tools: test/libvirt/seed-iso.test.ts).
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +24,11 @@ needs(...SEED_TOOLS);
 const scratch = mkdtempSync(join(tmpdir(), "dockyard-seed-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const docs = { userData: "#cloud-config\nhostname: t\n", metaData: "instance-id: t-1\n", networkConfig: "version: 2\n" };
+const docs = {
+  userData: "#cloud-config\nhostname: t\n",
+  metaData: "instance-id: t-1\n",
+  networkConfig: "version: 2\n",
+};
 
 /** A directory whose only executable is `tool` (symlinked from the system's). */
 async function pathWithOnly(tool: (typeof SEED_TOOLS)[number]): Promise<string> {

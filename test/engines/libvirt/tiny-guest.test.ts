@@ -33,36 +33,43 @@ async function waitForText(file: string, marker: RegExp, timeoutMs: number): Pro
 }
 
 describe("a tiny guest under QEMU (TCG)", () => {
-  it("boots, logs its serial console to the file, and its DHCP address becomes ipAddress", { timeout: 240_000 }, async () => {
-    const net = janitor.network(uniqueName("guestnet"));
-    const cidr = await freeCidr();
-    const spec = { name: net, mode: "isolated" as const, cidr, dhcp: true };
-    const network = await networkProvider.create({ ...spec, uri, autostart: false, xml: networkXml(spec) });
+  it(
+    "boots, logs its serial console to the file, and its DHCP address becomes ipAddress",
+    { timeout: 240_000 },
+    async () => {
+      const net = janitor.network(uniqueName("guestnet"));
+      const cidr = await freeCidr();
+      const spec = { name: net, mode: "isolated" as const, cidr, dhcp: true };
+      const network = await networkProvider.create({ ...spec, uri, autostart: false, xml: networkXml(spec) });
 
-    const name = janitor.domain(uniqueName("guest"));
-    const inputs = resolveDomain(name, {
-      memoryMiB: 256,
-      kernel: { kernel, initrd, cmdline: "console=ttyS0 panic=-1" },
-      interfaces: [{ network: net }],
-      autostart: false,
-      waitForAddressSeconds: 150,
-    });
-    const created = await domainProvider.create(inputs);
-    const outs = created.outs!;
+      const name = janitor.domain(uniqueName("guest"));
+      const inputs = resolveDomain(name, {
+        memoryMiB: 256,
+        kernel: { kernel, initrd, cmdline: "console=ttyS0 panic=-1" },
+        interfaces: [{ network: net }],
+        autostart: false,
+        waitForAddressSeconds: 150,
+      });
+      const created = await domainProvider.create(inputs);
+      const outs = created.outs!;
 
-    const log = await waitForText(inputs.serialLogPath, /DOCKYARD-GUEST-LEASE ip=/, 30_000);
-    expect(log).toMatch(/Linux version 6\.\d+/);
-    expect(log).toMatch(/DOCKYARD-GUEST-UP kernel=\S+-cloud-amd64/);
-    const leased = /DOCKYARD-GUEST-LEASE ip=(\d+\.\d+\.\d+\.\d+)/.exec(log)?.[1];
-    expect(leased, `no lease in the serial log:\n${log.slice(-2000)}`).toBeDefined();
+      const log = await waitForText(inputs.serialLogPath, /DOCKYARD-GUEST-LEASE ip=/, 30_000);
+      expect(log).toMatch(/Linux version 6\.\d+/);
+      expect(log).toMatch(/DOCKYARD-GUEST-UP kernel=\S+-cloud-amd64/);
+      const leased = /DOCKYARD-GUEST-LEASE ip=(\d+\.\d+\.\d+\.\d+)/.exec(log)?.[1];
+      expect(leased, `no lease in the serial log:\n${log.slice(-2000)}`).toBeDefined();
 
-    expect(outs.ipAddress).toBe(leased);
-    expect(contains(parseCidr(cidr)!, parseIpv4(outs.ipAddress!)!)).toBe(true);
-    expect((await domainProvider.read!(created.id, outs)).props).toMatchObject({ state: "running", ipAddress: leased });
+      expect(outs.ipAddress).toBe(leased);
+      expect(contains(parseCidr(cidr)!, parseIpv4(outs.ipAddress!)!)).toBe(true);
+      expect((await domainProvider.read!(created.id, outs)).props).toMatchObject({
+        state: "running",
+        ipAddress: leased,
+      });
 
-    await domainProvider.delete!(created.id, outs);
-    await networkProvider.delete!(network.id, network.outs!);
-    expect(await names("domain")).not.toContain(name);
-    expect(await names("network")).not.toContain(net);
-  });
+      await domainProvider.delete!(created.id, outs);
+      await networkProvider.delete!(network.id, network.outs!);
+      expect(await names("domain")).not.toContain(name);
+      expect(await names("network")).not.toContain(net);
+    },
+  );
 });

@@ -20,7 +20,10 @@ export async function virtXmlValidate(xml: string): Promise<XmlValidation> {
   try {
     return await new Promise((resolve) => {
       execFile(validator, [file], (error, stdout, stderr) => {
-        resolve({ exitCode: typeof error?.code === "number" ? error.code : error ? 1 : 0, output: `${stdout}${stderr}` });
+        resolve({
+          exitCode: typeof error?.code === "number" ? error.code : error ? 1 : 0,
+          output: `${stdout}${stderr}`,
+        });
       });
     });
   } finally {

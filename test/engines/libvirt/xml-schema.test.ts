@@ -19,7 +19,10 @@ describe("rendered libvirt XML passes virt-xml-validate", () => {
   });
 
   it("the validator does reject invalid XML (so the checks above mean something)", async () => {
-    const broken = domainXml(minimalDomain).replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>one</vcpu>");
+    const broken = domainXml(minimalDomain).replace(
+      "<vcpu placement='static'>1</vcpu>",
+      "<vcpu placement='static'>one</vcpu>",
+    );
     expect((await virtXmlValidate(broken)).exitCode).not.toBe(0);
   });
 

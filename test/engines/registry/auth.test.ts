@@ -25,7 +25,9 @@ describe("registry from the Registry translator's config (real distribution regi
 
   it("refuses a wrong password with 401", async () => {
     const registry = engine.get();
-    const response = await fetch(`http://${registry.address}/v2/`, { headers: { authorization: basicAuth(registry.username, "wrong") } });
+    const response = await fetch(`http://${registry.address}/v2/`, {
+      headers: { authorization: basicAuth(registry.username, "wrong") },
+    });
     expect(response.status).toBe(401);
   });
 
@@ -33,7 +35,9 @@ describe("registry from the Registry translator's config (real distribution regi
     const registry = engine.get();
     expect(registry.username).toBe("dockyard");
     expect(registry.password).toMatch(/^[A-Za-z0-9]{40}$/);
-    const response = await fetch(`http://${registry.address}/v2/`, { headers: { authorization: basicAuth(registry.username, registry.password) } });
+    const response = await fetch(`http://${registry.address}/v2/`, {
+      headers: { authorization: basicAuth(registry.username, registry.password) },
+    });
     expect(response.status).toBe(200);
   });
 });

@@ -55,7 +55,10 @@ const engine = new EngineSetup<Setup>(async () => {
   const [anonymous, client] = [await DockerClient.create(), await DockerClient.create()];
   clients.push(anonymous, client);
   await client.login(registry.address, registry.username, registry.password);
-  for (const [standIn, name] of [[standIns.build, bases.build], [standIns.base, bases.base]]) {
+  for (const [standIn, name] of [
+    [standIns.build, bases.build],
+    [standIns.base, bases.base],
+  ]) {
     await docker(["tag", standIn, objects.image(name)]);
     await client.run(["push", name]);
     await docker(["image", "rm", name]); // only the tag: the build must pull it from the mirror
@@ -75,7 +78,10 @@ describe("registry mirror supplies the base images", () => {
   it("maps the Dockerfile's upstream bases onto the mirror, keeping their repository paths and tags", () => {
     const { upstream, bases } = engine.get();
     expect(upstream).toEqual({ build: "node:24-alpine", base: "gcr.io/distroless/nodejs24-debian12:nonroot" });
-    expect(bases).toEqual({ build: `${registry!.address}/library/node:24-alpine`, base: `${registry!.address}/distroless/nodejs24-debian12:nonroot` });
+    expect(bases).toEqual({
+      build: `${registry!.address}/library/node:24-alpine`,
+      base: `${registry!.address}/distroless/nodejs24-debian12:nonroot`,
+    });
   });
 
   it("without the mirror's credentials the build cannot pull its bases", async () => {
@@ -93,7 +99,15 @@ describe("registry mirror supplies the base images", () => {
     const tag = objects.image(uniqueName("web-mirror"));
     objects.image(`${tag}-build-stage`);
     const image = await buildWebImage(tag, { bases, env: client.env });
-    expect(await docker(["image", "inspect", "--format", '{{ index .Config.Labels "org.opencontainers.image.base.name" }}', image.tag])).toBe(`${bases.base}\n`);
+    expect(
+      await docker([
+        "image",
+        "inspect",
+        "--format",
+        '{{ index .Config.Labels "org.opencontainers.image.base.name" }}',
+        image.tag,
+      ]),
+    ).toBe(`${bases.base}\n`);
     // the builder pulled both bases from the mirror
     for (const base of [bases.build, bases.base]) expect((await dockerStatus(["image", "inspect", base])).code).toBe(0);
 

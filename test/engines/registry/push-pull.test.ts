@@ -82,7 +82,9 @@ describe("registry push and pull (Registry translator's config, real docker CLI)
     expect(digest, pushed).toBeDefined();
 
     const repository = `${registry.address}/web`;
-    const repoDigests = JSON.parse(await docker(["inspect", "--format", "{{json .RepoDigests}}", pushName])) as string[];
+    const repoDigests = JSON.parse(
+      await docker(["inspect", "--format", "{{json .RepoDigests}}", pushName]),
+    ) as string[];
     const repoDigest = repoDigests.find((d) => d.startsWith(`${repository}@`));
     expect(repoDigest).toBe(`${repository}@${digest}`);
     expect(await manifestDigest(registry, "web", pushName.slice(pushName.lastIndexOf(":") + 1))).toBe(digest);

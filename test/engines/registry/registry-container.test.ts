@@ -55,8 +55,23 @@ needs("docker", "busybox", "docker-registry", "htpasswd");
 const engine = new EngineSetup<Setup>(async () => {
   const base = await ensureRegistryStandIn();
   const tag = objects.image(uniqueName("registry-image"));
-  for (const [target, name] of [["layout", objects.image(`${tag}-layout`)], [undefined, tag]] as const) {
-    await docker(["build", "--quiet", "--build-arg", `REGISTRY_IMAGE=${base}`, ...(target ? ["--target", target] : []), "--tag", name, REGISTRY_CONTEXT], 300_000);
+  for (const [target, name] of [
+    ["layout", objects.image(`${tag}-layout`)],
+    [undefined, tag],
+  ] as const) {
+    await docker(
+      [
+        "build",
+        "--quiet",
+        "--build-arg",
+        `REGISTRY_IMAGE=${base}`,
+        ...(target ? ["--target", target] : []),
+        "--tag",
+        name,
+        REGISTRY_CONTEXT,
+      ],
+      300_000,
+    );
   }
   const image = (await docker(["image", "inspect", "--format", "{{.Id}}", tag])).trim(); // what docker.Image's repoDigest gives a local build
 
@@ -65,7 +80,12 @@ const engine = new EngineSetup<Setup>(async () => {
   const password = generatedPassword();
   const data = dockerVolumeSettings(resolveVolumeSpec("registry-data", { target: "docker" }));
   const dataVolume = await createVolume(uniqueName("registry-data"), data.labels);
-  const args = selfHostedServiceArgs(resolved, image, { logicalName: data.name, volumeName: dataVolume, accessMode: "ReadWriteOnce" }, selfHostedFiles(resolved, bcryptHash(resolved.username, password)));
+  const args = selfHostedServiceArgs(
+    resolved,
+    image,
+    { logicalName: data.name, volumeName: dataVolume, accessMode: "ReadWriteOnce" },
+    selfHostedFiles(resolved, bcryptHash(resolved.username, password)),
+  );
   // the component's health check, checked every second so the test need not wait 10 s
   const service = resolveServiceSpec("registry", { ...args, healthCheck: { ...args.healthCheck, intervalSeconds: 1 } });
   const network = objects.network(uniqueName("net"));
@@ -76,14 +96,21 @@ const engine = new EngineSetup<Setup>(async () => {
   const carrier = dockerFilesCarrierSettings(service, filesVolume);
   const carrierName = objects.container(uniqueName("registry-files-carrier"));
   await docker(["create", ...dockerCreateCarrierArgs(carrier, carrierName)]);
-  const uploads = await Promise.all(carrier.uploads.map(async (u) => ({ file: u.file, permissions: u.permissions, content: await plain(u.content) })));
+  const uploads = await Promise.all(
+    carrier.uploads.map(async (u) => ({ file: u.file, permissions: u.permissions, content: await plain(u.content) })),
+  );
   const uploaded = await uploadLikeProvider(carrierName, uploads);
-  if (uploaded.status !== 200) throw new Error(`upload into the files carrier failed: ${uploaded.status} ${uploaded.message}`);
+  if (uploaded.status !== 200)
+    throw new Error(`upload into the files carrier failed: ${uploaded.status} ${uploaded.message}`);
   const revision = (await docker(["inspect", "--format", "{{.Id}}", carrierName])).trim();
 
   const settings = dockerContainerSettings(service, network, { volume: filesVolume, revision });
   const container = objects.container(uniqueName("registry"));
-  await docker(["run", "--detach", ...dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(image) })]);
+  await docker([
+    "run",
+    "--detach",
+    ...dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(image) }),
+  ]);
   await waitHealthy(container, settings.waitTimeout ?? 60);
   return { spec: resolved, password, base, settings, uploads, container, filesVolume };
 });
@@ -103,7 +130,10 @@ function exec(container: string, ...command: string[]) {
 describe("self-hosted registry container on Docker, as the Registry component declares it", () => {
   it("runs healthy as 65532 with a read-only root filesystem and no capabilities", async () => {
     const { container, settings } = engine.get();
-    const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", container])) as { ReadonlyRootfs: boolean; CapDrop: string[] };
+    const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", container])) as {
+      ReadonlyRootfs: boolean;
+      CapDrop: string[];
+    };
     expect(host).toMatchObject({ ReadonlyRootfs: true, CapDrop: ["ALL"] });
     const status = (await exec(container, "cat", "/proc/1/status")).stdout;
     expect(/^Uid:\s+(.*)$/m.exec(status)?.[1].split(/\s+/)).toEqual(["65532", "65532", "65532", "65532"]);
@@ -116,7 +146,11 @@ describe("self-hosted registry container on Docker, as the Registry component de
     expect(settings.volumes.find((v) => v.containerPath === "/etc/dockyard")?.readOnly).toBe(true);
     expect(uploads.map((u) => u.file)).toEqual(["/etc/dockyard/config.yml", "/etc/dockyard/htpasswd"]);
     const stat = await exec(container, "stat", "-c", "%u:%g %a %n", "/etc/dockyard", ...uploads.map((u) => u.file));
-    expect(stat.stdout.trim().split("\n")).toEqual(["0:0 755 /etc/dockyard", "0:0 444 /etc/dockyard/config.yml", "0:0 444 /etc/dockyard/htpasswd"]);
+    expect(stat.stdout.trim().split("\n")).toEqual([
+      "0:0 755 /etc/dockyard",
+      "0:0 444 /etc/dockyard/config.yml",
+      "0:0 444 /etc/dockyard/htpasswd",
+    ]);
     for (const upload of uploads) expect((await exec(container, "cat", upload.file)).stdout).toBe(upload.content);
   });
 
@@ -131,7 +165,9 @@ describe("self-hosted registry container on Docker, as the Registry component de
     ]) {
       const result = await exec(container, ...attempt);
       expect(result.code, attempt.join(" ")).not.toBe(0);
-      expect(result.stderr, attempt.join(" ")).toMatch(/Permission denied|Operation not permitted|Read-only file system/);
+      expect(result.stderr, attempt.join(" ")).toMatch(
+        /Permission denied|Operation not permitted|Read-only file system/,
+      );
     }
   });
 
@@ -149,31 +185,64 @@ describe("self-hosted registry container on Docker, as the Registry component de
       await client.login(spec.address, spec.username, password);
       const digest = /digest: (sha256:[a-f0-9]{64})/.exec(await client.run(["push", name]))?.[1];
       expect(digest).toBeDefined();
-      expect(await manifestDigest({ address: spec.address, username: spec.username, password, stop: () => Promise.resolve() }, "tiny", digest!)).toBe(digest);
+      expect(
+        await manifestDigest(
+          { address: spec.address, username: spec.username, password, stop: () => Promise.resolve() },
+          "tiny",
+          digest!,
+        ),
+      ).toBe(digest);
     } finally {
       await rm(context, { recursive: true, force: true });
     }
     const owners = await exec(container, "find", REGISTRY_DATA_DIR, "!", "-user", "65532");
     expect(owners.stdout.trim()).toBe(""); // everything the registry wrote is its own
-    expect((await exec(container, "ls", `${REGISTRY_DATA_DIR}/docker/registry/v2/repositories`)).stdout.trim()).toBe("tiny");
+    expect((await exec(container, "ls", `${REGISTRY_DATA_DIR}/docker/registry/v2/repositories`)).stdout.trim()).toBe(
+      "tiny",
+    );
   });
 
-  it("why a carrier: the provider's upload (through \"/\") is refused by a read-only root filesystem, even into a writable volume", async () => {
+  it('why a carrier: the provider\'s upload (through "/") is refused by a read-only root filesystem, even into a writable volume', async () => {
     const { container, base, filesVolume } = engine.get();
-    const intoService = await uploadLikeProvider(container, [{ file: "/etc/dockyard/extra.yml", content: "x", permissions: "0444" }]);
+    const intoService = await uploadLikeProvider(container, [
+      { file: "/etc/dockyard/extra.yml", content: "x", permissions: "0444" },
+    ]);
     expect(intoService.status).not.toBe(200);
     expect(intoService.message).toMatch(/read-only/);
 
     const probe = objects.container(uniqueName("ro-probe"));
-    await docker(["create", "--name", probe, "--read-only", "--mount", `type=volume,source=${filesVolume},target=/etc/dockyard`, base]);
-    const intoWritableVolume = await uploadLikeProvider(probe, [{ file: "/etc/dockyard/extra.yml", content: "x", permissions: "0444" }]);
+    await docker([
+      "create",
+      "--name",
+      probe,
+      "--read-only",
+      "--mount",
+      `type=volume,source=${filesVolume},target=/etc/dockyard`,
+      base,
+    ]);
+    const intoWritableVolume = await uploadLikeProvider(probe, [
+      { file: "/etc/dockyard/extra.yml", content: "x", permissions: "0444" },
+    ]);
     expect(intoWritableVolume).toEqual({ status: 500, message: "container rootfs is marked read-only" });
   });
 
   it("why a derived image: a fresh volume on the upstream data path is root-owned, not writable by 65532", async () => {
     const { base } = engine.get();
     const fresh = await createVolume(uniqueName("upstream-data"), []);
-    const write = await dockerStatus(["run", "--rm", "--user", "65532:65532", "--read-only", "--mount", `type=volume,source=${fresh},target=/var/lib/registry`, "--entrypoint", "/bin/busybox", base, "touch", "/var/lib/registry/probe"]);
+    const write = await dockerStatus([
+      "run",
+      "--rm",
+      "--user",
+      "65532:65532",
+      "--read-only",
+      "--mount",
+      `type=volume,source=${fresh},target=/var/lib/registry`,
+      "--entrypoint",
+      "/bin/busybox",
+      base,
+      "touch",
+      "/var/lib/registry/probe",
+    ]);
     expect(write.code).not.toBe(0);
     expect(write.stderr).toMatch(/Permission denied/);
   });

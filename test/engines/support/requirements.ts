@@ -45,7 +45,11 @@ function answers(what: string, command: string, args: readonly string[], script:
       if (!findTool(command)) return `${command} not found on PATH, so ${what} cannot be reached`;
       return new Promise((resolve) =>
         execFile(command, [...args], { timeout: 30_000 }, (error, _stdout, stderr) =>
-          resolve(error ? `${what} does not answer \`${command} ${args.join(" ")}\` (${firstLine(stderr) || error.message})` : undefined),
+          resolve(
+            error
+              ? `${what} does not answer \`${command} ${args.join(" ")}\` (${firstLine(stderr) || error.message})`
+              : undefined,
+          ),
         ),
       );
     },
@@ -58,7 +62,8 @@ const REQUIREMENTS = {
   /** Debian's busybox-static at /bin/busybox: stand-in image bases, the backup scheduler's shell, the tiny guest. */
   busybox: {
     script: "docker.sh",
-    check: () => (isExecutableFile("/bin/busybox") ? undefined : "/bin/busybox is missing (Debian package busybox-static)"),
+    check: () =>
+      isExecutableFile("/bin/busybox") ? undefined : "/bin/busybox is missing (Debian package busybox-static)",
   },
   "docker-registry": tool("docker-registry", "docker-registry", "registry.sh"),
   htpasswd: tool("htpasswd", "apache2-utils", "registry.sh"),
@@ -75,7 +80,8 @@ const REQUIREMENTS = {
   /** Any tool the seed provider can build a cloud-init ISO with, found as the provider finds it. */
   "seed-tool": {
     script: "libvirt.sh",
-    check: () => (findSeedTool() ? undefined : "no seed-ISO tool (cloud-localds, xorriso or genisoimage) found on PATH"),
+    check: () =>
+      findSeedTool() ? undefined : "no seed-ISO tool (cloud-localds, xorriso or genisoimage) found on PATH",
   },
   /** libvirtd with the QEMU driver, answering on qemu:///system. */
   libvirtd: answers(`libvirtd on ${SYSTEM_URI}`, "virsh", ["-c", SYSTEM_URI, "version"], "libvirt.sh"),
@@ -84,7 +90,9 @@ const REQUIREMENTS = {
     script: "libvirt.sh",
     check: () => {
       const absent = ["vmlinuz", "initrd.img"].filter((file) => !existsSync(join(GUEST_CACHE, file)));
-      return absent.length === 0 ? undefined : `the tiny guest's ${absent.join(" and ")} are not cached in ${GUEST_CACHE}`;
+      return absent.length === 0
+        ? undefined
+        : `the tiny guest's ${absent.join(" and ")} are not cached in ${GUEST_CACHE}`;
     },
   },
 } satisfies Record<string, Requirement>;

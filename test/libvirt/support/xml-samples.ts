@@ -31,9 +31,12 @@ export const fullDomain: DomainSpec = {
     { pool: "data", volume: "scratch", bus: "virtio" },
   ],
   seed: { pool: "vms", volume: "vm1-seed.iso" },
-  interfaces: [{ network: "lab", macAddress: "52:54:00:AA:bb:01" }, { network: "backend", model: "e1000e" }],
+  interfaces: [
+    { network: "lab", macAddress: "52:54:00:AA:bb:01" },
+    { network: "backend", model: "e1000e" },
+  ],
   serialLogPath: "/srv/logs/vm1 console.log",
-  kernel: { kernel: "/boot/vmlinuz", initrd: "/boot/initrd.img", cmdline: "console=ttyS0 root=/dev/vda1 x=\"<&>\"" },
+  kernel: { kernel: "/boot/vmlinuz", initrd: "/boot/initrd.img", cmdline: 'console=ttyS0 root=/dev/vda1 x="<&>"' },
   cpuMode: "host-passthrough",
 };
 
@@ -46,11 +49,18 @@ export const XML_SAMPLES = {
   "domain: every option": () => domainXml(fullDomain),
   "network: defaults": () => networkXml(baseNetwork),
   "network: isolated, explicit bridge and DHCP range": () =>
-    networkXml({ ...baseNetwork, mode: "isolated", cidr: "172.30.8.0/22", bridge: "dybr0", dhcpRange: { start: "172.30.9.10", end: "172.30.9.20" } }),
+    networkXml({
+      ...baseNetwork,
+      mode: "isolated",
+      cidr: "172.30.8.0/22",
+      bridge: "dybr0",
+      dhcpRange: { start: "172.30.9.10", end: "172.30.9.20" },
+    }),
   "network: without DHCP": () => networkXml({ ...baseNetwork, dhcp: false }),
   "pool: dir pool": () => poolXml({ name: "vms", path: "/var/lib/libvirt/images/vms" }),
   "pool: markup in the path": () => poolXml({ name: "vms", path: "/srv/a&b<c>" }),
   "volume: blank qcow2": () => volumeXml({ name: "data.qcow2", capacityBytes: 10 * 1024 ** 3, format: "qcow2" }),
-  "volume: overlay with a backing store": () => volumeXml({ name: "root", capacityBytes: 1024, format: "qcow2", backing: { path: "/pool/base&1", format: "raw" } }),
+  "volume: overlay with a backing store": () =>
+    volumeXml({ name: "root", capacityBytes: 1024, format: "qcow2", backing: { path: "/pool/base&1", format: "raw" } }),
   "volume: raw": () => volumeXml({ name: "seed.iso", capacityBytes: 374784, format: "raw" }),
 } satisfies Record<string, () => string>;

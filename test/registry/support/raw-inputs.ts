@@ -10,7 +10,9 @@ import { type RecordedResource, ResourceRecorder } from "../../support/pulumi-ha
 export type RawInputs = Map<string, Record<string, unknown>>;
 
 /** Runs `declare` under fresh recording mocks; returns the masked record and the raw inputs. */
-export async function recordWithRaw(declare: () => unknown): Promise<{ resources: RecordedResource[]; raw: RawInputs }> {
+export async function recordWithRaw(
+  declare: () => unknown,
+): Promise<{ resources: RecordedResource[]; raw: RawInputs }> {
   const recorder = new ResourceRecorder();
   const raw: RawInputs = new Map();
   const newResource = recorder.mocks.newResource.bind(recorder.mocks);

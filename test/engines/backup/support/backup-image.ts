@@ -43,18 +43,36 @@ export async function buildBackupImages(objects: DockerObjects): Promise<BackupI
     await chmod(path.join(context, "rootfs", "tmp"), 0o1777);
     await copyFile(BUSYBOX, path.join(context, "rootfs", "bin", "busybox"));
     await chmod(path.join(context, "rootfs", "bin", "busybox"), 0o755);
-    await writeFile(path.join(context, "rootfs", "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n");
+    await writeFile(
+      path.join(context, "rootfs", "etc", "passwd"),
+      "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n",
+    );
     await writeFile(path.join(context, "rootfs", "etc", "group"), "root:x:0:\nnobody:x:65534:\n");
-    await writeFile(path.join(context, "Dockerfile"), ["FROM scratch", "COPY rootfs/ /", 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', 'CMD ["sh"]', ""].join("\n"));
+    await writeFile(
+      path.join(context, "Dockerfile"),
+      ["FROM scratch", "COPY rootfs/ /", 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', 'CMD ["sh"]', ""].join(
+        "\n",
+      ),
+    );
     await docker(["build", "--quiet", "--tag", busybox, context], 300_000);
   } finally {
     await rm(context, { recursive: true, force: true });
   }
   const backupTag = objects.image(uniqueName("backup-image"));
   objects.image(`${backupTag}-build-stage`);
-  const args = ["--build-arg", `BASE_IMAGE=${busybox}`, "--build-arg", "REVISION=test", "--build-arg", `CREATED=${new Date().toISOString()}`];
+  const args = [
+    "--build-arg",
+    `BASE_IMAGE=${busybox}`,
+    "--build-arg",
+    "REVISION=test",
+    "--build-arg",
+    `CREATED=${new Date().toISOString()}`,
+  ];
   // The classic builder keeps the build stage as an untagged image: tag it so cleanup removes it.
-  await docker(["build", "--quiet", ...args, "--target", "build", "--tag", `${backupTag}-build-stage`, BACKUP_CONTEXT], 300_000);
+  await docker(
+    ["build", "--quiet", ...args, "--target", "build", "--tag", `${backupTag}-build-stage`, BACKUP_CONTEXT],
+    300_000,
+  );
   await docker(["build", "--quiet", ...args, "--tag", backupTag, BACKUP_CONTEXT], 300_000);
   const backupId = (await docker(["image", "inspect", "--format", "{{.Id}}", backupTag])).trim();
   return { busybox, backupTag, backupId };
@@ -68,9 +86,22 @@ export interface BackupSetup {
 }
 
 /** Creates the two volumes and resolves a Backup of the source through the component's resolver. */
-export async function backupSetup(objects: DockerObjects, image: string, schedule = "0 3 * * *", retentionDays = 7): Promise<BackupSetup> {
-  const source: VolumeRef = { logicalName: "web-data", volumeName: objects.volume(uniqueName("source")), accessMode: "ReadWriteOnce" };
-  const archive: VolumeRef = { logicalName: "web-backup-archive", volumeName: objects.volume(uniqueName("archive")), accessMode: "ReadWriteOnce" };
+export async function backupSetup(
+  objects: DockerObjects,
+  image: string,
+  schedule = "0 3 * * *",
+  retentionDays = 7,
+): Promise<BackupSetup> {
+  const source: VolumeRef = {
+    logicalName: "web-data",
+    volumeName: objects.volume(uniqueName("source")),
+    accessMode: "ReadWriteOnce",
+  };
+  const archive: VolumeRef = {
+    logicalName: "web-backup-archive",
+    volumeName: objects.volume(uniqueName("archive")),
+    accessMode: "ReadWriteOnce",
+  };
   for (const volume of [source, archive]) await docker(["volume", "create", volume.volumeName as string]);
   const spec = resolveBackupSpec("web-backup", { target: "docker", volume: source, schedule, image, retentionDays });
   return { spec, source, archive };
@@ -78,6 +109,9 @@ export async function backupSetup(objects: DockerObjects, image: string, schedul
 
 /** Runs a root shell script in the busybox stand-in with volumes mounted (test setup and inspection only). */
 export async function asRoot(busybox: string, mounts: Record<string, string>, script: string): Promise<string> {
-  const flags = Object.entries(mounts).flatMap(([volume, target]) => ["--mount", `type=volume,source=${volume},target=${target}`]);
+  const flags = Object.entries(mounts).flatMap(([volume, target]) => [
+    "--mount",
+    `type=volume,source=${volume},target=${target}`,
+  ]);
   return docker(["run", "--rm", "--network", "none", "--user", "0:0", ...flags, busybox, "sh", "-euc", script]);
 }

@@ -16,20 +16,37 @@ const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
  * Runs `docker <args>` and returns its stdout; throws with stderr on failure.
  * @param env extra environment, e.g. `{ DOCKER_CONFIG: dir }` for a throwaway client config.
  */
-export async function docker(args: readonly string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function docker(
+  args: readonly string[],
+  timeoutMs = 120_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   try {
-    const { stdout } = await run("docker", [...args], { env: { ...ENV, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
+    const { stdout } = await run("docker", [...args], {
+      env: { ...ENV, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: timeoutMs,
+    });
     return stdout;
   } catch (error) {
     const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`docker ${args.join(" ")} failed: ${message}\n${stdout ?? ""}${stderr ?? ""}`.trim(), { cause: error });
+    throw new Error(`docker ${args.join(" ")} failed: ${message}\n${stdout ?? ""}${stderr ?? ""}`.trim(), {
+      cause: error,
+    });
   }
 }
 
 /** Like {@link docker}, but resolves to the exit status and output instead of throwing. */
-export async function dockerStatus(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function dockerStatus(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("docker", [...args], { env: { ...ENV, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 });
+    const { stdout, stderr } = await run("docker", [...args], {
+      env: { ...ENV, ...env },
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 300_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -77,7 +94,8 @@ export class DockerObjects {
     for (const [command, names] of steps) {
       for (const name of names.splice(0)) {
         const result = await dockerStatus([...command, name]);
-        if (result.code !== 0 && !/No such|not found/i.test(result.stderr)) console.warn(`cleanup: docker ${command.join(" ")} ${name}: ${result.stderr.trim()}`);
+        if (result.code !== 0 && !/No such|not found/i.test(result.stderr))
+          console.warn(`cleanup: docker ${command.join(" ")} ${name}: ${result.stderr.trim()}`);
       }
     }
   }
@@ -85,7 +103,9 @@ export class DockerObjects {
 
 /** Health status Docker reports for a container ("starting", "healthy", "unhealthy"). */
 export async function healthStatus(container: string): Promise<string> {
-  return (await docker(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", container])).trim();
+  return (
+    await docker(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", container])
+  ).trim();
 }
 
 /** Waits until Docker reports the container healthy; fails on unhealthy, exit or timeout. */

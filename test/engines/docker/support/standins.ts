@@ -51,7 +51,11 @@ export async function ensureStandIns(): Promise<{ base: string; build: string }>
   const libraries = await sharedLibraries(NODE);
   const certs = (await exists(CA_BUNDLE)) ? ([[CA_BUNDLE, CA_BUNDLE]] as Layout) : [];
   const base: Layout = [[NODE, "/nodejs/bin/node"], ...libraries.map((l): [string, string] => [l, l]), ...certs];
-  const build: Layout = [[NODE, "/usr/local/bin/node"], [BUSYBOX, "/bin/busybox"], ...libraries.map((l): [string, string] => [l, l])];
+  const build: Layout = [
+    [NODE, "/usr/local/bin/node"],
+    [BUSYBOX, "/bin/busybox"],
+    ...libraries.map((l): [string, string] => [l, l]),
+  ];
   await withLock(async () => {
     await ensureImage(STANDIN_BASE, base, [
       "FROM scratch",
@@ -77,7 +81,11 @@ export async function ensureRegistryStandIn(): Promise<string> {
   await ensure("docker", "busybox");
   const registryBinary = await toolPath("docker-registry");
   const libraries = await sharedLibraries(registryBinary);
-  const layout: Layout = [[registryBinary, "/bin/registry"], [BUSYBOX, "/bin/busybox"], ...libraries.map((l): [string, string] => [l, l])];
+  const layout: Layout = [
+    [registryBinary, "/bin/registry"],
+    [BUSYBOX, "/bin/busybox"],
+    ...libraries.map((l): [string, string] => [l, l]),
+  ];
   await withLock(() =>
     ensureImage(STANDIN_REGISTRY, layout, [
       "FROM scratch",
@@ -106,7 +114,13 @@ export async function sharedLibraries(binary: string): Promise<string[]> {
 
 async function ensureImage(tag: string, layout: Layout, dockerfile: string[]): Promise<void> {
   const hash = await layoutHash(layout, dockerfile);
-  const current = await dockerStatus(["image", "inspect", "--format", `{{ index .Config.Labels "${HASH_LABEL}" }}`, tag]);
+  const current = await dockerStatus([
+    "image",
+    "inspect",
+    "--format",
+    `{{ index .Config.Labels "${HASH_LABEL}" }}`,
+    tag,
+  ]);
   if (current.code === 0 && current.stdout.trim() === hash) return;
   const context = await mkdtemp(path.join(tmpdir(), "dockyard-standin-"));
   try {
@@ -154,7 +168,10 @@ async function withLock(work: () => Promise<void>): Promise<void> {
       await mkdir(LOCK);
       break;
     } catch {
-      const age = await stat(LOCK).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(LOCK).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > 10 * 60_000) await rm(LOCK, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK}`);
       else await new Promise((resolve) => setTimeout(resolve, 250));

@@ -66,7 +66,8 @@ function header(name: string, mode: number, size: number): Buffer {
   if (Buffer.byteLength(name) > 100) throw new Error(`tar name longer than 100 bytes: ${name}`);
   const block = Buffer.alloc(512);
   const field = (offset: number, length: number, value: string) => block.write(value, offset, length, "utf8");
-  const octal = (offset: number, length: number, value: number) => field(offset, length, `${value.toString(8).padStart(length - 1, "0")}\0`);
+  const octal = (offset: number, length: number, value: number) =>
+    field(offset, length, `${value.toString(8).padStart(length - 1, "0")}\0`);
   field(0, 100, name);
   octal(100, 8, mode);
   octal(108, 8, 0); // uid root

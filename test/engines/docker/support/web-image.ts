@@ -8,7 +8,10 @@ import { createServer } from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../../../../apps/web/contract";
-import { type DockerContainerSettings, dockerContainerSettings } from "../../../../components/container/docker-settings";
+import {
+  type DockerContainerSettings,
+  dockerContainerSettings,
+} from "../../../../components/container/docker-settings";
 import { dockerRunArgs } from "../../../../components/container/docker-run";
 import { dockerHealthyWithinSeconds } from "../../../../components/container/probes";
 import { resolveServiceSpec } from "../../../../components/container/resolve";
@@ -63,21 +66,31 @@ export async function buildWebImage(tag: string, options: WebBuildOptions = {}):
   );
   const created = new Date().toISOString();
   const args = [
-    "--build-arg", `BUILD_IMAGE=${bases.build}`,
-    "--build-arg", `BASE_IMAGE=${bases.base}`,
-    "--build-arg", `REVISION=${revision}`,
-    "--build-arg", `CREATED=${created}`,
+    "--build-arg",
+    `BUILD_IMAGE=${bases.build}`,
+    "--build-arg",
+    `BASE_IMAGE=${bases.base}`,
+    "--build-arg",
+    `REVISION=${revision}`,
+    "--build-arg",
+    `CREATED=${created}`,
   ];
   const buildStageTag = `${tag}-build-stage`;
   const started = Date.now();
-  await docker(["build", "--quiet", ...args, "--target", "build", "--tag", buildStageTag, WEB_CONTEXT], 300_000, options.env);
+  await docker(
+    ["build", "--quiet", ...args, "--target", "build", "--tag", buildStageTag, WEB_CONTEXT],
+    300_000,
+    options.env,
+  );
   await docker(["build", "--quiet", ...args, "--tag", tag, WEB_CONTEXT], 300_000, options.env);
   return { tag, buildStageTag, buildMs: Date.now() - started, revision, created };
 }
 
 /** The image's own HEALTHCHECK test, as `docker image inspect` reports it. */
 export async function imageHealthcheck(tag: string): Promise<string[]> {
-  return JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", tag])) as string[];
+  return JSON.parse(
+    await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", tag]),
+  ) as string[];
 }
 
 /** What the web service looks like on Docker, with the platform's defaults. */
@@ -104,7 +117,12 @@ export function webServiceSpec(options: WebServiceOptions): ResolvedService {
       retries: 3,
       startPeriodSeconds: 10,
     },
-    volumes: [{ volume: { logicalName: "web-data", volumeName: options.volumeName, accessMode: "ReadWriteOnce" }, mountPath: DEFAULT_DATA_DIR }],
+    volumes: [
+      {
+        volume: { logicalName: "web-data", volumeName: options.volumeName, accessMode: "ReadWriteOnce" },
+        mountPath: DEFAULT_DATA_DIR,
+      },
+    ],
     network: options.network,
   });
 }
@@ -116,7 +134,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -163,12 +183,19 @@ export async function startWeb(
   const spec = webServiceSpec({ ...options, image: await runnableImage(options.image), hostPort: port });
   const settings = dockerContainerSettings(spec, options.network);
   const container = objects.container(uniqueName("web"));
-  const rendered = dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(options.image) });
+  const rendered = dockerRunArgs(settings, {
+    name: container,
+    imageHealthcheck: await imageHealthcheck(options.image),
+  });
   const pids = rendered.indexOf("--pids-limit");
-  const flags = options.withoutPidsLimit === true ? [...rendered.slice(0, pids), ...rendered.slice(pids + 2)] : rendered;
+  const flags =
+    options.withoutPidsLimit === true ? [...rendered.slice(0, pids), ...rendered.slice(pids + 2)] : rendered;
   // Extra arguments go right after --name, before the image and its arguments.
   await docker(["run", "--detach", ...flags.slice(0, 2), ...(options.extraRunArgs ?? []), ...flags.slice(2)]);
-  const healthyAfterMs = await waitHealthy(container, settings.waitTimeout ?? dockerHealthyWithinSeconds(spec.healthCheck!));
+  const healthyAfterMs = await waitHealthy(
+    container,
+    settings.waitTimeout ?? dockerHealthyWithinSeconds(spec.healthCheck!),
+  );
   return { container, port, spec, settings, healthyAfterMs };
 }
 

@@ -37,12 +37,16 @@ export class DockerClient {
   /** `docker login` with the password on stdin (never on the command line); returns the CLI's output. */
   login(address: string, username: string, password: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn("docker", ["login", "--username", username, "--password-stdin", address], { env: { ...process.env, ...this.env } });
+      const child = spawn("docker", ["login", "--username", username, "--password-stdin", address], {
+        env: { ...process.env, ...this.env },
+      });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.on("error", reject);
-      child.on("close", (code) => (code === 0 ? resolve(output) : reject(new Error(`docker login ${address} exited ${code}: ${output}`))));
+      child.on("close", (code) =>
+        code === 0 ? resolve(output) : reject(new Error(`docker login ${address} exited ${code}: ${output}`)),
+      );
       child.stdin.end(password);
     });
   }

@@ -58,7 +58,10 @@ function plain(value: pulumi.Input<string>): Promise<string> {
  * Starts a registry from the Registry translator's files for `args` (default: the component's
  * defaults), with a generated password unless one is given; resolves once it answers.
  */
-export async function startRegistry(args: TestRegistryArgs = {}, password = generatedPassword()): Promise<RunningRegistry> {
+export async function startRegistry(
+  args: TestRegistryArgs = {},
+  password = generatedPassword(),
+): Promise<RunningRegistry> {
   await ensure("docker-registry", "htpasswd");
   const dir = mkdtempSync(join(tmpdir(), "dockyard-registry-"));
   const port = await freePort();
@@ -70,7 +73,9 @@ export async function startRegistry(args: TestRegistryArgs = {}, password = gene
   for (const [name, content] of Object.entries(selfHostedFiles(spec, bcryptHash(spec.username, password), layout))) {
     writeFileSync(join(layout.filesDir, name), await plain(content), { mode: 0o600 });
   }
-  const child: ChildProcess = spawn("docker-registry", ["serve", join(layout.filesDir, "config.yml")], { stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn("docker-registry", ["serve", join(layout.filesDir, "config.yml")], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const stop = async () => {
@@ -107,12 +112,17 @@ const MANIFEST_TYPES = [
 ].join(", ");
 
 /** The digest the registry serves a tag or digest under (`Docker-Content-Digest` of a HEAD). */
-export async function manifestDigest(registry: RunningRegistry, repository: string, reference: string): Promise<string> {
+export async function manifestDigest(
+  registry: RunningRegistry,
+  repository: string,
+  reference: string,
+): Promise<string> {
   const response = await fetch(`http://${registry.address}/v2/${repository}/manifests/${reference}`, {
     method: "HEAD",
     headers: { accept: MANIFEST_TYPES, authorization: basicAuth(registry.username, registry.password) },
   });
   const digest = response.headers.get("docker-content-digest");
-  if (response.status !== 200 || digest === null) throw new Error(`HEAD ${repository}:${reference} answered ${response.status} without a digest`);
+  if (response.status !== 200 || digest === null)
+    throw new Error(`HEAD ${repository}:${reference} answered ${response.status} without a digest`);
   return digest;
 }
