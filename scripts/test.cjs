@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: the typecheck, the lint and the Node-only test suite, run side by side (each is
-// mostly one core's work; one after the other they took twice as long), then one summary.
-// Vitest's report streams as it runs; the typecheck's and the lint's output follow it.
-// Arguments go to vitest (`npm test -- test/config.test.ts`). Exit 0 only if all three pass.
+// `npm test`: the typecheck, the lint, the format check and the Node-only test suite, run side
+// by side (each is mostly one core's work; one after the other they took twice as long), then
+// one summary. Vitest's report streams as it runs; the other steps' output follows it.
+// Arguments go to vitest (`npm test -- test/config.test.ts`). Exit 0 only if all pass.
 "use strict";
 const { spawn } = require("node:child_process");
 const path = require("node:path");
@@ -18,6 +18,7 @@ const steps = [
     live: false,
   },
   { name: "lint", command: bin("eslint"), args: ["."], live: false },
+  { name: "format", command: bin("prettier"), args: ["--check", "--log-level", "warn", "."], live: false },
   { name: "tests", command: bin("vitest"), args: ["run", "--project", "node", ...process.argv.slice(2)], live: true },
 ];
 
