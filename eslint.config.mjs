@@ -18,6 +18,20 @@ export default tseslint.config(
     },
   },
   {
+    // The program uses components through their public API only (components/index.ts).
+    files: ["infra/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/components/*"], message: "Import components through components/index.ts, their public API." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Dynamic providers are serialized as closures: Node built-ins must be require()d
     // inside provider methods, not imported at the top (see docs/testing.md).
     files: ["components/libvirt/**/*.ts"],

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Target, VolumeRef } from "./container/spec";
+import type { Target, VolumeRef } from "./types";
 import { ContainerService } from "./container-service";
 import { PersistentVolume } from "./persistent-volume";
 import { backupCronJob, restoreJob } from "./backup/cron-job";
@@ -11,8 +11,8 @@ import {
   SCHEDULER_SUFFIX,
   shellQuote,
 } from "./backup/docker-scheduler";
-import { type BackupSpec, resolveBackupSpec } from "./backup/resolve";
-import type { DockerContainerSettings } from "./container/docker-settings";
+import { type ResolvedBackup, resolveBackupSpec } from "./backup/resolve";
+import type { DockerContainerSettings } from "./container-service/docker-settings";
 
 /** Arguments of {@link Backup}. See docs/guides/backups.md. */
 export interface BackupArgs {
@@ -80,6 +80,8 @@ export class Backup extends pulumi.ComponentResource {
   declare public readonly restoreCommand: pulumi.Output<string>;
   /** Name of the CronJob, or of the Docker scheduler container. */
   declare public readonly schedulerName: pulumi.Output<string>;
+  /** The archive volume itself (retained on delete; to mount it elsewhere, or copy it off-site). */
+  declare public readonly archive: PersistentVolume;
 
   constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:storage:Backup", name, {}, opts);
@@ -97,6 +99,7 @@ export class Backup extends pulumi.ComponentResource {
       { parent: this, protect: opts?.protect },
     );
     const wired = spec.target === "docker" ? this.wireDocker(spec, archive) : this.wireKubernetes(spec, archive);
+    this.archive = archive;
     this.archiveVolumeName = archive.volumeName;
     this.restoreCommand = wired.restoreCommand;
     this.schedulerName = wired.schedulerName;
@@ -107,7 +110,7 @@ export class Backup extends pulumi.ComponentResource {
     });
   }
 
-  private wireDocker(spec: BackupSpec, archive: PersistentVolume): Wired {
+  private wireDocker(spec: ResolvedBackup, archive: PersistentVolume): Wired {
     const scheduler = new ContainerService(`${spec.name}-${SCHEDULER_SUFFIX}`, dockerSchedulerArgs(spec, archive), {
       parent: this,
     });
@@ -122,7 +125,7 @@ export class Backup extends pulumi.ComponentResource {
     };
   }
 
-  private wireKubernetes(spec: BackupSpec, archive: PersistentVolume): Wired {
+  private wireKubernetes(spec: ResolvedBackup, archive: PersistentVolume): Wired {
     const manifest = backupCronJob(spec, archive);
     const cronJob = new k8s.batch.v1.CronJob(
       spec.name,
@@ -143,7 +146,7 @@ export class Backup extends pulumi.ComponentResource {
   }
 }
 
-function restorePreamble(spec: BackupSpec): string {
+function restorePreamble(spec: ResolvedBackup): string {
   return `# Restore volume "${spec.source.logicalName}": set ARCHIVE to an archive name, e.g. ARCHIVE=${shellQuote(`${spec.prefix}-20260101T030000Z.tar.gz`)}`;
 }
 

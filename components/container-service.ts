@@ -3,14 +3,15 @@ import * as docker from "@pulumi/docker";
 import { local } from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import type { SecurityOptOuts } from "./hardening";
-import type { HealthCheckArgs, PortArgs, ResourceArgs, VolumeMountArgs } from "./container/args";
-import { dockerPidsLimitCommand } from "./container/docker-pids";
-import { dockerContainerSettings } from "./container/docker-settings";
-import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "./container/files";
-import { filesSecretManifest, kubernetesManifests, secretManifest } from "./container/kubernetes-objects";
-import { serviceLabels } from "./container/labels";
-import { resolveServiceSpec } from "./container/resolve";
-import type { RestartPolicy, ResolvedService, Target, WorkloadKind } from "./container/spec";
+import type { HealthCheckArgs, PortArgs, ResourceArgs, VolumeMountArgs } from "./container-service/args";
+import { dockerPidsLimitCommand } from "./container-service/docker-pids";
+import { dockerContainerSettings } from "./container-service/docker-settings";
+import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "./container-service/files";
+import { filesSecretManifest, kubernetesManifests, secretManifest } from "./container-service/kubernetes-objects";
+import { selectorLabels, serviceLabels } from "./container-service/labels";
+import { resolveServiceSpec } from "./container-service/resolve";
+import type { RestartPolicy, ResolvedService, WorkloadKind } from "./container-service/spec";
+import type { Target } from "./types";
 
 /** Arguments of {@link ContainerService}. Unsafe settings exist only as named opt-outs in `security`. */
 export interface ContainerServiceArgs {
@@ -176,11 +177,20 @@ export class ContainerService extends pulumi.ComponentResource {
    * until healthy).
    */
   declare public readonly workloadNames: pulumi.Output<string[]>;
+  /** Labels that select the service's pods or containers (e.g. for affinity to them); fixed for its lifetime. */
+  declare public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The workloads it runs: its Docker containers, or its Deployment or StatefulSet (to depend on or wire further). */
+  declare public readonly workloads: readonly (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
+  /** Kubernetes only: the Service in front of the pods, when the service has ports. */
+  declare public readonly service: k8s.core.v1.Service | undefined;
 
   constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:container:ContainerService", name, {}, opts);
     const spec = resolveServiceSpec(name, args);
     const wired = spec.target === "docker" ? this.wireDocker(spec) : this.wireKubernetes(spec);
+    this.selectorLabels = selectorLabels(spec);
+    this.workloads = wired.workloads;
+    this.service = wired.service;
     this.workloadKind = pulumi.output(wired.workloadKind);
     this.hostname = pulumi.output(wired.hostname);
     this.publishedPorts = pulumi.output(wired.publishedPorts);
@@ -205,9 +215,12 @@ export class ContainerService extends pulumi.ComponentResource {
     );
     const containerArgs: docker.ContainerArgs = settings;
     const names = Array.from({ length: spec.replicas }, (_, i) => (i === 0 ? spec.name : `${spec.name}-${i}`));
+    const containers = names.map((name) => this.dockerContainer(name, containerArgs, pidsLimit));
     return {
       workloadKind: "DockerContainer",
-      workloadNames: names.map((name) => this.dockerContainer(name, containerArgs, pidsLimit)),
+      workloads: containers.map((c) => c.container),
+      service: undefined,
+      workloadNames: containers.map((c) => c.name),
       hostname: spec.name,
       publishedPorts: settings.ports.map((p) => ({
         containerPort: p.internal,
@@ -226,11 +239,15 @@ export class ContainerService extends pulumi.ComponentResource {
    * (services, the registry, the backup scheduler) is created here. Resolves to the container's
    * name once the limit is applied.
    */
-  private dockerContainer(name: string, args: docker.ContainerArgs, pidsLimit: number): pulumi.Output<string> {
+  private dockerContainer(
+    name: string,
+    args: docker.ContainerArgs,
+    pidsLimit: number,
+  ): { container: docker.Container; name: pulumi.Output<string> } {
     const container = new docker.Container(name, args, { parent: this });
     const command = dockerPidsLimitCommand(pidsLimit, container.id, this.dockerHost());
     const applied = new local.Command(`${name}-pids-limit`, command, { parent: this, dependsOn: [container] });
-    return pulumi.all([container.name, applied.id]).apply(([containerName]) => containerName);
+    return { container, name: pulumi.all([container.name, applied.id]).apply(([containerName]) => containerName) };
   }
 
   /** The host of the Docker provider this component's containers use, when it names one. */
@@ -307,6 +324,8 @@ export class ContainerService extends pulumi.ComponentResource {
     );
     return {
       workloadKind: workload.kind === "StatefulSet" ? "StatefulSet" : "Deployment",
+      workloads: [created],
+      service,
       workloadNames: [created.metadata.name],
       hostname:
         service === undefined
@@ -328,6 +347,8 @@ function secretValues(data: k8s.types.input.core.v1.Secret["stringData"]): Recor
 /** What a target's wiring returns to the constructor. */
 interface Wired {
   readonly workloadKind: WorkloadKind;
+  readonly workloads: (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
+  readonly service: k8s.core.v1.Service | undefined;
   readonly workloadNames: pulumi.Input<string>[];
   readonly hostname: pulumi.Input<string> | undefined;
   readonly publishedPorts: PublishedPort[];

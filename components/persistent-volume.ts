@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
-import type { AccessMode, Target, VolumeRef } from "./container/spec";
-import { dockerVolumeSettings, persistentVolumeClaim, resolveVolumeSpec } from "./container/volume";
+import type { AccessMode, Target, VolumeRef } from "./types";
+import { dockerVolumeSettings, persistentVolumeClaim, resolveVolumeSpec } from "./persistent-volume/resolve";
 
 /** Arguments of {@link PersistentVolume}. */
 export interface PersistentVolumeArgs {
@@ -53,6 +53,8 @@ export class PersistentVolume extends pulumi.ComponentResource implements Volume
   public readonly logicalName: string;
   /** Access mode, read by ContainerService to pick a Deployment or a StatefulSet. */
   public readonly accessMode: AccessMode;
+  /** The Docker volume or the PersistentVolumeClaim itself (to depend on, or to read its status). */
+  declare public readonly volume: docker.Volume | k8s.core.v1.PersistentVolumeClaim;
 
   constructor(name: string, args: PersistentVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:storage:PersistentVolume", name, {}, opts);
@@ -65,14 +67,18 @@ export class PersistentVolume extends pulumi.ComponentResource implements Volume
       protect: opts?.protect,
     };
     if (spec.target === "docker") {
-      this.volumeName = new docker.Volume(name, dockerVolumeSettings(spec), childOpts).name;
+      const volume = new docker.Volume(name, dockerVolumeSettings(spec), childOpts);
+      this.volume = volume;
+      this.volumeName = volume.name;
     } else {
       const claim = persistentVolumeClaim(spec);
-      this.volumeName = new k8s.core.v1.PersistentVolumeClaim(
+      const created = new k8s.core.v1.PersistentVolumeClaim(
         name,
         { metadata: claim.metadata, spec: claim.spec },
         childOpts,
-      ).metadata.name;
+      );
+      this.volume = created;
+      this.volumeName = created.metadata.name;
     }
     this.registerOutputs({ volumeName: this.volumeName });
   }

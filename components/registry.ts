@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ContainerService } from "./container-service";
-import type { Target } from "./container/spec";
+import type { Target } from "./types";
 import { PersistentVolume } from "./persistent-volume";
 import { type RegistryCredentials, dockerConfigJsonOf } from "./registry/pull-credentials";
 import { type RegistryTlsArgs, type SelfHostedSpec, resolveRegistrySpec } from "./registry/registry-spec";

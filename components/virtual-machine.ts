@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgProblems, argsOf } from "./container/validate";
+import { ArgProblems, argsOf } from "./args";
 import { ComponentArgError, describeValue } from "./errors";
 import * as rules from "./rules";
 import { metaData, networkConfig, userData } from "./libvirt/cloud-init";

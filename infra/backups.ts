@@ -1,7 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { Backup } from "../components/backup";
-import type { PersistentVolume } from "../components/persistent-volume";
-import { type RegistryEndpoint, ServiceImage } from "../components/service-image";
+import { Backup, ServiceImage, type RegistryEndpoint } from "../components";
+import type { DeclaredContainers } from "./containers";
 import { mirrored } from "./images";
 import type { Platform } from "./platform";
 import type { TargetProviders } from "./providers";
@@ -13,7 +12,7 @@ import type { TargetProviders } from "./providers";
 export function declareBackups(
   platform: Platform,
   target: TargetProviders,
-  volumes: Record<string, PersistentVolume>,
+  containers: DeclaredContainers,
   image: { registry: RegistryEndpoint; revision: string; opts: pulumi.ComponentResourceOptions },
   imagePullSecrets: pulumi.Input<string>[],
 ): Record<string, Backup> {
@@ -43,16 +42,13 @@ export function declareBackups(
           `${backup.volume}-backup`,
           {
             target: platform.target,
-            volume: volumes[backup.volume],
+            volume: containers.volumes[backup.volume],
             schedule: platform.backup.schedule,
             retentionDays: platform.backup.retentionDays,
             image: toolImage,
             sourceSizeGiB: volume?.sizeGiB,
             // A ReadWriteOnce claim attaches to one node: the job runs beside the pods using it.
-            colocateWith: {
-              "app.kubernetes.io/name": backup.colocateWith,
-              "app.kubernetes.io/instance": backup.colocateWith,
-            },
+            colocateWith: { ...containers.services[backup.colocateWith].selectorLabels },
             ...(namespace ? { namespace } : {}),
             imagePullSecrets,
             ...(volume?.storageClass ? { storageClass: volume.storageClass } : {}),

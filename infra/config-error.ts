@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { describeValue } from "../components/errors";
+import { describeValue } from "../components";
 import { childSchema, marksOf, schemaAt, unwrapAll } from "./schema-marks";
 
 /** One mistake in a stack's config: where it is and what is wrong. */

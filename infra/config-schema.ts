@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { type ImagePolicy, imagePolicyProblem } from "../components/container/image-policy";
-import { isImageRef, parseImageRef } from "../components/registry/image-ref";
-import * as rules from "../components/rules";
+import { imagePolicyProblem, isImageRef, parseImageRef, type ImagePolicy, rules } from "../components";
 import { expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
 
 /**

@@ -1,6 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ContainerService } from "../components/container-service";
-import { PersistentVolume } from "../components/persistent-volume";
+import { ContainerService, PersistentVolume } from "../components";
 import type { Platform } from "./platform";
 import type { TargetProviders } from "./providers";
 

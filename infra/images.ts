@@ -1,7 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../components/registry/image-ref";
-import { type RegistryEndpoint, ServiceImage } from "../components/service-image";
-import type { Platform, ServiceSpec } from "./platform";
+import {
+  ServiceImage,
+  formatImageRef,
+  isImageRef,
+  parseImageRef,
+  throughMirror,
+  type RegistryEndpoint,
+} from "../components";
+import type { Platform, PlatformService } from "./platform";
 
 /** An image reference as it is pulled in this stack: through the mirror when one is set. */
 export function mirrored(reference: string, mirror: string | undefined): string {
@@ -26,7 +32,7 @@ export function serviceImages(
 }
 
 function imageOf(
-  service: ServiceSpec,
+  service: PlatformService,
   platform: Platform,
   registry: RegistryEndpoint,
   revision: string,

@@ -33,7 +33,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   const backups = declareBackups(
     platform,
     serviceTarget,
-    containers.volumes,
+    containers,
     { registry, revision, opts: imageOpts },
     imagePullSecrets,
   );

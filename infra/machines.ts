@@ -1,4 +1,4 @@
-import { VirtualMachine } from "../components/virtual-machine";
+import { VirtualMachine } from "../components";
 import type { Platform } from "./platform";
 
 /** The VMs of a stack, on the libvirt host its config names; protected like other state in prod. */

@@ -1,5 +1,5 @@
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../apps/web/contract";
-import type { ImagePolicy } from "../components/container/image-policy";
+import type { ImagePolicy } from "../components";
 import type { ConfigCatalog, Secret, StackConfig } from "./config";
 import { imagePolicyFor } from "./config-schema";
 
@@ -29,7 +29,7 @@ export type ImageSource =
   | { ref: string };
 
 /** A container service run on the stack's target. */
-export interface ServiceSpec {
+export interface PlatformService {
   name: string;
   image: ImageSource;
   /** The port the service listens on inside the container. */
@@ -56,14 +56,14 @@ export interface ServiceSpec {
 }
 
 /** A persistent volume whose data outlives the services mounting it. */
-export interface VolumeSpec {
+export interface PlatformVolume {
   name: string;
   sizeGiB: number;
   storageClass?: string;
 }
 
 /** A virtual machine, for workloads that need their own OS or strong isolation. */
-export interface VmSpec {
+export interface PlatformVm {
   name: string;
   /** Why it is a VM and not a container. */
   purpose: string;
@@ -83,13 +83,13 @@ export interface VmSpec {
 }
 
 /** Where the registry is and how to reach it; `mirror` serves every third-party image. */
-export type RegistrySpec = { mirror?: string } & (
+export type PlatformRegistry = { mirror?: string } & (
   | { mode: "self-hosted"; /** Address it is exposed at (Kubernetes); 127.0.0.1 on Docker. */ url?: string }
   | { mode: "external"; url: string; username: string; password: Secret }
 );
 
 /** A volume backed up on the stack's schedule, by a job placed beside the service that writes it. */
-export interface BackupSpec {
+export interface PlatformBackup {
   volume: string;
   /** Service whose pods mount the volume (a ReadWriteOnce claim attaches to one node). */
   colocateWith: string;
@@ -102,19 +102,19 @@ export interface Platform {
   target: "docker" | "kubernetes";
   protect: boolean;
   endpoints: StackConfig["endpoints"];
-  registry: RegistrySpec;
-  services: ServiceSpec[];
-  volumes: VolumeSpec[];
-  vms: VmSpec[];
+  registry: PlatformRegistry;
+  services: PlatformService[];
+  volumes: PlatformVolume[];
+  vms: PlatformVm[];
   /** Schedule and retention of every backup. */
   backup: StackConfig["backup"];
-  backups: BackupSpec[];
+  backups: PlatformBackup[];
   /** The backup tool's source and base images, built like a service image. */
   backupTool: { app: string; baseImages: Record<string, string> };
 }
 
 /** The fixed part of each service: what config cannot change. */
-interface ServiceTemplate extends Omit<ServiceSpec, "name" | "replicas" | "cpu" | "memory" | "image" | "security"> {
+interface ServiceTemplate extends Omit<PlatformService, "name" | "replicas" | "cpu" | "memory" | "image" | "security"> {
   /** Source under `apps/` and the upstream base images its Dockerfile takes as build args. */
   build: { app: string; baseImages: Record<string, string> };
   /** Most replicas it can run, and why when that is 1. */
@@ -145,11 +145,11 @@ const SERVICES: Record<string, ServiceTemplate> = {
 const VOLUMES = ["web-data"] as const;
 
 /** State worth backing up. The registry's blobs are not: every image is rebuilt from source. */
-const BACKUPS: BackupSpec[] = [{ volume: "web-data", colocateWith: "web" }];
+const BACKUPS: PlatformBackup[] = [{ volume: "web-data", colocateWith: "web" }];
 
 const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: "docker.io/library/busybox:1.36.1-musl" } };
 
-type VmTemplate = Omit<VmSpec, "name" | "vcpus" | "memoryMiB" | "diskGiB" | "sshAuthorizedKeys">;
+type VmTemplate = Omit<PlatformVm, "name" | "vcpus" | "memoryMiB" | "diskGiB" | "sshAuthorizedKeys">;
 
 const VMS: Record<string, VmTemplate> = {
   legacy: {
@@ -221,7 +221,7 @@ function sizesOf(services: StackConfig["services"], name: string, imagePolicy: I
   return { replicas, cpu, memory, security: { ...security, ...imagePolicy } };
 }
 
-function registrySpec(registry: StackConfig["registry"]): RegistrySpec {
+function registrySpec(registry: StackConfig["registry"]): PlatformRegistry {
   const mirror = registry.mirror === undefined ? {} : { mirror: registry.mirror };
   if (registry.mode === "self-hosted")
     return { mode: "self-hosted", ...(registry.url === undefined ? {} : { url: registry.url }), ...mirror };

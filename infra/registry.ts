@@ -1,7 +1,6 @@
 import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { Registry } from "../components/registry";
-import { dockerRegistryAuth, imagePullSecret } from "../components/registry/pull-credentials";
+import { Registry, dockerRegistryAuth, imagePullSecret } from "../components";
 import type { Platform } from "./platform";
 import type { TargetProviders } from "./providers";
 

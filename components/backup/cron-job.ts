@@ -1,9 +1,10 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { serviceLabels } from "../container/labels";
-import { podSpec } from "../container/pod-spec";
-import { resolveServiceSpec } from "../container/resolve";
-import type { ResolvedService, VolumeRef } from "../container/spec";
-import type { BackupSpec } from "./resolve";
+import { serviceLabels } from "../container-service/labels";
+import { podSpec } from "../container-service/pod-spec";
+import { resolveServiceSpec } from "../container-service/resolve";
+import type { ResolvedService } from "../container-service/spec";
+import type { VolumeRef } from "../types";
+import type { ResolvedBackup } from "./resolve";
 import { backupServiceArgs } from "./service-args";
 
 type CronJob = k8s.types.input.batch.v1.CronJob;
@@ -31,7 +32,7 @@ export const CRON_JOB_POLICY = {
 export const COLOCATION_TOPOLOGY_KEY = "kubernetes.io/hostname";
 
 /** The backup container as ContainerService's resolver sees it (all hardened defaults applied). */
-export function backupContainer(spec: BackupSpec, archive: VolumeRef, mode: "backup" | "restore"): ResolvedService {
+export function backupContainer(spec: ResolvedBackup, archive: VolumeRef, mode: "backup" | "restore"): ResolvedService {
   return resolveServiceSpec(spec.name, backupServiceArgs(spec, archive, mode));
 }
 
@@ -41,7 +42,7 @@ export function backupContainer(spec: BackupSpec, archive: VolumeRef, mode: "bac
  * mounting the source claim read-only and the archive claim writable, required to run on the
  * node of the pods labelled `colocateWith` (the node the ReadWriteOnce source is attached to).
  */
-export function backupCronJob(spec: BackupSpec, archive: VolumeRef): CronJob {
+export function backupCronJob(spec: ResolvedBackup, archive: VolumeRef): CronJob {
   const container = backupContainer(spec, archive, "backup");
   const labels = serviceLabels(container);
   const {
@@ -81,7 +82,7 @@ export function backupCronJob(spec: BackupSpec, archive: VolumeRef): CronJob {
  * A one-off restore Job of the archive `archiveName` into the source claim (mounted writable at
  * /target). The workload using the claim must be scaled to zero first: no affinity is needed then.
  */
-export function restoreJob(spec: BackupSpec, archive: VolumeRef, archiveName: string): Job {
+export function restoreJob(spec: ResolvedBackup, archive: VolumeRef, archiveName: string): Job {
   const container = backupContainer(spec, archive, "restore");
   const labels = serviceLabels(container);
   const pod = jobPod(container);
@@ -116,6 +117,6 @@ function colocation(labels: Record<string, string>): Pick<PodSpec, "affinity"> {
   };
 }
 
-function namespaced(spec: BackupSpec): { namespace?: BackupSpec["namespace"] } {
+function namespaced(spec: ResolvedBackup): { namespace?: ResolvedBackup["namespace"] } {
   return spec.namespace === undefined ? {} : { namespace: spec.namespace };
 }

@@ -1,9 +1,9 @@
 import type { ContainerServiceArgs } from "../container-service";
-import { type DockerContainerSettings, dockerContainerSettings } from "../container/docker-settings";
-import { dockerRunArgs } from "../container/docker-run";
-import type { VolumeRef } from "../container/spec";
+import { type DockerContainerSettings, dockerContainerSettings } from "../container-service/docker-settings";
+import { dockerRunArgs } from "../container-service/docker-run";
+import type { VolumeRef } from "../types";
 import { backupContainer } from "./cron-job";
-import type { BackupSpec } from "./resolve";
+import type { ResolvedBackup } from "./resolve";
 import { backupServiceArgs } from "./service-args";
 
 /**
@@ -20,7 +20,7 @@ import { backupServiceArgs } from "./service-args";
 export const SCHEDULER_SUFFIX = "scheduler";
 
 /** The scheduler's ContainerService Args: source read-only, archive writable, health check on its heartbeat. */
-export function dockerSchedulerArgs(spec: BackupSpec, archive: VolumeRef): ContainerServiceArgs {
+export function dockerSchedulerArgs(spec: ResolvedBackup, archive: VolumeRef): ContainerServiceArgs {
   return backupServiceArgs(spec, archive, "schedule");
 }
 
@@ -29,7 +29,7 @@ export function dockerSchedulerArgs(spec: BackupSpec, archive: VolumeRef): Conta
  * settings with no network at all (render them with {@link oneShotRunArgs}).
  */
 export function dockerOneShotSettings(
-  spec: BackupSpec,
+  spec: ResolvedBackup,
   archive: VolumeRef,
   mode: "backup" | "restore",
 ): DockerContainerSettings {

@@ -1,24 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
-import { checkedImage } from "../container/image-policy";
-import { labelValue } from "../container/labels";
-import type { Target, VolumeRef } from "../container/spec";
-import { ACCESS_MODES } from "../container/spec";
-import {
-  type ArgPath,
-  ArgProblems,
-  argsOf,
-  dnsLabel,
-  integerIn,
-  namespaceName,
-  oneOf,
-  record,
-} from "../container/validate";
+import { checkedImage } from "../image-policy";
+import { labelValue } from "../container-service/labels";
+import type { Target, VolumeRef } from "../types";
+import { ACCESS_MODES } from "../types";
+import { type ArgPath, ArgProblems, argsOf, nameArg, integerArg, namespaceArg, oneOfArg, mapArg } from "../args";
 import type { BackupArgs } from "../backup";
 import * as rules from "../rules";
 
 /** A Backup's Args with defaults applied and validated. */
-export interface BackupSpec {
+export interface ResolvedBackup {
   /** Component instance name: the CronJob's or scheduler's name, prefix of the archive volume's. */
   readonly name: string;
   readonly target: Target;
@@ -50,21 +41,21 @@ export const MAX_NAME_LENGTH = 52;
  * Validates a Backup's Args and applies defaults, throwing one ComponentArgError naming the
  * instance and the argument. Pure: the component calls it before creating anything.
  */
-export function resolveBackupSpec(name: string, args: BackupArgs): BackupSpec {
+export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBackup {
   const root = argsOf("Backup", name);
   const problems = new ArgProblems();
   problems.check(() => {
-    dnsLabel(root.field("name"), name);
+    nameArg(root.field("name"), name);
     if (name.length > MAX_NAME_LENGTH)
       root.field("name").fail(`must have at most ${MAX_NAME_LENGTH} characters (a CronJob name), got ${name.length}`);
   });
   const target = problems.check(() =>
-    oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
+    oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
   );
   const source =
     target === undefined ? undefined : problems.check(() => resolveSource(root.field("volume"), args.volume, target));
   const schedule = problems.check(() => root.field("schedule").check(rules.cronSchedule, args.schedule));
-  const sourceSizeGiB = problems.check(() => integerIn(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1));
+  const sourceSizeGiB = problems.check(() => integerArg(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1));
   const image =
     target === undefined
       ? undefined
@@ -85,19 +76,19 @@ export function resolveBackupSpec(name: string, args: BackupArgs): BackupSpec {
           });
         });
   const retentionDays = problems.check(() =>
-    integerIn(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
+    integerArg(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
   );
   const archiveSizeGiB =
     sourceSizeGiB === undefined
       ? undefined
       : problems.check(() =>
-          integerIn(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB),
+          integerArg(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB),
         );
   const colocateWith =
     source === undefined || target === undefined
       ? undefined
       : problems.check(() => resolveColocation(root.field("colocateWith"), args.colocateWith, source, target));
-  const namespace = problems.check(() => namespaceName(root.field("namespace"), args.namespace));
+  const namespace = problems.check(() => namespaceArg(root.field("namespace"), args.namespace));
   problems.throwIfAny();
   return {
     name,
@@ -124,7 +115,7 @@ function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Targe
   ) {
     at.fail("must be the PersistentVolume to back up");
   }
-  dnsLabel(at.field("logicalName"), volume.logicalName);
+  nameArg(at.field("logicalName"), volume.logicalName);
   if (target === "kubernetes" && volume.accessMode === "ReadWriteOncePod") {
     at.fail(
       `"${volume.logicalName}" is ReadWriteOncePod: no second pod can mount it, so a backup job cannot read it; use ReadWriteOnce`,
@@ -139,7 +130,7 @@ function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Targe
  */
 function resolveColocation(at: ArgPath, value: unknown, source: VolumeRef, target: Target): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const [key, v] of Object.entries(record(at, value))) labels[key] = labelValue(at.key(key), v);
+  for (const [key, v] of Object.entries(mapArg(at, value))) labels[key] = labelValue(at.key(key), v);
   if (target === "kubernetes" && source.accessMode === "ReadWriteOnce" && Object.keys(labels).length === 0) {
     at.fail(
       `is required on Kubernetes for the ReadWriteOnce volume "${source.logicalName}": give the labels of the pods that mount it ` +

@@ -1,5 +1,5 @@
 import type { ContainerServiceArgs } from "../container-service";
-import type { VolumeRef } from "../container/spec";
+import type { VolumeRef } from "../types";
 import {
   ARCHIVE_DIR,
   BACKUP_COMMAND,
@@ -12,7 +12,7 @@ import {
   SOURCE_DIR,
   TARGET_DIR,
 } from "../../apps/backup/contract";
-import type { BackupSpec } from "./resolve";
+import type { ResolvedBackup } from "./resolve";
 
 /**
  * What a backup container does:
@@ -31,7 +31,7 @@ export const BACKUP_COMPONENT = "backup";
  * capabilities dropped, no privilege escalation, seccomp, limits). The source is only ever
  * mounted read-only, except by `restore`, which writes it and reads the archives read-only.
  */
-export function backupServiceArgs(spec: BackupSpec, archive: VolumeRef, mode: BackupMode): ContainerServiceArgs {
+export function backupServiceArgs(spec: ResolvedBackup, archive: VolumeRef, mode: BackupMode): ContainerServiceArgs {
   const common = {
     target: spec.target,
     image: spec.image,

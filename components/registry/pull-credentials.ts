@@ -1,7 +1,7 @@
 import type * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { registryHost } from "./registry-spec";
+import { registryHostOf } from "../rules";
 
 /**
  * How clients authenticate to a registry: the Docker provider's `registryAuth` (dev pulls and
@@ -25,7 +25,7 @@ export interface RegistryCredentials {
  */
 export function dockerConfigJson(address: string, username: string, password: string): string {
   const auth = Buffer.from(`${username}:${password}`).toString("base64");
-  return JSON.stringify({ auths: { [registryHost(address)]: { username, password, auth } } });
+  return JSON.stringify({ auths: { [registryHostOf(address)]: { username, password, auth } } });
 }
 
 /** {@link dockerConfigJson} of a registry's credentials, as a secret output. */
@@ -84,7 +84,7 @@ export function imagePullSecret(
  */
 export function dockerRegistryAuth(registry: RegistryCredentials): docker.types.input.ProviderRegistryAuth {
   return {
-    address: pulumi.output(registry.address).apply(registryHost),
+    address: pulumi.output(registry.address).apply(registryHostOf),
     username: registry.username,
     password: pulumi.secret(registry.password),
   };

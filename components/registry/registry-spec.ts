@@ -2,8 +2,8 @@ import * as net from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import { PUBLISH_ADDRESS } from "../hardening";
-import type { Target } from "../container/spec";
-import { type ArgPath, ArgProblems, argsOf, bool, integerIn, namespaceName, oneOf } from "../container/validate";
+import type { Target } from "../types";
+import { type ArgPath, ArgProblems, argsOf, booleanArg, integerArg, namespaceArg, oneOfArg } from "../args";
 import * as rules from "../rules";
 import type { RegistryArgs } from "../registry";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
@@ -80,10 +80,10 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
   if (args.target === undefined)
     problems.check(() => root.field("target").fail(`is required: "docker" or "kubernetes"`));
   const target = problems.check(() =>
-    oneOf(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker"),
+    oneOfArg(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker"),
   );
   const mode = problems.check(() =>
-    oneOf(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted"),
+    oneOfArg(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted"),
   );
   const address =
     args.address === undefined
@@ -137,15 +137,15 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
       root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER),
     ),
     upstreamImage: problems.check(() => upstreamImage(root, args.image, args.mirror)),
-    deleteEnabled: problems.check(() => bool(root.field("deleteEnabled"), args.deleteEnabled, false)),
+    deleteEnabled: problems.check(() => booleanArg(root.field("deleteEnabled"), args.deleteEnabled, false)),
     tls: problems.check(() => tlsPair(root.field("tls"), args.tls)),
-    storageGiB: problems.check(() => integerIn(root.field("storageGiB"), args.storageGiB, 1, 65536, 10)),
+    storageGiB: problems.check(() => integerArg(root.field("storageGiB"), args.storageGiB, 1, 65536, 10)),
     storageClass: problems.check(() =>
       typeof args.storageClass === "string"
         ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass)
         : args.storageClass,
     ),
-    namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
+    namespace: problems.check(() => namespaceArg(root.field("namespace"), args.namespace)),
     buildContext: problems.check(() => nonEmpty(root.field("buildContext"), args.buildContext ?? "apps/registry")),
   };
   problems.throwIfAny();
@@ -166,9 +166,6 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
     buildContext: spec.buildContext!,
   };
 }
-
-/** The host[:port] part of a registry address (what credentials are keyed by). */
-export const registryHost = rules.registryHostOf;
 
 /** A password: a non-empty string, checked now when plain and when it resolves when an output. */
 export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulumi.Output<string> {

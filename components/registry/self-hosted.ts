@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerServiceArgs } from "../container-service";
-import type { VolumeRef } from "../container/spec";
+import type { VolumeRef } from "../types";
 import { FILES_DIR } from "../hardening";
 import { type RegistryConfigSpec, htpasswdFile, registryConfigYaml } from "./registry-config";
 import type { SelfHostedSpec } from "./registry-spec";

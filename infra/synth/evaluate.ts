@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { setDynamicProviderSerialization } from "../../components/libvirt/dynamic-resource";
+import { offline } from "../../components";
 import { defaultStackFile } from "../cli/stack-name";
 import { loadConfig } from "../config";
 export { defaultStackFile } from "../cli/stack-name";
@@ -45,7 +45,7 @@ export async function evaluateSettings(
   evaluating = stack;
   // Nothing runs the libvirt providers offline: their code is not serialized (see dynamic-resource.ts),
   // unless DOCKYARD_SERIALIZE_PROVIDERS=1 asks for it (to see its size, or to time it: npm run bench).
-  setDynamicProviderSerialization(process.env.DOCKYARD_SERIALIZE_PROVIDERS === "1");
+  offline.setDynamicProviderSerialization(process.env.DOCKYARD_SERIALIZE_PROVIDERS === "1");
   try {
     return await evaluateOnce(stack, settings, recorder);
   } finally {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UNSERIALIZED_PROVIDER } from "../../components/libvirt/dynamic-resource";
+import { offline } from "../../components";
 import { mockOutputs } from "./mock-outputs";
 
 /** Written in place of every secret value. */
@@ -110,7 +110,7 @@ export class ResourceRecorder {
  */
 export function maskInputs(value: unknown, key = ""): unknown {
   if (typeof value === "string")
-    return key === "__provider" && value !== UNSERIALIZED_PROVIDER
+    return key === "__provider" && value !== offline.UNSERIALIZED_PROVIDER
       ? `[dynamic provider code, ${value.length} bytes]`
       : value;
   if (Array.isArray(value)) return value.map((item) => maskInputs(item));

@@ -1,6 +1,6 @@
 /** Shared fixtures of the Backup tests: a digest-pinned image and volume references without Pulumi. */
 import type { BackupArgs } from "../../components/backup";
-import type { AccessMode, Target, VolumeRef } from "../../components/container/spec";
+import type { AccessMode, Target, VolumeRef } from "../../components/types";
 
 /** A digest-pinned backup image reference. */
 export const BACKUP_IMAGE = `registry.local/backup:0.1.0@sha256:${"c3".repeat(32)}`;

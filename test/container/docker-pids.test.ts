@@ -6,7 +6,11 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { appliedPidsLimit, dockerPidsLimitArgv, dockerPidsLimitCommand } from "../../components/container/docker-pids";
+import {
+  appliedPidsLimit,
+  dockerPidsLimitArgv,
+  dockerPidsLimitCommand,
+} from "../../components/container-service/docker-pids";
 import { resolve } from "../support/pulumi-harness";
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { dockerContainerSettings } from "../../components/container/docker-settings";
+import { dockerContainerSettings } from "../../components/container-service/docker-settings";
 import * as hardening from "../../components/hardening";
 import { IMAGE, serviceSpec, volumeRef } from "./support/fixtures";
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { dockerContainerSettings } from "../../components/container/docker-settings";
-import { dockerCreateCarrierArgs } from "../../components/container/docker-run";
+import { dockerContainerSettings } from "../../components/container-service/docker-settings";
+import { dockerCreateCarrierArgs } from "../../components/container-service/docker-run";
 import {
   CARRIER_ROLE,
   FILES_LABEL,
@@ -10,9 +10,9 @@ import {
   dockerFileUploads,
   dockerFilesCarrierSettings,
   dockerFilesVolumeSettings,
-} from "../../components/container/files";
-import { filesSecretManifest } from "../../components/container/kubernetes-objects";
-import { podSpec } from "../../components/container/pod-spec";
+} from "../../components/container-service/files";
+import { filesSecretManifest } from "../../components/container-service/kubernetes-objects";
+import { podSpec } from "../../components/container-service/pod-spec";
 import { type IPodSpec, PodSpec } from "kubernetes-models/v1/PodSpec";
 import { plain, serviceSpec } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";

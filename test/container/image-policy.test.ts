@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { checkedImage, type ImagePolicy, imagePolicyProblem } from "../../components/container/image-policy";
-import { argsOf } from "../../components/container/validate";
+import { checkedImage, type ImagePolicy, imagePolicyProblem } from "../../components/image-policy";
+import { argsOf } from "../../components/args";
 import { ComponentArgError } from "../../components/errors";
 
 const DIGEST = `sha256:${"c3".repeat(32)}`;

@@ -6,8 +6,8 @@ import {
   selectorLabels,
   serviceLabels,
   userLabels,
-} from "../../components/container/labels";
-import { ArgPath } from "../../components/container/validate";
+} from "../../components/container-service/labels";
+import { ArgPath } from "../../components/args";
 import { serviceSpec } from "./support/fixtures";
 
 const at = new ArgPath(`ContainerService "web"`, "labels");

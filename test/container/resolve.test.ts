@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerServiceArgs } from "../../components/container-service";
-import { resolveServiceSpec } from "../../components/container/resolve";
+import { resolveServiceSpec } from "../../components/container-service/resolve";
 import { ComponentArgError } from "../../components/errors";
 import * as hardening from "../../components/hardening";
 import { MINIMAL, serviceSpec, volumeRef } from "./support/fixtures";

@@ -7,8 +7,8 @@ import {
   memoryQuantity,
   parseCpu,
   parseMemory,
-} from "../../components/container/resources";
-import { ArgPath } from "../../components/container/validate";
+} from "../../components/container-service/resources";
+import { ArgPath } from "../../components/args";
 
 const at = new ArgPath(`ContainerService "web"`, "resources.cpu");
 

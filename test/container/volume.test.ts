@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { type IPersistentVolumeClaim, PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
-import { dockerVolumeSettings, persistentVolumeClaim, resolveVolumeSpec } from "../../components/container/volume";
+import {
+  dockerVolumeSettings,
+  persistentVolumeClaim,
+  resolveVolumeSpec,
+} from "../../components/persistent-volume/resolve";
 import { ComponentArgError } from "../../components/errors";
 import type { PersistentVolumeArgs } from "../../components/persistent-volume";
 import { plain } from "./support/fixtures";

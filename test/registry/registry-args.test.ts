@@ -1,7 +1,7 @@
 /** Registry, external mode and bad arguments, under mocks. */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { argsOf } from "../../components/container/validate";
+import { argsOf } from "../../components/args";
 import { ComponentArgError } from "../../components/errors";
 import { Registry, type RegistryArgs } from "../../components/registry";
 import { checkedPassword } from "../../components/registry/registry-spec";

@@ -1,4 +1,4 @@
-import { appliedPidsLimit } from "../../../components/container/docker-pids";
+import { offline } from "../../../components";
 import type { RecordedResource } from "../recorder";
 import { fileNamePart } from "./kubernetes";
 
@@ -36,7 +36,7 @@ export function dockerArtefacts(
 function pidsLimitOf(container: RecordedResource, commands: readonly RecordedResource[]): number | null {
   const limits = commands
     .filter((command) => command.dependencies.includes(container.urn))
-    .map((command) => appliedPidsLimit(command.inputs.interpreter))
+    .map((command) => offline.appliedPidsLimit(command.inputs.interpreter))
     .filter((limit) => limit !== undefined);
   if (limits.length > 1)
     throw new Error(`${container.urn}: ${limits.length} commands set its pids limit, expected at most one`);

@@ -1,4 +1,4 @@
-import { volumeXml, type VolumeFormat } from "../../../components/libvirt/volume-xml";
+import { offline } from "../../../components";
 import type { RecordedResource } from "../recorder";
 import { fileNamePart } from "./kubernetes";
 
@@ -35,7 +35,7 @@ export function libvirtArtefacts(resources: readonly RecordedResource[]): Record
  * the host (the provider asks libvirt for it); synth shows where it comes from instead.
  */
 function volumeArtefact(name: string, inputs: Record<string, unknown>): string {
-  const format = (inputs.format ?? "qcow2") as VolumeFormat;
+  const format = (inputs.format ?? "qcow2") as offline.VolumeFormat;
   const sizeGiB = typeof inputs.sizeGiB === "number" ? inputs.sizeGiB : 1;
   const backing =
     typeof inputs.baseVolume === "string"
@@ -44,5 +44,7 @@ function volumeArtefact(name: string, inputs: Record<string, unknown>): string {
   const note = backing
     ? `<!-- backing path resolved on the host: volume ${String(inputs.baseVolume)} in pool ${String(inputs.pool)} -->\n`
     : "";
-  return note + volumeXml({ name, capacityBytes: sizeGiB * 1024 ** 3, format, ...(backing ? { backing } : {}) });
+  return (
+    note + offline.volumeXml({ name, capacityBytes: sizeGiB * 1024 ** 3, format, ...(backing ? { backing } : {}) })
+  );
 }

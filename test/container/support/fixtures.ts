@@ -3,8 +3,9 @@
  * reference without Pulumi, and a guard that rendered objects are plain data (no outputs).
  */
 import type { ContainerServiceArgs } from "../../../components/container-service";
-import { resolveServiceSpec } from "../../../components/container/resolve";
-import type { AccessMode, ResolvedService, VolumeRef } from "../../../components/container/spec";
+import { resolveServiceSpec } from "../../../components/container-service/resolve";
+import type { ResolvedService } from "../../../components/container-service/spec";
+import type { AccessMode, VolumeRef } from "../../../components/types";
 
 /** A digest-pinned image reference, as the image policy requires by default. */
 export const IMAGE = `registry.local/web:1.0@sha256:${"a1".repeat(32)}`;

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARCHIVE_NAME, RUN_AS_GID, RUN_AS_UID } from "../../../apps/backup/contract";
 import { dockerSchedulerArgs } from "../../../components/backup/docker-scheduler";
-import { dockerContainerSettings } from "../../../components/container/docker-settings";
-import { dockerRunArgs } from "../../../components/container/docker-run";
-import { resolveServiceSpec } from "../../../components/container/resolve";
+import { dockerContainerSettings } from "../../../components/container-service/docker-settings";
+import { dockerRunArgs } from "../../../components/container-service/docker-run";
+import { resolveServiceSpec } from "../../../components/container-service/resolve";
 import { DockerObjects, EngineSetup, docker, dockerStatus, healthStatus, uniqueName } from "../docker/support/docker";
 import { needs } from "../support/needs";
 import { type BackupImages, asRoot, backupSetup, buildBackupImages } from "./support/backup-image";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR, RUN_AS_GID, RUN_AS_UID } from "../../../apps/web/contract";
-import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/container/volume";
+import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/persistent-volume/resolve";
 import { needs } from "../support/needs";
 import { DockerObjects, EngineSetup, docker, uniqueName } from "./support/docker";
 import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";

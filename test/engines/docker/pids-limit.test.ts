@@ -20,7 +20,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerPidsLimitArgv, dockerPidsLimitCommand } from "../../../components/container/docker-pids";
+import { dockerPidsLimitArgv, dockerPidsLimitCommand } from "../../../components/container-service/docker-pids";
 import { DockerObjects, EngineSetup, docker, uniqueName } from "./support/docker";
 import { type RunningWeb, prepareWeb, startWeb } from "./support/web-image";
 

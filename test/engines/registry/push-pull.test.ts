@@ -11,7 +11,7 @@ import { homedir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_PATH } from "../../../apps/web/contract";
-import { digestReference, serviceImageName } from "../../../components/service-image";
+import { digestReference, serviceImageName } from "../../../components/service-image/resolve";
 import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
 import { needs } from "../support/needs";
 import { type BuiltImage, buildWebImage, startWeb } from "../docker/support/web-image";

@@ -10,11 +10,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerCreateCarrierArgs, dockerRunArgs } from "../../../components/container/docker-run";
-import { type DockerContainerSettings, dockerContainerSettings } from "../../../components/container/docker-settings";
-import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "../../../components/container/files";
-import { resolveServiceSpec } from "../../../components/container/resolve";
-import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/container/volume";
+import { dockerCreateCarrierArgs, dockerRunArgs } from "../../../components/container-service/docker-run";
+import {
+  type DockerContainerSettings,
+  dockerContainerSettings,
+} from "../../../components/container-service/docker-settings";
+import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "../../../components/container-service/files";
+import { resolveServiceSpec } from "../../../components/container-service/resolve";
+import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/persistent-volume/resolve";
 import { type SelfHostedSpec, resolveRegistrySpec } from "../../../components/registry/registry-spec";
 import { REGISTRY_DATA_DIR, selfHostedFiles, selfHostedServiceArgs } from "../../../components/registry/self-hosted";
 import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName, waitHealthy } from "../docker/support/docker";

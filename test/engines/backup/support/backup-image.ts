@@ -7,8 +7,8 @@ import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { type BackupSpec, resolveBackupSpec } from "../../../../components/backup/resolve";
-import type { VolumeRef } from "../../../../components/container/spec";
+import { type ResolvedBackup, resolveBackupSpec } from "../../../../components/backup/resolve";
+import type { VolumeRef } from "../../../../components/types";
 import { type DockerObjects, docker, uniqueName } from "../../docker/support/docker";
 import { ensure } from "../../support/requirements";
 
@@ -80,7 +80,7 @@ export async function buildBackupImages(objects: DockerObjects): Promise<BackupI
 
 /** A source and an archive volume (named volumes, registered for removal) and the Backup spec over them. */
 export interface BackupSetup {
-  readonly spec: BackupSpec;
+  readonly spec: ResolvedBackup;
   readonly source: VolumeRef;
   readonly archive: VolumeRef;
 }

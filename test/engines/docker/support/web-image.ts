@@ -11,11 +11,11 @@ import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../
 import {
   type DockerContainerSettings,
   dockerContainerSettings,
-} from "../../../../components/container/docker-settings";
-import { dockerRunArgs } from "../../../../components/container/docker-run";
-import { dockerHealthyWithinSeconds } from "../../../../components/container/probes";
-import { resolveServiceSpec } from "../../../../components/container/resolve";
-import type { ResolvedService } from "../../../../components/container/spec";
+} from "../../../../components/container-service/docker-settings";
+import { dockerRunArgs } from "../../../../components/container-service/docker-run";
+import { dockerHealthyWithinSeconds } from "../../../../components/container-service/probes";
+import { resolveServiceSpec } from "../../../../components/container-service/resolve";
+import type { ResolvedService } from "../../../../components/container-service/spec";
 import { ensure } from "../../support/requirements";
 import { type DockerObjects, docker, uniqueName, waitHealthy } from "./docker";
 import { ensureStandIns } from "./standins";

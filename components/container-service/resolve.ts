@@ -8,23 +8,24 @@ import type { HealthCheckArgs, ResourceArgs } from "./args";
 import { resolvePorts } from "./resolve-ports";
 import { parseCpu, parseMemory } from "./resources";
 import type { EnvVarSpec, HealthCheckSpec, PortSpec, ResourceSpec, ResolvedService, VolumeMountSpec } from "./spec";
-import { ACCESS_MODES, type RestartPolicy } from "./spec";
+import type { RestartPolicy } from "./spec";
+import { ACCESS_MODES } from "../types";
 import {
   ArgPath,
   ArgProblems,
   argsOf,
-  bool,
-  dnsLabel,
-  integerIn,
-  knownKeys,
-  namespaceName,
-  oneOf,
-  record,
-  stringList,
-} from "./validate";
+  booleanArg,
+  nameArg,
+  integerArg,
+  knownKeysArg,
+  namespaceArg,
+  oneOfArg,
+  mapArg,
+  stringListArg,
+} from "../args";
 import { labelValue, userLabels } from "./labels";
 import { FILES_VOLUME, resolveFiles } from "./files";
-import { checkedImage } from "./image-policy";
+import { checkedImage } from "../image-policy";
 import { SCRATCH_VOLUME } from "./pod-spec";
 
 const RESTART_POLICIES: readonly RestartPolicy[] = ["no", "on-failure", "always", "unless-stopped"];
@@ -39,11 +40,11 @@ const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
 export function resolveServiceSpec(name: string, args: ContainerServiceArgs): ResolvedService {
   const root = argsOf("ContainerService", name);
   const problems = new ArgProblems();
-  problems.check(() => dnsLabel(root.field("name"), name));
+  problems.check(() => nameArg(root.field("name"), name));
   const target = problems.check(() =>
-    oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
+    oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
   );
-  const replicas = problems.check(() => integerIn(root.field("replicas"), args.replicas, 0, 100, 1));
+  const replicas = problems.check(() => integerArg(root.field("replicas"), args.replicas, 0, 100, 1));
   const ports =
     target === undefined || replicas === undefined
       ? undefined
@@ -52,10 +53,10 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   if (replicas !== undefined && volumes !== undefined)
     problems.check(() => checkSingleWriters(root.field("replicas"), replicas, volumes));
   const optOuts = problems.check(() =>
-    resolveOptOuts(root.field("security"), knownKeys(root.field("security"), args.security, SECURITY_OPT_OUTS)),
+    resolveOptOuts(root.field("security"), knownKeysArg(root.field("security"), args.security, SECURITY_OPT_OUTS)),
   );
   const runAsUser = problems.check(() =>
-    integerIn(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID),
+    integerArg(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID),
   );
   if (runAsUser === 0 && optOuts !== undefined && !optOuts.allowRunAsRoot) {
     problems.check(() =>
@@ -63,7 +64,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     );
   }
   const restartPolicy = problems.check(() =>
-    oneOf(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY),
+    oneOfArg(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY),
   );
   if (target === "kubernetes" && (restartPolicy === "no" || restartPolicy === "on-failure")) {
     problems.check(() =>
@@ -85,7 +86,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
         );
   const rest = {
     command: problems.check(() => optionalCommand(root.field("command"), args.command)),
-    args: problems.check(() => (args.args === undefined ? undefined : stringList(root.field("args"), args.args))),
+    args: problems.check(() => (args.args === undefined ? undefined : stringListArg(root.field("args"), args.args))),
     env: problems.check(() => resolveEnv(root, args.environment, args.secrets)),
     files:
       volumes === undefined ? undefined : problems.check(() => resolveFiles(root, args.files, args.filesDir, volumes)),
@@ -101,13 +102,13 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     ),
     partOf: problems.check(() => labelValue(root.field("partOf"), args.partOf ?? "dockyard")),
     runAsGroup: problems.check(() =>
-      integerIn(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID),
+      integerArg(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID),
     ),
     scratchBytes: problems.check(() =>
       parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE),
     ),
     stopGraceSeconds: problems.check(() =>
-      integerIn(
+      integerArg(
         root.field("stopGracePeriodSeconds"),
         args.stopGracePeriodSeconds,
         0,
@@ -115,7 +116,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
         hardening.DEFAULT_STOP_GRACE_SECONDS,
       ),
     ),
-    namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
+    namespace: problems.check(() => namespaceArg(root.field("namespace"), args.namespace)),
   };
   problems.throwIfAny();
   // Every value is defined here: a check that failed has thrown above.
@@ -168,7 +169,7 @@ function requiredInput(at: ArgPath, value: pulumi.Input<string> | undefined): pu
 
 function optionalCommand(at: ArgPath, value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = stringList(at, value);
+  const list = stringListArg(at, value);
   if (list.length === 0 || list[0] === "") at.fail("must name an executable as its first element");
   return list;
 }
@@ -180,7 +181,7 @@ function resolveEnv(root: ArgPath, environment: unknown, secrets: unknown): EnvV
     ["secrets", true, secrets],
   ] as const) {
     const at = root.field(field);
-    for (const [key, value] of Object.entries(record(at, source))) {
+    for (const [key, value] of Object.entries(mapArg(at, source))) {
       if (!ENV_NAME.test(key))
         at.key(key).fail("is not a valid variable name (letters, digits and _, not starting with a digit)");
       if (env.some((e) => e.name === key))
@@ -202,7 +203,7 @@ function resolveVolumes(at: ArgPath, value: ContainerServiceArgs["volumes"]): Vo
     if (volume === undefined || typeof volume.logicalName !== "string" || !ACCESS_MODES.includes(volume.accessMode)) {
       here.field("volume").fail("must be a PersistentVolume");
     }
-    dnsLabel(here.field("volume").field("logicalName"), volume.logicalName);
+    nameArg(here.field("volume").field("logicalName"), volume.logicalName);
     if (volume.logicalName === SCRATCH_VOLUME || volume.logicalName === FILES_VOLUME) {
       here.field("volume").fail(`must not be named "${volume.logicalName}", a volume name dockyard reserves`);
     }
@@ -221,7 +222,7 @@ function resolveVolumes(at: ArgPath, value: ContainerServiceArgs["volumes"]): Vo
     const twice = mounts.findIndex((m) => m.name === volume.logicalName);
     if (twice >= 0)
       here.field("volume").fail(`"${volume.logicalName}" is already mounted by volumes[${twice}]; mount a volume once`);
-    const readOnly = bool(here.field("readOnly"), mount.readOnly, false);
+    const readOnly = booleanArg(here.field("readOnly"), mount.readOnly, false);
     if (!readOnly && volume.accessMode === "ReadOnlyMany") {
       here.field("readOnly").fail(`must be true: volume "${volume.logicalName}" is ReadOnlyMany`);
     }
@@ -253,7 +254,7 @@ function resolveHealthCheck(
   target: string,
 ): HealthCheckSpec | undefined {
   if (value === undefined) return undefined;
-  const check = record(at, value) as HealthCheckArgs;
+  const check = mapArg(at, value) as HealthCheckArgs;
   const command = optionalCommand(at.field("command"), check.command);
   const hcPath = check.path;
   if (hcPath === undefined && command === undefined)
@@ -267,22 +268,22 @@ function resolveHealthCheck(
     );
   }
   const firstTcp = ports.find((p) => p.protocol === "tcp")?.containerPort;
-  const port = hcPath === undefined ? undefined : integerIn(at.field("port"), check.port, 1, 65535, firstTcp ?? 0);
+  const port = hcPath === undefined ? undefined : integerArg(at.field("port"), check.port, 1, 65535, firstTcp ?? 0);
   if (port === 0) at.field("port").fail("is required for an HTTP health check when the service declares no tcp port");
   return {
     path: hcPath,
-    scheme: oneOf(at.field("scheme"), check.scheme, ["HTTP", "HTTPS"] as const, "HTTP"),
+    scheme: oneOfArg(at.field("scheme"), check.scheme, ["HTTP", "HTTPS"] as const, "HTTP"),
     port,
     command,
-    intervalSeconds: integerIn(at.field("intervalSeconds"), check.intervalSeconds, 1, 3600, 10),
-    timeoutSeconds: integerIn(at.field("timeoutSeconds"), check.timeoutSeconds, 1, 3600, 3),
-    retries: integerIn(at.field("retries"), check.retries, 1, 100, 3),
-    startPeriodSeconds: integerIn(at.field("startPeriodSeconds"), check.startPeriodSeconds, 0, 3600, 10),
+    intervalSeconds: integerArg(at.field("intervalSeconds"), check.intervalSeconds, 1, 3600, 10),
+    timeoutSeconds: integerArg(at.field("timeoutSeconds"), check.timeoutSeconds, 1, 3600, 3),
+    retries: integerArg(at.field("retries"), check.retries, 1, 100, 3),
+    startPeriodSeconds: integerArg(at.field("startPeriodSeconds"), check.startPeriodSeconds, 0, 3600, 10),
   };
 }
 
 function resolveResources(at: ArgPath, value: ResourceArgs | undefined): ResourceSpec {
-  const r = record(at, value) as ResourceArgs;
+  const r = mapArg(at, value) as ResourceArgs;
   const cpuMillis = parseCpu(at.field("cpu"), r.cpu ?? hardening.DEFAULT_RESOURCES.cpu);
   const memoryBytes = parseMemory(at.field("memory"), r.memory ?? hardening.DEFAULT_RESOURCES.memory);
   const cpuRequestMillis = r.cpuRequest === undefined ? cpuMillis : parseCpu(at.field("cpuRequest"), r.cpuRequest);
@@ -296,7 +297,7 @@ function resolveResources(at: ArgPath, value: ResourceArgs | undefined): Resourc
     at.field("memoryRequest").fail(
       `must not exceed memory (${describeValue(r.memory ?? hardening.DEFAULT_RESOURCES.memory)}), got ${describeValue(r.memoryRequest)}`,
     );
-  const pids = integerIn(at.field("pids"), r.pids, 16, 4_194_304, hardening.DEFAULT_RESOURCES.pids);
+  const pids = integerArg(at.field("pids"), r.pids, 16, 4_194_304, hardening.DEFAULT_RESOURCES.pids);
   return { cpuMillis, memoryBytes, cpuRequestMillis, memoryRequestBytes, pids };
 }
 
@@ -316,7 +317,7 @@ function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[]
 
 function resolveOptOuts(at: ArgPath, security: Record<string, unknown>): hardening.SecurityOptOuts {
   const value = security as hardening.SecurityOptOuts;
-  const caps = stringList(at.field("addCapabilities"), value.addCapabilities);
+  const caps = stringListArg(at.field("addCapabilities"), value.addCapabilities);
   caps.forEach((cap, i) => {
     if (!CAPABILITY.test(cap) || cap === "ALL" || cap.startsWith("CAP_")) {
       at.field("addCapabilities")
@@ -331,16 +332,16 @@ function resolveOptOuts(at: ArgPath, security: Record<string, unknown>): hardeni
     at.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
   }
   return {
-    allowRunAsRoot: bool(at.field("allowRunAsRoot"), value.allowRunAsRoot, false),
-    allowWritableRootFilesystem: bool(
+    allowRunAsRoot: booleanArg(at.field("allowRunAsRoot"), value.allowRunAsRoot, false),
+    allowWritableRootFilesystem: booleanArg(
       at.field("allowWritableRootFilesystem"),
       value.allowWritableRootFilesystem,
       false,
     ),
-    allowPrivilegeEscalation: bool(at.field("allowPrivilegeEscalation"), value.allowPrivilegeEscalation, false),
+    allowPrivilegeEscalation: booleanArg(at.field("allowPrivilegeEscalation"), value.allowPrivilegeEscalation, false),
     addCapabilities: caps,
     publishAddress,
-    allowLatestTag: bool(at.field("allowLatestTag"), value.allowLatestTag, false),
-    allowMutableImageTag: bool(at.field("allowMutableImageTag"), value.allowMutableImageTag, false),
+    allowLatestTag: booleanArg(at.field("allowLatestTag"), value.allowLatestTag, false),
+    allowMutableImageTag: booleanArg(at.field("allowMutableImageTag"), value.allowMutableImageTag, false),
   };
 }

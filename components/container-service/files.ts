@@ -4,7 +4,7 @@ import { describeValue } from "../errors";
 import { FILES_DIR, FILES_MODE_DOCKER, SCRATCH_PATH } from "../hardening";
 import { serviceLabels } from "./labels";
 import type { FileSpec, ResolvedService, VolumeMountSpec } from "./spec";
-import { type ArgPath, record } from "./validate";
+import { type ArgPath, mapArg } from "../args";
 
 /**
  * Config files (`files`): contents the process reads, read-only, from one directory.
@@ -40,7 +40,7 @@ export function resolveFiles(
 ): { files: FileSpec[]; filesDir: string } {
   const at: ArgPath = root.field("files");
   const resolved: FileSpec[] = [];
-  for (const [name, content] of Object.entries(record(at, files))) {
+  for (const [name, content] of Object.entries(mapArg(at, files))) {
     if (!FILE_NAME.test(name))
       at.key(name).fail(`is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")`);
     if (content === undefined || content === null || (typeof content !== "string" && typeof content !== "object")) {

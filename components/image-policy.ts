@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describeValue } from "../errors";
-import { isImageRef, parseImageRef } from "../registry/image-ref";
-import type { Target } from "./spec";
-import type { ArgPath } from "./validate";
+import { describeValue } from "./errors";
+import { isImageRef, parseImageRef } from "./registry/image-ref";
+import type { Target } from "./types";
+import type { ArgPath } from "./args";
 
 /**
  * What a service may run: by default one immutable image, named by digest. The two

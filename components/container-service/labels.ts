@@ -1,6 +1,6 @@
 import { describeValue } from "../errors";
 import type { ResolvedService } from "./spec";
-import { type ArgPath, record } from "./validate";
+import { type ArgPath, mapArg } from "../args";
 
 /**
  * Labels: the Kubernetes recommended `app.kubernetes.io/*` set, used on both targets, plus the
@@ -34,7 +34,7 @@ export function labelValue(at: ArgPath, value: unknown): string {
 /** Validates a caller's labels: Kubernetes syntax, and none of the {@link RESERVED_LABELS}. */
 export function userLabels(at: ArgPath, value: unknown): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const [key, v] of Object.entries(record(at, value))) {
+  for (const [key, v] of Object.entries(mapArg(at, value))) {
     const slash = key.lastIndexOf("/");
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = slash >= 0 ? key.slice(slash + 1) : key;

@@ -1,4 +1,5 @@
-import type { ProbeScheme, Protocol, VolumeRef } from "./spec";
+import type { ProbeScheme, Protocol } from "./spec";
+import type { VolumeRef } from "../types";
 
 /** A port the service listens on. */
 export interface PortArgs {

@@ -1,7 +1,8 @@
 import { describeValue } from "../errors";
 import type { PortArgs } from "./args";
-import type { PortSpec, Protocol, Target } from "./spec";
-import { type ArgPath, integerIn, oneOf, record } from "./validate";
+import type { PortSpec, Protocol } from "./spec";
+import type { Target } from "../types";
+import { type ArgPath, integerArg, oneOfArg, mapArg } from "../args";
 
 const PROTOCOLS: readonly Protocol[] = ["tcp", "udp"];
 // IANA service name, as Kubernetes requires for port names.
@@ -24,13 +25,13 @@ export function resolvePorts(
   const ports: PortSpec[] = [];
   value.forEach((raw, i) => {
     const here = at.index(i);
-    const port = record(here, raw) as unknown as PortArgs;
+    const port = mapArg(here, raw) as unknown as PortArgs;
     if (port.containerPort === undefined) here.field("containerPort").fail("is required");
-    const containerPort = integerIn(here.field("containerPort"), port.containerPort, 1, 65535, 0);
-    const protocol = oneOf(here.field("protocol"), port.protocol, PROTOCOLS, "tcp");
+    const containerPort = integerArg(here.field("containerPort"), port.containerPort, 1, 65535, 0);
+    const protocol = oneOfArg(here.field("protocol"), port.protocol, PROTOCOLS, "tcp");
     const hostPort =
-      port.hostPort === undefined ? undefined : integerIn(here.field("hostPort"), port.hostPort, 1, 65535, 0);
-    const servicePort = integerIn(here.field("servicePort"), port.servicePort, 1, 65535, containerPort);
+      port.hostPort === undefined ? undefined : integerArg(here.field("hostPort"), port.hostPort, 1, 65535, 0);
+    const servicePort = integerArg(here.field("servicePort"), port.servicePort, 1, 65535, containerPort);
     const name = port.name ?? `${protocol}-${containerPort}`;
     if (typeof name !== "string" || !PORT_NAME.test(name)) {
       here

@@ -1,34 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { SecurityPosture } from "../hardening";
+import type { AccessMode, Target } from "../types";
 
 /**
  * The resolved, validated description of a container service that every translator reads.
  * Plain data except the values a caller may pass as outputs (image, environment and secret
  * values, volume names, network, namespace), which stay `pulumi.Input<string>`.
  */
-
-/** Where a service runs. */
-export type Target = "docker" | "kubernetes";
-
-/** Kubernetes access modes; Docker volumes honour the same single-writer rules. */
-export type AccessMode = "ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany" | "ReadOnlyMany";
-/** All access modes, for validation. */
-export const ACCESS_MODES: readonly AccessMode[] = [
-  "ReadWriteOnce",
-  "ReadWriteOncePod",
-  "ReadWriteMany",
-  "ReadOnlyMany",
-];
-
-/** What a service needs to know about a volume it mounts; {@link PersistentVolume} implements it. */
-export interface VolumeRef {
-  /** The volume's own logical name (also its physical name). */
-  readonly logicalName: string;
-  /** The Docker volume or PersistentVolumeClaim name to mount. */
-  readonly volumeName: pulumi.Input<string>;
-  /** How many writers the volume admits. */
-  readonly accessMode: AccessMode;
-}
 
 /** Transport protocol of a port. */
 export type Protocol = "tcp" | "udp";

@@ -2,12 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import * as rules from "../rules";
 import type { PersistentVolumeArgs } from "../persistent-volume";
-import { userLabels } from "./labels";
-import { ACCESS_MODES, type AccessMode, type Target } from "./spec";
-import { ArgProblems, argsOf, bool, dnsLabel, integerIn, namespaceName, oneOf } from "./validate";
+import { userLabels } from "../container-service/labels";
+import { ACCESS_MODES, type AccessMode, type Target } from "../types";
+import { ArgProblems, argsOf, booleanArg, nameArg, integerArg, namespaceArg, oneOfArg } from "../args";
 
 /** A PersistentVolume's Args with defaults applied and validated. */
-export interface VolumeSpec {
+export interface ResolvedVolume {
   /** Logical and physical name: the Docker volume's or the PVC's name. */
   readonly name: string;
   readonly target: Target;
@@ -27,24 +27,26 @@ export interface DockerVolumeSettings {
 }
 
 /** Validates a PersistentVolume's Args and applies defaults (1 GiB, ReadWriteOnce, retained); every problem at once. */
-export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): VolumeSpec {
+export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): ResolvedVolume {
   const root = argsOf("PersistentVolume", name);
   const problems = new ArgProblems();
-  problems.check(() => dnsLabel(root.field("name"), name));
+  problems.check(() => nameArg(root.field("name"), name));
   const spec = {
     target: problems.check(() =>
-      oneOf(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
+      oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
     ),
-    sizeGiB: problems.check(() => integerIn(root.field("sizeGiB"), args.sizeGiB, 1, 65536, 1)),
-    accessMode: problems.check(() => oneOf(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce")),
+    sizeGiB: problems.check(() => integerArg(root.field("sizeGiB"), args.sizeGiB, 1, 65536, 1)),
+    accessMode: problems.check(() =>
+      oneOfArg(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce"),
+    ),
     storageClass: problems.check(() =>
       typeof args.storageClass === "string"
         ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass)
         : args.storageClass,
     ),
-    namespace: problems.check(() => namespaceName(root.field("namespace"), args.namespace)),
+    namespace: problems.check(() => namespaceArg(root.field("namespace"), args.namespace)),
     labels: problems.check(() => userLabels(root.field("labels"), args.labels)),
-    retainOnDelete: problems.check(() => bool(root.field("retainOnDelete"), args.retainOnDelete, true)),
+    retainOnDelete: problems.check(() => booleanArg(root.field("retainOnDelete"), args.retainOnDelete, true)),
   };
   problems.throwIfAny();
   return {
@@ -59,7 +61,7 @@ export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): Vol
   };
 }
 
-function volumeLabels(spec: VolumeSpec): Record<string, string> {
+function volumeLabels(spec: ResolvedVolume): Record<string, string> {
   return {
     ...spec.labels,
     "app.kubernetes.io/name": spec.name,
@@ -73,7 +75,7 @@ function volumeLabels(spec: VolumeSpec): Record<string, string> {
  * A local named Docker volume called after the volume itself. The local driver has no size
  * limit, so sizeGiB only matters on Kubernetes.
  */
-export function dockerVolumeSettings(spec: VolumeSpec): DockerVolumeSettings {
+export function dockerVolumeSettings(spec: ResolvedVolume): DockerVolumeSettings {
   return {
     name: spec.name,
     driver: "local",
@@ -82,7 +84,7 @@ export function dockerVolumeSettings(spec: VolumeSpec): DockerVolumeSettings {
 }
 
 /** The PersistentVolumeClaim, named after the volume itself so no service change renames it. */
-export function persistentVolumeClaim(spec: VolumeSpec): k8s.types.input.core.v1.PersistentVolumeClaim {
+export function persistentVolumeClaim(spec: ResolvedVolume): k8s.types.input.core.v1.PersistentVolumeClaim {
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",

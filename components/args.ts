@@ -1,5 +1,5 @@
-import { ComponentArgError, describeValue } from "../errors";
-import * as rules from "../rules";
+import { ComponentArgError, describeValue } from "./errors";
+import * as rules from "./rules";
 
 /**
  * Where an argument sits: the component instance and the path inside its Args.
@@ -77,22 +77,22 @@ export class ArgProblems {
 }
 
 /** An integer in [min, max], or the default when the value is undefined. */
-export function integerIn(at: ArgPath, value: unknown, min: number, max: number, fallback: number): number {
+export function integerArg(at: ArgPath, value: unknown, min: number, max: number, fallback: number): number {
   return at.optional(rules.integerIn(min, max), value, fallback);
 }
 
 /** One of the allowed strings, or the default when undefined. */
-export function oneOf<T extends string>(at: ArgPath, value: unknown, allowed: readonly T[], fallback: T): T {
+export function oneOfArg<T extends string>(at: ArgPath, value: unknown, allowed: readonly T[], fallback: T): T {
   return at.optional(rules.oneOf(allowed), value, fallback);
 }
 
 /** A boolean, or the default when undefined. */
-export function bool(at: ArgPath, value: unknown, fallback: boolean): boolean {
+export function booleanArg(at: ArgPath, value: unknown, fallback: boolean): boolean {
   return at.optional(rules.boolean, value, fallback);
 }
 
 /** An array of strings (possibly empty), or [] when undefined. */
-export function stringList(at: ArgPath, value: unknown): string[] {
+export function stringListArg(at: ArgPath, value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
     at.fail(`must be a list of strings, got ${describeValue(value)}`);
@@ -104,18 +104,18 @@ export function stringList(at: ArgPath, value: unknown): string[] {
  * A DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63
  * characters): valid as a Kubernetes Service or PVC name and as a Docker name.
  */
-export function dnsLabel(at: ArgPath, value: unknown): string {
+export function nameArg(at: ArgPath, value: unknown): string {
   return at.check(rules.serviceName, value);
 }
 
 /** A Kubernetes namespace (an RFC 1123 label), checked now when plain; outputs pass through. */
-export function namespaceName<T>(at: ArgPath, value: T): T {
+export function namespaceArg<T>(at: ArgPath, value: T): T {
   if (typeof value === "string") at.check(rules.dnsLabel, value);
   return value;
 }
 
 /** A plain object used as a string-keyed map, or {} when undefined. */
-export function record(at: ArgPath, value: unknown): Record<string, unknown> {
+export function mapArg(at: ArgPath, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     at.fail(`must be a map of names to values, got ${describeValue(value)}`);
@@ -124,8 +124,8 @@ export function record(at: ArgPath, value: unknown): Record<string, unknown> {
 }
 
 /** A map whose keys are all among `known`: an unknown key is a typo, never silently ignored. */
-export function knownKeys(at: ArgPath, value: unknown, known: readonly string[]): Record<string, unknown> {
-  const map = record(at, value);
+export function knownKeysArg(at: ArgPath, value: unknown, known: readonly string[]): Record<string, unknown> {
+  const map = mapArg(at, value);
   for (const key of Object.keys(map)) {
     if (!known.includes(key)) at.key(key).fail(`is not a known key (allowed here: ${known.join(", ")})`);
   }

@@ -1,5 +1,5 @@
 import * as rules from "../rules";
-import type { ArgPath } from "./validate";
+import type { ArgPath } from "../args";
 
 /**
  * CPU and memory for both targets: parsed with the shared rules (components/rules), rendered

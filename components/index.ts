@@ -1,0 +1,34 @@
+/**
+ * dockyard's components: the public API. Programs (infra/ included) import components from
+ * here only. It holds the six components and their Args, the types those Args use, and the
+ * helpers a program needs around them; the pure translators behind each component stay in its
+ * folder (components/<component>/) and are not part of the API.
+ */
+export { ContainerService, type ContainerServiceArgs, type PublishedPort } from "./container-service";
+export type { HealthCheckArgs, PortArgs, ResourceArgs, VolumeMountArgs } from "./container-service/args";
+export { PersistentVolume, type PersistentVolumeArgs } from "./persistent-volume";
+export { Registry, type RegistryArgs, type RegistryTlsArgs } from "./registry";
+export { ServiceImage, type RegistryEndpoint, type ServiceImageArgs } from "./service-image";
+export { VirtualMachine, type VirtualMachineArgs } from "./virtual-machine";
+export { Backup, type BackupArgs } from "./backup";
+
+/** The libvirt resources a VirtualMachine is made of, for programs that compose their own. */
+export { StoragePool, type StoragePoolArgs } from "./libvirt/pool";
+export { Volume, type VolumeArgs } from "./libvirt/volume";
+export { CloudInitSeed, type CloudInitSeedArgs } from "./libvirt/seed";
+export { Network, type NetworkArgs } from "./libvirt/network";
+export { Domain, type DomainArgs, type DomainDiskArgs, type DomainInterfaceArgs } from "./libvirt/domain";
+
+export type { AccessMode, Target, VolumeRef } from "./types";
+export type { SecurityOptOuts } from "./hardening";
+export { ComponentArgError, describeValue } from "./errors";
+
+/** Pull credentials for a Registry: a Kubernetes pull Secret, a Docker provider's registryAuth. */
+export { dockerRegistryAuth, imagePullSecret } from "./registry/pull-credentials";
+/** Image references and the policy deployed images follow. */
+export { formatImageRef, type ImageRef, isImageRef, parseImageRef, throughMirror } from "./registry/image-ref";
+export { type ImagePolicy, imagePolicyProblem } from "./image-policy";
+/** The rules every value is checked by (stack config uses them too). */
+export * as rules from "./rules";
+/** What offline evaluation (synth, tests) needs. */
+export * as offline from "./offline";

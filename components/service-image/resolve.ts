@@ -1,0 +1,44 @@
+import type { ServiceImageArgs } from "../service-image";
+import { ArgProblems, argsOf } from "../args";
+import { describeValue } from "../errors";
+
+/** Pure checks and names of {@link ServiceImage}: its Args, the name it pushes, the reference it gives. */
+
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Checks a ServiceImage's Args, throwing one ComponentArgError that lists every mistake. */
+export function checkServiceImageArgs(name: string, args: ServiceImageArgs): void {
+  const root = argsOf("ServiceImage", name);
+  const problems = new ArgProblems();
+  if (!args.context)
+    problems.check(() => root.field("context").fail("must be a build context directory, e.g. apps/web"));
+  if (!REPOSITORY.test(args.repository))
+    problems.check(() =>
+      root.field("repository").fail(`must be lowercase path components, got ${describeValue(args.repository)}`),
+    );
+  if (!TAG.test(args.revision))
+    problems.check(() =>
+      root
+        .field("revision")
+        .fail(`must be a valid tag (letters, digits, '_', '.', '-'), got ${describeValue(args.revision)}`),
+    );
+  else if (args.revision === "latest")
+    problems.check(() => root.field("revision").fail(`must name a source revision, not "latest"`));
+  problems.throwIfAny();
+}
+
+/** `address/repository:revision`: the name a ServiceImage builds, tags and pushes. */
+export function serviceImageName(address: string, repository: string, revision: string): string {
+  return `${address}/${repository}:${revision}`;
+}
+
+/**
+ * ServiceImage.ref from docker.Image's `repoDigest` (the pushed image's `repo@sha256:…` entry):
+ * checked to be a sha256 digest reference, which is what services deploy.
+ */
+export function digestReference(where: string, repoDigest: string): string {
+  if (!/@sha256:[a-f0-9]{64}$/.test(repoDigest))
+    throw new Error(`${where}: the registry reported "${repoDigest}", not a sha256 digest reference`);
+  return repoDigest;
+}
