@@ -31,9 +31,6 @@ export const SECCOMP_PROFILE = "RuntimeDefault";
 /** Host address Docker publishes ports on: loopback, so nothing outside the machine reaches them. */
 export const PUBLISH_ADDRESS = "127.0.0.1";
 
-/** Default limits when a service declares none: a runaway process cannot starve the host. */
-export const DEFAULT_RESOURCES = { cpu: "500m", memory: "256Mi", pids: 256 } as const;
-
 /** json-file log rotation on Docker: at most 3 files of 10 MB per container. */
 export const DOCKER_LOG_DRIVER = "json-file";
 /** @see DOCKER_LOG_DRIVER */

@@ -22,6 +22,7 @@ export { Domain, type DomainArgs, type DomainDiskArgs, type DomainInterfaceArgs 
 export type { AccessMode, Target, VolumeRef } from "./types";
 export type { SecurityOptOuts } from "./hardening";
 export { ComponentArgError, describeValue } from "./errors";
+export { BACKUP_DEFAULTS, SERVICE_DEFAULTS, VM_DEFAULTS, VOLUME_DEFAULTS } from "./defaults";
 
 /** Pull credentials for a Registry: a Kubernetes pull Secret, a Docker provider's registryAuth. */
 export { dockerRegistryAuth, imagePullSecret } from "./registry/pull-credentials";

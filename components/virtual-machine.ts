@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgProblems, argsOf } from "./args";
 import { ComponentArgError, describeValue } from "./errors";
+import { VM_DEFAULTS } from "./defaults";
 import * as rules from "./rules";
 import { metaData, networkConfig, userData } from "./libvirt/cloud-init";
 import { DEFAULT_URI } from "./libvirt/defaults";
@@ -209,18 +210,20 @@ export function resolveVirtualMachine(name: string, args: VirtualMachineArgs): R
   const sizes = {
     domainType: problems.check(() => checkOneOf(owner, "domainType", args.domainType ?? "qemu", DOMAIN_TYPES)),
     vcpus: problems.check(() =>
-      checkInteger(owner, "vcpus", args.vcpus ?? 1, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max),
+      checkInteger(owner, "vcpus", args.vcpus ?? VM_DEFAULTS.vcpus, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max),
     ),
     memoryMiB: problems.check(() =>
       checkInteger(
         owner,
         "memoryMiB",
-        args.memoryMiB ?? 1024,
+        args.memoryMiB ?? VM_DEFAULTS.memoryMiB,
         DOMAIN_LIMITS.memoryMiB.min,
         DOMAIN_LIMITS.memoryMiB.max,
       ),
     ),
-    diskSizeGiB: problems.check(() => checkInteger(owner, "diskSizeGiB", args.diskSizeGiB ?? 20, 1, 65536)),
+    diskSizeGiB: problems.check(() =>
+      checkInteger(owner, "diskSizeGiB", args.diskSizeGiB ?? VM_DEFAULTS.diskSizeGiB, 1, 65536),
+    ),
     autostart: problems.check(() => checkBoolean(owner, "autostart", args.autostart ?? true)),
     waitForAddressSeconds: problems.check(() =>
       checkInteger(owner, "waitForAddressSeconds", args.waitForAddressSeconds ?? 0, 0, 3600),

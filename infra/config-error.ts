@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { describeValue } from "../components";
+import { renamedKey } from "./config-schema";
 import { childSchema, marksOf, schemaAt, unwrapAll } from "./schema-marks";
 
 /** One mistake in a stack's config: where it is and what is wrong. */
@@ -57,11 +58,17 @@ export function problemsFromIssues(
     if (issue.code === "unrecognized_keys") {
       const node = schemaAt(schema, path);
       const allowed = node ? Object.keys((unwrapAll(node) as z.ZodObject).shape ?? {}) : [];
-      return issue.keys.map((unknownKey) => ({
-        file,
-        key: configKey(namespace, [...path, unknownKey]),
-        message: `is not a known key (allowed here: ${allowed.join(", ") || "none"})`,
-      }));
+      return issue.keys.map((unknownKey) => {
+        const renamed = renamedKey([...path.map(String), unknownKey]);
+        return {
+          file,
+          key: configKey(namespace, [...path, unknownKey]),
+          message:
+            renamed === undefined
+              ? `is not a known key (allowed here: ${allowed.join(", ") || "none"})`
+              : `was renamed: write ${namespace}:${renamed}`,
+        };
+      });
     }
     const node = schemaAt(schema, path);
     const expected = node ? marksOf(node).expects : undefined;

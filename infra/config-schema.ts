@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { imagePolicyProblem, isImageRef, parseImageRef, type ImagePolicy, rules } from "../components";
+import {
+  BACKUP_DEFAULTS,
+  imagePolicyProblem,
+  isImageRef,
+  parseImageRef,
+  type ImagePolicy,
+  rules,
+  SERVICE_DEFAULTS,
+  VM_DEFAULTS,
+  VOLUME_DEFAULTS,
+} from "../components";
 import { expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
 
 /**
@@ -64,13 +74,13 @@ const endpoints = z
 
 const registry = z
   .strictObject({
-    /** `self-hosted`: the platform runs its own registry; `external`: it uses one at `url`. */
+    /** `self-hosted`: the platform runs its own registry; `external`: it uses one at `address`. */
     mode: ruled(rules.oneOf(["self-hosted", "external"] as const)).default("self-hosted"),
     /**
      * Where the registry is reached, host[:port][/path]: the external registry, or the address a
      * self-hosted registry on Kubernetes is exposed at (required for both; dev's is 127.0.0.1).
      */
-    url: mayBeSecret(knob(ruled(rules.registryAddress)), "offline-secret-value.invalid").optional(),
+    address: mayBeSecret(knob(ruled(rules.registryAddress)), "offline-secret-value.invalid").optional(),
     /** A registry every third-party image (bases, the registry's own image) is pulled through. */
     mirror: mayBeSecret(
       shaped(knob(ruled(rules.registryHost)), mirrorShape),
@@ -92,9 +102,9 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
       : rules.integerIn(1, maxReplicas);
   return z
     .strictObject({
-      replicas: knob(ruled(replicas)).default(1),
-      cpu: knob(ruled(rules.cpu, rules.cpuQuantity)).default("250m"),
-      memory: knob(ruled(rules.memory, rules.memoryQuantity)).default("256Mi"),
+      replicas: knob(ruled(replicas)).default(SERVICE_DEFAULTS.replicas),
+      cpu: knob(ruled(rules.cpu, rules.cpuQuantity)).default(SERVICE_DEFAULTS.cpu),
+      memory: knob(ruled(rules.memory, rules.memoryQuantity)).default(SERVICE_DEFAULTS.memory),
       /**
        * Deploy this image instead of building the service from source: how CI promotes one
        * tested build. Not a knob — test and prod must run the same digest.
@@ -119,7 +129,7 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
 
 const volumeSizes = z
   .strictObject({
-    sizeGiB: knob(ruled(rules.integerIn(1, 16384))).default(1),
+    sizeGiB: knob(ruled(rules.integerIn(1, 16384))).default(VOLUME_DEFAULTS.sizeGiB),
     /** Kubernetes StorageClass; the cluster default when unset. */
     storageClass: mayBeSecret(knob(ruled(rules.dnsSubdomain))).optional(),
   })
@@ -129,9 +139,9 @@ const vmSizes = z
   .strictObject({
     /** Whether this VM exists in the stack (test and prod must agree; dev may leave VMs out). */
     enabled: ruled(rules.boolean).default(true),
-    vcpus: knob(ruled(rules.integerIn(1, 64))).default(1),
-    memoryMiB: knob(ruled(rules.integerIn(128, 1_048_576))).default(1024),
-    diskGiB: knob(ruled(rules.integerIn(1, 4096))).default(10),
+    vcpus: knob(ruled(rules.integerIn(1, 64))).default(VM_DEFAULTS.vcpus),
+    memoryMiB: knob(ruled(rules.integerIn(128, 1_048_576))).default(VM_DEFAULTS.memoryMiB),
+    diskSizeGiB: knob(ruled(rules.integerIn(1, 4096))).default(VM_DEFAULTS.diskSizeGiB),
     /** OpenSSH public keys of the VM's admin user (required while enabled: there is no password login). */
     sshAuthorizedKeys: mayBeSecret(
       knob(
@@ -157,13 +167,36 @@ const backup = z
     /** Cron schedule (5 fields, UTC). */
     schedule: knob(ruled(rules.cronSchedule)).default("0 3 * * *"),
     /** How many days backups are kept. */
-    retentionDays: knob(ruled(rules.integerIn(1, 3650))).default(7),
+    retentionDays: knob(ruled(rules.integerIn(1, 3650))).default(BACKUP_DEFAULTS.retentionDays),
   })
   .prefault({});
 
 /** One strict object with an optional entry per name the topology declares. */
 function perName<T extends z.ZodType>(names: readonly string[], entry: T) {
   return z.strictObject(Object.fromEntries(names.map((name) => [name, entry]))).prefault({});
+}
+
+/**
+ * Keys that were renamed, old path → new (`*` stands for any name): a stack file still using the
+ * old one is told the new one instead of only "not a known key".
+ */
+const RENAMED_KEYS: Record<string, string> = {
+  "registry.url": "registry.address",
+  "vms.*.diskGiB": "vms.*.diskSizeGiB",
+};
+
+/** The key an old config key was renamed to, or undefined. */
+export function renamedKey(path: readonly string[]): string | undefined {
+  for (const [old, renamed] of Object.entries(RENAMED_KEYS)) {
+    const parts = old.split(".");
+    if (parts.length === path.length && parts.every((part, i) => part === "*" || part === path[i])) {
+      return renamed
+        .split(".")
+        .map((part, i) => (part === "*" ? path[i] : part))
+        .join(".");
+    }
+  }
+  return undefined;
 }
 
 /** Builds the stack config schema for the names the topology declares. */
@@ -230,14 +263,14 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
         );
       }
       const external = config.registry.mode === "external";
-      if (!external && config.target === "kubernetes" && config.registry.url === undefined) {
+      if (!external && config.target === "kubernetes" && config.registry.address === undefined) {
         issue(
-          ["registry", "url"],
+          ["registry", "address"],
           "is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at",
         );
       }
-      if (external && config.registry.url === undefined)
-        issue(["registry", "url"], "is required when registry.mode is external");
+      if (external && config.registry.address === undefined)
+        issue(["registry", "address"], "is required when registry.mode is external");
       for (const key of ["username", "password"] as const) {
         if (external && config.registry[key] === undefined)
           issue(["registry", key], "is required when registry.mode is external");

@@ -18,7 +18,7 @@ export function declareMachines(platform: Platform): Record<string, VirtualMachi
           pool: vm.pool,
           baseVolume: vm.baseVolume,
           network: vm.network,
-          diskSizeGiB: vm.diskGiB,
+          diskSizeGiB: vm.diskSizeGiB,
           vcpus: vm.vcpus,
           memoryMiB: vm.memoryMiB,
           adminUser: vm.adminUser,

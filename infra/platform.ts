@@ -1,5 +1,16 @@
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../apps/web/contract";
-import type { ImagePolicy } from "../components";
+import type * as pulumi from "@pulumi/pulumi";
+import type {
+  ContainerServiceArgs,
+  HealthCheckArgs,
+  ImagePolicy,
+  PersistentVolumeArgs,
+  PortArgs,
+  ResourceArgs,
+  SecurityOptOuts,
+  VirtualMachineArgs,
+  VolumeMountArgs,
+} from "../components";
 import type { ConfigCatalog, Secret, StackConfig } from "./config";
 import { imagePolicyFor } from "./config-schema";
 
@@ -11,14 +22,21 @@ import { imagePolicyFor } from "./config-schema";
  * Pure: config in, a plain description out. No Pulumi resources are created here.
  */
 
+/**
+ * The platform's types take their fields' types from the component Args they become (as plain
+ * data: the platform is a description, never an output), so a change to a component's argument
+ * shows up here at compile time.
+ */
+type Plain<T> = pulumi.Unwrap<NonNullable<T>>;
+
 /** A volume mounted into a service. */
 export interface VolumeMount {
   /** Name of a volume in {@link Platform.volumes}. */
   volume: string;
   /** Absolute path inside the container. */
-  mountPath: string;
+  mountPath: VolumeMountArgs["mountPath"];
   /** Mount read-only. */
-  readOnly: boolean;
+  readOnly: Plain<VolumeMountArgs["readOnly"]>;
 }
 
 /** How a service's image is obtained. */
@@ -28,64 +46,64 @@ export type ImageSource =
   /** A reference given in config (CI promoting one tested build). */
   | { ref: string };
 
-/** A container service run on the stack's target. */
+/** A container service run on the stack's target (becomes a ContainerService). */
 export interface PlatformService {
   name: string;
   image: ImageSource;
   /** The port the service listens on inside the container. */
-  port: number;
+  port: PortArgs["containerPort"];
   /** Port published on 127.0.0.1 on the Docker target (ignored on Kubernetes). */
-  hostPort: number;
+  hostPort: Plain<PortArgs["hostPort"]>;
   /** HTTP path answering 200 when the service is healthy (Kubernetes probes). */
-  healthPath: string;
+  healthPath: Plain<HealthCheckArgs["path"]>;
   /** Exec-form command exiting 0 when healthy (Docker health check). */
-  healthCommand: string[];
+  healthCommand: Plain<HealthCheckArgs["command"]>;
   /** Plain environment of the process. */
   environment: Record<string, string>;
-  replicas: number;
+  replicas: Plain<ContainerServiceArgs["replicas"]>;
   /**
    * Hardening opt-outs config grants this service (all false unless a stack says otherwise), and
    * the stack's image policy (see `imagePolicyFor`): the same one config was checked against.
    */
-  security: { allowWritableRootFilesystem: boolean; allowPrivilegeEscalation: boolean } & ImagePolicy;
-  /** CPU limit, Kubernetes quantity (e.g. "250m"). */
-  cpu: string;
+  security: Required<Pick<SecurityOptOuts, "allowWritableRootFilesystem" | "allowPrivilegeEscalation">> & ImagePolicy;
+  /** CPU limit, Kubernetes quantity (e.g. "500m"). */
+  cpu: Plain<ResourceArgs["cpu"]>;
   /** Memory limit, Kubernetes quantity (e.g. "256Mi"). */
-  memory: string;
+  memory: Plain<ResourceArgs["memory"]>;
   volumes: VolumeMount[];
 }
 
-/** A persistent volume whose data outlives the services mounting it. */
+/** A persistent volume whose data outlives the services mounting it (becomes a PersistentVolume). */
 export interface PlatformVolume {
   name: string;
-  sizeGiB: number;
-  storageClass?: string;
+  sizeGiB: Plain<PersistentVolumeArgs["sizeGiB"]>;
+  storageClass?: Plain<PersistentVolumeArgs["storageClass"]>;
 }
 
-/** A virtual machine, for workloads that need their own OS or strong isolation. */
+/** A virtual machine, for workloads that need their own OS or strong isolation (becomes a VirtualMachine). */
 export interface PlatformVm {
   name: string;
   /** Why it is a VM and not a container. */
   purpose: string;
   /** Storage pool on the libvirt host holding the VM's disks. */
-  pool: string;
+  pool: Plain<VirtualMachineArgs["pool"]>;
   /** Cloud image volume in `pool` every VM's disk overlays (the same OS everywhere). */
-  baseVolume: string;
-  /** libvirt network the VM attaches to. */
+  baseVolume: Plain<VirtualMachineArgs["baseVolume"]>;
+  /** libvirt network the VM attaches to, by name. */
   network: string;
-  adminUser: string;
+  adminUser: Plain<VirtualMachineArgs["adminUser"]>;
   sshAuthorizedKeys: string[];
   packages: string[];
   runCommands: string[];
-  vcpus: number;
-  memoryMiB: number;
-  diskGiB: number;
+  vcpus: Plain<VirtualMachineArgs["vcpus"]>;
+  memoryMiB: Plain<VirtualMachineArgs["memoryMiB"]>;
+  diskSizeGiB: Plain<VirtualMachineArgs["diskSizeGiB"]>;
 }
 
 /** Where the registry is and how to reach it; `mirror` serves every third-party image. */
 export type PlatformRegistry = { mirror?: string } & (
-  | { mode: "self-hosted"; /** Address it is exposed at (Kubernetes); 127.0.0.1 on Docker. */ url?: string }
-  | { mode: "external"; url: string; username: string; password: Secret }
+  | { mode: "self-hosted"; /** Address it is exposed at (Kubernetes); 127.0.0.1 on Docker. */ address?: string }
+  | { mode: "external"; address: string; username: string; password: Secret }
 );
 
 /** A volume backed up on the stack's schedule, by a job placed beside the service that writes it. */
@@ -149,7 +167,7 @@ const BACKUPS: PlatformBackup[] = [{ volume: "web-data", colocateWith: "web" }];
 
 const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: "docker.io/library/busybox:1.36.1-musl" } };
 
-type VmTemplate = Omit<PlatformVm, "name" | "vcpus" | "memoryMiB" | "diskGiB" | "sshAuthorizedKeys">;
+type VmTemplate = Omit<PlatformVm, "name" | "vcpus" | "memoryMiB" | "diskSizeGiB" | "sshAuthorizedKeys">;
 
 const VMS: Record<string, VmTemplate> = {
   legacy: {
@@ -198,7 +216,7 @@ export function describePlatform(config: StackConfig): Platform {
     vms: Object.entries(VMS)
       .filter(([name]) => config.vms[name]?.enabled)
       .map(([name, fixed]) => {
-        const { vcpus, memoryMiB, diskGiB, sshAuthorizedKeys = [] } = config.vms[name];
+        const { vcpus, memoryMiB, diskSizeGiB, sshAuthorizedKeys = [] } = config.vms[name];
         return {
           name,
           ...fixed,
@@ -207,7 +225,7 @@ export function describePlatform(config: StackConfig): Platform {
           sshAuthorizedKeys,
           vcpus,
           memoryMiB,
-          diskGiB,
+          diskSizeGiB,
         };
       }),
     backup: config.backup,
@@ -224,11 +242,11 @@ function sizesOf(services: StackConfig["services"], name: string, imagePolicy: I
 function registrySpec(registry: StackConfig["registry"]): PlatformRegistry {
   const mirror = registry.mirror === undefined ? {} : { mirror: registry.mirror };
   if (registry.mode === "self-hosted")
-    return { mode: "self-hosted", ...(registry.url === undefined ? {} : { url: registry.url }), ...mirror };
-  const { url, username, password } = registry;
-  if (url === undefined || username === undefined || password === undefined) {
+    return { mode: "self-hosted", ...(registry.address === undefined ? {} : { address: registry.address }), ...mirror };
+  const { address, username, password } = registry;
+  if (address === undefined || username === undefined || password === undefined) {
     // config.ts rejects an external registry without these; reaching here is a bug.
-    throw new Error("external registry without url, username or password passed validation");
+    throw new Error("external registry without address, username or password passed validation");
   }
-  return { mode: "external", url, username, password, ...mirror };
+  return { mode: "external", address, username, password, ...mirror };
 }

@@ -25,7 +25,7 @@ export function declareRegistry(platform: Platform, target: TargetProviders): De
     {
       target: platform.target,
       mode: spec.mode,
-      ...(spec.url === undefined ? {} : { address: spec.url }),
+      ...(spec.address === undefined ? {} : { address: spec.address }),
       ...(spec.mode === "external" ? { username: spec.username, password: spec.password } : {}),
       ...(spec.mode === "self-hosted" && spec.mirror !== undefined ? { mirror: spec.mirror } : {}),
       ...(spec.mode === "self-hosted" && target.namespace ? { namespace: target.namespace.metadata.name } : {}),

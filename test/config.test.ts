@@ -133,7 +133,7 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   {
     name: "missing secret in prod (external registry without password)",
     config: prodWith(
-      (c) => (c["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: "ci" }),
+      (c) => (c["dockyard:registry"] = { mode: "external", address: "registry.example.com", username: "ci" }),
     ),
     line: "dockyard:registry.password is required when registry.mode is external",
   },
@@ -143,7 +143,7 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
       (c) =>
         (c["dockyard:registry"] = {
           mode: "external",
-          url: "registry.example.com",
+          address: "registry.example.com",
           username: "ci",
           password: "hunter2",
         }),
@@ -153,9 +153,10 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   {
     name: "malformed registry URL",
     config: prodWith(
-      (c) => (c["dockyard:registry"] = { mode: "external", url: "ftp://registry", username: "ci", password: SECURE }),
+      (c) =>
+        (c["dockyard:registry"] = { mode: "external", address: "ftp://registry", username: "ci", password: SECURE }),
     ),
-    line: `dockyard:registry.url must not start with "ftp://": give host[:port][/path] only (the scheme follows from the registry's TLS settings), got "ftp://registry"`,
+    line: `dockyard:registry.address must not start with "ftp://": give host[:port][/path] only (the scheme follows from the registry's TLS settings), got "ftp://registry"`,
   },
   {
     name: "empty secret",
@@ -163,7 +164,7 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
       (c) =>
         (c["dockyard:registry"] = {
           mode: "external",
-          url: "registry.example.com",
+          address: "registry.example.com",
           username: "ci",
           password: { secure: "" },
         }),
@@ -177,8 +178,8 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   },
   {
     name: "self-hosted registry on kubernetes without an address",
-    config: prodWith((c) => delete section(c, "registry").url),
-    line: "dockyard:registry.url is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at",
+    config: prodWith((c) => delete section(c, "registry").address),
+    line: "dockyard:registry.address is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at",
   },
   {
     name: "mirror that is not a registry host",
@@ -240,7 +241,7 @@ describe("stack config validation", () => {
         (c) =>
           (c["dockyard:registry"] = {
             mode: "external",
-            url: "registry.example.com:5000",
+            address: "registry.example.com:5000",
             username: "ci",
             password: SECURE,
           }),

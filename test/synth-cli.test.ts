@@ -56,7 +56,7 @@ describe("npm run synth", () => {
     const config = committedConfig("prod");
     config["dockyard:registry"] = {
       mode: "external",
-      url: "registry.example.com",
+      address: "registry.example.com",
       username: "ci",
       password: { secure: "v1:abc:def" },
     };

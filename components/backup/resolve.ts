@@ -6,6 +6,7 @@ import type { Target, VolumeRef } from "../types";
 import { ACCESS_MODES } from "../types";
 import { type ArgPath, ArgProblems, argsOf, nameArg, integerArg, namespaceArg, oneOfArg, mapArg } from "../args";
 import type { BackupArgs } from "../backup";
+import { BACKUP_DEFAULTS } from "../defaults";
 import * as rules from "../rules";
 
 /** A Backup's Args with defaults applied and validated. */
@@ -30,8 +31,6 @@ export interface ResolvedBackup {
   readonly prefix: string;
 }
 
-/** Default days an archive is kept. */
-export const DEFAULT_RETENTION_DAYS = 7;
 /** Default archive volume size, as a multiple of `sourceSizeGiB`. */
 export const ARCHIVE_SIZE_FACTOR = 2;
 /** Longest Backup name: a CronJob name may have 52 characters (Jobs append 11). */
@@ -76,7 +75,7 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
           });
         });
   const retentionDays = problems.check(() =>
-    integerArg(root.field("retentionDays"), args.retentionDays, 1, 3650, DEFAULT_RETENTION_DAYS),
+    integerArg(root.field("retentionDays"), args.retentionDays, 1, 3650, BACKUP_DEFAULTS.retentionDays),
   );
   const archiveSizeGiB =
     sourceSizeGiB === undefined

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as net from "node:net";
 import type * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
+import { SERVICE_DEFAULTS } from "../defaults";
 import * as hardening from "../hardening";
 import type { ContainerServiceArgs } from "../container-service";
 import type { HealthCheckArgs, ResourceArgs } from "./args";
@@ -44,7 +45,9 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   const target = problems.check(() =>
     oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
   );
-  const replicas = problems.check(() => integerArg(root.field("replicas"), args.replicas, 0, 100, 1));
+  const replicas = problems.check(() =>
+    integerArg(root.field("replicas"), args.replicas, 0, 100, SERVICE_DEFAULTS.replicas),
+  );
   const ports =
     target === undefined || replicas === undefined
       ? undefined
@@ -284,20 +287,20 @@ function resolveHealthCheck(
 
 function resolveResources(at: ArgPath, value: ResourceArgs | undefined): ResourceSpec {
   const r = mapArg(at, value) as ResourceArgs;
-  const cpuMillis = parseCpu(at.field("cpu"), r.cpu ?? hardening.DEFAULT_RESOURCES.cpu);
-  const memoryBytes = parseMemory(at.field("memory"), r.memory ?? hardening.DEFAULT_RESOURCES.memory);
+  const cpuMillis = parseCpu(at.field("cpu"), r.cpu ?? SERVICE_DEFAULTS.cpu);
+  const memoryBytes = parseMemory(at.field("memory"), r.memory ?? SERVICE_DEFAULTS.memory);
   const cpuRequestMillis = r.cpuRequest === undefined ? cpuMillis : parseCpu(at.field("cpuRequest"), r.cpuRequest);
   const memoryRequestBytes =
     r.memoryRequest === undefined ? memoryBytes : parseMemory(at.field("memoryRequest"), r.memoryRequest);
   if (cpuRequestMillis > cpuMillis)
     at.field("cpuRequest").fail(
-      `must not exceed cpu (${describeValue(r.cpu ?? hardening.DEFAULT_RESOURCES.cpu)}), got ${describeValue(r.cpuRequest)}`,
+      `must not exceed cpu (${describeValue(r.cpu ?? SERVICE_DEFAULTS.cpu)}), got ${describeValue(r.cpuRequest)}`,
     );
   if (memoryRequestBytes > memoryBytes)
     at.field("memoryRequest").fail(
-      `must not exceed memory (${describeValue(r.memory ?? hardening.DEFAULT_RESOURCES.memory)}), got ${describeValue(r.memoryRequest)}`,
+      `must not exceed memory (${describeValue(r.memory ?? SERVICE_DEFAULTS.memory)}), got ${describeValue(r.memoryRequest)}`,
     );
-  const pids = integerArg(at.field("pids"), r.pids, 16, 4_194_304, hardening.DEFAULT_RESOURCES.pids);
+  const pids = integerArg(at.field("pids"), r.pids, 16, 4_194_304, SERVICE_DEFAULTS.pids);
   return { cpuMillis, memoryBytes, cpuRequestMillis, memoryRequestBytes, pids };
 }
 

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import { VOLUME_DEFAULTS } from "../defaults";
 import * as rules from "../rules";
 import type { PersistentVolumeArgs } from "../persistent-volume";
 import { userLabels } from "../container-service/labels";
@@ -35,7 +36,7 @@ export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): Res
     target: problems.check(() =>
       oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
     ),
-    sizeGiB: problems.check(() => integerArg(root.field("sizeGiB"), args.sizeGiB, 1, 65536, 1)),
+    sizeGiB: problems.check(() => integerArg(root.field("sizeGiB"), args.sizeGiB, 1, 65536, VOLUME_DEFAULTS.sizeGiB)),
     accessMode: problems.check(() =>
       oneOfArg(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce"),
     ),

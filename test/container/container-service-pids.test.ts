@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Backup } from "../../components/backup";
 import { ContainerService } from "../../components/container-service";
-import { DEFAULT_RESOURCES } from "../../components/hardening";
+import { SERVICE_DEFAULTS } from "../../components/defaults";
 import { Registry } from "../../components/registry";
 import { BACKUP_IMAGE, minimalArgs } from "../backup/support";
 import { committedConfig } from "../support/stack-files";
@@ -78,7 +78,7 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
   it("defaults: docker update --pids-limit 256 on the container's ID, no warning", async () => {
     let service: ContainerService | undefined;
     const resources = await record(() => (service = new ContainerService("web", { target: "docker", image: IMAGE })));
-    const commands = expectOnePerContainer(resources, DEFAULT_RESOURCES.pids, undefined);
+    const commands = expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, undefined);
     expect(commands.get("web")!.parent).toBe(find(resources, T.service, "web").urn);
     expect(await resolve(service!.workloadNames)).toEqual([expect.stringMatching(/^web-[0-9a-f]{7}$/)]);
     expect(warnings).toEqual([]);
@@ -109,7 +109,7 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
       const provider = new docker.Provider("remote", { host: "npipe:////./pipe/docker_engine" });
       new Backup("web-backup", minimalArgs("docker"), { providers: [provider] });
     });
-    expectOnePerContainer(resources, DEFAULT_RESOURCES.pids, "npipe:////./pipe/docker_engine");
+    expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, "npipe:////./pipe/docker_engine");
     expect(warnings).toEqual([]);
   });
 
@@ -118,7 +118,7 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
       () =>
         new ContainerService("app", { target: "docker", image: IMAGE, replicas: 2, files: { "app.yml": "a: 1\n" } }),
     );
-    expect([...expectOnePerContainer(resources, DEFAULT_RESOURCES.pids, undefined).keys()]).toEqual(["app", "app-1"]);
+    expect([...expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, undefined).keys()]).toEqual(["app", "app-1"]);
     expect(find(resources, T.container, "app-files-carrier").inputs).toMatchObject({ start: false });
     expect(warnings).toEqual([]);
   });
@@ -133,7 +133,7 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
         image: BACKUP_IMAGE,
       });
     });
-    const commands = expectOnePerContainer(resources, DEFAULT_RESOURCES.pids, undefined);
+    const commands = expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, undefined);
     expect([...commands.keys()].sort()).toEqual(["registry", "web-backup-scheduler"]);
     expect(warnings).toEqual([]);
   });
@@ -149,7 +149,7 @@ describe("the dev stack", () => {
   it("every running container gets its pids limit on the stack's Docker host, and nothing is warned", async () => {
     const { resources } = await evaluate("dev");
     const host = (committedConfig("dev")["dockyard:endpoints"] as { dockerHost: string }).dockerHost;
-    const commands = expectOnePerContainer(resources, DEFAULT_RESOURCES.pids, host);
+    const commands = expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, host);
     expect([...commands.keys()].sort()).toEqual(["registry", "web", "web-data-backup-scheduler"]);
     expect(running(resources)).toHaveLength(3);
     expect(warnings).toEqual([]);

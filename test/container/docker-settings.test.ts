@@ -1,7 +1,7 @@
+import { SERVICE_DEFAULTS } from "../../components/defaults";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { dockerContainerSettings } from "../../components/container-service/docker-settings";
-import * as hardening from "../../components/hardening";
 import { IMAGE, serviceSpec, volumeRef } from "./support/fixtures";
 
 const docker = (changes: Parameters<typeof serviceSpec>[0] = {}) =>
@@ -24,7 +24,7 @@ describe("dockerContainerSettings", () => {
       memory: 256,
       memorySwap: 256,
       cpus: "0.5",
-      pidsLimit: hardening.DEFAULT_RESOURCES.pids,
+      pidsLimit: SERVICE_DEFAULTS.pids,
       ports: [],
       volumes: [],
       networksAdvanced: [{ name: "dockyard-net", aliases: ["web"] }],

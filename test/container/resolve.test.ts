@@ -1,3 +1,4 @@
+import { SERVICE_DEFAULTS } from "../../components/defaults";
 import { describe, expect, it } from "vitest";
 import type { ContainerServiceArgs } from "../../components/container-service";
 import { resolveServiceSpec } from "../../components/container-service/resolve";
@@ -364,7 +365,7 @@ describe("resolveServiceSpec: defaults", () => {
         memoryBytes: 256 * 2 ** 20,
         cpuRequestMillis: 500,
         memoryRequestBytes: 256 * 2 ** 20,
-        pids: hardening.DEFAULT_RESOURCES.pids,
+        pids: SERVICE_DEFAULTS.pids,
       },
       scratchBytes: 64 * 2 ** 20,
     });

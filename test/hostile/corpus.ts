@@ -260,26 +260,26 @@ const RULES: HostileCase[] = [
   ),
   ruleCase(
     "registry URL with https",
-    (c) => (section(c, "registry").url = "https://registry.example.internal"),
-    "registry.url",
+    (c) => (section(c, "registry").address = "https://registry.example.internal"),
+    "registry.address",
     `must not start with "https://": give host[:port][/path] only (the scheme follows from the registry's TLS settings), got "https://registry.example.internal"`,
   ),
   ruleCase(
     "registry port zero",
-    (c) => (section(c, "registry").url = "registry.example.internal:0"),
-    "registry.url",
+    (c) => (section(c, "registry").address = "registry.example.internal:0"),
+    "registry.address",
     `has port 0, expected 1 to 65535, got "registry.example.internal:0"`,
   ),
   ruleCase(
     "registry port 65536",
-    (c) => (section(c, "registry").url = "registry.example.internal:65536"),
-    "registry.url",
+    (c) => (section(c, "registry").address = "registry.example.internal:65536"),
+    "registry.address",
     `has port 65536, expected 1 to 65535, got "registry.example.internal:65536"`,
   ),
   ruleCase(
     "registry URL with credentials",
-    (c) => (section(c, "registry").url = "ci:pw@registry.example.internal"),
-    "registry.url",
+    (c) => (section(c, "registry").address = "ci:pw@registry.example.internal"),
+    "registry.address",
     `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:pw@registry.example.internal"`,
   ),
   ruleCase(
@@ -363,8 +363,8 @@ const RULES: HostileCase[] = [
   ),
   ruleCase(
     "disk too large",
-    (c) => (legacy(c).diskGiB = 1e9),
-    "vms.legacy.diskGiB",
+    (c) => (legacy(c).diskSizeGiB = 1e9),
+    "vms.legacy.diskSizeGiB",
     "must be an integer from 1 to 4096, got 1000000000",
   ),
   ruleCase(
@@ -718,7 +718,7 @@ const SECRETS: HostileCase[] = [
   secureOn("endpoints.namespace", (c) => (section(c, "endpoints").namespace = SECURE)),
   secureOn("endpoints.libvirtUri", (c) => (section(c, "endpoints").libvirtUri = SECURE)),
   secureOn("endpoints.dockerHost", (c) => (section(c, "endpoints").dockerHost = SECURE)),
-  secureOn("registry.url", (c) => (section(c, "registry").url = SECURE)),
+  secureOn("registry.address", (c) => (section(c, "registry").address = SECURE)),
   secureOn("registry.mirror", (c) => (section(c, "registry").mirror = SECURE)),
   secureOn(
     "volumes.web-data.storageClass",
@@ -729,7 +729,12 @@ const SECRETS: HostileCase[] = [
   secureOn(
     "the external registry's user and password",
     (c) =>
-      (c["dockyard:registry"] = { mode: "external", url: "registry.example.com", username: SECURE, password: SECURE }),
+      (c["dockyard:registry"] = {
+        mode: "external",
+        address: "registry.example.com",
+        username: SECURE,
+        password: SECURE,
+      }),
   ),
   secureRefused("target", (c) => (c["dockyard:target"] = SECURE), "target"),
   secureRefused("protect", (c) => (c["dockyard:protect"] = SECURE), "protect"),
@@ -753,7 +758,7 @@ const ECHO: HostileCase[] = [
     config: (c) =>
       (c["dockyard:registry"] = {
         mode: "external",
-        url: "registry.example.com",
+        address: "registry.example.com",
         username: "ci",
         password: 8675309123,
       }),
@@ -777,7 +782,7 @@ const ECHO: HostileCase[] = [
     config: (c) =>
       (c["dockyard:registry"] = {
         mode: "external",
-        url: "registry.example.com",
+        address: "registry.example.com",
         username: "ci",
         password: "correct-horse-battery",
       }),

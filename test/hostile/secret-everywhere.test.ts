@@ -27,7 +27,7 @@ describe("a secure value on any key", () => {
     if (path[0] === "registry" && ["username", "password"].includes(path[1])) {
       config["dockyard:registry"] = {
         mode: "external",
-        url: "registry.example.com",
+        address: "registry.example.com",
         username: "ci",
         password: { secure: CIPHERTEXT },
       };
