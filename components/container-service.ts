@@ -234,7 +234,7 @@ export class ContainerService extends pulumi.ComponentResource {
 
   /**
    * One running container, and the Command that applies its pids limit (@pulumi/docker 5.2's
-   * Container has no input for it; see container/docker-pids.ts) on the host of the container's
+   * Container has no input for it; see container-service/docker-pids.ts) on the host of the container's
    * provider, again whenever the container is replaced. Every container dockyard runs on Docker
    * (services, the registry, the backup scheduler) is created here. Resolves to the container's
    * name once the limit is applied.
@@ -257,7 +257,7 @@ export class ContainerService extends pulumi.ComponentResource {
   }
 
   /**
-   * The files volume, filled by a never-started carrier container (see container/files.ts). The
+   * The files volume, filled by a never-started carrier container (see container-service/files.ts). The
    * carrier gets no pids limit: it never runs, so it has no processes to limit.
    */
   private dockerFiles(spec: ResolvedService): { volume: pulumi.Output<string>; revision: pulumi.Output<string> } {

@@ -10,7 +10,7 @@ import {
   VM_DEFAULTS,
   VOLUME_DEFAULTS,
 } from "../components";
-import { expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
+import { collection, doc, expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
 
 /**
  * The schema of a stack's `dockyard:*` config: the only things that may differ between
@@ -55,41 +55,60 @@ function mirrorShape(value: unknown): string {
 
 const endpoints = z
   .strictObject({
-    /** Docker engine the dev target deploys to and images are built on. */
-    dockerHost: mayBeSecret(
-      shaped(knob(ruled(rules.dockerHost)), (v) => rules.dockerHostShape(String(v))),
-      "ssh://offline-secret-value",
+    dockerHost: doc(
+      mayBeSecret(
+        shaped(knob(ruled(rules.dockerHost)), (v) => rules.dockerHostShape(String(v)), "its scheme"),
+        "ssh://offline-secret-value",
+      ),
+      "Docker engine the dev target deploys to and images are built on",
     ).default("unix:///var/run/docker.sock"),
-    /** kubeconfig context of the cluster (required when target is kubernetes). */
-    kubeContext: mayBeSecret(knob(ruled(rules.plainText("a kubeconfig context name")))).optional(),
-    /** Namespace every Kubernetes object lives in. */
-    namespace: mayBeSecret(knob(ruled(rules.dnsLabel))).default("dockyard"),
-    /** libvirt connection URI for the VMs (required when a VM is enabled). */
-    libvirtUri: mayBeSecret(
-      shaped(knob(ruled(rules.libvirtUri())), (v) => rules.libvirtUriShape(String(v))),
-      "qemu+ssh://offline-secret-value/system",
+    kubeContext: doc(
+      mayBeSecret(knob(ruled(rules.plainText("a kubeconfig context name")))),
+      "kubeconfig context of the cluster (required when target is kubernetes)",
+    ).optional(),
+    namespace: doc(mayBeSecret(knob(ruled(rules.dnsLabel))), "Kubernetes namespace every object lives in").default(
+      "dockyard",
+    ),
+    libvirtUri: doc(
+      mayBeSecret(
+        shaped(
+          knob(ruled(rules.libvirtUri())),
+          (v) => rules.libvirtUriShape(String(v)),
+          "its transport, path and parameters",
+        ),
+        "qemu+ssh://offline-secret-value/system",
+      ),
+      "libvirt connection URI of the VM host (required while a VM is enabled)",
     ).optional(),
   })
   .prefault({});
 
 const registry = z
   .strictObject({
-    /** `self-hosted`: the platform runs its own registry; `external`: it uses one at `address`. */
-    mode: ruled(rules.oneOf(["self-hosted", "external"] as const)).default("self-hosted"),
-    /**
-     * Where the registry is reached, host[:port][/path]: the external registry, or the address a
-     * self-hosted registry on Kubernetes is exposed at (required for both; dev's is 127.0.0.1).
-     */
-    address: mayBeSecret(knob(ruled(rules.registryAddress)), "offline-secret-value.invalid").optional(),
-    /** A registry every third-party image (bases, the registry's own image) is pulled through. */
-    mirror: mayBeSecret(
-      shaped(knob(ruled(rules.registryHost)), mirrorShape),
-      "offline-secret-value.invalid",
+    mode: doc(
+      ruled(rules.oneOf(["self-hosted", "external"] as const)),
+      "self-hosted: the platform runs its own registry; external: it uses the one at address",
+    ).default("self-hosted"),
+    address: doc(
+      mayBeSecret(knob(ruled(rules.registryAddress)), "offline-secret-value.invalid"),
+      "where the registry is reached: the external one, or where a self-hosted one on Kubernetes is exposed (required for both; 127.0.0.1 on Docker)",
     ).optional(),
-    /** User name for the external registry (mode external only). */
-    username: mayBeSecret(knob(ruled(rules.registryUser))).optional(),
-    /** Password or token for the external registry (mode external only); credentials differ per environment by nature. */
-    password: knob(secret(expects(z.string().min(1), "a non-empty registry password, set with --secret"))).optional(),
+    mirror: doc(
+      mayBeSecret(
+        shaped(knob(ruled(rules.registryHost)), mirrorShape, "whether one is used, and on loopback"),
+        "offline-secret-value.invalid",
+      ),
+      "registry every third-party image (bases, the registry's own image) is pulled through",
+    ).optional(),
+    username: doc(
+      mayBeSecret(knob(ruled(rules.registryUser))),
+      "user of the external registry (external only)",
+    ).optional(),
+    // Credentials differ per environment by nature: a knob.
+    password: doc(
+      knob(secret(expects(z.string().min(1), "a non-empty registry password, set with --secret"))),
+      "password or token of the external registry (external only)",
+    ).optional(),
   })
   .prefault({});
 
@@ -102,25 +121,30 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
       : rules.integerIn(1, maxReplicas);
   return z
     .strictObject({
-      replicas: knob(ruled(replicas)).default(SERVICE_DEFAULTS.replicas),
-      cpu: knob(ruled(rules.cpu, rules.cpuQuantity)).default(SERVICE_DEFAULTS.cpu),
-      memory: knob(ruled(rules.memory, rules.memoryQuantity)).default(SERVICE_DEFAULTS.memory),
-      /**
-       * Deploy this image instead of building the service from source: how CI promotes one
-       * tested build. Not a knob — test and prod must run the same digest.
-       */
-      image: mayBeSecret(
-        ruled(rules.imageReference),
-        `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`,
+      replicas: doc(knob(ruled(replicas)), "replicas, at most what the service allows").default(
+        SERVICE_DEFAULTS.replicas,
+      ),
+      cpu: doc(knob(ruled(rules.cpu, rules.cpuQuantity)), "CPU limit (the request equals it)").default(
+        SERVICE_DEFAULTS.cpu,
+      ),
+      memory: doc(knob(ruled(rules.memory, rules.memoryQuantity)), "memory limit (the request equals it)").default(
+        SERVICE_DEFAULTS.memory,
+      ),
+      // Not a knob: test and prod must run the same digest.
+      image: doc(
+        mayBeSecret(ruled(rules.imageReference), `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`),
+        "image to deploy instead of building the service from apps/ (how CI promotes one tested build): digest-pinned on Kubernetes",
       ).optional(),
-      /**
-       * Named opt-outs of the container hardening, for software that cannot run without them.
-       * Not knobs: test must run with exactly prod's security posture.
-       */
+      // Named opt-outs of the container hardening, not knobs: test runs with exactly prod's posture.
       security: z
         .strictObject({
-          allowWritableRootFilesystem: ruled(rules.boolean).default(false),
-          allowPrivilegeEscalation: ruled(rules.boolean).default(false),
+          allowWritableRootFilesystem: doc(
+            ruled(rules.boolean),
+            "hardening opt-out: a writable root filesystem",
+          ).default(false),
+          allowPrivilegeEscalation: doc(ruled(rules.boolean), "hardening opt-out: allow privilege escalation").default(
+            false,
+          ),
         })
         .prefault({}),
     })
@@ -129,51 +153,64 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
 
 const volumeSizes = z
   .strictObject({
-    sizeGiB: knob(ruled(rules.integerIn(1, 16384))).default(VOLUME_DEFAULTS.sizeGiB),
-    /** Kubernetes StorageClass; the cluster default when unset. */
-    storageClass: mayBeSecret(knob(ruled(rules.dnsSubdomain))).optional(),
+    sizeGiB: doc(
+      knob(ruled(rules.integerIn(1, 16384))),
+      "size in GiB (Kubernetes; Docker's local driver has no size)",
+    ).default(VOLUME_DEFAULTS.sizeGiB),
+    storageClass: doc(
+      mayBeSecret(knob(ruled(rules.dnsSubdomain))),
+      "Kubernetes StorageClass (the cluster's default when unset)",
+    ).optional(),
   })
   .prefault({});
 
 const vmSizes = z
   .strictObject({
-    /** Whether this VM exists in the stack (test and prod must agree; dev may leave VMs out). */
-    enabled: ruled(rules.boolean).default(true),
-    vcpus: knob(ruled(rules.integerIn(1, 64))).default(VM_DEFAULTS.vcpus),
-    memoryMiB: knob(ruled(rules.integerIn(128, 1_048_576))).default(VM_DEFAULTS.memoryMiB),
-    diskSizeGiB: knob(ruled(rules.integerIn(1, 4096))).default(VM_DEFAULTS.diskSizeGiB),
-    /** OpenSSH public keys of the VM's admin user (required while enabled: there is no password login). */
-    sshAuthorizedKeys: mayBeSecret(
-      knob(
-        expects(
-          z
-            .array(
-              mayBeSecret(
-                ruled(rules.sshPublicKey),
-                `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR offline-secret-value`,
-              ),
-            )
-            .min(1)
-            .max(100),
-          `a list of 1 to 100 OpenSSH public keys like "ssh-ed25519 AAAA… ops@example"`,
+    enabled: doc(
+      ruled(rules.boolean),
+      "whether this VM exists in the stack (test and prod must agree; dev may leave it out)",
+    ).default(true),
+    vcpus: doc(knob(ruled(rules.integerIn(1, 64))), "virtual CPUs").default(VM_DEFAULTS.vcpus),
+    memoryMiB: doc(knob(ruled(rules.integerIn(128, 1_048_576))), "memory in MiB").default(VM_DEFAULTS.memoryMiB),
+    diskSizeGiB: doc(knob(ruled(rules.integerIn(1, 4096))), "root disk in GiB (a copy-on-write overlay)").default(
+      VM_DEFAULTS.diskSizeGiB,
+    ),
+    sshAuthorizedKeys: doc(
+      mayBeSecret(
+        knob(
+          expects(
+            z
+              .array(
+                mayBeSecret(
+                  ruled(rules.sshPublicKey),
+                  `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR offline-secret-value`,
+                ),
+              )
+              .min(1)
+              .max(100),
+            `a list of 1 to 100 OpenSSH public keys like "ssh-ed25519 AAAA… ops@example"`,
+          ),
         ),
       ),
+      "public keys of the VM's admin user, who has no password (required while enabled)",
     ).optional(),
   })
   .prefault({});
 
 const backup = z
   .strictObject({
-    /** Cron schedule (5 fields, UTC). */
-    schedule: knob(ruled(rules.cronSchedule)).default("0 3 * * *"),
-    /** How many days backups are kept. */
-    retentionDays: knob(ruled(rules.integerIn(1, 3650))).default(BACKUP_DEFAULTS.retentionDays),
+    schedule: doc(knob(ruled(rules.cronSchedule)), "when every volume holding state is backed up (UTC)").default(
+      "0 3 * * *",
+    ),
+    retentionDays: doc(knob(ruled(rules.integerIn(1, 3650))), "days an archive is kept").default(
+      BACKUP_DEFAULTS.retentionDays,
+    ),
   })
   .prefault({});
 
 /** One strict object with an optional entry per name the topology declares. */
-function perName<T extends z.ZodType>(names: readonly string[], entry: T) {
-  return z.strictObject(Object.fromEntries(names.map((name) => [name, entry]))).prefault({});
+function perName<T extends z.ZodType>(kind: string, names: readonly string[], entry: (name: string) => T) {
+  return collection(z.strictObject(Object.fromEntries(names.map((name) => [name, entry(name)]))), kind).prefault({});
 }
 
 /**
@@ -203,30 +240,25 @@ export function renamedKey(path: readonly string[]): string | undefined {
 export function stackConfigSchema(catalog: ConfigCatalog) {
   return z
     .strictObject({
-      /** Where container services run: the local Docker engine, or a Kubernetes cluster. */
-      target: ruled(rules.oneOf(["docker", "kubernetes"] as const)),
-      /** Protect stateful resources from `pulumi destroy` (on in prod). */
-      protect: knob(ruled(rules.boolean)).default(true),
+      target: doc(
+        ruled(rules.oneOf(["docker", "kubernetes"] as const)),
+        "where container services run: the local Docker engine, or a Kubernetes cluster",
+      ),
+      protect: doc(knob(ruled(rules.boolean)), "protect stateful resources from deletion (on in prod)").default(true),
       endpoints,
       registry,
-      services: z
-        .strictObject(
-          Object.fromEntries(
-            Object.entries(catalog.services).map(([name, { maxReplicas, why }]) => [
-              name,
-              serviceEntry(maxReplicas, why),
-            ]),
-          ),
-        )
-        .prefault({}),
-      volumes: perName(catalog.volumes, volumeSizes),
-      vms: perName(catalog.vms, vmSizes),
+      services: perName("service", Object.keys(catalog.services), (name) =>
+        serviceEntry(catalog.services[name].maxReplicas, catalog.services[name].why),
+      ),
+      volumes: perName("volume", catalog.volumes, () => volumeSizes),
+      vms: perName("vm", catalog.vms, () => vmSizes),
       backup,
-      /** Named opt-outs of safe defaults; accepted only for the local Docker target. */
       unsafe: z
         .strictObject({
-          /** Allow images tagged `latest` (or untagged), which change under a running service. */
-          allowLatestTag: ruled(rules.boolean).default(false),
+          allowLatestTag: doc(
+            ruled(rules.boolean),
+            "allow images tagged latest (or untagged), which change under a running service (target docker only)",
+          ).default(false),
         })
         .prefault({}),
     })

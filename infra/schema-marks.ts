@@ -9,15 +9,21 @@ import { z } from "zod";
  *   values (sizes, switches, schedules) shape resources and are refused as secrets;
  * - `standIn`: a valid value containing the offline secret stand-in, validated in place of a
  *   secret that synth cannot decrypt;
- * - `expects`: what a valid value looks like, for error messages.
+ * - `expects`: what a valid value looks like, for error messages;
+ * - `doc`: what the key is for, for the generated reference (docs/guides/stack-config.md);
+ * - `collection`: on an object with one entry per name the topology declares, what the names are.
  */
 export interface SchemaMark {
   knob?: true;
   shape?: (value: unknown) => unknown;
+  /** What `shape` keeps, in words: "its transport". */
+  shapeDoc?: string;
   secret?: true;
   mayBeSecret?: true;
   standIn?: string;
   expects?: string;
+  doc?: string;
+  collection?: string;
 }
 
 /** The registry holding every {@link SchemaMark}. */
@@ -26,6 +32,16 @@ export const schemaMarks = z.registry<SchemaMark>();
 /** Attaches a human description of valid values to a schema node (used in error messages). */
 export function expects<T extends z.ZodType>(schema: T, text: string): T {
   return mark(schema, { expects: text });
+}
+
+/** Says what a key is for: the generated stack config reference prints it. */
+export function doc<T extends z.ZodType>(schema: T, text: string): T {
+  return mark(schema, { doc: text });
+}
+
+/** Marks an object with one entry per name of a kind (`service`, `volume`, `vm`). */
+export function collection<T extends z.ZodType>(schema: T, kind: string): T {
+  return mark(schema, { collection: kind });
 }
 
 /** Marks a schema node as an environment knob: a value allowed to differ between environments. */
@@ -46,9 +62,12 @@ export function mayBeSecret<T extends z.ZodType>(schema: T, standIn?: string): T
   return mark(schema, { mayBeSecret: true, ...(standIn === undefined ? {} : { standIn }) });
 }
 
-/** Marks a knob whose value has a part that is not a knob: parity compares `shape(value)` between stacks. */
-export function shaped<T extends z.ZodType>(schema: T, shape: (value: unknown) => unknown): T {
-  return mark(schema, { shape });
+/**
+ * Marks a knob whose value has a part that is not a knob: parity compares `shape(value)` between
+ * stacks; `what` names that part for the reference ("its transport").
+ */
+export function shaped<T extends z.ZodType>(schema: T, shape: (value: unknown) => unknown, what: string): T {
+  return mark(schema, { shape, shapeDoc: what });
 }
 
 function mark<T extends z.ZodType>(schema: T, add: SchemaMark): T {

@@ -118,7 +118,7 @@ export interface ResourceArgs {
   readonly memoryRequest?: string;
   /**
    * Maximum number of processes and threads. Docker: applied by a `docker update --pids-limit`
-   * Command beside each container (see container/docker-pids.ts). Kubernetes: a pod spec cannot
+   * Command beside each container (see container-service/docker-pids.ts). Kubernetes: a pod spec cannot
    * set it; the kubelet's podPidsLimit (node configuration) applies instead.
    * @default 256
    */
