@@ -35,7 +35,7 @@ interface Setup {
   readonly machineConfigBefore: string;
 }
 
-needs("docker", "busybox", "docker-registry", "htpasswd");
+needs("engine", "busybox", "docker-registry", "htpasswd");
 
 const engine = new EngineSetup<Setup>(async () => {
   registry = await startRegistry();
