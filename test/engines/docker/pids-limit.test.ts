@@ -194,7 +194,13 @@ describe("the pids limit on Docker, applied by the component's Command", () => {
 
     const forked = Number(outcome.stdout.trim().split("\n").at(-1) ?? 0);
     const after = Number(await cgroupValue(cgroup, "pids.current"));
-    const sleepers = await sleepersIn(cgroup);
+    // A child forked just before the bomb stopped may not have exec'd `sleep` yet (seen on Podman
+    // under load): give them a moment to show up as sleepers.
+    let sleepers = await sleepersIn(cgroup);
+    for (let wait = 0; wait < 50 && sleepers < forked; wait += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      sleepers = await sleepersIn(cgroup);
+    }
     const refused = (await refusedForks(cgroup)) - refusedBefore;
     console.log(
       `pids limit ${limit}: fork bomb forked ${forked} of ${MAX_FORKS} (exit ${outcome.code}, "${outcome.stderr.trim().split("\n").at(-1) ?? ""}"); ` +
