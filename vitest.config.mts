@@ -10,6 +10,9 @@ process.env.NODE_COMPILE_CACHE ??= join(process.cwd(), "out", ".run", "compile-c
 // suite shares a process between files (the SDKs load once per worker, not once per file); every
 // harness entry point installs fresh mocks, and a setup file resets the rest of Pulumi's global
 // state before each file. Engine tests keep a process each.
+/** Engine test folders that run against Podman too (the rest need Docker or no container engine). */
+const PODMAN_MATRIX = ["docker", "registry", "backup", "compose"];
+
 export default defineConfig({
   test: {
     pool: "forks",
@@ -31,6 +34,16 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: "engines", include: ["test/engines/**/*.test.ts"] } },
+      // The same container, registry, backup and Compose test files against a second engine:
+      // Podman's Docker API (test/engines/support/requirements.ts reads DOCKYARD_ENGINE).
+      {
+        extends: true,
+        test: {
+          name: "engines-podman",
+          include: PODMAN_MATRIX.map((dir) => `test/engines/${dir}/**/*.test.ts`),
+          env: { DOCKYARD_ENGINE: "podman" },
+        },
+      },
     ],
   },
 });
