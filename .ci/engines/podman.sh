@@ -7,7 +7,7 @@
 # timer beside it only if none runs; waits (bounded) until the API answers; appends the PIDs of
 # what it started to $DOCKYARD_CI_DIR/pids so .ci/run stops them. Prints its provisioning time.
 #
-# Engine configuration the dev stack needs on Podman (docs/decisions/0009-podman.md): plain HTTP to
+# Engine configuration the dev stack needs on Podman (docs/decisions/0010-podman.md): plain HTTP to
 # the registry on 127.0.0.1, which Docker allows by default (registries.conf.d drop-in). And two
 # things this machine lacks, which a workstation has:
 # - the hard open-files limit is 20000, below the 1048576 Podman asks for by default, so

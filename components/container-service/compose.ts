@@ -5,7 +5,7 @@ import type { DockerContainerSettings } from "./docker-settings";
  * A service of a Compose file (the Compose specification's common subset, which Compose v2,
  * Debian's docker-compose 1.29 and podman-compose read), rendered from the very settings a
  * `docker.Container` is declared with, so a Compose run carries the same hardening: see
- * docs/decisions/0010-compose.md. Keys are the Compose specification's.
+ * docs/decisions/0012-compose.md. Keys are the Compose specification's.
  */
 export interface ComposeService {
   readonly image: string;

@@ -271,7 +271,7 @@ function resolveHealthCheck(
     );
   }
   // Podman's Docker API joins an exec-form test with spaces and splits it again on whitespace
-  // (docs/decisions/0009-podman.md): an argument holding whitespace would reach it as several.
+  // (docs/decisions/0010-podman.md): an argument holding whitespace would reach it as several.
   const spaced = target === "docker" ? (command ?? []).findIndex((arg) => /\s/.test(arg)) : -1;
   if (spaced >= 0)
     at.field("command")

@@ -182,7 +182,7 @@ export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulum
  * reached on loopback, and loopback is named `localhost`. Docker allows plain HTTP to any registry
  * resolving into 127.0.0.0/8, `localhost` included; Podman 4.3's Docker API logs in over plain HTTP
  * only to `localhost:` (its /auth endpoint ignores registries.conf), so a numeric loopback
- * address would fail `docker login` there (docs/decisions/0009-podman.md).
+ * address would fail `docker login` there (docs/decisions/0010-podman.md).
  */
 function dockerAddress(publishAddress: string, hostPort: number): string {
   const host = publishAddress === "0.0.0.0" ? "127.0.0.1" : publishAddress === "::" ? "::1" : publishAddress;

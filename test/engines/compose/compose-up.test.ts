@@ -232,7 +232,7 @@ if (engineUnderTest().name === "podman")
         expect(host.SecurityOpt, service).toEqual(s.securityOpts);
         expect(host.Memory, service).toBe(s.memory * 2 ** 20);
         // podman-compose 1.0.3 drops `pids_limit`: the container gets Podman's default (containers.conf
-        // pids_limit, 2048), not the service's (a documented difference, ADR 0010).
+        // pids_limit, 2048), not the service's (a documented difference, ADR 0012).
         expect(host.PidsLimit, service).toBe(PODMAN_DEFAULT_PIDS_LIMIT);
         expect(host.PidsLimit, service).not.toBe(s.pidsLimit);
         expect(host.Tmpfs, service).toEqual(s.tmpfs);

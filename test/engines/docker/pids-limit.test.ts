@@ -137,7 +137,7 @@ describe("the pids limit on Docker, applied by the component's Command", () => {
     expect(Object.keys(environment)).toEqual(["DOCKER_HOST"]);
     const env = { ...process.env, ...environment };
     if (engineUnderTest().name === "podman") {
-      // The documented difference (docs/decisions/0009-podman.md): Podman 4.3's Docker API has no
+      // The documented difference (docs/decisions/0010-podman.md): Podman 4.3's Docker API has no
       // container update, so the Command fails and the deployment stops there, the container
       // unlimited. Podman's own API sets the same limit on the cgroup, which the bomb then meets.
       const refused = await run(program, args, { env, timeout: 60_000 }).then(

@@ -89,7 +89,7 @@ describe("registry push and pull (Registry translator's config, real docker CLI)
     const repoDigest = repoDigests.find((d) => d.startsWith(`${repository}@`));
     expect(await manifestDigest(registry, "web", pushName.slice(pushName.lastIndexOf(":") + 1))).toBe(digest);
     if (engineUnderTest().name === "podman") {
-      // The documented difference (ADR 0009): Podman 4.3 pushes a manifest other than the one its
+      // The documented difference (ADR 0010): Podman 4.3 pushes a manifest other than the one its
       // RepoDigests names, so docker.Image's repoDigest (ServiceImage.ref) would name a digest the
       // registry does not serve. What the registry serves is the pushed digest.
       expect(repoDigest).not.toBe(`${repository}@${digest}`);

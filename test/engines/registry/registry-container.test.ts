@@ -133,7 +133,7 @@ const engine = new EngineSetup<Setup>(async () => {
     .filter((name) => name !== "");
   if (engineUnderTest().name === "podman") {
     // Podman 4.3 extracts an archive sent to "/" into the container's own filesystem, not into the
-    // volumes mounted in it (asserted below, docs/decisions/0009-podman.md): to test the rest on
+    // volumes mounted in it (asserted below, docs/decisions/0010-podman.md): to test the rest on
     // Podman, the files go in as `docker cp` sends them, into their directory.
     const copied = await uploadLikeProvider(carrierName, uploads, service.filesDir);
     if (copied.status !== 200)
