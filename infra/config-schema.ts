@@ -85,6 +85,16 @@ const registry = z
   })
   .prefault({});
 
+/**
+ * What makes two stacks run the same image: its digest (content-addressed, whichever registry
+ * serves it); a reference without one only by being the same reference; unset, being built.
+ */
+export function imageIdentity(value: unknown): unknown {
+  if (typeof value !== "string") return "built by the stack from source";
+  const ref = parseImageRef(value);
+  return isImageRef(ref) && ref.digest !== undefined ? ref.digest : value;
+}
+
 /** Config of one service; `maxReplicas` comes from the topology. */
 function serviceEntry(maxReplicas: number, why: string | undefined) {
   // A single writer's limit carries its reason into the message.
@@ -99,10 +109,12 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
       memory: knob(ruled(rules.memory, rules.memoryQuantity)).default("256Mi"),
       /**
        * Deploy this image instead of building the service from source: how CI promotes one
-       * tested build. Not a knob — test and prod must run the same digest.
+       * tested build (npm run promote). Only its registry host is a knob (each stack pulls from
+       * its own registry); its digest is not: test and prod must run the same digest, and parity
+       * compares it (docs/decisions/0009-delivery.md).
        */
       image: mayBeSecret(
-        ruled(rules.imageReference),
+        shaped(knob(ruled(rules.imageReference)), imageIdentity),
         `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`,
       ).optional(),
       /**
