@@ -49,6 +49,8 @@ export function readSmallJson(file: string, what: string, maxBytes?: number): un
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InputError(`${what} ${file}: is not JSON (${(error as Error).message.split("\n")[0]})`);
+    throw new InputError(
+      `${what} ${file}: is not JSON (${(error as Error).message.replace(/\s+/g, " ").slice(0, 200)})`,
+    );
   }
 }

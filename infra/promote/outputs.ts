@@ -1,0 +1,40 @@
+import { execFile } from "node:child_process";
+import { InputError } from "../cli/run";
+
+/** Outputs larger than this are refused: a stack's outputs are a few kilobytes. */
+export const MAX_OUTPUTS_BYTES = 1024 * 1024;
+
+/** Runs a program and returns its standard output; `run` is replaceable in tests. */
+export type Runner = (command: string, args: string[]) => Promise<string>;
+
+export const runProgram: Runner = (command, args) =>
+  new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: MAX_OUTPUTS_BYTES, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error === null) return resolve(stdout);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return reject(new InputError(`${command} not found on PATH`));
+      const last = String(stderr).trim().split("\n").at(-1) ?? "";
+      reject(new InputError(`${command} ${args.join(" ")} failed: ${last || error.message.split("\n")[0]}`));
+    });
+  });
+
+/**
+ * A stack's outputs as the Pulumi CLI prints them (`pulumi stack output --json --stack S`):
+ * secrets stay masked. Needs a Pulumi CLI logged in to the stack's backend (CI has one).
+ */
+export async function stackOutputs(stack: string, run: Runner = runProgram): Promise<unknown> {
+  let text: string;
+  try {
+    text = await run("pulumi", ["stack", "output", "--json", "--stack", stack]);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new InputError(
+      `cannot read ${stack}'s outputs (${why}): log in to its backend, or pass --from-outputs FILE (pulumi stack output --json --stack ${stack} > FILE)`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InputError(`pulumi stack output --json --stack ${stack} printed something that is not JSON`);
+  }
+}
