@@ -53,7 +53,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const evaluation = await evaluateStack(stack, configFile);
   const violations = await runPolicies(evaluation.resources, packConfig as Record<string, unknown>);
   const mandatory = violations.filter((violation) => violation.level === "mandatory").length;
-  const enforcement = policyConfig === undefined ? "advisory (no policy/config file)" : `config ${policyConfig}`;
+  const enforcement =
+    policyConfig === undefined ? `advisory: no policy/config/${stack}.json` : `config ${policyConfig}`;
   if (violations.length === 0) {
     io.out(`policy ${stack}: ${evaluation.resources.length} resources, no violations (${enforcement})`);
     return 0;

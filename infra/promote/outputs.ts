@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { InputError } from "../cli/run";
 
 /** Outputs larger than this are refused: a stack's outputs are a few kilobytes. */
@@ -38,3 +38,20 @@ export async function stackOutputs(stack: string, run: Runner = runProgram): Pro
     throw new InputError(`pulumi stack output --json --stack ${stack} printed something that is not JSON`);
   }
 }
+
+/**
+ * Runs a long command (a build, a signature) with its output going straight to this process's
+ * standard error, where CI logs show it as it happens; resolves with "" when it exits 0.
+ */
+export const runStreaming: Runner = (command, args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", process.stderr, process.stderr] });
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      reject(new InputError(error.code === "ENOENT" ? `${command} not found on PATH` : `${command}: ${error.message}`)),
+    );
+    child.on("close", (code, signal) =>
+      code === 0
+        ? resolve("")
+        : reject(new InputError(`${command} ${args.slice(0, 2).join(" ")} failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
