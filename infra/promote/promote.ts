@@ -19,19 +19,32 @@ export interface Promotion {
   outputsFile?: string;
 }
 
-/** The images `stack` deployed, from a saved outputs file or the Pulumi CLI. */
+/**
+ * The images `stack` deployed, from a saved outputs file or the Pulumi CLI. With `ifAny`, a
+ * stack whose outputs hold no images yet (never deployed) gives none instead of an error.
+ */
 export async function readDeployed(
   stack: string,
   file: string,
   outputsFile: string | undefined,
   run: Runner = runProgram,
+  ifAny = false,
 ): Promise<Record<string, DeployedImage>> {
   const registry = registryAddressOf(stack, file);
   const outputs =
     outputsFile === undefined
       ? await stackOutputs(stack, run)
       : readSmallJson(outputsFile, "outputs file", MAX_OUTPUTS_BYTES);
+  if (ifAny && typeof outputs === "object" && outputs !== null && !("images" in outputs)) return {};
   return deployedImages(outputs, outputsFile ?? `${stack}'s outputs`, registry);
+}
+
+/** Services whose image a stack file leaves unset (built by the stack). */
+export function unpinnedServices(file: string): string[] {
+  const { data } = validateConfig(catalog, settingsConfigSource(readStackSettings(file)));
+  return Object.entries(data.services)
+    .filter(([, service]) => service.image === undefined)
+    .map(([name]) => name);
 }
 
 /** Each stack file with the images pinned under its own registry: new text, staged beside it. */

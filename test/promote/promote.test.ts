@@ -172,6 +172,26 @@ describe("npm run pin -- test --from-outputs FILE", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/not served by this stack's registry registry\.test\.example\.internal/);
     expect(snapshot().slice(0, 2)).toEqual(before.slice(0, 2));
-    expect((await pin("test")).code).toBe(2);
+    for (const argv of [["test"], ["test", "--deployed", "--from-outputs", FIXTURE]])
+      expect((await pin(...argv)).code).toBe(2);
+  });
+
+  it("--deployed pins what the stack runs for each service the file leaves unset, and nothing for a stack never deployed", async () => {
+    const { test } = copies();
+    const cli = (outputs: string) => () => Promise.resolve(outputs);
+    const pinWith = (outputs: string) =>
+      runMain("pin", PIN_USAGE, (a, io) => pinMain(a, io, cli(outputs)), ["test", "--deployed", "--config-file", test]);
+    const before = readFileSync(test, "utf8");
+    expect((await pinWith('{"target": "kubernetes"}')).stdout).toBe(
+      "pin test: nothing to pin (no deployed image the file leaves unset)\n",
+    );
+    expect(readFileSync(test, "utf8")).toBe(before);
+    expect((await pinWith(readFileSync(FIXTURE, "utf8"))).code).toBe(0);
+    const pinned = readFileSync(test, "utf8");
+    expect(pinned).toContain(`image: registry.test.example.internal/web@${DIGEST}`);
+    // A digest the file pins wins over what runs: a preview then shows the change.
+    const other = JSON.stringify({ images: { web: `registry.test.example.internal/web@sha256:${"e".repeat(64)}` } });
+    expect((await pinWith(other)).stdout).toMatch(/nothing to pin/);
+    expect(readFileSync(test, "utf8")).toBe(pinned);
   });
 });
