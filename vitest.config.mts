@@ -28,6 +28,9 @@ export default defineConfig({
           exclude: ["test/engines/**"],
           isolate: false,
           setupFiles: ["test/support/fresh-pulumi.ts"],
+          // GitHub's workflow parser imports its JSON schema without an import attribute, which
+          // Node refuses: vitest transforms it instead of letting Node load it.
+          server: { deps: { inline: ["@actions/workflow-parser"] } },
         },
       },
       { extends: true, test: { name: "engines", include: ["test/engines/**/*.test.ts"] } },
