@@ -92,7 +92,8 @@ export async function main(argv: string[], io: CliIO, env = process.env, run?: R
     try {
       await runner("virsh", ["--version"]);
     } catch {
-      await runner("sudo", ["apt-get", "install", "-y", "--no-install-recommends", "libvirt-clients"]);
+      await runner("sudo", ["apt-get", "update", "-q"]);
+      await runner("sudo", ["apt-get", "install", "-y", "-q", "--no-install-recommends", "libvirt-clients"]);
       exported.push("virsh installed");
     }
   }

@@ -34,6 +34,29 @@ describe("ci:setup", () => {
     expect(readFileSync(join(dir, ".ssh", "config"), "utf8")).toContain("StrictHostKeyChecking yes");
   });
 
+  it("installs virsh when it is missing and the stack has VMs over ssh", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dockyard-ci-"));
+    const env = {
+      RUNNER_TEMP: dir,
+      HOME: dir,
+      KUBECONFIG_DATA: KUBECONFIG,
+      SSH_PRIVATE_KEY: KEY,
+      SSH_KNOWN_HOSTS: "vm-host.prod.example.internal ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH",
+    };
+    const calls: string[] = [];
+    const runner = (command: string, args: string[]) => {
+      calls.push([command, ...args].join(" "));
+      return command === "virsh" ? Promise.reject(new Error("virsh not found on PATH")) : Promise.resolve("");
+    };
+    const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env, runner), ["prod", "--install-tools"]);
+    expect(run.code).toBe(0);
+    expect(calls).toEqual([
+      "virsh --version",
+      "sudo apt-get update -q",
+      "sudo apt-get install -y -q --no-install-recommends libvirt-clients",
+    ]);
+  });
+
   it("names every missing or wrong secret at once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dockyard-ci-"));
     const env = { RUNNER_TEMP: dir, HOME: dir, KUBECONFIG_DATA: KUBECONFIG.replace("dockyard-prod", "other") };
