@@ -1,4 +1,6 @@
 import { execFile, spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
 import { InputError } from "../cli/run";
 
 /** Outputs larger than this are refused: a stack's outputs are a few kilobytes. */
@@ -19,13 +21,32 @@ export const runProgram: Runner = (command, args) =>
   });
 
 /**
+ * The Pulumi CLI to run: `PULUMI_CLI` when set, else the first `pulumi` on PATH outside
+ * node_modules/.bin — npm puts the package `pulumi` there, a launcher that downloads its own
+ * pinned CLI version instead of the one CI installed (see docs/decisions/0002).
+ */
+export function pulumiCli(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PULUMI_CLI) return env.PULUMI_CLI;
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir === "" || /node_modules[\\/]\.bin[\\/]?$/.test(dir)) continue;
+    try {
+      accessSync(join(dir, "pulumi"), constants.X_OK);
+      return join(dir, "pulumi");
+    } catch {
+      // Not here.
+    }
+  }
+  return "pulumi";
+}
+
+/**
  * A stack's outputs as the Pulumi CLI prints them (`pulumi stack output --json --stack S`):
  * secrets stay masked. Needs a Pulumi CLI logged in to the stack's backend (CI has one).
  */
 export async function stackOutputs(stack: string, run: Runner = runProgram): Promise<unknown> {
   let text: string;
   try {
-    text = await run("pulumi", ["stack", "output", "--json", "--stack", stack]);
+    text = await run(run === runProgram ? pulumiCli() : "pulumi", ["stack", "output", "--json", "--stack", stack]);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new InputError(

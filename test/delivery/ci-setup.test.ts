@@ -1,10 +1,11 @@
 /** `npm run ci:setup`: credentials from secrets into private files, and what is missing named. */
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, sshHostOf, USAGE } from "../../infra/delivery/ci-setup";
 import { main as outputsMain, USAGE as OUTPUTS_USAGE } from "../../infra/delivery/outputs";
+import { pulumiCli } from "../../infra/promote/outputs";
 import { runMain } from "../support/run-main";
 
 const KUBECONFIG =
@@ -78,6 +79,17 @@ describe("ci:setup", () => {
 });
 
 describe("outputs", () => {
+  it("runs the Pulumi CLI CI installed, not npm's launcher in node_modules/.bin", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dockyard-bin-"));
+    const launcher = join(dir, "node_modules", ".bin");
+    mkdirSync(launcher, { recursive: true });
+    writeFileSync(join(launcher, "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
+    writeFileSync(join(dir, "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
+    expect(pulumiCli({ PATH: `${launcher}:${dir}` })).toBe(join(dir, "pulumi"));
+    expect(pulumiCli({ PATH: launcher })).toBe("pulumi");
+    expect(pulumiCli({ PULUMI_CLI: "/opt/pulumi", PATH: dir })).toBe("/opt/pulumi");
+  });
+
   it("saves a stack's outputs as the CLI prints them", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "dockyard-out-")), "test-outputs.json");
     const calls: string[][] = [];
