@@ -1,0 +1,141 @@
+// The lifecycle shared by libvirt's *defined* objects — domains, networks and storage pools:
+// define with a UUID dockyard picks (libvirt itself refuses a taken name, so nothing is ever
+// adopted or overwritten), start, autostart, roll back on failure, read the persistent
+// definition or report it gone, redefine in place, stop and undefine. Provider-side (see virsh.ts).
+import { messageOf, withRollback } from "./lifecycle";
+import { parseInfo } from "./parse";
+import { clashError, unlessMissing, virsh, virshWithXml, type ObjectKind } from "./virsh";
+import { withUuid } from "./xml";
+
+/** How virsh names one kind of defined object's commands. */
+export interface DefinedKind {
+  readonly kind: Exclude<ObjectKind, "vol">;
+  /** In messages: "domain", "network", "storage pool". */
+  readonly noun: string;
+  readonly define: string;
+  readonly undefine: readonly string[];
+  readonly dumpxml: string;
+  readonly info: string;
+  readonly autostart: string;
+  readonly start: string;
+  readonly stop: string;
+}
+
+export const DOMAIN: DefinedKind = {
+  kind: "domain",
+  noun: "domain",
+  define: "define",
+  undefine: ["undefine", "--managed-save", "--snapshots-metadata"],
+  dumpxml: "dumpxml",
+  info: "dominfo",
+  autostart: "autostart",
+  start: "start",
+  stop: "destroy",
+};
+
+export const NETWORK: DefinedKind = {
+  kind: "network",
+  noun: "network",
+  define: "net-define",
+  undefine: ["net-undefine"],
+  dumpxml: "net-dumpxml",
+  info: "net-info",
+  autostart: "net-autostart",
+  start: "net-start",
+  stop: "net-destroy",
+};
+
+export const POOL: DefinedKind = {
+  kind: "pool",
+  noun: "storage pool",
+  define: "pool-define",
+  undefine: ["pool-undefine"],
+  dumpxml: "pool-dumpxml",
+  info: "pool-info",
+  autostart: "pool-autostart",
+  start: "pool-start",
+  stop: "pool-destroy",
+};
+
+/**
+ * Defines a new object from `xml` under a fresh UUID, then runs `bringUp` (start, build…) and
+ * turns autostart on if asked. A taken name fails before anything changes; if a later step
+ * fails, `tearDown` (by default: stop and undefine) removes what was made.
+ */
+export async function defineNew<T>(
+  kind: DefinedKind,
+  uri: string,
+  name: string,
+  xml: string,
+  options: {
+    readonly autostart: boolean;
+    readonly bringUp: (uuid: string) => Promise<T>;
+    readonly tearDown?: (uuid: string) => Promise<void>;
+  },
+): Promise<{ uuid: string; result: T }> {
+  const crypto = require("node:crypto") as typeof import("node:crypto");
+  const uuid = crypto.randomUUID();
+  try {
+    await virshWithXml(uri, [kind.define], withUuid(xml, uuid));
+  } catch (error) {
+    throw clashError(error, uri, kind.kind, name);
+  }
+  const result = await withRollback(
+    `${kind.noun} "${name}"`,
+    uri,
+    async () => {
+      // A new definition starts with autostart off: only turning it on costs a call.
+      if (options.autostart) await setAutostart(kind, uri, uuid, true);
+      return options.bringUp(uuid);
+    },
+    () => (options.tearDown ?? ((id: string) => undefine(kind, uri, id)))(uuid),
+  );
+  return { uuid, result };
+}
+
+/** Rewrites the persistent definition of the object with this UUID (same UUID, same name). */
+export async function redefine(kind: DefinedKind, uri: string, uuid: string, xml: string): Promise<void> {
+  await virshWithXml(uri, [kind.define], withUuid(xml, uuid));
+}
+
+export async function setAutostart(kind: DefinedKind, uri: string, uuid: string, enabled: boolean): Promise<void> {
+  await virsh(uri, [kind.autostart, uuid, ...(enabled ? [] : ["--disable"])]);
+}
+
+/** The persistent definition and info of an object found by UUID or name; undefined if it is gone. */
+export async function lookUp(
+  kind: DefinedKind,
+  uri: string,
+  lookup: string,
+): Promise<{ xml: string; info: Record<string, string> } | undefined> {
+  const xml = await unlessMissing(virsh(uri, [kind.dumpxml, "--inactive", lookup]));
+  if (xml === undefined) return undefined;
+  const info = await unlessMissing(virsh(uri, [kind.info, lookup]));
+  return info === undefined ? undefined : { xml, info: parseInfo(info) };
+}
+
+/**
+ * Stops the object if it is active and undefines it; one already gone is fine. `beforeUndefine`
+ * runs between the two (a pool deletes the directory it built).
+ */
+export async function undefine(
+  kind: DefinedKind,
+  uri: string,
+  uuid: string,
+  beforeUndefine?: () => Promise<void>,
+): Promise<void> {
+  const info = await unlessMissing(virsh(uri, [kind.info, uuid]));
+  if (info === undefined) return;
+  const { State: state, Active: active } = parseInfo(info);
+  const running =
+    kind.kind === "network" ? active === "yes" : state !== undefined && state !== "shut off" && state !== "inactive";
+  if (running) {
+    try {
+      await virsh(uri, [kind.stop, uuid]);
+    } catch (error) {
+      if (!/not running|is not active/.test(messageOf(error))) throw error; // it stopped on its own meanwhile
+    }
+  }
+  await beforeUndefine?.();
+  await virsh(uri, [...kind.undefine, uuid]);
+}
