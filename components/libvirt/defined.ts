@@ -2,8 +2,9 @@
 // define with a UUID dockyard picks (libvirt itself refuses a taken name, so nothing is ever
 // adopted or overwritten), start, autostart, roll back on failure, read the persistent
 // definition or report it gone, redefine in place, stop and undefine. Provider-side (see virsh.ts).
-import { messageOf, withRollback } from "./lifecycle";
-import { parseInfo } from "./parse";
+import { compact, messageOf, reconcile, withRollback } from "./lifecycle";
+import { parseFlag, parseInfo } from "./parse";
+import type { ObjectRef, ObservedOutputs } from "./provider";
 import { clashError, unlessMissing, virsh, virshWithXml, type ObjectKind } from "./virsh";
 import { withUuid } from "./xml";
 
@@ -112,6 +113,60 @@ export async function lookUp(
   if (xml === undefined) return undefined;
   const info = await unlessMissing(virsh(uri, [kind.info, lookup]));
   return info === undefined ? undefined : { xml, info: parseInfo(info) };
+}
+
+/** Inputs every defined object has. */
+export interface DefinedInputs {
+  readonly uri: string;
+  readonly autostart: boolean;
+  readonly xml: string;
+}
+
+/** How {@link observeDefined} reads one kind of object. */
+export interface DefinedReader<I extends DefinedInputs, O extends I & ObservedOutputs> {
+  /** Inputs that the definition states (and autostart): read compares them with the live object. */
+  readonly owned: readonly (keyof I & string)[];
+  /**
+   * The owned fields as a definition states them, in the inputs' shape. `declared` (the facts of
+   * dockyard's rendering) is given when reading the live definition, to leave out what libvirt
+   * filled in where dockyard declared nothing (a MAC address, a bridge name).
+   */
+  readonly facts: (xml: string, declared?: Partial<I>) => Partial<I>;
+  /** Outputs observed beside the inputs (state, addresses…). */
+  readonly outputs: (found: {
+    readonly uuid: string;
+    readonly xml: string;
+    readonly info: Record<string, string>;
+  }) => Partial<O> | Promise<Partial<O>>;
+  /** Outputs of an imported object that the definition cannot tell. */
+  readonly imported?: Partial<O>;
+}
+
+/**
+ * The live object: the recorded inputs where the owned fields still hold, their live values
+ * (and the recorded ones in `drift`) where they changed out of band, and fresh outputs.
+ * Undefined when the object is gone. On import (nothing recorded) every owned field is live and
+ * the live definition stands in for the rendered XML.
+ */
+export async function observeDefined<I extends DefinedInputs, O extends I & ObservedOutputs>(
+  kind: DefinedKind,
+  ref: ObjectRef,
+  recorded: O | undefined,
+  reader: DefinedReader<I, O>,
+): Promise<{ id: string; outs: O } | undefined> {
+  const found = await lookUp(kind, ref.uri, ref.lookup);
+  if (!found) return undefined;
+  const declared = recorded?.xml ? { ...reader.facts(recorded.xml), autostart: recorded.autostart } : undefined;
+  const live = { ...reader.facts(found.xml, declared), autostart: parseFlag(found.info.Autostart) };
+  const owned = reconcile<I>(reader.owned, recorded, declared, live);
+  const uuid = /^[0-9a-f-]{36}$/i.test(found.info.UUID ?? "") ? found.info.UUID : ref.lookup;
+  const outs = compact({
+    ...(recorded ?? { ...reader.imported, uri: ref.uri, xml: found.xml }),
+    ...owned.values,
+    ...(await reader.outputs({ uuid, xml: found.xml, info: found.info })),
+    drift: owned.drift,
+  }) as O;
+  return { id: uuid, outs };
 }
 
 /**

@@ -1,8 +1,8 @@
 // Dynamic provider for a QEMU domain. Runs in the provider host: see virsh.ts.
-import { DOMAIN, defineNew, lookUp, redefine, setAutostart, undefine } from "./defined";
+import { DOMAIN, defineNew, observeDefined, redefine, setAutostart, undefine } from "./defined";
 import type { DomainSpec } from "./domain-xml";
-import { compact, reconcile } from "./lifecycle";
-import { domainFacts, parseFlag, parseInterfaceAddresses, type DomainFacts } from "./parse";
+import { compact } from "./lifecycle";
+import { domainFacts, parseInterfaceAddresses } from "./parse";
 import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
 import { virsh } from "./virsh";
 
@@ -52,20 +52,8 @@ export const DOMAIN_OUTPUTS = [
   "drift",
 ] as const satisfies readonly (keyof DomainOutputs)[];
 
-/** Fields of the definition that dockyard owns: read compares them with the live definition. */
-const OWNED = [
-  "name",
-  "domainType",
-  "vcpus",
-  "memoryMiB",
-  "disks",
-  "seed",
-  "interfaces",
-  "serialLogPath",
-  "kernel",
-  "cpuMode",
-  "autostart",
-] as const;
+/** What read compares with the live definition: every input but the URI, the wait and the XML itself. */
+const OWNED = DOMAIN_INPUTS.filter((key) => key !== "uri" && key !== "waitForAddressSeconds" && key !== "xml");
 
 /** CRUD for {@link Domain}; the id is the domain's UUID. */
 export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
@@ -104,52 +92,36 @@ export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
   },
 });
 
-/** The live domain: recorded inputs where the owned fields still hold, live values where they drifted. */
-async function observeDomain(
+function observeDomain(
   ref: ObjectRef,
   recorded: DomainOutputs | undefined,
 ): Promise<{ id: string; outs: DomainOutputs } | undefined> {
-  const found = await lookUp(DOMAIN, ref.uri, ref.lookup);
-  if (!found) return undefined;
-  const live = domainFacts(found.xml);
-  const uuid = live.uuid ?? ref.lookup;
-  const macAddresses = live.interfaces.map((nic) => nic.macAddress ?? "");
-  const declared = recorded?.xml ? domainFacts(recorded.xml) : undefined;
-  const owned = reconcile<DomainInputs>(OWNED, recorded, declared && { ...declared, autostart: recorded?.autostart }, {
-    ...ownedLive(live, declared),
-    autostart: parseFlag(found.info.Autostart),
+  return observeDefined<DomainInputs, DomainOutputs>(DOMAIN, ref, recorded, {
+    owned: OWNED,
+    facts: (xml, declared) => {
+      const facts = domainFacts(xml);
+      return {
+        ...facts,
+        domainType: facts.domainType as DomainInputs["domainType"],
+        cpuMode: facts.cpuMode as DomainInputs["cpuMode"],
+        disks: facts.disks as DomainInputs["disks"],
+        // A MAC address libvirt assigned (none was declared) is libvirt's, not dockyard's.
+        interfaces: facts.interfaces.map((nic, i) =>
+          compact({
+            ...nic,
+            macAddress: declared && declared.interfaces?.[i]?.macAddress === undefined ? undefined : nic.macAddress,
+            model: nic.model as DomainInputs["interfaces"][number]["model"],
+          }),
+        ),
+      };
+    },
+    outputs: async ({ uuid, xml, info }) => {
+      const macAddresses = domainFacts(xml).interfaces.map((nic) => nic.macAddress ?? "");
+      const ipAddress = await leasedAddress(ref.uri, uuid, macAddresses[0]);
+      return { uuid, state: info.State ?? "unknown", macAddresses, ipAddress };
+    },
+    imported: { waitForAddressSeconds: 0 },
   });
-  const outs = compact({
-    // On import nothing is recorded: the live definition stands in for the rendered one.
-    ...(recorded ?? { uri: ref.uri, waitForAddressSeconds: 0, xml: found.xml }),
-    ...owned.values,
-    uuid,
-    state: found.info.State ?? "unknown",
-    macAddresses,
-    ipAddress: await leasedAddress(ref.uri, uuid, macAddresses[0]),
-    drift: owned.drift,
-  }) as DomainOutputs;
-  return { id: uuid, outs };
-}
-
-/**
- * The live facts in the shape of the inputs: a MAC address libvirt assigned (none was
- * declared) is libvirt's, not dockyard's, so it is left out.
- */
-function ownedLive(live: DomainFacts, declared: DomainFacts | undefined): Partial<DomainInputs> {
-  return {
-    ...live,
-    domainType: live.domainType as DomainInputs["domainType"],
-    cpuMode: live.cpuMode as DomainInputs["cpuMode"],
-    disks: live.disks as DomainInputs["disks"],
-    interfaces: live.interfaces.map((nic, i) =>
-      compact({
-        ...nic,
-        macAddress: declared && declared.interfaces[i]?.macAddress === undefined ? undefined : nic.macAddress,
-        model: nic.model as DomainInputs["interfaces"][number]["model"],
-      }),
-    ),
-  };
 }
 
 /** The first interface's DHCP address, waiting up to `waitSeconds` while the guest runs. */

@@ -1,8 +1,8 @@
 // Dynamic provider for a libvirt virtual network. Runs in the provider host: see virsh.ts.
-import { NETWORK, defineNew, lookUp, redefine, setAutostart, undefine } from "./defined";
-import { compact, reconcile } from "./lifecycle";
+import { NETWORK, defineNew, observeDefined, redefine, setAutostart, undefine } from "./defined";
+import { compact } from "./lifecycle";
 import type { NetworkSpec } from "./network-xml";
-import { networkFacts, parseFlag, parseInfo, type NetworkFacts } from "./parse";
+import { networkFacts, parseFlag, parseInfo } from "./parse";
 import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
 import { virsh } from "./virsh";
 
@@ -48,8 +48,8 @@ export const NETWORK_OUTPUTS = [
   "drift",
 ] as const satisfies readonly (keyof NetworkOutputs)[];
 
-/** Fields of the definition that dockyard owns: read compares them with the live definition. */
-const OWNED = ["name", "mode", "cidr", "dhcp", "dhcpRange", "bridge", "autostart"] as const;
+/** What read compares with the live definition: every input but the URI and the XML itself. */
+const OWNED = NETWORK_INPUTS.filter((key) => key !== "uri" && key !== "xml");
 
 /** CRUD for {@link Network}; the id is the network's UUID. */
 export const networkProvider = libvirtProvider<NetworkInputs, NetworkOutputs>({
@@ -81,37 +81,21 @@ export const networkProvider = libvirtProvider<NetworkInputs, NetworkOutputs>({
   },
 });
 
-async function observeNetwork(
+function observeNetwork(
   ref: ObjectRef,
   recorded: NetworkOutputs | undefined,
 ): Promise<{ id: string; outs: NetworkOutputs } | undefined> {
-  const found = await lookUp(NETWORK, ref.uri, ref.lookup);
-  if (!found) return undefined;
-  const live = networkFacts(found.xml);
-  const declared = recorded?.xml ? networkFacts(recorded.xml) : undefined;
-  const owned = reconcile<NetworkInputs>(
-    OWNED,
-    recorded,
-    declared && asInputs(declared, recorded?.autostart),
-    // A bridge name libvirt picked (none was declared) is libvirt's, not dockyard's.
-    asInputs(
-      { ...live, bridge: declared && declared.bridge === undefined ? undefined : live.bridge },
-      parseFlag(found.info.Autostart),
-    ),
-  );
-  const uuid = live.uuid ?? ref.lookup;
-  const outs = compact({
-    // On import nothing is recorded: the live definition stands in for the rendered one.
-    ...(recorded ?? { uri: ref.uri, xml: found.xml }),
-    ...owned.values,
-    uuid,
-    bridgeName: found.info.Bridge ?? "",
-    active: parseFlag(found.info.Active),
-    drift: owned.drift,
-  }) as NetworkOutputs;
-  return { id: uuid, outs };
-}
-
-function asInputs(facts: NetworkFacts, autostart: boolean | undefined): Partial<NetworkInputs> {
-  return { ...facts, mode: facts.mode as NetworkInputs["mode"], autostart };
+  return observeDefined<NetworkInputs, NetworkOutputs>(NETWORK, ref, recorded, {
+    owned: OWNED,
+    facts: (xml, declared) => {
+      const facts = networkFacts(xml);
+      return {
+        ...facts,
+        mode: facts.mode as NetworkInputs["mode"],
+        // A bridge name libvirt picked (none was declared) is libvirt's, not dockyard's.
+        bridge: declared && declared.bridge === undefined ? undefined : facts.bridge,
+      };
+    },
+    outputs: ({ uuid, info }) => ({ uuid, bridgeName: info.Bridge ?? "", active: parseFlag(info.Active) }),
+  });
 }

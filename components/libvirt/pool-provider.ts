@@ -1,7 +1,7 @@
 // Dynamic provider for a directory storage pool. Runs in the provider host: see virsh.ts.
-import { POOL, defineNew, lookUp, redefine, setAutostart, undefine } from "./defined";
-import { compact, messageOf, reconcile } from "./lifecycle";
-import { parseFlag, poolFacts } from "./parse";
+import { POOL, defineNew, observeDefined, redefine, setAutostart, undefine } from "./defined";
+import { messageOf } from "./lifecycle";
+import { poolFacts } from "./parse";
 import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
 import { virsh } from "./virsh";
 
@@ -33,8 +33,8 @@ export const POOL_OUTPUTS = [
   "drift",
 ] as const satisfies readonly (keyof PoolOutputs)[];
 
-/** Fields of the definition that dockyard owns: read compares them with the live definition. */
-const OWNED = ["name", "path", "autostart"] as const;
+/** What read compares with the live definition: every input but the URI and the XML itself. */
+const OWNED = POOL_INPUTS.filter((key) => key !== "uri" && key !== "xml");
 
 /** CRUD for {@link StoragePool}; the id is the pool's UUID. */
 export const poolProvider = libvirtProvider<PoolInputs, PoolOutputs>({
@@ -67,29 +67,17 @@ export const poolProvider = libvirtProvider<PoolInputs, PoolOutputs>({
   },
 });
 
-async function observePool(
+function observePool(
   ref: ObjectRef,
   recorded: PoolOutputs | undefined,
 ): Promise<{ id: string; outs: PoolOutputs } | undefined> {
-  const found = await lookUp(POOL, ref.uri, ref.lookup);
-  if (!found) return undefined;
-  const live = poolFacts(found.xml);
-  const declared = recorded?.xml ? poolFacts(recorded.xml) : undefined;
-  const owned = reconcile<PoolInputs>(OWNED, recorded, declared && { ...declared, autostart: recorded?.autostart }, {
-    ...live,
-    autostart: parseFlag(found.info.Autostart),
+  return observeDefined<PoolInputs, PoolOutputs>(POOL, ref, recorded, {
+    owned: OWNED,
+    facts: (xml) => poolFacts(xml),
+    outputs: ({ uuid, info }) => ({ uuid, active: info.State === "running" }),
+    // An imported pool's directory is not dockyard's to remove.
+    imported: { builtDirectory: false },
   });
-  const uuid = live.uuid ?? ref.lookup;
-  const outs = compact({
-    // On import nothing is recorded: the live definition stands in for the rendered one, and
-    // the directory is not dockyard's to remove.
-    ...(recorded ?? { uri: ref.uri, xml: found.xml, builtDirectory: false }),
-    ...owned.values,
-    uuid,
-    active: found.info.State === "running",
-    drift: owned.drift,
-  }) as PoolOutputs;
-  return { id: uuid, outs };
 }
 
 /** Starts the pool, building its directory first if it does not exist; true if it built it. */
