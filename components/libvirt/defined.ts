@@ -94,9 +94,19 @@ export async function defineNew<T>(
   return { uuid, result };
 }
 
-/** Rewrites the persistent definition of the object with this UUID (same UUID, same name). */
-export async function redefine(kind: DefinedKind, uri: string, uuid: string, xml: string): Promise<void> {
-  await virshWithXml(uri, [kind.define], withUuid(xml, uuid));
+/**
+ * Rewrites the persistent definition of the object with this UUID (same UUID, same name) and
+ * sets autostart if it changed. Always redefines: the change may be drift that read found, with
+ * the rendered XML unchanged.
+ */
+export async function redefine(
+  kind: DefinedKind,
+  uuid: string,
+  olds: { readonly autostart: boolean },
+  news: DefinedInputs,
+): Promise<void> {
+  await virshWithXml(news.uri, [kind.define], withUuid(news.xml, uuid));
+  if (news.autostart !== olds.autostart) await setAutostart(kind, news.uri, uuid, news.autostart);
 }
 
 export async function setAutostart(kind: DefinedKind, uri: string, uuid: string, enabled: boolean): Promise<void> {
@@ -120,6 +130,11 @@ export interface DefinedInputs {
   readonly uri: string;
   readonly autostart: boolean;
   readonly xml: string;
+}
+
+/** The inputs that read compares with the live definition: all but the URI, the XML itself and `notOwned`. */
+export function ownedInputs<K extends string>(inputs: readonly K[], ...notOwned: K[]): K[] {
+  return inputs.filter((key) => key !== "uri" && key !== "xml" && !notOwned.includes(key));
 }
 
 /** How {@link observeDefined} reads one kind of object. */

@@ -1,5 +1,5 @@
 // Dynamic provider for a QEMU domain. Runs in the provider host: see virsh.ts.
-import { DOMAIN, defineNew, observeDefined, redefine, setAutostart, undefine } from "./defined";
+import { DOMAIN, defineNew, observeDefined, ownedInputs, redefine, undefine } from "./defined";
 import type { DomainSpec } from "./domain-xml";
 import { compact } from "./lifecycle";
 import { domainFacts, parseInterfaceAddresses } from "./parse";
@@ -53,7 +53,7 @@ export const DOMAIN_OUTPUTS = [
 ] as const satisfies readonly (keyof DomainOutputs)[];
 
 /** What read compares with the live definition: every input but the URI, the wait and the XML itself. */
-const OWNED = DOMAIN_INPUTS.filter((key) => key !== "uri" && key !== "waitForAddressSeconds" && key !== "xml");
+const OWNED = ownedInputs(DOMAIN_INPUTS, "waitForAddressSeconds");
 
 /** CRUD for {@link Domain}; the id is the domain's UUID. */
 export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
@@ -81,8 +81,7 @@ export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
     // define with the same UUID rewrites the persistent definition; a running guest keeps its
     // current sizes until it is shut down and started again. Always redefine: the change may be
     // drift that read found (e.g. memory set with virsh), with the rendered XML unchanged.
-    await redefine(DOMAIN, news.uri, id, news.xml);
-    if (news.autostart !== olds.autostart) await setAutostart(DOMAIN, news.uri, id, news.autostart);
+    await redefine(DOMAIN, id, olds, news);
     const observed = await observeDomain({ uri: news.uri, lookup: id }, news as DomainOutputs);
     if (!observed) throw new Error(`domain ${id} on ${news.uri} vanished while it was being updated`);
     return observed.outs;

@@ -1,5 +1,5 @@
 // Dynamic provider for a libvirt virtual network. Runs in the provider host: see virsh.ts.
-import { NETWORK, defineNew, observeDefined, redefine, setAutostart, undefine } from "./defined";
+import { NETWORK, defineNew, observeDefined, ownedInputs, redefine, undefine } from "./defined";
 import { compact } from "./lifecycle";
 import type { NetworkSpec } from "./network-xml";
 import { networkFacts, parseFlag, parseInfo } from "./parse";
@@ -49,7 +49,7 @@ export const NETWORK_OUTPUTS = [
 ] as const satisfies readonly (keyof NetworkOutputs)[];
 
 /** What read compares with the live definition: every input but the URI and the XML itself. */
-const OWNED = NETWORK_INPUTS.filter((key) => key !== "uri" && key !== "xml");
+const OWNED = ownedInputs(NETWORK_INPUTS);
 
 /** CRUD for {@link Network}; the id is the network's UUID. */
 export const networkProvider = libvirtProvider<NetworkInputs, NetworkOutputs>({
@@ -71,9 +71,7 @@ export const networkProvider = libvirtProvider<NetworkInputs, NetworkOutputs>({
   },
   observe: observeNetwork,
   async update(id, olds, news) {
-    // Always redefine: the change may be drift that read found, with the rendered XML unchanged.
-    await redefine(NETWORK, news.uri, id, news.xml);
-    if (news.autostart !== olds.autostart) await setAutostart(NETWORK, news.uri, id, news.autostart);
+    await redefine(NETWORK, id, olds, news);
     return compact({ ...news, uuid: id, bridgeName: olds.bridgeName, active: olds.active });
   },
   async remove(id, props) {

@@ -1,5 +1,5 @@
 // Dynamic provider for a directory storage pool. Runs in the provider host: see virsh.ts.
-import { POOL, defineNew, observeDefined, redefine, setAutostart, undefine } from "./defined";
+import { POOL, defineNew, observeDefined, ownedInputs, redefine, undefine } from "./defined";
 import { messageOf } from "./lifecycle";
 import { poolFacts } from "./parse";
 import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
@@ -34,7 +34,7 @@ export const POOL_OUTPUTS = [
 ] as const satisfies readonly (keyof PoolOutputs)[];
 
 /** What read compares with the live definition: every input but the URI and the XML itself. */
-const OWNED = POOL_INPUTS.filter((key) => key !== "uri" && key !== "xml");
+const OWNED = ownedInputs(POOL_INPUTS);
 
 /** CRUD for {@link StoragePool}; the id is the pool's UUID. */
 export const poolProvider = libvirtProvider<PoolInputs, PoolOutputs>({
@@ -57,9 +57,7 @@ export const poolProvider = libvirtProvider<PoolInputs, PoolOutputs>({
   },
   observe: observePool,
   async update(id, olds, news) {
-    // Always redefine: the change may be drift that read found, with the rendered XML unchanged.
-    await redefine(POOL, news.uri, id, news.xml);
-    if (news.autostart !== olds.autostart) await setAutostart(POOL, news.uri, id, news.autostart);
+    await redefine(POOL, id, olds, news);
     return { ...news, uuid: id, builtDirectory: olds.builtDirectory, active: olds.active };
   },
   async remove(id, props) {

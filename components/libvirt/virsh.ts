@@ -15,12 +15,17 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
 }
 
-/** A failed {@link execTool} run: the child_process error with the command's stderr. */
-export type ExecError = Error & { readonly code?: unknown; readonly killed?: boolean; readonly stderr: string };
+/** A failed {@link execTool} run: the child_process error (exit code, killed) with the command's output. */
+export type ExecError = Error & {
+  readonly code?: unknown;
+  readonly killed?: boolean;
+  readonly stdout: string;
+  readonly stderr: string;
+};
 
 /**
  * Runs `command args…` without a shell, in the C locale (English messages, which callers match
- * on), and resolves with its stdout; rejects with an {@link ExecError} carrying its stderr.
+ * on), and resolves with its stdout; rejects with an {@link ExecError} carrying its output.
  */
 export function execTool(command: string, args: readonly string[], options: ExecOptions = {}): Promise<string> {
   const childProcess = require("node:child_process") as typeof import("node:child_process");
@@ -35,7 +40,7 @@ export function execTool(command: string, args: readonly string[], options: Exec
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
-        const failure: ExecError = Object.assign(error, { stderr });
+        const failure: ExecError = Object.assign(error, { stdout, stderr });
         reject(failure);
       },
     );
