@@ -1,22 +1,19 @@
 // Benchmark: how long the Domain provider takes from create to a running domain, next to a
 // plain `virsh define` + `virsh start` of the same XML, measured in one run on qemu:///system.
 // Prints figures; never fails on time. Run: node scripts/run-ts.cjs bench/libvirt.ts [rounds] (npm run bench runs it too)
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveDomain } from "../components/libvirt/domain";
 import { domainProvider } from "../components/libvirt/domain-provider";
+import { virsh as virshAt } from "../components/libvirt/virsh";
 import { missing } from "../test/engines/support/requirements";
 
 const URI = "qemu:///system";
 
+/** The same virsh runner as the provider's, so both sides pay the same per-call cost. */
 function virsh(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("virsh", ["-q", "-c", URI, ...args], (error, stdout, stderr) =>
-      error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout),
-    );
-  });
+  return virshAt(URI, args);
 }
 
 async function removeDomain(name: string): Promise<void> {
