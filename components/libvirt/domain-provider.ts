@@ -62,6 +62,18 @@ export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
   required: ["uri", "name", "xml"],
   // Sizes and the definition itself are redefined in place (effective at the next cold boot).
   inPlace: ["vcpus", "memoryMiB", "autostart", "waitForAddressSeconds", "xml"],
+  comparable: (inputs, program) => ({
+    ...inputs,
+    disks: listOf(inputs.disks, (disk) => ({ ...disk, format: disk.format ?? "qcow2", bus: disk.bus ?? "virtio" })),
+    // A MAC address the program leaves to libvirt is whatever libvirt assigned.
+    interfaces: listOf(inputs.interfaces, (nic, i) =>
+      compact({
+        ...nic,
+        model: nic.model ?? "virtio",
+        macAddress: listOf(program.interfaces, (p) => p)[i]?.macAddress === undefined ? undefined : nic.macAddress,
+      }),
+    ),
+  }),
   async create(inputs) {
     const { uri, name } = inputs;
     const { uuid } = await defineNew(DOMAIN, uri, name, inputs.xml, {
@@ -121,6 +133,12 @@ function observeDomain(
     },
     imported: { waitForAddressSeconds: 0 },
   });
+}
+
+/** Maps a list whose elements are objects; anything else (a preview's unknown value) passes as it is. */
+function listOf<T extends object, R>(value: readonly T[], map: (item: T, index: number) => R): R[] {
+  if (!Array.isArray(value)) return value as unknown as R[];
+  return value.map((item: T, index) => (item !== null && typeof item === "object" ? map(item, index) : (item as R)));
 }
 
 /** The first interface's DHCP address, waiting up to `waitSeconds` while the guest runs. */

@@ -1,6 +1,7 @@
 // Dynamic provider for a libvirt virtual network. Runs in the provider host: see virsh.ts.
 import { NETWORK, defineNew, observeDefined, ownedInputs, redefine, undefine } from "./defined";
-import { compact } from "./lifecycle";
+import { defaultDhcpRange, parseCidr } from "./ipv4";
+import { canonical, compact } from "./lifecycle";
 import type { NetworkSpec } from "./network-xml";
 import { networkFacts, parseFlag, parseInfo } from "./parse";
 import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
@@ -58,6 +59,12 @@ export const networkProvider = libvirtProvider<NetworkInputs, NetworkOutputs>({
   required: ["uri", "name", "cidr", "xml"],
   // A changed definition alone is redefined (effective at the network's next start).
   inPlace: ["autostart", "xml"],
+  // A program that leaves the DHCP range or the bridge to their defaults accepts libvirt's report of them.
+  comparable: (inputs, program) => ({
+    ...inputs,
+    dhcpRange: program.dhcpRange === undefined && isDefaultRange(inputs) ? undefined : inputs.dhcpRange,
+    bridge: program.bridge === undefined ? undefined : inputs.bridge,
+  }),
   async create(inputs) {
     const { uri, name } = inputs;
     const { uuid, result: info } = await defineNew(NETWORK, uri, name, inputs.xml, {
@@ -96,4 +103,10 @@ function observeNetwork(
     },
     outputs: ({ uuid, info }) => ({ uuid, bridgeName: info.Bridge ?? "", active: parseFlag(info.Active) }),
   });
+}
+
+/** True if the inputs name the range a network serves by default (see network-xml.ts). */
+function isDefaultRange(inputs: NetworkInputs): boolean {
+  const subnet = typeof inputs.cidr === "string" ? parseCidr(inputs.cidr) : undefined;
+  return subnet !== undefined && canonical(inputs.dhcpRange) === canonical(defaultDhcpRange(subnet));
 }

@@ -31,6 +31,12 @@ export interface ProviderSpec<I extends LocatedInputs, O extends I & ObservedOut
   readonly required: readonly (keyof I & string)[];
   /** Inputs whose change updates the object in place; any other change replaces it. */
   readonly inPlace: readonly (keyof I & string)[];
+  /**
+   * The inputs as diff compares them, given what the program declares: libvirt's defaults
+   * filled in, and what the program leaves to libvirt (an assigned MAC address) left out. Lets a
+   * recorded or imported object that states such values explicitly match a program that does not.
+   */
+  readonly comparable?: (inputs: I, program: I) => I;
   /** Adjusts the generic diff (e.g. a volume that would shrink is replaced). */
   readonly refineDiff?: (olds: O, news: I, result: pulumi.dynamic.DiffResult) => pulumi.dynamic.DiffResult;
   create(inputs: I): Promise<{ id: string; outs: O }>;
@@ -62,6 +68,13 @@ export function inputsOf<I>(keys: readonly (keyof I & string)[], outs: I): I {
   return compact(Object.fromEntries(keys.map((key) => [key, outs[key]]))) as I;
 }
 
+/** The recorded values of drifted inputs as `normalize` turns them (null: was not set). */
+function recordedDrift<I>(drift: Drift, normalize: (recorded: Partial<I>) => I): Drift {
+  const recorded = Object.fromEntries(Object.entries(drift).map(([key, value]) => [key, value ?? undefined]));
+  const normalized = normalize(recorded as Partial<I>) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(drift).map((key) => [key, normalized[key] ?? null]));
+}
+
 /** Builds a dynamic provider from a {@link ProviderSpec}. */
 export function libvirtProvider<I extends LocatedInputs, O extends I & ObservedOutputs>(
   spec: ProviderSpec<I, O>,
@@ -71,9 +84,12 @@ export function libvirtProvider<I extends LocatedInputs, O extends I & ObservedO
       return Promise.resolve(checkRequired({ ...news } as Record<string, unknown>, spec.required));
     },
     diff(_id, olds, news) {
+      const comparable = spec.comparable ?? ((inputs: I) => inputs);
+      // Drift holds recorded values: compared in the same terms as the program's.
+      const drift = olds.drift && recordedDrift(olds.drift, (recorded) => comparable({ ...olds, ...recorded }, news));
       const result = diffInputs(
-        { ...olds } as Record<string, unknown>,
-        { ...news } as Record<string, unknown>,
+        { ...comparable(olds, news), drift } as unknown as Record<string, unknown>,
+        { ...comparable(news, news) } as unknown as Record<string, unknown>,
         spec.inputs,
         spec.inPlace,
       );
