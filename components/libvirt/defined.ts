@@ -2,7 +2,7 @@
 // define with a UUID dockyard picks (libvirt itself refuses a taken name, so nothing is ever
 // adopted or overwritten), start, autostart, roll back on failure, read the persistent
 // definition or report it gone, redefine in place, stop and undefine. Provider-side (see virsh.ts).
-import { compact, messageOf, reconcile, withRollback } from "./lifecycle";
+import { canonical, compact, messageOf, reconcile, withRollback } from "./lifecycle";
 import { parseFlag, parseInfo } from "./parse";
 import type { ObjectRef, ObservedOutputs } from "./provider";
 import { clashError, unlessMissing, virsh, virshWithXml, type ObjectKind } from "./virsh";
@@ -94,18 +94,28 @@ export async function defineNew<T>(
   return { uuid, result };
 }
 
+/** Inputs that are not part of the definition: changing them alone does not redefine. */
+const OUTSIDE_DEFINITION = ["autostart", "waitForAddressSeconds", "drift"];
+
 /**
- * Rewrites the persistent definition of the object with this UUID (same UUID, same name) and
- * sets autostart if it changed. Always redefines: the change may be drift that read found, with
- * the rendered XML unchanged.
+ * Rewrites the persistent definition of the object with this UUID (same UUID, same name) when
+ * anything in it changed — the rendered XML, or a field that read found drifted (the XML is then
+ * the same) — and sets autostart if it changed.
  */
 export async function redefine(
   kind: DefinedKind,
   uuid: string,
-  olds: { readonly autostart: boolean },
+  olds: DefinedInputs & ObservedOutputs,
   news: DefinedInputs,
 ): Promise<void> {
-  await virshWithXml(news.uri, [kind.define], withUuid(news.xml, uuid));
+  const changed = Object.keys({ ...olds, ...news }).some(
+    (key) =>
+      !OUTSIDE_DEFINITION.includes(key) &&
+      key in news &&
+      canonical((olds as unknown as Record<string, unknown>)[key]) !==
+        canonical((news as unknown as Record<string, unknown>)[key]),
+  );
+  if (changed || olds.drift !== undefined) await virshWithXml(news.uri, [kind.define], withUuid(news.xml, uuid));
   if (news.autostart !== olds.autostart) await setAutostart(kind, news.uri, uuid, news.autostart);
 }
 
