@@ -19,6 +19,7 @@ export interface ExecOptions {
 export type ExecError = Error & {
   readonly code?: unknown;
   readonly killed?: boolean;
+  readonly signal?: unknown;
   readonly stdout: string;
   readonly stderr: string;
 };
@@ -84,7 +85,7 @@ export async function virshWithXml(uri: string, command: readonly string[], xml:
 export function classifyVirshError(
   uri: string,
   args: readonly string[],
-  error: Error & { code?: unknown; killed?: boolean },
+  error: Error & { code?: unknown; killed?: boolean; signal?: unknown },
   stderr: string,
 ): VirshError {
   const detail = stderr
@@ -102,6 +103,10 @@ export function classifyVirshError(
   }
   if (error.killed) {
     return tag("unreachable", `libvirt at ${uri} did not answer "virsh ${args.join(" ")}" within the time limit`);
+  }
+  // A remote transport (ssh) that closes while virsh writes to it kills virsh before it says why.
+  if (error.signal === "SIGPIPE" && detail === "") {
+    return tag("unreachable", `cannot reach libvirt at ${uri}: the connection closed while virsh was writing to it`);
   }
   if (/failed to connect to the hypervisor/i.test(detail)) {
     return tag(
