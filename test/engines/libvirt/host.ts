@@ -59,7 +59,8 @@ export async function names(kind: "domain" | "network" | "pool" | "vol", pool?: 
 export async function freeCidr(): Promise<string> {
   const used: Ipv4Prefix[] = [];
   for (const network of await names("network")) {
-    const xml = await virshText(["net-dumpxml", network]);
+    // Another test file may remove a network between the listing and this read.
+    const xml = await virshText(["net-dumpxml", network]).catch(() => "");
     for (const match of xml.matchAll(/<ip[^>]*address='([\d.]+)'[^>]*(?:prefix='(\d+)'|netmask='([\d.]+)')/g)) {
       const prefix = match[2] ?? String(maskLength(match[3] ?? "255.255.255.0"));
       const parsed = parseCidr(`${match[1]}/${prefix}`);
