@@ -62,18 +62,21 @@ export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
   required: ["uri", "name", "xml"],
   // Sizes and the definition itself are redefined in place (effective at the next cold boot).
   inPlace: ["vcpus", "memoryMiB", "autostart", "waitForAddressSeconds", "xml"],
-  comparable: (inputs, program) => ({
-    ...inputs,
-    disks: listOf(inputs.disks, (disk) => ({ ...disk, format: disk.format ?? "qcow2", bus: disk.bus ?? "virtio" })),
+  comparable: (inputs, program) => {
     // A MAC address the program leaves to libvirt is whatever libvirt assigned.
-    interfaces: listOf(inputs.interfaces, (nic, i) =>
-      compact({
-        ...nic,
-        model: nic.model ?? "virtio",
-        macAddress: listOf(program.interfaces, (p) => p)[i]?.macAddress === undefined ? undefined : nic.macAddress,
-      }),
-    ),
-  }),
+    const declaredMacs = listOf(program.interfaces, (nic) => nic.macAddress);
+    return {
+      ...inputs,
+      disks: listOf(inputs.disks, (disk) => ({ ...disk, format: disk.format ?? "qcow2", bus: disk.bus ?? "virtio" })),
+      interfaces: listOf(inputs.interfaces, (nic, i) =>
+        compact({
+          ...nic,
+          model: nic.model ?? "virtio",
+          macAddress: declaredMacs[i] === undefined ? undefined : nic.macAddress,
+        }),
+      ),
+    };
+  },
   async create(inputs) {
     const { uri, name } = inputs;
     const { uuid } = await defineNew(DOMAIN, uri, name, inputs.xml, {
@@ -91,8 +94,8 @@ export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
   observe: observeDomain,
   async update(id, olds, news) {
     // define with the same UUID rewrites the persistent definition; a running guest keeps its
-    // current sizes until it is shut down and started again. Always redefine: the change may be
-    // drift that read found (e.g. memory set with virsh), with the rendered XML unchanged.
+    // current sizes until it is shut down and started again. The change may be drift that read
+    // found (e.g. memory set with virsh), with the rendered XML unchanged: redefine sees to it.
     await redefine(DOMAIN, id, olds, news);
     const observed = await observeDomain({ uri: news.uri, lookup: id }, news as DomainOutputs);
     if (!observed) throw new Error(`domain ${id} on ${news.uri} vanished while it was being updated`);
