@@ -52,9 +52,6 @@ export const DOMAIN_OUTPUTS = [
   "drift",
 ] as const satisfies readonly (keyof DomainOutputs)[];
 
-/** What read compares with the live definition: every input but the URI, the wait and the XML itself. */
-const OWNED = ownedInputs(DOMAIN_INPUTS, "waitForAddressSeconds");
-
 /** CRUD for {@link Domain}; the id is the domain's UUID. */
 export const domainProvider = libvirtProvider<DomainInputs, DomainOutputs>({
   noun: "domain",
@@ -111,7 +108,8 @@ function observeDomain(
   recorded: DomainOutputs | undefined,
 ): Promise<{ id: string; outs: DomainOutputs } | undefined> {
   return observeDefined<DomainInputs, DomainOutputs>(DOMAIN, ref, recorded, {
-    owned: OWNED,
+    // Every input but the URI and the XML itself, and the wait.
+    owned: ownedInputs(DOMAIN_INPUTS, "waitForAddressSeconds"),
     facts: (xml, declared) => {
       const facts = domainFacts(xml);
       return {

@@ -49,9 +49,6 @@ export const NETWORK_OUTPUTS = [
   "drift",
 ] as const satisfies readonly (keyof NetworkOutputs)[];
 
-/** What read compares with the live definition: every input but the URI and the XML itself. */
-const OWNED = ownedInputs(NETWORK_INPUTS);
-
 /** CRUD for {@link Network}; the id is the network's UUID. */
 export const networkProvider = libvirtProvider<NetworkInputs, NetworkOutputs>({
   noun: "network",
@@ -91,7 +88,8 @@ function observeNetwork(
   recorded: NetworkOutputs | undefined,
 ): Promise<{ id: string; outs: NetworkOutputs } | undefined> {
   return observeDefined<NetworkInputs, NetworkOutputs>(NETWORK, ref, recorded, {
-    owned: OWNED,
+    // Every input but the URI and the XML itself.
+    owned: ownedInputs(NETWORK_INPUTS),
     facts: (xml, declared) => {
       const facts = networkFacts(xml);
       return {

@@ -33,9 +33,6 @@ export const POOL_OUTPUTS = [
   "drift",
 ] as const satisfies readonly (keyof PoolOutputs)[];
 
-/** What read compares with the live definition: every input but the URI and the XML itself. */
-const OWNED = ownedInputs(POOL_INPUTS);
-
 /** CRUD for {@link StoragePool}; the id is the pool's UUID. */
 export const poolProvider = libvirtProvider<PoolInputs, PoolOutputs>({
   noun: "storage pool",
@@ -70,7 +67,8 @@ function observePool(
   recorded: PoolOutputs | undefined,
 ): Promise<{ id: string; outs: PoolOutputs } | undefined> {
   return observeDefined<PoolInputs, PoolOutputs>(POOL, ref, recorded, {
-    owned: OWNED,
+    // Every input but the URI and the XML itself.
+    owned: ownedInputs(POOL_INPUTS),
     facts: (xml) => poolFacts(xml),
     outputs: ({ uuid, info }) => ({ uuid, active: info.State === "running" }),
     // An imported pool's directory is not dockyard's to remove.

@@ -21,15 +21,18 @@ import { withFakeVirsh } from "./support/fake-virsh";
 
 const T = (type: string): string => `pulumi-nodejs:dynamic/libvirt:${type}`;
 
+/** One of each resource, every argument left to its default. */
+function declareDefaults(): void {
+  new StoragePool("vms");
+  new Volume("data", { pool: "vms", sizeGiB: 4 });
+  new CloudInitSeed("seed", { pool: "vms", userData: "#cloud-config\n", metaData: "instance-id: a\n" });
+  new Network("lab", { cidr: "10.77.0.0/24" });
+  new Domain("vm");
+}
+
 describe("dynamic resources under mocks", () => {
   it("defaults: every resource gets its type token, the local URI and its rendered definition", async () => {
-    const resources = await record(() => {
-      new StoragePool("vms");
-      new Volume("data", { pool: "vms", sizeGiB: 4 });
-      new CloudInitSeed("seed", { pool: "vms", userData: "#cloud-config\n", metaData: "instance-id: a\n" });
-      new Network("lab", { cidr: "10.77.0.0/24" });
-      new Domain("vm");
-    });
+    const resources = await record(declareDefaults);
     const pool = find(resources, T("StoragePool"), "vms");
     expect(pool.inputs).toMatchObject({
       uri: "qemu:///system",
@@ -135,13 +138,7 @@ describe("one key list per resource", () => {
     ["Network", "lab", NETWORK_INPUTS, NETWORK_OUTPUTS],
     ["Domain", "vm", DOMAIN_INPUTS, DOMAIN_OUTPUTS],
   ] as const)("%s registers exactly its provider's input and output keys", async (type, name, inputs, outputs) => {
-    const resources = await record(() => {
-      new StoragePool("vms");
-      new Volume("data", { pool: "vms", sizeGiB: 4 });
-      new CloudInitSeed("seed", { pool: "vms", userData: "#cloud-config\n", metaData: "instance-id: a\n" });
-      new Network("lab", { cidr: "10.77.0.0/24" });
-      new Domain("vm");
-    });
+    const resources = await record(declareDefaults);
     const registered = Object.keys(find(resources, T(type), name).inputs).filter((key) => key !== "__provider");
     // Unset optional inputs and the outputs are registered without a value.
     expect([...inputs, ...outputs]).toEqual(expect.arrayContaining(registered));

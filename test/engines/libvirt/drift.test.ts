@@ -134,28 +134,18 @@ describe("read on qemu:///system", () => {
 
   it("every resource deleted out of band reads as gone; delete removes its object and nothing else", async () => {
     const pool = await sharedPool();
-    const netA = await networkProvider.create(
-      resolveNetwork(janitor.network(uniqueName("net")), {
-        mode: "isolated",
-        cidr: await freeCidr(),
-        dhcp: false,
-        autostart: false,
-      }),
-    );
-    const netB = await networkProvider.create(
-      resolveNetwork(janitor.network(uniqueName("net")), {
-        mode: "isolated",
-        cidr: await freeCidr(),
-        dhcp: false,
-        autostart: false,
-      }),
-    );
-    const domA = await domainProvider.create(
-      resolveDomain(janitor.domain(uniqueName("vm")), { memoryMiB: 64, autostart: false }),
-    );
-    const domB = await domainProvider.create(
-      resolveDomain(janitor.domain(uniqueName("vm")), { memoryMiB: 64, autostart: false }),
-    );
+    const network = async () =>
+      networkProvider.create(
+        resolveNetwork(janitor.network(uniqueName("net")), {
+          mode: "isolated",
+          cidr: await freeCidr(),
+          dhcp: false,
+          autostart: false,
+        }),
+      );
+    const domain = () =>
+      domainProvider.create(resolveDomain(janitor.domain(uniqueName("vm")), { memoryMiB: 64, autostart: false }));
+    const [netA, netB, domA, domB] = [await network(), await network(), await domain(), await domain()];
     const volume = (n: string) =>
       volumeProvider.create(
         resolveVolume(n, { pool: pool.name, name: janitor.volume(pool.name, uniqueName(n)), sizeGiB: 1 }),
