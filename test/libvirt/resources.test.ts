@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { UNSERIALIZED_PROVIDER } from "../../components/libvirt/dynamic-resource";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
-import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../components/libvirt";
+import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../components";
 import { DOMAIN_INPUTS, DOMAIN_OUTPUTS, domainProvider } from "../../components/libvirt/domain-provider";
 import { resolveDomain } from "../../components/libvirt/domain";
 import { resolveNetwork } from "../../components/libvirt/network";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { metaData, networkConfig, userData } from "../../../components/libvirt/cloud-init";
-import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../../components/libvirt";
+import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../../components";
 import { needs } from "../support/needs";
 import { freeCidr, Janitor, names, once, uniqueName, virshText } from "./host";
 import { ProviderHost, registrations, type Registered } from "./provider-host";
