@@ -74,6 +74,24 @@ describe("compareResources", () => {
     expect(differences[0].subject).toBe("kubernetes:core/v1:PersistentVolumeClaim::web-data");
   });
 
+  it("identifies resources across stacks by type and name, whatever the stack and project", () => {
+    const elsewhere = resource(
+      (r) => (r.urn = "urn:pulumi:test::other::kubernetes:core/v1:PersistentVolumeClaim::web-data"),
+    );
+    expect(compareResources([elsewhere], [resource()])).toEqual([]);
+  });
+
+  it("a value against a map is one difference at that key", () => {
+    const scalar = resource((r) => (r.inputs.spec = "none"));
+    expect(compareResources([scalar], [resource()]).map((d) => d.path)).toEqual(["inputs.spec"]);
+    expect(compareResources([resource()], [scalar]).map((d) => d.path)).toEqual(["inputs.spec"]);
+  });
+
+  it("a list against a map or a value is one difference at that key", () => {
+    const list = resource((r) => (r.inputs.spec = ["ReadWriteOnce"]));
+    expect(compareResources([list], [resource()]).map((d) => d.path)).toEqual(["inputs.spec"]);
+  });
+
   it("reports a resource present on one side only, whichever side", () => {
     expect(compareResources([resource()], [])).toEqual([
       { subject: "kubernetes:core/v1:PersistentVolumeClaim::web-data", path: "(resource)", a: "present", b: "absent" },

@@ -926,6 +926,22 @@ const PARITY: HostileCase[] = [
     lines: [STACK_NAME("../test").replace("synth:", "parity:")],
   },
   {
+    name: "parity: second stack name with a path",
+    kind: "parity",
+    command: "parity",
+    args: ["test", "prod/.."],
+    exit: 2,
+    lines: [STACK_NAME("prod/..").replace("synth:", "parity:")],
+  },
+  {
+    name: "parity: --config-file with an empty stack",
+    kind: "parity",
+    command: "parity",
+    args: ["--config-file", "=prod=x.yaml"],
+    exit: 2,
+    lines: [`parity: --config-file takes STACK=FILE with STACK test or prod, got "=prod=x.yaml"`],
+  },
+  {
     name: "parity: a stack against itself",
     kind: "parity",
     command: "parity",
