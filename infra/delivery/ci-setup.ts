@@ -13,29 +13,17 @@
 import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { type CliIO, InputError, UsageError } from "../cli/run";
-import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import { type CliIO, InputError } from "../cli/run";
+import { defaultStackFile } from "../cli/stack-name";
+import { parseCommandLine, stackNames } from "../cli/args";
 import type { Runner } from "../promote/outputs";
 
 export const USAGE = "usage: npm run ci:setup -- <stack> [--config-file FILE] [--install-tools]";
 
 export async function main(argv: string[], io: CliIO, env = process.env, run?: Runner): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { "config-file": { type: "string" }, "install-tools": { type: "boolean" } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [stack, ...extra] = parsed.positionals;
-  if (!stack || extra.length > 0) throw new UsageError("give one stack name");
-  checkStackName(stack);
+  const parsed = parseCommandLine(argv, { "config-file": { type: "string" }, "install-tools": { type: "boolean" } });
+  const [stack] = stackNames(parsed.positionals, 1);
   const { validateConfig } = await import("../config");
   const { settingsConfigSource } = await import("../config-source");
   const { catalog } = await import("../platform");

@@ -14,9 +14,9 @@
  * Exit 0 done, 1 bad input or a failed build/verification, 2 usage.
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { type CliIO, UsageError } from "../cli/run";
 import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import { parseCommandLine, stackFiles } from "../cli/args";
 import type { Runner } from "../promote/outputs";
 
 export const USAGE = [
@@ -28,22 +28,12 @@ export const USAGE = [
 
 /** The images command; `run` replaces the process runner in tests. */
 export async function main(argv: string[], io: CliIO, run?: Runner): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        fresh: { type: "boolean" },
-        out: { type: "string" },
-        "config-file": { type: "string", multiple: true },
-        repository: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {
+    fresh: { type: "boolean" },
+    out: { type: "string" },
+    "config-file": { type: "string", multiple: true },
+    repository: { type: "string" },
+  });
   const [command, ...rest] = parsed.positionals;
   const arity: Record<string, number> = { build: 1, sign: 1, verify: 1, copy: 2 };
   if (command === undefined || arity[command] === undefined)
@@ -52,7 +42,6 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
   if (command !== "sign") rest.forEach(checkStackName);
   const values = parsed.values;
   const given = values["config-file"] ?? [];
-  const { stackFiles } = await import("../promote/main");
   // One stack: --config-file FILE; copy: --config-file STACK=FILE for either stack.
   const files =
     command === "sign"

@@ -8,9 +8,9 @@
  * On Docker: the health path answers on the published 127.0.0.1 port. Retries until the
  * timeout; exit 0 healthy, 1 not (one line per problem), 2 usage.
  */
-import { parseArgs } from "node:util";
 import { type CliIO, InputError, UsageError } from "../cli/run";
-import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import { defaultStackFile } from "../cli/stack-name";
+import { parseCommandLine, stackNames } from "../cli/args";
 import type { Runner } from "../promote/outputs";
 
 export const USAGE = "usage: npm run smoke -- <stack> [--config-file FILE] [--timeout SECONDS]";
@@ -134,21 +134,11 @@ export async function smoke(plan: SmokePlan, timeoutSeconds: number, deps: Smoke
 
 /** The smoke command; `deps` replaces kubectl, fetch and the clock in tests. */
 export async function main(argv: string[], io: CliIO, deps?: SmokeDeps): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { "config-file": { type: "string" }, timeout: { type: "string", default: "300" } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [stack, ...extra] = parsed.positionals;
-  if (!stack) throw new UsageError("missing stack name");
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra.join(" ")}`);
-  checkStackName(stack);
+  const parsed = parseCommandLine(argv, {
+    "config-file": { type: "string" },
+    timeout: { type: "string", default: "300" },
+  });
+  const [stack] = stackNames(parsed.positionals, 1);
   const timeout = Number(parsed.values.timeout);
   if (!Number.isInteger(timeout) || timeout < 0 || timeout > 3600)
     throw new UsageError("--timeout takes 0 to 3600 seconds");

@@ -6,47 +6,25 @@
  * (sizes, endpoints, schedules, retention) may differ. Exit 0 when mirrored, 1 listing
  * every difference (or config errors), 2 on a usage error.
  */
-import { parseArgs } from "node:util";
 import { type CliIO, UsageError } from "../cli/run";
-import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import { parseCommandLine, stackFiles, stackNames } from "../cli/args";
 
 export const USAGE = "usage: npm run parity -- [stackA] [stackB] [--config-file STACK=FILE]...";
 
 /** The parity command: what `npm run parity` runs, and what tests call in-process. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { "config-file": { type: "string", multiple: true } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [stackA = "test", stackB = "prod", ...extra] = parsed.positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra.join(" ")}`);
-  checkStackName(stackA);
-  checkStackName(stackB);
-  const files = new Map<string, string>();
-  for (const entry of parsed.values["config-file"] ?? []) {
-    const match = /^([^=]+)=(.+)$/.exec(entry);
-    if (!match || ![stackA, stackB].includes(match[1]))
-      throw new UsageError(
-        `--config-file takes STACK=FILE with STACK ${stackA} or ${stackB}, got ${JSON.stringify(entry)}`,
-      );
-    if (files.has(match[1])) throw new UsageError(`--config-file given twice for ${match[1]}`);
-    files.set(match[1], match[2]);
-  }
-  if (stackA === stackB && files.size === 0)
+  const parsed = parseCommandLine(argv, { "config-file": { type: "string", multiple: true } });
+  const [stackA, stackB] = stackNames(parsed.positionals, 2, ["test", "prod"]);
+  const entries = parsed.values["config-file"] ?? [];
+  const files = stackFiles(entries, [stackA, stackB]);
+  if (stackA === stackB && entries.length === 0)
     throw new UsageError("compare two different stacks, or give a --config-file");
 
   // The SDKs load only now that the arguments are known to be usable.
   const { checkParity, formatParity } = await import("./check");
   const report = await checkParity(
-    { stack: stackA, file: files.get(stackA) ?? defaultStackFile(stackA) },
-    { stack: stackB, file: files.get(stackB) ?? defaultStackFile(stackB) },
+    { stack: stackA, file: files.get(stackA)! },
+    { stack: stackB, file: files.get(stackB)! },
   );
   const lines = formatParity(report);
   for (const line of lines) io.out(line);

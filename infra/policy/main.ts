@@ -8,9 +8,9 @@
  * 2 on a usage error.
  */
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { type CliIO, UsageError } from "../cli/run";
 import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import { parseCommandLine, stackNames } from "../cli/args";
 
 export const USAGE = "usage: npm run policy -- <stack> [--config-file FILE] [--policy-config FILE]";
 
@@ -22,21 +22,8 @@ export function defaultPolicyConfig(stack: string): string | undefined {
 
 /** The policy command: what `npm run policy` runs, and what tests call in-process. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { "config-file": { type: "string" }, "policy-config": { type: "string" } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [stack, ...extra] = parsed.positionals;
-  if (!stack) throw new UsageError("missing stack name");
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra.join(" ")}`);
-  checkStackName(stack);
+  const parsed = parseCommandLine(argv, { "config-file": { type: "string" }, "policy-config": { type: "string" } });
+  const [stack] = stackNames(parsed.positionals, 1);
   const configFile = parsed.values["config-file"] ?? defaultStackFile(stack);
   const policyConfig = parsed.values["policy-config"] ?? defaultPolicyConfig(stack);
   if (configFile === "" || policyConfig === "") throw new UsageError("--config-file and --policy-config need a path");

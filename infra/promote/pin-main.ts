@@ -12,33 +12,20 @@
  * Every image must be served by the stack's own registry and named by digest. Exit 0 pinned (or
  * nothing to pin), 1 bad input (nothing written), 2 usage.
  */
-import { parseArgs } from "node:util";
 import { type CliIO, UsageError } from "../cli/run";
-import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import { defaultStackFile } from "../cli/stack-name";
+import { parseCommandLine, stackNames } from "../cli/args";
 import type { Runner } from "./outputs";
 
 export const USAGE = "usage: npm run pin -- <stack> (--from-outputs FILE | --deployed) [--config-file FILE]";
 
 export async function main(argv: string[], io: CliIO, run?: Runner): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        "from-outputs": { type: "string" },
-        deployed: { type: "boolean" },
-        "config-file": { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [stack, ...extra] = parsed.positionals;
-  if (!stack) throw new UsageError("missing stack name");
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra.join(" ")}`);
-  checkStackName(stack);
+  const parsed = parseCommandLine(argv, {
+    "from-outputs": { type: "string" },
+    deployed: { type: "boolean" },
+    "config-file": { type: "string" },
+  });
+  const [stack] = stackNames(parsed.positionals, 1);
   const outputsFile = parsed.values["from-outputs"];
   const deployed = parsed.values.deployed === true;
   if ((outputsFile === undefined) === !deployed || outputsFile === "")

@@ -7,37 +7,24 @@
  * libvirt/*.xml, cloud-init/*), secrets masked. Exit 0 on success, 1 when the config or a
  * path is unusable (nothing written), 2 on a usage error.
  */
-import { parseArgs } from "node:util";
 import { type CliIO, UsageError } from "../cli/run";
-import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import { defaultStackFile } from "../cli/stack-name";
+import { parseCommandLine, stackNames } from "../cli/args";
 
 export const USAGE = "usage: npm run synth -- <stack> [--config-file FILE] [--out DIR]";
 
 /** The synth command: what `npm run synth` runs, and what tests call in-process. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        "config-file": { type: "string" },
-        out: { type: "string", default: "out" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {
+    "config-file": { type: "string" },
+    out: { type: "string", default: "out" },
+    help: { type: "boolean", short: "h" },
+  });
   if (parsed.values.help) {
     io.out(USAGE);
     return 0;
   }
-  const [stack, ...extra] = parsed.positionals;
-  if (!stack) throw new UsageError("missing stack name");
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra.join(" ")}`);
-  checkStackName(stack);
+  const [stack] = stackNames(parsed.positionals, 1);
   const configFile = parsed.values["config-file"] ?? defaultStackFile(stack);
   const out = parsed.values.out;
   if (out === "" || configFile === "") throw new UsageError(`${out === "" ? "--out" : "--config-file"} needs a path`);
