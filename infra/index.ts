@@ -50,8 +50,11 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     backups: Object.fromEntries(
       Object.entries(backups).map(([name, backup]) => [
         name,
-        { archive: backup.archiveVolumeName, restore: backup.restoreCommand },
+        { repository: backup.repository, restore: backup.restoreCommand },
       ]),
+    ),
+    backupPasswords: Object.fromEntries(
+      Object.entries(backups).map(([name, backup]) => [name, backup.repositoryPassword]),
     ),
     vms: Object.fromEntries(
       Object.entries(machines).map(([name, vm]) => [
