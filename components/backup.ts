@@ -208,13 +208,13 @@ export class Backup extends pulumi.ComponentResource {
     const scratch = new PersistentVolume(
       `${spec.name}-scratch`,
       { target: "docker", accessMode: "ReadWriteOnce", retainOnDelete: false },
-      { parent: this },
+      { parent: this, protect: false },
     );
     const withScratch = { ...volumes, scratch };
     const scheduler = new ContainerService(
       `${spec.name}-${SCHEDULER_SUFFIX}`,
       dockerSchedulerArgs(spec, withScratch, secrets),
-      { parent: this },
+      { parent: this, protect: false },
     );
     const name = scheduler.workloadNames.apply((names) => names[0]);
     const network = oneShotNetwork(spec);
@@ -257,7 +257,7 @@ export class Backup extends pulumi.ComponentResource {
         const cronJob = new k8s.batch.v1.CronJob(
           job === "backup" ? spec.name : `${spec.name}-${job}`,
           { metadata: manifest.metadata, spec: manifest.spec },
-          { parent: this },
+          { parent: this, protect: false },
         );
         return [job, cronJob.metadata.name];
       }),

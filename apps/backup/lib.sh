@@ -132,9 +132,9 @@ repository_open() {
   fail "cannot open the repository at $(shown_repository)"
 }
 
-# The ID of the newest snapshot of this volume, or nothing.
+# The ID of the newest complete snapshot of this volume (tag dockyard), or nothing.
 latest_snapshot() {
-  run_restic snapshots --json --host "$PREFIX" --latest 1 >"$WORK/snapshots" || fail "cannot list the snapshots in $(shown_repository)"
+  run_restic snapshots --json --host "$PREFIX" --tag dockyard --latest 1 >"$WORK/snapshots" || fail "cannot list the snapshots in $(shown_repository)"
   sed -n 's/.*"id":"\([0-9a-f]\{64\}\)".*/\1/p' "$WORK/snapshots" | tail -n 1
 }
 

@@ -315,6 +315,18 @@ describe("Backup on Kubernetes", () => {
         ),
     );
     const claim = find(resources, T.pvc, "web-backup-repository");
+    const guarded = await record(() => new Backup("web-backup", minimalArgs("kubernetes"), { protect: true }));
+    // Prod: what the snapshots cannot be read without is protected; jobs stay replaceable.
+    expect(find(guarded, T.pvc, "web-backup-repository").options).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+    });
+    expect(find(guarded, T.password, "web-backup-password").options).toMatchObject({ protect: true });
+    expect(find(guarded, T.secret, "web-backup-repository").options).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+    });
+    expect(find(guarded, T.cronJob, "web-backup").options).toMatchObject({ protect: false });
     expect(claim.inputs).toMatchObject({
       metadata: { namespace: "shop" },
       spec: {

@@ -2,7 +2,8 @@
  * Real engine: the Docker scheduler, started with exactly the flags the translator renders for
  * the Backup's ContainerService (hardened, non-root, read-only root filesystem), backing up into
  * the volume repository (dev's): at the next minute it runs backup, check and drill one after
- * the other, keeps each one's result, and reports healthy through the image's HEALTHCHECK.
+ * the other, keeps each one's result, and reports healthy through the image's HEALTHCHECK. And
+ * a backup that cannot read every file fails without spoiling what "latest" restores.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DRILL_OK, RUN_AS_UID, SCHEDULER_STATUS_COMMAND } from "../../../apps/backup/contract";
@@ -12,7 +13,14 @@ import { dockerRunArgs } from "../../../components/container-service/docker-run"
 import { resolveServiceSpec } from "../../../components/container-service/resolve";
 import { DockerObjects, EngineSetup, docker, dockerStatus, healthStatus, uniqueName } from "../docker/support/docker";
 import { needs } from "../support/needs";
-import { type BackupImages, asRoot, backupSetup, buildBackupImages, volumeName } from "./support/backup-image";
+import {
+  type BackupImages,
+  asRoot,
+  backupSetup,
+  buildBackupImages,
+  runOneShot,
+  volumeName,
+} from "./support/backup-image";
 import { FILL } from "./support/contract";
 
 const objects = new DockerObjects();
@@ -118,6 +126,34 @@ describe("Docker scheduler on a real engine", () => {
         health = await healthStatus(container);
       }
       expect(health).toBe("healthy");
+    },
+  );
+});
+
+describe("a backup that cannot read the whole source", () => {
+  it(
+    "fails naming the file, keeps its snapshot tagged incomplete, and restore takes the newest complete one",
+    { timeout: 180_000 },
+    async () => {
+      const { base, backupId } = engine.get();
+      const setup = await backupSetup(objects, backupId);
+      const source = volumeName(setup.source);
+      await asRoot(base, { [source]: "/data" }, FILL);
+      expect((await runOneShot(objects, setup, "backup")).code).toBe(0);
+      await asRoot(
+        base,
+        { [source]: "/data" },
+        "echo secret > /data/root-only && chmod 0600 /data/root-only && chown 0:0 /data/root-only",
+      );
+      const partial = await runOneShot(objects, setup, "backup");
+      expect(partial.code).not.toBe(0);
+      expect(partial.stderr).toMatch(
+        /backup: some files of \/source could not be read \(\/source\/root-only\): snapshot [0-9a-f]{8} is kept, tagged incomplete; nothing was forgotten/,
+      );
+      await asRoot(base, { [source]: "/data" }, "rm -rf /data/* /data/.[!.]*");
+      const restore = await runOneShot(objects, setup, "restore");
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(restore.stdout).toMatch(/restored and verified snapshot [0-9a-f]{8}: 5 files/);
     },
   );
 });
