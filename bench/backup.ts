@@ -34,7 +34,7 @@ function summary(values: number[]): string {
 }
 
 async function main(): Promise<void> {
-  await ensure("docker", "busybox", "restic", "rclone", "ssh");
+  await ensure("engine", "busybox", "restic", "rclone", "ssh");
   const objects = new DockerObjects();
   try {
     const images = await buildBackupImages(objects);

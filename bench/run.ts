@@ -3,6 +3,7 @@
  * a section whose engine is unavailable says so and the others still run.
  */
 import { spawnSync } from "node:child_process";
+import { benchMutation } from "./mutation";
 import { benchNpmTest } from "./npm-test";
 import { benchSynth } from "./synth";
 
@@ -17,9 +18,10 @@ function script(path: string, ...args: string[]): () => void {
 const sections: { name: string; run: () => void | Promise<void> }[] = [
   { name: "synth", run: () => benchSynth("prod") },
   { name: "npm test (Node only)", run: () => benchNpmTest() },
+  { name: "mutation testing", run: () => benchMutation() },
   { name: "container (Docker engine)", run: script("bench/container.ts") },
   { name: "backup (Docker engine, restic, REST repository)", run: script("bench/backup.ts") },
-  { name: "libvirt (libvirtd + QEMU)", run: script("bench/libvirt.ts", "3") },
+  { name: "libvirt (libvirtd + QEMU)", run: script("bench/libvirt.ts", "7") },
 ];
 
 async function main(): Promise<void> {

@@ -11,7 +11,16 @@ import { dockerSchedulerArgs, passedByName } from "../../../components/backup/do
 import { dockerContainerSettings } from "../../../components/container-service/docker-settings";
 import { dockerRunArgs } from "../../../components/container-service/docker-run";
 import { resolveServiceSpec } from "../../../components/container-service/resolve";
-import { DockerObjects, EngineSetup, docker, dockerStatus, healthStatus, uniqueName } from "../docker/support/docker";
+import {
+  DockerObjects,
+  EngineSetup,
+  docker,
+  dockerStatus,
+  healthStatus,
+  imageHealthcheck,
+  inspectHostConfig,
+  uniqueName,
+} from "../docker/support/docker";
 import { needs } from "../support/needs";
 import {
   type BackupImages,
@@ -24,7 +33,7 @@ import {
 import { FILL } from "./support/contract";
 
 const objects = new DockerObjects();
-needs("docker", "busybox", "restic", "ssh");
+needs("engine", "busybox", "restic", "ssh");
 
 const engine = new EngineSetup<BackupImages>(() => buildBackupImages(objects));
 
@@ -60,20 +69,17 @@ describe("Docker scheduler on a real engine", () => {
       // The secret variables by name, their values from the docker CLI's environment (the provider sends them as Env).
       const settings = passedByName(dockerContainerSettings(service, network), Object.keys(setup.secrets));
       const container = objects.container(uniqueName("scheduler"));
-      const imageHealthcheck = JSON.parse(
-        await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", backupId]),
-      ) as string[];
       await docker(
-        ["run", "--detach", ...dockerRunArgs(settings, { name: container, imageHealthcheck })],
+        [
+          "run",
+          "--detach",
+          ...dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(backupId) }),
+        ],
         60_000,
         setup.secrets,
       );
 
-      const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", container])) as {
-        ReadonlyRootfs: boolean;
-        CapDrop: string[];
-        SecurityOpt: string[];
-      };
+      const host = await inspectHostConfig(container);
       expect(host).toMatchObject({ ReadonlyRootfs: true, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] });
       expect((await docker(["exec", container, "id", "-u"])).trim()).toBe(String(RUN_AS_UID));
 

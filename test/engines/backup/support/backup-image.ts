@@ -55,7 +55,7 @@ export async function withLibraries(files: [string, string][]): Promise<[string,
 
 /** The restic base stand-in (cached by content): FROM scratch, busybox, restic, ssh, CA bundle. */
 export async function ensureResticStandIn(): Promise<string> {
-  await ensure("docker", "busybox", "restic", "ssh");
+  await ensure("engine", "busybox", "restic", "ssh");
   const layout = await withLibraries([
     [await toolPath("restic"), "/usr/bin/restic"],
     [await toolPath("ssh"), "/usr/bin/ssh"],

@@ -12,7 +12,14 @@ import { dockerContainerSettings } from "../../../../components/container-servic
 import { dockerRunArgs } from "../../../../components/container-service/docker-run";
 import { resolveServiceSpec } from "../../../../components/container-service/resolve";
 import { dockerSchedulerArgs, passedByName } from "../../../../components/backup/docker-scheduler";
-import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../../docker/support/docker";
+import {
+  DockerObjects,
+  EngineSetup,
+  docker,
+  dockerStatus,
+  imageHealthcheck,
+  uniqueName,
+} from "../../docker/support/docker";
 import { needs } from "../../support/needs";
 import {
   type BackupImages,
@@ -66,7 +73,7 @@ export function repositoryContract(
   start: (objects: DockerObjects, network: string) => Promise<RepositoryServer>,
 ): void {
   const objects = new DockerObjects();
-  needs("docker", "busybox", "restic", "rclone", "sshd", "ssh");
+  needs("engine", "busybox", "restic", "rclone", "sshd", "ssh");
   const engine = new EngineSetup<{ images: BackupImages; server: RepositoryServer }>(async () => {
     const images = await buildBackupImages(objects);
     const network = await testNetwork(objects);
@@ -106,9 +113,7 @@ export function repositoryContract(
         const scheduler = objects.container(uniqueName("scheduler"));
         const service = resolveServiceSpec(`${s.spec.name}-scheduler`, dockerSchedulerArgs(s.spec, s.volumes, {}));
         const settings = passedByName(dockerContainerSettings(service, s.network), Object.keys(s.secrets));
-        const healthcheck = JSON.parse(
-          await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", images.backupId]),
-        ) as string[];
+        const healthcheck = await imageHealthcheck(images.backupId);
         await docker(
           ["run", "--detach", ...dockerRunArgs(settings, { name: scheduler, imageHealthcheck: healthcheck })],
           60_000,

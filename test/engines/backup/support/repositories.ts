@@ -80,7 +80,7 @@ export async function testNetwork(objects: DockerObjects): Promise<string> {
 
 /** `rclone serve restic` with basic auth on a test network, its data on a volume. */
 export async function startRestServer(objects: DockerObjects, network: string): Promise<RepositoryServer> {
-  await ensure("docker", "busybox", "rclone");
+  await ensure("engine", "busybox", "rclone");
   const layout = await withLibraries([[await toolPath("rclone"), "/usr/bin/rclone"]]);
   layout.push([BUSYBOX, "/bin/busybox"]);
   const image = await ensureLocalImage(REST_IMAGE, layout, [
@@ -130,7 +130,7 @@ export async function startRestServer(objects: DockerObjects, network: string): 
 
 /** OpenSSH's sshd on a test network: key login for user "backup", internal-sftp only, host key pinned by the client. */
 export async function startSftpServer(objects: DockerObjects, network: string): Promise<RepositoryServer> {
-  await ensure("docker", "busybox", "sshd", "ssh");
+  await ensure("engine", "busybox", "sshd", "ssh");
   const layout = await withLibraries([["/usr/sbin/sshd", "/usr/sbin/sshd"]]);
   layout.push([BUSYBOX, "/bin/busybox"]);
   const image = await ensureLocalImage(SSHD_IMAGE, layout, [

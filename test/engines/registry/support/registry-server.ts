@@ -65,10 +65,15 @@ export async function startRegistry(
   await ensure("docker-registry", "htpasswd");
   const dir = mkdtempSync(join(tmpdir(), "dockyard-registry-"));
   const port = await freePort();
-  const address = `127.0.0.1:${port}`;
   const spec = resolveRegistrySpec("registry", { target: "docker", hostPort: port, ...args });
   if (spec.mode !== "self-hosted") throw new Error("the test registry is self-hosted");
-  const layout: RegistryLayout = { listen: address, filesDir: join(dir, "files"), dataDir: join(dir, "data") };
+  // Clients use the translator's address (localhost:<port>); the registry listens on loopback.
+  const address = spec.address;
+  const layout: RegistryLayout = {
+    listen: `127.0.0.1:${port}`,
+    filesDir: join(dir, "files"),
+    dataDir: join(dir, "data"),
+  };
   mkdirSync(layout.filesDir);
   for (const [name, content] of Object.entries(selfHostedFiles(spec, bcryptHash(spec.username, password), layout))) {
     writeFileSync(join(layout.filesDir, name), await plain(content), { mode: 0o600 });

@@ -1,0 +1,82 @@
+/**
+ * No data is lost by an update or a `pulumi destroy` in prod: every resource that holds state
+ * or a credential others depend on is protected (and, where it holds data, kept on delete).
+ * A change that drops `protect` anywhere in that list fails here.
+ */
+import { describe, expect, it } from "vitest";
+import { PersistentVolume } from "../components";
+import { evaluate, find, ofType, record, type RecordedResource } from "./support/pulumi-harness";
+
+/** Types whose loss loses data or locks clients out, and whether deleting them must also keep them. */
+const STATEFUL: Record<string, { retain: boolean }> = {
+  "kubernetes:core/v1:PersistentVolumeClaim": { retain: true },
+  "docker:index/volume:Volume": { retain: true },
+  "kubernetes:core/v1:Namespace": { retain: true },
+  "random:index/randomPassword:RandomPassword": { retain: false },
+  "pulumi-nodejs:dynamic/libvirt:Volume": { retain: false },
+  "pulumi-nodejs:dynamic/libvirt:Domain": { retain: false },
+  "pulumi-nodejs:dynamic/libvirt:CloudInitSeed": { retain: false },
+};
+
+function stateful(resources: readonly RecordedResource[]): RecordedResource[] {
+  return resources.filter((resource) => STATEFUL[resource.type] !== undefined);
+}
+
+describe("prod protects every stateful resource", () => {
+  it("volumes, archives, VM disks and seed, the domain, registry data and password, the namespace", async () => {
+    const { resources } = await evaluate("prod");
+    const found = stateful(resources);
+    // The list itself: what prod holds (a resource dropped from it would drop its protection unseen).
+    expect(found.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
+      [
+        "kubernetes:core/v1:Namespace::namespace",
+        "kubernetes:core/v1:PersistentVolumeClaim::registry-data",
+        "kubernetes:core/v1:PersistentVolumeClaim::web-data",
+        "kubernetes:core/v1:PersistentVolumeClaim::web-data-backup-archive",
+        "pulumi-nodejs:dynamic/libvirt:CloudInitSeed::legacy-seed",
+        "pulumi-nodejs:dynamic/libvirt:Domain::legacy",
+        "pulumi-nodejs:dynamic/libvirt:Volume::legacy-root",
+        "random:index/randomPassword:RandomPassword::registry-password",
+      ].sort(),
+    );
+    for (const resource of found) {
+      expect(resource.options.protect, `${resource.type}::${resource.name} protect`).toBe(true);
+      if (STATEFUL[resource.type].retain)
+        expect(resource.options.retainOnDelete, `${resource.name} retainOnDelete`).toBe(true);
+    }
+  });
+
+  it.each(["dev", "test"])(
+    "%s leaves them unprotected (protect is an environment knob) but keeps volumes on delete",
+    async (stack) => {
+      const { resources } = await evaluate(stack);
+      for (const resource of stateful(resources)) {
+        expect(resource.options.protect, `${resource.name}`).toBe(false);
+        // A `-files` volume holds config files the program writes again; data volumes are kept.
+        const data =
+          resource.type.endsWith("PersistentVolumeClaim") ||
+          (resource.type === "docker:index/volume:Volume" && !resource.name.endsWith("-files"));
+        if (data) {
+          expect(resource.options.retainOnDelete, `${resource.name}`).toBe(true);
+        }
+      }
+    },
+  );
+});
+
+describe("PersistentVolume", () => {
+  it.each([
+    ["docker", "docker:index/volume:Volume"],
+    ["kubernetes", "kubernetes:core/v1:PersistentVolumeClaim"],
+  ] as const)(
+    "%s: protect on the component reaches the volume, and data is kept on delete by default",
+    async (target, type) => {
+      const guarded = await record(() => new PersistentVolume("data", { target }, { protect: true }));
+      expect(find(guarded, type, "data").options).toMatchObject({ protect: true, retainOnDelete: true });
+      const plain = await record(() => new PersistentVolume("data", { target }));
+      expect(find(plain, type, "data").options).toMatchObject({ protect: false, retainOnDelete: true });
+      const dropped = await record(() => new PersistentVolume("data", { target, retainOnDelete: false }));
+      expect(ofType(dropped, type)[0].options.retainOnDelete).toBe(false);
+    },
+  );
+});
