@@ -7,7 +7,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../components/registry/image-ref";
+import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../components";
 import { InputError } from "../cli/run";
 import { loadConfig, validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";

@@ -1,4 +1,4 @@
-import { isImageRef, parseImageRef } from "../../components/registry/image-ref";
+import { isImageRef, parseImageRef } from "../../components";
 import { InputError } from "../cli/run";
 import { validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
