@@ -233,7 +233,7 @@ const repository = z
     ).optional(),
     password: credential(
       "a non-empty repository password",
-      "the key restic encrypts the repositories with (required with url; generated for the volume repository). Keep a copy off the platform",
+      "the key restic encrypts the repositories with (required with url; left out without one: the volume repository keeps its own key file). Keep a copy off the platform",
     ),
     restUsername: credential("a non-empty user name", "REST server user (rest: only; with restPassword, over https)"),
     restPassword: credential("a non-empty password", "REST server password (rest: only)"),

@@ -53,9 +53,6 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
         { repository: backup.repository, restore: backup.restoreCommand },
       ]),
     ),
-    backupPasswords: Object.fromEntries(
-      Object.entries(backups).map(([name, backup]) => [name, backup.repositoryPassword]),
-    ),
     vms: Object.fromEntries(
       Object.entries(machines).map(([name, vm]) => [
         name,

@@ -25,11 +25,6 @@ export interface StackOutputs {
   volumes: Record<string, pulumi.Output<string>>;
   /** Per backed-up volume: its restic repository (URL, or the volume repository's name) and how to restore from it. */
   backups: Record<string, { repository: pulumi.Output<string>; restore: pulumi.Output<string> }>;
-  /**
-   * Per backed-up volume: the repository password (a secret, shown by `pulumi stack output
-   * --show-secrets backupPasswords`). An output of its own: a secret makes its whole output secret.
-   */
-  backupPasswords: Record<string, pulumi.Output<string>>;
   /** Each VM's domain, MAC and (once leased) IP address. */
   vms: Record<
     string,

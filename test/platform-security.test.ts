@@ -114,9 +114,9 @@ describe.each(["dev", "test", "prod"])("%s: registry and secrets", (stack) => {
   it("no credential appears in clear in any synth file", async () => {
     const evaluation = await evaluate(stack);
     const text = Object.values(synthFiles(evaluation)).join("\n");
-    // Generated passwords: the registry's, and dev's backup repository's (test and prod configure theirs).
+    // The one generated password: the registry's (dev's backup repository keeps its own key file).
     const passwords = ofType(evaluation.resources, "random:index/randomPassword:RandomPassword");
-    expect(passwords.length).toBe(stack === "dev" ? 2 : 1);
+    expect(passwords.length).toBe(1);
     for (const password of passwords) {
       const generated = mockOutputs(password.type, password.name, { length: password.inputs.length }).result;
       expect(String(generated).length).toBeGreaterThanOrEqual(32);

@@ -63,7 +63,7 @@ export function backupCronJob(
   volumes: BackupVolumes,
   job: ScheduledJob,
   secrets: Record<string, pulumi.Input<string>>,
-  secretName: pulumi.Input<string>,
+  secretName: pulumi.Input<string> | undefined,
 ): CronJob {
   const container = backupContainer(spec, volumes, job, secrets);
   const labels = serviceLabels(container);
@@ -117,7 +117,7 @@ export function restoreJob(
   volumes: BackupVolumes,
   snapshot: string,
   secrets: Record<string, pulumi.Input<string>>,
-  secretName: pulumi.Input<string>,
+  secretName: pulumi.Input<string> | undefined,
 ): Job {
   const container = backupContainer(spec, volumes, "restore", secrets);
   const labels = serviceLabels(container);
@@ -136,7 +136,10 @@ export function restoreJob(
 }
 
 /** ContainerService's pod spec, for a pod that runs to completion. */
-function jobPod(container: ResolvedService, secretName: pulumi.Input<string>): PodSpec & { containers: Container[] } {
+function jobPod(
+  container: ResolvedService,
+  secretName: pulumi.Input<string> | undefined,
+): PodSpec & { containers: Container[] } {
   return { ...podSpec(container, secretName), restartPolicy: "Never" } as PodSpec & { containers: Container[] };
 }
 

@@ -24,7 +24,7 @@ import * as rules from "../rules";
 export type ResolvedRepository =
   | {
       readonly kind: "volume";
-      /** The password when one was given; the component generates one otherwise. */
+      /** The password when one was given; otherwise the first backup generates a key file beside the repository. */
       readonly password: pulumi.Input<string> | undefined;
     }
   | {

@@ -19,6 +19,7 @@ import {
   SOURCE_DIR,
   TARGET_DIR,
   VOLUME_REPOSITORY,
+  VOLUME_REPOSITORY_KEY,
 } from "../../apps/backup/contract";
 import type { ResolvedBackup } from "./resolve";
 import * as rules from "../rules";
@@ -57,14 +58,12 @@ export function containerName(spec: ResolvedBackup, mode: BackupMode): string {
 
 /**
  * The secret environment of every backup container: the repository password and the backend's
- * credentials, by the variables restic and the scripts read. `password` is the generated one when
- * the repository was given none.
+ * credentials, by the variables restic and the scripts read. None for the volume repository
+ * without a password: its key file lives beside it.
  */
-export function repositorySecrets(
-  spec: ResolvedBackup,
-  password: pulumi.Input<string>,
-): Record<string, pulumi.Input<string>> {
-  const secrets: Record<string, pulumi.Input<string>> = { [ENV.password]: password };
+export function repositorySecrets(spec: ResolvedBackup): Record<string, pulumi.Input<string>> {
+  const secrets: Record<string, pulumi.Input<string>> = {};
+  if (spec.repository.password !== undefined) secrets[ENV.password] = spec.repository.password;
   if (spec.repository.kind === "remote") {
     for (const [key, value] of Object.entries(spec.repository.credentials))
       secrets[ENV[key as rules.RepositoryCredential]] = value;
@@ -74,7 +73,12 @@ export function repositorySecrets(
 
 /** The plain environment naming the repository (restic's URL, or the volume's directory). */
 export function repositoryEnvironment(spec: ResolvedBackup): Record<string, string> {
-  if (spec.repository.kind === "volume") return { [ENV.repository]: VOLUME_REPOSITORY, [ENV.prefix]: spec.prefix };
+  if (spec.repository.kind === "volume")
+    return {
+      [ENV.repository]: VOLUME_REPOSITORY,
+      [ENV.prefix]: spec.prefix,
+      ...(spec.repository.password === undefined ? { [ENV.passwordFile]: VOLUME_REPOSITORY_KEY } : {}),
+    };
   return {
     [ENV.repository]: spec.repository.url,
     [ENV.prefix]: spec.prefix,

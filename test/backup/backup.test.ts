@@ -16,7 +16,7 @@ import {
   SOURCE_DIR,
   TARGET_DIR,
 } from "../../apps/backup/contract";
-import { find, isSecret, MASKED, ofType, record, resolve } from "../support/pulumi-harness";
+import { find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "../container/support/docker-hardening";
 import { restrictedViolations } from "../container/support/pod-security";
 import { BACKUP_IMAGE, KNOWN_HOST, minimalArgs, REST_REPOSITORY, SECRETS } from "./support";
@@ -41,7 +41,7 @@ function everything(resources: unknown): string {
 }
 
 describe("Backup on Docker", () => {
-  it("defaults: a volume repository, a generated password, a hardened scheduler running all three jobs", async () => {
+  it("defaults: a volume repository with its own key file, a hardened scheduler running all three jobs", async () => {
     let backup: Backup | undefined;
     const resources = await record(() => {
       const data = new PersistentVolume("web-data", { target: "docker" });
@@ -51,7 +51,7 @@ describe("Backup on Docker", () => {
     expect(repository.inputs).toMatchObject({ name: "web-backup-repository" });
     expect(repository.options).toMatchObject({ retainOnDelete: true, protect: false });
     expect(find(resources, T.dockerVolume, "web-backup-scratch").options).toMatchObject({ retainOnDelete: false });
-    expect(find(resources, T.password, "web-backup-password").inputs).toMatchObject({ length: 40, special: false });
+    expect(ofType(resources, T.password)).toEqual([]);
     const scheduler = find(resources, T.container, "web-backup-scheduler");
     expect(dockerHardeningViolations(scheduler.inputs)).toEqual([]);
     expect(scheduler.inputs).toMatchObject({
@@ -67,12 +67,22 @@ describe("Backup on Docker", () => {
         { volumeName: "web-backup-scratch", containerPath: SCRATCH_DIR, readOnly: false },
       ],
     });
-    // The environment holds the generated password, so synth masks every entry of it.
-    expect(scheduler.inputs.envs).toEqual(MASKED);
+    // No secret at all: the repository's key file is generated beside it by the first backup.
+    expect(scheduler.inputs.envs).toEqual(
+      expect.arrayContaining([
+        "RESTIC_REPOSITORY=/repository/restic",
+        "RESTIC_PASSWORD_FILE=/repository/password",
+        "PREFIX=web-data",
+        "SCHEDULE=0 3 * * *",
+        "CHECK_SCHEDULE=30 4 * * 0",
+        "DRILL_SCHEDULE=30 4 * * 3",
+        "KEEP_DAILY=7",
+      ]),
+    );
+    expect(JSON.stringify(scheduler.inputs.envs)).not.toContain("RESTIC_PASSWORD=");
     expect(find(resources, T.service, "web-backup-scheduler").parent).toBe(find(resources, T.backup, "web-backup").urn);
     expect(await resolve(backup!.repository)).toBe("web-backup-repository");
-    expect(await isSecret(backup!.repositoryPassword)).toBe(true);
-    expect(await resolve(backup!.repositoryPassword)).toHaveLength(40);
+    expect(await resolve(backup!.repositoryPassword)).toBeUndefined();
     const name = await resolve(backup!.schedulerName);
     expect(name).toMatch(/^web-backup-scheduler/); // auto-named by Pulumi
     expect(await resolve(backup!.drillName)).toBe(name);
@@ -180,7 +190,7 @@ describe("Backup on Docker", () => {
         },
       }),
     );
-    const secrets = repositorySecrets(spec, SECRETS.password);
+    const secrets = repositorySecrets(spec);
     expect(Object.keys(secrets)).toEqual(["RESTIC_PASSWORD", "SSH_PRIVATE_KEY"]);
     const args = backupServiceArgs(spec, {}, "backup", secrets);
     expect(args.environment?.SSH_KNOWN_HOSTS).toBe(
@@ -301,7 +311,7 @@ describe("Backup on Kubernetes", () => {
     expect(await resolve(backup!.drillName)).toBe("web-backup-drill");
   });
 
-  it("a volume repository: a retained claim, and check and drill run beside the source too (they mount the claim)", async () => {
+  it("a volume repository: a retained claim with its key file, and check and drill run beside the source too (they mount the claim)", async () => {
     const resources = await record(
       () =>
         new Backup(
@@ -315,16 +325,23 @@ describe("Backup on Kubernetes", () => {
         ),
     );
     const claim = find(resources, T.pvc, "web-backup-repository");
-    const guarded = await record(() => new Backup("web-backup", minimalArgs("kubernetes"), { protect: true }));
-    // Prod: what the snapshots cannot be read without is protected; jobs stay replaceable.
+    const guarded = await record(
+      () =>
+        new Backup("web-backup", minimalArgs("kubernetes", { repository: { password: SECRETS.password } }), {
+          protect: true,
+        }),
+    );
+    // Prod: the snapshots and what they cannot be read without are protected; jobs stay replaceable.
     expect(find(guarded, T.pvc, "web-backup-repository").options).toMatchObject({
       protect: true,
       retainOnDelete: true,
     });
-    expect(find(guarded, T.password, "web-backup-password").options).toMatchObject({ protect: true });
     expect(find(guarded, T.secret, "web-backup-repository").options).toMatchObject({
       protect: true,
       retainOnDelete: true,
+    });
+    expect(find(guarded, T.secret, "web-backup-repository").inputs.stringData).toEqual({
+      RESTIC_PASSWORD: "[secret]",
     });
     expect(find(guarded, T.cronJob, "web-backup").options).toMatchObject({ protect: false });
     expect(claim.inputs).toMatchObject({
@@ -336,7 +353,7 @@ describe("Backup on Kubernetes", () => {
       },
     });
     expect(claim.options).toMatchObject({ retainOnDelete: true });
-    expect(find(resources, T.password, "web-backup-password").options).toMatchObject({ protect: false });
+    expect(ofType(resources, T.password)).toEqual([]);
     for (const name of ["web-backup", "web-backup-check", "web-backup-drill"]) {
       const cron = cronJob(resources, name);
       expect(cron.metadata?.namespace).toBe("shop");
@@ -351,9 +368,11 @@ describe("Backup on Kubernetes", () => {
       );
       expect(JSON.stringify(pod.volumes)).toContain('"storage":"5Gi"');
     }
-    expect(find(resources, T.secret, "web-backup-repository").inputs.stringData).toEqual({
-      RESTIC_PASSWORD: "[secret]",
-    });
+    // Without a password the repository keeps its own key file: no Secret at all.
+    expect(ofType(resources, T.secret)).toEqual([]);
+    expect(object(cronJob(resources, "web-backup")).env).toEqual(
+      expect.arrayContaining([{ name: "RESTIC_PASSWORD_FILE", value: "/repository/password" }]),
+    );
   });
 
   it("a ReadWriteMany source needs no affinity", async () => {

@@ -139,13 +139,13 @@ export async function backupSetup(
     target: "docker",
     volume: source,
     image,
-    repository: { password: "correct horse battery staple", ...repository },
+    // Off-site repositories take a password; the volume repository (dev) generates its key file.
+    repository:
+      repository?.url === undefined ? repository : { password: "correct horse battery staple", ...repository },
     ...rest,
   });
   const secrets = Object.fromEntries(
-    Object.entries(repositorySecrets(spec, (repository?.password as string) ?? "correct horse battery staple")).map(
-      ([name, value]) => [name, value as string],
-    ),
+    Object.entries(repositorySecrets(spec)).map(([name, value]) => [name, value as string]),
   );
   return {
     spec,

@@ -71,6 +71,19 @@ export async function corrupt(server: RepositoryServer, file: string): Promise<v
   ]);
 }
 
+/**
+ * A server's address on the test network. By IP, not by its network alias: Podman's CNI networks
+ * here have no DNS (no dnsname plugin), and the tests run on both engines.
+ */
+async function addressOn(container: string, network: string): Promise<string> {
+  const networks = JSON.parse(
+    await docker(["inspect", "--format", "{{json .NetworkSettings.Networks}}", container]),
+  ) as Record<string, { IPAddress?: string }>;
+  const address = networks[network]?.IPAddress;
+  if (!address) throw new Error(`${container} has no address on ${network}: ${JSON.stringify(networks)}`);
+  return address;
+}
+
 /** A network of its own for one test file, registered for removal. */
 export async function testNetwork(objects: DockerObjects): Promise<string> {
   const network = objects.network(uniqueName("backup-net"));
@@ -90,7 +103,6 @@ export async function startRestServer(objects: DockerObjects, network: string): 
     `RUN ["/bin/busybox", "mkdir", "-p", "${SERVER_DATA}"]`,
     'ENTRYPOINT ["/usr/bin/rclone"]',
   ]);
-  const alias = "rest-server";
   const [user, password] = ["dockyard", randomBytes(12).toString("base64url")];
   const container = objects.container(uniqueName("rest-server"));
   const data = objects.volume(uniqueName("rest-data"));
@@ -101,8 +113,6 @@ export async function startRestServer(objects: DockerObjects, network: string): 
     container,
     "--network",
     network,
-    "--network-alias",
-    alias,
     "--mount",
     `type=volume,source=${data},target=${SERVER_DATA}`,
     image,
@@ -119,11 +129,12 @@ export async function startRestServer(objects: DockerObjects, network: string): 
     SERVER_DATA,
   ]);
   await waitForLog(container, /Serving restic REST API/);
+  const address = await addressOn(container, network);
   return {
     kind: "rest",
     container,
     network,
-    repository: (name) => ({ url: `rest:http://${alias}:8000/${name}` }),
+    repository: (name) => ({ url: `rest:http://${address}:8000/${name}` }),
     extraSecrets: { RESTIC_REST_USERNAME: user, RESTIC_REST_PASSWORD: password },
   };
 }
@@ -142,7 +153,6 @@ export async function startSftpServer(objects: DockerObjects, network: string): 
       `&& echo 'backup:x:1000:' >> /etc/group && mkdir -p /run/sshd /etc/ssh ${SERVER_DATA} && chmod 0755 /run/sshd && chown 1000:1000 ${SERVER_DATA}`,
     'ENTRYPOINT ["/usr/sbin/sshd", "-D", "-e", "-f", "/etc/ssh/dockyard/sshd_config"]',
   ]);
-  const alias = "sftp-server";
   const port = 2222;
   const keys = await mkdtemp(path.join(tmpdir(), "dockyard-sftp-"));
   try {
@@ -190,8 +200,6 @@ export async function startSftpServer(objects: DockerObjects, network: string): 
       container,
       "--network",
       network,
-      "--network-alias",
-      alias,
       "--mount",
       `type=volume,source=${data},target=${SERVER_DATA}`,
       image,
@@ -208,14 +216,15 @@ export async function startSftpServer(objects: DockerObjects, network: string): 
       .slice(0, 2)
       .join(" ");
     const clientKey = await readFile(path.join(keys, "client_ed25519"), "utf8");
+    const address = await addressOn(container, network);
     return {
       kind: "sftp",
       container,
       network,
       repository: (name) => ({
-        url: `sftp://backup@${alias}:${port}/${SERVER_DATA}/${name}`,
+        url: `sftp://backup@${address}:${port}/${SERVER_DATA}/${name}`,
         sshPrivateKey: clientKey,
-        sshKnownHosts: [`[${alias}]:${port} ${hostKey}`],
+        sshKnownHosts: [`[${address}]:${port} ${hostKey}`],
       }),
       extraSecrets: {},
     };
