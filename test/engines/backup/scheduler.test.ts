@@ -113,16 +113,19 @@ describe("Docker scheduler on a real engine", () => {
       expect(log).toMatch(/backup: snapshot [0-9a-f]{8} of \/source/);
       expect(log).toContain("check: OK");
       expect(log).toContain(DRILL_OK);
-      expect(log).not.toContain(setup.secrets.RESTIC_PASSWORD);
-      // The repository is restic's, encrypted: no file of the volume is readable in it.
+      // No password was given: the first backup generated the repository's key file beside it,
+      // private to 65532, and never printed it. The repository is restic's, encrypted.
+      expect(log).toContain("generated the repository's key file /repository/password");
       const stored = await asRoot(
         base,
         { [volumeName(setup.volumes.repository)]: "/r" },
-        "ls /r/restic && ! grep -r -q -a first /r/restic && echo encrypted",
+        "stat -c '%a %u:%g %s' /r/password && cat /r/password && echo && ls /r/restic && ! grep -r -q -a first /r/restic && echo encrypted",
       );
-      expect(stored.split("\n")).toEqual(
-        expect.arrayContaining(["config", "data", "index", "keys", "snapshots", "encrypted"]),
-      );
+      const [keyFile, key, ...listing] = stored.split("\n");
+      expect(keyFile).toBe("600 65532:65532 64");
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      expect(log).not.toContain(key);
+      expect(listing).toEqual(expect.arrayContaining(["config", "data", "index", "keys", "snapshots", "encrypted"]));
 
       // The image's HEALTHCHECK (the settings' exec-form test) passes: heartbeat fresh, no job failed.
       const deadline = Date.now() + 45_000;
