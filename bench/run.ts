@@ -20,6 +20,7 @@ const sections: { name: string; run: () => void | Promise<void> }[] = [
   { name: "npm test (Node only)", run: () => benchNpmTest() },
   { name: "mutation testing", run: () => benchMutation() },
   { name: "container (Docker engine)", run: script("bench/container.ts") },
+  { name: "backup (Docker engine, restic, REST repository)", run: script("bench/backup.ts") },
   { name: "libvirt (libvirtd + QEMU)", run: script("bench/libvirt.ts", "7") },
 ];
 

@@ -13,5 +13,17 @@ export const VOLUME_DEFAULTS = { sizeGiB: 1 } as const;
 /** VirtualMachine: vCPUs, memory in MiB, root disk in GiB. */
 export const VM_DEFAULTS = { vcpus: 1, memoryMiB: 1024, diskSizeGiB: 20 } as const;
 
-/** Backup: days an archive is kept. */
-export const BACKUP_DEFAULTS = { retentionDays: 7 } as const;
+/**
+ * Backup: when it runs (cron, UTC); the snapshots `restic forget` keeps (0: rule not used); the
+ * weekly `restic check` and the share of data it reads back; the weekly restore drill and the
+ * oldest its newest snapshot may be; the compute of each job (restic holds the repository's index
+ * in memory); the size of the volume repository (dev) as a multiple of the source's.
+ */
+export const BACKUP_DEFAULTS = {
+  schedule: "0 3 * * *",
+  keep: { last: 0, hourly: 0, daily: 7, weekly: 4, monthly: 6, yearly: 0 },
+  check: { schedule: "30 4 * * 0", readDataPercent: 5 },
+  drill: { schedule: "30 4 * * 3", maxSnapshotAgeHours: 48 },
+  resources: { cpu: "1", memory: "1Gi" },
+  repositorySizeFactor: 2,
+} as const;

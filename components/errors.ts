@@ -44,9 +44,11 @@ export class ComponentArgError extends pulumi.RunError {
   }
 }
 
-/** A URI's password replaced by `***`, so messages never carry it. */
+/** A URI's password replaced by `***` (also in scp-like `sftp:user:password@host:/path`), so messages never carry it. */
 export function withoutPasswords(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@/\s]*@/gi, "$1:***@");
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@/\s]*@/gi, "$1:***@")
+    .replace(/(\bsftp:[^/@:\s"]*):[^@/\s"]*@/gi, "$1:***@");
 }
 
 /** Renders a received value for an error message: JSON for data, a type name otherwise; URI passwords hidden. */

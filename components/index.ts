@@ -10,7 +10,7 @@ export { PersistentVolume, type PersistentVolumeArgs } from "./persistent-volume
 export { Registry, type RegistryArgs, type RegistryTlsArgs } from "./registry";
 export { ServiceImage, type RegistryEndpoint, type ServiceImageArgs } from "./service-image";
 export { VirtualMachine, type VirtualMachineArgs } from "./virtual-machine";
-export { Backup, type BackupArgs } from "./backup";
+export { Backup, type BackupArgs, type BackupRepositoryArgs } from "./backup";
 
 /** The libvirt resources a VirtualMachine is made of, for programs that compose their own. */
 export { StoragePool, type StoragePoolArgs } from "./libvirt/pool";

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { Backup, ServiceImage, type RegistryEndpoint } from "../components";
+import { Backup, type BackupRepositoryArgs, rules, ServiceImage, type RegistryEndpoint } from "../components";
 import type { DeclaredContainers } from "./containers";
 import { mirrored } from "./images";
 import type { Platform } from "./platform";
@@ -8,6 +8,8 @@ import type { TargetProviders } from "./providers";
 /**
  * Scheduled backups of the volumes the topology says hold state, with the backup tool built
  * from `apps/backup` like any service image (pushed to the stack's registry, run by digest).
+ * Each volume gets a repository of its own below the configured URL (`<url>/<volume>`): its own
+ * locks, retention and prune, whatever the other volumes' jobs are doing.
  */
 export function declareBackups(
   platform: Platform,
@@ -44,7 +46,10 @@ export function declareBackups(
             target: platform.target,
             volume: containers.volumes[backup.volume],
             schedule: platform.backup.schedule,
-            retentionDays: platform.backup.retentionDays,
+            keep: platform.backup.keep,
+            check: platform.backup.check,
+            drill: platform.backup.drill,
+            repository: repositoryOf(platform.backup.repository, backup.volume),
             image: toolImage,
             sourceSizeGiB: volume?.sizeGiB,
             // A ReadWriteOnce claim attaches to one node: the job runs beside the pods using it.
@@ -62,4 +67,15 @@ export function declareBackups(
       ];
     }),
   );
+}
+
+/** The repository Args of one volume: below the configured URL, or the volume repository when there is none. */
+function repositoryOf(repository: Platform["backup"]["repository"], volume: string): BackupRepositoryArgs {
+  const { url, sshKnownHosts, ...secrets } = repository;
+  if (url === undefined) return { ...secrets };
+  return {
+    url: rules.resticRepositoryFor(url, volume),
+    ...secrets,
+    ...(sshKnownHosts === undefined ? {} : { sshKnownHosts: [...sshKnownHosts] }),
+  };
 }

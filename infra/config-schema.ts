@@ -211,14 +211,107 @@ const vmSizes = z
   })
   .prefault({});
 
+/** A repository credential: text that must be a Pulumi secret; differs per environment by nature (a knob). */
+function credential(what: string, purpose: string) {
+  return doc(knob(secret(expects(z.string().min(1), `${what}, set with --secret`))), purpose).optional();
+}
+
+const ED25519_BLOB = "AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR";
+
+const repository = z
+  .strictObject({
+    url: doc(
+      mayBeSecret(
+        shaped(
+          knob(ruled(rules.resticRepository)),
+          (v) => rules.resticRepositoryShape(String(v)),
+          "its backend and transport",
+        ),
+        "rest:https://offline-secret-value.invalid/dockyard",
+      ),
+      "off-site restic repository; each volume holding state gets its own at URL/VOLUME. Left out: a volume beside the source (target docker only)",
+    ).optional(),
+    password: credential(
+      "a non-empty repository password",
+      "the key restic encrypts the repositories with (required with url; left out without one: the volume repository keeps its own key file). Keep a copy off the platform",
+    ),
+    restUsername: credential("a non-empty user name", "REST server user (rest: only; with restPassword, over https)"),
+    restPassword: credential("a non-empty password", "REST server password (rest: only)"),
+    s3AccessKeyId: credential(
+      "a non-empty access key ID",
+      "S3 access key ID (s3: only; left out: the job's ambient credentials)",
+    ),
+    s3SecretAccessKey: credential("a non-empty secret access key", "S3 secret access key (s3: only)"),
+    sshPrivateKey: credential(
+      "an OpenSSH private key (the whole file)",
+      "private key restic's ssh logs in to the SFTP server with (sftp: only, required there)",
+    ),
+    sshKnownHosts: doc(
+      mayBeSecret(
+        knob(
+          expects(
+            z
+              .array(mayBeSecret(ruled(rules.sshKnownHost), `offline-secret-value.invalid ssh-ed25519 ${ED25519_BLOB}`))
+              .min(1)
+              .max(20),
+            `a list of 1 to 20 known_hosts lines like "backup.example.com ssh-ed25519 AAAA…" (ssh-keyscan prints them)`,
+          ),
+        ),
+      ),
+      "host keys of the SFTP server: no other server can pose as it (sftp: only, required there)",
+    ).optional(),
+  })
+  .prefault({});
+
+/** One `restic forget --keep-<rule>` count. */
+function keepRule(rule: rules.RetentionRule) {
+  return doc(
+    knob(ruled(rules.retentionCount)),
+    `snapshots kept by restic forget --keep-${rule} (0: rule not used)`,
+  ).default(BACKUP_DEFAULTS.keep[rule]);
+}
+
+const keep = z
+  .strictObject({
+    last: keepRule("last"),
+    hourly: keepRule("hourly"),
+    daily: keepRule("daily"),
+    weekly: keepRule("weekly"),
+    monthly: keepRule("monthly"),
+    yearly: keepRule("yearly"),
+  })
+  .prefault({});
+
 const backup = z
   .strictObject({
     schedule: doc(knob(ruled(rules.cronSchedule)), "when every volume holding state is backed up (UTC)").default(
-      "0 3 * * *",
+      BACKUP_DEFAULTS.schedule,
     ),
-    retentionDays: doc(knob(ruled(rules.integerIn(1, 3650))), "days an archive is kept").default(
-      BACKUP_DEFAULTS.retentionDays,
-    ),
+    keep,
+    check: z
+      .strictObject({
+        schedule: doc(knob(ruled(rules.cronSchedule)), "when restic check verifies each repository (UTC)").default(
+          BACKUP_DEFAULTS.check.schedule,
+        ),
+        readDataPercent: doc(
+          knob(ruled(rules.integerIn(0, 100))),
+          "share of the data each check reads back and verifies, a new random subset each time (0: structure only)",
+        ).default(BACKUP_DEFAULTS.check.readDataPercent),
+      })
+      .prefault({}),
+    drill: z
+      .strictObject({
+        schedule: doc(
+          knob(ruled(rules.cronSchedule)),
+          "when the restore drill restores each volume's newest snapshot into scratch space and verifies it (UTC)",
+        ).default(BACKUP_DEFAULTS.drill.schedule),
+        maxSnapshotAgeHours: doc(
+          knob(ruled(rules.integerIn(1, 8760))),
+          "the drill fails when the newest snapshot is older than this (backups stopped)",
+        ).default(BACKUP_DEFAULTS.drill.maxSnapshotAgeHours),
+      })
+      .prefault({}),
+    repository,
   })
   .prefault({});
 
@@ -232,6 +325,7 @@ function perName<T extends z.ZodType>(kind: string, names: readonly string[], en
  * old one is told the new one instead of only "not a known key".
  */
 const RENAMED_KEYS: Record<string, string> = {
+  "backup.retentionDays": "backup.keep.daily",
   "registry.url": "registry.address",
   "vms.*.diskGiB": "vms.*.diskSizeGiB",
 };
@@ -287,6 +381,7 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
           ...(shown === undefined ? {} : { params: { rule: true } }),
         });
       checkImages(config, issue);
+      checkBackup(config, issue);
       if (config.target === "kubernetes" && !config.endpoints.kubeContext) {
         issue(
           ["endpoints", "kubeContext"],
@@ -336,6 +431,34 @@ export function imagePolicyFor(target: "docker" | "kubernetes", unsafe: { allowL
 }
 
 type Issue = (path: (string | number)[], message: string, shown?: unknown) => void;
+
+/** The backup's repository and retention, checked with the rules the Backup component applies. */
+function checkBackup(config: { target: "docker" | "kubernetes"; backup: BackupDraft }, issue: Issue): void {
+  const { repository, keep } = config.backup;
+  const retention = rules.retentionPolicyProblem(keep);
+  if (retention !== undefined) issue(["backup", "keep"], retention);
+  if (config.target === "kubernetes" && repository.url === undefined) {
+    issue(
+      ["backup", "repository", "url"],
+      "is required when target is kubernetes: an off-site restic repository (a volume in the cluster would not survive losing it)",
+    );
+  }
+  const parsed = repository.url === undefined ? undefined : rules.parseResticRepository(repository.url);
+  if (parsed !== undefined && "problem" in parsed) return;
+  const given = Object.fromEntries(
+    (["password", ...rules.CREDENTIAL_KEYS, "sshKnownHosts"] as const).map((key) => [
+      key,
+      repository[key] !== undefined,
+    ]),
+  );
+  for (const { key, problem } of rules.repositoryCredentialProblems(parsed, given))
+    issue(["backup", "repository", key], problem);
+}
+
+type BackupDraft = {
+  keep: rules.RetentionPolicy;
+  repository: Partial<Record<"url" | "password" | rules.RepositoryCredential, string>> & { sshKnownHosts?: string[] };
+};
 
 type ConfigDraft = {
   target: "docker" | "kubernetes";

@@ -12,9 +12,24 @@ export type { ConfigCatalog } from "./config-schema";
 /** A secret config value: reaches resources only as a Pulumi secret. */
 export type Secret = pulumi.Output<string>;
 
+/** The backup repository's keys that must be secrets. */
+const BACKUP_SECRETS = [
+  "password",
+  "restUsername",
+  "restPassword",
+  "s3AccessKeyId",
+  "s3SecretAccessKey",
+  "sshPrivateKey",
+] as const;
+type BackupSecret = (typeof BACKUP_SECRETS)[number];
+type BackupData = StackConfigData["backup"];
+
 /** The validated, defaulted config of one stack. Secrets are Pulumi secrets. */
-export type StackConfig = Omit<StackConfigData, "registry"> & {
+export type StackConfig = Omit<StackConfigData, "registry" | "backup"> & {
   registry: Omit<StackConfigData["registry"], "password"> & { password?: Secret };
+  backup: Omit<BackupData, "repository"> & {
+    repository: Omit<BackupData["repository"], BackupSecret> & Partial<Record<BackupSecret, Secret>>;
+  };
   /** The stack settings file the config came from. */
   file: string;
   /**
@@ -43,8 +58,24 @@ export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtim
       ...data.registry,
       password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password),
     },
+    backup: { ...data.backup, repository: withSecretCredentials(data.backup.repository) },
     file: source.file,
     secretValues,
+  };
+}
+
+/** The repository's credentials and password as Pulumi secrets; the URL and host keys as they are. */
+function withSecretCredentials(repository: BackupData["repository"]): StackConfig["backup"]["repository"] {
+  const { url, sshKnownHosts } = repository;
+  const secrets: Partial<Record<BackupSecret, Secret>> = {};
+  for (const key of BACKUP_SECRETS) {
+    const value = repository[key];
+    if (value !== undefined) secrets[key] = pulumi.secret(value);
+  }
+  return {
+    ...(url === undefined ? {} : { url }),
+    ...(sshKnownHosts === undefined ? {} : { sshKnownHosts }),
+    ...secrets,
   };
 }
 

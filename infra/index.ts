@@ -50,7 +50,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     backups: Object.fromEntries(
       Object.entries(backups).map(([name, backup]) => [
         name,
-        { archive: backup.archiveVolumeName, restore: backup.restoreCommand },
+        { repository: backup.repository, restore: backup.restoreCommand },
       ]),
     ),
     vms: Object.fromEntries(

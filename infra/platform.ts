@@ -124,7 +124,7 @@ export interface Platform {
   services: PlatformService[];
   volumes: PlatformVolume[];
   vms: PlatformVm[];
-  /** Schedule and retention of every backup. */
+  /** Schedules, retention, checks, drills and the repository of every backup. */
   backup: StackConfig["backup"];
   backups: PlatformBackup[];
   /** The backup tool's source and base images, built like a service image. */
@@ -165,7 +165,8 @@ const VOLUMES = ["web-data"] as const;
 /** State worth backing up. The registry's blobs are not: every image is rebuilt from source. */
 const BACKUPS: PlatformBackup[] = [{ volume: "web-data", colocateWith: "web" }];
 
-const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: "docker.io/library/busybox:1.36.1-musl" } };
+/** restic, busybox, ssh and CA certificates: the upstream restic image (apps/backup/Dockerfile). */
+const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: "docker.io/restic/restic:0.17.3" } };
 
 type VmTemplate = Omit<PlatformVm, "name" | "vcpus" | "memoryMiB" | "diskSizeGiB" | "sshAuthorizedKeys">;
 

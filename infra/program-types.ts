@@ -23,8 +23,8 @@ export interface StackOutputs {
   services: Record<string, pulumi.Output<string | undefined>>;
   /** Physical name of each volume. */
   volumes: Record<string, pulumi.Output<string>>;
-  /** Per backed-up volume: the archive volume and how to restore from it. */
-  backups: Record<string, { archive: pulumi.Output<string>; restore: pulumi.Output<string> }>;
+  /** Per backed-up volume: its restic repository (URL, or the volume repository's name) and how to restore from it. */
+  backups: Record<string, { repository: pulumi.Output<string>; restore: pulumi.Output<string> }>;
   /** Each VM's domain, MAC and (once leased) IP address. */
   vms: Record<
     string,

@@ -36,7 +36,9 @@ export function markSecrets(value: unknown, fragments: readonly string[], key = 
   if (fragments.length === 0 || key === "__provider") return value;
   if (typeof value === "string") return holdsSecret(value, fragments) ? pulumi.secret(value) : value;
   if (pulumi.Output.isInstance(value) || value instanceof Promise) {
-    return pulumi.output(value).apply((resolved) => markSecrets(resolved, fragments));
+    // Lifted again: a resolved object whose strings became secrets must not hold Outputs inside
+    // an Output (it would serialize as a secret wrapping secrets).
+    return pulumi.output(value).apply((resolved) => pulumi.output(markSecrets(resolved, fragments)));
   }
   if (Array.isArray(value)) return value.map((item) => markSecrets(item, fragments));
   if (typeof value !== "object" || value === null) return value;

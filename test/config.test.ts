@@ -127,8 +127,23 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   },
   {
     name: "retention negative",
-    config: prodWith((c) => (section(c, "backup").retentionDays = -1)),
-    line: "dockyard:backup.retentionDays must be an integer from 1 to 3650, got -1",
+    config: prodWith((c) => (section(c, "backup").keep = { daily: -1 })),
+    line: "dockyard:backup.keep.daily must be an integer from 0 (rule not used) to 10000, got -1",
+  },
+  {
+    name: "retention keeping nothing",
+    config: prodWith((c) => (section(c, "backup").keep = { daily: 0, weekly: 0, monthly: 0 })),
+    line: "dockyard:backup.keep keeps no snapshot: set at least one of last, hourly, daily, weekly, monthly, yearly above 0",
+  },
+  {
+    name: "the old retentionDays key",
+    config: prodWith((c) => (section(c, "backup").retentionDays = 7)),
+    line: "dockyard:backup.retentionDays was renamed: write dockyard:backup.keep.daily",
+  },
+  {
+    name: "a kubernetes stack without an off-site repository",
+    config: prodWith((c) => (section(c, "backup").repository = {})),
+    line: "dockyard:backup.repository.url is required when target is kubernetes: an off-site restic repository (a volume in the cluster would not survive losing it)",
   },
   {
     name: "missing secret in prod (external registry without password)",

@@ -30,11 +30,34 @@ describe("parity", () => {
     const report = await testCopyAgainstProd((c) => {
       c["dockyard:services"] = { web: { replicas: 1, cpu: "2", memory: "1Gi" } };
       c["dockyard:volumes"] = { "web-data": { sizeGiB: 500, storageClass: "bulk" } };
-      c["dockyard:backup"] = { schedule: "15 1 * * 0", retentionDays: 90 };
+      c["dockyard:backup"] = {
+        schedule: "15 1 * * 0",
+        keep: { last: 3, hourly: 24, daily: 30, weekly: 0, monthly: 24, yearly: 5 },
+        check: { schedule: "0 6 * * 6", readDataPercent: 50 },
+        drill: { schedule: "0 7 * * 6", maxSnapshotAgeHours: 30 },
+        repository: {
+          ...((section(c, "backup").repository as Config) ?? {}),
+          url: "rest:https://backup.elsewhere.example.com:8443/other",
+        },
+      };
       c["dockyard:protect"] = true;
     });
     expect(report.config).toEqual([]);
     expect(report.differences).toEqual([]);
+  });
+
+  it("fails when test backs up to another kind of repository, naming the key", async () => {
+    const report = await testCopyAgainstProd((c) => {
+      // Plain http, without the REST login (which http would carry in clear).
+      const repository = section(c, "backup").repository as Config;
+      repository.url = "rest:http://backup.test.example.internal/dockyard";
+      delete repository.restUsername;
+      delete repository.restPassword;
+    });
+    const lines = formatParity(report);
+    expect(lines).toContain(
+      `  config dockyard:backup.repository.url: test="rest:http" prod="rest:https" (differs beyond its environment part)`,
+    );
   });
 
   it("fails on a switched target and names it, in config and in resources", async () => {

@@ -23,7 +23,7 @@ function stateful(resources: readonly RecordedResource[]): RecordedResource[] {
 }
 
 describe("prod protects every stateful resource", () => {
-  it("volumes, archives, VM disks and seed, the domain, registry data and password, the namespace", async () => {
+  it("volumes, the backup repository's Secret, VM disks and seed, the domain, registry data and password, the namespace", async () => {
     const { resources } = await evaluate("prod");
     const found = stateful(resources);
     // The list itself: what prod holds (a resource dropped from it would drop its protection unseen).
@@ -32,7 +32,6 @@ describe("prod protects every stateful resource", () => {
         "kubernetes:core/v1:Namespace::namespace",
         "kubernetes:core/v1:PersistentVolumeClaim::registry-data",
         "kubernetes:core/v1:PersistentVolumeClaim::web-data",
-        "kubernetes:core/v1:PersistentVolumeClaim::web-data-backup-archive",
         "pulumi-nodejs:dynamic/libvirt:CloudInitSeed::legacy-seed",
         "pulumi-nodejs:dynamic/libvirt:Domain::legacy",
         "pulumi-nodejs:dynamic/libvirt:Volume::legacy-root",
@@ -44,6 +43,11 @@ describe("prod protects every stateful resource", () => {
       if (STATEFUL[resource.type].retain)
         expect(resource.options.retainOnDelete, `${resource.name} retainOnDelete`).toBe(true);
     }
+    // The snapshots are off-site; the key to them is the backup's Secret, protected and kept.
+    expect(find(resources, "kubernetes:core/v1:Secret", "web-data-backup-repository").options).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+    });
   });
 
   it.each(["dev", "test"])(
@@ -52,10 +56,11 @@ describe("prod protects every stateful resource", () => {
       const { resources } = await evaluate(stack);
       for (const resource of stateful(resources)) {
         expect(resource.options.protect, `${resource.name}`).toBe(false);
-        // A `-files` volume holds config files the program writes again; data volumes are kept.
+        // A `-files` volume holds config files the program writes again, a `-scratch` volume a
+        // backup's working space; data volumes are kept.
         const data =
           resource.type.endsWith("PersistentVolumeClaim") ||
-          (resource.type === "docker:index/volume:Volume" && !resource.name.endsWith("-files"));
+          (resource.type === "docker:index/volume:Volume" && !/-(files|scratch)$/.test(resource.name));
         if (data) {
           expect(resource.options.retainOnDelete, `${resource.name}`).toBe(true);
         }

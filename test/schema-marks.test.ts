@@ -9,7 +9,24 @@ describe("config schema marks", () => {
   it("lists the environment knobs: sizes, endpoints, schedules, retention, protection", () => {
     expect(markedPaths(schema, "knob").sort()).toEqual(
       [
-        "backup.retentionDays",
+        "backup.check.readDataPercent",
+        "backup.check.schedule",
+        "backup.drill.maxSnapshotAgeHours",
+        "backup.drill.schedule",
+        "backup.keep.daily",
+        "backup.keep.hourly",
+        "backup.keep.last",
+        "backup.keep.monthly",
+        "backup.keep.weekly",
+        "backup.keep.yearly",
+        "backup.repository.password",
+        "backup.repository.restPassword",
+        "backup.repository.restUsername",
+        "backup.repository.s3AccessKeyId",
+        "backup.repository.s3SecretAccessKey",
+        "backup.repository.sshKnownHosts",
+        "backup.repository.sshPrivateKey",
+        "backup.repository.url",
         "backup.schedule",
         "endpoints.dockerHost",
         "endpoints.kubeContext",
@@ -32,6 +49,10 @@ describe("config schema marks", () => {
         "volumes.web-data.storageClass",
       ].sort(),
     );
+  });
+
+  it("a backup repository's kind is not a knob: parity compares its backend and transport", () => {
+    expect(markedPaths(schema, "shape")).toContain("backup.repository.url");
   });
 
   it("does not let topology differ: target, registry mode, VM presence, opt-outs are not knobs", () => {
@@ -58,6 +79,14 @@ describe("config schema marks", () => {
   });
 
   it("lists the secrets", () => {
-    expect(markedPaths(schema, "secret")).toEqual(["registry.password"]);
+    expect(markedPaths(schema, "secret")).toEqual([
+      "registry.password",
+      "backup.repository.password",
+      "backup.repository.restUsername",
+      "backup.repository.restPassword",
+      "backup.repository.s3AccessKeyId",
+      "backup.repository.s3SecretAccessKey",
+      "backup.repository.sshPrivateKey",
+    ]);
   });
 });

@@ -102,7 +102,8 @@ describe("synth compose.yaml", () => {
     });
     expect(compose.services["web-data-backup-scheduler"].volumes).toEqual([
       { type: "volume", source: "web-data", target: "/source", read_only: true },
-      { type: "volume", source: "web-data-backup-archive", target: "/archive", read_only: false },
+      { type: "volume", source: "web-data-backup-repository", target: "/repository", read_only: false },
+      { type: "volume", source: "web-data-backup-scratch", target: "/scratch", read_only: false },
     ]);
     expect(text).not.toContain(SECRET_MARKER);
     expect(text).not.toMatch(/127\.0\.0\.1:5000\//); // no registry: images are built, never pulled from it

@@ -1,21 +1,23 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import { SCRATCH_DIR } from "../../apps/backup/contract";
 import { serviceLabels } from "../container-service/labels";
 import { podSpec } from "../container-service/pod-spec";
 import { resolveServiceSpec } from "../container-service/resolve";
 import type { ResolvedService } from "../container-service/spec";
-import type { VolumeRef } from "../types";
 import type { ResolvedBackup } from "./resolve";
-import { backupServiceArgs } from "./service-args";
+import { backupServiceArgs, type BackupMode, type BackupVolumes, containerName } from "./service-args";
 
 type CronJob = k8s.types.input.batch.v1.CronJob;
 type Job = k8s.types.input.batch.v1.Job;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Container = k8s.types.input.core.v1.Container;
 
 /**
- * Timing of the backup CronJob and its Jobs, decided once:
+ * Timing of the backup, check and drill CronJobs and their Jobs, decided once:
  * - a run missed by more than `startingDeadlineSeconds` (controller down) is skipped, not run late;
  * - `backoffLimit` retries a failed pod twice; `activeDeadlineSeconds` ends a hung run;
- * - three successful and three failed Jobs are kept for `kubectl logs`.
+ * - three successful and three failed Jobs are kept for `kubectl logs` (and for monitors).
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
  */
 export const CRON_JOB_POLICY = {
@@ -31,19 +33,39 @@ export const CRON_JOB_POLICY = {
 /** Node label the pod affinity co-locates on: one node, where a ReadWriteOnce claim is attached. */
 export const COLOCATION_TOPOLOGY_KEY = "kubernetes.io/hostname";
 
-/** The backup container as ContainerService's resolver sees it (all hardened defaults applied). */
-export function backupContainer(spec: ResolvedBackup, archive: VolumeRef, mode: "backup" | "restore"): ResolvedService {
-  return resolveServiceSpec(spec.name, backupServiceArgs(spec, archive, mode));
+/** Pod volume of the scratch space each job gets. */
+export const SCRATCH_VOLUME_NAME = "backup-scratch";
+
+/** The scheduled jobs, each a CronJob on Kubernetes. */
+export const SCHEDULED_JOBS = ["backup", "check", "drill"] as const;
+export type ScheduledJob = (typeof SCHEDULED_JOBS)[number];
+
+/** The container of a mode as ContainerService's resolver sees it (all hardened defaults applied). */
+export function backupContainer(
+  spec: ResolvedBackup,
+  volumes: BackupVolumes,
+  mode: BackupMode,
+  secrets: Record<string, pulumi.Input<string>>,
+): ResolvedService {
+  return resolveServiceSpec(containerName(spec, mode), backupServiceArgs(spec, volumes, mode, secrets));
 }
 
 /**
- * The CronJob: the schedule in UTC, no overlapping runs, and a pod meeting the "restricted" Pod
+ * One CronJob: its schedule in UTC, no overlapping runs, and a pod meeting the "restricted" Pod
  * Security Standard with a read-only root filesystem (the pod spec is ContainerService's own),
- * mounting the source claim read-only and the archive claim writable, required to run on the
- * node of the pods labelled `colocateWith` (the node the ReadWriteOnce source is attached to).
+ * the repository secrets by `secretKeyRef` from `secretName`, a scratch volume created with the pod
+ * and deleted with it (a generic ephemeral volume of `scratchSizeGiB`: a drill restores the whole
+ * source into it), and, when the pod mounts a ReadWriteOnce claim (the source, or the volume
+ * repository), a required affinity to the node of the pods labelled `colocateWith`.
  */
-export function backupCronJob(spec: ResolvedBackup, archive: VolumeRef): CronJob {
-  const container = backupContainer(spec, archive, "backup");
+export function backupCronJob(
+  spec: ResolvedBackup,
+  volumes: BackupVolumes,
+  job: ScheduledJob,
+  secrets: Record<string, pulumi.Input<string>>,
+  secretName: pulumi.Input<string> | undefined,
+): CronJob {
+  const container = backupContainer(spec, volumes, job, secrets);
   const labels = serviceLabels(container);
   const {
     timeZone,
@@ -54,12 +76,14 @@ export function backupCronJob(spec: ResolvedBackup, archive: VolumeRef): CronJob
     backoffLimit,
     activeDeadlineSeconds,
   } = CRON_JOB_POLICY;
+  const needsNode = job === "backup" || volumes.repository !== undefined;
+  const schedule = { backup: spec.schedule, check: spec.check.schedule, drill: spec.drill.schedule }[job];
   return {
     apiVersion: "batch/v1",
     kind: "CronJob",
-    metadata: { name: spec.name, ...namespaced(spec), labels },
+    metadata: { name: containerName(spec, job), ...namespaced(spec), labels },
     spec: {
-      schedule: spec.schedule,
+      schedule,
       timeZone,
       concurrencyPolicy,
       startingDeadlineSeconds,
@@ -71,7 +95,13 @@ export function backupCronJob(spec: ResolvedBackup, archive: VolumeRef): CronJob
         spec: {
           backoffLimit,
           activeDeadlineSeconds,
-          template: { metadata: { labels }, spec: { ...jobPod(container), ...colocation(spec.colocateWith) } },
+          template: {
+            metadata: { labels },
+            spec: {
+              ...withScratch(spec, jobPod(container, secretName)),
+              ...(needsNode ? colocation(spec.colocateWith) : {}),
+            },
+          },
         },
       },
     },
@@ -79,14 +109,20 @@ export function backupCronJob(spec: ResolvedBackup, archive: VolumeRef): CronJob
 }
 
 /**
- * A one-off restore Job of the archive `archiveName` into the source claim (mounted writable at
- * /target). The workload using the claim must be scaled to zero first: no affinity is needed then.
+ * A one-off restore Job of `snapshot` into the source claim (mounted writable at /target). The
+ * workload using the claim must be scaled to zero first: no affinity is needed then.
  */
-export function restoreJob(spec: ResolvedBackup, archive: VolumeRef, archiveName: string): Job {
-  const container = backupContainer(spec, archive, "restore");
+export function restoreJob(
+  spec: ResolvedBackup,
+  volumes: BackupVolumes,
+  snapshot: string,
+  secrets: Record<string, pulumi.Input<string>>,
+  secretName: pulumi.Input<string> | undefined,
+): Job {
+  const container = backupContainer(spec, volumes, "restore", secrets);
   const labels = serviceLabels(container);
-  const pod = jobPod(container);
-  const [main] = pod.containers as k8s.types.input.core.v1.Container[];
+  const pod = jobPod(container, secretName);
+  const main: Container = pod.containers[0];
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -94,14 +130,50 @@ export function restoreJob(spec: ResolvedBackup, archive: VolumeRef, archiveName
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: CRON_JOB_POLICY.activeDeadlineSeconds,
-      template: { metadata: { labels }, spec: { ...pod, containers: [{ ...main, args: [archiveName] }] } },
+      template: { metadata: { labels }, spec: { ...pod, containers: [{ ...main, args: [snapshot] }] } },
     },
   };
 }
 
 /** ContainerService's pod spec, for a pod that runs to completion. */
-function jobPod(container: ResolvedService): PodSpec & { containers: unknown[] } {
-  return { ...podSpec(container), restartPolicy: "Never" } as PodSpec & { containers: unknown[] };
+function jobPod(
+  container: ResolvedService,
+  secretName: pulumi.Input<string> | undefined,
+): PodSpec & { containers: Container[] } {
+  return { ...podSpec(container, secretName), restartPolicy: "Never" } as PodSpec & { containers: Container[] };
+}
+
+/** The pod with a scratch volume at SCRATCH_DIR: a claim created with the pod and deleted with it. */
+function withScratch(spec: ResolvedBackup, pod: PodSpec & { containers: Container[] }): PodSpec {
+  const main: Container = pod.containers[0];
+  return {
+    ...pod,
+    containers: [
+      {
+        ...main,
+        volumeMounts: [
+          ...((main.volumeMounts as unknown[]) ?? []),
+          { name: SCRATCH_VOLUME_NAME, mountPath: SCRATCH_DIR },
+        ],
+      },
+    ] as Container[],
+    volumes: [
+      ...((pod.volumes as unknown[]) ?? []),
+      {
+        name: SCRATCH_VOLUME_NAME,
+        ephemeral: {
+          volumeClaimTemplate: {
+            metadata: { labels: { "app.kubernetes.io/component": "backup" } },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              ...(spec.storageClass === undefined ? {} : { storageClassName: spec.storageClass }),
+              resources: { requests: { storage: `${spec.scratchSizeGiB}Gi` } },
+            },
+          },
+        },
+      },
+    ] as k8s.types.input.core.v1.Volume[],
+  };
 }
 
 function colocation(labels: Record<string, string>): Pick<PodSpec, "affinity"> {

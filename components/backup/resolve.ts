@@ -2,43 +2,83 @@ import type * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import { checkedImage } from "../image-policy";
 import { labelValue } from "../container-service/labels";
+import type { ResourceArgs } from "../container-service/args";
 import type { Target, VolumeRef } from "../types";
 import { ACCESS_MODES } from "../types";
-import { type ArgPath, ArgProblems, argsOf, nameArg, integerArg, namespaceArg, oneOfArg, mapArg } from "../args";
-import type { BackupArgs } from "../backup";
+import {
+  type ArgPath,
+  ArgProblems,
+  argsOf,
+  integerArg,
+  knownKeysArg,
+  mapArg,
+  nameArg,
+  namespaceArg,
+  oneOfArg,
+} from "../args";
+import type { BackupArgs, BackupRepositoryArgs } from "../backup";
 import { BACKUP_DEFAULTS } from "../defaults";
 import * as rules from "../rules";
 
+/** Where snapshots go: a volume beside the source (dev), or an off-site restic repository. */
+export type ResolvedRepository =
+  | {
+      readonly kind: "volume";
+      /** The password when one was given; otherwise the first backup generates a key file beside the repository. */
+      readonly password: pulumi.Input<string> | undefined;
+    }
+  | {
+      readonly kind: "remote";
+      /** The repository URL, as given (no credentials in it). */
+      readonly url: string;
+      readonly parsed: rules.ResticRepository;
+      readonly password: pulumi.Input<string>;
+      /** The backend's credentials that were given, by key. */
+      readonly credentials: Readonly<Partial<Record<rules.RepositoryCredential, pulumi.Input<string>>>>;
+      /** SFTP: the server's known_hosts lines. */
+      readonly sshKnownHosts: readonly string[];
+    };
+
 /** A Backup's Args with defaults applied and validated. */
 export interface ResolvedBackup {
-  /** Component instance name: the CronJob's or scheduler's name, prefix of the archive volume's. */
+  /** Component instance name: the CronJobs' and scheduler's names start with it. */
   readonly name: string;
   readonly target: Target;
   /** The volume backed up. */
   readonly source: VolumeRef;
-  /** 5-field cron expression, UTC. */
+  /** 5-field cron expressions, UTC. */
   readonly schedule: string;
-  readonly retentionDays: number;
+  readonly keep: rules.RetentionPolicy;
+  readonly check: { readonly schedule: string; readonly readDataPercent: number };
+  readonly drill: { readonly schedule: string; readonly maxSnapshotAgeHours: number };
+  readonly repository: ResolvedRepository;
   /** Digest-pinned image (an output is checked when it resolves). */
   readonly image: pulumi.Input<string>;
-  readonly archiveSizeGiB: number;
+  /** Size of the volume repository (used only for the volume kind). */
+  readonly repositorySizeGiB: number;
+  /** Kubernetes: size of each job's scratch volume (a drill restores the whole source into it). */
+  readonly scratchSizeGiB: number;
+  readonly resources: ResourceArgs;
   /** Labels of the pods mounting the source (Kubernetes pod affinity); {} when not needed. */
   readonly colocateWith: Record<string, string>;
   readonly namespace: pulumi.Input<string> | undefined;
   readonly imagePullSecrets: pulumi.Input<string>[];
   readonly storageClass: pulumi.Input<string> | undefined;
-  /** Archive names start with it: the source volume's logical name. */
+  /** The snapshots' host name: the source volume's logical name. */
   readonly prefix: string;
 }
 
-/** Default archive volume size, as a multiple of `sourceSizeGiB`. */
-export const ARCHIVE_SIZE_FACTOR = 2;
-/** Longest Backup name: a CronJob name may have 52 characters (Jobs append 11). */
-export const MAX_NAME_LENGTH = 52;
+/**
+ * Longest Backup name: a CronJob name may have 52 characters (Jobs append 11), and the check and
+ * drill CronJobs append "-check" and "-drill".
+ */
+export const MAX_NAME_LENGTH = 46;
+
+const REPOSITORY_KEYS = ["url", "password", ...rules.CREDENTIAL_KEYS, "sshKnownHosts"] as const;
 
 /**
  * Validates a Backup's Args and applies defaults, throwing one ComponentArgError naming the
- * instance and the argument. Pure: the component calls it before creating anything.
+ * instance and every wrong argument. Pure: the component calls it before creating anything.
  */
 export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBackup {
   const root = argsOf("Backup", name);
@@ -46,14 +86,48 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
   problems.check(() => {
     nameArg(root.field("name"), name);
     if (name.length > MAX_NAME_LENGTH)
-      root.field("name").fail(`must have at most ${MAX_NAME_LENGTH} characters (a CronJob name), got ${name.length}`);
+      root
+        .field("name")
+        .fail(`must have at most ${MAX_NAME_LENGTH} characters (CronJob names append "-check"), got ${name.length}`);
   });
   const target = problems.check(() =>
     oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
   );
   const source =
     target === undefined ? undefined : problems.check(() => resolveSource(root.field("volume"), args.volume, target));
-  const schedule = problems.check(() => root.field("schedule").check(rules.cronSchedule, args.schedule));
+  const schedule = problems.check(() =>
+    root.field("schedule").optional(rules.cronSchedule, args.schedule, BACKUP_DEFAULTS.schedule),
+  );
+  const keep = problems.check(() => resolveKeep(root.field("keep"), args.keep));
+  const check = problems.check(() => {
+    const at = root.field("check");
+    const given = knownKeysArg(at, args.check, ["schedule", "readDataPercent"]);
+    const checkSchedule = problems.check(() =>
+      at.field("schedule").optional(rules.cronSchedule, given.schedule, BACKUP_DEFAULTS.check.schedule),
+    );
+    const readDataPercent = problems.check(() =>
+      integerArg(at.field("readDataPercent"), given.readDataPercent, 0, 100, BACKUP_DEFAULTS.check.readDataPercent),
+    );
+    return { schedule: checkSchedule!, readDataPercent: readDataPercent! };
+  });
+  const drill = problems.check(() => {
+    const at = root.field("drill");
+    const given = knownKeysArg(at, args.drill, ["schedule", "maxSnapshotAgeHours"]);
+    const drillSchedule = problems.check(() =>
+      at.field("schedule").optional(rules.cronSchedule, given.schedule, BACKUP_DEFAULTS.drill.schedule),
+    );
+    const maxSnapshotAgeHours = problems.check(() =>
+      integerArg(
+        at.field("maxSnapshotAgeHours"),
+        given.maxSnapshotAgeHours,
+        1,
+        8760,
+        BACKUP_DEFAULTS.drill.maxSnapshotAgeHours,
+      ),
+    );
+    return { schedule: drillSchedule!, maxSnapshotAgeHours: maxSnapshotAgeHours! };
+  });
+  const repository = problems.check(() => resolveRepository(root.field("repository"), args.repository, problems));
   const sourceSizeGiB = problems.check(() => integerArg(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1));
   const image =
     target === undefined
@@ -74,14 +148,17 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
             allowMutableImageTag: false,
           });
         });
-  const retentionDays = problems.check(() =>
-    integerArg(root.field("retentionDays"), args.retentionDays, 1, 3650, BACKUP_DEFAULTS.retentionDays),
-  );
-  const archiveSizeGiB =
+  const repositorySizeGiB =
     sourceSizeGiB === undefined
       ? undefined
       : problems.check(() =>
-          integerArg(root.field("archiveSizeGiB"), args.archiveSizeGiB, 1, 65536, ARCHIVE_SIZE_FACTOR * sourceSizeGiB),
+          integerArg(
+            root.field("repositorySizeGiB"),
+            args.repositorySizeGiB,
+            1,
+            65536,
+            BACKUP_DEFAULTS.repositorySizeFactor * sourceSizeGiB,
+          ),
         );
   const colocateWith =
     source === undefined || target === undefined
@@ -94,14 +171,76 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
     target: target!,
     source: source!,
     schedule: schedule!,
-    retentionDays: retentionDays!,
+    keep: keep!,
+    check: check!,
+    drill: drill!,
+    repository: repository!,
     image: image!,
-    archiveSizeGiB: archiveSizeGiB!,
+    repositorySizeGiB: repositorySizeGiB!,
+    scratchSizeGiB: sourceSizeGiB!,
+    resources: { ...BACKUP_DEFAULTS.resources, ...args.resources },
     colocateWith: colocateWith!,
     namespace,
     imagePullSecrets: [...(args.imagePullSecrets ?? [])],
     storageClass: args.storageClass,
     prefix: source!.logicalName,
+  };
+}
+
+function resolveKeep(at: ArgPath, value: unknown): rules.RetentionPolicy {
+  const given = knownKeysArg(at, value, rules.RETENTION_RULES);
+  const keep = Object.fromEntries(
+    rules.RETENTION_RULES.map((rule) => [
+      rule,
+      at.field(rule).optional(rules.retentionCount, given[rule], BACKUP_DEFAULTS.keep[rule]),
+    ]),
+  ) as Record<rules.RetentionRule, number>;
+  const problem = rules.retentionPolicyProblem(keep);
+  if (problem !== undefined) at.fail(problem);
+  return keep;
+}
+
+/**
+ * The repository: its URL checked by the same rule as stack config, and the credentials that go
+ * with its backend (secrets: only their presence is checked; values are never shown).
+ */
+function resolveRepository(
+  at: ArgPath,
+  value: BackupRepositoryArgs | undefined,
+  problems: ArgProblems,
+): ResolvedRepository {
+  const given = knownKeysArg(at, value, REPOSITORY_KEYS) as BackupRepositoryArgs;
+  const url = given.url === undefined ? undefined : at.field("url").check(rules.resticRepository, given.url);
+  const parsed = url === undefined ? undefined : (rules.parseResticRepository(url) as rules.ResticRepository);
+  const present = (v: unknown) => v !== undefined && v !== null && v !== "";
+  const lines: unknown = given.sshKnownHosts;
+  const knownHosts =
+    lines === undefined
+      ? []
+      : problems.check(() => {
+          if (!Array.isArray(lines) || lines.length === 0)
+            at.field("sshKnownHosts").fail(`must be a list of known_hosts lines, got ${describeValue(lines)}`);
+          return (lines as unknown[]).map((line, i) =>
+            at.field("sshKnownHosts").index(i).check(rules.sshKnownHost, line),
+          );
+        });
+  const presence: rules.GivenCredentials = {
+    password: present(given.password),
+    sshKnownHosts: knownHosts !== undefined && knownHosts.length > 0,
+    ...Object.fromEntries(rules.CREDENTIAL_KEYS.map((key) => [key, present(given[key])])),
+  };
+  for (const { key, problem } of rules.repositoryCredentialProblems(parsed, presence))
+    problems.check(() => at.field(key).fail(problem));
+  if (url === undefined || parsed === undefined) return { kind: "volume", password: given.password };
+  return {
+    kind: "remote",
+    url,
+    parsed,
+    password: given.password!,
+    credentials: Object.fromEntries(
+      rules.CREDENTIAL_KEYS.filter((key) => present(given[key])).map((key) => [key, given[key]!]),
+    ),
+    sshKnownHosts: knownHosts ?? [],
   };
 }
 

@@ -1,38 +1,135 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerServiceArgs } from "../container-service";
+import type { VolumeMountArgs } from "../container-service/args";
 import type { VolumeRef } from "../types";
 import {
-  ARCHIVE_DIR,
   BACKUP_COMMAND,
+  CHECK_COMMAND,
+  DRILL_COMMAND,
+  ENV,
+  keepVariable,
+  REPOSITORY_DIR,
   RESTORE_COMMAND,
   RUN_AS_GID,
   RUN_AS_UID,
   SCHEDULER_COMMAND,
   SCHEDULER_HEALTH,
   SCHEDULER_HEALTH_COMMAND,
+  SCRATCH_DIR,
   SOURCE_DIR,
   TARGET_DIR,
+  VOLUME_REPOSITORY,
+  VOLUME_REPOSITORY_KEY,
 } from "../../apps/backup/contract";
 import type { ResolvedBackup } from "./resolve";
+import * as rules from "../rules";
 
 /**
  * What a backup container does:
- * - `backup`: one run (the Kubernetes CronJob's pod; a one-shot run on Docker);
- * - `schedule`: the Docker scheduler, running `backup` on the schedule;
- * - `restore`: one restore of an archive into the source volume (mounted writable at /target).
+ * - `backup`, `check`, `drill`: one run each (a CronJob's pod on Kubernetes; one-shot on Docker);
+ * - `schedule`: the Docker scheduler, running the three on their schedules;
+ * - `restore`: one restore of a snapshot into the source volume (mounted writable at /target).
  */
-export type BackupMode = "backup" | "schedule" | "restore";
+export type BackupMode = "backup" | "check" | "drill" | "schedule" | "restore";
 
 /** Value of the `app.kubernetes.io/component` label of every backup container and object. */
 export const BACKUP_COMPONENT = "backup";
 
+/** The volumes a Backup's containers may mount besides the source. */
+export interface BackupVolumes {
+  /** The volume repository (kind "volume" only). */
+  readonly repository?: VolumeRef;
+  /** Docker: the scratch volume (Kubernetes pods get an ephemeral one each, see cron-job.ts). */
+  readonly scratch?: VolumeRef;
+}
+
+const COMMANDS: Record<BackupMode, string> = {
+  backup: BACKUP_COMMAND,
+  check: CHECK_COMMAND,
+  drill: DRILL_COMMAND,
+  schedule: SCHEDULER_COMMAND,
+  restore: RESTORE_COMMAND,
+};
+
+/** Name of the container (and Kubernetes instance label) of each mode. */
+export function containerName(spec: ResolvedBackup, mode: BackupMode): string {
+  return mode === "check" || mode === "drill" ? `${spec.name}-${mode}` : spec.name;
+}
+
 /**
- * The container a backup mode runs, as ContainerService Args, so both targets get every hardened
- * default from the one resolver (non-root 65532, read-only root filesystem, /tmp scratch, ALL
- * capabilities dropped, no privilege escalation, seccomp, limits). The source is only ever
- * mounted read-only, except by `restore`, which writes it and reads the archives read-only.
+ * The secret environment of every backup container: the repository password and the backend's
+ * credentials, by the variables restic and the scripts read. None for the volume repository
+ * without a password: its key file lives beside it.
  */
-export function backupServiceArgs(spec: ResolvedBackup, archive: VolumeRef, mode: BackupMode): ContainerServiceArgs {
-  const common = {
+export function repositorySecrets(spec: ResolvedBackup): Record<string, pulumi.Input<string>> {
+  const secrets: Record<string, pulumi.Input<string>> = {};
+  if (spec.repository.password !== undefined) secrets[ENV.password] = spec.repository.password;
+  if (spec.repository.kind === "remote") {
+    for (const [key, value] of Object.entries(spec.repository.credentials))
+      secrets[ENV[key as rules.RepositoryCredential]] = value;
+  }
+  return secrets;
+}
+
+/** The plain environment naming the repository (restic's URL, or the volume's directory). */
+export function repositoryEnvironment(spec: ResolvedBackup): Record<string, string> {
+  if (spec.repository.kind === "volume")
+    return {
+      [ENV.repository]: VOLUME_REPOSITORY,
+      [ENV.prefix]: spec.prefix,
+      ...(spec.repository.password === undefined ? { [ENV.passwordFile]: VOLUME_REPOSITORY_KEY } : {}),
+    };
+  return {
+    [ENV.repository]: spec.repository.url,
+    [ENV.prefix]: spec.prefix,
+    ...(spec.repository.sshKnownHosts.length > 0
+      ? { [ENV.sshKnownHosts]: spec.repository.sshKnownHosts.join("\n") }
+      : {}),
+  };
+}
+
+/**
+ * The container a mode runs, as ContainerService Args, so both targets get every hardened default
+ * from the one resolver (non-root 65532, read-only root filesystem, /tmp scratch, ALL capabilities
+ * dropped, no privilege escalation, seccomp, limits). The source is only ever mounted read-only,
+ * except by `restore`, which writes it. Secrets go in `secrets` (Docker: secret environment;
+ * Kubernetes: a Secret referenced by `secretKeyRef`), never in arguments.
+ */
+export function backupServiceArgs(
+  spec: ResolvedBackup,
+  volumes: BackupVolumes,
+  mode: BackupMode,
+  secrets: Record<string, pulumi.Input<string>>,
+): ContainerServiceArgs {
+  const jobs = {
+    backup: Object.fromEntries(rules.RETENTION_RULES.map((rule) => [keepVariable(rule), String(spec.keep[rule])])),
+    check: { [ENV.checkReadDataPercent]: String(spec.check.readDataPercent) },
+    drill: { [ENV.drillMaxAgeHours]: String(spec.drill.maxSnapshotAgeHours) },
+  };
+  const scheduled = {
+    [ENV.schedule]: spec.schedule,
+    [ENV.checkSchedule]: spec.check.schedule,
+    [ENV.drillSchedule]: spec.drill.schedule,
+  };
+  const environment: Record<string, string> = {
+    ...repositoryEnvironment(spec),
+    ...(mode === "restore" ? { TARGET_DIR } : { SCRATCH_DIR }),
+    ...(mode === "backup" || mode === "schedule" ? { SOURCE_DIR, ...jobs.backup } : {}),
+    ...(mode === "check" || mode === "schedule" ? jobs.check : {}),
+    ...(mode === "drill" || mode === "schedule" ? jobs.drill : {}),
+    ...(mode === "schedule" ? scheduled : {}),
+  };
+  const mounts: VolumeMountArgs[] = [
+    ...(mode === "backup" || mode === "schedule"
+      ? [{ volume: spec.source, mountPath: SOURCE_DIR, readOnly: true }]
+      : []),
+    ...(mode === "restore" ? [{ volume: spec.source, mountPath: TARGET_DIR, readOnly: false }] : []),
+    ...(volumes.repository ? [{ volume: volumes.repository, mountPath: REPOSITORY_DIR, readOnly: false }] : []),
+    ...(volumes.scratch && mode !== "restore"
+      ? [{ volume: volumes.scratch, mountPath: SCRATCH_DIR, readOnly: false }]
+      : []),
+  ];
+  return {
     target: spec.target,
     image: spec.image,
     runAsUser: RUN_AS_UID,
@@ -40,35 +137,13 @@ export function backupServiceArgs(spec: ResolvedBackup, archive: VolumeRef, mode
     component: BACKUP_COMPONENT,
     imagePullSecrets: spec.imagePullSecrets,
     namespace: spec.namespace,
-  } satisfies Partial<ContainerServiceArgs>;
-  const backupEnv = { SOURCE_DIR, ARCHIVE_DIR, RETENTION_DAYS: String(spec.retentionDays), PREFIX: spec.prefix };
-  const reading = [
-    { volume: spec.source, mountPath: SOURCE_DIR, readOnly: true },
-    { volume: archive, mountPath: ARCHIVE_DIR, readOnly: false },
-  ];
-  // A one-shot container must not be restarted by Docker; Kubernetes Jobs set their own policy.
-  const oneShot = spec.target === "docker" ? { restartPolicy: "no" as const } : {};
-  switch (mode) {
-    case "backup":
-      return { ...common, ...oneShot, command: [BACKUP_COMMAND], environment: backupEnv, volumes: reading };
-    case "schedule":
-      return {
-        ...common,
-        command: [SCHEDULER_COMMAND],
-        environment: { ...backupEnv, SCHEDULE: spec.schedule },
-        volumes: reading,
-        healthCheck: { command: [...SCHEDULER_HEALTH_COMMAND], ...SCHEDULER_HEALTH },
-      };
-    case "restore":
-      return {
-        ...common,
-        ...oneShot,
-        command: [RESTORE_COMMAND],
-        environment: { ARCHIVE_DIR, TARGET_DIR },
-        volumes: [
-          { volume: archive, mountPath: ARCHIVE_DIR, readOnly: true },
-          { volume: spec.source, mountPath: TARGET_DIR, readOnly: false },
-        ],
-      };
-  }
+    resources: spec.resources,
+    command: [COMMANDS[mode]],
+    environment,
+    secrets,
+    volumes: mounts,
+    // A one-shot container must not be restarted by Docker; Kubernetes Jobs set their own policy.
+    ...(spec.target === "docker" && mode !== "schedule" ? { restartPolicy: "no" as const } : {}),
+    ...(mode === "schedule" ? { healthCheck: { command: [...SCHEDULER_HEALTH_COMMAND], ...SCHEDULER_HEALTH } } : {}),
+  };
 }

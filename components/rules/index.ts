@@ -37,4 +37,24 @@ export {
 } from "./endpoints";
 export { sshPublicKey, SSH_KEY_TYPES } from "./ssh";
 export { CRON_FIELDS, cronProblem, cronSchedule } from "./cron";
+export {
+  CREDENTIAL_KEYS,
+  type GivenCredentials,
+  parseResticRepository,
+  REPOSITORY_CREDENTIALS,
+  type RepositoryCredential,
+  repositoryCredentialProblems,
+  RESTIC_BACKENDS,
+  type ResticBackend,
+  type ResticRepository,
+  resticRepository,
+  resticRepositoryFor,
+  resticRepositoryShape,
+  RETENTION_RULES,
+  retentionCount,
+  type RetentionPolicy,
+  retentionPolicyProblem,
+  type RetentionRule,
+  sshKnownHost,
+} from "./restic";
 export { imageReference } from "./image";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Backup, type BackupArgs } from "../../components/backup";
 import { ComponentArgError } from "../../components/errors";
 import { record } from "../support/pulumi-harness";
-import { minimalArgs, sourceVolume } from "./support";
+import { KNOWN_HOST, minimalArgs, REST_REPOSITORY, SECRETS, sourceVolume } from "./support";
 
 /** Declares a Backup with the changes and returns the one ComponentArgError it throws, having created no child. */
 async function argError(
@@ -41,10 +41,28 @@ describe("Backup refuses bad arguments with one ComponentArgError naming the com
     expect(error.message).toContain(JSON.stringify(schedule));
   });
 
-  it.each([0, -1, 1.5, 3651])("retentionDays %s", async (retentionDays) => {
-    const error = await argError({ retentionDays });
-    expect(error.argument).toBe("retentionDays");
-    expect(error.message).toContain("must be an integer from 1 to 3650");
+  it.each([-1, 1.5, 10001, "7"])("keep.daily %s", async (daily) => {
+    const error = await argError({ keep: { daily: daily as number } });
+    expect(error.argument).toBe("keep.daily");
+    expect(error.message).toContain("must be an integer from 0 (rule not used) to 10000");
+  });
+
+  it("a retention policy that keeps nothing, and an unknown rule", async () => {
+    const none = await argError({ keep: { daily: 0, weekly: 0, monthly: 0 } });
+    expect(none.argument).toBe("keep");
+    expect(none.message).toContain(
+      "keeps no snapshot: set at least one of last, hourly, daily, weekly, monthly, yearly above 0",
+    );
+    expect((await argError({ keep: { within: 3 } as never })).argument).toBe("keep.within");
+  });
+
+  it.each([
+    ["check.schedule", { check: { schedule: "0 3 * * MON" } }],
+    ["check.readDataPercent", { check: { readDataPercent: 101 } }],
+    ["drill.schedule", { drill: { schedule: "@daily" } }],
+    ["drill.maxSnapshotAgeHours", { drill: { maxSnapshotAgeHours: 0 } }],
+  ] as const)("%s", async (argument, changes) => {
+    expect((await argError(changes as Partial<BackupArgs>)).argument).toBe(argument);
   });
 
   it.each([
@@ -70,7 +88,7 @@ describe("Backup refuses bad arguments with one ComponentArgError naming the com
 
   it("a bad colocateWith label value, archive size, and a missing volume", async () => {
     expect((await argError({ colocateWith: { app: "not ok!" } }, "kubernetes")).argument).toBe("colocateWith.app");
-    expect((await argError({ archiveSizeGiB: 0 })).argument).toBe("archiveSizeGiB");
+    expect((await argError({ repositorySizeGiB: 0 })).argument).toBe("repositorySizeGiB");
     expect((await argError({ volume: undefined })).argument).toBe("volume");
   });
 
@@ -78,12 +96,85 @@ describe("Backup refuses bad arguments with one ComponentArgError naming the com
     let thrown: unknown;
     await record(() => {
       try {
-        new Backup(`b${"x".repeat(52)}`, minimalArgs("kubernetes"));
+        new Backup(`b${"x".repeat(46)}`, minimalArgs("kubernetes"));
       } catch (error) {
         thrown = error;
       }
     });
     expect(thrown).toBeInstanceOf(ComponentArgError);
     expect((thrown as ComponentArgError).argument).toBe("name");
+  });
+
+  it.each([
+    [
+      "REST credentials in the URL",
+      { url: "rest:https://ci:hunter2pw@backup.example.com/x", password: SECRETS.password },
+      "url",
+      "must not carry credentials (user:password@host): REST credentials belong in repository.restUsername and repository.restPassword (Pulumi secrets)",
+    ],
+    [
+      "an unsupported backend",
+      { url: "b2:bucket:path", password: SECRETS.password },
+      "url",
+      `uses restic's "b2" backend; dockyard wires credentials for rest, sftp, s3 only`,
+    ],
+    [
+      "a URL without its password",
+      { url: "rest:https://backup.example.com/x" },
+      "password",
+      "is required with a repository.url: the key restic encrypts the repository with",
+    ],
+    [
+      "REST credentials over plain http",
+      { ...REST_REPOSITORY, url: "rest:http://backup.example.com/x" },
+      "restPassword",
+      "would cross the network in clear: repository.url uses http://, use https:// with credentials",
+    ],
+    [
+      "half a REST login",
+      { url: REST_REPOSITORY.url, password: SECRETS.password, restUsername: SECRETS.restUsername },
+      "restPassword",
+      "goes with repository.restUsername: give both or neither",
+    ],
+    [
+      "S3 credentials on a REST repository",
+      { ...REST_REPOSITORY, s3SecretAccessKey: SECRETS.s3SecretAccessKey },
+      "s3SecretAccessKey",
+      "applies to s3 repositories only, and repository.url is rest:",
+    ],
+    [
+      "an SFTP repository without its key",
+      { url: "sftp:backup@host.example.com:/srv/restic", password: SECRETS.password, sshKnownHosts: [KNOWN_HOST] },
+      "sshPrivateKey",
+      "is required for an sftp repository: the private key restic's ssh logs in with",
+    ],
+    [
+      "an SFTP host that ssh would read as an option",
+      { url: "sftp:backup@-oProxyCommand=sh:/srv", password: SECRETS.password },
+      "url",
+      'has host "-oProxyCommand=sh", which starts with "-" (an option, not a host): ssh would read it as an option',
+    ],
+    [
+      "credentials without a URL",
+      { restPassword: SECRETS.restPassword },
+      "restPassword",
+      "applies only with a repository.url (an off-site repository)",
+    ],
+    [
+      "a known_hosts pattern",
+      {
+        url: "sftp:backup@host.example.com:/srv/restic",
+        password: SECRETS.password,
+        sshPrivateKey: SECRETS.sshPrivateKey,
+        sshKnownHosts: [`*.example.com ${KNOWN_HOST.split(" ").slice(1).join(" ")}`],
+      },
+      "sshKnownHosts[0]",
+      'has the pattern "*.example.com": name the server exactly',
+    ],
+  ] as const)("repository: %s", async (_what, repository, argument, message) => {
+    const error = await argError({ repository: repository as BackupArgs["repository"] });
+    const problem = error.problems.find((p) => p.argument === `repository.${argument}`);
+    expect(problem?.problem, error.message).toContain(message);
+    for (const secret of [...Object.values(SECRETS), "hunter2pw"]) expect(error.message).not.toContain(secret);
   });
 });

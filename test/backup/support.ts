@@ -5,6 +5,28 @@ import type { AccessMode, Target, VolumeRef } from "../../components/types";
 /** A digest-pinned backup image reference. */
 export const BACKUP_IMAGE = `registry.local/backup:0.1.0@sha256:${"c3".repeat(32)}`;
 
+/** A known_hosts line of an SFTP server (a valid ed25519 key). */
+export const KNOWN_HOST =
+  "backup.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR";
+
+/** Secret values the tests give, to look for where they must not be. */
+export const SECRETS = {
+  password: "repository-password-3f9a",
+  restUsername: "rest-user-77",
+  restPassword: "rest-password-81c2",
+  s3AccessKeyId: "AKIAEXAMPLE0000",
+  s3SecretAccessKey: "s3-secret-key-0d1e",
+  sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+} as const;
+
+/** An off-site REST repository with credentials. */
+export const REST_REPOSITORY: NonNullable<BackupArgs["repository"]> = {
+  url: "rest:https://backup.example.com/dockyard/web-data",
+  password: SECRETS.password,
+  restUsername: SECRETS.restUsername,
+  restPassword: SECRETS.restPassword,
+};
+
 /** A volume reference as a PersistentVolume would provide it. */
 export function sourceVolume(logicalName = "web-data", accessMode: AccessMode = "ReadWriteOnce"): VolumeRef {
   return { logicalName, volumeName: logicalName, accessMode };
@@ -15,7 +37,6 @@ export function minimalArgs(target: Target, changes: Partial<BackupArgs> = {}): 
   return {
     target,
     volume: sourceVolume(),
-    schedule: "0 3 * * *",
     image: BACKUP_IMAGE,
     ...(target === "kubernetes" ? { colocateWith: { "app.kubernetes.io/instance": "web" } } : {}),
     ...changes,

@@ -45,6 +45,8 @@ const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAz
 const section = (c: Config, key: string) => (c[`dockyard:${key}`] ??= {}) as Config;
 const web = (c: Config) => (section(c, "services").web ??= {}) as Config;
 const legacy = (c: Config) => (section(c, "vms").legacy ??= {}) as Config;
+const keep = (c: Config) => (section(c, "backup").keep ??= {}) as Config;
+const repository = (c: Config) => (section(c, "backup").repository ??= {}) as Config;
 
 /** `$FILE: dockyard:<key> <message>` */
 const at = (key: string, message: string) => `$FILE: dockyard:${key} ${message}`;
@@ -67,9 +69,65 @@ function endpointsCase(
   };
 }
 
+/** A backup repository URL set to `value`: refused at backup.repository.url with `message`. */
+function repositoryCase(name: string, value: string, message: string, secrets: string[] = []): HostileCase {
+  return {
+    name,
+    kind: "endpoints",
+    command: "synth",
+    config: (c) => (repository(c).url = value),
+    exit: 1,
+    lines: [at("backup.repository.url", message)],
+    secrets,
+  };
+}
+
 const LIBVIRT_SHAPE = `must be a libvirt URI like "qemu+ssh://ops@vm-host/system" or "qemu:///system"`;
 
 const ENDPOINTS: HostileCase[] = [
+  repositoryCase(
+    "restic REST URL with credentials",
+    "rest:https://ci:hunter2pw@backup.prod.example.internal/dockyard",
+    `must not carry credentials (user:password@host): REST credentials belong in repository.restUsername and repository.restPassword (Pulumi secrets), got "rest:https://ci:***@backup.prod.example.internal/dockyard"`,
+    ["hunter2pw"],
+  ),
+  repositoryCase(
+    "restic S3 URL with keys",
+    "s3:https://AKIAEXAMPLE:s3cr3tkey@s3.example.internal/bucket",
+    `must not carry credentials (user:password@host): S3 credentials belong in repository.s3AccessKeyId and repository.s3SecretAccessKey (Pulumi secrets), got "s3:https://AKIAEXAMPLE:***@s3.example.internal/bucket"`,
+    ["s3cr3tkey"],
+  ),
+  repositoryCase(
+    "restic SFTP URL with a password",
+    "sftp:backup:hunter2pw@backup.prod.example.internal:/srv/restic",
+    `must not carry a password (user:password@host): SFTP logs in with a key: repository.sshPrivateKey (a Pulumi secret), the server pinned by repository.sshKnownHosts, got "sftp:backup:***@backup.prod.example.internal:/srv/restic"`,
+    ["hunter2pw"],
+  ),
+  repositoryCase(
+    "restic SFTP host read as an ssh option",
+    "sftp:backup@-oProxyCommand=nc:/srv",
+    `has host "-oProxyCommand=nc", which starts with "-" (an option, not a host): ssh would read it as an option, got "sftp:backup@-oProxyCommand=nc:/srv"`,
+  ),
+  repositoryCase(
+    "restic SFTP path read as an option",
+    "sftp:backup@backup.prod.example.internal:-oX",
+    `has path "-oX": use letters, digits, ".", "_", "~", "-" and "/" only, got "sftp:backup@backup.prod.example.internal:-oX"`,
+  ),
+  repositoryCase(
+    "restic backend without wired credentials",
+    "b2:bucket-name:dockyard",
+    `uses restic's "b2" backend; dockyard wires credentials for rest, sftp, s3 only, got "b2:bucket-name:dockyard"`,
+  ),
+  repositoryCase(
+    "restic local path in a stack",
+    "/srv/restic",
+    `is a local path: leave repository.url out to keep the repository on a volume beside the source (dev), or give an off-site rest:, sftp: or s3: URL, got "/srv/restic"`,
+  ),
+  repositoryCase(
+    "restic URL with options in its query",
+    "rest:https://backup.prod.example.internal/dockyard?sftp.command=sh",
+    `must not have a query or fragment (restic options are not set in the URL), got "rest:https://backup.prod.example.internal/dockyard?sftp.command=sh"`,
+  ),
   endpointsCase(
     "libvirt URI with a password",
     "libvirtUri",
@@ -369,9 +427,88 @@ const RULES: HostileCase[] = [
   ),
   ruleCase(
     "retention hours as days",
-    (c) => (section(c, "backup").retentionDays = "7d"),
-    "backup.retentionDays",
-    `must be an integer from 1 to 3650, got "7d"`,
+    (c) => (keep(c).daily = "7d"),
+    "backup.keep.daily",
+    `must be an integer from 0 (rule not used) to 10000, got "7d"`,
+  ),
+  ruleCase(
+    "retention keeping nothing",
+    (c) => Object.assign(keep(c), { daily: 0, weekly: 0, monthly: 0 }),
+    "backup.keep",
+    "keeps no snapshot: set at least one of last, hourly, daily, weekly, monthly, yearly above 0",
+  ),
+  ruleCase(
+    "retention negative",
+    (c) => (keep(c).weekly = -4),
+    "backup.keep.weekly",
+    "must be an integer from 0 (rule not used) to 10000, got -4",
+  ),
+  ruleCase(
+    "retention by an unknown rule",
+    (c) => (keep(c).within = "7d"),
+    "backup.keep.within",
+    "is not a known key (allowed here: last, hourly, daily, weekly, monthly, yearly)",
+  ),
+  ruleCase(
+    "check reading back more than all data",
+    (c) => ((section(c, "backup").check as Config).readDataPercent = 150),
+    "backup.check.readDataPercent",
+    "must be an integer from 0 to 100, got 150",
+  ),
+  ruleCase(
+    "drill on 31 February",
+    (c) => ((section(c, "backup").drill as Config).schedule = "0 5 31 2 *"),
+    "backup.drill.schedule",
+    `never fires: February has no day 31, got "0 5 31 2 *"`,
+  ),
+  ruleCase(
+    "drill accepting no age",
+    (c) => ((section(c, "backup").drill as Config).maxSnapshotAgeHours = 0),
+    "backup.drill.maxSnapshotAgeHours",
+    "must be an integer from 1 to 8760, got 0",
+  ),
+  ruleCase(
+    "REST login over plain http",
+    (c) => (repository(c).url = "rest:http://backup.prod.example.internal/dockyard"),
+    "backup.repository.restPassword",
+    "would cross the network in clear: repository.url uses http://, use https:// with credentials",
+  ),
+  ruleCase(
+    "a kubernetes stack backing up into the cluster",
+    (c) => delete repository(c).url,
+    "backup.repository.url",
+    "is required when target is kubernetes: an off-site restic repository (a volume in the cluster would not survive losing it)",
+  ),
+  ruleCase(
+    "S3 keys on a REST repository",
+    (c) => (repository(c).s3SecretAccessKey = SECURE),
+    "backup.repository.s3SecretAccessKey",
+    "applies to s3 repositories only, and repository.url is rest:",
+  ),
+  ruleCase(
+    "an SFTP repository without its host keys",
+    (c) =>
+      Object.assign(repository(c), {
+        url: "sftp:backup@backup.prod.example.internal:/srv/restic",
+        restUsername: undefined,
+        restPassword: undefined,
+        sshPrivateKey: SECURE,
+      }),
+    "backup.repository.sshKnownHosts",
+    "is required for an sftp repository: the server's host keys (ssh-keyscan prints them), so no other server can pose as it",
+  ),
+  ruleCase(
+    "a known_hosts wildcard",
+    (c) =>
+      Object.assign(repository(c), {
+        url: "sftp:backup@backup.prod.example.internal:/srv/restic",
+        restUsername: undefined,
+        restPassword: undefined,
+        sshPrivateKey: SECURE,
+        sshKnownHosts: [`*.example.internal ${KEY.split(" ").slice(0, 2).join(" ")}`],
+      }),
+    "backup.repository.sshKnownHosts[0]",
+    `has the pattern "*.example.internal": name the server exactly, got "*.example.internal ${KEY.split(" ").slice(0, 2).join(" ")}"`,
   ),
   ruleCase(
     "unknown security opt-out",
@@ -486,8 +623,8 @@ const FILES: HostileCase[] = [
   ),
   fileCase(
     "leading-zero number",
-    `${PREFIX}  dockyard:backup:\n    retentionDays: 010\n`,
-    "dockyard:backup.retentionDays is 010: a leading zero reads as octal in some YAML readers and decimal in others; write it without the zero, or quote it",
+    `${PREFIX}  dockyard:backup:\n    keep:\n      daily: 010\n`,
+    "dockyard:backup.keep.daily is 010: a leading zero reads as octal in some YAML readers and decimal in others; write it without the zero, or quote it",
   ),
   fileCase(
     "digit separators",
@@ -511,8 +648,8 @@ const FILES: HostileCase[] = [
   ),
   fileCase(
     "infinity",
-    `${PREFIX}  dockyard:backup:\n    retentionDays: .inf\n`,
-    "dockyard:backup.retentionDays is .inf, which is not a number Pulumi config can hold",
+    `${PREFIX}  dockyard:backup:\n    keep:\n      daily: .inf\n`,
+    "dockyard:backup.keep.daily is .inf, which is not a number Pulumi config can hold",
   ),
   fileCase(
     "unknown tag",
@@ -743,6 +880,13 @@ const SECRETS: HostileCase[] = [
   secureRefused("memory", (c) => (web(c).memory = SECURE), "services.web.memory"),
   secureRefused("a VM's vCPUs", (c) => (legacy(c).vcpus = SECURE), "vms.legacy.vcpus"),
   secureRefused("the backup schedule", (c) => (section(c, "backup").schedule = SECURE), "backup.schedule"),
+  secureRefused("a retention rule", (c) => (keep(c).daily = SECURE), "backup.keep.daily"),
+  secureRefused(
+    "the check's share of data",
+    (c) => ((section(c, "backup").check as Config).readDataPercent = SECURE),
+    "backup.check.readDataPercent",
+  ),
+  secureOn("backup.repository.url", (c) => (repository(c).url = SECURE)),
   secureRefused(
     "a security opt-out",
     (c) => (web(c).security = { allowPrivilegeEscalation: SECURE }),
@@ -751,6 +895,42 @@ const SECRETS: HostileCase[] = [
 ];
 
 const ECHO: HostileCase[] = [
+  {
+    name: "plaintext repository password is refused without echoing it",
+    kind: "echo",
+    command: "synth",
+    config: (c) => (repository(c).password = "correct-horse-repository"),
+    exit: 1,
+    lines: [
+      at(
+        "backup.repository.password",
+        "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:backup.repository.password' <value>`",
+      ),
+    ],
+    secrets: ["correct-horse-repository"],
+  },
+  {
+    name: "plaintext SSH private key is refused without echoing it",
+    kind: "echo",
+    command: "synth",
+    config: (c) =>
+      Object.assign(repository(c), {
+        url: "sftp:backup@backup.prod.example.internal:/srv/restic",
+        restUsername: undefined,
+        restPassword: undefined,
+        sshPrivateKey:
+          "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----",
+        sshKnownHosts: [`backup.prod.example.internal ${KEY.split(" ").slice(0, 2).join(" ")}`],
+      }),
+    exit: 1,
+    lines: [
+      at(
+        "backup.repository.sshPrivateKey",
+        "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:backup.repository.sshPrivateKey' <value>`",
+      ),
+    ],
+    secrets: ["b3BlbnNzaC1rZXktdjEAAAAABG5vbmU="],
+  },
   {
     name: "plaintext password is refused without echoing it",
     kind: "echo",
@@ -821,9 +1001,9 @@ const ECHO: HostileCase[] = [
     name: "a non-finite number is named as written",
     kind: "echo",
     command: "synth",
-    text: `${PREFIX}  dockyard:backup:\n    retentionDays: -.inf\n`,
+    text: `${PREFIX}  dockyard:backup:\n    keep:\n      daily: -.inf\n`,
     exit: 1,
-    lines: ["$FILE: dockyard:backup.retentionDays is -.inf, which is not a number Pulumi config can hold"],
+    lines: ["$FILE: dockyard:backup.keep.daily is -.inf, which is not a number Pulumi config can hold"],
     secrets: ["got null"],
   },
 ];

@@ -13,6 +13,7 @@ import { committedConfig } from "../support/stack-files";
 import { configLeaves, setAt } from "./leaves";
 
 const CIPHERTEXT = "v1:QUJDREVGR0hJSktMTU5PUA==:c2VjcmV0LWNpcGhlcnRleHQ=";
+const KNOWN_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR";
 
 describe("a secure value on any key", () => {
   const leaves = configLeaves();
@@ -31,6 +32,23 @@ describe("a secure value on any key", () => {
         username: "ci",
         password: { secure: CIPHERTEXT },
       };
+    }
+    // Repository credentials apply to their own backend: put each on a repository of that kind.
+    if (path[0] === "backup" && path[1] === "repository" && /^(s3|ssh)/.test(path[2])) {
+      const backup = config["dockyard:backup"] as Record<string, unknown>;
+      backup.repository = path[2].startsWith("s3")
+        ? {
+            url: "s3:https://s3.example.com/bucket",
+            password: { secure: CIPHERTEXT },
+            s3AccessKeyId: { secure: CIPHERTEXT },
+            s3SecretAccessKey: { secure: CIPHERTEXT },
+          }
+        : {
+            url: "sftp:backup@backup.example.com:/srv/restic",
+            password: { secure: CIPHERTEXT },
+            sshPrivateKey: { secure: CIPHERTEXT },
+            sshKnownHosts: [`backup.example.com ${KNOWN_HOST_KEY}`],
+          };
     }
     setAt(config, path, { secure: CIPHERTEXT });
     const file = join(dir, "Pulumi.prod.yaml");

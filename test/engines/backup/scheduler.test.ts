@@ -1,11 +1,13 @@
 /**
  * Real engine: the Docker scheduler, started with exactly the flags the translator renders for
- * the Backup's ContainerService (hardened, non-root, read-only root filesystem), runs a backup
- * when its schedule says so and reports healthy through the image's HEALTHCHECK.
+ * the Backup's ContainerService (hardened, non-root, read-only root filesystem), backing up into
+ * the volume repository (dev's): at the next minute it runs backup, check and drill one after
+ * the other, keeps each one's result, and reports healthy through the image's HEALTHCHECK. And
+ * a backup that cannot read every file fails without spoiling what "latest" restores.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARCHIVE_NAME, RUN_AS_GID, RUN_AS_UID } from "../../../apps/backup/contract";
-import { dockerSchedulerArgs } from "../../../components/backup/docker-scheduler";
+import { DRILL_OK, RUN_AS_UID, SCHEDULER_STATUS_COMMAND } from "../../../apps/backup/contract";
+import { dockerSchedulerArgs, passedByName } from "../../../components/backup/docker-scheduler";
 import { dockerContainerSettings } from "../../../components/container-service/docker-settings";
 import { dockerRunArgs } from "../../../components/container-service/docker-run";
 import { resolveServiceSpec } from "../../../components/container-service/resolve";
@@ -20,10 +22,18 @@ import {
   uniqueName,
 } from "../docker/support/docker";
 import { needs } from "../support/needs";
-import { type BackupImages, asRoot, backupSetup, buildBackupImages } from "./support/backup-image";
+import {
+  type BackupImages,
+  asRoot,
+  backupSetup,
+  buildBackupImages,
+  runOneShot,
+  volumeName,
+} from "./support/backup-image";
+import { FILL } from "./support/contract";
 
 const objects = new DockerObjects();
-needs("engine", "busybox");
+needs("engine", "busybox", "restic", "ssh");
 
 const engine = new EngineSetup<BackupImages>(() => buildBackupImages(objects));
 
@@ -31,69 +41,93 @@ beforeAll(engine.run, 600_000);
 afterAll(() => objects.removeAll(), 120_000);
 
 /**
- * Longest wait for the first scheduled archive: the loop skips the minute it starts in, so the
- * next minute boundary (at most 60 s away) plus the backup itself.
+ * Longest wait for the three jobs: the loop skips the minute it starts in, so the next minute
+ * boundary (at most 60 s away), then backup, check and drill in turn.
  */
-const FIRST_ARCHIVE_WITHIN_MS = 75_000;
+const JOBS_DONE_WITHIN_MS = 150_000;
 
 describe("Docker scheduler on a real engine", () => {
   it(
-    "runs a backup at the next minute of a '* * * * *' schedule, as 65532, hardened, and turns healthy",
-    { timeout: 150_000 },
+    "runs backup, check and drill in turn at the next minute, as 65532, hardened, and turns healthy",
+    { timeout: 240_000 },
     async () => {
-      const { busybox, backupId } = engine.get();
-      const setup = await backupSetup(objects, backupId, "* * * * *");
-      await asRoot(
-        busybox,
-        { [setup.source.volumeName as string]: "/data" },
-        "echo record > /data/records.log && chown -R 65532:65532 /data",
-      );
+      const { base, backupId } = engine.get();
+      const every = "* * * * *";
+      const setup = await backupSetup(objects, backupId, {
+        schedule: every,
+        check: { schedule: every, readDataPercent: 100 },
+        drill: { schedule: every },
+      });
+      expect(setup.spec.repository.kind).toBe("volume");
+      await asRoot(base, { [volumeName(setup.source)]: "/data" }, FILL);
       const network = objects.network(uniqueName("net"));
       await docker(["network", "create", network]);
       const service = resolveServiceSpec(
         `${setup.spec.name}-scheduler`,
-        dockerSchedulerArgs(setup.spec, setup.archive),
+        dockerSchedulerArgs(setup.spec, setup.volumes, {}),
       );
-      const settings = dockerContainerSettings(service, network);
+      // The secret variables by name, their values from the docker CLI's environment (the provider sends them as Env).
+      const settings = passedByName(dockerContainerSettings(service, network), Object.keys(setup.secrets));
       const container = objects.container(uniqueName("scheduler"));
-      await docker([
-        "run",
-        "--detach",
-        ...dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(backupId) }),
-      ]);
+      await docker(
+        [
+          "run",
+          "--detach",
+          ...dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(backupId) }),
+        ],
+        60_000,
+        setup.secrets,
+      );
 
       const host = await inspectHostConfig(container);
       expect(host).toMatchObject({ ReadonlyRootfs: true, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] });
       expect((await docker(["exec", container, "id", "-u"])).trim()).toBe(String(RUN_AS_UID));
 
       const started = Date.now();
-      const startedInMinute = (await docker(["exec", container, "date", "-u", "+%Y%m%dT%H%M"])).trim();
-      let names: string[] = [];
-      while (Date.now() - started < FIRST_ARCHIVE_WITHIN_MS) {
-        names = (await docker(["exec", container, "ls", "-A", "/archive"]))
-          .split("\n")
-          .filter((n) => ARCHIVE_NAME.test(n));
-        if (names.length > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+      let status = await dockerStatus(["exec", container, ...SCHEDULER_STATUS_COMMAND]);
+      while (Date.now() - started < JOBS_DONE_WITHIN_MS && !/drill (ok|failed)/.test(status.stdout)) {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        status = await dockerStatus(["exec", container, ...SCHEDULER_STATUS_COMMAND]);
       }
       const logs = await dockerStatus(["logs", container]);
-      expect(
-        names,
-        `no archive after ${FIRST_ARCHIVE_WITHIN_MS} ms; scheduler logs:\n${logs.stdout}${logs.stderr}`,
-      ).toHaveLength(1);
-      expect(logs.stdout).toContain(`wrote ${names[0]}`);
-      expect(
-        names[0] > `web-data-${startedInMinute}59Z.tar.gz`,
-        "the archive is from a later minute than the start",
-      ).toBe(true);
-      const check = await asRoot(
-        busybox,
-        { [setup.archive.volumeName as string]: "/a" },
-        `cd /a && stat -c '%u:%g' ${names[0]} && sha256sum -c ${names[0]}.sha256`,
+      const log = `${logs.stdout}${logs.stderr}`;
+      expect(status.stdout, `scheduler status after ${Date.now() - started} ms; logs:\n${log}`).toMatch(
+        /^backup ok \S+\ncheck ok \S+\ndrill ok \S+\n$/,
       );
-      expect(check.split("\n")).toEqual([`${RUN_AS_UID}:${RUN_AS_GID}`, `${names[0]}: OK`, ""]);
+      expect(status.code).toBe(0);
+      // One after the other, in schedule order: a job due while another runs waits for it.
+      const order = [
+        "starting backup",
+        "backup ended: ok",
+        "starting check",
+        "check ended: ok",
+        "starting drill",
+        "drill ended: ok",
+      ];
+      const positions = order.map((line) => log.indexOf(`scheduler: ${line}`));
+      expect(
+        positions.every((p) => p >= 0),
+        log,
+      ).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      expect(log).toMatch(/backup: snapshot [0-9a-f]{8} of \/source/);
+      expect(log).toContain("check: OK");
+      expect(log).toContain(DRILL_OK);
+      // No password was given: the first backup generated the repository's key file beside it,
+      // private to 65532, and never printed it. The repository is restic's, encrypted.
+      expect(log).toContain("generated the repository's key file /repository/password");
+      const stored = await asRoot(
+        base,
+        { [volumeName(setup.volumes.repository)]: "/r" },
+        "stat -c '%a %u:%g %s' /r/password && cat /r/password && echo && ls /r/restic && ! grep -r -q -a first /r/restic && echo encrypted",
+      );
+      const [keyFile, key, ...listing] = stored.split("\n");
+      expect(keyFile).toBe("600 65532:65532 64");
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      expect(log).not.toContain(key);
+      expect(listing).toEqual(expect.arrayContaining(["config", "data", "index", "keys", "snapshots", "encrypted"]));
 
-      // The image's HEALTHCHECK (the settings' exec-form test) passes once the loop has a heartbeat.
+      // The image's HEALTHCHECK (the settings' exec-form test) passes: heartbeat fresh, no job failed.
       const deadline = Date.now() + 45_000;
       let health = await healthStatus(container);
       while (health !== "healthy" && Date.now() < deadline) {
@@ -101,6 +135,34 @@ describe("Docker scheduler on a real engine", () => {
         health = await healthStatus(container);
       }
       expect(health).toBe("healthy");
+    },
+  );
+});
+
+describe("a backup that cannot read the whole source", () => {
+  it(
+    "fails naming the file, keeps its snapshot tagged incomplete, and restore takes the newest complete one",
+    { timeout: 180_000 },
+    async () => {
+      const { base, backupId } = engine.get();
+      const setup = await backupSetup(objects, backupId);
+      const source = volumeName(setup.source);
+      await asRoot(base, { [source]: "/data" }, FILL);
+      expect((await runOneShot(objects, setup, "backup")).code).toBe(0);
+      await asRoot(
+        base,
+        { [source]: "/data" },
+        "echo secret > /data/root-only && chmod 0600 /data/root-only && chown 0:0 /data/root-only",
+      );
+      const partial = await runOneShot(objects, setup, "backup");
+      expect(partial.code).not.toBe(0);
+      expect(partial.stderr).toMatch(
+        /backup: some files of \/source could not be read \(\/source\/root-only\): snapshot [0-9a-f]{8} is kept, tagged incomplete; nothing was forgotten/,
+      );
+      await asRoot(base, { [source]: "/data" }, "rm -rf /data/* /data/.[!.]*");
+      const restore = await runOneShot(objects, setup, "restore");
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(restore.stdout).toMatch(/restored and verified snapshot [0-9a-f]{8}: 5 files/);
     },
   );
 });

@@ -30,7 +30,7 @@ import {
   synthDevCompose,
 } from "./support/compose";
 
-needs("engine", "busybox", "docker-compose");
+needs("engine", "busybox", "docker-compose", "restic", "ssh");
 
 const objects = new DockerObjects();
 const project = uniqueName("compose").toLowerCase();

@@ -19,7 +19,7 @@ export const GUEST_CACHE = process.env.DOCKYARD_TEST_CACHE ?? "/var/cache/dockya
 export const SYSTEM_URI = "qemu:///system";
 
 /** The engine script (in .ci/engines/) that provides a requirement on its own. */
-type EngineScript = "docker.sh" | "registry.sh" | "libvirt.sh" | "podman.sh";
+type EngineScript = "docker.sh" | "registry.sh" | "libvirt.sh" | "podman.sh" | "backup.sh";
 
 /**
  * The container engines the container, registry, backup and Compose tests run against, each
@@ -124,6 +124,21 @@ const REQUIREMENTS = {
       isExecutableFile("/bin/busybox") ? undefined : "/bin/busybox is missing (Debian package busybox-static)",
   },
   "docker-registry": tool("docker-registry", "docker-registry", "registry.sh"),
+  /** Debian's restic, copied into the stand-in of the backup image's base. */
+  restic: tool("restic", "restic", "backup.sh"),
+  /** Debian's rclone: `rclone serve restic`, the REST repository server of the backup tests. */
+  rclone: tool("rclone", "rclone", "backup.sh"),
+  /** OpenSSH's server, the SFTP repository server of the backup tests (run in a container). */
+  sshd: {
+    script: "backup.sh",
+    check: () =>
+      isExecutableFile("/usr/sbin/sshd") ? undefined : "/usr/sbin/sshd is missing (Debian package openssh-server)",
+  },
+  /** OpenSSH's client (restic's sftp backend runs it) and ssh-keygen (the tests' keys). */
+  ssh: {
+    script: "backup.sh",
+    check: () => toolProblem("ssh", "openssh-client") ?? toolProblem("ssh-keygen", "openssh-client"),
+  },
   htpasswd: tool("htpasswd", "apache2-utils", "registry.sh"),
   virsh: tool("virsh", "libvirt-clients", "libvirt.sh"),
   /** libvirt's schema check: a shell script over xmllint. */

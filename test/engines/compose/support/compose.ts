@@ -16,6 +16,7 @@ import type { DockerContainerSettings } from "../../../../components/container-s
 import { evaluate, ofType } from "../../../support/pulumi-harness";
 import { docker, dockerStatus, uniqueName } from "../../docker/support/docker";
 import { ensureBusyboxStandIn, ensureStandIns } from "../../docker/support/standins";
+import { ensureResticStandIn } from "../../backup/support/backup-image";
 import { freePort } from "../../docker/support/web-image";
 import { engineEnvironment, PODMAN_CONTAINERS_CONF } from "../../support/requirements";
 
@@ -85,12 +86,13 @@ export async function runnableCopy(
 export async function standInBases(synth: SynthCompose): Promise<string[]> {
   const standIns = await ensureStandIns();
   const busybox = await ensureBusyboxStandIn();
+  const restic = await ensureResticStandIn();
   const byArg: Record<string, string> = { BUILD_IMAGE: standIns.build, BASE_IMAGE: standIns.base };
   const created: string[] = [];
   for (const service of Object.values((parse(synth.generated) as ComposeFile).services)) {
     for (const [arg, reference] of Object.entries(service.build?.args ?? {})) {
       if (arg === "REVISION") continue;
-      const standIn = reference.includes("busybox") ? busybox : byArg[arg];
+      const standIn = reference.includes("restic") ? restic : reference.includes("busybox") ? busybox : byArg[arg];
       if ((await dockerStatus(["image", "inspect", reference])).code === 0) continue;
       await docker(["tag", standIn, reference]);
       created.push(reference);

@@ -203,3 +203,14 @@ async function withLock(work: () => Promise<void>): Promise<void> {
     await rm(LOCK, { recursive: true, force: true });
   }
 }
+
+/**
+ * Builds a local image from host files (host path → path in the image) and Dockerfile lines, if
+ * missing or stale, under the stand-ins' lock: for other test suites' stand-ins (the backup
+ * tests' restic base and repository servers). The image gets /etc/passwd and /etc/group with
+ * root, nobody and nonroot (65532), /tmp (1777) and /home/nonroot.
+ */
+export async function ensureLocalImage(tag: string, layout: [string, string][], dockerfile: string[]): Promise<string> {
+  await withLock(() => ensureImage(tag, layout, dockerfile));
+  return tag;
+}
