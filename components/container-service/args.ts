@@ -54,6 +54,12 @@ export interface HealthCheckArgs {
    */
   readonly path?: string;
   /**
+   * HTTP path the Kubernetes readiness probe asks instead of `path`, e.g. "/readyz": whether the
+   * service may take traffic now (stricter than being alive). Needs `path`.
+   * @default path
+   */
+  readonly readinessPath?: string;
+  /**
    * Port of the HTTP probe.
    * @default the first tcp port
    */

@@ -270,11 +270,18 @@ function resolveHealthCheck(
       'is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]',
     );
   }
+  const readinessPath = check.readinessPath;
+  if (readinessPath !== undefined && (typeof readinessPath !== "string" || !readinessPath.startsWith("/"))) {
+    at.field("readinessPath").fail(`must be an HTTP path starting with "/", got ${describeValue(readinessPath)}`);
+  }
+  if (readinessPath !== undefined && hcPath === undefined)
+    at.field("readinessPath").fail("needs path: the liveness probe asks path, the readiness probe readinessPath");
   const firstTcp = ports.find((p) => p.protocol === "tcp")?.containerPort;
   const port = hcPath === undefined ? undefined : integerArg(at.field("port"), check.port, 1, 65535, firstTcp ?? 0);
   if (port === 0) at.field("port").fail("is required for an HTTP health check when the service declares no tcp port");
   return {
     path: hcPath,
+    readinessPath,
     scheme: oneOfArg(at.field("scheme"), check.scheme, ["HTTP", "HTTPS"] as const, "HTTP"),
     port,
     command,

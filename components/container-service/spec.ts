@@ -38,6 +38,8 @@ export type ProbeScheme = "HTTP" | "HTTPS";
 export interface HealthCheckSpec {
   /** HTTP path probed by Kubernetes. */
   readonly path: string | undefined;
+  /** HTTP path the Kubernetes readiness probe asks instead of `path`. */
+  readonly readinessPath: string | undefined;
   /** Scheme of the HTTP probe. */
   readonly scheme: ProbeScheme;
   /** Port of the HTTP probe. */
