@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import type { Target, VolumeRef } from "./types";
 import { ContainerService } from "./container-service";
 import { PersistentVolume } from "./persistent-volume";
-import { backupCronJob, restoreJob } from "./backup/cron-job";
+import { backupContainer, backupCronJob, restoreJob } from "./backup/cron-job";
+import { networkPolicyManifest } from "./container-service/network-policy";
 import {
   dockerOneShotSettings,
   dockerRestoreCommand,
@@ -132,6 +133,10 @@ export class Backup extends pulumi.ComponentResource {
       { metadata: manifest.metadata, spec: manifest.spec },
       { parent: this },
     );
+    // The same mechanism as services: the job's pods (backup and restore alike) reach their
+    // volumes through mounts, not the network, so their policy admits nothing in or out.
+    const policy = networkPolicyManifest(backupContainer(spec, archive, "backup"));
+    new k8s.networking.v1.NetworkPolicy(spec.name, { metadata: policy.metadata, spec: policy.spec }, { parent: this });
     const job = pulumi.output(restoreJob(spec, archive, "$ARCHIVE"));
     return {
       schedulerName: cronJob.metadata.name,

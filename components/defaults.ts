@@ -15,3 +15,16 @@ export const VM_DEFAULTS = { vcpus: 1, memoryMiB: 1024, diskSizeGiB: 20 } as con
 
 /** Backup: days an archive is kept. */
 export const BACKUP_DEFAULTS = { retentionDays: 7 } as const;
+
+/** ContainerService `autoscaling`: replica bounds and the CPU utilization (percent of the request) aimed at. */
+export const AUTOSCALING_DEFAULTS = { minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 } as const;
+
+/**
+ * ContainerService `ingress`: the IngressClass and the namespace of its controller's pods (the
+ * ingress-nginx chart's own names), and the kind of cert-manager issuer.
+ */
+export const INGRESS_DEFAULTS = {
+  className: "nginx",
+  controllerNamespace: "ingress-nginx",
+  issuerKind: "ClusterIssuer",
+} as const;

@@ -15,9 +15,11 @@ export {
   MIN_MEMORY_BYTES,
 } from "./quantities";
 export {
+  cidr,
   dnsLabel,
   dnsSubdomain,
   hostProblem,
+  ingressHost,
   isLoopbackHost,
   port,
   registryAddress,
@@ -38,3 +40,4 @@ export {
 export { sshPublicKey, SSH_KEY_TYPES } from "./ssh";
 export { CRON_FIELDS, cronProblem, cronSchedule } from "./cron";
 export { imageReference } from "./image";
+export { pemCertificate, pemPrivateKey } from "./pem";

@@ -146,3 +146,31 @@ export function isLoopbackHost(host: string): boolean {
   const bare = host.startsWith("[") ? host.slice(1, -1) : host;
   return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
+
+/**
+ * A host an Ingress routes and a certificate names: a lower-case DNS name (an RFC 1123
+ * subdomain), never an IP address and without a port (the controller serves 443).
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressSpec
+ */
+export const ingressHost: Rule<string> = rule(`a DNS name like "app.example.com"`, (value) => {
+  if (typeof value !== "string") return refuse(`must be a DNS name like "app.example.com"`);
+  if (net.isIP(value) !== 0 || net.isIP(value.replace(/^\[|\]$/g, "")) !== 0)
+    return refuse(`must be a DNS name like "app.example.com", not an IP address (an Ingress routes names only)`);
+  if (/:\d*$/.test(value))
+    return refuse(`must be a DNS name like "app.example.com" without a port (the Ingress serves 443)`);
+  if (value.length > 253 || !value.split(".").every((label) => LABEL_1123.test(label)))
+    return refuse(
+      `must be a DNS name like "app.example.com" (lower-case labels of letters, digits and "-", at most 253 characters)`,
+    );
+  return accept(value);
+});
+
+/** An IPv4 or IPv6 block in CIDR notation, e.g. "10.0.0.0/8" or "fd00::/8". */
+export const cidr: Rule<string> = rule(`an IP block in CIDR notation like "10.0.0.0/8"`, (value) => {
+  const match = typeof value === "string" ? /^([^/]+)\/(\d{1,3})$/.exec(value) : null;
+  const family = match === null ? 0 : net.isIP(match[1]);
+  const bits = match === null ? NaN : Number(match[2]);
+  return family !== 0 && bits <= (family === 4 ? 32 : 128)
+    ? accept(value as string)
+    : refuse(`must be an IP block in CIDR notation like "10.0.0.0/8"`);
+});

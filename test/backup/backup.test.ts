@@ -146,6 +146,20 @@ describe("Backup on Kubernetes", () => {
     expect(claim.options).toMatchObject({ retainOnDelete: true });
     expect(ofType(resources, T.container)).toEqual([]);
     expect(await resolve(backup!.schedulerName)).toBe("web-backup");
+    // its pods (backup and restore) reach their volumes by mounts only: nothing in or out
+    const policy = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "web-backup").inputs as {
+      spec: { podSelector: { matchLabels: Record<string, string> } };
+    };
+    expect(policy.spec).toEqual({
+      podSelector: {
+        matchLabels: { "app.kubernetes.io/name": "web-backup", "app.kubernetes.io/instance": "web-backup" },
+      },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [],
+      egress: [],
+    });
+    for (const [key, value] of Object.entries(policy.spec.podSelector.matchLabels))
+      expect(pod.containers[0] && object.spec!.jobTemplate.spec!.template.metadata?.labels?.[key]).toBe(value);
   });
 
   it("custom: namespace, pull secrets, storage class, sizes and retention reach the objects", async () => {
