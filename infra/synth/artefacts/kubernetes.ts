@@ -50,9 +50,13 @@ export function kubernetesArtefacts(resources: readonly RecordedResource[]): Kub
   });
 }
 
-/** The YAML text of one object. */
+/**
+ * The YAML text of one object. Written for YAML 1.1 readers too (kubectl's): strings such as
+ * `off`, `yes` or `0755` are quoted, so an annotation like ingress-nginx's
+ * `proxy-request-buffering: "off"` stays a string instead of becoming a boolean.
+ */
 export function kubernetesYaml(artefact: KubernetesArtefact): string {
-  return stringify(artefact.object, { sortMapEntries: false });
+  return stringify(artefact.object, { sortMapEntries: false, version: "1.1" });
 }
 
 function toObject(resource: RecordedResource, byUrn: Map<string, RecordedResource>): Record<string, unknown> {
