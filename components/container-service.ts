@@ -234,8 +234,9 @@ export class ContainerService extends pulumi.ComponentResource {
   /** Kubernetes only: the cert-manager Certificate, when `ingress.certificateIssuer` is set. */
   declare public readonly certificate: k8s.apiextensions.CustomResource | undefined;
   /**
-   * Kubernetes with `ingress` only: `https://<host>/`. Resolves once the certificate is Ready (with
-   * cert-manager) and the controller has given the Ingress an address; undefined otherwise.
+   * Where users reach it. Kubernetes with `ingress`: `https://<host>/`, once the certificate is Ready
+   * (with cert-manager) and the controller has given the Ingress an address. Docker: `http://` the
+   * first published tcp port (on 127.0.0.1 unless opted out), once the container runs. Otherwise undefined.
    */
   declare public readonly url: pulumi.Output<string | undefined>;
 
@@ -281,7 +282,7 @@ export class ContainerService extends pulumi.ComponentResource {
       service: undefined,
       ingress: undefined,
       certificate: undefined,
-      url: undefined,
+      url: dockerUrl(settings.ports, containers[0]?.name),
       workloadNames: containers.map((c) => c.name),
       hostname: spec.name,
       publishedPorts: settings.ports.map((p) => ({
@@ -427,6 +428,18 @@ export class ContainerService extends pulumi.ComponentResource {
     const url = `https://${spec.ingress.host}/`;
     return { ingress, certificate, url: pulumi.all([ingress.status, certificate?.id]).apply(() => url) };
   }
+}
+
+/** `http://<address>:<port>/` of the first published tcp port, once `ready` resolves; undefined without one. */
+function dockerUrl(
+  ports: readonly { internal: number; external?: number; ip?: string; protocol?: string }[],
+  ready: pulumi.Output<string> | undefined,
+): pulumi.Output<string> | undefined {
+  const published = ports.find((p) => p.external !== undefined && (p.protocol ?? "tcp") === "tcp");
+  if (published === undefined || ready === undefined) return undefined;
+  const ip = published.ip ?? "127.0.0.1";
+  const url = `http://${ip.includes(":") ? `[${ip}]` : ip}:${published.external}/`;
+  return ready.apply(() => url);
 }
 
 /** Every value wrapped as a secret. */

@@ -18,7 +18,7 @@ export type {
   VolumeMountArgs,
 } from "./container-service/args";
 export { PersistentVolume, type PersistentVolumeArgs } from "./persistent-volume";
-export { Registry, type RegistryArgs, type RegistryTlsArgs } from "./registry";
+export { Registry, type RegistryArgs, type RegistryIngressArgs, type RegistryTlsArgs } from "./registry";
 export { ServiceImage, type RegistryEndpoint, type ServiceImageArgs } from "./service-image";
 export { VirtualMachine, type VirtualMachineArgs } from "./virtual-machine";
 export { Backup, type BackupArgs } from "./backup";

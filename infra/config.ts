@@ -13,8 +13,11 @@ export type { ConfigCatalog } from "./config-schema";
 export type Secret = pulumi.Output<string>;
 
 /** The validated, defaulted config of one stack. Secrets are Pulumi secrets. */
-export type StackConfig = Omit<StackConfigData, "registry"> & {
+export type StackConfig = Omit<StackConfigData, "registry" | "ingress"> & {
   registry: Omit<StackConfigData["registry"], "password"> & { password?: Secret };
+  ingress: Omit<StackConfigData["ingress"], "tls"> & {
+    tls: Omit<StackConfigData["ingress"]["tls"], "certificate" | "key"> & { certificate?: Secret; key?: Secret };
+  };
   /** The stack settings file the config came from. */
   file: string;
   /**
@@ -42,6 +45,15 @@ export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtim
     registry: {
       ...data.registry,
       password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password),
+    },
+    ingress: {
+      ...data.ingress,
+      tls: {
+        ...data.ingress.tls,
+        certificate:
+          data.ingress.tls.certificate === undefined ? undefined : pulumi.secret(data.ingress.tls.certificate),
+        key: data.ingress.tls.key === undefined ? undefined : pulumi.secret(data.ingress.tls.key),
+      },
     },
     file: source.file,
     secretValues,

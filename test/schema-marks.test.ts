@@ -23,6 +23,19 @@ describe("config schema marks", () => {
         "services.web.cpu",
         "services.web.memory",
         "services.web.replicas",
+        "services.front.cpu",
+        "services.front.memory",
+        "services.front.replicas",
+        "services.front.host",
+        "services.front.autoscaling.minReplicas",
+        "services.front.autoscaling.maxReplicas",
+        "services.front.autoscaling.targetCpuUtilization",
+        "ingress.className",
+        "ingress.controllerNamespace",
+        "ingress.tls.issuer",
+        "ingress.tls.issuerKind",
+        "ingress.tls.certificate",
+        "ingress.tls.key",
         "vms.legacy.diskSizeGiB",
         "vms.legacy.memoryMiB",
         "vms.legacy.sshAuthorizedKeys",
@@ -42,6 +55,8 @@ describe("config schema marks", () => {
       "services.web.image",
       "services.web.security.allowWritableRootFilesystem",
       "services.web.security.allowPrivilegeEscalation",
+      "services.front.image",
+      "ingress.tls.source",
       "unsafe.allowLatestTag",
     ]) {
       expect(knobs).not.toContain(key);
@@ -49,6 +64,6 @@ describe("config schema marks", () => {
   });
 
   it("lists the secrets", () => {
-    expect(markedPaths(schema, "secret")).toEqual(["registry.password"]);
+    expect(markedPaths(schema, "secret")).toEqual(["registry.password", "ingress.tls.certificate", "ingress.tls.key"]);
   });
 });

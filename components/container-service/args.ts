@@ -224,6 +224,13 @@ export interface IngressArgs {
    */
   readonly timeoutSeconds?: number;
   /**
+   * Protocol the controller speaks to the service: "HTTPS" when the process serves TLS itself, so the
+   * last hop inside the cluster is encrypted too (ingress-nginx `backend-protocol`; the controller
+   * does not verify the service's certificate).
+   * @default "HTTP"
+   */
+  readonly backendProtocol?: "HTTP" | "HTTPS";
+  /**
    * Stream request bodies to the service as they arrive instead of buffering them first (ingress-nginx `proxy-request-buffering: "off"`).
    * @default false
    */

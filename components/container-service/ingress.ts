@@ -35,7 +35,7 @@ function exposed(spec: ResolvedService): IngressSpec {
   return spec.ingress;
 }
 
-/** ingress-nginx's settings for the service: body size, timeouts, request streaming (none by default). */
+/** ingress-nginx's settings for the service: body size, timeouts, request streaming, TLS to the service (none by default). */
 export function ingressAnnotations(ingress: IngressSpec): Record<string, string> {
   return {
     ...(ingress.maxBodyMiB === undefined
@@ -48,6 +48,7 @@ export function ingressAnnotations(ingress: IngressSpec): Record<string, string>
           [`${NGINX}/proxy-send-timeout`]: String(ingress.timeoutSeconds),
         }),
     ...(ingress.streamRequests ? { [`${NGINX}/proxy-request-buffering`]: "off" } : {}),
+    ...(ingress.backendProtocol === "HTTPS" ? { [`${NGINX}/backend-protocol`]: "HTTPS" } : {}),
   };
 }
 

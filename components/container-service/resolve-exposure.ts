@@ -74,6 +74,7 @@ const INGRESS_KEYS = [
   "maxBodyMiB",
   "timeoutSeconds",
   "streamRequests",
+  "backendProtocol",
 ] as const;
 
 /** `ingress`: Kubernetes only, TLS always (a Secret or a cert-manager issuer), to the first tcp port. */
@@ -126,6 +127,7 @@ export function resolveIngress(
         ? undefined
         : integerArg(at.field("timeoutSeconds"), args.timeoutSeconds, 1, 86_400, 60),
     streamRequests: booleanArg(at.field("streamRequests"), args.streamRequests, false),
+    backendProtocol: oneOfArg(at.field("backendProtocol"), args.backendProtocol, ["HTTP", "HTTPS"] as const, "HTTP"),
   };
 }
 

@@ -112,6 +112,7 @@ export interface IngressSpec {
   readonly maxBodyMiB: number | undefined;
   readonly timeoutSeconds: number | undefined;
   readonly streamRequests: boolean;
+  readonly backendProtocol: "HTTP" | "HTTPS";
 }
 
 /** A resolved HorizontalPodAutoscaler. */

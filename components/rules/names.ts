@@ -76,8 +76,11 @@ export function splitHostPort(text: string): { host: string; port?: number } | {
 /** A scheme, credentials or a path where only a registry address belongs: a problem naming it. */
 function registryShapeProblem(value: string, allowPath: boolean): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+  const shape = `host[:port]${allowPath ? "[/path]" : ""}`;
+  if (scheme?.[1].toLowerCase() === "http")
+    return `must not start with "${scheme[1]}://": a registry is reached over HTTPS, and plain HTTP is allowed only on 127.0.0.1 (dev); give ${shape} only`;
   if (scheme)
-    return `must not start with "${scheme[1]}://": give host[:port]${allowPath ? "[/path]" : ""} only (the scheme follows from the registry's TLS settings)`;
+    return `must not start with "${scheme[1]}://": give ${shape} only (the scheme follows from the registry's TLS settings)`;
   if (value.includes("@"))
     return "must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password)";
   return undefined;
