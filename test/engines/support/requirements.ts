@@ -5,7 +5,7 @@
  * When something is missing the error is one line naming it and the command to run.
  */
 import { execFile } from "node:child_process";
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { findSeedTool } from "../../../components/libvirt/seed-iso";
 
@@ -14,6 +14,9 @@ export const SETUP_COMMAND = "sudo npm run engines:up";
 
 /** Where .ci/engines/libvirt.sh caches the tiny guest (kernel and initrd). */
 export const GUEST_CACHE = process.env.DOCKYARD_TEST_CACHE ?? "/var/cache/dockyard-test";
+
+/** Where the Docker engine reads the CA it trusts for one registry: `<dir>/<host:port>/ca.crt`. */
+export const DOCKER_CERTS_DIR = "/etc/docker/certs.d";
 
 /** The libvirt URI the engine tests talk to. */
 export const SYSTEM_URI = "qemu:///system";
@@ -67,6 +70,24 @@ const REQUIREMENTS = {
   },
   "docker-registry": tool("docker-registry", "docker-registry", "registry.sh"),
   htpasswd: tool("htpasswd", "apache2-utils", "registry.sh"),
+  /** Debian's openssl: a throwaway CA and server certificate for the TLS registry tests. */
+  openssl: tool("openssl", "openssl", "registry.sh"),
+  /**
+   * Write access to the Docker engine's per-registry trust directory (/etc/docker/certs.d, read by
+   * the engine at each registry access): the TLS registry tests trust their CA there, then remove it.
+   */
+  "docker-certs": {
+    script: "docker.sh",
+    check: () => {
+      try {
+        mkdirSync(DOCKER_CERTS_DIR, { recursive: true });
+        accessSync(DOCKER_CERTS_DIR, constants.W_OK);
+        return undefined;
+      } catch {
+        return `${DOCKER_CERTS_DIR} cannot be written (run the engine tests as root, on the engine's own host)`;
+      }
+    },
+  },
   virsh: tool("virsh", "libvirt-clients", "libvirt.sh"),
   /** libvirt's schema check: a shell script over xmllint. */
   "virt-xml-validate": {
