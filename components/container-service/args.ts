@@ -168,6 +168,11 @@ export interface EgressArgs extends PeerArgs {
    * @default none (pods, as `service`/`namespace` say)
    */
   readonly cidr?: string;
+  /**
+   * Blocks inside `cidr` that stay denied (e.g. the cluster's own ranges when `cidr` is the internet).
+   * @default []
+   */
+  readonly except?: string[];
   /** Ports allowed there (at least one). */
   readonly ports: EgressPortArgs[];
 }

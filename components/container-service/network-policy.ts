@@ -79,7 +79,11 @@ export function networkPolicyManifest(spec: ResolvedService): NetworkPolicy {
             ]
           : []),
         ...spec.access.to.map((to) => ({
-          to: [to.cidr === undefined ? peer(to) : { ipBlock: { cidr: to.cidr } }],
+          to: [
+            to.cidr === undefined
+              ? peer(to)
+              : { ipBlock: { cidr: to.cidr, ...(to.except.length === 0 ? {} : { except: [...to.except] }) } },
+          ],
           ports: to.ports.map((p) => ({ port: p.port, protocol: upper(p.protocol) })),
         })),
       ],

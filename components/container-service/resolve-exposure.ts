@@ -14,7 +14,7 @@ import type { AccessSpec, AutoscalingSpec, EgressSpec, IngressSpec, PeerSpec, Po
  */
 
 const PEER_KEYS = ["service", "namespace"] as const;
-const EGRESS_KEYS = [...PEER_KEYS, "cidr", "ports"] as const;
+const EGRESS_KEYS = [...PEER_KEYS, "cidr", "except", "ports"] as const;
 
 function peer(at: ArgPath, value: PeerArgs): PeerSpec {
   const service = value.service === undefined ? undefined : at.field("service").check(rules.serviceName, value.service);
@@ -47,12 +47,16 @@ export function resolveAccess(root: ArgPath, from: unknown, to: unknown, dns: un
       at.fail("must name either an IP block (cidr) or pods (service, namespace), not both");
     if (cidr === undefined && value.service === undefined && value.namespace === undefined)
       at.fail("must name a service, a namespace or a cidr (an empty destination would allow everything)");
+    const exceptAt = at.field("except");
+    const except = list(exceptAt, value.except).map((block, j) => exceptAt.index(j).check(rules.cidr, block));
+    if (except.length > 0 && cidr === undefined) exceptAt.fail("applies only with cidr");
     const portsAt = at.field("ports");
     const ports = list(portsAt, value.ports);
     if (ports.length === 0) portsAt.fail("must list at least one port");
     return {
       ...peer(at, value),
       cidr,
+      except,
       ports: ports.map((raw, j) => {
         const port = mapArg(portsAt.index(j), raw);
         return {

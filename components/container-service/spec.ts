@@ -86,6 +86,8 @@ export interface PeerSpec {
 /** A resolved egress destination: pods or an IP block, on ports. */
 export interface EgressSpec extends PeerSpec {
   readonly cidr: string | undefined;
+  /** Blocks inside `cidr` that stay denied. */
+  readonly except: string[];
   readonly ports: { readonly port: number; readonly protocol: Protocol }[];
 }
 

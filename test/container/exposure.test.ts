@@ -43,6 +43,7 @@ describe("NetworkPolicy", () => {
       allowTo: [
         { service: "web", ports: [{ port: 8080 }] },
         { cidr: "10.20.0.0/16", ports: [{ port: 8000 }, { port: 8443, protocol: "tcp" }] },
+        { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12"], ports: [{ port: 443 }] },
         { namespace: "monitoring", ports: [{ port: 4317, protocol: "udp" }] },
       ],
     });
@@ -81,6 +82,10 @@ describe("NetworkPolicy", () => {
           { port: 8000, protocol: "TCP" },
           { port: 8443, protocol: "TCP" },
         ],
+      },
+      {
+        to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12"] } }],
+        ports: [{ port: 443, protocol: "TCP" }],
       },
       {
         to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
@@ -274,6 +279,11 @@ const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, 
     name: "egress to pods and a block at once",
     args: { allowTo: [{ service: "web", cidr: "10.0.0.0/8", ports: [{ port: 80 }] }] },
     line: "allowTo[0] must name either an IP block (cidr) or pods (service, namespace), not both",
+  },
+  {
+    name: "egress exceptions without a block",
+    args: { allowTo: [{ service: "web", except: ["10.0.0.0/8"], ports: [{ port: 80 }] }] },
+    line: "allowTo[0].except applies only with cidr",
   },
   {
     name: "egress without ports",
