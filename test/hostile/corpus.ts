@@ -819,10 +819,6 @@ const SECRETS: HostileCase[] = [
   secureOn("endpoints.dockerHost", (c) => (section(c, "endpoints").dockerHost = SECURE)),
   secureOn("registry.address", (c) => (section(c, "registry").address = SECURE)),
   secureOn("registry.mirror", (c) => (section(c, "registry").mirror = SECURE)),
-  secureOn("ingress.className", (c) => (section(c, "ingress").className = SECURE)),
-  secureOn("ingress.controllerNamespace", (c) => (section(c, "ingress").controllerNamespace = SECURE)),
-  secureOn("ingress.tls.issuer", (c) => (tlsOf(c).issuer = SECURE)),
-  secureOn("services.front.host", (c) => (frontOf(c).host = SECURE)),
   secureOn("the Ingress certificate and key", (c) =>
     Object.assign(tlsOf(c), { source: "secret", issuer: undefined, certificate: SECURE, key: SECURE }),
   ),
