@@ -30,7 +30,7 @@ function summary(values: number[]): string {
 }
 
 async function main(): Promise<void> {
-  await ensure("docker", "busybox");
+  await ensure("engine", "busybox");
   const objects = new DockerObjects();
   try {
     const tag = objects.image(uniqueName("bench-web"));

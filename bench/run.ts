@@ -20,7 +20,7 @@ const sections: { name: string; run: () => void | Promise<void> }[] = [
   { name: "npm test (Node only)", run: () => benchNpmTest() },
   { name: "mutation testing", run: () => benchMutation() },
   { name: "container (Docker engine)", run: script("bench/container.ts") },
-  { name: "libvirt (libvirtd + QEMU)", run: script("bench/libvirt.ts", "3") },
+  { name: "libvirt (libvirtd + QEMU)", run: script("bench/libvirt.ts", "7") },
 ];
 
 async function main(): Promise<void> {

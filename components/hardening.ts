@@ -18,6 +18,17 @@ export const SCRATCH_SIZE = "64Mi";
 /** Mount options of the Docker scratch tmpfs (size is appended). */
 export const SCRATCH_TMPFS_OPTIONS = ["rw", "noexec", "nosuid", "nodev"] as const;
 
+/**
+ * Directories a Docker container with a read-only root filesystem gets as empty, read-only tmpfs
+ * mounts. Podman mounts writable tmpfs on /run and /var/tmp (without noexec) into every read-only
+ * container unless something is mounted there (its `--read-only-tmpfs`, on by default and not
+ * reachable through the Docker API): mounting these ourselves keeps them unwritable on Podman too.
+ * On Docker they only hide the image's (normally empty) directories. See docs/decisions/0010-podman.md.
+ */
+export const READ_ONLY_GUARD_PATHS = ["/run", "/var/tmp"] as const;
+/** Mount options of those guards: read-only, nothing executable, no devices or setuid. */
+export const READ_ONLY_GUARD_OPTIONS = ["ro", "noexec", "nosuid", "nodev"] as const;
+
 /** Linux capabilities dropped from every container. */
 export const DROPPED_CAPABILITIES = ["ALL"] as const;
 /**

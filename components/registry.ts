@@ -32,7 +32,7 @@ export interface RegistryArgs {
    * host[:port][/path] the deploying machine pushes to and nodes pull from, no scheme. Required
    * for an external registry and for a self-hosted one on Kubernetes (the Ingress or
    * LoadBalancer in front of its Service).
-   * @default self-hosted on Docker: `127.0.0.1:<hostPort>` (the publish address)
+   * @default self-hosted on Docker: `localhost:<hostPort>` when published on loopback (Podman logs in over plain HTTP only to `localhost`), else `<publishAddress>:<hostPort>`
    */
   readonly address?: string;
   /**

@@ -1,23 +1,16 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgProblems, argsOf } from "./args";
-import { ComponentArgError, describeValue } from "./errors";
-import { VM_DEFAULTS } from "./defaults";
-import * as rules from "./rules";
-import { metaData, networkConfig, userData } from "./libvirt/cloud-init";
 import { DEFAULT_URI } from "./libvirt/defaults";
 import { Domain } from "./libvirt/domain";
-import { DOMAIN_LIMITS, DOMAIN_TYPES, defaultSerialLogPath } from "./libvirt/domain-xml";
-import { macAddressFor } from "./libvirt/mac";
+import { defaultSerialLogPath } from "./libvirt/domain-xml";
 import { Network } from "./libvirt/network";
 import { CloudInitSeed } from "./libvirt/seed";
-import { checkBoolean, checkInteger, checkMacAddress, checkName, checkOneOf } from "./libvirt/validate";
 import { Volume } from "./libvirt/volume";
+import { resolveVirtualMachine } from "./virtual-machine/resolve";
 
 /** Arguments of {@link VirtualMachine}. Give exactly one of `baseImagePath` and `baseVolume`. */
 export interface VirtualMachineArgs {
   /** libvirt connection URI, local or remote (`qemu+ssh://admin@host/system`). @default "qemu:///system" */
-  readonly uri?: pulumi.Input<string>;
+  readonly libvirtUri?: pulumi.Input<string>;
   /** Domain name on the host; also prefixes the VM's volumes. @default the component name */
   readonly domainName?: string;
   /** Guest host name (RFC 1123 label). @default the domain name, lower-cased, with '.' and '_' as '-' */
@@ -73,11 +66,17 @@ export class VirtualMachine extends pulumi.ComponentResource {
   declare public readonly ipAddress: pulumi.Output<string | undefined>;
   /** Host file receiving the VM's serial console. */
   declare public readonly serialLogPath: pulumi.Output<string>;
+  /** The domain itself (to depend on it, or read its state). */
+  declare public readonly domain: Domain;
+  /** The root disk, a copy-on-write overlay of the base image. */
+  declare public readonly rootVolume: Volume;
+  /** The cloud-init seed ISO. */
+  declare public readonly seed: CloudInitSeed;
 
   constructor(name: string, args: VirtualMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:compute:VirtualMachine", name, {}, opts);
     const vm = resolveVirtualMachine(name, args);
-    const uri = args.uri ?? DEFAULT_URI;
+    const uri = args.libvirtUri ?? DEFAULT_URI;
     const pool = args.pool ?? "default";
     const network = args.network instanceof Network ? args.network.name : (args.network ?? "default");
 
@@ -130,6 +129,9 @@ export class VirtualMachine extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.domain = domain;
+    this.rootVolume = root;
+    this.seed = seed;
     this.domainName = domain.name;
     this.macAddress = pulumi.output(vm.macAddress);
     this.ipAddress = domain.ipAddress;
@@ -141,108 +143,4 @@ export class VirtualMachine extends pulumi.ComponentResource {
       serialLogPath: this.serialLogPath,
     });
   }
-}
-
-/** A {@link VirtualMachine}'s arguments with defaults applied, checked, and its cloud-init rendered. */
-export interface ResolvedVirtualMachine {
-  readonly domainName: string;
-  readonly domainType: (typeof DOMAIN_TYPES)[number];
-  readonly vcpus: number;
-  readonly memoryMiB: number;
-  readonly diskSizeGiB: number;
-  readonly macAddress: string;
-  readonly autostart: boolean;
-  readonly waitForAddressSeconds: number;
-  readonly userData: string;
-  readonly metaData: string;
-  readonly networkConfig: string;
-}
-
-/** Applies defaults to a {@link VirtualMachine}'s arguments, checks them and renders cloud-init (pure); every problem at once. */
-export function resolveVirtualMachine(name: string, args: VirtualMachineArgs): ResolvedVirtualMachine {
-  const owner = `VirtualMachine "${name}"`;
-  const problems = new ArgProblems();
-  if ((args.baseImagePath === undefined) === (args.baseVolume === undefined)) {
-    problems.check(() => {
-      throw new ComponentArgError(
-        owner,
-        "baseImagePath",
-        `or baseVolume must be given (exactly one), got ${describeValue({ baseImagePath: args.baseImagePath, baseVolume: args.baseVolume })}`,
-      );
-    });
-  }
-  // The fake "test" driver is refused in stack files (infra/config-schema.ts) but allowed here, for code under test.
-  if (typeof args.uri === "string")
-    problems.check(() =>
-      argsOf("VirtualMachine", name)
-        .field("uri")
-        .check(rules.libvirtUri({ allowTestDriver: true }), args.uri),
-    );
-  const domainName = problems.check(() => checkName(owner, "domainName", args.domainName ?? name));
-  const hostname =
-    domainName === undefined ? undefined : (args.hostname ?? domainName.toLowerCase().replace(/[._]/g, "-"));
-  const macAddress =
-    domainName === undefined
-      ? undefined
-      : problems.check(() =>
-          checkMacAddress(
-            owner,
-            "macAddress",
-            args.macAddress ?? macAddressFor(`${pulumi.getProject()}/${pulumi.getStack()}/${domainName}`),
-          ),
-        );
-  const user =
-    hostname === undefined
-      ? undefined
-      : problems.check(() =>
-          userData(
-            {
-              hostname,
-              adminUser: args.adminUser ?? "admin",
-              sshAuthorizedKeys: args.sshAuthorizedKeys,
-              packages: args.packages ?? [],
-              runCommands: args.runCommands ?? [],
-              upgradePackages: args.upgradePackages ?? true,
-            },
-            owner,
-          ),
-        );
-  const sizes = {
-    domainType: problems.check(() => checkOneOf(owner, "domainType", args.domainType ?? "qemu", DOMAIN_TYPES)),
-    vcpus: problems.check(() =>
-      checkInteger(owner, "vcpus", args.vcpus ?? VM_DEFAULTS.vcpus, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max),
-    ),
-    memoryMiB: problems.check(() =>
-      checkInteger(
-        owner,
-        "memoryMiB",
-        args.memoryMiB ?? VM_DEFAULTS.memoryMiB,
-        DOMAIN_LIMITS.memoryMiB.min,
-        DOMAIN_LIMITS.memoryMiB.max,
-      ),
-    ),
-    diskSizeGiB: problems.check(() =>
-      checkInteger(owner, "diskSizeGiB", args.diskSizeGiB ?? VM_DEFAULTS.diskSizeGiB, 1, 65536),
-    ),
-    autostart: problems.check(() => checkBoolean(owner, "autostart", args.autostart ?? true)),
-    waitForAddressSeconds: problems.check(() =>
-      checkInteger(owner, "waitForAddressSeconds", args.waitForAddressSeconds ?? 0, 0, 3600),
-    ),
-  };
-  problems.throwIfAny();
-  // A new instance-id whenever user-data changes makes cloud-init apply it at the next boot.
-  const instanceId = `${domainName!}-${createHash("sha256").update(user!).digest("hex").slice(0, 12)}`;
-  return {
-    domainName: domainName!,
-    domainType: sizes.domainType!,
-    vcpus: sizes.vcpus!,
-    memoryMiB: sizes.memoryMiB!,
-    diskSizeGiB: sizes.diskSizeGiB!,
-    macAddress: macAddress!,
-    autostart: sizes.autostart!,
-    waitForAddressSeconds: sizes.waitForAddressSeconds!,
-    userData: user!,
-    metaData: metaData({ instanceId, hostname: hostname! }, owner),
-    networkConfig: networkConfig({ macAddress: macAddress! }, owner),
-  };
 }

@@ -178,6 +178,16 @@ const ingress = z
   .prefault({});
 
 /**
+ * What makes two stacks run the same image: its digest (content-addressed, whichever registry
+ * serves it); a reference without one only by being the same reference; unset, being built.
+ */
+export function imageIdentity(value: unknown): unknown {
+  if (typeof value !== "string") return "built by the stack from source";
+  const ref = parseImageRef(value);
+  return isImageRef(ref) && ref.digest !== undefined ? ref.digest : value;
+}
+
+/**
  * One service's validated config. `host` and `autoscaling` exist only for the services the
  * topology exposes or autoscales; `replicas` is absent only for an autoscaled one left at default.
  */
@@ -247,10 +257,14 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
       memory: doc(knob(ruled(rules.memory, rules.memoryQuantity)), "memory limit (the request equals it)").default(
         SERVICE_DEFAULTS.memory,
       ),
-      // Not a knob: test and prod must run the same digest.
+      // Only its registry host is a knob (each stack pulls from its own registry); its digest is
+      // not: test and prod run the same digest, and parity compares it (docs/decisions/0009-delivery.md).
       image: doc(
-        mayBeSecret(ruled(rules.imageReference), `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`),
-        "image to deploy instead of building the service from apps/ (how CI promotes one tested build): digest-pinned on Kubernetes",
+        mayBeSecret(
+          shaped(knob(ruled(rules.imageReference)), imageIdentity, "its digest"),
+          `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`,
+        ),
+        "image to deploy instead of building the service from apps/ (how CI promotes one tested build, npm run promote): digest-pinned on Kubernetes",
       ).optional(),
       // Named opt-outs of the container hardening, not knobs: test runs with exactly prod's posture.
       security: z

@@ -14,7 +14,7 @@ export function declareMachines(platform: Platform): Record<string, VirtualMachi
       new VirtualMachine(
         vm.name,
         {
-          uri,
+          libvirtUri: uri,
           pool: vm.pool,
           baseVolume: vm.baseVolume,
           network: vm.network,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stackConfigSchema } from "../infra/config-schema";
+import { imageIdentity, stackConfigSchema } from "../infra/config-schema";
 import { catalog } from "../infra/platform";
 import { markedPaths } from "../infra/schema-marks";
 
@@ -21,9 +21,11 @@ describe("config schema marks", () => {
         "registry.address",
         "registry.username",
         "services.web.cpu",
+        "services.web.image",
         "services.web.memory",
         "services.web.replicas",
         "services.front.cpu",
+        "services.front.image",
         "services.front.memory",
         "services.front.replicas",
         "services.front.host",
@@ -46,21 +48,30 @@ describe("config schema marks", () => {
     );
   });
 
-  it("does not let topology or images differ: target, registry mode, VM presence, images, opt-outs are not knobs", () => {
+  it("does not let topology differ: target, registry mode, VM presence, opt-outs are not knobs", () => {
     const knobs = markedPaths(schema, "knob");
     for (const key of [
       "target",
       "registry.mode",
       "vms.legacy.enabled",
-      "services.web.image",
       "services.web.security.allowWritableRootFilesystem",
       "services.web.security.allowPrivilegeEscalation",
-      "services.front.image",
       "ingress.tls.source",
       "unsafe.allowLatestTag",
     ]) {
       expect(knobs).not.toContain(key);
     }
+  });
+
+  it("an image is a knob only for the registry serving it: parity compares its digest", () => {
+    expect(markedPaths(schema, "shape")).toEqual(
+      expect.arrayContaining(["services.web.image", "services.front.image"]),
+    );
+    const digest = `sha256:${"a".repeat(64)}`;
+    expect(imageIdentity(`registry.test.example.internal/web@${digest}`)).toBe(digest);
+    expect(imageIdentity(`registry.example.internal/team/web@${digest}`)).toBe(digest);
+    expect(imageIdentity("127.0.0.1:5000/web:1.0")).toBe("127.0.0.1:5000/web:1.0");
+    expect(imageIdentity(undefined)).toBe("built by the stack from source");
   });
 
   it("lists the secrets", () => {

@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DOCKER_LOG_DRIVER, DOCKER_LOG_OPTIONS, SCRATCH_PATH, SCRATCH_TMPFS_OPTIONS } from "../hardening";
+import {
+  DOCKER_LOG_DRIVER,
+  DOCKER_LOG_OPTIONS,
+  READ_ONLY_GUARD_OPTIONS,
+  READ_ONLY_GUARD_PATHS,
+  SCRATCH_PATH,
+  SCRATCH_TMPFS_OPTIONS,
+} from "../hardening";
 import { FILES_REVISION_LABEL } from "./files";
 import { serviceLabels } from "./labels";
 import { type DockerHealthcheck, dockerHealthcheck, dockerHealthyWithinSeconds } from "./probes";
@@ -22,7 +29,10 @@ export interface DockerContainerSettings {
   /** Numeric `uid:gid`. */
   readonly user: string;
   readonly readOnly: boolean;
-  /** Scratch tmpfs: path → mount options. */
+  /**
+   * Scratch tmpfs: path → mount options; with a read-only root filesystem also empty read-only
+   * tmpfs on /run and /var/tmp, which Podman would otherwise mount writable (hardening.ts).
+   */
   readonly tmpfs: Record<string, string>;
   readonly capabilities: { readonly drops: string[]; readonly adds: string[] };
   readonly securityOpts: string[];
@@ -92,7 +102,10 @@ export function dockerContainerSettings(
     ),
     user: `${spec.runAsUser}:${spec.runAsGroup}`,
     readOnly: security.readOnlyRootFilesystem,
-    tmpfs: { [SCRATCH_PATH]: [...SCRATCH_TMPFS_OPTIONS, `size=${spec.scratchBytes}`].join(",") },
+    tmpfs: {
+      [SCRATCH_PATH]: [...SCRATCH_TMPFS_OPTIONS, `size=${spec.scratchBytes}`].join(","),
+      ...readOnlyGuards(spec, withFiles),
+    },
     capabilities: { drops: [...security.dropCapabilities], adds: [...security.addCapabilities] },
     securityOpts: security.noNewPrivileges ? ["no-new-privileges:true"] : [],
     privileged: false,
@@ -131,6 +144,15 @@ export interface DockerFilesMount {
   readonly volume: pulumi.Input<string>;
   /** Changes whenever the files change (the carrier container's ID). */
   readonly revision: pulumi.Input<string>;
+}
+
+/** The read-only guards of a read-only container, except where a volume or the files are mounted. */
+function readOnlyGuards(spec: ResolvedService, withFiles: boolean): Record<string, string> {
+  if (!spec.security.readOnlyRootFilesystem) return {};
+  const mounted = new Set([...spec.volumes.map((v) => v.mountPath), ...(withFiles ? [spec.filesDir] : [])]);
+  return Object.fromEntries(
+    READ_ONLY_GUARD_PATHS.filter((p) => !mounted.has(p)).map((p) => [p, READ_ONLY_GUARD_OPTIONS.join(",")]),
+  );
 }
 
 function envEntry(name: string, value: pulumi.Input<string>): pulumi.Input<string> {

@@ -298,6 +298,15 @@ function resolveHealthCheck(
   }
   if (readinessPath !== undefined && hcPath === undefined)
     at.field("readinessPath").fail("needs path: the liveness probe asks path, the readiness probe readinessPath");
+  // Podman's Docker API joins an exec-form test with spaces and splits it again on whitespace
+  // (docs/decisions/0010-podman.md): an argument holding whitespace would reach it as several.
+  const spaced = target === "docker" ? (command ?? []).findIndex((arg) => /\s/.test(arg)) : -1;
+  if (spaced >= 0)
+    at.field("command")
+      .index(spaced)
+      .fail(
+        `must not contain whitespace on Docker (Podman's Docker API would split it into several arguments), got ${describeValue(command![spaced])}`,
+      );
   const firstTcp = ports.find((p) => p.protocol === "tcp")?.containerPort;
   const port = hcPath === undefined ? undefined : integerArg(at.field("port"), check.port, 1, 65535, firstTcp ?? 0);
   if (port === 0) at.field("port").fail("is required for an HTTP health check when the service declares no tcp port");

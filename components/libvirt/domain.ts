@@ -1,8 +1,8 @@
 // A libvirt QEMU domain (virtual machine) as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { LibvirtResource } from "./dynamic-resource";
+import { dynamicProps, LibvirtResource } from "./dynamic-resource";
 import { DEFAULT_URI } from "./defaults";
-import { domainProvider, type DomainInputs } from "./domain-provider";
+import { DOMAIN_INPUTS, DOMAIN_OUTPUTS, domainProvider, type DomainInputs } from "./domain-provider";
 import {
   defaultSerialLogPath,
   domainXml,
@@ -75,24 +75,7 @@ export class Domain extends LibvirtResource {
 
   constructor(name: string, args: DomainArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const spec = pulumi.output(args).apply((a) => resolveDomain(name, a));
-    const keys: (keyof DomainInputs)[] = [
-      "uri",
-      "name",
-      "domainType",
-      "vcpus",
-      "memoryMiB",
-      "disks",
-      "seed",
-      "interfaces",
-      "serialLogPath",
-      "kernel",
-      "cpuMode",
-      "autostart",
-      "waitForAddressSeconds",
-      "xml",
-    ];
-    const props: pulumi.Inputs = Object.fromEntries(keys.map((key) => [key, spec.apply((s) => s[key])]));
-    for (const output of ["uuid", "state", "macAddresses", "ipAddress"]) props[output] = undefined;
+    const props = dynamicProps(spec, DOMAIN_INPUTS, DOMAIN_OUTPUTS);
     super(domainProvider, name, props, opts, "Domain");
   }
 }

@@ -35,6 +35,21 @@ function providerCode(provider: pulumi.dynamic.ResourceProvider): pulumi.Output<
 }
 
 /**
+ * A resource's props from its resolved inputs: one output per input key (the provider's own
+ * list, so the resource and the provider read the same keys), and the provider's output keys
+ * left for the engine to fill in.
+ */
+export function dynamicProps<I extends object>(
+  spec: pulumi.Output<I>,
+  inputs: readonly (keyof I & string)[],
+  outputs: readonly string[],
+): pulumi.Inputs {
+  const props: pulumi.Inputs = Object.fromEntries(inputs.map((key) => [key, spec.apply((s) => s[key])]));
+  for (const key of outputs) props[key] = undefined;
+  return props;
+}
+
+/**
  * A dynamic resource, as `pulumi.dynamic.Resource` declares one (type token
  * `pulumi-nodejs:dynamic/libvirt:<type>`, the provider's code in `__provider`), except that the
  * code is left out when serialization is off. `pulumi.dynamic.Resource` offers no way to skip it.

@@ -47,3 +47,11 @@ export function contains(prefix: Ipv4Prefix, address: number): boolean {
 export function overlaps(a: Ipv4Prefix, b: Ipv4Prefix): boolean {
   return contains(a, b.network) || contains(b, a.network);
 }
+
+/**
+ * The DHCP range a network serves unless told otherwise: from the address after the gateway
+ * (the subnet's first host) to the last one before broadcast.
+ */
+export function defaultDhcpRange(prefix: Ipv4Prefix): { start: string; end: string } {
+  return { start: formatIpv4(prefix.network + 2), end: formatIpv4(prefix.network + prefixSize(prefix) - 2) };
+}

@@ -1,10 +1,11 @@
 // Dynamic provider for a libvirt virtual network. Runs in the provider host: see virsh.ts.
-import type * as pulumi from "@pulumi/pulumi";
-import { checkRequired, compact, diffInputs, withRollback } from "./lifecycle";
-import { parseFlag, parseInfo } from "./parse";
-import { assertAbsent, isNotFound, virsh, virshWithXml } from "./virsh";
+import { NETWORK, defineNew, observeDefined, ownedInputs, redefine, undefine } from "./defined";
+import { defaultDhcpRange, parseCidr } from "./ipv4";
+import { canonical, compact } from "./lifecycle";
 import type { NetworkSpec } from "./network-xml";
-import { withUuid } from "./xml";
+import { networkFacts, parseFlag, parseInfo } from "./parse";
+import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
+import { virsh } from "./virsh";
 
 /** Inputs the network provider receives (defaults resolved, XML rendered by {@link Network}). */
 export interface NetworkInputs {
@@ -20,81 +21,90 @@ export interface NetworkInputs {
 }
 
 /** State the network provider records. */
-export interface NetworkOutputs extends NetworkInputs {
+export interface NetworkOutputs extends NetworkInputs, ObservedOutputs {
   readonly uuid: string;
   /** Host bridge the network runs on (libvirt's pick when `bridge` was not given). */
   readonly bridgeName: string;
   readonly active: boolean;
 }
 
-const KEYS = ["uri", "name", "mode", "cidr", "dhcp", "dhcpRange", "bridge", "autostart", "xml"] as const;
-/** A changed definition alone is redefined (effective at the network's next start). */
-const IN_PLACE = ["autostart", "xml"] as const;
+/** The network's inputs: what {@link Network} passes, what diff compares and what read reports. */
+export const NETWORK_INPUTS = [
+  "uri",
+  "name",
+  "mode",
+  "cidr",
+  "dhcp",
+  "dhcpRange",
+  "bridge",
+  "autostart",
+  "xml",
+] as const satisfies readonly (keyof NetworkInputs)[];
+
+/** Outputs the provider adds to the inputs. */
+export const NETWORK_OUTPUTS = [
+  "uuid",
+  "bridgeName",
+  "active",
+  "drift",
+] as const satisfies readonly (keyof NetworkOutputs)[];
 
 /** CRUD for {@link Network}; the id is the network's UUID. */
-export const networkProvider: pulumi.dynamic.ResourceProvider<NetworkInputs, NetworkOutputs> = {
-  check(_olds, news) {
-    return Promise.resolve(checkRequired({ ...news }, ["uri", "name", "cidr", "xml"]));
-  },
-  diff(_id, olds, news) {
-    return Promise.resolve(diffInputs({ ...olds }, { ...news }, KEYS, IN_PLACE));
-  },
+export const networkProvider = libvirtProvider<NetworkInputs, NetworkOutputs>({
+  noun: "network",
+  inputs: NETWORK_INPUTS,
+  required: ["uri", "name", "cidr", "xml"],
+  // A changed definition alone is redefined (effective at the network's next start).
+  inPlace: ["autostart", "xml"],
+  // A program that leaves the DHCP range or the bridge to their defaults accepts libvirt's report of them.
+  comparable: (inputs, program) => ({
+    ...inputs,
+    dhcpRange: program.dhcpRange === undefined && isDefaultRange(inputs) ? undefined : inputs.dhcpRange,
+    bridge: program.bridge === undefined ? undefined : inputs.bridge,
+  }),
   async create(inputs) {
     const { uri, name } = inputs;
-    await assertAbsent(uri, "network", name);
-    await virshWithXml(uri, ["net-define"], inputs.xml);
-    const uuid = (await virsh(uri, ["net-uuid", name])).trim();
-    const info = await withRollback(
-      `network "${name}"`,
-      uri,
-      async () => {
-        await virsh(uri, ["net-start", uuid]);
-        if (inputs.autostart) await setAutostart(uri, uuid, true); // off in a new definition
-        return parseInfo(await virsh(uri, ["net-info", uuid]));
+    const { uuid, result: info } = await defineNew(NETWORK, uri, name, inputs.xml, {
+      autostart: inputs.autostart,
+      bringUp: async (id) => {
+        await virsh(uri, ["net-start", id]);
+        return parseInfo(await virsh(uri, ["net-info", id]));
       },
-      () => removeNetwork(uri, uuid),
-    );
+    });
     return { id: uuid, outs: compact({ ...inputs, uuid, bridgeName: info.Bridge ?? "", active: true }) };
   },
-  async read(id, props) {
-    if (!props) throw new Error(`network ${id}: cannot read without its uri (import is not supported)`);
-    let info: Record<string, string>;
-    try {
-      info = parseInfo(await virsh(props.uri, ["net-info", id]));
-    } catch (error) {
-      if (isNotFound(error)) return { id: "" };
-      throw error;
-    }
-    const live = {
-      autostart: parseFlag(info.Autostart),
-      active: parseFlag(info.Active),
-      bridgeName: info.Bridge ?? "",
-    };
-    return { id, props: { ...props, ...live } };
-  },
+  observe: observeNetwork,
   async update(id, olds, news) {
-    if (news.xml !== olds.xml) await virshWithXml(news.uri, ["net-define"], withUuid(news.xml, id));
-    if (news.autostart !== olds.autostart) await setAutostart(news.uri, id, news.autostart);
-    return { outs: compact({ ...news, uuid: id, bridgeName: olds.bridgeName, active: olds.active }) };
+    await redefine(NETWORK, id, olds, news);
+    return compact({ ...news, uuid: id, bridgeName: olds.bridgeName, active: olds.active });
   },
-  async delete(id, props) {
-    await removeNetwork(props.uri, id);
+  async remove(id, props) {
+    await undefine(NETWORK, props.uri, id);
   },
-};
+});
 
-async function setAutostart(uri: string, uuid: string, enabled: boolean): Promise<void> {
-  await virsh(uri, ["net-autostart", uuid, ...(enabled ? [] : ["--disable"])]);
+function observeNetwork(
+  ref: ObjectRef,
+  recorded: NetworkOutputs | undefined,
+): Promise<{ id: string; outs: NetworkOutputs } | undefined> {
+  return observeDefined<NetworkInputs, NetworkOutputs>(NETWORK, ref, recorded, {
+    // Every input but the URI and the XML itself.
+    owned: ownedInputs(NETWORK_INPUTS),
+    facts: (xml, declared) => {
+      const facts = networkFacts(xml);
+      return {
+        ...facts,
+        mode: facts.mode as NetworkInputs["mode"],
+        // A bridge name libvirt picked (none was declared) is libvirt's, not dockyard's.
+        bridge: declared && declared.bridge === undefined ? undefined : facts.bridge,
+      };
+    },
+    outputs: ({ uuid, info }) => ({ uuid, bridgeName: info.Bridge ?? "", active: parseFlag(info.Active) }),
+  });
 }
 
-/** Stops the network if it runs and undefines it; a network already gone is fine. */
-async function removeNetwork(uri: string, uuid: string): Promise<void> {
-  let info: Record<string, string>;
-  try {
-    info = parseInfo(await virsh(uri, ["net-info", uuid]));
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
-  }
-  if (parseFlag(info.Active)) await virsh(uri, ["net-destroy", uuid]);
-  await virsh(uri, ["net-undefine", uuid]);
+/** True if the inputs name the range a network serves by default (see network-xml.ts). */
+function isDefaultRange(inputs: NetworkInputs): boolean {
+  const subnet = typeof inputs.cidr === "string" ? parseCidr(inputs.cidr) : undefined;
+  return subnet !== undefined && canonical(inputs.dhcpRange) === canonical(defaultDhcpRange(subnet));
 }

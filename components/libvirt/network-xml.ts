@@ -1,7 +1,7 @@
 // Translator: a libvirt virtual network (NAT or isolated, one IPv4 subnet, optional DHCP).
 // @see https://libvirt.org/formatnetwork.html
 import { ComponentArgError, describeValue } from "../errors";
-import { formatIpv4, parseCidr, parseIpv4, prefixSize, contains, type Ipv4Prefix } from "./ipv4";
+import { contains, defaultDhcpRange, formatIpv4, parseCidr, parseIpv4, prefixSize, type Ipv4Prefix } from "./ipv4";
 import { checkBoolean, checkName, checkOneOf } from "./validate";
 import { attrs, element } from "./xml";
 
@@ -53,10 +53,7 @@ export function networkAddressing(spec: NetworkSpec, owner: string): NetworkAddr
   if (!checkBoolean(owner, "dhcp", spec.dhcp)) {
     return { gateway: formatIpv4(gateway), prefixLength: parsed.length };
   }
-  const range = spec.dhcpRange ?? {
-    start: formatIpv4(gateway + 1),
-    end: formatIpv4(parsed.network + prefixSize(parsed) - 2),
-  };
+  const range = spec.dhcpRange ?? defaultDhcpRange(parsed);
   const start = hostAddress(owner, "dhcpRange.start", range.start, parsed, gateway);
   const end = hostAddress(owner, "dhcpRange.end", range.end, parsed, gateway);
   if (start > end) {

@@ -1,9 +1,9 @@
 // A libvirt virtual network as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { LibvirtResource } from "./dynamic-resource";
+import { dynamicProps, LibvirtResource } from "./dynamic-resource";
 import { DEFAULT_URI } from "./defaults";
-import { networkProvider } from "./network-provider";
-import { networkXml, type NetworkSpec } from "./network-xml";
+import { NETWORK_INPUTS, NETWORK_OUTPUTS, networkProvider, type NetworkInputs } from "./network-provider";
+import { networkXml } from "./network-xml";
 
 /** Arguments of {@link Network}. */
 export interface NetworkArgs {
@@ -42,33 +42,23 @@ export class Network extends LibvirtResource {
   declare public readonly bridgeName: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
-    const spec = pulumi.output(args).apply((a) => {
-      const resolved: NetworkSpec & { uri: string; autostart: boolean } = {
-        uri: a.uri ?? DEFAULT_URI,
-        name: a.name ?? name,
-        mode: a.mode ?? "nat",
-        cidr: a.cidr,
-        dhcp: a.dhcp ?? true,
-        dhcpRange: a.dhcpRange,
-        bridge: a.bridge,
-        autostart: a.autostart ?? true,
-      };
-      return { ...resolved, xml: networkXml(resolved, `Network "${name}"`) };
-    });
-    const props = {
-      uri: spec.uri,
-      name: spec.name,
-      mode: spec.mode,
-      cidr: spec.cidr,
-      dhcp: spec.dhcp,
-      dhcpRange: spec.dhcpRange,
-      bridge: spec.bridge,
-      autostart: spec.autostart,
-      xml: spec.xml,
-      uuid: undefined,
-      bridgeName: undefined,
-      active: undefined,
-    };
+    const spec = pulumi.output(args).apply((a) => resolveNetwork(name, a));
+    const props = dynamicProps(spec, NETWORK_INPUTS, NETWORK_OUTPUTS);
     super(networkProvider, name, props, opts, "Network");
   }
+}
+
+/** Applies defaults, checks the arguments and renders the XML (pure). */
+export function resolveNetwork(resourceName: string, args: pulumi.Unwrap<NetworkArgs>): NetworkInputs {
+  const spec = {
+    uri: args.uri ?? DEFAULT_URI,
+    name: args.name ?? resourceName,
+    mode: args.mode ?? "nat",
+    cidr: args.cidr,
+    dhcp: args.dhcp ?? true,
+    dhcpRange: args.dhcpRange,
+    bridge: args.bridge,
+    autostart: args.autostart ?? true,
+  };
+  return { ...spec, xml: networkXml(spec, `Network "${resourceName}"`) };
 }

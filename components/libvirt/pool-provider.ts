@@ -1,9 +1,9 @@
 // Dynamic provider for a directory storage pool. Runs in the provider host: see virsh.ts.
-import type * as pulumi from "@pulumi/pulumi";
-import { checkRequired, diffInputs, messageOf, withRollback } from "./lifecycle";
-import { parseFlag, parseInfo } from "./parse";
-import { assertAbsent, isNotFound, virsh, virshWithXml } from "./virsh";
-import { withUuid } from "./xml";
+import { POOL, defineNew, observeDefined, ownedInputs, redefine, undefine } from "./defined";
+import { messageOf } from "./lifecycle";
+import { poolFacts } from "./parse";
+import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
+import { virsh } from "./virsh";
 
 /** Inputs the pool provider receives (defaults resolved, XML rendered by {@link StoragePool}). */
 export interface PoolInputs {
@@ -15,62 +15,66 @@ export interface PoolInputs {
 }
 
 /** State the pool provider records. */
-export interface PoolOutputs extends PoolInputs {
+export interface PoolOutputs extends PoolInputs, ObservedOutputs {
   readonly uuid: string;
   /** True if create made the directory, so delete removes it (only if empty). */
   readonly builtDirectory: boolean;
   readonly active: boolean;
 }
 
-const KEYS = ["uri", "name", "path", "autostart", "xml"] as const;
-/** Redefining a pool or toggling autostart keeps its volumes; anything else replaces it. */
-const IN_PLACE = ["autostart", "xml"] as const;
+/** The pool's inputs: what {@link StoragePool} passes, what diff compares and what read reports. */
+export const POOL_INPUTS = ["uri", "name", "path", "autostart", "xml"] as const satisfies readonly (keyof PoolInputs)[];
+
+/** Outputs the provider adds to the inputs. */
+export const POOL_OUTPUTS = [
+  "uuid",
+  "builtDirectory",
+  "active",
+  "drift",
+] as const satisfies readonly (keyof PoolOutputs)[];
 
 /** CRUD for {@link StoragePool}; the id is the pool's UUID. */
-export const poolProvider: pulumi.dynamic.ResourceProvider<PoolInputs, PoolOutputs> = {
-  check(_olds, news) {
-    return Promise.resolve(checkRequired({ ...news }, ["uri", "name", "path", "xml"]));
-  },
-  diff(_id, olds, news) {
-    return Promise.resolve(diffInputs({ ...olds }, { ...news }, KEYS, IN_PLACE));
-  },
+export const poolProvider = libvirtProvider<PoolInputs, PoolOutputs>({
+  noun: "storage pool",
+  inputs: POOL_INPUTS,
+  required: ["uri", "name", "path", "xml"],
+  // Redefining a pool or toggling autostart keeps its volumes; anything else replaces it.
+  inPlace: ["autostart", "xml"],
   async create(inputs) {
     const { uri, name } = inputs;
-    await assertAbsent(uri, "pool", name);
-    await virshWithXml(uri, ["pool-define"], inputs.xml);
-    const uuid = (await virsh(uri, ["pool-uuid", name])).trim();
     let builtDirectory = false;
-    await withRollback(
-      `storage pool "${name}"`,
-      uri,
-      async () => {
-        builtDirectory = await startPool(uri, uuid);
-        if (inputs.autostart) await setAutostart(uri, uuid, true); // off in a new definition
+    const { uuid } = await defineNew(POOL, uri, name, inputs.xml, {
+      autostart: inputs.autostart,
+      bringUp: async (id) => {
+        builtDirectory = await startPool(uri, id);
       },
-      () => removePool(uri, uuid, builtDirectory),
-    );
+      tearDown: (id) => removePool(uri, id, builtDirectory),
+    });
     return { id: uuid, outs: { ...inputs, uuid, builtDirectory, active: true } };
   },
-  async read(id, props) {
-    if (!props) throw new Error(`storage pool ${id}: cannot read without its uri (import is not supported)`);
-    let info: Record<string, string>;
-    try {
-      info = parseInfo(await virsh(props.uri, ["pool-info", id]));
-    } catch (error) {
-      if (isNotFound(error)) return { id: "" };
-      throw error;
-    }
-    return { id, props: { ...props, autostart: parseFlag(info.Autostart), active: info.State === "running" } };
-  },
+  observe: observePool,
   async update(id, olds, news) {
-    if (news.xml !== olds.xml) await virshWithXml(news.uri, ["pool-define"], withUuid(news.xml, id));
-    if (news.autostart !== olds.autostart) await setAutostart(news.uri, id, news.autostart);
-    return { outs: { ...news, uuid: id, builtDirectory: olds.builtDirectory, active: olds.active } };
+    await redefine(POOL, id, olds, news);
+    return { ...news, uuid: id, builtDirectory: olds.builtDirectory, active: olds.active };
   },
-  async delete(id, props) {
+  async remove(id, props) {
     await removePool(props.uri, id, props.builtDirectory);
   },
-};
+});
+
+function observePool(
+  ref: ObjectRef,
+  recorded: PoolOutputs | undefined,
+): Promise<{ id: string; outs: PoolOutputs } | undefined> {
+  return observeDefined<PoolInputs, PoolOutputs>(POOL, ref, recorded, {
+    // Every input but the URI and the XML itself.
+    owned: ownedInputs(POOL_INPUTS),
+    facts: (xml) => poolFacts(xml),
+    outputs: ({ uuid, info }) => ({ uuid, active: info.State === "running" }),
+    // An imported pool's directory is not dockyard's to remove.
+    imported: { builtDirectory: false },
+  });
+}
 
 /** Starts the pool, building its directory first if it does not exist; true if it built it. */
 async function startPool(uri: string, uuid: string): Promise<boolean> {
@@ -85,27 +89,15 @@ async function startPool(uri: string, uuid: string): Promise<boolean> {
   return true;
 }
 
-async function setAutostart(uri: string, uuid: string, enabled: boolean): Promise<void> {
-  await virsh(uri, ["pool-autostart", uuid, ...(enabled ? [] : ["--disable"])]);
-}
-
 /** Stops and undefines the pool; removes its directory only if create built it and it is empty. */
 async function removePool(uri: string, uuid: string, builtDirectory: boolean): Promise<void> {
-  let info: Record<string, string>;
-  try {
-    info = parseInfo(await virsh(uri, ["pool-info", uuid]));
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
-  }
-  if (info.State === "running") await virsh(uri, ["pool-destroy", uuid]);
-  if (builtDirectory) {
+  await undefine(POOL, uri, uuid, async () => {
+    if (!builtDirectory) return;
     try {
       await virsh(uri, ["pool-delete", uuid]);
     } catch (error) {
       // Something dockyard did not make is in there: keep the directory, drop only the pool.
       console.warn(`storage pool ${uuid} on ${uri}: keeping its directory: ${messageOf(error)}`);
     }
-  }
-  await virsh(uri, ["pool-undefine", uuid]);
+  });
 }

@@ -1,8 +1,8 @@
 // A libvirt directory storage pool as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { LibvirtResource } from "./dynamic-resource";
+import { dynamicProps, LibvirtResource } from "./dynamic-resource";
 import { DEFAULT_POOL_ROOT, DEFAULT_URI } from "./defaults";
-import { poolProvider } from "./pool-provider";
+import { POOL_INPUTS, POOL_OUTPUTS, poolProvider, type PoolInputs } from "./pool-provider";
 import { poolXml } from "./pool-xml";
 
 /** Arguments of {@link StoragePool}. */
@@ -33,26 +33,20 @@ export class StoragePool extends LibvirtResource {
   declare public readonly uuid: pulumi.Output<string>;
 
   constructor(name: string, args: StoragePoolArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    const spec = pulumi.output(args).apply((a) => {
-      const poolName = a.name ?? name;
-      const resolved = {
-        uri: a.uri ?? DEFAULT_URI,
-        name: poolName,
-        path: a.path ?? `${DEFAULT_POOL_ROOT}/${poolName}`,
-        autostart: a.autostart ?? true,
-      };
-      return { ...resolved, xml: poolXml(resolved, `StoragePool "${name}"`) };
-    });
-    const props = {
-      uri: spec.uri,
-      name: spec.name,
-      path: spec.path,
-      autostart: spec.autostart,
-      xml: spec.xml,
-      uuid: undefined,
-      builtDirectory: undefined,
-      active: undefined,
-    };
+    const spec = pulumi.output(args).apply((a) => resolveStoragePool(name, a));
+    const props = dynamicProps(spec, POOL_INPUTS, POOL_OUTPUTS);
     super(poolProvider, name, props, opts, "StoragePool");
   }
+}
+
+/** Applies defaults, checks the arguments and renders the XML (pure). */
+export function resolveStoragePool(resourceName: string, args: pulumi.Unwrap<StoragePoolArgs>): PoolInputs {
+  const name = args.name ?? resourceName;
+  const spec = {
+    uri: args.uri ?? DEFAULT_URI,
+    name,
+    path: args.path ?? `${DEFAULT_POOL_ROOT}/${name}`,
+    autostart: args.autostart ?? true,
+  };
+  return { ...spec, xml: poolXml(spec, `StoragePool "${resourceName}"`) };
 }

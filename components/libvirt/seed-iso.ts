@@ -1,5 +1,6 @@
 // Builds a NoCloud seed ISO (volume label "cidata") on the machine running Pulumi, with
 // whichever tool is installed. Provider-side: Node built-ins are required at call time.
+import { execTool, type ExecError } from "./virsh";
 
 /** Tools that can build the seed, in order of preference. */
 export const SEED_TOOLS = ["cloud-localds", "xorriso", "genisoimage"] as const;
@@ -63,7 +64,6 @@ export async function buildSeedIso(
   const fs = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");
   const path = require("node:path") as typeof import("node:path");
-  const childProcess = require("node:child_process") as typeof import("node:child_process");
   const found = findSeedTool(searchPath);
   if (!found) {
     throw new Error(
@@ -80,15 +80,12 @@ export async function buildSeedIso(
       fs.writeFileSync(path.join(dir, "network-config"), docs.networkConfig, { mode: 0o600 });
     const file = path.join(dir, "seed.iso");
     const args = seedIsoArgs(found.tool, dir, file, docs.networkConfig !== undefined);
-    await new Promise<void>((resolve, reject) => {
-      childProcess.execFile(found.path, args, { timeout: 120_000 }, (error, _stdout, stderr) =>
-        error
-          ? reject(
-              new Error(`${found.tool} could not build the cloud-init seed ISO: ${stderr.trim() || error.message}`),
-            )
-          : resolve(),
-      );
-    });
+    try {
+      await execTool(found.path, args, { timeoutMs: 120_000 });
+    } catch (error) {
+      const { stderr, message } = error as ExecError;
+      throw new Error(`${found.tool} could not build the cloud-init seed ISO: ${stderr?.trim() || message}`);
+    }
     return { file, cleanup };
   } catch (error) {
     cleanup();

@@ -1,10 +1,9 @@
 // Dynamic provider for a cloud-init NoCloud seed: an ISO built on the machine running Pulumi
 // and uploaded into a pool as a volume. Runs in the provider host: see virsh.ts.
-import type * as pulumi from "@pulumi/pulumi";
-import { checkRequired, compact, diffInputs } from "./lifecycle";
+import { compact } from "./lifecycle";
+import { libvirtProvider, type ObservedOutputs } from "./provider";
 import { buildSeedIso } from "./seed-iso";
-import { assertAbsent, ignoreMissing, virsh } from "./virsh";
-import { createVolume, describeVolume, uploadInto, type VolumeFacts, readVolumeResource } from "./volume-ops";
+import { createVolume, deleteVolume, describeVolume, findVolume, uploadInto, type VolumeFacts } from "./volume-ops";
 import { volumeXml } from "./volume-xml";
 
 /** Inputs the seed provider receives: the rendered documents and where to put the ISO. */
@@ -18,25 +17,33 @@ export interface SeedInputs {
 }
 
 /** State the seed provider records. */
-export interface SeedOutputs extends SeedInputs {
+export interface SeedOutputs extends SeedInputs, ObservedOutputs {
   readonly key: string;
   readonly path: string;
   readonly sizeBytes: number;
 }
 
-const KEYS = ["uri", "pool", "name", "userData", "metaData", "networkConfig"] as const;
+/** The seed's inputs: what {@link CloudInitSeed} passes, what diff compares and what read reports. */
+export const SEED_INPUTS = [
+  "uri",
+  "pool",
+  "name",
+  "userData",
+  "metaData",
+  "networkConfig",
+] as const satisfies readonly (keyof SeedInputs)[];
+
+/** Outputs the provider adds to the inputs. */
+export const SEED_OUTPUTS = ["key", "path", "sizeBytes"] as const satisfies readonly (keyof SeedOutputs)[];
 
 /** CRUD for {@link CloudInitSeed}; any change builds a new ISO. The id is the volume key. */
-export const seedProvider: pulumi.dynamic.ResourceProvider<SeedInputs, SeedOutputs> = {
-  check(_olds, news) {
-    return Promise.resolve(checkRequired({ ...news }, ["uri", "pool", "name", "userData", "metaData"]));
-  },
-  diff(_id, olds, news) {
-    return Promise.resolve(diffInputs({ ...olds }, { ...news }, KEYS, []));
-  },
+export const seedProvider = libvirtProvider<SeedInputs, SeedOutputs>({
+  noun: "cloud-init seed",
+  inputs: SEED_INPUTS,
+  required: ["uri", "pool", "name", "userData", "metaData"],
+  inPlace: [],
   async create(inputs) {
     const { uri, pool, name } = inputs;
-    await assertAbsent(uri, "vol", name, pool);
     const iso = await buildSeedIso(inputs);
     try {
       const fs = require("node:fs") as typeof import("node:fs");
@@ -49,17 +56,24 @@ export const seedProvider: pulumi.dynamic.ResourceProvider<SeedInputs, SeedOutpu
       iso.cleanup();
     }
   },
-  read(id, props) {
-    return readVolumeResource("cloud-init seed", id, props, outputsOf);
+  async observe(ref, recorded) {
+    // The ISO's documents are dockyard's alone: libvirt keeps no record of them to import.
+    if (!recorded) {
+      throw new Error(
+        `cloud-init seed ${ref.lookup} on ${ref.uri} cannot be imported: libvirt does not keep the documents it was built from; let dockyard build a new seed`,
+      );
+    }
+    const found = await findVolume(ref, recorded.pool);
+    return found && { id: found.facts.key, outs: outputsOf(recorded, found.facts) };
   },
   // Every input change replaces the seed (see diff), so update only refreshes what is recorded.
   async update(id, _olds, news) {
-    return { outs: outputsOf(news, await describeVolume(news.uri, id)) };
+    return outputsOf(news, await describeVolume(news.uri, id));
   },
-  async delete(id, props) {
-    await ignoreMissing(virsh(props.uri, ["vol-delete", id]));
+  async remove(id, props) {
+    await deleteVolume(props.uri, id);
   },
-};
+});
 
 function outputsOf(inputs: SeedInputs, facts: VolumeFacts): SeedOutputs {
   return compact({ ...inputs, key: facts.key, path: facts.path, sizeBytes: facts.capacityBytes });

@@ -1,8 +1,8 @@
 // A cloud-init NoCloud seed ISO in a storage pool, as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { LibvirtResource } from "./dynamic-resource";
+import { dynamicProps, LibvirtResource } from "./dynamic-resource";
 import { DEFAULT_URI } from "./defaults";
-import { seedProvider } from "./seed-provider";
+import { SEED_INPUTS, SEED_OUTPUTS, seedProvider, type SeedInputs } from "./seed-provider";
 import { checkName, checkText, VOLUME_NAME } from "./validate";
 
 /** Arguments of {@link CloudInitSeed}: the documents (see `cloud-init.ts` to render them). */
@@ -36,19 +36,21 @@ export class CloudInitSeed extends LibvirtResource {
   declare public readonly metaData: pulumi.Output<string>;
 
   constructor(name: string, args: CloudInitSeedArgs, opts?: pulumi.CustomResourceOptions) {
-    const owner = `CloudInitSeed "${name}"`;
-    const props = {
-      uri: args.uri ?? DEFAULT_URI,
-      pool: pulumi.output(args.pool).apply((p) => checkName(owner, "pool", p)),
-      name: pulumi.output(args.name ?? name).apply((n) => checkName(owner, "name", n, VOLUME_NAME)),
-      // Documents pass through untouched (keeping any secret marking), checked only for content.
-      userData: pulumi.output(args.userData).apply((d) => checkText(owner, "userData", d)),
-      metaData: pulumi.output(args.metaData).apply((d) => checkText(owner, "metaData", d)),
-      networkConfig: args.networkConfig,
-      key: undefined,
-      path: undefined,
-      sizeBytes: undefined,
-    };
+    const spec = pulumi.output(args).apply((a) => resolveCloudInitSeed(name, a));
+    const props = dynamicProps(spec, SEED_INPUTS, SEED_OUTPUTS);
     super(seedProvider, name, props, opts, "CloudInitSeed");
   }
+}
+
+/** Applies defaults and checks the arguments (pure); the documents pass through as given. */
+export function resolveCloudInitSeed(resourceName: string, args: pulumi.Unwrap<CloudInitSeedArgs>): SeedInputs {
+  const owner = `CloudInitSeed "${resourceName}"`;
+  return {
+    uri: args.uri ?? DEFAULT_URI,
+    pool: checkName(owner, "pool", args.pool),
+    name: checkName(owner, "name", args.name ?? resourceName, VOLUME_NAME),
+    userData: checkText(owner, "userData", args.userData),
+    metaData: checkText(owner, "metaData", args.metaData),
+    networkConfig: args.networkConfig,
+  };
 }

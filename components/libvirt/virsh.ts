@@ -1,6 +1,7 @@
-// How the dynamic providers talk to libvirt: `virsh -c <uri> …` through execFile (no shell),
-// which also covers remote URIs such as qemu+ssh://. Provider-side code: Node built-ins are
-// required at call time and errors are plain Errors, so the closures serialize (see ADR 0003).
+// How dockyard runs host tools: one execFile wrapper (no shell) for virsh, the seed-ISO tools
+// and the tests' helpers. virsh runs as `virsh -c <uri> …`, which also covers remote URIs such
+// as qemu+ssh://. Provider-side code: Node built-ins are required at call time and errors are
+// plain Errors, so the closures serialize (see ADR 0003).
 
 /** Kinds of libvirt object the providers manage, as virsh names them in commands. */
 export type ObjectKind = "domain" | "network" | "pool" | "vol";
@@ -8,34 +9,83 @@ export type ObjectKind = "domain" | "network" | "pool" | "vol";
 /** Per-call limit; remote URIs over SSH may be slow, but never hang a deployment forever. */
 export const VIRSH_TIMEOUT_MS = 300_000;
 
-/** An Error from virsh, tagged so callers can tell "gone" and "unreachable" apart. */
+/** How {@link execTool} runs a command. */
+export interface ExecOptions {
+  /** Kill the command after this long. @default 300 s */
+  readonly timeoutMs?: number;
+}
+
+/** A failed {@link execTool} run: the child_process error (exit code, killed) with the command's output. */
+export type ExecError = Error & {
+  readonly code?: unknown;
+  readonly killed?: boolean;
+  readonly signal?: unknown;
+  readonly stdout: string;
+  readonly stderr: string;
+};
+
+/**
+ * Runs `command args…` without a shell, in the C locale (English messages, which callers match
+ * on), and resolves with its stdout; rejects with an {@link ExecError} carrying its output.
+ */
+export function execTool(command: string, args: readonly string[], options: ExecOptions = {}): Promise<string> {
+  const childProcess = require("node:child_process") as typeof import("node:child_process");
+  return new Promise((resolve, reject) => {
+    childProcess.execFile(
+      command,
+      [...args],
+      {
+        timeout: options.timeoutMs ?? VIRSH_TIMEOUT_MS,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, LC_ALL: "C" },
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const failure: ExecError = Object.assign(error, { stdout, stderr });
+        reject(failure);
+      },
+    );
+  });
+}
+
+/** An Error from virsh, tagged so callers can tell "gone", "taken" and "unreachable" apart. */
 export type VirshError = Error & {
-  readonly reason: "unreachable" | "not-found" | "missing-virsh" | "failed";
+  readonly reason: "unreachable" | "not-found" | "exists" | "missing-virsh" | "failed";
   readonly uri: string;
 };
 
 /** Runs `virsh -q -c uri args…` and resolves with its stdout, or rejects with a {@link VirshError}. */
-export function virsh(uri: string, args: readonly string[], timeoutMs: number = VIRSH_TIMEOUT_MS): Promise<string> {
-  const childProcess = require("node:child_process") as typeof import("node:child_process");
-  return new Promise((resolve, reject) => {
-    childProcess.execFile(
-      "virsh",
-      ["-q", "-c", uri, ...args],
-      // LC_ALL=C keeps messages in English, which classifyVirshError matches on.
-      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        reject(classifyVirshError(uri, args, error, stderr));
-      },
-    );
-  });
+export async function virsh(uri: string, args: readonly string[], options: ExecOptions = {}): Promise<string> {
+  try {
+    return await execTool("virsh", ["-q", "-c", uri, ...args], options);
+  } catch (error) {
+    throw classifyVirshError(uri, args, error as ExecError, (error as ExecError).stderr ?? "");
+  }
+}
+
+/**
+ * Runs `virsh … <command> <file>` with `xml` written to a private temporary file (virsh cannot
+ * read /dev/stdin from Node's stdin, a socket).
+ */
+export async function virshWithXml(uri: string, command: readonly string[], xml: string): Promise<string> {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const os = require("node:os") as typeof import("node:os");
+  const path = require("node:path") as typeof import("node:path");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockyard-virsh-"));
+  try {
+    const file = path.join(dir, "object.xml");
+    fs.writeFileSync(file, xml, { mode: 0o600 });
+    return await virsh(uri, [...command, file]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Turns a failed virsh run into an Error whose message names the URI and what failed. */
 export function classifyVirshError(
   uri: string,
   args: readonly string[],
-  error: Error & { code?: unknown; killed?: boolean },
+  error: Error & { code?: unknown; killed?: boolean; signal?: unknown },
   stderr: string,
 ): VirshError {
   const detail = stderr
@@ -54,6 +104,10 @@ export function classifyVirshError(
   if (error.killed) {
     return tag("unreachable", `libvirt at ${uri} did not answer "virsh ${args.join(" ")}" within the time limit`);
   }
+  // A remote transport (ssh) that closes while virsh writes to it kills virsh before it says why.
+  if (error.signal === "SIGPIPE" && detail === "") {
+    return tag("unreachable", `cannot reach libvirt at ${uri}: the connection closed while virsh was writing to it`);
+  }
   if (/failed to connect to the hypervisor/i.test(detail)) {
     return tag(
       "unreachable",
@@ -63,6 +117,10 @@ export function classifyVirshError(
   if (/not found|failed to get (domain|network|pool|vol) /i.test(detail)) {
     return tag("not-found", `libvirt at ${uri}: ${detail}`);
   }
+  // define with a new UUID, or vol-create, refused because the name is taken.
+  if (/already exists with uuid|is already defined with uuid|storage volume '[^']*' exists already/i.test(detail)) {
+    return tag("exists", `libvirt at ${uri}: ${detail}`);
+  }
   return tag("failed", `virsh ${args.join(" ")} failed on ${uri}: ${detail || error.message}`);
 }
 
@@ -71,42 +129,16 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof Error && (error as Partial<VirshError>).reason === "not-found";
 }
 
-/** Whether a named object exists; unreachable hosts and other failures still throw. */
-export async function objectExists(uri: string, kind: ObjectKind, name: string, pool?: string): Promise<boolean> {
-  const info = { domain: "dominfo", network: "net-info", pool: "pool-info", vol: "vol-info" }[kind];
-  const args = kind === "vol" ? [info, "--pool", pool ?? "", name] : [info, name];
-  try {
-    await virsh(uri, args);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
-
-/** Refuses to go on if a same-named object exists: dockyard never adopts or overwrites one. */
-export async function assertAbsent(uri: string, kind: ObjectKind, name: string, pool?: string): Promise<void> {
-  if (await objectExists(uri, kind, name, pool)) {
-    const what = { domain: "domain", network: "network", pool: "storage pool", vol: `volume in pool "${pool}"` }[kind];
-    throw new Error(
-      `a ${what} named "${name}" already exists on ${uri}; dockyard neither adopts nor overwrites existing objects: pick another name, or remove it (virsh) if it is a leftover`,
-    );
-  }
-}
-
-/** Runs `virsh … <command> <file>` with `xml` written to a private temporary file. */
-export async function virshWithXml(uri: string, command: readonly string[], xml: string): Promise<string> {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const os = require("node:os") as typeof import("node:os");
-  const path = require("node:path") as typeof import("node:path");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockyard-virsh-"));
-  try {
-    const file = path.join(dir, "object.xml");
-    fs.writeFileSync(file, xml, { mode: 0o600 });
-    return await virsh(uri, [...command, file]);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * Turns libvirt's refusal to create an object whose name is taken into dockyard's error: the
+ * existing object is never adopted or overwritten. Other errors pass through unchanged.
+ */
+export function clashError(error: unknown, uri: string, kind: ObjectKind, name: string, pool?: string): unknown {
+  if (!(error instanceof Error) || (error as Partial<VirshError>).reason !== "exists") return error;
+  const what = { domain: "domain", network: "network", pool: "storage pool", vol: `volume in pool "${pool}"` }[kind];
+  return new Error(
+    `a ${what} named "${name}" already exists on ${uri}; dockyard neither adopts nor overwrites existing objects: pick another name, or remove it (virsh) if it is a leftover`,
+  );
 }
 
 /** Runs a clean-up step, swallowing "not found" (already gone) but reporting anything else. */
@@ -115,5 +147,15 @@ export async function ignoreMissing(step: Promise<unknown>): Promise<void> {
     await step;
   } catch (error) {
     if (!isNotFound(error)) throw error;
+  }
+}
+
+/** Resolves with what `step` resolves with, or undefined if the object is not found. */
+export async function unlessMissing<T>(step: Promise<T>): Promise<T | undefined> {
+  try {
+    return await step;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }

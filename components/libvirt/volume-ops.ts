@@ -1,49 +1,41 @@
 // Volume operations shared by the volume and seed providers. Provider-side (see virsh.ts).
 import { withRollback } from "./lifecycle";
-import { parseInfo, parseVolumeFormat } from "./parse";
-import { ignoreMissing, isNotFound, virsh, virshWithXml } from "./virsh";
+import { volumeFacts, type VolumeFacts } from "./parse";
+import type { ObjectRef } from "./provider";
+import { clashError, ignoreMissing, unlessMissing, virsh, virshWithXml } from "./virsh";
 
-/** What libvirt says about a volume. */
-export interface VolumeFacts {
-  /** libvirt's key for the volume (its path, for directory pools): the resource id. */
-  readonly key: string;
-  readonly path: string;
-  readonly capacityBytes: number;
-  readonly format: string;
-}
+export type { VolumeFacts } from "./parse";
 
-/** Looks a volume up by key or path, or by name within `pool`. */
+/** Looks a volume up by key or path, or by name within `pool` (one `vol-dumpxml`). */
 export async function describeVolume(uri: string, volume: string, pool?: string): Promise<VolumeFacts> {
   const where = pool === undefined ? [volume] : ["--pool", pool, volume];
-  const info = parseInfo(await virsh(uri, ["vol-info", "--bytes", ...where]));
-  const path = (await virsh(uri, ["vol-path", ...where])).trim();
-  const key = (await virsh(uri, ["vol-key", ...where])).trim();
-  const format = parseVolumeFormat(await virsh(uri, ["vol-dumpxml", ...where])) ?? "raw";
-  return { key, path, capacityBytes: Number(/^(\d+)/.exec(info.Capacity ?? "")?.[1] ?? NaN), format };
+  return volumeFacts(await virsh(uri, ["vol-dumpxml", ...where]));
 }
 
 /**
- * A provider's `read` of a volume-backed resource: its recorded outputs refreshed from libvirt,
- * or an empty id when the volume vanished out of band (so the next `up` recreates it).
+ * Finds the volume a read looks at: by key or path, or by `<pool>/<name>` (an import id).
+ * Resolves with its facts and its pool, or undefined when it is gone.
  */
-export async function readVolumeResource<P extends { readonly uri: string }, O>(
-  what: string,
-  id: string,
-  props: P | undefined,
-  outputsOf: (props: P, facts: VolumeFacts) => O,
-): Promise<{ id: string; props?: O }> {
-  if (!props) throw new Error(`${what} ${id}: cannot read without its uri (import is not supported)`);
-  try {
-    return { id, props: outputsOf(props, await describeVolume(props.uri, id)) };
-  } catch (error) {
-    if (isNotFound(error)) return { id: "" };
-    throw error;
+export async function findVolume(
+  ref: ObjectRef,
+  recordedPool: string | undefined,
+): Promise<{ facts: VolumeFacts; pool: string } | undefined> {
+  const slash = ref.lookup.indexOf("/");
+  if (slash > 0) {
+    const pool = ref.lookup.slice(0, slash);
+    const facts = await unlessMissing(describeVolume(ref.uri, ref.lookup.slice(slash + 1), pool));
+    return facts && { facts, pool };
   }
+  const facts = await unlessMissing(describeVolume(ref.uri, ref.lookup));
+  if (!facts) return undefined;
+  const pool = recordedPool ?? (await virsh(ref.uri, ["vol-pool", facts.key])).trim();
+  return { facts, pool };
 }
 
 /**
- * Creates a volume from rendered XML, then runs `fill` (upload, resize…). If anything after
- * the volume exists fails, the volume is deleted again: a failed create leaves nothing.
+ * Creates a volume from rendered XML, then runs `fill` (upload, resize…). A taken name fails
+ * before anything changes; if anything after the volume exists fails, the volume is deleted
+ * again: a failed create leaves nothing.
  */
 export async function createVolume(
   uri: string,
@@ -52,13 +44,22 @@ export async function createVolume(
   xml: string,
   fill: (facts: VolumeFacts) => Promise<VolumeFacts> = (facts) => Promise.resolve(facts),
 ): Promise<VolumeFacts> {
-  await virshWithXml(uri, ["vol-create", "--pool", pool], xml);
+  try {
+    await virshWithXml(uri, ["vol-create", "--pool", pool], xml);
+  } catch (error) {
+    throw clashError(error, uri, "vol", name, pool);
+  }
   return withRollback(
     `volume "${name}" in pool "${pool}"`,
     uri,
     async () => fill(await describeVolume(uri, name, pool)),
-    () => ignoreMissing(virsh(uri, ["vol-delete", "--pool", pool, name])),
+    () => deleteVolume(uri, ["--pool", pool, name]),
   );
+}
+
+/** Deletes a volume by key (or `--pool <pool> <name>`); one already gone is fine. */
+export function deleteVolume(uri: string, volume: string | readonly string[]): Promise<void> {
+  return ignoreMissing(virsh(uri, ["vol-delete", ...(typeof volume === "string" ? [volume] : volume)]));
 }
 
 /**

@@ -1,10 +1,17 @@
 // Dynamic provider for a storage volume: imported from a local image file, a qcow2 overlay
 // on a base volume, or blank. Runs in the provider host: see virsh.ts.
-import type * as pulumi from "@pulumi/pulumi";
 import { probeImage } from "./image";
-import { checkRequired, compact, diffInputs } from "./lifecycle";
-import { ignoreMissing, assertAbsent, virsh } from "./virsh";
-import { createVolume, describeVolume, growTo, uploadInto, type VolumeFacts, readVolumeResource } from "./volume-ops";
+import { compact, reconcile } from "./lifecycle";
+import { libvirtProvider, type ObjectRef, type ObservedOutputs } from "./provider";
+import {
+  createVolume,
+  deleteVolume,
+  describeVolume,
+  findVolume,
+  growTo,
+  uploadInto,
+  type VolumeFacts,
+} from "./volume-ops";
 import { volumeXml, type VolumeFormat } from "./volume-xml";
 
 const GiB = 1024 ** 3;
@@ -25,48 +32,93 @@ export interface VolumeInputs {
 }
 
 /** State the volume provider records. */
-export interface VolumeOutputs extends VolumeInputs, Omit<VolumeFacts, "format"> {
+export interface VolumeOutputs extends VolumeInputs, ObservedOutputs {
+  /** libvirt's key for the volume (its path, for directory pools): the resource id. */
+  readonly key: string;
+  readonly path: string;
+  readonly capacityBytes: number;
   readonly actualFormat: string;
 }
 
-const KEYS = ["uri", "pool", "name", "sourcePath", "baseVolume", "sizeGiB", "format"] as const;
+/** The volume's inputs: what {@link Volume} passes, what diff compares and what read reports. */
+export const VOLUME_INPUTS = [
+  "uri",
+  "pool",
+  "name",
+  "sourcePath",
+  "baseVolume",
+  "sizeGiB",
+  "format",
+] as const satisfies readonly (keyof VolumeInputs)[];
+
+/** Outputs the provider adds to the inputs. */
+export const VOLUME_OUTPUTS = [
+  "key",
+  "path",
+  "capacityBytes",
+  "actualFormat",
+  "drift",
+] as const satisfies readonly (keyof VolumeOutputs)[];
 
 /** CRUD for {@link Volume}; the id is the volume's key (its path in a directory pool). */
-export const volumeProvider: pulumi.dynamic.ResourceProvider<VolumeInputs, VolumeOutputs> = {
-  check(_olds, news) {
-    return Promise.resolve(checkRequired({ ...news }, ["uri", "pool", "name"]));
-  },
-  diff(_id, olds, news) {
-    const result = diffInputs({ ...olds }, { ...news }, KEYS, ["sizeGiB"]);
+export const volumeProvider = libvirtProvider<VolumeInputs, VolumeOutputs>({
+  noun: "volume",
+  inputs: VOLUME_INPUTS,
+  required: ["uri", "pool", "name"],
+  inPlace: ["sizeGiB"],
+  refineDiff(olds, news, result) {
     // Growing is done in place; a volume never shrinks, so a smaller size means a new one.
     // Compared with the declared size: growth made out of band must not replace the disk.
     const declared = olds.sizeGiB !== undefined ? olds.sizeGiB * GiB : olds.capacityBytes;
     if (news.sizeGiB !== undefined && news.sizeGiB * GiB < declared && !result.replaces?.includes("sizeGiB")) {
-      return Promise.resolve({
-        changes: true,
-        replaces: [...(result.replaces ?? []), "sizeGiB"],
-        deleteBeforeReplace: true,
-      });
+      return { changes: true, replaces: [...(result.replaces ?? []), "sizeGiB"], deleteBeforeReplace: true };
     }
-    return Promise.resolve(result);
+    return result;
   },
   async create(inputs) {
-    const { uri, pool, name } = inputs;
-    await assertAbsent(uri, "vol", name, pool);
     const facts = await makeVolume(inputs);
     return { id: facts.key, outs: outputsOf(inputs, facts) };
   },
-  read(id, props) {
-    return readVolumeResource("volume", id, props, outputsOf);
-  },
+  observe: observeVolume,
   async update(id, _olds, news) {
     const wanted = news.sizeGiB === undefined ? undefined : news.sizeGiB * GiB;
-    return { outs: outputsOf(news, await growTo(news.uri, await describeVolume(news.uri, id), wanted)) };
+    return outputsOf(news, await growTo(news.uri, await describeVolume(news.uri, id), wanted));
   },
-  async delete(id, props) {
-    await ignoreMissing(virsh(props.uri, ["vol-delete", id]));
+  async remove(id, props) {
+    await deleteVolume(props.uri, id);
   },
-};
+});
+
+/**
+ * The live volume. Its capacity is the one field libvirt lets drift: a volume shrunk below its
+ * declared size reads as that size (the next update grows it back); growth is tolerated. On
+ * import, the pool, name, overlaid volume (a backing file beside it), format and a whole-GiB size
+ * are read; where an uploaded image came from is not recorded by libvirt.
+ */
+async function observeVolume(
+  ref: ObjectRef,
+  recorded: VolumeOutputs | undefined,
+): Promise<{ id: string; outs: VolumeOutputs } | undefined> {
+  const found = await findVolume(ref, recorded?.pool);
+  if (!found) return undefined;
+  const { facts, pool } = found;
+  const liveGiB = facts.capacityBytes / GiB;
+  const declaredGiB = recorded?.sizeGiB;
+  const owned = reconcile<VolumeInputs>(["sizeGiB"], recorded, recorded && { sizeGiB: declaredGiB }, {
+    sizeGiB: declaredGiB !== undefined && liveGiB < declaredGiB ? liveGiB : declaredGiB,
+  });
+  const dir = facts.path.slice(0, facts.path.lastIndexOf("/") + 1);
+  const imported: VolumeInputs = {
+    uri: ref.uri,
+    pool,
+    name: facts.name,
+    baseVolume: facts.backingPath?.startsWith(dir) ? facts.backingPath.slice(dir.length) : undefined,
+    sizeGiB: Number.isInteger(liveGiB) ? liveGiB : undefined,
+    format: facts.format === "raw" ? "raw" : "qcow2",
+  };
+  const outs = outputsOf({ ...(recorded ?? imported), ...(recorded ? owned.values : {}) }, facts);
+  return { id: facts.key, outs: compact({ ...outs, drift: owned.drift }) };
+}
 
 async function makeVolume(inputs: VolumeInputs): Promise<VolumeFacts> {
   const { uri, pool, name, sizeGiB } = inputs;

@@ -1,10 +1,10 @@
 // A libvirt storage volume as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
-import { LibvirtResource } from "./dynamic-resource";
+import { dynamicProps, LibvirtResource } from "./dynamic-resource";
 import { ComponentArgError } from "../errors";
 import { DEFAULT_URI } from "./defaults";
 import { checkAbsolutePath, checkInteger, checkName, checkOneOf, VOLUME_NAME } from "./validate";
-import { volumeProvider, type VolumeInputs } from "./volume-provider";
+import { VOLUME_INPUTS, VOLUME_OUTPUTS, volumeProvider, type VolumeInputs } from "./volume-provider";
 import { VOLUME_FORMATS, type VolumeFormat } from "./volume-xml";
 
 /** Arguments of {@link Volume}. Give `sourcePath`, `baseVolume`, or neither (a blank disk). */
@@ -51,19 +51,7 @@ export class Volume extends LibvirtResource {
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
     const spec = pulumi.output(args).apply((a) => resolveVolume(name, a));
-    const props = {
-      uri: spec.uri,
-      pool: spec.pool,
-      name: spec.name,
-      sourcePath: spec.sourcePath,
-      baseVolume: spec.baseVolume,
-      sizeGiB: spec.sizeGiB,
-      format: spec.format,
-      key: undefined,
-      path: undefined,
-      capacityBytes: undefined,
-      actualFormat: undefined,
-    };
+    const props = dynamicProps(spec, VOLUME_INPUTS, VOLUME_OUTPUTS);
     super(volumeProvider, name, props, opts, "Volume");
   }
 }

@@ -1,5 +1,6 @@
-// XML text helpers shared by the libvirt translators. Pure and dependency-free, so the
-// dynamic providers may call them too (they are serialized as closures).
+// XML writers shared by the libvirt translators, and withUuid for the providers. Pure; the
+// providers may call them (they are serialized as closures: fast-xml-parser is required at
+// call time).
 
 /** Escapes text for use in XML character data or a quoted attribute value. */
 export function escapeXml(value: string | number): string {
@@ -28,11 +29,35 @@ export function attrs(values: Record<string, string | number | undefined>): stri
 }
 
 /**
- * Adds `<uuid>` after the top-level `<name>` of a domain, network or pool definition, so that
- * `define` updates the existing object instead of refusing a second one with the same name.
+ * Sets the `<uuid>` of a domain, network or pool definition (after its `<name>`), so that
+ * `define` creates the object with a UUID chosen by dockyard, or updates the existing object
+ * instead of refusing a second one with the same name. Parsed and rebuilt with fast-xml-parser
+ * (required at call time: the providers call this), keeping the order of every element.
  */
 export function withUuid(xml: string, uuid: string): string {
-  if (!/^[0-9a-f-]{36}$/i.test(uuid)) throw new Error(`not a libvirt UUID: ${uuid}`);
-  if (/<uuid>/.test(xml)) return xml.replace(/<uuid>[^<]*<\/uuid>/, `<uuid>${uuid}</uuid>`);
-  return xml.replace(/(<name>[^<]*<\/name>)/, `$1\n  <uuid>${uuid}</uuid>`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) {
+    throw new Error(`not a libvirt UUID: ${uuid}`);
+  }
+  const { XMLBuilder, XMLParser } = require("fast-xml-parser") as typeof import("fast-xml-parser");
+  const options = { preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", trimValues: false } as const;
+  type Ordered = Record<string, unknown>[];
+  const document = new XMLParser({ ...options, parseTagValue: false, parseAttributeValue: false }).parse(
+    xml,
+  ) as Ordered;
+  const top = document.find((node) => !("?xml" in node) && !("#text" in node) && !("#comment" in node));
+  const tag = top ? Object.keys(top).find((key) => key !== ":@") : undefined;
+  if (!top || !tag) throw new Error("cannot set the UUID of a definition without a top-level element");
+  const body = top[tag] as Ordered;
+  const entry = { uuid: [{ "#text": uuid }] };
+  const existing = body.findIndex((node) => "uuid" in node);
+  if (existing >= 0) {
+    body[existing] = entry;
+  } else {
+    // On a line of its own, indented as <name> is, when the definition is laid out in lines.
+    const name = body.findIndex((node) => "name" in node);
+    const before = body[name - 1]?.["#text"];
+    const indent = typeof before === "string" && before.trim() === "" ? [{ "#text": before }] : [];
+    body.splice(name + 1, 0, ...indent, entry);
+  }
+  return new XMLBuilder({ ...options, suppressEmptyNode: true }).build(document);
 }

@@ -235,10 +235,17 @@ export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulum
   return pulumi.secret(value).apply(check);
 }
 
+/**
+ * The address clients use: the deploying machine is the Docker host, so a wildcard publish is
+ * reached on loopback, and loopback is named `localhost`. Docker allows plain HTTP to any registry
+ * resolving into 127.0.0.0/8, `localhost` included; Podman 4.3's Docker API logs in over plain HTTP
+ * only to `localhost:` (its /auth endpoint ignores registries.conf), so a numeric loopback
+ * address would fail `docker login` there (docs/decisions/0010-podman.md).
+ */
 function dockerAddress(publishAddress: string, hostPort: number): string {
-  // The deploying machine is the Docker host: a wildcard publish is reached on loopback.
   const host = publishAddress === "0.0.0.0" ? "127.0.0.1" : publishAddress === "::" ? "::1" : publishAddress;
-  return `${net.isIPv6(host) ? `[${host}]` : host}:${hostPort}`;
+  const loopback = host === "::1" || (net.isIPv4(host) && host.startsWith("127."));
+  return loopback ? `localhost:${hostPort}` : `${net.isIPv6(host) ? `[${host}]` : host}:${hostPort}`;
 }
 
 function upstreamImage(root: ArgPath, image: unknown, mirror: unknown): string {

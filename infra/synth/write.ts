@@ -13,6 +13,7 @@ import {
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../cli/run";
+import { composeArtefact } from "./artefacts/compose";
 import { dockerArtefacts } from "./artefacts/docker";
 import { kubernetesArtefacts, kubernetesYaml } from "./artefacts/kubernetes";
 import { libvirtArtefacts } from "./artefacts/libvirt";
@@ -24,8 +25,14 @@ import type { Evaluation } from "./evaluate";
  */
 export const SYNTH_MARKER = ".dockyard-synth.json";
 
-/** Every file synth writes for an evaluation, path relative to DIR/<stack>/ → content. */
-export function synthFiles(evaluation: Evaluation): Record<string, string> {
+/**
+ * Every file synth writes for an evaluation, path relative to DIR/<stack>/ → content.
+ * @param outputDirectory where the files go (`DIR/<stack>`): compose.yaml's build contexts are relative to it.
+ */
+export function synthFiles(
+  evaluation: Evaluation,
+  outputDirectory = join("out", evaluation.stack),
+): Record<string, string> {
   const files: Record<string, string> = {
     "resources.json": JSON.stringify(evaluation.resources, null, 2) + "\n",
     "outputs.json": JSON.stringify(evaluation.outputs, null, 2) + "\n",
@@ -35,6 +42,12 @@ export function synthFiles(evaluation: Evaluation): Record<string, string> {
   for (const artefact of dockerArtefacts(evaluation.resources))
     files[`docker/${artefact.file}`] = JSON.stringify(artefact.settings, null, 2) + "\n";
   Object.assign(files, libvirtArtefacts(evaluation.resources));
+  const compose = composeArtefact(evaluation.resources, {
+    stack: evaluation.stack,
+    configFile: evaluation.configFile,
+    outputDirectory,
+  });
+  if (compose !== undefined) files["compose.yaml"] = compose;
   for (const name of Object.keys(files)) {
     // Names come from resources; a path that could leave the directory is a bug, never written.
     if (name.split("/").some((part) => part === "" || part === "." || part === "..") || name.startsWith("."))
@@ -53,7 +66,7 @@ export function writeSynthOutput(outDir: string, evaluation: Evaluation): { dire
   const out = ensureDirectory(outDir);
   const target = join(out, evaluation.stack);
   const previous = ownedOutput(target, outDir, evaluation.stack);
-  const files = synthFiles(evaluation);
+  const files = synthFiles(evaluation, join(outDir, evaluation.stack));
   let staging: string;
   try {
     staging = mkdtempSync(join(out, `.${evaluation.stack}.synth-`));

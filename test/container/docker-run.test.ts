@@ -25,7 +25,12 @@ describe("dockerRunArgs", () => {
     expect(args.slice(0, 2)).toEqual(["--name", "web-1"]);
     expect(values(args, "--user")).toEqual([s.user]);
     expect(args).toContain("--read-only");
-    expect(values(args, "--tmpfs")).toEqual([`/tmp:${s.tmpfs["/tmp"]}`]);
+    expect(values(args, "--tmpfs")).toEqual(Object.entries(s.tmpfs).map(([path, options]) => `${path}:${options}`));
+    expect(values(args, "--tmpfs")).toEqual([
+      `/tmp:${s.tmpfs["/tmp"]}`,
+      "/run:ro,noexec,nosuid,nodev",
+      "/var/tmp:ro,noexec,nosuid,nodev",
+    ]);
     expect(values(args, "--cap-drop")).toEqual(["ALL"]);
     expect(values(args, "--cap-add")).toEqual([]);
     expect(values(args, "--security-opt")).toEqual(["no-new-privileges:true"]);

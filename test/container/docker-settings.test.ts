@@ -17,7 +17,11 @@ describe("dockerContainerSettings", () => {
       envs: [],
       user: "65532:65532",
       readOnly: true,
-      tmpfs: { "/tmp": `rw,noexec,nosuid,nodev,size=${64 * 2 ** 20}` },
+      tmpfs: {
+        "/tmp": `rw,noexec,nosuid,nodev,size=${64 * 2 ** 20}`,
+        "/run": "ro,noexec,nosuid,nodev",
+        "/var/tmp": "ro,noexec,nosuid,nodev",
+      },
       capabilities: { drops: ["ALL"], adds: [] },
       securityOpts: ["no-new-privileges:true"],
       privileged: false,
@@ -97,6 +101,7 @@ describe("dockerContainerSettings", () => {
       stopTimeout: 7,
       destroyGraceSeconds: 7,
     });
+    expect(Object.keys(s.tmpfs)).toEqual(["/tmp"]); // writable root filesystem: no read-only guards
     expect(s.labels).toContainEqual({ label: "team", value: "platform" });
   });
 
@@ -115,5 +120,15 @@ describe("dockerContainerSettings", () => {
     const entry = s.envs[0] as pulumi.Output<string>;
     expect(await pulumi.isSecret(entry)).toBe(false);
     expect(await new Promise((resolve) => entry.apply(resolve))).toBe("URL=http://api:8080");
+  });
+
+  it("guards /run and /var/tmp with empty read-only tmpfs (Podman would mount them writable), except where a volume is mounted", () => {
+    const guarded = docker();
+    expect(Object.keys(guarded.tmpfs)).toEqual(["/tmp", "/run", "/var/tmp"]);
+    const mounted = dockerContainerSettings(
+      serviceSpec({ target: "docker", volumes: [{ volume: volumeRef("state"), mountPath: "/var/tmp" }] }),
+      "dockyard-net",
+    );
+    expect(mounted.tmpfs).toEqual({ "/tmp": guarded.tmpfs["/tmp"], "/run": "ro,noexec,nosuid,nodev" });
   });
 });

@@ -146,6 +146,12 @@ const BAD: {
     message: `is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]`,
   },
   {
+    name: "exec-form health argument with whitespace on Docker (Podman's API re-splits it)",
+    args: { target: "docker", healthCheck: { command: ["/bin/check", "--url", "http://x/ y"] } },
+    argument: "healthCheck.command[2]",
+    message: `must not contain whitespace on Docker (Podman's Docker API would split it into several arguments), got "http://x/ y"`,
+  },
+  {
     name: "HTTP health check without a port",
     args: { healthCheck: { path: "/healthz" } },
     argument: "healthCheck.port",

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import * as http from "node:http";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -119,6 +120,8 @@ describe("web server", () => {
 
   it("shuts down gracefully: a request in flight at SIGTERM time completes and is stored", async () => {
     const { port } = web.server.address() as AddressInfo;
+    // Signals, not sleeps: the server has the request (its headers, not its body) when it emits "request".
+    const arrived = once(web.server, "request");
     const request = http.request({
       host: "127.0.0.1",
       port,
@@ -135,9 +138,8 @@ describe("web server", () => {
       request.on("error", reject);
     });
     request.write("in f");
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the server has the request, not its body
+    await arrived;
     const stopped = web.shutdown(5000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(web.server.listening).toBe(false); // no new connections once shutdown began
     request.end("light");
     expect(await response).toMatchObject({ status: 201 });

@@ -5,9 +5,11 @@ import {
   compact,
   diffInputs,
   messageOf,
+  reconcile,
   UNKNOWN,
   withRollback,
 } from "../../components/libvirt/lifecycle";
+import { locate } from "../../components/libvirt/provider";
 
 describe("diffInputs", () => {
   const keys = ["name", "size", "tags"];
@@ -46,6 +48,73 @@ describe("diffInputs", () => {
   });
   it("treats an unknown preview value as a change", () => {
     expect(diffInputs({ name: "a" }, { name: UNKNOWN }, keys, []).replaces).toEqual(["name"]);
+  });
+});
+
+describe("diffInputs with drift that read found", () => {
+  const keys = ["name", "size", "path"];
+  it("corrects drift in place, even on keys that replace when the program changes them", () => {
+    const olds = { name: "a", size: 1, path: "/live", drift: { path: "/declared" } };
+    expect(diffInputs(olds, { name: "a", size: 1, path: "/declared" }, keys, ["size"])).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+  it("replaces when the program asks for something else than it recorded", () => {
+    const olds = { name: "a", size: 1, path: "/live", drift: { path: "/declared" } };
+    expect(diffInputs(olds, { name: "a", size: 1, path: "/new" }, keys, ["size"]).replaces).toEqual(["path"]);
+  });
+  it("replaces a renamed object: names are identity, libvirt cannot rename by redefinition", () => {
+    const olds = { name: "renamed", size: 1, drift: { name: "a" } };
+    expect(diffInputs(olds, { name: "a", size: 1 }, keys, ["size"]).replaces).toEqual(["name"]);
+  });
+  it("matches a recorded absence (null) with an unset input", () => {
+    const olds = { name: "a", path: "/live", drift: { path: null } };
+    expect(diffInputs(olds, { name: "a" }, keys, []).replaces).toEqual([]);
+  });
+});
+
+describe("reconcile", () => {
+  const keys = ["memoryMiB", "disks", "autostart"] as const;
+  type T = { memoryMiB: number; disks: { pool: string; bus?: string }[]; autostart: boolean };
+  const recorded: T = { memoryMiB: 128, disks: [{ pool: "p" }], autostart: true };
+  const declared = { memoryMiB: 128, disks: [{ pool: "p", bus: "virtio" }], autostart: true };
+  it("keeps the recorded values (their own shape) while the live object matches the declaration", () => {
+    expect(reconcile<T>(keys, recorded, declared, { ...declared })).toEqual({ values: recorded });
+  });
+  it("reports drifted fields as live values, remembering the recorded ones", () => {
+    const live = { ...declared, memoryMiB: 96, autostart: false };
+    expect(reconcile<T>(keys, recorded, declared, live)).toEqual({
+      values: { ...recorded, memoryMiB: 96, autostart: false },
+      drift: { memoryMiB: 128, autostart: true },
+    });
+  });
+  it("reads every field live on import (nothing recorded)", () => {
+    const live = { memoryMiB: 64, disks: [], autostart: false };
+    expect(reconcile<T>(keys, undefined, undefined, live)).toEqual({ values: live });
+  });
+});
+
+describe("locate", () => {
+  it("takes the URI from an import id <uri>|<name>, else from the recorded state", () => {
+    expect(locate("domain", "qemu+ssh://ops@kvm1/system|web", undefined)).toEqual({
+      uri: "qemu+ssh://ops@kvm1/system",
+      lookup: "web",
+    });
+    expect(locate("volume", "qemu:///system|vms/root.qcow2", { uri: "other" })).toEqual({
+      uri: "qemu:///system",
+      lookup: "vms/root.qcow2",
+    });
+    expect(locate("domain", "d0a608f7", { uri: "qemu:///system" })).toEqual({
+      uri: "qemu:///system",
+      lookup: "d0a608f7",
+    });
+  });
+  it("says how to import when there is no URI", () => {
+    expect(() => locate("network", "lab", undefined)).toThrow(
+      'network lab: cannot read it without its libvirt URI; to import an existing network, use the id "<uri>|<name>", e.g. "qemu:///system|lab"',
+    );
   });
 });
 

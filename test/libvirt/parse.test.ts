@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { domainXml } from "../../components/libvirt/domain-xml";
+import { networkXml } from "../../components/libvirt/network-xml";
 import {
-  parseDomainSizes,
+  domainFacts,
+  networkFacts,
   parseFlag,
   parseInfo,
   parseInterfaceAddresses,
-  parseMacAddresses,
-  parseVolumeFormat,
+  poolFacts,
+  volumeFacts,
 } from "../../components/libvirt/parse";
+import { poolXml } from "../../components/libvirt/pool-xml";
+import { baseNetwork, fullDomain, minimalDomain } from "./support/xml-samples";
 
 // Samples as libvirt 9.0's virsh prints them with -q.
 const DOMINFO = `Id:             1
@@ -43,25 +48,104 @@ describe("virsh output parsers", () => {
   });
 
   it("reads memory in any unit and vCPUs from domain XML", () => {
-    expect(parseDomainSizes("<memory unit='KiB'>2097152</memory>\n<vcpu placement='static'>3</vcpu>")).toEqual({
+    const kib = domainFacts("<domain><memory unit='KiB'>2097152</memory>\n<vcpu placement='static'>3</vcpu></domain>");
+    expect(kib).toMatchObject({ memoryMiB: 2048, vcpus: 3 });
+    expect(domainFacts("<domain><memory unit='GiB'>2</memory><vcpu>1</vcpu></domain>")).toMatchObject({
       memoryMiB: 2048,
-      vcpus: 3,
+      vcpus: 1,
     });
-    expect(parseDomainSizes("<memory unit='GiB'>2</memory><vcpu>1</vcpu>")).toEqual({ memoryMiB: 2048, vcpus: 1 });
   });
 
   it("fails clearly on XML without sizes or with an unknown unit", () => {
-    expect(() => parseDomainSizes("<domain/>")).toThrow(/no <memory> or <vcpu>/);
-    expect(() => parseDomainSizes("<memory unit='PiB'>1</memory><vcpu>1</vcpu>")).toThrow(
+    expect(() => domainFacts("<domain/>")).toThrow(/no <memory> or <vcpu>/);
+    expect(() => domainFacts("<network/>")).toThrow(/no <domain> element/);
+    expect(() => domainFacts("<domain><memory unit='PiB'>1</memory><vcpu>1</vcpu></domain>")).toThrow(
       /unexpected memory unit from libvirt: PiB/,
     );
   });
 
-  it("lists interface MACs in order", () => {
-    const text =
-      " vnet0   network   lab   virtio   52:54:00:0E:1c:6a\n -       network   db    e1000e   52:54:00:00:00:02\n";
-    expect(parseMacAddresses(text)).toEqual(["52:54:00:0e:1c:6a", "52:54:00:00:00:02"]);
-    expect(parseMacAddresses("")).toEqual([]);
+  it("lists interface MACs in order, lower-cased", () => {
+    const xml = `<domain><memory>1024</memory><vcpu>1</vcpu><devices>
+      <interface type='network'><mac address='52:54:00:0E:1c:6a'/><source network='lab'/><model type='virtio'/></interface>
+      <interface type='network'><mac address='52:54:00:00:00:02'/><source network='db'/><model type='e1000e'/></interface>
+    </devices></domain>`;
+    expect(domainFacts(xml).interfaces.map((nic) => nic.macAddress)).toEqual([
+      "52:54:00:0e:1c:6a",
+      "52:54:00:00:00:02",
+    ]);
+    expect(domainFacts("<domain><memory>1024</memory><vcpu>1</vcpu></domain>").interfaces).toEqual([]);
+  });
+
+  it("reads back every field dockyard renders into a domain", () => {
+    const facts = domainFacts(domainXml(fullDomain));
+    expect(facts).toEqual({
+      name: "vm1",
+      domainType: "kvm",
+      vcpus: 4,
+      memoryMiB: 8192,
+      disks: [
+        { pool: "vms", volume: "vm1-root.qcow2", format: "qcow2", bus: "virtio" },
+        { pool: "vms", volume: "vm1-data.raw", format: "raw", bus: "scsi" },
+        { pool: "data", volume: "scratch", format: "qcow2", bus: "virtio" },
+      ],
+      seed: { pool: "vms", volume: "vm1-seed.iso" },
+      interfaces: [
+        { network: "lab", macAddress: "52:54:00:aa:bb:01", model: "virtio" },
+        { network: "backend", model: "e1000e" },
+      ],
+      serialLogPath: "/srv/logs/vm1 console.log",
+      kernel: { kernel: "/boot/vmlinuz", initrd: "/boot/initrd.img", cmdline: 'console=ttyS0 root=/dev/vda1 x="<&>"' },
+      cpuMode: "host-passthrough",
+    });
+    expect(domainFacts(domainXml(minimalDomain))).not.toHaveProperty("kernel");
+  });
+
+  it("reads libvirt's default CPU model as no CPU mode, and file disks by path", () => {
+    const xml = `<domain type='qemu'><name>x</name><uuid>d0a608f7-510f-4cf5-8f6a-df6285b146ce</uuid>
+      <memory unit='KiB'>131072</memory><vcpu>1</vcpu>
+      <cpu mode='custom' match='exact' check='none'><model fallback='forbid'>qemu64</model></cpu>
+      <devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='/srv/x.img'/><target dev='vda' bus='virtio'/></disk></devices>
+    </domain>`;
+    const facts = domainFacts(xml);
+    expect(facts.cpuMode).toBeUndefined();
+    expect(facts.uuid).toBe("d0a608f7-510f-4cf5-8f6a-df6285b146ce");
+    expect(facts.disks).toEqual([{ pool: "", volume: "/srv/x.img", format: "raw", bus: "virtio" }]);
+  });
+
+  it("reads back a network's mode, subnet, DHCP range and bridge", () => {
+    expect(networkFacts(networkXml(baseNetwork))).toEqual({
+      name: "lab",
+      mode: "nat",
+      cidr: "10.42.0.0/24",
+      dhcp: true,
+      dhcpRange: { start: "10.42.0.2", end: "10.42.0.254" },
+    });
+    const isolated = networkXml({
+      ...baseNetwork,
+      mode: "isolated",
+      dhcp: false,
+      bridge: "dybr0",
+      cidr: "10.9.0.0/16",
+    });
+    expect(networkFacts(isolated)).toEqual({
+      name: "lab",
+      mode: "isolated",
+      cidr: "10.9.0.0/16",
+      dhcp: false,
+      bridge: "dybr0",
+    });
+    // libvirt also writes netmasks and IPv6 subnets.
+    const live = `<network><name>n</name><forward mode='route'/><ip family='ipv6' address='fd00::1' prefix='64'/>
+      <ip address='192.168.5.1' netmask='255.255.255.0'/></network>`;
+    expect(networkFacts(live)).toMatchObject({ mode: "route", cidr: "192.168.5.0/24", dhcp: false });
+  });
+
+  it("reads back a pool's name and directory", () => {
+    expect(poolFacts(poolXml({ name: "vms", path: "/srv/vms" }))).toEqual({
+      name: "vms",
+      type: "dir",
+      path: "/srv/vms",
+    });
   });
 
   it("reads IPv4 leases and ignores IPv6 ones", () => {
@@ -69,10 +153,18 @@ describe("virsh output parsers", () => {
     expect(parseInterfaceAddresses(text)).toEqual([{ macAddress: "52:54:00:0e:1c:6a", address: "10.42.0.57" }]);
   });
 
-  it("reads a volume's format from its target, not its backing store", () => {
-    const xml =
-      "<volume><target><format type='qcow2'/></target><backingStore><format type='raw'/></backingStore></volume>";
-    expect(parseVolumeFormat(xml)).toBe("qcow2");
-    expect(parseVolumeFormat("<volume><target><path>/x</path></target></volume>")).toBeUndefined();
+  it("reads a volume's key, path, capacity, backing file and format from its target, not its backing store", () => {
+    const xml = `<volume type='file'><name>root</name><key>/p/root</key><capacity unit='bytes'>1073741824</capacity>
+      <target><path>/p/root</path><format type='qcow2'/></target>
+      <backingStore><path>/p/base</path><format type='raw'/></backingStore></volume>`;
+    expect(volumeFacts(xml)).toEqual({
+      name: "root",
+      key: "/p/root",
+      path: "/p/root",
+      capacityBytes: 1024 ** 3,
+      format: "qcow2",
+      backingPath: "/p/base",
+    });
+    expect(volumeFacts("<volume><capacity>5</capacity><target><path>/x</path></target></volume>").format).toBe("raw");
   });
 });

@@ -1,6 +1,7 @@
 // What each provider's diff decides: in place or replace. Pure: no libvirt involved.
 import { describe, expect, it } from "vitest";
 import { domainProvider, type DomainOutputs } from "../../components/libvirt/domain-provider";
+import { UNKNOWN } from "../../components/libvirt/lifecycle";
 import { networkProvider, type NetworkOutputs } from "../../components/libvirt/network-provider";
 import { poolProvider, type PoolOutputs } from "../../components/libvirt/pool-provider";
 import { seedProvider, type SeedOutputs } from "../../components/libvirt/seed-provider";
@@ -111,6 +112,32 @@ describe("Network diff", () => {
     });
     expect(await networkProvider.diff!("u", network, { ...network, mode: "isolated" })).toMatchObject({
       replaces: ["mode"],
+    });
+  });
+});
+
+describe("what diff compares", () => {
+  it("domain: a recorded or imported MAC address libvirt assigned, and default disk and NIC settings, match a program that leaves them out", async () => {
+    const live = {
+      ...domain,
+      disks: [{ pool: "p", volume: "root", format: "qcow2" as const, bus: "virtio" as const }],
+      interfaces: [{ network: "n", macAddress: "52:54:00:00:00:01", model: "virtio" as const }],
+    };
+    expect(await domainProvider.diff!("u", live, domain)).toEqual(none);
+    const declaredMac = { ...domain, interfaces: [{ network: "n", macAddress: "52:54:00:00:00:02" }] };
+    expect(await domainProvider.diff!("u", live, declaredMac)).toMatchObject({ replaces: ["interfaces"] });
+  });
+  it("network: libvirt's report of the default DHCP range and of the bridge it picked match a program that leaves them out", async () => {
+    const live = { ...network, dhcpRange: { start: "10.0.0.2", end: "10.0.0.254" }, bridge: "virbr7" };
+    expect(await networkProvider.diff!("u", live, network)).toEqual(none);
+    const narrower = { ...live, dhcpRange: { start: "10.0.0.2", end: "10.0.0.100" } };
+    expect(await networkProvider.diff!("u", narrower, network)).toMatchObject({ replaces: ["dhcpRange"] });
+    // ... unless it is drift from what was recorded: then it is corrected in place.
+    expect(await networkProvider.diff!("u", { ...narrower, drift: { dhcpRange: null } }, network)).toEqual(inPlace);
+  });
+  it("passes a preview's unknown values through", async () => {
+    expect(await domainProvider.diff!("u", domain, { ...domain, disks: UNKNOWN as never })).toMatchObject({
+      replaces: ["disks"],
     });
   });
 });

@@ -5,27 +5,34 @@ import * as pulumi from "@pulumi/pulumi";
 import { UNSERIALIZED_PROVIDER } from "../../components/libvirt/dynamic-resource";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
-import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../components/libvirt";
-import { domainProvider } from "../../components/libvirt/domain-provider";
+import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../components";
+import { DOMAIN_INPUTS, DOMAIN_OUTPUTS, domainProvider } from "../../components/libvirt/domain-provider";
 import { resolveDomain } from "../../components/libvirt/domain";
-import { networkProvider } from "../../components/libvirt/network-provider";
-import { poolProvider } from "../../components/libvirt/pool-provider";
-import { seedProvider } from "../../components/libvirt/seed-provider";
+import { resolveNetwork } from "../../components/libvirt/network";
+import { NETWORK_INPUTS, NETWORK_OUTPUTS, networkProvider } from "../../components/libvirt/network-provider";
+import { resolveStoragePool } from "../../components/libvirt/pool";
+import { POOL_INPUTS, POOL_OUTPUTS, poolProvider } from "../../components/libvirt/pool-provider";
+import { resolveCloudInitSeed } from "../../components/libvirt/seed";
+import { SEED_INPUTS, SEED_OUTPUTS, seedProvider } from "../../components/libvirt/seed-provider";
 import { resolveVolume } from "../../components/libvirt/volume";
-import { volumeProvider } from "../../components/libvirt/volume-provider";
+import { VOLUME_INPUTS, VOLUME_OUTPUTS, volumeProvider } from "../../components/libvirt/volume-provider";
 import { find, record } from "../support/pulumi-harness";
+import { withFakeVirsh } from "./support/fake-virsh";
 
 const T = (type: string): string => `pulumi-nodejs:dynamic/libvirt:${type}`;
 
+/** One of each resource, every argument left to its default. */
+function declareDefaults(): void {
+  new StoragePool("vms");
+  new Volume("data", { pool: "vms", sizeGiB: 4 });
+  new CloudInitSeed("seed", { pool: "vms", userData: "#cloud-config\n", metaData: "instance-id: a\n" });
+  new Network("lab", { cidr: "10.77.0.0/24" });
+  new Domain("vm");
+}
+
 describe("dynamic resources under mocks", () => {
   it("defaults: every resource gets its type token, the local URI and its rendered definition", async () => {
-    const resources = await record(() => {
-      new StoragePool("vms");
-      new Volume("data", { pool: "vms", sizeGiB: 4 });
-      new CloudInitSeed("seed", { pool: "vms", userData: "#cloud-config\n", metaData: "instance-id: a\n" });
-      new Network("lab", { cidr: "10.77.0.0/24" });
-      new Domain("vm");
-    });
+    const resources = await record(declareDefaults);
     const pool = find(resources, T("StoragePool"), "vms");
     expect(pool.inputs).toMatchObject({
       uri: "qemu:///system",
@@ -123,6 +130,29 @@ describe("dynamic resources under mocks", () => {
   });
 });
 
+describe("one key list per resource", () => {
+  it.each([
+    ["StoragePool", "vms", POOL_INPUTS, POOL_OUTPUTS],
+    ["Volume", "data", VOLUME_INPUTS, VOLUME_OUTPUTS],
+    ["CloudInitSeed", "seed", SEED_INPUTS, SEED_OUTPUTS],
+    ["Network", "lab", NETWORK_INPUTS, NETWORK_OUTPUTS],
+    ["Domain", "vm", DOMAIN_INPUTS, DOMAIN_OUTPUTS],
+  ] as const)("%s registers exactly its provider's input and output keys", async (type, name, inputs, outputs) => {
+    const resources = await record(declareDefaults);
+    const registered = Object.keys(find(resources, T(type), name).inputs).filter((key) => key !== "__provider");
+    // Unset optional inputs and the outputs are registered without a value.
+    expect([...inputs, ...outputs]).toEqual(expect.arrayContaining(registered));
+    expect(registered).toEqual(expect.arrayContaining(inputs.filter((key) => key === "uri" || key === "name")));
+  });
+  it("resolve* functions give each resource's inputs without Pulumi", () => {
+    expect(resolveNetwork("lab", { cidr: "10.77.0.0/24" })).toMatchObject({ name: "lab", mode: "nat", dhcp: true });
+    expect(resolveStoragePool("vms", {}).path).toBe("/var/lib/libvirt/images/vms");
+    expect(() => resolveCloudInitSeed("s", { pool: "p", userData: " ", metaData: "x" })).toThrow(
+      /^CloudInitSeed "s": userData must be a non-empty string/,
+    );
+  });
+});
+
 describe("argument checks", () => {
   it("volume: exclusive sources, blank needs a size, sizes are whole GiB", () => {
     expect(() => resolveVolume("v", { pool: "p", sourcePath: "/a", baseVolume: "b" })).toThrow(
@@ -185,4 +215,26 @@ describe("provider serialization", () => {
       );
     },
   );
+
+  it("a revived provider reads and compares the live definition (XML parser, drift, import) as the original does", async () => {
+    const program = resolveDomain("vm", { memoryMiB: 128, autostart: false });
+    const uuid = "d0a608f7-510f-4cf5-8f6a-df6285b146ce";
+    const live = program.xml
+      .replace("<name>vm</name>", `<name>vm</name><uuid>${uuid}</uuid>`)
+      .replace("<memory unit='MiB'>128</memory>", "<memory unit='KiB'>98304</memory>");
+    const answers = {
+      dumpxml: live,
+      dominfo: `UUID:           ${uuid}\nState:          running\nAutostart:      disable\n`,
+    };
+    const serialized = await pulumi.runtime.serializeFunction(() => domainProvider, { allowSecrets: true });
+    const revived = requireFromString(serialized.text).handler();
+    const recorded = { ...program, uuid, state: "running", macAddresses: [] };
+    await withFakeVirsh(answers, async () => {
+      const read = await revived.read!(uuid, recorded);
+      expect(read).toEqual(await domainProvider.read!(uuid, recorded));
+      expect(read.props).toMatchObject({ memoryMiB: 96, drift: { memoryMiB: 128 }, state: "running" });
+      const imported = await revived.read!(`qemu:///system|vm`, undefined);
+      expect(imported).toMatchObject({ id: uuid, inputs: { uri: "qemu:///system", name: "vm", memoryMiB: 96 } });
+    });
+  });
 });

@@ -48,6 +48,17 @@ describe("classifyVirshError", () => {
     expect(error.message).toMatch(/did not answer "virsh list" within the time limit/);
   });
 
+  it("reports virsh killed by SIGPIPE (a remote transport that closed) as unreachable", () => {
+    const error = classifyVirshError(
+      "qemu+ssh://host/system",
+      ["define", "/tmp/x.xml"],
+      failure({ code: null, signal: "SIGPIPE" }),
+      "",
+    );
+    expect(error).toMatchObject({ reason: "unreachable", uri: "qemu+ssh://host/system" });
+    expect(error.message).toMatch(/^cannot reach libvirt at qemu\+ssh:\/\/host\/system: the connection closed/);
+  });
+
   it("says how to install virsh when it is missing", () => {
     expect(classifyVirshError("qemu:///system", ["version"], failure({ code: "ENOENT" }), "").message).toMatch(
       /virsh was not found in PATH: install .*libvirt-clients/,

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ComponentArgError } from "../../components/errors";
 import { Network } from "../../components/libvirt/network";
-import { resolveVirtualMachine, VirtualMachine, type VirtualMachineArgs } from "../../components/virtual-machine";
+import { VirtualMachine, type VirtualMachineArgs } from "../../components/virtual-machine";
+import { resolveVirtualMachine } from "../../components/virtual-machine/resolve";
 import { find, ofType, record, resolve, type RecordedResource } from "../support/pulumi-harness";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx3QyR1OSD0FSu8Ic6VFl3HzcOvo0VFFtyUSYJBLz8W alice@laptop";
@@ -93,7 +94,7 @@ describe("VirtualMachine", () => {
     const resources = await record(() => {
       const net = new Network("lab", { cidr: "10.55.0.0/24", mode: "isolated" });
       new VirtualMachine("db", {
-        uri: "qemu+ssh://ops@kvm1/system",
+        libvirtUri: "qemu+ssh://ops@kvm1/system",
         domainName: "db_primary",
         hostname: "db1",
         baseVolume: "debian-12-base",

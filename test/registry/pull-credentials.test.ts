@@ -61,7 +61,7 @@ describe("dockerRegistryAuth", () => {
       const registry = new Registry("registry", { target: "docker" });
       auth = dockerRegistryAuth(registry);
     });
-    expect(await resolve(auth.address)).toBe("127.0.0.1:5000");
+    expect(await resolve(auth.address)).toBe("localhost:5000");
     expect(await resolve(auth.username as pulumi.Input<string>)).toBe("dockyard");
     expect(await pulumi.isSecret(pulumi.output(auth.password))).toBe(true);
     expect(await resolve(auth.password as pulumi.Input<string>)).toMatch(/^[A-Za-z0-9]{40}$/);

@@ -47,19 +47,19 @@ async function credentials(registry: Registry): Promise<string[]> {
 }
 
 describe("self-hosted Registry on Docker", () => {
-  it("defaults: generated password, retained volume, derived image, hardened container on 127.0.0.1:5000, auth on", async () => {
+  it("defaults: generated password, retained volume, derived image, hardened container on 127.0.0.1:5000 (addressed localhost:5000), auth on", async () => {
     let registry!: Registry;
     const { resources, raw } = await recordWithRaw(() => (registry = new Registry("registry", { target: "docker" })));
 
     const password = await resolve(registry.password);
     expect(password).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(await pulumi.isSecret(registry.password)).toBe(true);
-    expect(await resolve(registry.address)).toBe("127.0.0.1:5000");
+    expect(await resolve(registry.address)).toBe("localhost:5000");
     expect(await resolve(registry.username)).toBe("dockyard");
     expect(await pulumi.isSecret(registry.dockerConfigJson)).toBe(true);
     expect(JSON.parse(await resolve(registry.dockerConfigJson))).toEqual({
       auths: {
-        "127.0.0.1:5000": {
+        "localhost:5000": {
           username: "dockyard",
           password,
           auth: Buffer.from(`dockyard:${password}`).toString("base64"),
@@ -155,7 +155,7 @@ describe("self-hosted Registry on Docker", () => {
           { protect: true },
         )),
     );
-    expect(await resolve(registry.address)).toBe("[::1]:5001");
+    expect(await resolve(registry.address)).toBe("localhost:5001");
     expect(await resolve(registry.username)).toBe("ci");
     const mirrored = UPSTREAM_REGISTRY_IMAGE.replace(/^docker\.io\//, "mirror.internal:5000/");
     const image = find(resources, T.image, "images-image");
@@ -198,7 +198,7 @@ describe("self-hosted Registry on Docker", () => {
       new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
     });
     const push = find(resources, T.image, "web");
-    expect(push.inputs).toMatchObject({ imageName: "127.0.0.1:5000/web:0123456789ab", registry: MASKED });
+    expect(push.inputs).toMatchObject({ imageName: "localhost:5000/web:0123456789ab", registry: MASKED });
     expect(push.dependencies).toContain(find(resources, T.container, "registry").urn);
     for (const secret of await credentials(registry)) expect(JSON.stringify(resources)).not.toContain(secret);
   });

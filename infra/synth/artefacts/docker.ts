@@ -32,6 +32,22 @@ export function dockerArtefacts(
     }));
 }
 
+/**
+ * A running container's Docker settings as synth recorded them (plain values, secrets masked),
+ * with the pids limit its Command applies; throws for a container no Command limits.
+ */
+export function containerSettings(
+  container: RecordedResource,
+  resources: readonly RecordedResource[],
+): offline.DockerContainerSettings {
+  const pidsLimit = pidsLimitOf(
+    container,
+    resources.filter((resource) => resource.type === COMMAND),
+  );
+  if (pidsLimit === null) throw new Error(`${container.urn}: no Command applies its pids limit`);
+  return { ...(container.inputs as unknown as offline.DockerContainerSettings), pidsLimit };
+}
+
 /** The pids limit a Command depending on the container applies to it, or null. */
 function pidsLimitOf(container: RecordedResource, commands: readonly RecordedResource[]): number | null {
   const limits = commands

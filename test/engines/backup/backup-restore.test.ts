@@ -11,7 +11,7 @@ import { needs } from "../support/needs";
 import { type BackupImages, type BackupSetup, asRoot, backupSetup, buildBackupImages } from "./support/backup-image";
 
 const objects = new DockerObjects();
-needs("docker", "busybox");
+needs("engine", "busybox");
 
 const engine = new EngineSetup<BackupImages>(() => buildBackupImages(objects));
 

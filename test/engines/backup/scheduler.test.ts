@@ -9,12 +9,21 @@ import { dockerSchedulerArgs } from "../../../components/backup/docker-scheduler
 import { dockerContainerSettings } from "../../../components/container-service/docker-settings";
 import { dockerRunArgs } from "../../../components/container-service/docker-run";
 import { resolveServiceSpec } from "../../../components/container-service/resolve";
-import { DockerObjects, EngineSetup, docker, dockerStatus, healthStatus, uniqueName } from "../docker/support/docker";
+import {
+  DockerObjects,
+  EngineSetup,
+  docker,
+  dockerStatus,
+  healthStatus,
+  imageHealthcheck,
+  inspectHostConfig,
+  uniqueName,
+} from "../docker/support/docker";
 import { needs } from "../support/needs";
 import { type BackupImages, asRoot, backupSetup, buildBackupImages } from "./support/backup-image";
 
 const objects = new DockerObjects();
-needs("docker", "busybox");
+needs("engine", "busybox");
 
 const engine = new EngineSetup<BackupImages>(() => buildBackupImages(objects));
 
@@ -47,16 +56,13 @@ describe("Docker scheduler on a real engine", () => {
       );
       const settings = dockerContainerSettings(service, network);
       const container = objects.container(uniqueName("scheduler"));
-      const imageHealthcheck = JSON.parse(
-        await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", backupId]),
-      ) as string[];
-      await docker(["run", "--detach", ...dockerRunArgs(settings, { name: container, imageHealthcheck })]);
+      await docker([
+        "run",
+        "--detach",
+        ...dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(backupId) }),
+      ]);
 
-      const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", container])) as {
-        ReadonlyRootfs: boolean;
-        CapDrop: string[];
-        SecurityOpt: string[];
-      };
+      const host = await inspectHostConfig(container);
       expect(host).toMatchObject({ ReadonlyRootfs: true, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] });
       expect((await docker(["exec", container, "id", "-u"])).trim()).toBe(String(RUN_AS_UID));
 

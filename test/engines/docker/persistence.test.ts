@@ -11,7 +11,7 @@ import { DockerObjects, EngineSetup, docker, uniqueName } from "./support/docker
 import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";
 
 const objects = new DockerObjects();
-needs("docker", "busybox");
+needs("engine", "busybox");
 
 const engine = new EngineSetup<{ image: BuiltImage; network: string }>(() => prepareWeb(objects));
 

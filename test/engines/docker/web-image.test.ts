@@ -7,12 +7,22 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_COMMAND, HEALTH_PATH } from "../../../apps/web/contract";
 import { needs } from "../support/needs";
-import { DockerObjects, EngineSetup, docker, healthStatus, uniqueName } from "./support/docker";
+import { engineEnvironment, engineUnderTest } from "../support/requirements";
+import {
+  DockerObjects,
+  EngineSetup,
+  docker,
+  healthStatus,
+  imageHealthcheck,
+  inspectHostConfig,
+  podmanLogSize,
+  uniqueName,
+} from "./support/docker";
 import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";
 
 const run = promisify(execFile);
 const objects = new DockerObjects();
-needs("docker", "busybox");
+needs("engine", "busybox");
 
 const engine = new EngineSetup<{ image: BuiltImage; web: RunningWeb }>(async () => {
   const { image, network } = await prepareWeb(objects);
@@ -39,7 +49,10 @@ describe("web image", () => {
     const { image } = engine.get();
     const created = (await docker(["create", image.tag])).trim();
     try {
-      const { stdout } = await run("sh", ["-c", `docker export ${created} | tar -t`], { maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await run("sh", ["-c", `docker export ${created} | tar -t`], {
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, ...engineEnvironment() },
+      });
       const files = new Set(stdout.split("\n").map((f) => f.replace(/\/$/, "")));
       expect(files).toContain("nodejs/bin/node");
       expect(files).toContain("app/main.ts");
@@ -63,11 +76,10 @@ describe("web image", () => {
     const { image, web } = engine.get();
     const config = JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config}}", image.tag])) as {
       User: string;
-      Healthcheck: { Test: string[] };
       Labels: Record<string, string>;
     };
     expect(config.User).toBe(web.settings.user);
-    expect(config.Healthcheck.Test).toEqual(["CMD", ...HEALTH_COMMAND]);
+    expect(await imageHealthcheck(image.tag)).toEqual(["CMD", ...HEALTH_COMMAND]);
     expect(config.Labels["org.opencontainers.image.revision"]).toBe(image.revision);
     expect(config.Labels["org.opencontainers.image.created"]).toBe(image.created);
     expect(config.Labels["org.opencontainers.image.title"]).toBe("dockyard-web");
@@ -77,20 +89,7 @@ describe("web image", () => {
 describe("web container run with the Docker translator's settings", () => {
   it("is configured by Docker exactly as the settings say", async () => {
     const { web } = engine.get();
-    const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", web.container])) as {
-      ReadonlyRootfs: boolean;
-      CapDrop: string[];
-      SecurityOpt: string[];
-      Memory: number;
-      MemorySwap: number;
-      NanoCpus: number;
-      PidsLimit: number;
-      Tmpfs: Record<string, string>;
-      PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
-      LogConfig: { Type: string; Config: Record<string, string> };
-      RestartPolicy: { Name: string };
-      Privileged: boolean;
-    };
+    const host = await inspectHostConfig(web.container);
     const s = web.settings;
     expect(host.ReadonlyRootfs).toBe(s.readOnly);
     expect(host.ReadonlyRootfs).toBe(true);
@@ -104,7 +103,15 @@ describe("web container run with the Docker translator's settings", () => {
     expect(host.PortBindings[`${s.ports[0].internal}/tcp`]).toEqual([
       { HostIp: s.ports[0].ip, HostPort: String(s.ports[0].external) },
     ]);
-    expect(host.LogConfig).toEqual({ Type: s.logDriver, Config: s.logOpts });
+    expect(host.LogConfig.Type).toBe(s.logDriver);
+    if (engineUnderTest().name === "podman") {
+      // Podman's json-file is its k8s-file driver: one file, capped at max-size (kept in its own
+      // API as LogConfig.Size); it has no max-file and reports no log options through Docker's API.
+      expect(host.LogConfig.Config).toBeNull();
+      expect(await podmanLogSize(web.container)).toBe(s.logOpts["max-size"].toUpperCase().replace(/M$/, "MB"));
+    } else {
+      expect(host.LogConfig).toEqual({ Type: s.logDriver, Config: s.logOpts });
+    }
     expect(host.RestartPolicy.Name).toBe(s.restart);
     expect(host.Privileged).toBe(false);
   });
@@ -145,6 +152,8 @@ describe("web container run with the Docker translator's settings", () => {
       "/etc/new-file",
       "/new-file",
       "/tmp/new-file",
+      "/run/new-file",
+      "/var/tmp/new-file",
       `${web.spec.volumes[0].mountPath}/probe-file`,
     ];
     const outcome = JSON.parse(
@@ -160,6 +169,8 @@ describe("web container run with the Docker translator's settings", () => {
       "/etc/new-file": "EROFS",
       "/new-file": "EROFS",
       "/tmp/new-file": "written",
+      "/run/new-file": "EROFS",
+      "/var/tmp/new-file": "EROFS",
       [`${web.spec.volumes[0].mountPath}/probe-file`]: "written",
     });
   });

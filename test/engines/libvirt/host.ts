@@ -1,22 +1,23 @@
 // Helpers for tests against a real libvirtd (qemu:///system): unique names, a free private
 // subnet, and a janitor that removes whatever a test left behind. Whether libvirtd answers is
 // checked in ../support/requirements.ts (declared per file with needs("libvirtd")).
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { formatIpv4, overlaps, parseCidr, type Ipv4Prefix } from "../../../components/libvirt/ipv4";
+import { execTool, type ExecError } from "../../../components/libvirt/virsh";
 import { SYSTEM_URI } from "../support/requirements";
 
 /** The URI every real-engine test talks to, and where the tiny guest is cached. */
 export { GUEST_CACHE, SYSTEM_URI } from "../support/requirements";
 
-/** Runs a command without a shell; resolves with stdout, rejects with stderr in the message. */
-export function run(command: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { env: { ...process.env, LC_ALL: "C" } }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message}`)) : resolve(stdout),
-    );
-  });
+/** Runs a command without a shell (the providers' own wrapper); rejects with stderr in the message. */
+export async function run(command: string, args: readonly string[]): Promise<string> {
+  try {
+    return await execTool(command, args);
+  } catch (error) {
+    const { stderr, message } = error as ExecError;
+    throw new Error(`${command} ${args.join(" ")}: ${stderr?.trim() || message}`);
+  }
 }
 
 /** `virsh -q -c qemu:///system …`. */
@@ -58,7 +59,8 @@ export async function names(kind: "domain" | "network" | "pool" | "vol", pool?: 
 export async function freeCidr(): Promise<string> {
   const used: Ipv4Prefix[] = [];
   for (const network of await names("network")) {
-    const xml = await virshText(["net-dumpxml", network]);
+    // Another test file may remove a network between the listing and this read.
+    const xml = await virshText(["net-dumpxml", network]).catch(() => "");
     for (const match of xml.matchAll(/<ip[^>]*address='([\d.]+)'[^>]*(?:prefix='(\d+)'|netmask='([\d.]+)')/g)) {
       const prefix = match[2] ?? String(maskLength(match[3] ?? "255.255.255.0"));
       const parsed = parseCidr(`${match[1]}/${prefix}`);

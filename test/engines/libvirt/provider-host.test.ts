@@ -2,12 +2,12 @@
 // each provider into `__provider`, Pulumi's own provider host deserializes and serves it over
 // gRPC, and this test plays the engine: Check → Create → Read → Diff → Update → Delete.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { metaData, networkConfig, userData } from "../../../components/libvirt/cloud-init";
-import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../../components/libvirt";
+import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../../components";
 import { needs } from "../support/needs";
 import { freeCidr, Janitor, names, once, uniqueName, virshText } from "./host";
 import { ProviderHost, registrations, type Registered } from "./provider-host";
@@ -150,6 +150,31 @@ describe("libvirt providers behind Pulumi's dynamic provider host", () => {
     expect((await provider.read(urn, created.id, created.properties)).id).toBe("");
     // Deleting something already gone succeeds (a refresh may not have run first).
     await expect(provider.delete(urn, created.id, created.properties)).resolves.toBeUndefined();
+  });
+
+  it("imports a domain by <uri>|<name> when the engine passes only the provider's code", async () => {
+    const provider = await ready();
+    const vm = janitor.domain(uniqueName("import"));
+    const resources = await registrations(() => new Domain("vm", { name: vm, memoryMiB: 64, autostart: false }));
+    const { urn, inputs } = resources.get("vm")!;
+    // Made outside dockyard, from the definition the program renders.
+    const file = join(work, "import.xml");
+    writeFileSync(file, String(inputs.xml));
+    await virshText(["define", file]);
+    const uuid = (await virshText(["domuuid", vm])).trim();
+    const read = await provider.read(urn, `qemu:///system|${vm}`, { __provider: inputs.__provider });
+    expect(read.id).toBe(uuid);
+    expect(read.inputs).toMatchObject({ uri: "qemu:///system", name: vm, memoryMiB: 64, autostart: false });
+    expect(read.properties).toMatchObject({ uuid, state: "shut off", __provider: inputs.__provider });
+    // The engine's import check: the program's inputs against what was read; only the rendering differs.
+    const checked = (await provider.check(urn, read.inputs!, inputs)).inputs;
+    expect(await provider.diff(urn, uuid, read.properties, checked)).toEqual({
+      changes: "some",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    await provider.delete(urn, uuid, read.properties);
+    expect(await names("domain")).not.toContain(vm);
   });
 
   it("sends a clear error naming an unreachable URI back to the engine", async () => {

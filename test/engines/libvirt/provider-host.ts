@@ -102,13 +102,17 @@ export class ProviderHost {
     return { id: response.getId(), properties: response.getProperties()?.toJavaScript() ?? {} };
   }
 
-  async read(urn: string, id: string, properties: Props): Promise<{ id: string; properties: Props }> {
+  async read(urn: string, id: string, properties: Props): Promise<{ id: string; properties: Props; inputs?: Props }> {
     const request = new pb.ReadRequest();
     request.setUrn(urn);
     request.setId(id);
     request.setProperties(Struct.fromJavaScript(properties as never));
     const response = await this.call<providerPb.ReadResponse>((cb) => this.client.read(request, cb));
-    return { id: response.getId(), properties: response.getProperties()?.toJavaScript() ?? {} };
+    return {
+      id: response.getId(),
+      properties: response.getProperties()?.toJavaScript() ?? {},
+      inputs: response.getInputs()?.toJavaScript(),
+    };
   }
 
   async diff(urn: string, id: string, olds: Props, news: Props): Promise<DiffAnswer> {

@@ -1,8 +1,8 @@
 // Runs libvirt's own schema validator on rendered XML (libvirt-clients' virt-xml-validate).
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execTool, type ExecError } from "../../../components/libvirt/virsh";
 import { toolPath } from "../support/requirements";
 
 /** Result of one `virt-xml-validate` run. */
@@ -18,14 +18,12 @@ export async function virtXmlValidate(xml: string): Promise<XmlValidation> {
   const file = join(dir, "object.xml");
   writeFileSync(file, xml);
   try {
-    return await new Promise((resolve) => {
-      execFile(validator, [file], (error, stdout, stderr) => {
-        resolve({
-          exitCode: typeof error?.code === "number" ? error.code : error ? 1 : 0,
-          output: `${stdout}${stderr}`,
-        });
-      });
-    });
+    try {
+      return { exitCode: 0, output: await execTool(validator, [file]) };
+    } catch (error) {
+      const { code, stdout, stderr } = error as ExecError;
+      return { exitCode: typeof code === "number" ? code : 1, output: `${stdout}${stderr}` };
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

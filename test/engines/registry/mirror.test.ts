@@ -45,7 +45,7 @@ interface Setup {
   readonly client: DockerClient;
 }
 
-needs("docker", "busybox", "docker-registry", "htpasswd");
+needs("engine", "busybox", "docker-registry", "htpasswd");
 
 const engine = new EngineSetup<Setup>(async () => {
   registry = await startRegistry();

@@ -14,6 +14,7 @@ import { HEALTH_PATH } from "../../../apps/web/contract";
 import { digestReference, serviceImageName } from "../../../components/service-image/resolve";
 import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
 import { needs } from "../support/needs";
+import { engineUnderTest } from "../support/requirements";
 import { type BuiltImage, buildWebImage, startWeb } from "../docker/support/web-image";
 import { DockerClient } from "./support/docker-client";
 import { type RunningRegistry, manifestDigest, startRegistry } from "./support/registry-server";
@@ -35,7 +36,7 @@ interface Setup {
   readonly machineConfigBefore: string;
 }
 
-needs("docker", "busybox", "docker-registry", "htpasswd");
+needs("engine", "busybox", "docker-registry", "htpasswd");
 
 const engine = new EngineSetup<Setup>(async () => {
   registry = await startRegistry();
@@ -86,8 +87,17 @@ describe("registry push and pull (Registry translator's config, real docker CLI)
       await docker(["inspect", "--format", "{{json .RepoDigests}}", pushName]),
     ) as string[];
     const repoDigest = repoDigests.find((d) => d.startsWith(`${repository}@`));
-    expect(repoDigest).toBe(`${repository}@${digest}`);
     expect(await manifestDigest(registry, "web", pushName.slice(pushName.lastIndexOf(":") + 1))).toBe(digest);
+    if (engineUnderTest().name === "podman") {
+      // The documented difference (ADR 0010): Podman 4.3 pushes a manifest other than the one its
+      // RepoDigests names, so docker.Image's repoDigest (ServiceImage.ref) would name a digest the
+      // registry does not serve. What the registry serves is the pushed digest.
+      expect(repoDigest).not.toBe(`${repository}@${digest}`);
+      pushedRef = `${repository}@${digest}`;
+      expect(await manifestDigest(registry, "web", digest!)).toBe(digest);
+      return;
+    }
+    expect(repoDigest).toBe(`${repository}@${digest}`);
     // ServiceImage.ref is docker.Image's repoDigest for the pushed repository, checked this way
     pushedRef = digestReference(`ServiceImage "web"`, repoDigest!);
     expect(pushedRef).toBe(`${repository}@${digest}`);

@@ -22,7 +22,41 @@ export const DOCKER_CERTS_DIR = "/etc/docker/certs.d";
 export const SYSTEM_URI = "qemu:///system";
 
 /** The engine script (in .ci/engines/) that provides a requirement on its own. */
-type EngineScript = "docker.sh" | "registry.sh" | "libvirt.sh";
+type EngineScript = "docker.sh" | "registry.sh" | "libvirt.sh" | "podman.sh";
+
+/**
+ * The container engines the container, registry, backup and Compose tests run against, each
+ * through the docker CLI and the Docker API, as the dev stack's provider reaches them. Docker:
+ * the CLI's own host (DOCKER_HOST, or the local socket). Podman: its rootful service's socket,
+ * started by .ci/engines/podman.sh (DOCKYARD_PODMAN_SOCKET moves it).
+ */
+export const ENGINES = {
+  docker: { host: undefined as string | undefined, script: "docker.sh" },
+  podman: { host: `unix://${process.env.DOCKYARD_PODMAN_SOCKET ?? "/run/podman/podman.sock"}`, script: "podman.sh" },
+} satisfies Record<string, { host: string | undefined; script: EngineScript }>;
+
+/** The containers.conf .ci/engines/podman.sh writes (Podman's CLI, podman-compose, need it on this machine). */
+export const PODMAN_CONTAINERS_CONF = "/etc/dockyard-ci/podman/containers.conf";
+
+/** A container engine the matrix runs against. */
+export type EngineName = keyof typeof ENGINES;
+
+/** The engine under test: DOCKYARD_ENGINE (set per vitest project, see vitest.config.mts), default docker. */
+export function engineUnderTest(): { readonly name: EngineName; readonly host: string | undefined } {
+  const name = process.env.DOCKYARD_ENGINE ?? "docker";
+  if (!Object.hasOwn(ENGINES, name))
+    throw new Error(`DOCKYARD_ENGINE=${name} is not an engine the tests know (${Object.keys(ENGINES).join(", ")})`);
+  return { name: name as EngineName, host: ENGINES[name as EngineName].host };
+}
+
+/**
+ * Environment that points the docker CLI (and docker-compose) at the engine under test: its
+ * DOCKER_HOST, or nothing for Docker, whose CLI finds its engine as a developer's would.
+ */
+export function engineEnvironment(): Record<string, string> {
+  const { host } = engineUnderTest();
+  return host === undefined ? {} : { DOCKER_HOST: host };
+}
 
 interface Requirement {
   /** The script that installs or starts it. */
@@ -59,9 +93,33 @@ function answers(what: string, command: string, args: readonly string[], script:
   };
 }
 
+/** Each engine of the matrix, answering through the docker CLI. */
+const ENGINE_REQUIREMENTS: Record<EngineName, Requirement> = {
+  docker: answers("the Docker engine", "docker", ["info", "--format", "{{.ServerVersion}}"], "docker.sh"),
+  podman: answers(
+    `Podman's Docker API on ${ENGINES.podman.host}`,
+    "docker",
+    ["--host", ENGINES.podman.host, "version", "--format", "{{.Server.Version}}"],
+    "podman.sh",
+  ),
+};
+
 const REQUIREMENTS = {
   /** A Docker engine answering `docker info`. */
-  docker: answers("the Docker engine", "docker", ["info", "--format", "{{.ServerVersion}}"], "docker.sh"),
+  docker: ENGINE_REQUIREMENTS.docker,
+  /** Podman's rootful service answering the Docker API on its socket. */
+  podman: ENGINE_REQUIREMENTS.podman,
+  /** The engine under test (DOCKYARD_ENGINE): docker or podman, as above. */
+  engine: {
+    get script(): EngineScript {
+      return ENGINES[engineUnderTest().name].script;
+    },
+    check: () => ENGINE_REQUIREMENTS[engineUnderTest().name].check(),
+  },
+  /** Compose v1 (Debian's docker-compose 1.29), the Compose client for Docker. */
+  "docker-compose": tool("docker-compose", "docker-compose", "podman.sh"),
+  /** podman-compose (Debian's 1.0.3), the Compose client for Podman. */
+  "podman-compose": tool("podman-compose", "podman-compose", "podman.sh"),
   /** Debian's busybox-static at /bin/busybox: stand-in image bases, the backup scheduler's shell, the tiny guest. */
   busybox: {
     script: "docker.sh",

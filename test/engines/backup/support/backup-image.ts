@@ -33,7 +33,7 @@ export interface BackupImages {
 
 /** Requires the engine, builds both images (registered with `objects` for removal). */
 export async function buildBackupImages(objects: DockerObjects): Promise<BackupImages> {
-  await ensure("docker", "busybox");
+  await ensure("engine", "busybox");
   const busybox = objects.image(`${uniqueName("busybox")}:local`);
   const context = await mkdtemp(path.join(tmpdir(), "dockyard-busybox-"));
   try {

@@ -5,12 +5,17 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { request } from "node:http";
 import { promisify } from "node:util";
+import { engineEnvironment, engineUnderTest } from "../../support/requirements";
 
 const run = promisify(execFile);
 
-/** Classic builder everywhere: Debian 12's docker.io 20.10 has no BuildKit/buildx. */
-const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
+/**
+ * Classic builder everywhere: Debian 12's docker.io 20.10 has no BuildKit/buildx. The CLI talks
+ * to the engine under test (DOCKYARD_ENGINE: Docker, or Podman's Docker API).
+ */
+const ENV = { ...process.env, DOCKER_BUILDKIT: "0", ...engineEnvironment() };
 
 /**
  * Runs `docker <args>` and returns its stdout; throws with stderr on failure.
@@ -21,8 +26,9 @@ export async function docker(
   timeoutMs = 120_000,
   env: NodeJS.ProcessEnv = {},
 ): Promise<string> {
+  const [command, removeAfter] = keepingExitStatus(args);
   try {
-    const { stdout } = await run("docker", [...args], {
+    const { stdout } = await run("docker", command, {
       env: { ...ENV, ...env },
       maxBuffer: 64 * 1024 * 1024,
       timeout: timeoutMs,
@@ -33,7 +39,27 @@ export async function docker(
     throw new Error(`docker ${args.join(" ")} failed: ${message}\n${stdout ?? ""}${stderr ?? ""}`.trim(), {
       cause: error,
     });
+  } finally {
+    await removeAfter();
   }
+}
+
+/**
+ * `docker run --rm` against Podman 4.3's Docker API always exits 0: the CLI waits for the
+ * container's removal, and Podman reports no exit status for a removed container. So on Podman a
+ * `run --rm` runs without `--rm` (named, if it was not) and is removed once it has exited, which
+ * keeps its exit status; anything else is run as given.
+ */
+function keepingExitStatus(args: readonly string[]): [string[], () => Promise<void>] {
+  const rm = args.indexOf("--rm");
+  if (engineUnderTest().name !== "podman" || args[0] !== "run" || rm < 0) return [[...args], () => Promise.resolve()];
+  const named = args.indexOf("--name");
+  const name = named >= 0 ? args[named + 1] : uniqueName("run");
+  const command = [...args.slice(0, rm), ...(named >= 0 ? [] : ["--name", name]), ...args.slice(rm + 1)];
+  const remove = async () => {
+    await run("docker", ["rm", "--force", name], { env: ENV }).catch(() => undefined);
+  };
+  return [command, remove];
 }
 
 /** Like {@link docker}, but resolves to the exit status and output instead of throwing. */
@@ -41,8 +67,9 @@ export async function dockerStatus(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, removeAfter] = keepingExitStatus(args);
   try {
-    const { stdout, stderr } = await run("docker", [...args], {
+    const { stdout, stderr } = await run("docker", command, {
       env: { ...ENV, ...env },
       maxBuffer: 16 * 1024 * 1024,
       timeout: 300_000,
@@ -51,7 +78,123 @@ export async function dockerStatus(
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  } finally {
+    await removeAfter();
   }
+}
+
+/** A container's HostConfig as `docker inspect` reports it, in Docker's terms on either engine. */
+export interface InspectedHostConfig {
+  ReadonlyRootfs: boolean;
+  CapDrop: string[];
+  SecurityOpt: string[];
+  Memory: number;
+  MemorySwap: number;
+  NanoCpus: number;
+  PidsLimit: number;
+  Tmpfs: Record<string, string>;
+  PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
+  LogConfig: { Type: string; Config: Record<string, string> | null };
+  RestartPolicy: { Name: string };
+  Privileged: boolean;
+}
+
+/** The capabilities Podman grants by default: what it lists as dropped for `--cap-drop ALL`. */
+const PODMAN_DEFAULT_CAPABILITIES = [
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "NET_RAW",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+];
+
+/**
+ * `docker inspect`'s HostConfig, with what Podman's Docker API reports differently for the same
+ * setting put back in Docker's terms (the behaviour is checked in the container itself: /proc
+ * status, writes): `--cap-drop ALL` is listed as the capabilities it removed from Podman's default
+ * set, `no-new-privileges:true` as `no-new-privileges`, and tmpfs options gain Podman's own
+ * `rprivate` and `tmpcopyup`. Log options are left as reported (see the web image test).
+ */
+export async function inspectHostConfig(container: string): Promise<InspectedHostConfig> {
+  const host = JSON.parse(
+    await docker(["inspect", "--format", "{{json .HostConfig}}", container]),
+  ) as InspectedHostConfig;
+  if (engineUnderTest().name !== "podman") return host;
+  const drops = [...host.CapDrop].sort();
+  return {
+    ...host,
+    CapDrop: PODMAN_DEFAULT_CAPABILITIES.every((c) => drops.includes(c)) ? ["ALL"] : host.CapDrop,
+    SecurityOpt: host.SecurityOpt.map((o) => (o === "no-new-privileges" ? "no-new-privileges:true" : o)),
+    Tmpfs: Object.fromEntries(
+      Object.entries(host.Tmpfs ?? {}).map(([path, options]) => [
+        path,
+        options
+          .split(",")
+          .filter((o) => o !== "rprivate" && o !== "tmpcopyup")
+          .join(","),
+      ]),
+    ),
+  };
+}
+
+/**
+ * The image's own HEALTHCHECK test (`["CMD", …]`). Docker reports it in `image inspect`; Podman's
+ * Docker API leaves it out of `image inspect` although the image has it (Podman builds the Docker
+ * manifest format, which keeps HEALTHCHECK, and runs it), so on Podman it is read from Podman's
+ * own API on the same socket.
+ */
+export async function imageHealthcheck(image: string): Promise<string[]> {
+  const engine = engineUnderTest();
+  if (engine.name === "docker")
+    return JSON.parse(
+      await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", image]),
+    ) as string[];
+  const body = await libpod(`/images/${encodeURIComponent(image)}/json`);
+  return ((JSON.parse(body) as { Healthcheck?: { Test?: string[] } }).Healthcheck?.Test ?? null) as string[];
+}
+
+/** Podman's own record of a container's log size cap (its LogConfig.Size, e.g. "10MB"). */
+export async function podmanLogSize(container: string): Promise<string> {
+  const inspected = JSON.parse(await libpod(`/containers/${encodeURIComponent(container)}/json`)) as {
+    HostConfig: { LogConfig: { Size: string } };
+  };
+  return inspected.HostConfig.LogConfig.Size;
+}
+
+/** GET (or POST with a body) on Podman's own API, on the socket of the engine under test. */
+export function libpod(apiPath: string, post?: unknown): Promise<string> {
+  const socketPath = (engineUnderTest().host ?? "").replace(/^unix:\/\//, "");
+  return new Promise<string>((resolve, reject) => {
+    const body = post === undefined ? undefined : JSON.stringify(post);
+    const req = request(
+      {
+        socketPath,
+        method: body === undefined ? "GET" : "POST",
+        path: `/v4.0.0/libpod${apiPath}`,
+        headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () =>
+          (res.statusCode ?? 500) < 300
+            ? resolve(text)
+            : reject(new Error(`libpod ${apiPath}: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** A name no other test run uses: `dockyard-test-<what>-<pid>-<random>`. */

@@ -13,7 +13,7 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile, realpath, chmod } from "
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ensure, toolPath } from "../../support/requirements";
+import { engineUnderTest, ensure, toolPath } from "../../support/requirements";
 import { docker, dockerStatus } from "./docker";
 
 const run = promisify(execFile);
@@ -28,11 +28,18 @@ export const STANDIN_BUILD = "dockyard-test/node24-busybox:local";
  */
 export const STANDIN_REGISTRY = "dockyard-test/registry:local";
 
+/**
+ * Stand-in for a busybox image (the backup tool's base): Debian's busybox-static, FROM scratch,
+ * its applets installed as /bin/sh & co.
+ */
+export const STANDIN_BUSYBOX = "dockyard-test/busybox:local";
+
 const NODE = "/usr/local/bin/node";
 const BUSYBOX = "/bin/busybox";
 const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const HASH_LABEL = "dockyard.standin.hash";
-const LOCK = path.join(tmpdir(), "dockyard-standins.lock");
+// One lock per engine: each has its own image store.
+const LOCK = path.join(tmpdir(), `dockyard-standins-${engineUnderTest().name}.lock`);
 
 const PASSWD = [
   "root:x:0:0:root:/root:/sbin/nologin",
@@ -47,7 +54,7 @@ type Layout = [string, string][];
 
 /** Builds both stand-ins if missing or stale; returns their tags. */
 export async function ensureStandIns(): Promise<{ base: string; build: string }> {
-  await ensure("docker", "busybox");
+  await ensure("engine", "busybox");
   const libraries = await sharedLibraries(NODE);
   const certs = (await exists(CA_BUNDLE)) ? ([[CA_BUNDLE, CA_BUNDLE]] as Layout) : [];
   const base: Layout = [[NODE, "/nodejs/bin/node"], ...libraries.map((l): [string, string] => [l, l]), ...certs];
@@ -76,9 +83,22 @@ export async function ensureStandIns(): Promise<{ base: string; build: string }>
   return { base: STANDIN_BASE, build: STANDIN_BUILD };
 }
 
+/** Builds the busybox stand-in if missing or stale; returns its tag. */
+export async function ensureBusyboxStandIn(): Promise<string> {
+  await ensure("engine", "busybox");
+  await withLock(() =>
+    ensureImage(
+      STANDIN_BUSYBOX,
+      [[BUSYBOX, "/bin/busybox"]],
+      ["FROM scratch", "COPY rootfs/ /", 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', 'CMD ["sh"]'],
+    ),
+  );
+  return STANDIN_BUSYBOX;
+}
+
 /** Builds the registry stand-in if missing or stale (needs Debian's docker-registry); returns its tag. */
 export async function ensureRegistryStandIn(): Promise<string> {
-  await ensure("docker", "busybox");
+  await ensure("engine", "busybox");
   const registryBinary = await toolPath("docker-registry");
   const libraries = await sharedLibraries(registryBinary);
   const layout: Layout = [

@@ -4,6 +4,8 @@
  * engine's `PUT /containers/{id}/archive?path=/` before the container starts.
  */
 import { request } from "node:http";
+import { posix } from "node:path";
+import { engineUnderTest } from "../../support/requirements";
 
 /** One upload: absolute path in the container, content, octal mode such as "0444". */
 export interface FileUpload {
@@ -18,17 +20,32 @@ export interface UploadResult {
   readonly message: string;
 }
 
-const SOCKET = "/var/run/docker.sock";
+/** The engine under test's socket: the uploads go through its Docker API, as the provider's do. */
+function socketPath(): string {
+  const host = engineUnderTest().host ?? process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+  if (!host.startsWith("unix://")) throw new Error(`uploads need a local engine socket, not ${host}`);
+  return host.slice("unix://".length);
+}
 
-/** Sends the uploads to a container through the engine API; resolves with the engine's answer. */
-export function uploadLikeProvider(container: string, uploads: readonly FileUpload[]): Promise<UploadResult> {
-  const archive = tarArchive(uploads);
+/**
+ * Sends the uploads to a container through the engine API; resolves with the engine's answer.
+ * @param into the directory the archive is extracted in: "/" as the provider sends it, or the
+ *   files' own directory (names relative to it), as `docker cp` sends a file.
+ */
+export function uploadLikeProvider(
+  container: string,
+  uploads: readonly FileUpload[],
+  into = "/",
+): Promise<UploadResult> {
+  const archive = tarArchive(
+    uploads.map((u) => ({ ...u, file: into === "/" ? u.file : posix.relative(into, u.file) })),
+  );
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        socketPath: SOCKET,
+        socketPath: socketPath(),
         method: "PUT",
-        path: `/containers/${encodeURIComponent(container)}/archive?path=/`,
+        path: `/containers/${encodeURIComponent(container)}/archive?path=${encodeURIComponent(into)}`,
         headers: { "Content-Type": "application/x-tar", "Content-Length": archive.length },
       },
       (res) => {

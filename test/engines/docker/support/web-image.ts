@@ -16,8 +16,8 @@ import { dockerRunArgs } from "../../../../components/container-service/docker-r
 import { dockerHealthyWithinSeconds } from "../../../../components/container-service/probes";
 import { resolveServiceSpec } from "../../../../components/container-service/resolve";
 import type { ResolvedService } from "../../../../components/container-service/spec";
-import { ensure } from "../../support/requirements";
-import { type DockerObjects, docker, uniqueName, waitHealthy } from "./docker";
+import { engineUnderTest, ensure } from "../../support/requirements";
+import { type DockerObjects, docker, imageHealthcheck, uniqueName, waitHealthy } from "./docker";
 import { ensureStandIns } from "./standins";
 
 const run = promisify(execFile);
@@ -87,16 +87,14 @@ export async function buildWebImage(tag: string, options: WebBuildOptions = {}):
     300_000,
     options.env,
   );
-  await docker(["build", "--quiet", ...args, "--tag", tag, context], 300_000, options.env);
+  // Podman 4.3's builder (Buildah 1.28) reuses a cached LABEL layer when only a build argument's
+  // value changed (REVISION, CREATED): the final stage is built without its cache there.
+  const fresh = engineUnderTest().name === "podman" ? ["--no-cache"] : [];
+  await docker(["build", "--quiet", ...fresh, ...args, "--tag", tag, context], 300_000, options.env);
   return { tag, buildStageTag, buildMs: Date.now() - started, revision, created };
 }
 
-/** The image's own HEALTHCHECK test, as `docker image inspect` reports it. */
-export async function imageHealthcheck(tag: string): Promise<string[]> {
-  return JSON.parse(
-    await docker(["image", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", tag]),
-  ) as string[];
-}
+export { imageHealthcheck } from "./docker";
 
 /** What the web service looks like on Docker, with the platform's defaults. */
 export interface WebServiceOptions {
@@ -214,7 +212,7 @@ export async function execNode(container: string, code: string): Promise<string>
  * Dockerfile, and a network of its own. Everything is registered with `objects` for cleanup.
  */
 export async function prepareWeb(objects: DockerObjects): Promise<{ image: BuiltImage; network: string }> {
-  await ensure("docker", "busybox");
+  await ensure("engine", "busybox");
   const tag = objects.image(uniqueName("web-image"));
   objects.image(`${tag}-build-stage`);
   const image = await buildWebImage(tag);

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { docker, dockerStatus } from "../../docker/support/docker";
+import { engineEnvironment } from "../../support/requirements";
 
 export class DockerClient {
   private constructor(
@@ -38,7 +39,7 @@ export class DockerClient {
   login(address: string, username: string, password: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn("docker", ["login", "--username", username, "--password-stdin", address], {
-        env: { ...process.env, ...this.env },
+        env: { ...process.env, ...engineEnvironment(), ...this.env },
       });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -78,10 +78,15 @@ export async function startRegistry(
   const dir = mkdtempSync(join(tmpdir(), "dockyard-registry-"));
   const host = typeof args.publishAddress === "string" ? args.publishAddress : "127.0.0.1";
   const port = await freePort(host);
-  const address = `${host}:${port}`;
   const spec = resolveRegistrySpec("registry", { target: "docker", hostPort: port, ...args });
   if (spec.mode !== "self-hosted") throw new Error("the test registry is self-hosted");
-  const layout: RegistryLayout = { listen: address, filesDir: join(dir, "files"), dataDir: join(dir, "data") };
+  // Clients use the translator's address (localhost:<port> on loopback); the registry listens on `host`.
+  const address = spec.address;
+  const layout: RegistryLayout = {
+    listen: `${host}:${port}`,
+    filesDir: join(dir, "files"),
+    dataDir: join(dir, "data"),
+  };
   mkdirSync(layout.filesDir);
   for (const [name, content] of Object.entries(selfHostedFiles(spec, bcryptHash(spec.username, password), layout))) {
     writeFileSync(join(layout.filesDir, name), await plain(content), { mode: 0o600 });

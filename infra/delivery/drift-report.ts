@@ -1,0 +1,97 @@
+/**
+ * `npm run drift:report -- <stack> --status drifted|clean`
+ *
+ * Keeps one open GitHub issue per stack that has drifted (title "Drift in <stack>", label
+ * "drift"): the nightly drift workflow calls it after `pulumi preview --refresh
+ * --expect-no-changes`. Drifted: opens the issue, or comments on the open one, and exits 1 so
+ * the run fails. Clean: comments on and closes an open one, exit 0. Uses GITHUB_TOKEN,
+ * GITHUB_REPOSITORY, GITHUB_SERVER_URL and GITHUB_RUN_ID as Actions sets them; without a token
+ * it prints what it would do.
+ */
+import { parseArgs } from "node:util";
+import { type CliIO, InputError, UsageError } from "../cli/run";
+import { checkStackName } from "../cli/stack-name";
+
+export const USAGE = "usage: npm run drift:report -- <stack> --status drifted|clean";
+
+/** The slice of `fetch` this needs: JSON in, JSON out. */
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+export const LABEL = "drift";
+export const issueTitle = (stack: string) => `Drift in ${stack}`;
+
+interface Issue {
+  number: number;
+  title: string;
+  pull_request?: unknown;
+}
+
+export async function main(argv: string[], io: CliIO, env = process.env, fetchFn: Fetch = fetch): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { status: { type: "string" } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [stack, ...extra] = parsed.positionals;
+  if (!stack || extra.length > 0) throw new UsageError("give one stack name");
+  checkStackName(stack);
+  const status = parsed.values.status;
+  if (status !== "drifted" && status !== "clean") throw new UsageError("--status takes drifted or clean");
+
+  const server = env.GITHUB_SERVER_URL || "https://github.com";
+  const run =
+    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : "this run";
+  const message =
+    status === "drifted"
+      ? `\`pulumi preview --refresh --expect-no-changes --stack ${stack}\` found changes (or failed) in ${run}: what runs in ${stack} no longer matches its code and config. See docs/guides/delivery.md, "Drift".`
+      : `No drift in ${stack} at ${run}: closing.`;
+  const token = env.GITHUB_TOKEN;
+  const repository = env.GITHUB_REPOSITORY;
+  if (!token || !repository) {
+    io.out(`drift ${stack}: ${status} (no GITHUB_TOKEN/GITHUB_REPOSITORY: no issue touched) ${message}`);
+    return status === "drifted" ? 1 : 0;
+  }
+  const api = `${env.GITHUB_API_URL || "https://api.github.com"}/repos/${repository}`;
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetchFn(`${api}${path}`, {
+      method,
+      headers: {
+        accept: "application/vnd.github+json",
+        authorization: `Bearer ${token}`,
+        "x-github-api-version": "2022-11-28",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new InputError(`drift ${stack}: GitHub answered ${response.status} to ${method} ${path}`);
+    return response.json();
+  };
+  const open = (await call("GET", `/issues?state=open&labels=${LABEL}&per_page=100`)) as Issue[];
+  const issue = open.find((candidate) => candidate.title === issueTitle(stack) && candidate.pull_request === undefined);
+  if (status === "drifted") {
+    if (issue) {
+      await call("POST", `/issues/${issue.number}/comments`, { body: message });
+      io.out(`drift ${stack}: drifted; commented on #${issue.number}`);
+    } else {
+      const created = (await call("POST", "/issues", {
+        title: issueTitle(stack),
+        body: message,
+        labels: [LABEL],
+      })) as Issue;
+      io.out(`drift ${stack}: drifted; opened #${created.number}`);
+    }
+    return 1;
+  }
+  if (issue) {
+    await call("POST", `/issues/${issue.number}/comments`, { body: message });
+    await call("PATCH", `/issues/${issue.number}`, { state: "closed", state_reason: "completed" });
+    io.out(`drift ${stack}: clean; closed #${issue.number}`);
+  } else io.out(`drift ${stack}: clean`);
+  return 0;
+}

@@ -1,0 +1,112 @@
+/**
+ * `npm run images -- <command> …`: the image steps of the deploy workflow, runnable anywhere
+ * Docker and cosign are (CI installs cosign with sigstore/cosign-installer).
+ *
+ *   build <stack> [--fresh] [--out FILE] [--config-file F]  build every image the stack builds
+ *       from source once, push it to the stack's registry, write FILE ({"images": {name: ref}},
+ *       the shape `npm run pin` reads) and the `images` step output (for the scan matrix)
+ *   sign <ref>                 keyless-sign a digest with the workflow's identity
+ *   verify <stack> [--config-file F] [--repository OWNER/NAME]  verify the signature of every
+ *       image the stack pins, signed by this repository's deploy workflow on main
+ *   copy <from> <to> [--config-file STACK=FILE]...  copy every pinned image (and its signatures) from one stack's
+ *       registry to the other's, same digest
+ *
+ * Exit 0 done, 1 bad input or a failed build/verification, 2 usage.
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { type CliIO, UsageError } from "../cli/run";
+import { checkStackName, defaultStackFile } from "../cli/stack-name";
+import type { Runner } from "../promote/outputs";
+
+export const USAGE = [
+  "usage: npm run images -- build <stack> [--fresh] [--out FILE] [--config-file FILE]",
+  "       npm run images -- sign <repo@sha256:…>",
+  "       npm run images -- verify <stack> [--config-file FILE] [--repository OWNER/NAME]",
+  "       npm run images -- copy <from> <to> [--config-file STACK=FILE]...",
+].join("\n");
+
+/** The images command; `run` replaces the process runner in tests. */
+export async function main(argv: string[], io: CliIO, run?: Runner): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        fresh: { type: "boolean" },
+        out: { type: "string" },
+        "config-file": { type: "string", multiple: true },
+        repository: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [command, ...rest] = parsed.positionals;
+  const arity: Record<string, number> = { build: 1, sign: 1, verify: 1, copy: 2 };
+  if (command === undefined || arity[command] === undefined)
+    throw new UsageError("give a command: build, sign, verify or copy");
+  if (rest.length !== arity[command]) throw new UsageError(`${command} takes ${arity[command]} argument(s)`);
+  if (command !== "sign") rest.forEach(checkStackName);
+  const values = parsed.values;
+  const given = values["config-file"] ?? [];
+  const { stackFiles } = await import("../promote/main");
+  // One stack: --config-file FILE; copy: --config-file STACK=FILE for either stack.
+  const files =
+    command === "sign"
+      ? new Map<string, string>()
+      : command !== "copy" && given.length === 1 && !given[0].includes("=")
+        ? new Map([[rest[0], given[0]]])
+        : stackFiles(given, rest);
+  const file = (stack: string) => files.get(stack) ?? defaultStackFile(stack);
+
+  const images = await import("./images");
+  const runner = run ?? (await import("../promote/outputs")).runStreaming;
+  if (command === "build") {
+    const [stack] = rest;
+    const { sourceRevision } = await import("../source-revision");
+    const plan = images.buildPlan(stack, file(stack), sourceRevision());
+    const built = await images.buildAll(plan, values.fresh === true, runner);
+    const out = values.out ?? "out/images.json";
+    writeFileSync(out, `${JSON.stringify({ images: built }, null, 2)}\n`);
+    images.setStepOutput("images", JSON.stringify(Object.entries(built).map(([name, ref]) => ({ name, ref }))));
+    for (const [name, ref] of Object.entries(built)) io.out(`built ${name}: ${ref}`);
+    io.out(`images ${stack}: ${Object.keys(built).length} built and pushed → ${out}`);
+    return 0;
+  }
+  if (command === "sign") {
+    const ref = images.digestReference(rest[0]);
+    await runner("cosign", images.cosignSignArgv(ref));
+    io.out(`signed ${ref}`);
+    return 0;
+  }
+  if (command === "verify") {
+    const [stack] = rest;
+    const repository = values.repository ?? process.env.GITHUB_REPOSITORY;
+    if (!repository) throw new UsageError("give --repository OWNER/NAME (GITHUB_REPOSITORY is not set)");
+    const signer = images.deployWorkflowIdentity(repository, process.env.GITHUB_SERVER_URL || undefined);
+    const pinned = images.pinnedImages(stack, file(stack));
+    for (const [name, ref] of Object.entries(pinned)) {
+      await runner("cosign", images.cosignVerifyArgv(ref, signer));
+      io.out(`verified ${name}: ${ref}`);
+    }
+    io.out(`images ${stack}: ${Object.keys(pinned).length} signature(s) verified (${signer.identityRegexp})`);
+    return 0;
+  }
+  const [from, to] = rest;
+  if (from === to) throw new UsageError("copy between two different stacks");
+  const source = images.pinnedImages(from, file(from));
+  const target = images.pinnedImages(to, file(to));
+  for (const [name, ref] of Object.entries(target)) {
+    const digest = ref.slice(ref.indexOf("@"));
+    if (!source[name]?.endsWith(digest))
+      throw new (await import("../cli/run")).InputError(
+        `${to} pins ${name} at ${digest.slice(1)}, which ${from} does not run: promote first (npm run promote -- ${from} ${to})`,
+      );
+    await runner("cosign", images.cosignCopyArgv(source[name], ref));
+    io.out(`copied ${name}: ${source[name]} → ${ref}`);
+  }
+  return 0;
+}

@@ -1,0 +1,176 @@
+/**
+ * The images CI builds once and carries from test to prod: what to build (from the platform,
+ * the same description the program deploys), the `docker buildx` and `cosign` command lines,
+ * and the checks around them. Commands run through a replaceable {@link Runner}, so tests see
+ * the exact command lines without Docker or cosign.
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../components";
+import { InputError } from "../cli/run";
+import { loadConfig, validateConfig } from "../config";
+import { settingsConfigSource } from "../config-source";
+import { catalog, describePlatform } from "../platform";
+import { readStackSettings } from "../stack-file";
+import { registryAddressOf } from "../promote/images";
+import type { Runner } from "../promote/outputs";
+
+const DIGEST_REF = /^[^@\s]+@sha256:[a-f0-9]{64}$/;
+
+/** One image CI builds for a stack: a service built from `apps/<app>`. */
+export interface ImageBuild {
+  /** The service it is for (its `services.<name>.image`). */
+  name: string;
+  context: string;
+  dockerfile: string;
+  /** `<registry>/<name>:<revision>`, the mutable name the build is pushed under. */
+  tag: string;
+  buildArgs: Record<string, string>;
+}
+
+/** What the stack builds from source, as the program would (bases through the stack's mirror). */
+export function buildPlan(stack: string, file: string, revision: string): ImageBuild[] {
+  const registry = registryAddressOf(stack, file);
+  const platform = describePlatform(loadConfig(catalog, settingsConfigSource(readStackSettings(file))));
+  return platform.services.flatMap((service) => {
+    if (!("build" in service.image)) return [];
+    const { app, baseImages } = service.image.build;
+    const buildArgs = Object.fromEntries(
+      Object.entries(baseImages).map(([arg, ref]) => [arg, viaMirror(ref, platform.registry.mirror)]),
+    );
+    return [
+      {
+        name: service.name,
+        context: `apps/${app}`,
+        dockerfile: `apps/${app}/Dockerfile`,
+        tag: `${registry}/${service.name}:${revision}`,
+        buildArgs: { ...buildArgs, REVISION: revision },
+      },
+    ];
+  });
+}
+
+function viaMirror(reference: string, mirror: string | undefined): string {
+  const ref = parseImageRef(reference);
+  if (!isImageRef(ref)) throw new Error(`invalid base image "${reference}" in infra/platform.ts: ${ref.error}`);
+  return formatImageRef(throughMirror(ref, mirror));
+}
+
+/** `docker buildx build … --push`: one build, pushed, its digest written to `metadataFile`. */
+export function buildArgv(build: ImageBuild, metadataFile: string, fresh: boolean): string[] {
+  return [
+    "buildx",
+    "build",
+    "--platform",
+    "linux/amd64",
+    "--file",
+    build.dockerfile,
+    "--tag",
+    build.tag,
+    ...Object.entries(build.buildArgs).flatMap(([key, value]) => ["--build-arg", `${key}=${value}`]),
+    "--metadata-file",
+    metadataFile,
+    // Fresh bases: pull every FROM again and reuse no cached layer (the weekly rebuild).
+    ...(fresh ? ["--pull", "--no-cache"] : []),
+    "--push",
+    build.context,
+  ];
+}
+
+/** Builds and pushes every image of the plan; returns `name → <registry>/<name>@sha256:…`. */
+export async function buildAll(
+  plan: readonly ImageBuild[],
+  fresh: boolean,
+  run: Runner,
+): Promise<Record<string, string>> {
+  const dir = mkdtempSync(join(tmpdir(), "dockyard-build-"));
+  try {
+    const built: Record<string, string> = {};
+    for (const build of plan) {
+      const metadata = join(dir, `${build.name}.json`);
+      await run("docker", buildArgv(build, metadata, fresh));
+      const digest = (JSON.parse(readFileSync(metadata, "utf8")) as Record<string, unknown>)["containerimage.digest"];
+      if (typeof digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(digest))
+        throw new InputError(`docker buildx reported no image digest for ${build.name}`);
+      built[build.name] = `${build.tag.replace(/:[^:/]+$/, "")}@${digest}`;
+    }
+    return built;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Appends `key=value` to the file GitHub Actions reads step outputs from, when there is one. */
+export function setStepOutput(key: string, value: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `${key}=${value}\n`);
+}
+
+/** The images a stack file pins, by service; every service must be pinned by digest. */
+export function pinnedImages(stack: string, file: string): Record<string, string> {
+  const { data } = validateConfig(catalog, settingsConfigSource(readStackSettings(file)));
+  const problems: string[] = [];
+  const images: Record<string, string> = {};
+  for (const [name, service] of Object.entries(data.services)) {
+    if (service.image === undefined || !DIGEST_REF.test(service.image))
+      problems.push(
+        `${file}: services.${name}.image is ${service.image === undefined ? "unset (built by the stack)" : JSON.stringify(service.image)}: ${stack} must run an image pinned by digest (npm run promote)`,
+      );
+    else images[name] = service.image;
+  }
+  if (problems.length > 0) throw new InputError(problems.join("\n"));
+  return images;
+}
+
+/** A digest reference given on a command line, or an InputError. */
+export function digestReference(ref: string): string {
+  if (!DIGEST_REF.test(ref) || !isImageRef(parseImageRef(ref)))
+    throw new InputError(`${JSON.stringify(ref)} is not an image pinned by digest (repo@sha256:<64 hex>)`);
+  return ref;
+}
+
+/** Who may have signed dockyard's images: the deploy workflow of this repository, on main. */
+export interface SignerIdentity {
+  identityRegexp: string;
+  issuer: string;
+}
+
+export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
+
+/** The deploy workflow's identity in a repository (keyless certificates name the workflow file and ref). */
+export function deployWorkflowIdentity(repository: string, server = "https://github.com"): SignerIdentity {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
+    throw new InputError(`repository ${JSON.stringify(repository)} is not owner/name`);
+  // RE2 (cosign) and JavaScript agree on these escapes; "/" needs none.
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return {
+    identityRegexp: `^${escape(server)}/${escape(repository)}/\\.github/workflows/deploy\\.yml@refs/heads/main$`,
+    issuer: GITHUB_OIDC_ISSUER,
+  };
+}
+
+export function cosignSignArgv(ref: string): string[] {
+  return ["sign", "--yes", ref];
+}
+
+export function cosignVerifyArgv(ref: string, signer: SignerIdentity): string[] {
+  return [
+    "verify",
+    "--certificate-identity-regexp",
+    signer.identityRegexp,
+    "--certificate-oidc-issuer",
+    signer.issuer,
+    "--output",
+    "text",
+    ref,
+  ];
+}
+
+/**
+ * `cosign copy`: the image with its signatures and attestations into another registry. The
+ * manifest is copied byte for byte, so it keeps its digest; the tag only names it there.
+ */
+export function cosignCopyArgv(from: string, to: string): string[] {
+  const at = to.indexOf("@sha256:");
+  return ["copy", "--force", from, `${to.slice(0, at)}:promoted-${to.slice(at + 8, at + 20)}`];
+}

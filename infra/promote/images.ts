@@ -1,0 +1,88 @@
+import { isImageRef, parseImageRef } from "../../components";
+import { InputError } from "../cli/run";
+import { validateConfig } from "../config";
+import { settingsConfigSource } from "../config-source";
+import { catalog } from "../platform";
+import { OFFLINE_SECRET_VALUE, readStackSettings } from "../stack-file";
+
+/** How `pulumi stack output --json` prints a secret without `--show-secrets`. */
+const MASKED = "[secret]";
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** An image a stack deployed: where its registry serves it, and the digest that names it. */
+export interface DeployedImage {
+  /** Repository path below the registry address, e.g. `web`. */
+  repository: string;
+  digest: string;
+}
+
+/** A stack's registry address (`host[:port][/path]`), from its settings file: images are pinned under it. */
+export function registryAddressOf(stack: string, file: string): string {
+  const { data } = validateConfig(catalog, settingsConfigSource(readStackSettings(file)));
+  const address = data.registry.address;
+  if (address === undefined)
+    throw new InputError(
+      `${file}: ${stack} sets no registry.address: promotion pins images at the address its registry serves them (set dockyard:registry.address)`,
+    );
+  if (address.includes(OFFLINE_SECRET_VALUE))
+    throw new InputError(
+      `${file}: ${stack}'s registry.address is a secret: promotion cannot write a reference under it`,
+    );
+  return address.replace(/\/+$/, "");
+}
+
+/**
+ * The images a stack deployed, from its outputs as `pulumi stack output --json` prints them:
+ * every service the program declares, each `<registry address>/<repository>@sha256:<64 hex>`
+ * under `registry` (the stack's own registry). Anything else is refused, one line per problem.
+ */
+export function deployedImages(outputs: unknown, source: string, registry: string): Record<string, DeployedImage> {
+  const problems: string[] = [];
+  const refuse = (key: string, why: string) => problems.push(`${source}: ${key} ${why}`);
+  if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs))
+    throw new InputError(`${source}: must be a JSON object of stack outputs (pulumi stack output --json)`);
+  const { images, registry: reported } = outputs as Record<string, unknown>;
+  if (typeof images !== "object" || images === null || Array.isArray(images))
+    throw new InputError(`${source}: has no "images" object: is it the output of pulumi stack output --json?`);
+  if (reported !== undefined && reported !== MASKED && reported !== registry)
+    refuse(
+      "registry",
+      `is ${JSON.stringify(reported)}, not this stack's registry ${registry}: outputs of another stack?`,
+    );
+  const services = Object.keys(catalog.services);
+  const found: Record<string, DeployedImage> = {};
+  for (const [name, value] of Object.entries(images as Record<string, unknown>)) {
+    const key = `images.${name}`;
+    if (!services.includes(name)) {
+      refuse(key, `names no service of this program (services: ${services.join(", ")})`);
+      continue;
+    }
+    const image = checkImage(value, registry);
+    if ("problem" in image) refuse(key, image.problem);
+    else found[name] = image;
+  }
+  for (const name of services)
+    if (!(name in images)) refuse(`images.${name}`, "is missing: every service's deployed image is promoted");
+  if (problems.length > 0) throw new InputError(problems.join("\n"));
+  return found;
+}
+
+function checkImage(value: unknown, registry: string): DeployedImage | { problem: string } {
+  if (value === MASKED) return { problem: "is a secret in the outputs: promotion needs the reference itself" };
+  if (typeof value !== "string" || value.length > 512)
+    return { problem: "must be an image reference repo@sha256:<64 hex>" };
+  const shown = JSON.stringify(value);
+  const ref = parseImageRef(value);
+  if (!isImageRef(ref)) return { problem: `is ${shown}: ${ref.error}` };
+  if (ref.tag !== undefined || ref.digest === undefined || !DIGEST.test(ref.digest))
+    return { problem: `is ${shown}, not repo@sha256:<64 hex>: only a digest names what was deployed` };
+  const name = `${ref.registry}/${ref.repository}`;
+  if (!name.startsWith(`${registry}/`))
+    return { problem: `is ${shown}, not served by this stack's registry ${registry}` };
+  return { repository: name.slice(registry.length + 1), digest: ref.digest };
+}
+
+/** `<registry>/<repository>@<digest>`: the reference a stack pins, served by its own registry. */
+export function pinnedReference(registry: string, image: DeployedImage): string {
+  return `${registry}/${image.repository}@${image.digest}`;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm run ci:pull-request`: the pull-request workflow's local steps, in its order, on this
+// machine — everything but the Pulumi preview (which needs the CLI and the stacks' backend).
+// The workflow runs the same npm scripts as separate steps; test/delivery/workflows.test.ts
+// checks that the two lists agree. Stops at the first failing step; prints each step's time.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
+
+/** The steps, as the workflow's `run:` lines. */
+const STEPS = ["npm test", "npm run ci:synth", "npm run parity", "npm run ci:policy"];
+module.exports = { STEPS };
+
+if (require.main === module) {
+  const root = path.resolve(__dirname, "..");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const started = Date.now();
+  const times = [];
+  for (const step of STEPS) {
+    process.stdout.write(`\n── ${step} ──\n`);
+    const stepStarted = Date.now();
+    const result = spawnSync(npm, step.split(" ").slice(1), { cwd: root, stdio: "inherit" });
+    const seconds = ((Date.now() - stepStarted) / 1000).toFixed(1);
+    const code = result.status ?? 1;
+    times.push(`${step} ${code === 0 ? "ok" : `FAILED (exit ${code})`} ${seconds} s`);
+    if (code !== 0) {
+      process.stdout.write(`\nci:pull-request: ${times.join(" · ")}\n`);
+      process.exit(1);
+    }
+  }
+  process.stdout.write(
+    `\nci:pull-request: ${times.join(" · ")} · ${((Date.now() - started) / 1000).toFixed(1)} s wall\n`,
+  );
+}

@@ -1,0 +1,108 @@
+/** `npm run smoke`: health through the API server's service proxy, replicas ready, pinned image running. */
+import { describe, expect, it } from "vitest";
+import { smoke, type SmokeDeps, type SmokePlan, smokePlan } from "../../infra/delivery/smoke";
+
+const PINNED = `registry.test.example.internal/web@sha256:${"a".repeat(64)}`;
+
+function cluster(state: { ready: number; image: string; healthy: boolean }) {
+  const calls: string[][] = [];
+  let clock = 0;
+  const deps: SmokeDeps = {
+    run: (command, args) => {
+      calls.push([command, ...args]);
+      if (args.includes("--raw"))
+        return state.healthy ? Promise.resolve("ok") : Promise.reject(new Error("503 Service Unavailable"));
+      const item = {
+        kind: "StatefulSet",
+        metadata: { name: "web-1a2b3c4" },
+        spec: { replicas: 1, template: { spec: { containers: [{ image: state.image }] } } },
+        status: { readyReplicas: state.ready, updatedReplicas: state.ready },
+      };
+      return Promise.resolve(JSON.stringify({ items: [item] }));
+    },
+    fetch: () => Promise.resolve({ ok: state.healthy, status: state.healthy ? 200 : 503 }),
+    sleep: () => {
+      clock += 5000;
+      return Promise.resolve();
+    },
+    now: () => clock,
+  };
+  return { calls, deps };
+}
+
+describe("smoke", () => {
+  it("reads where the services are and what they should run from the stack file", async () => {
+    expect(await smokePlan("stacks/Pulumi.test.yaml")).toEqual({
+      target: "kubernetes",
+      context: "dockyard-test",
+      namespace: "dockyard-test",
+      services: [
+        { name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080 },
+        { name: "front", healthPath: "/healthz", port: 8080, hostPort: 8081 },
+      ],
+    });
+  });
+
+  const plan: SmokePlan = {
+    target: "kubernetes",
+    context: "dockyard-test",
+    namespace: "dockyard-test",
+    services: [{ name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080, image: PINNED }],
+  };
+
+  it("passes when every replica is ready on the pinned image and the health path answers", async () => {
+    const { calls, deps } = cluster({ ready: 1, image: PINNED, healthy: true });
+    expect(await smoke(plan, 60, deps)).toEqual([]);
+    expect(calls).toEqual([
+      [
+        "kubectl",
+        "--context",
+        "dockyard-test",
+        "--namespace",
+        "dockyard-test",
+        "get",
+        "deployments,statefulsets",
+        "-l",
+        "app.kubernetes.io/instance=web",
+        "-o",
+        "json",
+      ],
+      [
+        "kubectl",
+        "--context",
+        "dockyard-test",
+        "--namespace",
+        "dockyard-test",
+        "get",
+        "--raw",
+        "/api/v1/namespaces/dockyard-test/services/web:8080/proxy/healthz",
+      ],
+    ]);
+  });
+
+  it("retries until the timeout, then names every problem", async () => {
+    const { calls, deps } = cluster({ ready: 0, image: "registry.test.example.internal/web:old", healthy: false });
+    expect(await smoke(plan, 10, deps)).toEqual([
+      "web: StatefulSet web-1a2b3c4 has 0/1 ready, 0/1 updated",
+      `web: StatefulSet web-1a2b3c4 runs registry.test.example.internal/web:old, not the pinned ${PINNED}`,
+      "web: health check /healthz failed (503 Service Unavailable)",
+    ]);
+    expect(calls.length).toBe(6);
+  });
+
+  it("on Docker, asks the published loopback port", async () => {
+    const docker: SmokePlan = {
+      target: "docker",
+      namespace: "dockyard",
+      services: [{ name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080 }],
+    };
+    const urls: string[] = [];
+    const { deps } = cluster({ ready: 1, image: PINNED, healthy: true });
+    deps.fetch = (url) => {
+      urls.push(url);
+      return Promise.resolve({ ok: true, status: 200 });
+    };
+    expect(await smoke(docker, 0, deps)).toEqual([]);
+    expect(urls).toEqual(["http://127.0.0.1:8080/healthz"]);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * Runs synth's compose.yaml for the dev stack on the engine under test: the file as synth writes
+ * it (the same function `npm run synth -- dev` runs), the base images its Dockerfiles name built
+ * as local stand-ins, and a Compose client on the engine's socket.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { parse, stringify } from "yaml";
+import { containerSettings } from "../../../../infra/synth/artefacts/docker";
+import type { Evaluation } from "../../../../infra/synth/evaluate";
+import { synthFiles } from "../../../../infra/synth/write";
+import type { DockerContainerSettings } from "../../../../components/container-service/docker-settings";
+import { evaluate, ofType } from "../../../support/pulumi-harness";
+import { docker, dockerStatus, uniqueName } from "../../docker/support/docker";
+import { ensureBusyboxStandIn, ensureStandIns } from "../../docker/support/standins";
+import { freePort } from "../../docker/support/web-image";
+import { engineEnvironment, PODMAN_CONTAINERS_CONF } from "../../support/requirements";
+
+const run = promisify(execFile);
+
+/** A Compose file's shape, as far as the tests read it. */
+export interface ComposeFile {
+  services: Record<string, Record<string, unknown> & { image: string; build?: { args: Record<string, string> } }>;
+  networks?: Record<string, unknown>;
+  volumes?: Record<string, unknown>;
+}
+
+/** The dev stack's compose.yaml as synth writes it, and the Docker settings each service came from. */
+export interface SynthCompose {
+  readonly evaluation: Evaluation;
+  readonly directory: string;
+  /** compose.yaml exactly as synth wrote it. */
+  readonly generated: string;
+  /** Each service's recorded docker.Container settings (pids limit included). */
+  readonly settings: Record<string, DockerContainerSettings>;
+}
+
+/** Synthesizes the dev stack into a fresh directory (build contexts relative to it, as synth makes them). */
+export async function synthDevCompose(): Promise<SynthCompose> {
+  const evaluation = await evaluate("dev");
+  const directory = await mkdtemp(path.join(tmpdir(), "dockyard-compose-"));
+  const generated = synthFiles(evaluation, directory)["compose.yaml"];
+  await writeFile(path.join(directory, "compose.yaml"), generated);
+  const containers = ofType(evaluation.resources, "docker:index/container:Container");
+  const services = Object.keys((parse(generated) as ComposeFile).services);
+  const settings = Object.fromEntries(
+    services.map((name) => [
+      name,
+      containerSettings(
+        containers.find((c) => c.name === name)!,
+        evaluation.resources,
+      ),
+    ]),
+  );
+  return { evaluation, directory, generated, settings };
+}
+
+/**
+ * How a test run departs from the generated file, each visibly: the web port moves to a free one
+ * (8080 may be taken on a shared machine) and images get this run's tags (so concurrent runs do
+ * not share them). Returns the path of the file to run and the new names.
+ */
+export async function runnableCopy(
+  synth: SynthCompose,
+  file: string,
+): Promise<{ path: string; webPort: number; images: string[] }> {
+  const compose = parse(synth.generated) as ComposeFile;
+  const webPort = await freePort();
+  const ports = compose.services.web.ports as string[];
+  compose.services.web.ports = ports.map((p) => p.replace(/^127\.0\.0\.1:\d+:/, `127.0.0.1:${webPort}:`));
+  const tag = uniqueName("compose").toLowerCase();
+  for (const [name, service] of Object.entries(compose.services)) service.image = `${tag}/${name}:test`;
+  const copy = path.join(synth.directory, file);
+  await writeFile(copy, stringify(compose, { lineWidth: 0 }));
+  return { path: copy, webPort, images: Object.values(compose.services).map((s) => s.image) };
+}
+
+/**
+ * The base images the generated builds name (their args), as local stand-ins: tags created only
+ * where the engine has no image of that name yet; returns the tags it created, to remove after.
+ */
+export async function standInBases(synth: SynthCompose): Promise<string[]> {
+  const standIns = await ensureStandIns();
+  const busybox = await ensureBusyboxStandIn();
+  const byArg: Record<string, string> = { BUILD_IMAGE: standIns.build, BASE_IMAGE: standIns.base };
+  const created: string[] = [];
+  for (const service of Object.values((parse(synth.generated) as ComposeFile).services)) {
+    for (const [arg, reference] of Object.entries(service.build?.args ?? {})) {
+      if (arg === "REVISION") continue;
+      const standIn = reference.includes("busybox") ? busybox : byArg[arg];
+      if ((await dockerStatus(["image", "inspect", reference])).code === 0) continue;
+      await docker(["tag", standIn, reference]);
+      created.push(reference);
+    }
+  }
+  return created;
+}
+
+/** Runs a Compose client (`docker-compose` or `podman-compose`) on the engine under test. */
+export async function compose(
+  client: "docker-compose" | "podman-compose",
+  project: string,
+  file: string,
+  args: readonly string[],
+  timeoutMs = 600_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    ...process.env,
+    ...engineEnvironment(),
+    DOCKER_BUILDKIT: "0",
+    COMPOSE_DOCKER_CLI_BUILD: "0",
+    CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? PODMAN_CONTAINERS_CONF,
+  };
+  try {
+    const { stdout, stderr } = await run(client, ["-p", project, "-f", file, ...args], {
+      env,
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+/** The container of each service of a Compose project, by the labels Compose sets. */
+export async function projectContainers(project: string): Promise<Record<string, string>> {
+  const lines = await docker([
+    "ps",
+    "--all",
+    "--filter",
+    `label=com.docker.compose.project=${project}`,
+    "--format",
+    '{{.Names}} {{.Label "com.docker.compose.service"}}',
+  ]);
+  return Object.fromEntries(
+    lines
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => {
+        const [name, service] = l.trim().split(" ");
+        return [service, name];
+      }),
+  );
+}
+
+/** Removes the temporary directory and the stand-in tags created for a run. */
+export async function cleanUp(synth: SynthCompose | undefined, createdTags: readonly string[]): Promise<void> {
+  for (const tag of createdTags) await dockerStatus(["image", "rm", tag]);
+  if (synth) await rm(synth.directory, { recursive: true, force: true });
+}

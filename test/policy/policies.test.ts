@@ -1,0 +1,322 @@
+/**
+ * Every policy of the pack fires on a resource that breaks it — written as the components would
+ * never write it, or by hand outside them — and passes what the committed stacks declare.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import type { IService } from "kubernetes-models/v1/Service";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type PackConfig, resolvePackConfig, runPolicies, type Violation } from "../../infra/policy/run";
+import { MANDATORY_STACKS, policies } from "../../policy/policies";
+import { evaluate, find, record, type RecordedResource } from "../support/pulumi-harness";
+
+const MANDATORY: PackConfig = JSON.parse(readFileSync("policy/config/prod.json", "utf8")) as PackConfig;
+
+/** The inputs of a Docker container these tests change. */
+interface DockerInputs {
+  user?: string;
+  securityOpts?: string[];
+  readOnly?: boolean;
+  capabilities: { adds: string[]; drops: string[] };
+  memory?: number;
+  healthcheck?: { tests: string[] };
+  image: string;
+  ports: { ip?: string; external: number }[];
+  envs: string[];
+}
+
+/** A copy of one committed resource, changed by `edit`. */
+async function changed<T = Record<string, unknown>>(
+  stack: string,
+  type: string,
+  name: string,
+  edit: (inputs: T, r: RecordedResource) => void,
+) {
+  const resource = structuredClone(find((await evaluate(stack)).resources, type, name));
+  edit(resource.inputs as T, resource);
+  return resource;
+}
+
+const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
+const CONTAINER = "docker:index/container:Container";
+type Workload = { spec: { template: { spec: IPodSpec } } };
+/** The committed web StatefulSet of a stack, with its pod spec and first container changed. */
+const web = (stack: string, edit: (pod: IPodSpec, container: IContainer) => void) =>
+  changed<Workload>(stack, STATEFULSET, "web", (i) => edit(i.spec.template.spec, i.spec.template.spec.containers[0]));
+/** A committed Docker container of dev, changed. */
+const docker = (name: string, edit: (inputs: DockerInputs) => void) =>
+  changed<DockerInputs>("dev", CONTAINER, name, edit);
+
+async function violations(resource: RecordedResource | RecordedResource[], config = MANDATORY): Promise<Violation[]> {
+  return runPolicies([resource].flat(), config);
+}
+const named = (list: Violation[], policy: string) => list.filter((v) => v.policy === policy);
+
+describe("the committed stacks", () => {
+  it.each(["dev", "test", "prod"])("%s violates no policy, every policy mandatory", async (stack) => {
+    const config = { all: "mandatory", "policy-enforcement": { stack } };
+    expect(await runPolicies((await evaluate(stack)).resources, config)).toEqual([]);
+  });
+});
+
+describe("each policy fires on a resource that breaks it", () => {
+  const cases: [string, string, () => Promise<RecordedResource>, RegExp][] = [
+    [
+      "restricted-pod-profile",
+      "privileged container",
+      () => web("prod", (_, c) => (c.securityContext!.privileged = true)),
+      /container "web" is privileged/,
+    ],
+    [
+      "restricted-pod-profile",
+      "host network",
+      () => web("prod", (pod) => (pod.hostNetwork = true)),
+      /hostNetwork: true/,
+    ],
+    [
+      "restricted-pod-profile",
+      "host path volume",
+      () => web("prod", (pod) => pod.volumes!.push({ name: "h", hostPath: { path: "/" } })),
+      /volume "h" is of type hostPath/,
+    ],
+    ["restricted-pod-profile", "root on Docker", () => docker("web", (i) => (i.user = "0:0")), /runs as root/],
+    [
+      "restricted-pod-profile",
+      "Docker without no-new-privileges",
+      () => docker("web", (i) => (i.securityOpts = [])),
+      /no-new-privileges/,
+    ],
+    [
+      "read-only-root-filesystem",
+      "writable root on Kubernetes",
+      () => web("prod", (_, c) => (c.securityContext!.readOnlyRootFilesystem = false)),
+      /container "web" does not set securityContext.readOnlyRootFilesystem: true/,
+    ],
+    [
+      "read-only-root-filesystem",
+      "writable root on Docker",
+      () => docker("web", (i) => (i.readOnly = false)),
+      /root filesystem is writable/,
+    ],
+    [
+      "drop-all-capabilities",
+      "kept capabilities",
+      () => web("prod", (_, c) => (c.securityContext!.capabilities = { drop: ["NET_RAW"] })),
+      /does not drop ALL/,
+    ],
+    [
+      "drop-all-capabilities",
+      "added capability on Docker",
+      () => docker("web", (i) => (i.capabilities.adds = ["CAP_SYS_ADMIN"])),
+      /adds capabilities SYS_ADMIN/,
+    ],
+    ["resource-limits", "no limits", () => web("prod", (_, c) => delete c.resources), /no cpu or memory limit/],
+    ["resource-limits", "no memory limit on Docker", () => docker("web", (i) => delete i.memory), /no memory limit/],
+    ["health-probes", "no liveness probe", () => web("prod", (_, c) => delete c.livenessProbe), /no livenessProbe/],
+    [
+      "health-probes",
+      "health check disabled on Docker",
+      () => docker("web", (i) => (i.healthcheck = { tests: ["NONE"] })),
+      /no health check/,
+    ],
+    [
+      "digest-pinned-images",
+      "a tag in prod",
+      () => web("prod", (_, c) => (c.image = "registry.example.internal/web:1.2.3")),
+      /runs "registry.example.internal\/web:1.2.3", not an image pinned by digest/,
+    ],
+    [
+      "protect-stateful-resources",
+      "unprotected claim in prod",
+      () =>
+        changed("prod", "kubernetes:core/v1:PersistentVolumeClaim", "web-data", (_, r) => (r.options.protect = false)),
+      /not protected/,
+    ],
+    [
+      "protect-stateful-resources",
+      "claim not retained in prod",
+      () =>
+        changed(
+          "prod",
+          "kubernetes:core/v1:PersistentVolumeClaim",
+          "web-data",
+          (_, r) => (r.options.retainOnDelete = false),
+        ),
+      /not retained on delete/,
+    ],
+    [
+      "registry-tls-off-loopback",
+      "plain-HTTP registry on all interfaces",
+      () => docker("registry", (i) => delete i.ports[0].ip),
+      /published on 0.0.0.0:5000 over plain HTTP/,
+    ],
+    [
+      "registry-tls-off-loopback",
+      "registry Service as a LoadBalancer",
+      () => changed<IService>("prod", "kubernetes:core/v1:Service", "registry", (i) => (i.spec!.type = "LoadBalancer")),
+      /exposed outside the cluster \(LoadBalancer\)/,
+    ],
+    [
+      "registry-tls-off-loopback",
+      "http:// registry address",
+      () =>
+        changed<{ registry: { server: string } }>(
+          "dev",
+          "docker:index/image:Image",
+          "web",
+          (i) => (i.registry.server = "http://registry.example.internal"),
+        ),
+      /plain HTTP off the local machine/,
+    ],
+    [
+      "no-secret-in-plain-env",
+      "a password in env",
+      () => web("prod", (_, c) => c.env!.push({ name: "DB_PASSWORD", value: "hunter2" })),
+      /DB_PASSWORD in its plain environment and its name says it holds a credential/,
+    ],
+    [
+      "no-secret-in-plain-env",
+      "a Pulumi secret in Docker env",
+      () => docker("web", (i) => i.envs.push("UPSTREAM=[secret]")),
+      /UPSTREAM in its plain environment and its value is a Pulumi secret/,
+    ],
+  ];
+
+  it.each(cases)("%s: %s", async (policy, _what, make, why) => {
+    const found = await violations(await make());
+    expect(found.map((v) => v.policy)).toEqual([policy]);
+    expect(found[0].level).toBe("mandatory");
+    expect(found[0].message).toMatch(why);
+  });
+
+  it("every policy has a case above", () => {
+    expect(new Set(cases.map(([policy]) => policy))).toEqual(
+      new Set(policies.map((p) => p.name).filter((name) => name !== "policy-enforcement")),
+    );
+  });
+
+  it("registry-tls-off-loopback: an Ingress to the registry without tls for its host", async () => {
+    const ingress = structuredClone(find((await evaluate("prod")).resources, "kubernetes:core/v1:Service", "registry"));
+    const backend = { service: { name: "registry", port: { number: 5000 } } };
+    const spec: NonNullable<IIngress["spec"]> = {
+      rules: [{ host: "registry.example.internal", http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
+    };
+    Object.assign(ingress, { type: "kubernetes:networking.k8s.io/v1:Ingress", name: "registry", inputs: { spec } });
+    expect(named(await violations(ingress), "registry-tls-off-loopback")[0].message).toMatch(
+      /routes registry.example.internal to a registry without tls/,
+    );
+    spec.tls = [{ hosts: ["registry.example.internal"], secretName: "registry-tls" }];
+    expect(await violations(ingress)).toEqual([]);
+  });
+
+  it("no-secret-in-plain-env: locations of secrets and ordinary settings pass", async () => {
+    const ok = await web("prod", (_, c) =>
+      c.env!.push(
+        { name: "DB_PASSWORD_FILE", value: "/run/secrets/db" },
+        { name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "api", key: "token" } } },
+        { name: "KEYBOARD_LAYOUT", value: "us" },
+      ),
+    );
+    expect(await violations(ok)).toEqual([]);
+  });
+
+  it("digest-pinned-images and protect-stateful-resources do not apply to dev (and protect not to test)", async () => {
+    const tagged = await docker("web", (i) => (i.image = "127.0.0.1:5000/web:1.0"));
+    expect(await violations(tagged)).toEqual([]);
+    const claim = await changed(
+      "test",
+      "kubernetes:core/v1:PersistentVolumeClaim",
+      "web-data",
+      (_, r) => (r.options.protect = false),
+    );
+    expect(await violations(claim)).toEqual([]);
+  });
+
+  it("policy-enforcement: prod without its config fails, even though every other policy is advisory then", async () => {
+    const prod = (await evaluate("prod")).resources;
+    expect(await runPolicies(prod, {})).toEqual([
+      expect.objectContaining({ policy: "policy-enforcement", level: "mandatory", resource: "(stack)" }),
+    ]);
+    expect(await runPolicies((await evaluate("test")).resources, {})).toEqual([]);
+  });
+});
+
+describe("a resource written by hand outside the components", () => {
+  it("a privileged Deployment with a tag, no limits and no probes is caught by every policy it breaks", async () => {
+    const resources = await record(
+      () =>
+        new k8s.apps.v1.Deployment("rogue", {
+          metadata: { namespace: "dockyard" },
+          spec: {
+            selector: { matchLabels: { app: "rogue" } },
+            template: {
+              metadata: { labels: { app: "rogue" } },
+              spec: {
+                containers: [
+                  {
+                    name: "rogue",
+                    image: "docker.io/library/nginx:1.27",
+                    securityContext: { privileged: true },
+                    env: [{ name: "ADMIN_PASSWORD", value: "changeme" }],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      "prod",
+    );
+    const found = await runPolicies(resources, MANDATORY);
+    expect(new Set(found.map((v) => v.policy))).toEqual(
+      new Set([
+        "restricted-pod-profile",
+        "read-only-root-filesystem",
+        "drop-all-capabilities",
+        "resource-limits",
+        "health-probes",
+        "digest-pinned-images",
+        "no-secret-in-plain-env",
+      ]),
+    );
+    expect(found.every((v) => v.resource === "kubernetes:apps/v1:Deployment::rogue" && v.level === "mandatory")).toBe(
+      true,
+    );
+    // Without prod's config the same findings are advisory, and policy-enforcement fails the stack instead.
+    const advisory = await runPolicies(resources, {});
+    expect(advisory.filter((v) => v.level === "mandatory").map((v) => v.policy)).toEqual(["policy-enforcement"]);
+    expect(advisory.filter((v) => v.level === "advisory")).toHaveLength(found.length);
+  });
+});
+
+describe("enforcement", () => {
+  it("is advisory by default and mandatory for every policy under prod's config", () => {
+    for (const { level } of resolvePackConfig(MANDATORY).values()) expect(level).toBe("mandatory");
+    const defaults = resolvePackConfig({});
+    for (const [name, { level }] of defaults)
+      expect(level).toBe(name === "policy-enforcement" ? "mandatory" : "advisory");
+  });
+
+  it("each mandatory stack has a config naming it; a config naming no policy of the pack is refused", () => {
+    for (const stack of MANDATORY_STACKS) {
+      const config = JSON.parse(readFileSync(`policy/config/${stack}.json`, "utf8")) as {
+        all: string;
+        "policy-enforcement": { stack: string };
+      };
+      expect(config.all).toBe("mandatory");
+      expect(config["policy-enforcement"].stack).toBe(stack);
+    }
+    expect(() => resolvePackConfig({ "no-such-policy": "mandatory" })).toThrow(/"no-such-policy" is not a policy/);
+    expect(() => resolvePackConfig({ all: "strict" })).toThrow(/all must be one of/);
+  });
+
+  it("the pack's own package.json pins the SDK versions the project uses", () => {
+    type Manifest = { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const root = JSON.parse(readFileSync("package.json", "utf8")) as Manifest;
+    const pack = JSON.parse(readFileSync("policy/package.json", "utf8")) as Manifest;
+    for (const [name, version] of Object.entries({ ...pack.dependencies, ...pack.devDependencies }))
+      expect(version, name).toBe(root.dependencies[name] ?? root.devDependencies[name]);
+  });
+});
