@@ -8,7 +8,16 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_COMMAND, HEALTH_PATH, READY_PATH } from "../../../apps/front/contract";
 import { needs } from "../support/needs";
-import { DockerObjects, EngineSetup, docker, healthStatus, uniqueName } from "./support/docker";
+import { engineEnvironment } from "../support/requirements";
+import {
+  DockerObjects,
+  EngineSetup,
+  docker,
+  healthStatus,
+  imageHealthcheck,
+  inspectHostConfig,
+  uniqueName,
+} from "./support/docker";
 import { type RunningFront, startFront } from "./support/front-image";
 import {
   type BuiltImage,
@@ -22,7 +31,7 @@ import {
 
 const run = promisify(execFile);
 const objects = new DockerObjects();
-needs("docker", "busybox");
+needs("engine", "busybox");
 
 const engine = new EngineSetup<{ image: BuiltImage; front: RunningFront; web: RunningWeb }>(async () => {
   const { image: webImage, network } = await prepareWeb(objects);
@@ -44,7 +53,10 @@ describe("front image", () => {
     const { image } = engine.get();
     const created = (await docker(["create", image.tag])).trim();
     try {
-      const { stdout } = await run("sh", ["-c", `docker export ${created} | tar -t`], { maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await run("sh", ["-c", `docker export ${created} | tar -t`], {
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, ...engineEnvironment() },
+      });
       const files = new Set(stdout.split("\n").map((f) => f.replace(/\/$/, "")));
       for (const file of ["nodejs/bin/node", "app/main.ts", "app/server.ts", "app/healthcheck.ts"])
         expect(files, file).toContain(file);
@@ -59,11 +71,10 @@ describe("front image", () => {
     const { image, front } = engine.get();
     const config = JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config}}", image.tag])) as {
       User: string;
-      Healthcheck: { Test: string[] };
       Labels: Record<string, string>;
     };
     expect(config.User).toBe(front.settings.user);
-    expect(config.Healthcheck.Test).toEqual(["CMD", ...HEALTH_COMMAND]);
+    expect(await imageHealthcheck(image.tag)).toEqual(["CMD", ...HEALTH_COMMAND]);
     expect(config.Labels["org.opencontainers.image.title"]).toBe("dockyard-front");
     expect(config.Labels["org.opencontainers.image.revision"]).toBe(image.revision);
   });
@@ -109,11 +120,7 @@ describe("front container beside web, run with the Docker translator's settings"
     expect(BigInt(`0x${outcome.CapEff}`)).toBe(0n);
     expect(outcome.NoNewPrivs).toBe("1");
     expect(outcome).toMatchObject({ "/app/x": "EROFS", "/x": "EROFS", "/tmp/x": "written" });
-    const host = JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig}}", front.container])) as {
-      ReadonlyRootfs: boolean;
-      CapDrop: string[];
-      PidsLimit: number;
-    };
+    const host = await inspectHostConfig(front.container);
     expect(host).toMatchObject({ ReadonlyRootfs: true, CapDrop: ["ALL"], PidsLimit: front.settings.pidsLimit });
   });
 

@@ -1,8 +1,9 @@
 /**
  * Real engines: a registry serving TLS from the Registry translator's config (its `tls` pair, as
  * on a registry published beyond 127.0.0.1) with a CA made for the test. Plain HTTP to its port is
- * refused; the Docker engine refuses it until it trusts the CA (/etc/docker/certs.d/<host:port>/
- * ca.crt), then logs in, pushes and pulls by digest; once the CA is gone again, pulls fail.
+ * refused; the engine refuses it until it trusts the CA (`<certs.d>/<host:port>/ca.crt`: Docker's
+ * /etc/docker/certs.d, Podman's /etc/containers/certs.d), then logs in, pushes and pulls by digest;
+ * once the CA is gone again, pulls fail.
  * The steps share one registry and run in order.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rules } from "../../../components";
 import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
 import { needs } from "../support/needs";
-import { DOCKER_CERTS_DIR } from "../support/requirements";
+import { engineCertsDir } from "../support/requirements";
 import { DockerClient } from "./support/docker-client";
 import { type RunningRegistry, manifestDigest, startRegistry } from "./support/registry-server";
 import { type TestCertificates, hostAddress, makeCertificates } from "./support/test-ca";
@@ -25,7 +26,7 @@ const clients: DockerClient[] = [];
 let registry: RunningRegistry | undefined;
 let trustDir: string | undefined;
 
-needs("docker", "docker-registry", "htpasswd", "openssl", "docker-certs");
+needs("engine", "docker-registry", "htpasswd", "openssl", "engine-certs");
 
 interface Setup {
   readonly registry: RunningRegistry;
@@ -42,7 +43,7 @@ const engine = new EngineSetup<Setup>(async () => {
     publishAddress: ip,
     tls: { certificate: certificates.certificate, key: certificates.key },
   });
-  trustDir = path.join(DOCKER_CERTS_DIR, registry.address);
+  trustDir = path.join(engineCertsDir(), registry.address);
   const context = path.join(tmpdir(), uniqueName("tls-image"));
   await mkdir(context);
   await writeFile(path.join(context, "hello"), "hello from the TLS registry test\n");
@@ -92,7 +93,7 @@ describe("registry serving TLS from the translator's config", () => {
     expect(await response.text()).toMatch(/HTTP request to an HTTPS server/);
   });
 
-  it("the Docker engine refuses it while the CA is not trusted: login and pull fail on the certificate", async () => {
+  it("the engine refuses it while the CA is not trusted: login and pull fail on the certificate", async () => {
     const { registry, client } = engine.get();
     await expect(client.login(registry.address, registry.username, registry.password)).rejects.toThrow(UNTRUSTED);
     const pull = await client.status(["pull", `${registry.address}/tls-check:1`]);
@@ -100,7 +101,7 @@ describe("registry serving TLS from the translator's config", () => {
     expect(pull.stderr + pull.stdout).toMatch(UNTRUSTED);
   });
 
-  it("with the CA in /etc/docker/certs.d/<host:port>/ca.crt: login, push, and pull by digest", async () => {
+  it("with the CA in the engine's certs.d/<host:port>/ca.crt: login, push, and pull by digest", async () => {
     const { registry, client, pushName, certificates } = engine.get();
     await mkdir(trustDir!, { recursive: true });
     await writeFile(path.join(trustDir!, "ca.crt"), certificates.caCertificate);

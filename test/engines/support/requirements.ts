@@ -15,9 +15,6 @@ export const SETUP_COMMAND = "sudo npm run engines:up";
 /** Where .ci/engines/libvirt.sh caches the tiny guest (kernel and initrd). */
 export const GUEST_CACHE = process.env.DOCKYARD_TEST_CACHE ?? "/var/cache/dockyard-test";
 
-/** Where the Docker engine reads the CA it trusts for one registry: `<dir>/<host:port>/ca.crt`. */
-export const DOCKER_CERTS_DIR = "/etc/docker/certs.d";
-
 /** The libvirt URI the engine tests talk to. */
 export const SYSTEM_URI = "qemu:///system";
 
@@ -47,6 +44,14 @@ export function engineUnderTest(): { readonly name: EngineName; readonly host: s
   if (!Object.hasOwn(ENGINES, name))
     throw new Error(`DOCKYARD_ENGINE=${name} is not an engine the tests know (${Object.keys(ENGINES).join(", ")})`);
   return { name: name as EngineName, host: ENGINES[name as EngineName].host };
+}
+
+/**
+ * Where the engine under test reads the CA it trusts for one registry, `<dir>/<host:port>/ca.crt`:
+ * Docker's /etc/docker/certs.d, Podman's (containers/image) /etc/containers/certs.d.
+ */
+export function engineCertsDir(): string {
+  return engineUnderTest().name === "podman" ? "/etc/containers/certs.d" : "/etc/docker/certs.d";
 }
 
 /**
@@ -131,18 +136,19 @@ const REQUIREMENTS = {
   /** Debian's openssl: a throwaway CA and server certificate for the TLS registry tests. */
   openssl: tool("openssl", "openssl", "registry.sh"),
   /**
-   * Write access to the Docker engine's per-registry trust directory (/etc/docker/certs.d, read by
-   * the engine at each registry access): the TLS registry tests trust their CA there, then remove it.
+   * Write access to the engine's per-registry trust directory (`engineCertsDir()`, read at each
+   * registry access): the TLS registry tests trust their CA there, then remove it.
    */
-  "docker-certs": {
+  "engine-certs": {
     script: "docker.sh",
     check: () => {
+      const dir = engineCertsDir();
       try {
-        mkdirSync(DOCKER_CERTS_DIR, { recursive: true });
-        accessSync(DOCKER_CERTS_DIR, constants.W_OK);
+        mkdirSync(dir, { recursive: true });
+        accessSync(dir, constants.W_OK);
         return undefined;
       } catch {
-        return `${DOCKER_CERTS_DIR} cannot be written (run the engine tests as root, on the engine's own host)`;
+        return `${dir} cannot be written (run the engine tests as root, on the engine's own host)`;
       }
     },
   },

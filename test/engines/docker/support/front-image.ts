@@ -12,8 +12,8 @@ import { dockerRunArgs } from "../../../../components/container-service/docker-r
 import { dockerHealthyWithinSeconds } from "../../../../components/container-service/probes";
 import { resolveServiceSpec } from "../../../../components/container-service/resolve";
 import type { ResolvedService } from "../../../../components/container-service/spec";
-import { type DockerObjects, docker, uniqueName, waitHealthy } from "./docker";
-import { freePort, imageHealthcheck, runnableImage } from "./web-image";
+import { type DockerObjects, docker, imageHealthcheck, uniqueName, waitHealthy } from "./docker";
+import { freePort, runnableImage } from "./web-image";
 
 /** A front container started the way the component declares it. */
 export interface RunningFront {
@@ -50,10 +50,8 @@ export async function startFront(objects: DockerObjects, image: string, network:
   const settings = dockerContainerSettings(spec, network);
   const container = objects.container(uniqueName("front"));
   const flags = dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(image) });
-  // @pulumi/docker 5.2 has no pids limit input: the component applies it with docker update, as here.
-  const pids = flags.indexOf("--pids-limit");
-  await docker(["run", "--detach", ...flags.slice(0, pids), ...flags.slice(pids + 2)]);
-  await docker(["update", "--pids-limit", String(settings.pidsLimit), "--", container]);
+  // The rendered flags carry the pids limit the component applies with docker update (pids-limit.test.ts).
+  await docker(["run", "--detach", ...flags]);
   await waitHealthy(container, settings.waitTimeout ?? dockerHealthyWithinSeconds(spec.healthCheck!));
   return { container, port, spec, settings };
 }
