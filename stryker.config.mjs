@@ -9,10 +9,10 @@ export default {
   mutate: [
     "components/hardening.ts",
     "components/image-policy.ts",
-    "components/container-service/{security-context,docker-settings,pod-spec,kubernetes-objects,probes,resources,labels,resolve,resolve-ports,docker-pids}.ts",
+    "components/container-service/{security-context,docker-settings,pod-spec,kubernetes-objects,probes,resources,labels,resolve,resolve-ports,docker-pids,network-policy,ingress,autoscaling,resolve-exposure}.ts",
     "components/registry/{registry-config,pull-credentials,registry-spec,image-ref}.ts",
     "components/rules/*.ts",
-    "infra/{config,config-schema,config-source,config-error,stack-file,secrets,providers,containers,backups,registry,machines}.ts",
+    "infra/{config,config-schema,config-source,config-error,stack-file,secrets,providers,containers,backups,registry,machines,exposure}.ts",
     "infra/parity/*.ts",
   ],
   ignoreStatic: true,

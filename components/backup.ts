@@ -5,6 +5,7 @@ import type { ResourceArgs } from "./container-service/args";
 import { ContainerService } from "./container-service";
 import { PersistentVolume } from "./persistent-volume";
 import { secretManifest } from "./container-service/kubernetes-objects";
+import { networkPolicyManifest } from "./container-service/network-policy";
 import { backupContainer, backupCronJob, restoreJob, SCHEDULED_JOBS } from "./backup/cron-job";
 import {
   dockerOneShotSettings,
@@ -254,11 +255,16 @@ export class Backup extends pulumi.ComponentResource {
     const names = Object.fromEntries(
       SCHEDULED_JOBS.map((job) => {
         const manifest = backupCronJob(spec, volumes, job, secrets, secretName);
+        const name = job === "backup" ? spec.name : `${spec.name}-${job}`;
         const cronJob = new k8s.batch.v1.CronJob(
-          job === "backup" ? spec.name : `${spec.name}-${job}`,
+          name,
           { metadata: manifest.metadata, spec: manifest.spec },
           { parent: this, protect: false },
         );
+        // The same mechanism as services: each job's pods reach their volumes through mounts and
+        // the repository (off-site) through DNS and its port; nothing else in or out.
+        const policy = networkPolicyManifest(backupContainer(spec, volumes, job, secrets));
+        new k8s.networking.v1.NetworkPolicy(name, { metadata: policy.metadata, spec: policy.spec }, { parent: this });
         return [job, cronJob.metadata.name];
       }),
     ) as Wired["names"];

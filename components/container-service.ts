@@ -3,11 +3,26 @@ import * as docker from "@pulumi/docker";
 import { local } from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import type { SecurityOptOuts } from "./hardening";
-import type { HealthCheckArgs, PortArgs, ResourceArgs, VolumeMountArgs } from "./container-service/args";
+import type {
+  AutoscalingArgs,
+  EgressArgs,
+  HealthCheckArgs,
+  IngressArgs,
+  PeerArgs,
+  PortArgs,
+  ResourceArgs,
+  VolumeMountArgs,
+} from "./container-service/args";
 import { dockerPidsLimitCommand } from "./container-service/docker-pids";
 import { dockerContainerSettings } from "./container-service/docker-settings";
 import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "./container-service/files";
-import { filesSecretManifest, kubernetesManifests, secretManifest } from "./container-service/kubernetes-objects";
+import { horizontalPodAutoscalerManifest } from "./container-service/autoscaling";
+import {
+  filesSecretManifest,
+  type KubernetesManifests,
+  kubernetesManifests,
+  secretManifest,
+} from "./container-service/kubernetes-objects";
 import { selectorLabels, serviceLabels } from "./container-service/labels";
 import { resolveServiceSpec } from "./container-service/resolve";
 import type { RestartPolicy, ResolvedService, WorkloadKind } from "./container-service/spec";
@@ -148,6 +163,37 @@ export interface ContainerServiceArgs {
    * @default the provider's namespace
    */
   readonly namespace?: pulumi.Input<string>;
+  /**
+   * Kubernetes only: pods admitted to the service's ports by its NetworkPolicy, besides the
+   * ingress controller's when `ingress` is set. Ignored on Docker, whose network has no policy.
+   * @default [] (no pod may connect)
+   */
+  readonly allowFrom?: PeerArgs[];
+  /**
+   * Kubernetes only: where the service's pods may connect; everything else is denied by its
+   * NetworkPolicy. Image pulls are the node's, not the pod's, and need no entry. Ignored on Docker.
+   * @default [] (no connection out)
+   */
+  readonly allowTo?: EgressArgs[];
+  /**
+   * Kubernetes only: allow DNS lookups (UDP and TCP 53 to the cluster DNS, pods labelled
+   * `k8s-app: kube-dns` in kube-system). Ignored on Docker.
+   * @default false
+   */
+  readonly allowDns?: boolean;
+  /**
+   * Kubernetes only: reach the service from outside the cluster through an Ingress with TLS (and a
+   * cert-manager Certificate when `ingress.certificateIssuer` is set). Ignored on Docker, where
+   * `ports[].hostPort` publishes on 127.0.0.1.
+   * @default none (reachable inside the cluster only, by the peers in allowFrom)
+   */
+  readonly ingress?: IngressArgs;
+  /**
+   * Kubernetes only: a HorizontalPodAutoscaler owns the replica count (leave `replicas` out). Not
+   * for a single writer of its data. Ignored on Docker, which runs `replicas` containers.
+   * @default none (a fixed `replicas`)
+   */
+  readonly autoscaling?: AutoscalingArgs;
 }
 
 /** A port published on the Docker host. */
@@ -183,6 +229,16 @@ export class ContainerService extends pulumi.ComponentResource {
   declare public readonly workloads: readonly (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
   /** Kubernetes only: the Service in front of the pods, when the service has ports. */
   declare public readonly service: k8s.core.v1.Service | undefined;
+  /** Kubernetes only: the Ingress, when `ingress` is set. */
+  declare public readonly ingress: k8s.networking.v1.Ingress | undefined;
+  /** Kubernetes only: the cert-manager Certificate, when `ingress.certificateIssuer` is set. */
+  declare public readonly certificate: k8s.apiextensions.CustomResource | undefined;
+  /**
+   * Where users reach it. Kubernetes with `ingress`: `https://<host>/`, once the certificate is Ready
+   * (with cert-manager) and the controller has given the Ingress an address. Docker: `http://` the
+   * first published tcp port (on 127.0.0.1 unless opted out), once the container runs. Otherwise undefined.
+   */
+  declare public readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:container:ContainerService", name, {}, opts);
@@ -191,6 +247,9 @@ export class ContainerService extends pulumi.ComponentResource {
     this.selectorLabels = selectorLabels(spec);
     this.workloads = wired.workloads;
     this.service = wired.service;
+    this.ingress = wired.ingress;
+    this.certificate = wired.certificate;
+    this.url = pulumi.output(wired.url);
     this.workloadKind = pulumi.output(wired.workloadKind);
     this.hostname = pulumi.output(wired.hostname);
     this.publishedPorts = pulumi.output(wired.publishedPorts);
@@ -202,6 +261,7 @@ export class ContainerService extends pulumi.ComponentResource {
       publishedPorts: this.publishedPorts,
       networkName: this.networkName,
       workloadNames: this.workloadNames,
+      url: this.url,
     });
   }
 
@@ -220,6 +280,9 @@ export class ContainerService extends pulumi.ComponentResource {
       workloadKind: "DockerContainer",
       workloads: containers.map((c) => c.container),
       service: undefined,
+      ingress: undefined,
+      certificate: undefined,
+      url: dockerUrl(settings.ports, containers[0]?.name),
       workloadNames: containers.map((c) => c.name),
       hostname: spec.name,
       publishedPorts: settings.ports.map((p) => ({
@@ -322,10 +385,15 @@ export class ContainerService extends pulumi.ComponentResource {
       { metadata: objects.networkPolicy.metadata, spec: objects.networkPolicy.spec },
       parent,
     );
+    if (spec.autoscaling !== undefined) {
+      const hpa = horizontalPodAutoscalerManifest(spec, created.metadata.name);
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(spec.name, { metadata: hpa.metadata, spec: hpa.spec }, parent);
+    }
     return {
       workloadKind: workload.kind === "StatefulSet" ? "StatefulSet" : "Deployment",
       workloads: [created],
       service,
+      ...this.exposeKubernetes(spec, objects, service),
       workloadNames: [created.metadata.name],
       hostname:
         service === undefined
@@ -335,6 +403,43 @@ export class ContainerService extends pulumi.ComponentResource {
       networkName: undefined,
     };
   }
+
+  /**
+   * The Certificate (awaited until Ready through its `pulumi.com/waitFor` annotation), then the
+   * Ingress (awaited by the provider until the controller gives it an address), so the Ingress
+   * never serves a missing certificate and `url` resolves only once both are in place.
+   */
+  private exposeKubernetes(
+    spec: ResolvedService,
+    objects: KubernetesManifests,
+    service: k8s.core.v1.Service | undefined,
+  ): Pick<Wired, "ingress" | "certificate" | "url"> {
+    if (spec.ingress === undefined || objects.ingress === undefined)
+      return { ingress: undefined, certificate: undefined, url: undefined };
+    const certificate =
+      objects.certificate === undefined
+        ? undefined
+        : new k8s.apiextensions.CustomResource(spec.name, { ...objects.certificate }, { parent: this });
+    const ingress = new k8s.networking.v1.Ingress(
+      spec.name,
+      { metadata: objects.ingress.metadata, spec: objects.ingress.spec },
+      { parent: this, dependsOn: [...(certificate ? [certificate] : []), ...(service ? [service] : [])] },
+    );
+    const url = `https://${spec.ingress.host}/`;
+    return { ingress, certificate, url: pulumi.all([ingress.status, certificate?.id]).apply(() => url) };
+  }
+}
+
+/** `http://<address>:<port>/` of the first published tcp port, once `ready` resolves; undefined without one. */
+function dockerUrl(
+  ports: readonly { internal: number; external?: number; ip?: string; protocol?: string }[],
+  ready: pulumi.Output<string> | undefined,
+): pulumi.Output<string> | undefined {
+  const published = ports.find((p) => p.external !== undefined && (p.protocol ?? "tcp") === "tcp");
+  if (published === undefined || ready === undefined) return undefined;
+  const ip = published.ip ?? "127.0.0.1";
+  const url = `http://${ip.includes(":") ? `[${ip}]` : ip}:${published.external}/`;
+  return ready.apply(() => url);
 }
 
 /** Every value wrapped as a secret. */
@@ -349,6 +454,9 @@ interface Wired {
   readonly workloadKind: WorkloadKind;
   readonly workloads: (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
   readonly service: k8s.core.v1.Service | undefined;
+  readonly ingress: k8s.networking.v1.Ingress | undefined;
+  readonly certificate: k8s.apiextensions.CustomResource | undefined;
+  readonly url: pulumi.Input<string> | undefined;
   readonly workloadNames: pulumi.Input<string>[];
   readonly hostname: pulumi.Input<string> | undefined;
   readonly publishedPorts: PublishedPort[];

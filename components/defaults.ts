@@ -27,3 +27,16 @@ export const BACKUP_DEFAULTS = {
   resources: { cpu: "1", memory: "1Gi" },
   repositorySizeFactor: 2,
 } as const;
+
+/** ContainerService `autoscaling`: replica bounds and the CPU utilization (percent of the request) aimed at. */
+export const AUTOSCALING_DEFAULTS = { minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 } as const;
+
+/**
+ * ContainerService `ingress`: the IngressClass and the namespace of its controller's pods (the
+ * ingress-nginx chart's own names), and the kind of cert-manager issuer.
+ */
+export const INGRESS_DEFAULTS = {
+  className: "nginx",
+  controllerNamespace: "ingress-nginx",
+  issuerKind: "ClusterIssuer",
+} as const;

@@ -5,9 +5,20 @@
  * folder (components/<component>/) and are not part of the API.
  */
 export { ContainerService, type ContainerServiceArgs, type PublishedPort } from "./container-service";
-export type { HealthCheckArgs, PortArgs, ResourceArgs, VolumeMountArgs } from "./container-service/args";
+export type {
+  AutoscalingArgs,
+  CertificateIssuerArgs,
+  EgressArgs,
+  EgressPortArgs,
+  HealthCheckArgs,
+  IngressArgs,
+  PeerArgs,
+  PortArgs,
+  ResourceArgs,
+  VolumeMountArgs,
+} from "./container-service/args";
 export { PersistentVolume, type PersistentVolumeArgs } from "./persistent-volume";
-export { Registry, type RegistryArgs, type RegistryTlsArgs } from "./registry";
+export { Registry, type RegistryArgs, type RegistryIngressArgs, type RegistryTlsArgs } from "./registry";
 export { ServiceImage, type RegistryEndpoint, type ServiceImageArgs } from "./service-image";
 export { VirtualMachine, type VirtualMachineArgs } from "./virtual-machine";
 export { Backup, type BackupArgs, type BackupRepositoryArgs } from "./backup";
@@ -22,7 +33,17 @@ export { Domain, type DomainArgs, type DomainDiskArgs, type DomainInterfaceArgs 
 export type { AccessMode, Target, VolumeRef } from "./types";
 export type { SecurityOptOuts } from "./hardening";
 export { ComponentArgError, describeValue } from "./errors";
-export { BACKUP_DEFAULTS, SERVICE_DEFAULTS, VM_DEFAULTS, VOLUME_DEFAULTS } from "./defaults";
+export {
+  AUTOSCALING_DEFAULTS,
+  BACKUP_DEFAULTS,
+  INGRESS_DEFAULTS,
+  SERVICE_DEFAULTS,
+  VM_DEFAULTS,
+  VOLUME_DEFAULTS,
+} from "./defaults";
+/** The namespace's default-deny NetworkPolicy, and a TLS Secret for Ingresses whose certificate is given. */
+export { defaultDenyPolicy } from "./container-service/network-policy";
+export { tlsSecret, type TlsPairArgs, type TlsSecretArgs } from "./container-service/tls-secret";
 
 /** Pull credentials for a Registry: a Kubernetes pull Secret, a Docker provider's registryAuth. */
 export { dockerRegistryAuth, imagePullSecret } from "./registry/pull-credentials";

@@ -5,10 +5,15 @@ import { ContainerService } from "./container-service";
 import type { Target } from "./types";
 import { PersistentVolume } from "./persistent-volume";
 import { type RegistryCredentials, dockerConfigJsonOf } from "./registry/pull-credentials";
-import { type RegistryTlsArgs, type SelfHostedSpec, resolveRegistrySpec } from "./registry/registry-spec";
+import {
+  type RegistryIngressArgs,
+  type RegistryTlsArgs,
+  type SelfHostedSpec,
+  resolveRegistrySpec,
+} from "./registry/registry-spec";
 import { PASSWORD_POLICY, selfHostedFiles, selfHostedServiceArgs } from "./registry/self-hosted";
 
-export type { RegistryTlsArgs } from "./registry/registry-spec";
+export type { RegistryIngressArgs, RegistryTlsArgs } from "./registry/registry-spec";
 
 /**
  * Arguments of {@link Registry}. A self-hosted registry takes the fields marked "self-hosted";
@@ -58,10 +63,18 @@ export interface RegistryArgs {
    */
   readonly deleteEnabled?: boolean;
   /**
-   * Self-hosted: serve HTTPS with this certificate and key (PEM contents, secrets), delivered as files.
-   * @default none: plain HTTP (loopback on Docker, or TLS terminated by the Ingress)
+   * Self-hosted: serve HTTPS with this certificate and key (PEM contents, secrets), delivered as
+   * files. Required on Docker when the registry is published or addressed beyond 127.0.0.1 (plain
+   * HTTP only on loopback); on Kubernetes the Ingress then speaks HTTPS to it too.
+   * @default none: plain HTTP (loopback on Docker; on Kubernetes TLS ends at the Ingress)
    */
   readonly tls?: RegistryTlsArgs;
+  /**
+   * Self-hosted on Kubernetes, and required there: the Ingress with TLS (a Secret or a cert-manager
+   * issuer) in front of the registry, at `address`; uploads of any size, 900 s timeouts, streamed.
+   * @default none (required on Kubernetes)
+   */
+  readonly ingress?: RegistryIngressArgs;
   /**
    * Self-hosted on Docker: host port the registry is published on.
    * @default 5000
@@ -124,8 +137,9 @@ export class Registry extends pulumi.ComponentResource implements RegistryCreden
       const hosted = this.selfHosted(spec, opts?.protect);
       this.service = hosted.service;
       this.volume = hosted.volume;
-      // Anything built from the address (a push, a pull Secret) waits until the registry runs.
-      this.address = hosted.service.workloadNames.apply(() => spec.address);
+      // Anything built from the address (a push, a pull Secret) waits until the registry runs and,
+      // on Kubernetes, its certificate is Ready and its Ingress has an address.
+      this.address = pulumi.all([hosted.service.workloadNames, hosted.service.url]).apply(() => spec.address);
       this.username = pulumi.output(spec.username);
       this.password = hosted.password;
     }

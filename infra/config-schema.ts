@@ -1,6 +1,8 @@
 import { z } from "zod";
 import {
+  AUTOSCALING_DEFAULTS,
   BACKUP_DEFAULTS,
+  INGRESS_DEFAULTS,
   imagePolicyProblem,
   isImageRef,
   parseImageRef,
@@ -23,10 +25,22 @@ import { collection, doc, expects, knob, mayBeSecret, secret, shaped } from "./s
  * equal. Keys marked {@link secret} must be set with `pulumi config set --secret`.
  */
 
+/** What config may set for one service of the topology. */
+export interface CatalogService {
+  /** The most replicas it can run (1 for a single writer of its data). */
+  maxReplicas: number;
+  /** Why, when that is 1. */
+  why?: string;
+  /** It serves users: on kubernetes it has an Ingress at `services.<name>.host`. */
+  exposed?: boolean;
+  /** On kubernetes a HorizontalPodAutoscaler owns its count (`services.<name>.autoscaling`), never below this. */
+  minReplicas?: number;
+}
+
 /** Names the topology declares, so config for an unknown service is an error, not ignored. */
 export interface ConfigCatalog {
-  /** Service names, each with the most replicas it can run (1 for a single writer of its data). */
-  services: Readonly<Record<string, { maxReplicas: number; why?: string }>>;
+  /** Service names, each with what config may set for it. */
+  services: Readonly<Record<string, CatalogService>>;
   volumes: readonly string[];
   vms: readonly string[];
 }
@@ -112,6 +126,57 @@ const registry = z
   })
   .prefault({});
 
+/** Where the certificates of every Ingress come from; plain HTTP is not among the choices. */
+const tlsSource = rules.rule(`"cert-manager" or "secret"`, (value) =>
+  value === "cert-manager" || value === "secret"
+    ? rules.accept(value)
+    : rules.refuse(
+        `must be "cert-manager" or "secret": every Ingress serves TLS (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+      ),
+);
+
+/** A valid PEM value holding the offline stand-in, for a secret synth cannot decrypt. */
+const pemStandIn = (label: string) => `-----BEGIN ${label}-----\noffline-secret-value\n-----END ${label}-----\n`;
+
+const ingress = z
+  .strictObject({
+    className: doc(
+      mayBeSecret(knob(ruled(rules.dnsSubdomain))),
+      "IngressClass of the controller serving the registry and the services users reach (kubernetes; the settings dockyard renders are ingress-nginx's)",
+    ).default(INGRESS_DEFAULTS.className),
+    controllerNamespace: doc(
+      mayBeSecret(knob(ruled(rules.dnsLabel))),
+      "namespace of the ingress controller's pods, the only pods outside the stack's namespace admitted to the registry and user-facing services (kubernetes)",
+    ).default(INGRESS_DEFAULTS.controllerNamespace),
+    tls: z
+      .strictObject({
+        // Not a knob: test issues its certificates the way prod does.
+        source: doc(
+          ruled(tlsSource),
+          "where every Ingress certificate comes from: cert-manager (a Certificate per host from issuer) or secret (certificate and key below); required on kubernetes",
+        ).optional(),
+        issuer: doc(
+          mayBeSecret(knob(ruled(rules.dnsSubdomain))),
+          "cert-manager issuer of the certificates (required with source cert-manager)",
+        ).optional(),
+        issuerKind: doc(
+          knob(ruled(rules.oneOf(["ClusterIssuer", "Issuer"] as const))),
+          "kind of the issuer: ClusterIssuer, or Issuer in the stack's namespace",
+        ).default(INGRESS_DEFAULTS.issuerKind),
+        // Credentials differ per environment by nature: knobs.
+        certificate: doc(
+          mayBeSecret(knob(secret(ruled(rules.pemCertificate))), pemStandIn("CERTIFICATE")),
+          "PEM certificate chain covering the registry's and every user-facing service's host (required with source secret)",
+        ).optional(),
+        key: doc(
+          mayBeSecret(knob(secret(ruled(rules.pemPrivateKey))), pemStandIn("PRIVATE KEY")),
+          "its unencrypted PEM private key (required with source secret)",
+        ).optional(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 /**
  * What makes two stacks run the same image: its digest (content-addressed, whichever registry
  * serves it); a reference without one only by being the same reference; unset, being built.
@@ -122,18 +187,70 @@ export function imageIdentity(value: unknown): unknown {
   return isImageRef(ref) && ref.digest !== undefined ? ref.digest : value;
 }
 
-/** Config of one service; `maxReplicas` comes from the topology. */
-function serviceEntry(maxReplicas: number, why: string | undefined) {
+/**
+ * One service's validated config. `host` and `autoscaling` exist only for the services the
+ * topology exposes or autoscales; `replicas` is absent only for an autoscaled one left at default.
+ */
+export interface ServiceConfig {
+  replicas?: number;
+  host?: string;
+  autoscaling?: { minReplicas: number; maxReplicas: number; targetCpuUtilization: number };
+  cpu: string;
+  memory: string;
+  image?: string;
+  security: { allowWritableRootFilesystem: boolean; allowPrivilegeEscalation: boolean };
+}
+
+/** Config of one service; what it may set comes from the topology. */
+function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceConfig> {
+  const { maxReplicas, why } = service;
   // A single writer's limit carries its reason into the message.
   const replicas =
     maxReplicas === 1 && why
       ? rules.rule(`1 (${why})`, (v) => (v === 1 ? rules.accept(1) : rules.refuse(`must be 1 (${why})`)))
       : rules.integerIn(1, maxReplicas);
+  const minReplicas = service.minReplicas;
+  const scaled =
+    minReplicas === undefined
+      ? {}
+      : {
+          autoscaling: z
+            .strictObject({
+              minReplicas: doc(
+                knob(ruled(rules.integerIn(minReplicas, 100))),
+                `fewest replicas its HorizontalPodAutoscaler keeps (kubernetes; ${name} is replicated)`,
+              ).default(Math.max(minReplicas, AUTOSCALING_DEFAULTS.minReplicas)),
+              maxReplicas: doc(
+                knob(ruled(rules.integerIn(minReplicas, 100))),
+                "most replicas it may scale to, at least minReplicas (kubernetes)",
+              ).default(AUTOSCALING_DEFAULTS.maxReplicas),
+              targetCpuUtilization: doc(
+                knob(ruled(rules.integerIn(10, 100))),
+                "average CPU use, in percent of the request, it scales to keep (kubernetes)",
+              ).default(AUTOSCALING_DEFAULTS.targetCpuUtilization),
+            })
+            .prefault({}),
+        };
+  const exposed = service.exposed
+    ? {
+        host: doc(
+          mayBeSecret(knob(ruled(rules.ingressHost)), "offline-secret-value.invalid"),
+          `DNS name users reach ${name} at, the host of its Ingress (required on kubernetes)`,
+        ).optional(),
+      }
+    : {};
   return z
     .strictObject({
-      replicas: doc(knob(ruled(replicas)), "replicas, at most what the service allows").default(
-        SERVICE_DEFAULTS.replicas,
-      ),
+      // An autoscaled service's count is its autoscaler's on kubernetes: replicas counts Docker containers only.
+      replicas:
+        minReplicas === undefined
+          ? doc(knob(ruled(replicas)), "replicas, at most what the service allows").default(SERVICE_DEFAULTS.replicas)
+          : doc(
+              knob(ruled(replicas)),
+              `containers on docker (default ${SERVICE_DEFAULTS.replicas}); on kubernetes autoscaling decides`,
+            ).optional(),
+      ...exposed,
+      ...scaled,
       cpu: doc(knob(ruled(rules.cpu, rules.cpuQuantity)), "CPU limit (the request equals it)").default(
         SERVICE_DEFAULTS.cpu,
       ),
@@ -162,7 +279,7 @@ function serviceEntry(maxReplicas: number, why: string | undefined) {
         })
         .prefault({}),
     })
-    .prefault({});
+    .prefault({}) as unknown as z.ZodType<ServiceConfig>;
 }
 
 const volumeSizes = z
@@ -355,9 +472,8 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       protect: doc(knob(ruled(rules.boolean)), "protect stateful resources from deletion (on in prod)").default(true),
       endpoints,
       registry,
-      services: perName("service", Object.keys(catalog.services), (name) =>
-        serviceEntry(catalog.services[name].maxReplicas, catalog.services[name].why),
-      ),
+      ingress,
+      services: perName("service", Object.keys(catalog.services), (name) => serviceEntry(name, catalog.services[name])),
       volumes: perName("volume", catalog.volumes, () => volumeSizes),
       vms: perName("vm", catalog.vms, () => vmSizes),
       backup,
@@ -382,6 +498,7 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
         });
       checkImages(config, issue);
       checkBackup(config, issue);
+      if (config.target === "kubernetes") checkExposure(config, catalog, issue);
       if (config.target === "kubernetes" && !config.endpoints.kubeContext) {
         issue(
           ["endpoints", "kubeContext"],
@@ -404,6 +521,15 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
         );
       }
       const external = config.registry.mode === "external";
+      if (!external && config.target === "kubernetes" && config.registry.address !== undefined) {
+        const verdict = rules.ingressHost.check(config.registry.address);
+        if (!verdict.ok)
+          issue(
+            ["registry", "address"],
+            `${verdict.problem}: a self-hosted registry on kubernetes is reached at its Ingress's host`,
+            config.registry.address,
+          );
+      }
       if (!external && config.target === "kubernetes" && config.registry.address === undefined) {
         issue(
           ["registry", "address"],
@@ -459,6 +585,60 @@ type BackupDraft = {
   keep: rules.RetentionPolicy;
   repository: Partial<Record<"url" | "password" | rules.RepositoryCredential, string>> & { sshKnownHosts?: string[] };
 };
+
+type ExposureDraft = {
+  ingress: { tls: { source?: string; issuer?: string; certificate?: string; key?: string } };
+  services: Record<string, ServiceConfig>;
+};
+
+/**
+ * Kubernetes: every Ingress serves TLS from one source (cert-manager or a given pair), each
+ * user-facing service has a host, and an autoscaled service's count is its autoscaler's.
+ */
+function checkExposure(config: ExposureDraft, catalog: ConfigCatalog, issue: Issue): void {
+  const { source, issuer, certificate, key } = config.ingress.tls;
+  const tls = (k: string) => ["ingress", "tls", k];
+  if (source === undefined)
+    issue(
+      tls("source"),
+      `is required on kubernetes: where the certificates of the registry's and the services' Ingresses come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+    );
+  if (source === "cert-manager" && issuer === undefined)
+    issue(tls("issuer"), "is required with ingress.tls.source cert-manager: the ClusterIssuer or Issuer to ask");
+  if (source === "secret")
+    for (const [k, value] of [
+      ["certificate", certificate],
+      ["key", key],
+    ] as const)
+      if (value === undefined) issue(tls(k), "is required with ingress.tls.source secret (a secret)");
+  for (const [k, value, wanted] of [
+    ["issuer", issuer, "cert-manager"],
+    ["certificate", certificate, "secret"],
+    ["key", key, "secret"],
+  ] as const)
+    if (value !== undefined && source !== undefined && source !== wanted)
+      issue(tls(k), `applies only with ingress.tls.source ${wanted}: remove it`);
+  for (const [name, service] of Object.entries(catalog.services)) {
+    const entry = config.services[name];
+    if (service.exposed && entry.host === undefined)
+      issue(
+        ["services", name, "host"],
+        `is required on kubernetes: the DNS name users reach ${name} at (its Ingress's host)`,
+      );
+    if (service.minReplicas === undefined || entry.autoscaling === undefined) continue;
+    if (entry.replicas !== undefined)
+      issue(
+        ["services", name, "replicas"],
+        `has no effect on kubernetes, where ${name}'s HorizontalPodAutoscaler owns the count: set autoscaling.minReplicas and maxReplicas instead`,
+      );
+    if (entry.autoscaling.maxReplicas < entry.autoscaling.minReplicas)
+      issue(
+        ["services", name, "autoscaling", "maxReplicas"],
+        `must be at least autoscaling.minReplicas (${entry.autoscaling.minReplicas})`,
+        entry.autoscaling.maxReplicas,
+      );
+  }
+}
 
 type ConfigDraft = {
   target: "docker" | "kubernetes";

@@ -25,10 +25,13 @@ type BackupSecret = (typeof BACKUP_SECRETS)[number];
 type BackupData = StackConfigData["backup"];
 
 /** The validated, defaulted config of one stack. Secrets are Pulumi secrets. */
-export type StackConfig = Omit<StackConfigData, "registry" | "backup"> & {
+export type StackConfig = Omit<StackConfigData, "registry" | "backup" | "ingress"> & {
   registry: Omit<StackConfigData["registry"], "password"> & { password?: Secret };
   backup: Omit<BackupData, "repository"> & {
     repository: Omit<BackupData["repository"], BackupSecret> & Partial<Record<BackupSecret, Secret>>;
+  };
+  ingress: Omit<StackConfigData["ingress"], "tls"> & {
+    tls: Omit<StackConfigData["ingress"]["tls"], "certificate" | "key"> & { certificate?: Secret; key?: Secret };
   };
   /** The stack settings file the config came from. */
   file: string;
@@ -59,6 +62,15 @@ export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtim
       password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password),
     },
     backup: { ...data.backup, repository: withSecretCredentials(data.backup.repository) },
+    ingress: {
+      ...data.ingress,
+      tls: {
+        ...data.ingress.tls,
+        certificate:
+          data.ingress.tls.certificate === undefined ? undefined : pulumi.secret(data.ingress.tls.certificate),
+        key: data.ingress.tls.key === undefined ? undefined : pulumi.secret(data.ingress.tls.key),
+      },
+    },
     file: source.file,
     secretValues,
   };

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ContainerService, PersistentVolume } from "../components";
 import type { Platform } from "./platform";
 import type { TargetProviders } from "./providers";
+import type { SharedIngress } from "./exposure";
 
 /** What the container part of a stack declared. */
 export interface DeclaredContainers {
@@ -12,13 +13,16 @@ export interface DeclaredContainers {
 /**
  * Volumes first, then the services that mount them, on the stack's target. Volumes are
  * declared on their own (not as children of a service) and keep their data on delete;
- * `protect` comes from the stack.
+ * `protect` comes from the stack. On Kubernetes each service admits exactly the services that
+ * connect to it (and the ingress controller when it serves users), and connects only to the
+ * services the topology says, after a DNS lookup.
  */
 export function declareContainers(
   platform: Platform,
   target: TargetProviders,
   images: Record<string, pulumi.Input<string>>,
   imagePullSecrets: pulumi.Input<string>[] = [],
+  ingress?: SharedIngress,
 ): DeclaredContainers {
   const opts = { providers: [target.provider], ...(target.namespace ? { dependsOn: [target.namespace] } : {}) };
   const namespace = target.namespace?.metadata.name;
@@ -47,9 +51,27 @@ export function declareContainers(
             mountPath: mount.mountPath,
             readOnly: mount.readOnly,
           })),
-          healthCheck: { path: service.healthPath, command: service.healthCommand },
+          healthCheck: {
+            path: service.healthPath,
+            ...(service.readinessPath === undefined ? {} : { readinessPath: service.readinessPath }),
+            command: service.healthCommand,
+          },
           resources: { cpu: service.cpu, memory: service.memory },
-          replicas: service.replicas,
+          // An autoscaler owns the count where there is one.
+          ...(service.autoscaling === undefined
+            ? { replicas: service.replicas }
+            : { autoscaling: service.autoscaling }),
+          ...(service.host !== undefined && ingress !== undefined
+            ? { ingress: { ...ingress, host: service.host } }
+            : {}),
+          allowFrom: platform.services
+            .filter((caller) => caller.connectsTo.includes(service.name))
+            .map((caller) => ({ service: caller.name })),
+          allowTo: service.connectsTo.map((callee) => ({
+            service: callee,
+            ports: [{ port: portOf(platform, callee) }],
+          })),
+          allowDns: service.connectsTo.length > 0,
           security: service.security,
           component: service.name,
           network: target.network?.name,
@@ -61,4 +83,12 @@ export function declareContainers(
     ]),
   );
   return { volumes, services };
+}
+
+/** The port a service of the topology listens on (pods connect to it, not to the Service port). */
+function portOf(platform: Platform, name: string): number {
+  const service = platform.services.find((s) => s.name === name);
+  if (service === undefined)
+    throw new Error(`infra/platform.ts: a service connects to "${name}", which is not declared`);
+  return service.port;
 }

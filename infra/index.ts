@@ -10,6 +10,7 @@ import { runtimeConfigSource } from "./config-source";
 import type { ProgramOptions, StackOutputs } from "./program-types";
 import { declareBackups } from "./backups";
 import { declareContainers } from "./containers";
+import { declareExposure } from "./exposure";
 import { serviceImages } from "./images";
 import { markSecrets, protectSecretValues, secretFragments } from "./secrets";
 import { declareMachines } from "./machines";
@@ -23,13 +24,14 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   protectSecretValues(config.secretValues);
   const platform = describePlatform(config);
   const target = targetProviders(platform);
-  const { registry, authenticatedDocker, imagePullSecrets } = declareRegistry(platform, target);
+  const exposure = declareExposure(platform, target);
+  const { registry, authenticatedDocker, imagePullSecrets } = declareRegistry(platform, target, exposure.ingress);
   const revision = sourceRevision();
   const imageOpts = { providers: [authenticatedDocker] };
   const images = serviceImages(platform, registry, revision, imageOpts);
   // On Docker, services pull from the stack's registry with its credentials.
   const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;
-  const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets);
+  const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets, exposure.ingress);
   const backups = declareBackups(
     platform,
     serviceTarget,
@@ -45,6 +47,11 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     images: Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, pulumi.output(ref)])),
     services: Object.fromEntries(
       Object.entries(containers.services).map(([name, service]) => [name, service.hostname]),
+    ),
+    urls: Object.fromEntries(
+      platform.services
+        .filter((service) => (platform.target === "docker" ? service.hostPort : service.host) !== undefined)
+        .map((service) => [service.name, containers.services[service.name].url]),
     ),
     volumes: Object.fromEntries(Object.entries(containers.volumes).map(([name, volume]) => [name, volume.volumeName])),
     backups: Object.fromEntries(

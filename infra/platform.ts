@@ -1,8 +1,12 @@
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../apps/web/contract";
+import * as front from "../apps/front/contract";
 import type * as pulumi from "@pulumi/pulumi";
 import type {
+  AutoscalingArgs,
+  CertificateIssuerArgs,
   ContainerServiceArgs,
   HealthCheckArgs,
+  IngressArgs,
   ImagePolicy,
   PersistentVolumeArgs,
   PortArgs,
@@ -11,6 +15,7 @@ import type {
   VirtualMachineArgs,
   VolumeMountArgs,
 } from "../components";
+import { SERVICE_DEFAULTS } from "../components";
 import type { ConfigCatalog, Secret, StackConfig } from "./config";
 import { imagePolicyFor } from "./config-schema";
 
@@ -56,11 +61,20 @@ export interface PlatformService {
   hostPort: Plain<PortArgs["hostPort"]>;
   /** HTTP path answering 200 when the service is healthy (Kubernetes probes). */
   healthPath: Plain<HealthCheckArgs["path"]>;
+  /** HTTP path answering 200 while it takes traffic (Kubernetes readiness), when it has its own. */
+  readinessPath?: Plain<HealthCheckArgs["readinessPath"]>;
   /** Exec-form command exiting 0 when healthy (Docker health check). */
   healthCommand: Plain<HealthCheckArgs["command"]>;
   /** Plain environment of the process. */
   environment: Record<string, string>;
+  /** Containers on Docker, pods on Kubernetes unless `autoscaling` owns the count. */
   replicas: Plain<ContainerServiceArgs["replicas"]>;
+  /** Kubernetes: the HorizontalPodAutoscaler's bounds, for a service the topology scales. */
+  autoscaling?: Plain<AutoscalingArgs>;
+  /** Kubernetes: the host users reach it at through its Ingress, for a service that serves users. */
+  host?: Plain<IngressArgs["host"]>;
+  /** Services it connects to (by name, on their first port): its only egress besides DNS. */
+  connectsTo: string[];
   /**
    * Hardening opt-outs config grants this service (all false unless a stack says otherwise), and
    * the stack's image policy (see `imagePolicyFor`): the same one config was checked against.
@@ -106,6 +120,18 @@ export type PlatformRegistry = { mirror?: string } & (
   | { mode: "external"; address: string; username: string; password: Secret }
 );
 
+/**
+ * How every Ingress (the registry's, the user-facing services') is served on Kubernetes: which
+ * controller, and where its certificates come from (cert-manager, or a pair given as secrets).
+ */
+export interface PlatformIngress {
+  className: Plain<IngressArgs["className"]>;
+  controllerNamespace: Plain<IngressArgs["controllerNamespace"]>;
+  tls:
+    | { source: "cert-manager"; issuer: Required<Plain<CertificateIssuerArgs>> }
+    | { source: "secret"; certificate: Secret; key: Secret };
+}
+
 /** A volume backed up on the stack's schedule, by a job placed beside the service that writes it. */
 export interface PlatformBackup {
   volume: string;
@@ -121,6 +147,8 @@ export interface Platform {
   protect: boolean;
   endpoints: StackConfig["endpoints"];
   registry: PlatformRegistry;
+  /** Kubernetes only: how the registry and user-facing services are reached from outside. */
+  ingress?: PlatformIngress;
   services: PlatformService[];
   volumes: PlatformVolume[];
   vms: PlatformVm[];
@@ -132,22 +160,28 @@ export interface Platform {
 }
 
 /** The fixed part of each service: what config cannot change. */
-interface ServiceTemplate extends Omit<PlatformService, "name" | "replicas" | "cpu" | "memory" | "image" | "security"> {
+interface ServiceTemplate extends Omit<
+  PlatformService,
+  "name" | "replicas" | "cpu" | "memory" | "image" | "security" | "autoscaling" | "host"
+> {
   /** Source under `apps/` and the upstream base images its Dockerfile takes as build args. */
   build: { app: string; baseImages: Record<string, string> };
   /** Most replicas it can run, and why when that is 1. */
   maxReplicas: number;
   why?: string;
+  /** It serves users: on Kubernetes an Ingress with TLS at `services.<name>.host`. */
+  exposed: boolean;
+  /** On Kubernetes a HorizontalPodAutoscaler owns its count, never below this. */
+  minReplicas?: number;
 }
+
+// Tags, not digests: every build starts from the freshest patched base. What is deployed is the
+// built image's digest.
+const NODE_BASES = { BUILD_IMAGE: "node:24-alpine", BASE_IMAGE: "gcr.io/distroless/nodejs24-debian12:nonroot" };
 
 const SERVICES: Record<string, ServiceTemplate> = {
   web: {
-    build: {
-      app: "web",
-      // Tags, not digests: every build starts from the freshest patched base. What is deployed
-      // is the built image's digest.
-      baseImages: { BUILD_IMAGE: "node:24-alpine", BASE_IMAGE: "gcr.io/distroless/nodejs24-debian12:nonroot" },
-    },
+    build: { app: "web", baseImages: NODE_BASES },
     port: DEFAULT_PORT,
     hostPort: DEFAULT_PORT,
     healthPath: HEALTH_PATH,
@@ -157,6 +191,25 @@ const SERVICES: Record<string, ServiceTemplate> = {
     // Its records live on one ReadWriteOnce volume: one writer, so one replica (a StatefulSet).
     maxReplicas: 1,
     why: "web is the single writer of its ReadWriteOnce data volume",
+    // Users reach its records through front; only front connects to it.
+    exposed: false,
+    connectsTo: [],
+  },
+  // Stateless: any replica answers any request, so it scales out (a Deployment and its autoscaler).
+  front: {
+    build: { app: "front", baseImages: NODE_BASES },
+    port: front.DEFAULT_PORT,
+    hostPort: front.DEFAULT_PORT + 1,
+    healthPath: front.HEALTH_PATH,
+    readinessPath: front.READY_PATH,
+    healthCommand: [...front.HEALTH_COMMAND],
+    environment: { PORT: String(front.DEFAULT_PORT), WEB_URL: `http://web:${DEFAULT_PORT}` },
+    volumes: [],
+    maxReplicas: 1,
+    why: "on docker front is published on one 127.0.0.1 port; on kubernetes its autoscaler sets the count",
+    minReplicas: 2,
+    exposed: true,
+    connectsTo: ["web"],
   },
 };
 
@@ -186,7 +239,10 @@ const VMS: Record<string, VmTemplate> = {
 /** The names stack config may refer to; anything else in config is an error. */
 export const catalog: ConfigCatalog = {
   services: Object.fromEntries(
-    Object.entries(SERVICES).map(([name, { maxReplicas, why }]) => [name, { maxReplicas, why }]),
+    Object.entries(SERVICES).map(([name, { maxReplicas, why, exposed, minReplicas }]) => [
+      name,
+      { maxReplicas, why, exposed, ...(minReplicas === undefined ? {} : { minReplicas }) },
+    ]),
   ),
   volumes: VOLUMES,
   vms: Object.keys(VMS),
@@ -199,20 +255,29 @@ export function describePlatform(config: StackConfig): Platform {
     target: config.target,
     protect: config.protect,
     endpoints: config.endpoints,
-    registry: registrySpec(config.registry),
-    services: Object.entries(SERVICES).map(([name, { build, maxReplicas: _max, why: _why, ...fixed }]) => {
-      const image = config.services[name].image;
-      return {
-        name,
-        image:
-          image === undefined ? { build: { app: build.app, baseImages: { ...build.baseImages } } } : { ref: image },
-        ...fixed,
-        healthCommand: [...fixed.healthCommand],
-        environment: { ...fixed.environment },
-        volumes: fixed.volumes.map((mount) => ({ ...mount })),
-        ...sizesOf(config.services, name, imagePolicyFor(config.target, config.unsafe)),
-      };
-    }),
+    registry: registrySpec(config.registry, config.target),
+    ...(config.target === "kubernetes" ? { ingress: ingressSpec(config.ingress) } : {}),
+    services: Object.entries(SERVICES).map(
+      ([name, { build, maxReplicas: _max, why: _why, exposed, minReplicas, ...fixed }]) => {
+        const { image, host, autoscaling } = config.services[name];
+        const kubernetes = config.target === "kubernetes";
+        return {
+          name,
+          image:
+            image === undefined ? { build: { app: build.app, baseImages: { ...build.baseImages } } } : { ref: image },
+          ...fixed,
+          healthCommand: [...fixed.healthCommand],
+          environment: { ...fixed.environment },
+          volumes: fixed.volumes.map((mount) => ({ ...mount })),
+          connectsTo: [...fixed.connectsTo],
+          ...sizesOf(config.services, name, imagePolicyFor(config.target, config.unsafe)),
+          ...(kubernetes && exposed && host !== undefined ? { host } : {}),
+          ...(kubernetes && minReplicas !== undefined && autoscaling !== undefined
+            ? { autoscaling: { ...autoscaling } }
+            : {}),
+        };
+      },
+    ),
     volumes: VOLUMES.map((name) => ({ name, ...config.volumes[name] })),
     vms: Object.entries(VMS)
       .filter(([name]) => config.vms[name]?.enabled)
@@ -236,14 +301,34 @@ export function describePlatform(config: StackConfig): Platform {
 }
 
 function sizesOf(services: StackConfig["services"], name: string, imagePolicy: ImagePolicy) {
-  const { replicas, cpu, memory, security } = services[name];
+  const { replicas = SERVICE_DEFAULTS.replicas, cpu, memory, security } = services[name];
   return { replicas, cpu, memory, security: { ...security, ...imagePolicy } };
 }
 
-function registrySpec(registry: StackConfig["registry"]): PlatformRegistry {
+function ingressSpec(ingress: StackConfig["ingress"]): PlatformIngress {
+  const { className, controllerNamespace, tls } = ingress;
+  if (tls.source === "secret" && tls.certificate !== undefined && tls.key !== undefined)
+    return { className, controllerNamespace, tls: { source: "secret", certificate: tls.certificate, key: tls.key } };
+  if (tls.source === "cert-manager" && tls.issuer !== undefined)
+    return {
+      className,
+      controllerNamespace,
+      tls: { source: "cert-manager", issuer: { name: tls.issuer, kind: tls.issuerKind } },
+    };
+  // config.ts rejects a kubernetes stack without a complete certificate source; reaching here is a bug.
+  throw new Error("kubernetes stack without a complete ingress.tls passed validation");
+}
+
+function registrySpec(registry: StackConfig["registry"], target: StackConfig["target"]): PlatformRegistry {
   const mirror = registry.mirror === undefined ? {} : { mirror: registry.mirror };
+  // A self-hosted registry on Docker is on 127.0.0.1 (plain HTTP, which Docker allows only there):
+  // an address given for a cluster means nothing on Docker.
   if (registry.mode === "self-hosted")
-    return { mode: "self-hosted", ...(registry.address === undefined ? {} : { address: registry.address }), ...mirror };
+    return {
+      mode: "self-hosted",
+      ...(registry.address === undefined || target === "docker" ? {} : { address: registry.address }),
+      ...mirror,
+    };
   const { address, username, password } = registry;
   if (address === undefined || username === undefined || password === undefined) {
     // config.ts rejects an external registry without these; reaching here is a bug.

@@ -21,6 +21,8 @@ export interface StackOutputs {
   images: Record<string, pulumi.Output<string>>;
   /** How other services reach each service (Docker alias or cluster DNS name). */
   services: Record<string, pulumi.Output<string | undefined>>;
+  /** Where users reach each service: `https://<host>/` through its Ingress, or `http://127.0.0.1:<port>/` on Docker. */
+  urls: Record<string, pulumi.Output<string | undefined>>;
   /** Physical name of each volume. */
   volumes: Record<string, pulumi.Output<string>>;
   /** Per backed-up volume: its restic repository (URL, or the volume repository's name) and how to restore from it. */

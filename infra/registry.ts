@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { Registry, dockerRegistryAuth, imagePullSecret } from "../components";
 import type { Platform } from "./platform";
 import type { TargetProviders } from "./providers";
+import type { SharedIngress } from "./exposure";
 
 /** The stack's registry and what pushing to and pulling from it takes. */
 export interface DeclaredRegistry {
@@ -16,9 +17,16 @@ export interface DeclaredRegistry {
 /**
  * A self-hosted registry (auth always on, generated password) or the external one config
  * names. Builds run on the Docker engine of `endpoints.dockerHost` (the developer's or the CI
- * runner's) and push with the registry's credentials; Kubernetes pods pull with a Secret.
+ * runner's) and push with the registry's credentials; Kubernetes pods pull with a Secret. On
+ * Kubernetes a self-hosted registry is reached at its address through an Ingress with TLS, and
+ * its address resolves only once that certificate is Ready and that Ingress has an address, so
+ * no push or pull Secret is declared before the registry can be reached.
  */
-export function declareRegistry(platform: Platform, target: TargetProviders): DeclaredRegistry {
+export function declareRegistry(
+  platform: Platform,
+  target: TargetProviders,
+  ingress: SharedIngress | undefined,
+): DeclaredRegistry {
   const spec = platform.registry;
   const registry = new Registry(
     "registry",
@@ -29,6 +37,8 @@ export function declareRegistry(platform: Platform, target: TargetProviders): De
       ...(spec.mode === "external" ? { username: spec.username, password: spec.password } : {}),
       ...(spec.mode === "self-hosted" && spec.mirror !== undefined ? { mirror: spec.mirror } : {}),
       ...(spec.mode === "self-hosted" && target.namespace ? { namespace: target.namespace.metadata.name } : {}),
+      // Reached at its address over TLS through an Ingress, the only way nodes and pushes reach it.
+      ...(spec.mode === "self-hosted" && ingress !== undefined ? { ingress } : {}),
     },
     {
       providers: [target.provider],

@@ -63,12 +63,12 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   {
     name: "unknown top-level key",
     config: prodWith((c) => (c["dockyard:replicas"] = 3)),
-    line: "dockyard:replicas is not a known key (allowed here: target, protect, endpoints, registry, services, volumes, vms, backup, unsafe)",
+    line: "dockyard:replicas is not a known key (allowed here: target, protect, endpoints, registry, ingress, services, volumes, vms, backup, unsafe)",
   },
   {
     name: "unknown service (depth 2)",
     config: prodWith((c) => (section(c, "services").wbe = { replicas: 1 })),
-    line: "dockyard:services.wbe is not a known key (allowed here: web)",
+    line: "dockyard:services.wbe is not a known key (allowed here: web, front)",
   },
   {
     name: "unknown key in a service (depth 3)",

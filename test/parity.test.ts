@@ -28,7 +28,21 @@ describe("parity", () => {
 
   it("allows every environment knob to differ", async () => {
     const report = await testCopyAgainstProd((c) => {
-      c["dockyard:services"] = { web: { replicas: 1, cpu: "2", memory: "1Gi" } };
+      c["dockyard:services"] = {
+        web: { replicas: 1, cpu: "2", memory: "1Gi" },
+        front: {
+          host: "front.staging.example.net",
+          cpu: "1",
+          memory: "256Mi",
+          autoscaling: { minReplicas: 5, maxReplicas: 20, targetCpuUtilization: 50 },
+        },
+      };
+      c["dockyard:ingress"] = {
+        className: "nginx-internal",
+        controllerNamespace: "ingress-internal",
+        tls: { source: "cert-manager", issuer: "staging-ca", issuerKind: "Issuer" },
+      };
+      c["dockyard:registry"] = { address: "registry.staging.example.net" };
       c["dockyard:volumes"] = { "web-data": { sizeGiB: 500, storageClass: "bulk" } };
       c["dockyard:backup"] = {
         schedule: "15 1 * * 0",

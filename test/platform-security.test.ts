@@ -33,7 +33,7 @@ describe("dev: every Docker container", () => {
   it("that runs is hardened (non-root, read-only rootfs, no capabilities, no-new-privileges, limits, loopback ports)", async () => {
     const containers = ofType((await evaluate("dev")).resources, "docker:index/container:Container");
     const running = containers.filter((c) => c.inputs.start !== false);
-    expect(running.map((c) => c.name).sort()).toEqual(["registry", "web", "web-data-backup-scheduler"]);
+    expect(running.map((c) => c.name).sort()).toEqual(["front", "registry", "web", "web-data-backup-scheduler"]);
     for (const container of running) expect(dockerHardeningViolations(container.inputs), container.name).toEqual([]);
   });
 
@@ -62,6 +62,7 @@ describe.each(["test", "prod"])("%s: every pod", (stack) => {
   it("meets the restricted Pod Security profile with a read-only root filesystem", async () => {
     const pods = podsOf((await evaluate(stack)).resources);
     expect(pods.map((p) => p.name).sort()).toEqual([
+      "front",
       "registry",
       "web",
       "web-data-backup",

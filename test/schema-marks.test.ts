@@ -41,6 +41,20 @@ describe("config schema marks", () => {
         "services.web.image",
         "services.web.memory",
         "services.web.replicas",
+        "services.front.cpu",
+        "services.front.image",
+        "services.front.memory",
+        "services.front.replicas",
+        "services.front.host",
+        "services.front.autoscaling.minReplicas",
+        "services.front.autoscaling.maxReplicas",
+        "services.front.autoscaling.targetCpuUtilization",
+        "ingress.className",
+        "ingress.controllerNamespace",
+        "ingress.tls.issuer",
+        "ingress.tls.issuerKind",
+        "ingress.tls.certificate",
+        "ingress.tls.key",
         "vms.legacy.diskSizeGiB",
         "vms.legacy.memoryMiB",
         "vms.legacy.sshAuthorizedKeys",
@@ -63,6 +77,7 @@ describe("config schema marks", () => {
       "vms.legacy.enabled",
       "services.web.security.allowWritableRootFilesystem",
       "services.web.security.allowPrivilegeEscalation",
+      "ingress.tls.source",
       "unsafe.allowLatestTag",
     ]) {
       expect(knobs).not.toContain(key);
@@ -70,7 +85,9 @@ describe("config schema marks", () => {
   });
 
   it("an image is a knob only for the registry serving it: parity compares its digest", () => {
-    expect(markedPaths(schema, "shape")).toContain("services.web.image");
+    expect(markedPaths(schema, "shape")).toEqual(
+      expect.arrayContaining(["services.web.image", "services.front.image"]),
+    );
     const digest = `sha256:${"a".repeat(64)}`;
     expect(imageIdentity(`registry.test.example.internal/web@${digest}`)).toBe(digest);
     expect(imageIdentity(`registry.example.internal/team/web@${digest}`)).toBe(digest);
@@ -81,6 +98,8 @@ describe("config schema marks", () => {
   it("lists the secrets", () => {
     expect(markedPaths(schema, "secret")).toEqual([
       "registry.password",
+      "ingress.tls.certificate",
+      "ingress.tls.key",
       "backup.repository.password",
       "backup.repository.restUsername",
       "backup.repository.restPassword",

@@ -14,6 +14,9 @@ describe("synth artefacts", () => {
     expect(manifests.length).toBeGreaterThan(3);
     const kinds = manifests.map((name) => validateKubernetesYaml(files[name]).kind);
     expect(kinds[0]).toBe("Namespace");
+    // cert-manager's Certificate validates against its published model, the rest against Kubernetes'
+    for (const kind of ["Certificate", "Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "Deployment"])
+      expect(kinds, kind).toContain(kind);
     for (const name of manifests) {
       const object = parse(files[name]) as { kind: string; metadata: { namespace?: string } };
       if (object.kind !== "Namespace")
@@ -23,6 +26,9 @@ describe("synth artefacts", () => {
     const position = (kind: string) => kinds.indexOf(kind);
     if (kinds.includes("PersistentVolumeClaim"))
       expect(position("PersistentVolumeClaim")).toBeLessThan(position("StatefulSet"));
+    expect(position("Certificate")).toBeLessThan(position("Ingress"));
+    // every string stays a string for YAML 1.1 readers (kubectl): "off" is quoted
+    expect(Object.values(files).join("\n")).toContain(`proxy-request-buffering: "off"`);
   });
 
   it("dev: writes each Docker container's, network's and volume's effective settings", async () => {

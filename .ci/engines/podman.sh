@@ -13,6 +13,8 @@
 # - the hard open-files limit is 20000, below the 1048576 Podman asks for by default, so
 #   containers.conf sets default_ulimits (CONTAINERS_CONF, for the service and the timer);
 # - there is no systemd, whose timers run Podman's health checks: podman-health-timer.sh stands in.
+# And one a workstation's Podman with the CNI backend needs too: containers on one network reach
+# each other by name (front reaches web as `web`) only with CNI's dnsname plugin.
 set -euo pipefail
 
 ci_dir=${DOCKYARD_CI_DIR:-/tmp/dockyard-ci}
@@ -32,6 +34,7 @@ missing=()
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v podman-compose >/dev/null 2>&1 || missing+=(podman-compose)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+[ -x /usr/lib/cni/dnsname ] || missing+=(golang-github-containernetworking-plugin-dnsname)
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   log "installing ${missing[*]}"
@@ -42,7 +45,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   log "installed ${missing[*]}"
 else
-  log "podman, podman-compose and docker-compose already installed"
+  log "podman, podman-compose, docker-compose and CNI's dnsname plugin already installed"
 fi
 
 # One file for every run on this machine, so a service another run started reads the same.

@@ -142,8 +142,30 @@ export function backupServiceArgs(
     environment,
     secrets,
     volumes: mounts,
+    ...repositoryEgress(spec),
     // A one-shot container must not be restarted by Docker; Kubernetes Jobs set their own policy.
     ...(spec.target === "docker" && mode !== "schedule" ? { restartPolicy: "no" as const } : {}),
     ...(mode === "schedule" ? { healthCheck: { command: [...SCHEDULER_HEALTH_COMMAND], ...SCHEDULER_HEALTH } } : {}),
+  };
+}
+
+/** Default port of each way a repository is reached. */
+const TRANSPORT_PORTS = { https: 443, http: 80, ssh: 22 } as const;
+
+/**
+ * What a job's NetworkPolicy lets it reach (Kubernetes): an off-site repository by its port only,
+ * wherever its name resolves (a policy cannot name a host), and DNS to resolve it; a repository
+ * on a volume, nothing. The same policy as any service's: see ContainerService `allowTo`.
+ */
+export function repositoryEgress(spec: ResolvedBackup): Pick<ContainerServiceArgs, "allowTo" | "allowDns"> {
+  if (spec.repository.kind !== "remote") return {};
+  const { port, transport } = spec.repository.parsed;
+  const ports = [{ port: port ?? TRANSPORT_PORTS[transport] }];
+  return {
+    allowDns: true,
+    allowTo: [
+      { cidr: "0.0.0.0/0", ports },
+      { cidr: "::/0", ports },
+    ],
   };
 }

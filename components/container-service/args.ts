@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { ProbeScheme, Protocol } from "./spec";
 import type { VolumeRef } from "../types";
 
@@ -53,6 +54,12 @@ export interface HealthCheckArgs {
    * @default none (then `command` is required)
    */
   readonly path?: string;
+  /**
+   * HTTP path the Kubernetes readiness probe asks instead of `path`, e.g. "/readyz": whether the
+   * service may take traffic now (stricter than being alive). Needs `path`.
+   * @default path
+   */
+  readonly readinessPath?: string;
   /**
    * Port of the HTTP probe.
    * @default the first tcp port
@@ -123,4 +130,137 @@ export interface ResourceArgs {
    * @default 256
    */
   readonly pids?: number;
+}
+
+/**
+ * Pods a NetworkPolicy rule names: the pods of a dockyard service, every pod of a namespace, or
+ * that service's pods in that namespace.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export interface PeerArgs {
+  /**
+   * A ContainerService's name: its pods (by their selector labels).
+   * @default any pod (of `namespace`)
+   */
+  readonly service?: string;
+  /**
+   * Namespace of the pods (selected by its `kubernetes.io/metadata.name` label).
+   * @default the service's own namespace
+   */
+  readonly namespace?: string;
+}
+
+/** A port a service's pods may connect to. */
+export interface EgressPortArgs {
+  /** Port number, 1–65535. */
+  readonly port: number;
+  /**
+   * Transport protocol.
+   * @default "tcp"
+   */
+  readonly protocol?: Protocol;
+}
+
+/** Where a service's pods may connect: pods ({@link PeerArgs}) or an IP block, on the ports listed. */
+export interface EgressArgs extends PeerArgs {
+  /**
+   * An IPv4 or IPv6 block in CIDR notation (e.g. a backup repository outside the cluster), instead of pods.
+   * @default none (pods, as `service`/`namespace` say)
+   */
+  readonly cidr?: string;
+  /**
+   * Blocks inside `cidr` that stay denied (e.g. the cluster's own ranges when `cidr` is the internet).
+   * @default []
+   */
+  readonly except?: string[];
+  /** Ports allowed there (at least one). */
+  readonly ports: EgressPortArgs[];
+}
+
+/** A cert-manager issuer the Ingress certificate is requested from. */
+export interface CertificateIssuerArgs {
+  /** Name of the ClusterIssuer or Issuer. */
+  readonly name: string;
+  /**
+   * `ClusterIssuer` (cluster-wide) or `Issuer` (in the service's namespace).
+   * @default "ClusterIssuer"
+   */
+  readonly kind?: "ClusterIssuer" | "Issuer";
+}
+
+/**
+ * How a Kubernetes service is reached from outside the cluster: an Ingress (networking.k8s.io/v1)
+ * with TLS, routing `host` to the service's first tcp port. TLS is always on: give exactly one of
+ * `tlsSecretName` and `certificateIssuer`. The controller settings are rendered for ingress-nginx.
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+ */
+export interface IngressArgs {
+  /** DNS name clients use (no port, no IP address): the Ingress rule's host and the certificate's name. */
+  readonly host: string;
+  /**
+   * IngressClass of the controller that serves it.
+   * @default "nginx"
+   */
+  readonly className?: string;
+  /**
+   * Namespace of the ingress controller's pods: the service admits connections from them.
+   * @default "ingress-nginx"
+   */
+  readonly controllerNamespace?: string;
+  /**
+   * TLS from an existing `kubernetes.io/tls` Secret in the service's namespace (`tlsSecret()`).
+   * @default none (then certificateIssuer is required)
+   */
+  readonly tlsSecretName?: pulumi.Input<string>;
+  /**
+   * TLS from cert-manager: a Certificate `<service>` for `host`, issued by this issuer into the
+   * Secret `<service>-tls`; the Ingress is created once the certificate is Ready.
+   * @default none (then tlsSecretName is required)
+   */
+  readonly certificateIssuer?: CertificateIssuerArgs;
+  /**
+   * Largest request body in MiB, 0 for no limit (ingress-nginx `proxy-body-size`).
+   * @default the controller's (ingress-nginx: 1 MiB)
+   */
+  readonly maxBodyMiB?: number;
+  /**
+   * Seconds the controller waits on the service while reading or sending (ingress-nginx `proxy-read-timeout`, `proxy-send-timeout`).
+   * @default the controller's (ingress-nginx: 60)
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Protocol the controller speaks to the service: "HTTPS" when the process serves TLS itself, so the
+   * last hop inside the cluster is encrypted too (ingress-nginx `backend-protocol`; the controller
+   * does not verify the service's certificate).
+   * @default "HTTP"
+   */
+  readonly backendProtocol?: "HTTP" | "HTTPS";
+  /**
+   * Stream request bodies to the service as they arrive instead of buffering them first (ingress-nginx `proxy-request-buffering: "off"`).
+   * @default false
+   */
+  readonly streamRequests?: boolean;
+}
+
+/**
+ * A HorizontalPodAutoscaler (autoscaling/v2) on CPU utilization. It owns the replica count: the
+ * Deployment then declares none, so `pulumi up` never resets what the autoscaler chose.
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+ */
+export interface AutoscalingArgs {
+  /**
+   * Fewest replicas.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /**
+   * Most replicas, at least minReplicas.
+   * @default 6
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Average CPU use, in percent of the CPU request, the autoscaler keeps the pods at.
+   * @default 70
+   */
+  readonly targetCpuUtilization?: number;
 }

@@ -1,6 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Input from "@pulumi/kubernetes/types/input";
 import { selectorLabels, serviceLabels } from "./labels";
+import { topologySpread } from "./autoscaling";
+import { type CertificateManifest, certificateManifest, ingressManifest } from "./ingress";
+import { networkPolicyManifest } from "./network-policy";
 import { podTemplate } from "./pod-spec";
 import type { ResolvedService, WorkloadKind } from "./spec";
 
@@ -10,10 +13,14 @@ export interface KubernetesManifests {
   readonly workload: Input.apps.v1.Deployment | Input.apps.v1.StatefulSet;
   /** ClusterIP Service named after the service (a stable DNS name); absent without ports. */
   readonly service?: Input.core.v1.Service;
-  /** Keeps all but one replica up during voluntary disruptions; only with replicas > 1. */
+  /** Keeps all but one replica up during voluntary disruptions; only with replicas (or minReplicas) > 1. */
   readonly podDisruptionBudget?: Input.policy.v1.PodDisruptionBudget;
-  /** Admits ingress to the declared ports only. Pulumi names it. */
+  /** Admits exactly the service's peers, in and out (see network-policy.ts). Pulumi names it. */
   readonly networkPolicy: Input.networking.v1.NetworkPolicy;
+  /** The Ingress `<service>` with TLS, when the service is reached from outside the cluster. */
+  readonly ingress?: Input.networking.v1.Ingress;
+  /** The cert-manager Certificate `<service>` filling the Ingress's TLS Secret, when an issuer is named. */
+  readonly certificate?: CertificateManifest;
 }
 
 /**
@@ -82,8 +89,15 @@ export function kubernetesManifests(
 ): KubernetesManifests {
   const meta = (name?: string) => metadata(spec, name);
   const selector = { matchLabels: selectorLabels(spec) };
-  const template = podTemplate(spec, secretName, filesSecretName);
   const kind = workloadKind(spec);
+  // More than one pod: spread them over nodes and zones.
+  const replicated = kind === "Deployment" && (spec.replicas > 1 || spec.autoscaling !== undefined);
+  const template = podTemplate(
+    spec,
+    secretName,
+    filesSecretName,
+    replicated ? { topologySpreadConstraints: topologySpread(spec) } : {},
+  );
   const workload: KubernetesManifests["workload"] =
     kind === "StatefulSet"
       ? {
@@ -103,7 +117,8 @@ export function kubernetesManifests(
           apiVersion: "apps/v1",
           kind: "Deployment",
           metadata: meta(),
-          spec: { replicas: spec.replicas, selector, template },
+          // With an autoscaler the count is its own: declaring one would reset it at every update.
+          spec: { ...(spec.autoscaling === undefined ? { replicas: spec.replicas } : {}), selector, template },
         };
   return {
     workload,
@@ -136,18 +151,10 @@ export function kubernetesManifests(
           },
         }
       : {}),
-    networkPolicy: {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "NetworkPolicy",
-      metadata: meta(),
-      spec: {
-        podSelector: selector,
-        policyTypes: ["Ingress"],
-        ingress:
-          spec.ports.length === 0
-            ? []
-            : [{ ports: spec.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol.toUpperCase() })) }],
-      },
-    },
+    networkPolicy: networkPolicyManifest(spec),
+    ...(spec.ingress === undefined ? {} : { ingress: ingressManifest(spec) }),
+    ...(spec.ingress === undefined || certificateManifest(spec) === undefined
+      ? {}
+      : { certificate: certificateManifest(spec) }),
   };
 }

@@ -50,7 +50,12 @@ export function userLabels(at: ArgPath, value: unknown): Record<string, string> 
 
 /** Labels that select a service's pods; never change them for a running service. */
 export function selectorLabels(spec: ResolvedService): Record<string, string> {
-  return { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": spec.name };
+  return podLabelsOf(spec.name);
+}
+
+/** The selector labels of the service named `service` (to name its pods in another service's NetworkPolicy). */
+export function podLabelsOf(service: string): Record<string, string> {
+  return { "app.kubernetes.io/name": service, "app.kubernetes.io/instance": service };
 }
 
 /** Everything a service's objects and containers are labelled with. */

@@ -89,13 +89,17 @@ export function podSpec(
   };
 }
 
-/** The pod template of the workload: the pod spec and the service's labels. */
+/** The pod template of the workload: the pod spec (with `scheduling` added) and the service's labels. */
 export function podTemplate(
   spec: ResolvedService,
   secretName?: pulumi.Input<string>,
   filesSecretName?: pulumi.Input<string>,
+  scheduling: Pick<PodSpec, "topologySpreadConstraints"> = {},
 ): PodTemplateSpec {
-  return { metadata: { labels: serviceLabels(spec) }, spec: podSpec(spec, secretName, filesSecretName) };
+  return {
+    metadata: { labels: serviceLabels(spec) },
+    spec: { ...podSpec(spec, secretName, filesSecretName), ...scheduling },
+  };
 }
 
 function secretRef(secretName: pulumi.Input<string> | undefined): pulumi.Input<string> {

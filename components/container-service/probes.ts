@@ -44,25 +44,43 @@ export function dockerHealthyWithinSeconds(check: HealthCheckSpec): number {
 }
 
 /**
- * The same check as Kubernetes probes, with Docker's semantics kept:
- * - the handler is an HTTP GET of `path` when set (cheaper than exec), else the command;
- * - readiness and liveness fail after `retries` consecutive failures every `interval`;
- * - the startup probe holds them off for the start period: it allows
- *   ceil(startPeriod / interval) + retries failures, like Docker ignoring failures during
- *   the start period and then counting `retries`.
+ * The same check as Kubernetes probes. Readiness and liveness answer different questions, so they
+ * never match:
+ * - readiness (strict: may this pod take traffic?) asks `readinessPath` when set, else `path`
+ *   (else the command), every ceil(interval / 2) seconds, and takes the pod out of its Service
+ *   after `retries` consecutive failures;
+ * - liveness (tolerant: is the process stuck for good?) asks `path` (else the command) every
+ *   `interval` with twice the timeout, and restarts the container only after 2 × `retries`
+ *   consecutive failures, so a busy pod is taken out of rotation long before it is killed;
+ * - the startup probe holds both off for the start period, as Docker ignores failures then: it
+ *   allows ceil(startPeriod / interval) + retries failures every `interval`.
+ * Docker's own health check (interval, retries) reports the same condition as readiness's threshold.
  */
 export function kubernetesProbes(check: HealthCheckSpec): KubernetesProbes {
-  const handler: Probe =
-    check.path !== undefined
-      ? { httpGet: { path: check.path, port: check.port ?? 0, scheme: check.scheme } }
+  const handler = (path: string | undefined): Probe =>
+    path !== undefined
+      ? { httpGet: { path, port: check.port ?? 0, scheme: check.scheme } }
       : { exec: { command: check.command ?? [] } };
-  const timing = { periodSeconds: check.intervalSeconds, timeoutSeconds: check.timeoutSeconds };
+  const alive = handler(check.path);
   return {
-    readinessProbe: { ...handler, ...timing, failureThreshold: check.retries, successThreshold: 1 },
-    livenessProbe: { ...handler, ...timing, failureThreshold: check.retries, successThreshold: 1 },
+    readinessProbe: {
+      ...handler(check.readinessPath ?? check.path),
+      periodSeconds: Math.ceil(check.intervalSeconds / 2),
+      timeoutSeconds: check.timeoutSeconds,
+      failureThreshold: check.retries,
+      successThreshold: 1,
+    },
+    livenessProbe: {
+      ...alive,
+      periodSeconds: check.intervalSeconds,
+      timeoutSeconds: 2 * check.timeoutSeconds,
+      failureThreshold: 2 * check.retries,
+      successThreshold: 1,
+    },
     startupProbe: {
-      ...handler,
-      ...timing,
+      ...alive,
+      periodSeconds: check.intervalSeconds,
+      timeoutSeconds: check.timeoutSeconds,
       failureThreshold: Math.ceil(check.startPeriodSeconds / check.intervalSeconds) + check.retries,
       successThreshold: 1,
     },

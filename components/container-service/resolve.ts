@@ -25,6 +25,7 @@ import {
   stringListArg,
 } from "../args";
 import { labelValue, userLabels } from "./labels";
+import { resolveAccess, resolveAutoscaling, resolveIngress } from "./resolve-exposure";
 import { FILES_VOLUME, resolveFiles } from "./files";
 import { checkedImage } from "../image-policy";
 import { SCRATCH_VOLUME } from "./pod-spec";
@@ -55,6 +56,18 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   const volumes = problems.check(() => resolveVolumes(root.field("volumes"), args.volumes));
   if (replicas !== undefined && volumes !== undefined)
     problems.check(() => checkSingleWriters(root.field("replicas"), replicas, volumes));
+  const autoscaling =
+    target === undefined || volumes === undefined
+      ? undefined
+      : problems.check(() =>
+          resolveAutoscaling(
+            root,
+            args.autoscaling,
+            target,
+            args.replicas !== undefined,
+            volumes.find((v) => !v.readOnly && v.accessMode !== "ReadWriteMany")?.name,
+          ),
+        );
   const optOuts = problems.check(() =>
     resolveOptOuts(root.field("security"), knownKeysArg(root.field("security"), args.security, SECURITY_OPT_OUTS)),
   );
@@ -120,6 +133,11 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
       ),
     ),
     namespace: problems.check(() => namespaceArg(root.field("namespace"), args.namespace)),
+    access: problems.check(() => resolveAccess(root, args.allowFrom, args.allowTo, args.allowDns)),
+    ingress:
+      ports === undefined || target === undefined
+        ? undefined
+        : problems.check(() => resolveIngress(root.field("ingress"), args.ingress, target, ports, name)),
   };
   problems.throwIfAny();
   // Every value is defined here: a check that failed has thrown above.
@@ -136,7 +154,8 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     imagePullSecrets: rest.imagePullSecrets!,
     healthCheck: rest.healthCheck,
     resources: rest.resources!,
-    replicas: replicas!,
+    // With an autoscaler the Deployment declares no count; minReplicas is what it starts from.
+    replicas: autoscaling?.minReplicas ?? replicas!,
     restartPolicy: restartPolicy!,
     labels: rest.labels!,
     component: rest.component,
@@ -148,6 +167,9 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     security: hardening.securityPosture(optOuts!, runAsUser!),
     network: args.network,
     namespace: rest.namespace,
+    access: rest.access!,
+    ingress: rest.ingress,
+    autoscaling,
   };
 }
 
@@ -270,6 +292,12 @@ function resolveHealthCheck(
       'is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]',
     );
   }
+  const readinessPath = check.readinessPath;
+  if (readinessPath !== undefined && (typeof readinessPath !== "string" || !readinessPath.startsWith("/"))) {
+    at.field("readinessPath").fail(`must be an HTTP path starting with "/", got ${describeValue(readinessPath)}`);
+  }
+  if (readinessPath !== undefined && hcPath === undefined)
+    at.field("readinessPath").fail("needs path: the liveness probe asks path, the readiness probe readinessPath");
   // Podman's Docker API joins an exec-form test with spaces and splits it again on whitespace
   // (docs/decisions/0010-podman.md): an argument holding whitespace would reach it as several.
   const spaced = target === "docker" ? (command ?? []).findIndex((arg) => /\s/.test(arg)) : -1;
@@ -284,6 +312,7 @@ function resolveHealthCheck(
   if (port === 0) at.field("port").fail("is required for an HTTP health check when the service declares no tcp port");
   return {
     path: hcPath,
+    readinessPath,
     scheme: oneOfArg(at.field("scheme"), check.scheme, ["HTTP", "HTTPS"] as const, "HTTP"),
     port,
     command,

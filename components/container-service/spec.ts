@@ -38,6 +38,8 @@ export type ProbeScheme = "HTTP" | "HTTPS";
 export interface HealthCheckSpec {
   /** HTTP path probed by Kubernetes. */
   readonly path: string | undefined;
+  /** HTTP path the Kubernetes readiness probe asks instead of `path`. */
+  readonly readinessPath: string | undefined;
   /** Scheme of the HTTP probe. */
   readonly scheme: ProbeScheme;
   /** Port of the HTTP probe. */
@@ -71,6 +73,55 @@ export interface FileSpec {
   /** File name inside the files directory (also the Secret key on Kubernetes). */
   readonly name: string;
   readonly content: pulumi.Input<string>;
+}
+
+/** Pods a NetworkPolicy rule names (at least one of the two). */
+export interface PeerSpec {
+  /** Selector labels of a service's pods. */
+  readonly podLabels: Record<string, string> | undefined;
+  /** Namespace of the pods. */
+  readonly namespace: string | undefined;
+}
+
+/** A resolved egress destination: pods or an IP block, on ports. */
+export interface EgressSpec extends PeerSpec {
+  readonly cidr: string | undefined;
+  /** Blocks inside `cidr` that stay denied. */
+  readonly except: string[];
+  readonly ports: { readonly port: number; readonly protocol: Protocol }[];
+}
+
+/** Who may connect to the service's pods and where they may connect (Kubernetes NetworkPolicy). */
+export interface AccessSpec {
+  /** Peers admitted to the service's ports (the ingress controller's namespace is added by `ingress`). */
+  readonly from: PeerSpec[];
+  readonly to: EgressSpec[];
+  /** DNS lookups to the cluster DNS. */
+  readonly dns: boolean;
+}
+
+/** A resolved Ingress: host, class, controller, TLS source and controller settings. */
+export interface IngressSpec {
+  readonly host: string;
+  readonly className: string;
+  readonly controllerNamespace: string;
+  /** The TLS Secret: given, or `<service>-tls` written by cert-manager. */
+  readonly tlsSecretName: pulumi.Input<string>;
+  /** The cert-manager issuer when cert-manager writes the Secret. */
+  readonly issuer: { readonly name: string; readonly kind: "ClusterIssuer" | "Issuer" } | undefined;
+  /** The Service port routed to (the first tcp port). */
+  readonly port: PortSpec;
+  readonly maxBodyMiB: number | undefined;
+  readonly timeoutSeconds: number | undefined;
+  readonly streamRequests: boolean;
+  readonly backendProtocol: "HTTP" | "HTTPS";
+}
+
+/** A resolved HorizontalPodAutoscaler. */
+export interface AutoscalingSpec {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
 }
 
 /** Docker restart policies (Kubernetes pods of a Deployment/StatefulSet always restart). */
@@ -111,4 +162,10 @@ export interface ResolvedService {
   readonly security: SecurityPosture;
   readonly network: pulumi.Input<string> | undefined;
   readonly namespace: pulumi.Input<string> | undefined;
+  /** Kubernetes: the NetworkPolicy's peers. */
+  readonly access: AccessSpec;
+  /** Kubernetes: the Ingress, when the service is reached from outside the cluster. */
+  readonly ingress: IngressSpec | undefined;
+  /** Kubernetes: the HorizontalPodAutoscaler owning the replica count, if any. */
+  readonly autoscaling: AutoscalingSpec | undefined;
 }

@@ -6,6 +6,8 @@ import type { Target } from "../types";
 import { type ArgPath, ArgProblems, argsOf, booleanArg, integerArg, namespaceArg, oneOfArg } from "../args";
 import * as rules from "../rules";
 import type { RegistryArgs } from "../registry";
+import type { IngressArgs } from "../container-service/args";
+import { resolveIngress } from "../container-service/resolve-exposure";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
 
 /** The upstream registry image, pinned by digest (distribution 2.8.3). */
@@ -24,6 +26,15 @@ export interface RegistryTlsArgs {
   readonly key: pulumi.Input<string>;
 }
 
+/**
+ * How a self-hosted registry on Kubernetes is reached: the Ingress in front of it (its host is the
+ * registry's `address`; body size, timeouts and streaming are the registry's own).
+ */
+export type RegistryIngressArgs = Pick<
+  IngressArgs,
+  "className" | "controllerNamespace" | "tlsSecretName" | "certificateIssuer"
+>;
+
 /** A self-hosted registry's Args, validated, defaults applied. */
 export interface SelfHostedSpec {
   readonly mode: "self-hosted";
@@ -37,6 +48,8 @@ export interface SelfHostedSpec {
   readonly publishAddress: string;
   readonly deleteEnabled: boolean;
   readonly tls: RegistryTlsArgs | undefined;
+  /** Kubernetes: the Ingress in front of it (required there). */
+  readonly ingress: RegistryIngressArgs | undefined;
   readonly storageGiB: number;
   readonly storageClass: pulumi.Input<string> | undefined;
   readonly namespace: pulumi.Input<string> | undefined;
@@ -59,6 +72,7 @@ const SELF_HOSTED_ONLY = [
   "mirror",
   "deleteEnabled",
   "tls",
+  "ingress",
   "hostPort",
   "publishAddress",
   "storageGiB",
@@ -128,10 +142,15 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
       root
         .field("address")
         .fail(
-          "is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at (an Ingress or LoadBalancer in front of its Service)",
+          "is required on Kubernetes: the host nodes and the deploying machine reach the registry at (its Ingress's host)",
         ),
     );
   }
+  if (target === "kubernetes" && address !== undefined)
+    problems.check(() => root.field("address").check(rules.ingressHost, address));
+  if (target === "kubernetes") problems.check(() => checkIngress(root, name, args.ingress));
+  if (target === "docker" && args.tls === undefined)
+    problems.check(() => checkLoopback(root, typeof publishAddress === "string" ? publishAddress : "", address));
   const spec = {
     username: problems.check(() =>
       root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER),
@@ -160,11 +179,50 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
     publishAddress,
     deleteEnabled: spec.deleteEnabled!,
     tls: spec.tls,
+    ingress: target === "kubernetes" ? args.ingress : undefined,
     storageGiB: spec.storageGiB!,
     storageClass: spec.storageClass,
     namespace: spec.namespace,
     buildContext: spec.buildContext!,
   };
+}
+
+/**
+ * On Kubernetes the registry is reached through an Ingress with TLS (a Secret or a cert-manager
+ * issuer): nodes' container runtimes and the deploying machine refuse plain HTTP off loopback.
+ */
+function checkIngress(root: ArgPath, name: string, ingress: RegistryIngressArgs | undefined): void {
+  const at: ArgPath = root.field("ingress");
+  if (ingress === undefined)
+    at.fail(
+      "is required on Kubernetes: the registry is reached over TLS through an Ingress (tlsSecretName or certificateIssuer); plain HTTP is allowed only on 127.0.0.1",
+    );
+  for (const key of ["host", "maxBodyMiB", "timeoutSeconds", "streamRequests", "backendProtocol"])
+    if (key in ingress) at.field(key).fail("is the registry's own: remove it (the host is address)");
+  const port = {
+    name: "registry",
+    containerPort: 5000,
+    protocol: "tcp" as const,
+    hostPort: undefined,
+    servicePort: 5000,
+  };
+  resolveIngress(at, { ...ingress, host: "registry.invalid" }, "kubernetes", [port], name);
+}
+
+/** Plain HTTP only on loopback, where Docker allows it: published or addressed beyond it, TLS is required. */
+function checkLoopback(root: ArgPath, publishAddress: string, address: string | undefined): void {
+  const host = address === undefined ? undefined : rules.splitHostPort(rules.registryHostOf(address));
+  const addressed = host !== undefined && "host" in host ? host.host : undefined;
+  const beyond = [
+    ...(rules.isLoopbackHost(publishAddress) ? [] : [`published on ${publishAddress}`]),
+    ...(addressed === undefined || rules.isLoopbackHost(addressed) ? [] : [`addressed as ${addressed}`]),
+  ];
+  if (beyond.length > 0)
+    root
+      .field("tls")
+      .fail(
+        `is required when the registry is reached beyond 127.0.0.1 (${beyond.join(", ")}): plain HTTP is allowed only on loopback`,
+      );
 }
 
 /** A password: a non-empty string, checked now when plain and when it resolves when an output. */

@@ -23,6 +23,13 @@ export const REGISTRY_DATA_DIR = "/var/lib/dockyard-registry";
 export const REGISTRY_REALM = "dockyard-registry";
 /** The generated password: long, and letters and digits only (no quoting trouble in any client). */
 export const PASSWORD_POLICY = { length: 40, special: false } as const;
+/**
+ * The registry's Ingress settings: no body limit (a layer is pushed as one request of any size),
+ * 900 s to read or send (a large layer on a slow link), bodies streamed to the registry instead of
+ * buffered on the controller's disk first.
+ */
+export const REGISTRY_INGRESS = { maxBodyMiB: 0, timeoutSeconds: 900, streamRequests: true } as const;
+
 /** File names in the files directory. */
 export const REGISTRY_FILES = {
   config: "config.yml",
@@ -117,6 +124,16 @@ export function selfHostedServiceArgs(
     healthCheck: { path: "/", scheme: tls ? "HTTPS" : "HTTP", command: registryHealthCommand(tls) },
     component: "registry",
     ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }),
+    ...(spec.target === "kubernetes" && spec.ingress !== undefined
+      ? {
+          ingress: {
+            ...spec.ingress,
+            host: spec.address,
+            ...REGISTRY_INGRESS,
+            backendProtocol: tls ? ("HTTPS" as const) : ("HTTP" as const),
+          },
+        }
+      : {}),
     security: { publishAddress: spec.publishAddress },
   };
 }

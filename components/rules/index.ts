@@ -15,9 +15,11 @@ export {
   MIN_MEMORY_BYTES,
 } from "./quantities";
 export {
+  cidr,
   dnsLabel,
   dnsSubdomain,
   hostProblem,
+  ingressHost,
   isLoopbackHost,
   port,
   registryAddress,
@@ -58,3 +60,4 @@ export {
   sshKnownHost,
 } from "./restic";
 export { imageReference } from "./image";
+export { pemCertificate, pemPrivateKey } from "./pem";

@@ -76,8 +76,11 @@ export function splitHostPort(text: string): { host: string; port?: number } | {
 /** A scheme, credentials or a path where only a registry address belongs: a problem naming it. */
 function registryShapeProblem(value: string, allowPath: boolean): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+  const shape = `host[:port]${allowPath ? "[/path]" : ""}`;
+  if (scheme?.[1].toLowerCase() === "http")
+    return `must not start with "${scheme[1]}://": a registry is reached over HTTPS, and plain HTTP is allowed only on 127.0.0.1 (dev); give ${shape} only`;
   if (scheme)
-    return `must not start with "${scheme[1]}://": give host[:port]${allowPath ? "[/path]" : ""} only (the scheme follows from the registry's TLS settings)`;
+    return `must not start with "${scheme[1]}://": give ${shape} only (the scheme follows from the registry's TLS settings)`;
   if (value.includes("@"))
     return "must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password)";
   return undefined;
@@ -146,3 +149,31 @@ export function isLoopbackHost(host: string): boolean {
   const bare = host.startsWith("[") ? host.slice(1, -1) : host;
   return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
+
+/**
+ * A host an Ingress routes and a certificate names: a lower-case DNS name (an RFC 1123
+ * subdomain), never an IP address and without a port (the controller serves 443).
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressSpec
+ */
+export const ingressHost: Rule<string> = rule(`a DNS name like "app.example.com"`, (value) => {
+  if (typeof value !== "string") return refuse(`must be a DNS name like "app.example.com"`);
+  if (net.isIP(value) !== 0 || net.isIP(value.replace(/^\[|\]$/g, "")) !== 0)
+    return refuse(`must be a DNS name like "app.example.com", not an IP address (an Ingress routes names only)`);
+  if (/:\d*$/.test(value))
+    return refuse(`must be a DNS name like "app.example.com" without a port (the Ingress serves 443)`);
+  if (value.length > 253 || !value.split(".").every((label) => LABEL_1123.test(label)))
+    return refuse(
+      `must be a DNS name like "app.example.com" (lower-case labels of letters, digits and "-", at most 253 characters)`,
+    );
+  return accept(value);
+});
+
+/** An IPv4 or IPv6 block in CIDR notation, e.g. "10.0.0.0/8" or "fd00::/8". */
+export const cidr: Rule<string> = rule(`an IP block in CIDR notation like "10.0.0.0/8"`, (value) => {
+  const match = typeof value === "string" ? /^([^/]+)\/(\d{1,3})$/.exec(value) : null;
+  const family = match === null ? 0 : net.isIP(match[1]);
+  const bits = match === null ? NaN : Number(match[2]);
+  return family !== 0 && bits <= (family === 4 ? 32 : 128)
+    ? accept(value as string)
+    : refuse(`must be an IP block in CIDR notation like "10.0.0.0/8"`);
+});

@@ -39,10 +39,7 @@ function rows(schema: z.ZodType, path: string[]): Row[] {
   const node = unwrapAll(schema);
   if (node instanceof z.ZodObject) {
     const shape: Record<string, z.ZodType> = node.shape;
-    if (marks.collection !== undefined) {
-      const first = Object.values(shape)[0];
-      return first === undefined ? [] : rows(first, [...path, `<${marks.collection}>`]);
-    }
+    if (marks.collection !== undefined) return collectionRows(shape, path, `<${marks.collection}>`);
     return Object.entries(shape).flatMap(([key, child]) => rows(child, [...path, key]));
   }
   return [
@@ -55,6 +52,29 @@ function rows(schema: z.ZodType, path: string[]): Row[] {
       doc: marks.doc ?? "",
     },
   ];
+}
+
+/**
+ * One row per key of a collection's entries: under `<kind>` when every entry has the key and
+ * renders it alike (the name aside), else under each entry's own name (`services.front.host`).
+ */
+function collectionRows(shape: Record<string, z.ZodType>, path: string[], placeholder: string): Row[] {
+  const entries = Object.entries(shape).map(([name, child]) =>
+    rows(child, [...path, placeholder]).map((row) => ({
+      name,
+      row,
+      exact: JSON.stringify(row),
+      alike: JSON.stringify(row).replaceAll(name, ""),
+    })),
+  );
+  const keys = [...new Set(entries.flat().map(({ row }) => row.key))];
+  return keys.flatMap((key) => {
+    const found = entries.flatMap((entry) => entry.filter(({ row }) => row.key === key));
+    const same = (text: (f: (typeof found)[number]) => string) => new Set(found.map(text)).size === 1;
+    const shared = found.length === entries.length && (same((f) => f.exact) || same((f) => f.alike));
+    if (shared) return [found[0].row];
+    return found.map(({ name, row }) => ({ ...row, key: row.key.replace(placeholder, name) }));
+  });
 }
 
 const escape = (text: string) => text.replace(/\|/g, "\\|");

@@ -309,6 +309,24 @@ describe("Backup on Kubernetes", () => {
     expect(cronJob(resources, "web-backup-drill").spec?.schedule).toBe("30 4 * * 3");
     expect(await resolve(backup!.checkName)).toBe("web-backup-check");
     expect(await resolve(backup!.drillName)).toBe("web-backup-drill");
+    // Each job's pods reach their volumes by mounts, the repository by its port and DNS: nothing else.
+    for (const name of ["web-backup", "web-backup-check", "web-backup-drill"]) {
+      const policy = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs as {
+        spec: {
+          policyTypes: string[];
+          ingress: unknown[];
+          egress: { to: unknown[]; ports: { port: number; protocol: string }[] }[];
+        };
+      };
+      expect(policy.spec.policyTypes, name).toEqual(["Ingress", "Egress"]);
+      expect(policy.spec.ingress, name).toEqual([]);
+      const rules = JSON.stringify(policy.spec.egress);
+      expect(rules).toContain('"port":53');
+      expect(rules).toContain('{"ipBlock":{"cidr":"0.0.0.0/0"}}');
+      expect(policy.spec.egress.flatMap((rule) => rule.ports.map((p) => p.port)).sort()).toEqual(
+        [443, 443, 53, 53].sort(),
+      );
+    }
   });
 
   it("a volume repository: a retained claim with its key file, and check and drill run beside the source too (they mount the claim)", async () => {

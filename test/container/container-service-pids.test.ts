@@ -150,8 +150,8 @@ describe("the dev stack", () => {
     const { resources } = await evaluate("dev");
     const host = (committedConfig("dev")["dockyard:endpoints"] as { dockerHost: string }).dockerHost;
     const commands = expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, host);
-    expect([...commands.keys()].sort()).toEqual(["registry", "web", "web-data-backup-scheduler"]);
-    expect(running(resources)).toHaveLength(3);
+    expect([...commands.keys()].sort()).toEqual(["front", "registry", "web", "web-data-backup-scheduler"]);
+    expect(running(resources)).toHaveLength(4);
     expect(warnings).toEqual([]);
   });
 });

@@ -166,7 +166,7 @@ describe("ContainerService on Docker", () => {
 });
 
 describe("ContainerService on Kubernetes", () => {
-  it("defaults: a restricted Deployment and a NetworkPolicy denying ingress, nothing else", async () => {
+  it("defaults: a restricted Deployment and a NetworkPolicy denying every connection in and out, nothing else", async () => {
     let service: ContainerService | undefined;
     const resources = await record(
       () => (service = new ContainerService("web", { target: "kubernetes", image: IMAGE })),
@@ -182,7 +182,7 @@ describe("ContainerService on Kubernetes", () => {
       new Deployment({ apiVersion: "apps/v1", kind: "Deployment", ...deployment } as IDeployment).validate(),
     ).not.toThrow();
     expect(find(resources, T.networkPolicy, "web").inputs).toMatchObject({
-      spec: { policyTypes: ["Ingress"], ingress: [] },
+      spec: { policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] },
     });
     expect(await resolve(service!.workloadKind)).toBe("Deployment");
     expect(await resolve(service!.hostname)).toBeUndefined();
@@ -211,6 +211,7 @@ describe("ContainerService on Kubernetes", () => {
           healthCheck: { path: "/healthz" },
           resources: { cpu: "1", memory: "512Mi", cpuRequest: "100m", memoryRequest: "256Mi" },
           labels: { team: "platform" },
+          allowFrom: [{ service: "front" }],
         },
         { providers: [provider] },
       );
@@ -252,7 +253,15 @@ describe("ContainerService on Kubernetes", () => {
     });
     expect(find(resources, T.pdb, "web").inputs).toMatchObject({ spec: { maxUnavailable: 1 } });
     expect(find(resources, T.networkPolicy, "web").inputs).toMatchObject({
-      spec: { ingress: [{ ports: [{ port: 8080, protocol: "TCP" }] }] },
+      spec: {
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "front" } } }],
+            ports: [{ port: 8080, protocol: "TCP" }],
+          },
+        ],
+        egress: [],
+      },
     });
     expect(find(resources, T.deployment, "web").inputs).toMatchObject({
       metadata: { namespace: "apps", labels: { team: "platform", "app.kubernetes.io/managed-by": "pulumi" } },

@@ -46,7 +46,7 @@ describe("workloadKind", () => {
 });
 
 describe("kubernetesManifests", () => {
-  it("defaults: one Deployment, no Service without ports, no PDB for one replica, ingress denied", () => {
+  it("defaults: one Deployment, no Service without ports, no PDB for one replica, every connection denied", () => {
     const objects = kubernetesManifests(serviceSpec());
     const deployment = plain<IDeployment>(objects.workload);
     expect(() => new Deployment(deployment).validate()).not.toThrow();
@@ -61,11 +61,17 @@ describe("kubernetesManifests", () => {
     expect(objects.podDisruptionBudget).toBeUndefined();
     const policy = plain<INetworkPolicy>(objects.networkPolicy);
     expect(() => new NetworkPolicy(policy).validate()).not.toThrow();
-    expect(policy.spec).toEqual({ podSelector: deployment.spec?.selector, policyTypes: ["Ingress"], ingress: [] });
+    expect(policy.spec).toEqual({
+      podSelector: deployment.spec?.selector,
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [],
+      egress: [],
+    });
+    expect(deployment.spec?.template.spec?.topologySpreadConstraints).toBeUndefined();
     expect(secretManifest(serviceSpec())).toBeUndefined();
   });
 
-  it("custom: Service on the service's stable name, PDB with replicas > 1, NetworkPolicy admitting the declared ports only", () => {
+  it("custom: Service on the service's stable name, PDB and spread with replicas > 1, NetworkPolicy admitting the peers to the declared ports only", () => {
     const spec = serviceSpec({
       replicas: 3,
       namespace: "apps",
@@ -74,6 +80,7 @@ describe("kubernetesManifests", () => {
         { containerPort: 9090, protocol: "udp" },
       ],
       component: "frontend",
+      allowFrom: [{ service: "gateway" }, { namespace: "monitoring" }],
     });
     const objects = kubernetesManifests(spec);
     const deployment = plain<IDeployment>(objects.workload);
@@ -102,11 +109,24 @@ describe("kubernetesManifests", () => {
     expect(() => new NetworkPolicy(policy).validate()).not.toThrow();
     expect(policy.spec?.ingress).toEqual([
       {
+        from: [
+          {
+            podSelector: {
+              matchLabels: { "app.kubernetes.io/name": "gateway", "app.kubernetes.io/instance": "gateway" },
+            },
+          },
+          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
+        ],
         ports: [
           { port: 8080, protocol: "TCP" },
           { port: 9090, protocol: "UDP" },
         ],
       },
+    ]);
+    expect(policy.spec?.egress).toEqual([]);
+    expect(deployment.spec?.template.spec?.topologySpreadConstraints?.map((c) => c.topologyKey)).toEqual([
+      "kubernetes.io/hostname",
+      "topology.kubernetes.io/zone",
     ]);
   });
 

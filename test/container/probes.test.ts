@@ -51,7 +51,7 @@ describe("dockerHealthcheck", () => {
 });
 
 describe("kubernetesProbes", () => {
-  it("probes the HTTP path when there is one, with Docker's timing semantics", () => {
+  it("probes the HTTP path when there is one: readiness strict, liveness tolerant, startup for the start period", () => {
     const probes = kubernetesProbes(
       check({
         path: "/healthz",
@@ -63,18 +63,20 @@ describe("kubernetesProbes", () => {
       }),
     );
     const httpGet = { path: "/healthz", port: 8080, scheme: "HTTP" };
+    // out of the Service after 4 failures 3 s apart (12 s)
     expect(probes.readinessProbe).toEqual({
       httpGet,
-      periodSeconds: 5,
+      periodSeconds: 3,
       timeoutSeconds: 2,
       failureThreshold: 4,
       successThreshold: 1,
     });
+    // restarted only after 8 failures 5 s apart (40 s), each allowed twice the time
     expect(probes.livenessProbe).toEqual({
       httpGet,
       periodSeconds: 5,
-      timeoutSeconds: 2,
-      failureThreshold: 4,
+      timeoutSeconds: 4,
+      failureThreshold: 8,
       successThreshold: 1,
     });
     // 22 s start period at 5 s intervals = 5 checks ignored, then 4 retries
@@ -85,6 +87,26 @@ describe("kubernetesProbes", () => {
       failureThreshold: 5 + 4,
       successThreshold: 1,
     });
+  });
+
+  it("readiness asks readinessPath when given; liveness and startup ask path", () => {
+    const probes = kubernetesProbes(check({ path: "/healthz", readinessPath: "/readyz" }));
+    const path = (probe: unknown) => plain<IProbe>(probe).httpGet?.path;
+    expect(path(probes.readinessProbe)).toBe("/readyz");
+    expect(path(probes.livenessProbe)).toBe("/healthz");
+    expect(path(probes.startupProbe)).toBe("/healthz");
+  });
+
+  it.each([
+    { path: "/healthz" },
+    { command: ["/check"] },
+    { path: "/healthz", readinessPath: "/readyz", intervalSeconds: 1, timeoutSeconds: 1, retries: 1 },
+  ] as HealthCheckArgs[])("readiness and liveness never match (%j)", (args) => {
+    const probes = kubernetesProbes(check(args));
+    expect(probes.readinessProbe).not.toEqual(probes.livenessProbe);
+    // taken out of rotation sooner than restarted
+    const after = (p: IProbe) => (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3);
+    expect(after(plain<IProbe>(probes.readinessProbe))).toBeLessThan(after(plain<IProbe>(probes.livenessProbe)));
   });
 
   it("runs the command when there is no path", () => {

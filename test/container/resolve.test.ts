@@ -128,6 +128,18 @@ const BAD: {
     message: `must be an HTTP path starting with "/", got "healthz"`,
   },
   {
+    name: "readiness path without slash",
+    args: { ports: [{ containerPort: 80 }], healthCheck: { path: "/healthz", readinessPath: "readyz" } },
+    argument: "healthCheck.readinessPath",
+    message: `must be an HTTP path starting with "/", got "readyz"`,
+  },
+  {
+    name: "readiness path without a liveness path",
+    args: { ports: [{ containerPort: 80 }], healthCheck: { command: ["/check"], readinessPath: "/readyz" } },
+    argument: "healthCheck.readinessPath",
+    message: "needs path: the liveness probe asks path, the readiness probe readinessPath",
+  },
+  {
     name: "HTTP-only health check on Docker",
     args: { target: "docker", ports: [{ containerPort: 80 }], healthCheck: { path: "/healthz" } },
     argument: "healthCheck.command",
@@ -397,6 +409,7 @@ describe("resolveServiceSpec: defaults", () => {
     ]);
     expect(spec.healthCheck).toEqual({
       path: "/healthz",
+      readinessPath: undefined,
       scheme: "HTTP",
       port: 8080,
       command: undefined,

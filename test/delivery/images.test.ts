@@ -24,9 +24,18 @@ function recorder(digest = D1) {
   return { calls, run };
 }
 
+/** Front's memory in both committed stack files (its pin goes after it). */
+const FRONT_MEMORY = "128Mi";
+/** What the test stack builds each service from: the same Node bases. */
+const NODE_BUILD_ARGS = {
+  BUILD_IMAGE: "docker.io/library/node:24-alpine",
+  BASE_IMAGE: "gcr.io/distroless/nodejs24-debian12:nonroot",
+  REVISION: "abc123",
+};
+
 const images = (run: Runner, ...argv: string[]) => runMain("images", USAGE, (a, io) => main(a, io, run), argv);
 
-/** Copies of the committed stack files with web pinned at a digest in each. */
+/** Copies of the committed stack files with web and front pinned at a digest in each. */
 function pinnedCopies(testDigest: string, prodDigest: string) {
   const dir = mkdtempSync(join(tmpdir(), "dockyard-images-"));
   const pin = (stack: string, registry: string, memory: string, digest: string) => {
@@ -35,7 +44,9 @@ function pinnedCopies(testDigest: string, prodDigest: string) {
     const text = readFileSync(file, "utf8");
     writeFileSync(
       file,
-      text.replace(`memory: ${memory}\n`, `memory: ${memory}\n      image: ${registry}/web@${digest}\n`),
+      text
+        .replace(`memory: ${memory}\n`, `memory: ${memory}\n      image: ${registry}/web@${digest}\n`)
+        .replace(`memory: ${FRONT_MEMORY}\n`, `memory: ${FRONT_MEMORY}\n      image: ${registry}/front@${digest}\n`),
     );
     return file;
   };
@@ -47,19 +58,15 @@ function pinnedCopies(testDigest: string, prodDigest: string) {
 
 describe("images build", () => {
   it("plans each service built from source, bases as the stack pulls them, tagged in the stack's registry", () => {
-    expect(buildPlan("test", "stacks/Pulumi.test.yaml", "abc123")).toEqual([
-      {
-        name: "web",
-        context: "apps/web",
-        dockerfile: "apps/web/Dockerfile",
-        tag: "registry.test.example.internal/web:abc123",
-        buildArgs: {
-          BUILD_IMAGE: "docker.io/library/node:24-alpine",
-          BASE_IMAGE: "gcr.io/distroless/nodejs24-debian12:nonroot",
-          REVISION: "abc123",
-        },
-      },
-    ]);
+    expect(buildPlan("test", "stacks/Pulumi.test.yaml", "abc123")).toEqual(
+      ["web", "front"].map((name) => ({
+        name,
+        context: `apps/${name}`,
+        dockerfile: `apps/${name}/Dockerfile`,
+        tag: `registry.test.example.internal/${name}:abc123`,
+        buildArgs: NODE_BUILD_ARGS,
+      })),
+    );
   });
 
   it("builds with buildx and pushes, fresh bases on request, and returns digest references", async () => {
@@ -103,9 +110,11 @@ describe("images build", () => {
     } finally {
       delete process.env.GITHUB_OUTPUT;
     }
-    const ref = `registry.test.example.internal/web@${D1}`;
-    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ images: { web: ref } });
-    expect(readFileSync(stepOutput, "utf8")).toBe(`images=${JSON.stringify([{ name: "web", ref }])}\n`);
+    const ref = (name: string) => `registry.test.example.internal/${name}@${D1}`;
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ images: { web: ref("web"), front: ref("front") } });
+    expect(readFileSync(stepOutput, "utf8")).toBe(
+      `images=${JSON.stringify(["web", "front"].map((name) => ({ name, ref: ref(name) })))}\n`,
+    );
   });
 
   it("refuses a build that reports no digest", async () => {
@@ -142,6 +151,17 @@ describe("images sign, verify, copy", () => {
         "text",
         `registry.example.internal/web@${D1}`,
       ],
+      [
+        "cosign",
+        "verify",
+        "--certificate-identity-regexp",
+        "^https://github\\.com/acme/dockyard/\\.github/workflows/deploy\\.yml@refs/heads/main$",
+        "--certificate-oidc-issuer",
+        "https://token.actions.githubusercontent.com",
+        "--output",
+        "text",
+        `registry.example.internal/front@${D1}`,
+      ],
     ]);
     expect(
       new RegExp(deployWorkflowIdentity("acme/dockyard").identityRegexp).test(
@@ -168,6 +188,13 @@ describe("images sign, verify, copy", () => {
         "--force",
         `registry.test.example.internal/web@${D1}`,
         `registry.example.internal/web:promoted-${"1".repeat(12)}`,
+      ],
+      [
+        "cosign",
+        "copy",
+        "--force",
+        `registry.test.example.internal/front@${D1}`,
+        `registry.example.internal/front:promoted-${"1".repeat(12)}`,
       ],
     ]);
     const other = pinnedCopies(D1, D2);

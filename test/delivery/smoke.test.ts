@@ -36,7 +36,10 @@ describe("smoke", () => {
       target: "kubernetes",
       context: "dockyard-test",
       namespace: "dockyard-test",
-      services: [{ name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080 }],
+      services: [
+        { name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080 },
+        { name: "front", healthPath: "/healthz", port: 8080, hostPort: 8081 },
+      ],
     });
   });
 

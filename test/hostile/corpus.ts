@@ -47,6 +47,9 @@ const web = (c: Config) => (section(c, "services").web ??= {}) as Config;
 const legacy = (c: Config) => (section(c, "vms").legacy ??= {}) as Config;
 const keep = (c: Config) => (section(c, "backup").keep ??= {}) as Config;
 const repository = (c: Config) => (section(c, "backup").repository ??= {}) as Config;
+const frontOf = (c: Config) => (section(c, "services").front ??= {}) as Config;
+const tlsOf = (c: Config) => (section(c, "ingress").tls ??= {}) as Config;
+const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
 
 /** `$FILE: dockyard:<key> <message>` */
 const at = (key: string, message: string) => `$FILE: dockyard:${key} ${message}`;
@@ -517,6 +520,102 @@ const RULES: HostileCase[] = [
     "is not a known key (allowed here: allowWritableRootFilesystem, allowPrivilegeEscalation)",
   ),
   ruleCase(
+    "registry over plain HTTP",
+    (c) => (section(c, "registry").address = "http://registry.example.internal"),
+    "registry.address",
+    `must not start with "http://": a registry is reached over HTTPS, and plain HTTP is allowed only on 127.0.0.1 (dev); give host[:port][/path] only, got "http://registry.example.internal"`,
+  ),
+  ruleCase(
+    "self-hosted registry on kubernetes at a port",
+    (c) => (section(c, "registry").address = "registry.example.internal:5000"),
+    "registry.address",
+    `must be a DNS name like "app.example.com" without a port (the Ingress serves 443): a self-hosted registry on kubernetes is reached at its Ingress's host, got "registry.example.internal:5000"`,
+  ),
+  ruleCase(
+    "Ingress TLS source none (plain HTTP)",
+    (c) => (tlsOf(c).source = "none"),
+    "ingress.tls.source",
+    `must be "cert-manager" or "secret": every Ingress serves TLS (plain HTTP is allowed only for a registry on 127.0.0.1, in dev), got "none"`,
+  ),
+  ruleCase(
+    "no certificate source on kubernetes",
+    (c) => delete c["dockyard:ingress"],
+    "ingress.tls.source",
+    `is required on kubernetes: where the certificates of the registry's and the services' Ingresses come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+  ),
+  ruleCase(
+    "cert-manager without an issuer",
+    (c) => delete tlsOf(c).issuer,
+    "ingress.tls.issuer",
+    "is required with ingress.tls.source cert-manager: the ClusterIssuer or Issuer to ask",
+  ),
+  ruleCase(
+    "issuer of an unknown kind",
+    (c) => (tlsOf(c).issuerKind = "VaultIssuer"),
+    "ingress.tls.issuerKind",
+    `must be "ClusterIssuer" or "Issuer", got "VaultIssuer"`,
+  ),
+  ruleCase(
+    "given certificate beside cert-manager",
+    (c) => (tlsOf(c).certificate = SECURE),
+    "ingress.tls.certificate",
+    "applies only with ingress.tls.source secret: remove it",
+  ),
+  ruleCase(
+    "secret source without its key",
+    (c) => Object.assign(tlsOf(c), { source: "secret", issuer: undefined, certificate: SECURE }),
+    "ingress.tls.key",
+    "is required with ingress.tls.source secret (a secret)",
+  ),
+  ruleCase(
+    "ingress class with spaces",
+    (c) => (section(c, "ingress").className = "nginx internal"),
+    "ingress.className",
+    `must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "nginx internal"`,
+  ),
+  ruleCase(
+    "controller namespace with a slash",
+    (c) => (section(c, "ingress").controllerNamespace = "kube-system/ingress"),
+    "ingress.controllerNamespace",
+    `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "kube-system/ingress"`,
+  ),
+  ruleCase(
+    "front host an IP address",
+    (c) => (frontOf(c).host = "203.0.113.7"),
+    "services.front.host",
+    `must be a DNS name like "app.example.com", not an IP address (an Ingress routes names only), got "203.0.113.7"`,
+  ),
+  ruleCase(
+    "front without a host on kubernetes",
+    (c) => delete frontOf(c).host,
+    "services.front.host",
+    "is required on kubernetes: the DNS name users reach front at (its Ingress's host)",
+  ),
+  ruleCase(
+    "front replicas beside its autoscaler",
+    (c) => (frontOf(c).replicas = 1),
+    "services.front.replicas",
+    "has no effect on kubernetes, where front's HorizontalPodAutoscaler owns the count: set autoscaling.minReplicas and maxReplicas instead",
+  ),
+  ruleCase(
+    "front scaled down to one",
+    (c) => ((frontOf(c).autoscaling as Config).minReplicas = 1),
+    "services.front.autoscaling.minReplicas",
+    "must be an integer from 2 to 100, got 1",
+  ),
+  ruleCase(
+    "autoscaler bounds reversed",
+    (c) => Object.assign(frontOf(c).autoscaling as Config, { minReplicas: 8, maxReplicas: 4 }),
+    "services.front.autoscaling.maxReplicas",
+    "must be at least autoscaling.minReplicas (8), got 4",
+  ),
+  ruleCase(
+    "CPU target of 5 percent",
+    (c) => ((frontOf(c).autoscaling as Config).targetCpuUtilization = 5),
+    "services.front.autoscaling.targetCpuUtilization",
+    "must be an integer from 10 to 100, got 5",
+  ),
+  ruleCase(
     "protect as a string",
     (c) => (c["dockyard:protect"] = "yes"),
     "protect",
@@ -857,6 +956,9 @@ const SECRETS: HostileCase[] = [
   secureOn("endpoints.dockerHost", (c) => (section(c, "endpoints").dockerHost = SECURE)),
   secureOn("registry.address", (c) => (section(c, "registry").address = SECURE)),
   secureOn("registry.mirror", (c) => (section(c, "registry").mirror = SECURE)),
+  secureOn("the Ingress certificate and key", (c) =>
+    Object.assign(tlsOf(c), { source: "secret", issuer: undefined, certificate: SECURE, key: SECURE }),
+  ),
   secureOn(
     "volumes.web-data.storageClass",
     (c) => (((section(c, "volumes")["web-data"] ??= {}) as Config).storageClass = SECURE),
@@ -879,6 +981,12 @@ const SECRETS: HostileCase[] = [
   secureRefused("cpu", (c) => (web(c).cpu = SECURE), "services.web.cpu"),
   secureRefused("memory", (c) => (web(c).memory = SECURE), "services.web.memory"),
   secureRefused("a VM's vCPUs", (c) => (legacy(c).vcpus = SECURE), "vms.legacy.vcpus"),
+  secureRefused(
+    "an autoscaler bound",
+    (c) => ((frontOf(c).autoscaling as Config).maxReplicas = SECURE),
+    "services.front.autoscaling.maxReplicas",
+  ),
+  secureRefused("the TLS source", (c) => (tlsOf(c).source = SECURE), "ingress.tls.source"),
   secureRefused("the backup schedule", (c) => (section(c, "backup").schedule = SECURE), "backup.schedule"),
   secureRefused("a retention rule", (c) => (keep(c).daily = SECURE), "backup.keep.daily"),
   secureRefused(
@@ -930,6 +1038,20 @@ const ECHO: HostileCase[] = [
       ),
     ],
     secrets: ["b3BlbnNzaC1rZXktdjEAAAAABG5vbmU="],
+  },
+  {
+    name: "a plaintext private key is refused without echoing it",
+    kind: "echo",
+    command: "synth",
+    config: (c) => Object.assign(tlsOf(c), { source: "secret", issuer: undefined, certificate: SECURE, key: PEM_KEY }),
+    exit: 1,
+    lines: [
+      at(
+        "ingress.tls.key",
+        "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:ingress.tls.key' <value>`",
+      ),
+    ],
+    secrets: ["MIGHAgEAMBMGByqGSM49"],
   },
   {
     name: "plaintext password is refused without echoing it",
@@ -1138,6 +1260,20 @@ const PARITY: HostileCase[] = [
     lines: ["/dev/zero: cannot be read: not a regular file"],
   },
 ];
+
+PARITY.push({
+  name: "parity: certificates from another source in test",
+  kind: "parity",
+  command: "parity",
+  args: ["test", "prod", "--config-file", "test=$FILE"],
+  setup: ({ file }) => {
+    const config = committedConfig("test");
+    section(config, "ingress").tls = { source: "secret", certificate: SECURE, key: SECURE };
+    writeFileSync(file, stringify({ config }));
+  },
+  exit: 1,
+  lines: [`  config dockyard:ingress.tls.source: test="secret" prod="cert-manager" (not an environment knob)`],
+});
 
 const USAGE: HostileCase[] = [
   { name: "no stack", kind: "usage", command: "synth", args: [], exit: 2, lines: ["synth: missing stack name"] },

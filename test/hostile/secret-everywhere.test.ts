@@ -50,6 +50,12 @@ describe("a secure value on any key", () => {
             sshKnownHosts: [`backup.example.com ${KNOWN_HOST_KEY}`],
           };
     }
+    if (path[0] === "ingress" && path[1] === "tls" && ["certificate", "key"].includes(path[2])) {
+      // A given pair replaces cert-manager: both halves are secrets.
+      config["dockyard:ingress"] = {
+        tls: { source: "secret", certificate: { secure: CIPHERTEXT }, key: { secure: CIPHERTEXT } },
+      };
+    }
     setAt(config, path, { secure: CIPHERTEXT });
     const file = join(dir, "Pulumi.prod.yaml");
     writeFileSync(file, stringify({ config }));

@@ -15,6 +15,8 @@ import { runMain } from "../support/run-main";
 
 const FIXTURE = "test/promote/fixtures/test-outputs.json";
 const DIGEST = "sha256:5b0e2f3a9c1d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7";
+const FRONT_DIGEST = "sha256:6c1f3e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4";
+const FRONT_REF = `registry.test.example.internal/front@${FRONT_DIGEST}`;
 
 /** Copies of the committed test and prod stack files in a fresh directory. */
 function copies() {
@@ -44,12 +46,13 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`promote test → prod: web ${DIGEST}`);
+    expect(run.stdout).toContain(`front ${FRONT_DIGEST}`);
     expect(run.stdout).toMatch(/\nparity test ≡ prod: mirrored/);
     const pinned = (file: string, registry: string, memory: string) =>
-      readFileSync(file, "utf8").replace(
-        `      memory: ${memory}\n`,
-        `      memory: ${memory}\n      image: ${registry}/web@${DIGEST}\n`,
-      );
+      readFileSync(file, "utf8")
+        .replace(`      memory: ${memory}\n`, `      memory: ${memory}\n      image: ${registry}/web@${DIGEST}\n`)
+        // front is the last service of the section: its pin ends it
+        .replace("  dockyard:volumes:\n", `      image: ${registry}/front@${FRONT_DIGEST}\n  dockyard:volumes:\n`);
     expect(readFileSync(prod, "utf8")).toBe(pinned("stacks/Pulumi.prod.yaml", "registry.example.internal", "512Mi"));
     expect(readFileSync(test, "utf8")).toBe(
       pinned("stacks/Pulumi.test.yaml", "registry.test.example.internal", "256Mi"),
@@ -75,23 +78,23 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
       ["{ not json", /outputs file .*outputs\.json: is not JSON/],
       [[ref], /must be a JSON object of stack outputs/],
       [{ images: "web" }, /has no "images" object/],
-      [{ images: { web: "[secret]" } }, /images\.web is a secret in the outputs/],
+      [{ images: { web: "[secret]", front: FRONT_REF } }, /images\.web is a secret in the outputs/],
       [
-        { images: { web: `registry.example.internal/web@${DIGEST}` } },
+        { images: { web: `registry.example.internal/web@${DIGEST}`, front: FRONT_REF } },
         /not served by this stack's registry registry\.test\.example\.internal/,
       ],
       [
-        { images: { web: `evil.example/registry.test.example.internal/web@${DIGEST}` } },
+        { images: { web: `evil.example/registry.test.example.internal/web@${DIGEST}`, front: FRONT_REF } },
         /not served by this stack's registry/,
       ],
-      [{ images: { web: `${ref.slice(0, -1)}` } }, /images\.web is ".*": has digest/],
-      [{ images: { web: ref, api: ref } }, /images\.api names no service of this program/],
-      [{ images: {} }, /images\.web is missing/],
+      [{ images: { web: `${ref.slice(0, -1)}`, front: FRONT_REF } }, /images\.web is ".*": has digest/],
+      [{ images: { web: ref, front: FRONT_REF, api: ref } }, /images\.api names no service of this program/],
+      [{ images: { front: FRONT_REF } }, /images\.web is missing/],
       [
-        { images: { web: ref }, registry: "registry.example.internal" },
+        { images: { web: ref, front: FRONT_REF }, registry: "registry.example.internal" },
         /registry is "registry\.example\.internal", not this stack's registry/,
       ],
-      [{ images: { web: 42 } }, /images\.web must be an image reference/],
+      [{ images: { web: 42, front: FRONT_REF } }, /images\.web must be an image reference/],
     ];
     const before = snapshot();
     for (const [content, message] of cases) {
@@ -151,7 +154,10 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
       return Promise.resolve(fixture);
     });
     expect(calls).toEqual([["pulumi", "stack", "output", "--json", "--stack", "test"]]);
-    expect(images).toEqual({ web: { repository: "web", digest: DIGEST } });
+    expect(images).toEqual({
+      web: { repository: "web", digest: DIGEST },
+      front: { repository: "front", digest: FRONT_DIGEST },
+    });
     await expect(
       readDeployed("test", test, undefined, () => Promise.reject(new Error("pulumi not found on PATH"))),
     ).rejects.toThrow(/cannot read test's outputs \(pulumi not found on PATH\): .* pass --from-outputs FILE/);
@@ -190,7 +196,12 @@ describe("npm run pin -- test --from-outputs FILE", () => {
     const pinned = readFileSync(test, "utf8");
     expect(pinned).toContain(`image: registry.test.example.internal/web@${DIGEST}`);
     // A digest the file pins wins over what runs: a preview then shows the change.
-    const other = JSON.stringify({ images: { web: `registry.test.example.internal/web@sha256:${"e".repeat(64)}` } });
+    const other = JSON.stringify({
+      images: {
+        web: `registry.test.example.internal/web@sha256:${"e".repeat(64)}`,
+        front: `registry.test.example.internal/front@sha256:${"e".repeat(64)}`,
+      },
+    });
     expect((await pinWith(other)).stdout).toMatch(/nothing to pin/);
     expect(readFileSync(test, "utf8")).toBe(pinned);
   });

@@ -141,7 +141,51 @@ const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argumen
     name: "self-hosted on Kubernetes without address",
     args: { target: "kubernetes" },
     argument: "address",
-    message: "is required on Kubernetes: the host[:port] nodes and the deploying machine reach the registry at",
+    message: "is required on Kubernetes: the host nodes and the deploying machine reach the registry at",
+  },
+  {
+    name: "self-hosted on Kubernetes without an Ingress (plain HTTP)",
+    args: { target: "kubernetes", address: "registry.example.com" },
+    argument: "ingress",
+    message:
+      "is required on Kubernetes: the registry is reached over TLS through an Ingress (tlsSecretName or certificateIssuer); plain HTTP is allowed only on 127.0.0.1",
+  },
+  {
+    name: "self-hosted on Kubernetes without a certificate source",
+    args: { target: "kubernetes", address: "registry.example.com", ingress: { className: "nginx" } },
+    argument: "ingress",
+    message:
+      "needs tlsSecretName (a kubernetes.io/tls Secret) or certificateIssuer (cert-manager): TLS is always on off loopback",
+  },
+  {
+    name: "self-hosted on Kubernetes with an Ingress host of its own",
+    args: {
+      target: "kubernetes",
+      address: "registry.example.com",
+      ingress: { host: "other.example.com", tlsSecretName: "t" },
+    },
+    argument: "ingress.host",
+    message: "is the registry's own: remove it (the host is address)",
+  },
+  {
+    name: "self-hosted on Kubernetes at a port",
+    args: { target: "kubernetes", address: "registry.example.com:5000", ingress: { tlsSecretName: "t" } },
+    argument: "address",
+    message: `must be a DNS name like "app.example.com" without a port (the Ingress serves 443), got "registry.example.com:5000"`,
+  },
+  {
+    name: "self-hosted on Docker published beyond loopback without TLS",
+    args: { target: "docker", publishAddress: "0.0.0.0" },
+    argument: "tls",
+    message:
+      "is required when the registry is reached beyond 127.0.0.1 (published on 0.0.0.0): plain HTTP is allowed only on loopback",
+  },
+  {
+    name: "self-hosted on Docker addressed beyond loopback without TLS",
+    args: { target: "docker", address: "registry.lan:5000" },
+    argument: "tls",
+    message:
+      "is required when the registry is reached beyond 127.0.0.1 (addressed as registry.lan): plain HTTP is allowed only on loopback",
   },
   {
     name: "image without digest",
@@ -187,7 +231,7 @@ const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argumen
   },
   {
     name: "storage size zero",
-    args: { target: "kubernetes", address: "r.example", storageGiB: 0 },
+    args: { target: "kubernetes", address: "r.example", ingress: { tlsSecretName: "t" }, storageGiB: 0 },
     argument: "storageGiB",
     message: "must be an integer from 1 to 65536, got 0",
   },

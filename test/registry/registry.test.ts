@@ -24,6 +24,8 @@ const T = {
   pvc: "kubernetes:core/v1:PersistentVolumeClaim",
   secret: "kubernetes:core/v1:Secret",
   service: "kubernetes:core/v1:Service",
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  certificate: "kubernetes:cert-manager.io/v1:Certificate",
 };
 
 interface Upload {
@@ -210,6 +212,7 @@ describe("self-hosted Registry on Kubernetes", () => {
         (registry = new Registry("registry", {
           target: "kubernetes",
           address: "registry.example.internal",
+          ingress: { certificateIssuer: { name: "internal-ca" } },
           namespace: "apps",
           storageGiB: 50,
           storageClass: "fast-ssd",
@@ -262,19 +265,63 @@ describe("self-hosted Registry on Kubernetes", () => {
     expect(Object.keys(files).sort()).toEqual(["config.yml", "htpasswd"]);
     expect(parse(files["config.yml"])).toMatchObject({ auth: { htpasswd: { path: "/etc/dockyard/htpasswd" } } });
     for (const secret of await credentials(registry)) expect(JSON.stringify(resources)).not.toContain(secret);
+
+    // reached at address through an Ingress with TLS: uploads of any size, long timeouts, streamed
+    expect(find(resources, T.ingress, "registry").inputs).toMatchObject({
+      metadata: {
+        annotations: {
+          "nginx.ingress.kubernetes.io/proxy-body-size": "0",
+          "nginx.ingress.kubernetes.io/proxy-read-timeout": "900",
+          "nginx.ingress.kubernetes.io/proxy-send-timeout": "900",
+          "nginx.ingress.kubernetes.io/proxy-request-buffering": "off",
+        },
+      },
+      spec: {
+        tls: [{ hosts: ["registry.example.internal"], secretName: "registry-tls" }],
+        rules: [{ host: "registry.example.internal" }],
+      },
+    });
+    expect(find(resources, T.certificate, "registry").inputs).toMatchObject({
+      metadata: { annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+      spec: { dnsNames: ["registry.example.internal"], issuerRef: { name: "internal-ca", kind: "ClusterIssuer" } },
+    });
   });
 
-  it("with TLS the probes use HTTPS", async () => {
+  it("a push waits for the running registry, its Ready certificate and its Ingress's address", async () => {
+    const { resources } = await recordWithRaw(() => {
+      const registry = new Registry("registry", {
+        target: "kubernetes",
+        address: "registry.example.internal",
+        ingress: { certificateIssuer: { name: "internal-ca" } },
+      });
+      new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
+    });
+    const push = find(resources, T.image, "web");
+    expect(push.inputs).toMatchObject({ imageName: "registry.example.internal/web:0123456789ab" });
+    expect(push.dependencies).toEqual(
+      expect.arrayContaining(
+        [T.statefulSet, T.certificate, T.ingress].map((type) => find(resources, type, "registry").urn),
+      ),
+    );
+  });
+
+  it("with TLS of its own the probes use HTTPS and the Ingress speaks HTTPS to it", async () => {
     const { resources } = await recordWithRaw(
       () =>
         new Registry("registry", {
           target: "kubernetes",
-          address: "registry.example.internal:443",
+          address: "registry.example.internal",
+          ingress: { tlsSecretName: "registry-edge-tls" },
           tls: { certificate: "c", key: "k" },
         }),
     );
     const pod = (find(resources, T.statefulSet, "registry").inputs as { spec: { template: { spec: IPodSpec } } }).spec
       .template.spec;
     expect(pod.containers[0].livenessProbe?.httpGet).toEqual({ path: "/", port: 5000, scheme: "HTTPS" });
+    expect(find(resources, T.ingress, "registry").inputs).toMatchObject({
+      metadata: { annotations: { "nginx.ingress.kubernetes.io/backend-protocol": "HTTPS" } },
+      spec: { tls: [{ secretName: "registry-edge-tls" }] },
+    });
+    expect(ofType(resources, T.certificate)).toEqual([]);
   });
 });

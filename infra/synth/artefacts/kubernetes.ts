@@ -16,6 +16,7 @@ const KIND_RANK: Record<string, number> = {
   Secret: 1,
   ConfigMap: 1,
   PersistentVolumeClaim: 2,
+  Certificate: 2,
   Service: 3,
   NetworkPolicy: 3,
   Deployment: 4,
@@ -23,9 +24,12 @@ const KIND_RANK: Record<string, number> = {
   CronJob: 4,
   Job: 4,
   PodDisruptionBudget: 5,
+  HorizontalPodAutoscaler: 5,
+  Ingress: 5,
 };
 
-const KUBERNETES_TYPE = /^kubernetes:([a-z0-9.]+\/)?([a-z0-9]+):([A-Za-z]+)$/;
+// Core and API groups (`apps`, `networking.k8s.io`) and custom resources' (`cert-manager.io`).
+const KUBERNETES_TYPE = /^kubernetes:([a-z0-9.-]+\/)?([a-z0-9]+):([A-Za-z]+)$/;
 
 /**
  * The Kubernetes objects a stack declares, in dependency order, with the namespace their
@@ -46,9 +50,13 @@ export function kubernetesArtefacts(resources: readonly RecordedResource[]): Kub
   });
 }
 
-/** The YAML text of one object. */
+/**
+ * The YAML text of one object. Written for YAML 1.1 readers too (kubectl's): strings such as
+ * `off`, `yes` or `0755` are quoted, so an annotation like ingress-nginx's
+ * `proxy-request-buffering: "off"` stays a string instead of becoming a boolean.
+ */
 export function kubernetesYaml(artefact: KubernetesArtefact): string {
-  return stringify(artefact.object, { sortMapEntries: false });
+  return stringify(artefact.object, { sortMapEntries: false, version: "1.1" });
 }
 
 function toObject(resource: RecordedResource, byUrn: Map<string, RecordedResource>): Record<string, unknown> {

@@ -5,7 +5,7 @@
  * When something is missing the error is one line naming it and the command to run.
  */
 import { execFile } from "node:child_process";
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { findSeedTool } from "../../../components/libvirt/seed-iso";
 
@@ -44,6 +44,14 @@ export function engineUnderTest(): { readonly name: EngineName; readonly host: s
   if (!Object.hasOwn(ENGINES, name))
     throw new Error(`DOCKYARD_ENGINE=${name} is not an engine the tests know (${Object.keys(ENGINES).join(", ")})`);
   return { name: name as EngineName, host: ENGINES[name as EngineName].host };
+}
+
+/**
+ * Where the engine under test reads the CA it trusts for one registry, `<dir>/<host:port>/ca.crt`:
+ * Docker's /etc/docker/certs.d, Podman's (containers/image) /etc/containers/certs.d.
+ */
+export function engineCertsDir(): string {
+  return engineUnderTest().name === "podman" ? "/etc/containers/certs.d" : "/etc/docker/certs.d";
 }
 
 /**
@@ -140,6 +148,25 @@ const REQUIREMENTS = {
     check: () => toolProblem("ssh", "openssh-client") ?? toolProblem("ssh-keygen", "openssh-client"),
   },
   htpasswd: tool("htpasswd", "apache2-utils", "registry.sh"),
+  /** Debian's openssl: a throwaway CA and server certificate for the TLS registry tests. */
+  openssl: tool("openssl", "openssl", "registry.sh"),
+  /**
+   * Write access to the engine's per-registry trust directory (`engineCertsDir()`, read at each
+   * registry access): the TLS registry tests trust their CA there, then remove it.
+   */
+  "engine-certs": {
+    script: "docker.sh",
+    check: () => {
+      const dir = engineCertsDir();
+      try {
+        mkdirSync(dir, { recursive: true });
+        accessSync(dir, constants.W_OK);
+        return undefined;
+      } catch {
+        return `${dir} cannot be written (run the engine tests as root, on the engine's own host)`;
+      }
+    },
+  },
   virsh: tool("virsh", "libvirt-clients", "libvirt.sh"),
   /** libvirt's schema check: a shell script over xmllint. */
   "virt-xml-validate": {

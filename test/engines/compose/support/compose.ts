@@ -60,9 +60,9 @@ export async function synthDevCompose(): Promise<SynthCompose> {
 }
 
 /**
- * How a test run departs from the generated file, each visibly: the web port moves to a free one
- * (8080 may be taken on a shared machine) and images get this run's tags (so concurrent runs do
- * not share them). Returns the path of the file to run and the new names.
+ * How a test run departs from the generated file, each visibly: every published port moves to a
+ * free one (8080 and 8081 may be taken on a shared machine) and images get this run's tags (so
+ * concurrent runs do not share them). Returns the path of the file to run and the new names.
  */
 export async function runnableCopy(
   synth: SynthCompose,
@@ -70,8 +70,15 @@ export async function runnableCopy(
 ): Promise<{ path: string; webPort: number; images: string[] }> {
   const compose = parse(synth.generated) as ComposeFile;
   const webPort = await freePort();
-  const ports = compose.services.web.ports as string[];
-  compose.services.web.ports = ports.map((p) => p.replace(/^127\.0\.0\.1:\d+:/, `127.0.0.1:${webPort}:`));
+  for (const [name, service] of Object.entries(compose.services)) {
+    const ports = (service.ports as string[] | undefined) ?? [];
+    const moved: string[] = [];
+    for (const p of ports) {
+      const port = name === "web" && moved.length === 0 ? webPort : await freePort();
+      moved.push(p.replace(/^127\.0\.0\.1:\d+:/, `127.0.0.1:${port}:`));
+    }
+    if (ports.length > 0) service.ports = moved;
+  }
   const tag = uniqueName("compose").toLowerCase();
   for (const [name, service] of Object.entries(compose.services)) service.image = `${tag}/${name}:test`;
   const copy = path.join(synth.directory, file);

@@ -27,6 +27,8 @@ const run = promisify(execFile);
  * nearest directory up from here holding Pulumi.yaml (this file also runs bundled, from out/.run).
  */
 export const WEB_CONTEXT = path.join(repositoryRoot(__dirname), "apps", "web");
+/** The front app's source directory, built the same way. */
+export const FRONT_CONTEXT = path.join(repositoryRoot(__dirname), "apps", "front");
 
 function repositoryRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
@@ -55,12 +57,15 @@ export interface WebBuildOptions {
   readonly bases?: { readonly build: string; readonly base: string };
   /** Extra environment of the docker client, e.g. a DOCKER_CONFIG holding the mirror's login. @default {} */
   readonly env?: NodeJS.ProcessEnv;
+  /** Build context of another app built on the same bases (apps/front). @default WEB_CONTEXT */
+  readonly context?: string;
 }
 
 /** Builds the web image under `tag`, on the local stand-in bases unless others are given. */
 export async function buildWebImage(tag: string, options: WebBuildOptions = {}): Promise<BuiltImage> {
   const bases = options.bases ?? (await ensureStandIns());
-  const revision = await run("git", ["rev-parse", "HEAD"], { cwd: WEB_CONTEXT }).then(
+  const context = options.context ?? WEB_CONTEXT;
+  const revision = await run("git", ["rev-parse", "HEAD"], { cwd: context }).then(
     (r) => r.stdout.trim(),
     () => "unknown",
   );
@@ -78,14 +83,14 @@ export async function buildWebImage(tag: string, options: WebBuildOptions = {}):
   const buildStageTag = `${tag}-build-stage`;
   const started = Date.now();
   await docker(
-    ["build", "--quiet", ...args, "--target", "build", "--tag", buildStageTag, WEB_CONTEXT],
+    ["build", "--quiet", ...args, "--target", "build", "--tag", buildStageTag, context],
     300_000,
     options.env,
   );
   // Podman 4.3's builder (Buildah 1.28) reuses a cached LABEL layer when only a build argument's
   // value changed (REVISION, CREATED): the final stage is built without its cache there.
   const fresh = engineUnderTest().name === "podman" ? ["--no-cache"] : [];
-  await docker(["build", "--quiet", ...fresh, ...args, "--tag", tag, WEB_CONTEXT], 300_000, options.env);
+  await docker(["build", "--quiet", ...fresh, ...args, "--tag", tag, context], 300_000, options.env);
   return { tag, buildStageTag, buildMs: Date.now() - started, revision, created };
 }
 

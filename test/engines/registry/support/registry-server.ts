@@ -6,7 +6,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { request } from "node:https";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -24,10 +25,10 @@ export interface RunningRegistry {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+async function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(0, host, () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
@@ -47,8 +48,19 @@ export function generatedPassword(): string {
   return Array.from({ length: PASSWORD_POLICY.length }, () => alphabet[randomInt(alphabet.length)]).join("");
 }
 
-/** Registry args the test registry is configured from (target Docker, self-hosted). */
-export type TestRegistryArgs = Pick<RegistryArgs, "username" | "deleteEnabled">;
+/**
+ * Registry args the test registry is configured from (target Docker, self-hosted). With
+ * `publishAddress` it listens there instead of on 127.0.0.1, which the translator accepts only with `tls`.
+ */
+export type TestRegistryArgs = Pick<RegistryArgs, "username" | "deleteEnabled" | "tls" | "publishAddress">;
+
+/** Whether something accepts TCP connections on host:port. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port }, () => (socket.destroy(), resolve(true)));
+    socket.on("error", () => resolve(false));
+  });
+}
 
 function plain(value: pulumi.Input<string>): Promise<string> {
   return new Promise((done) => pulumi.output(value).apply((v) => done(v)));
@@ -64,13 +76,14 @@ export async function startRegistry(
 ): Promise<RunningRegistry> {
   await ensure("docker-registry", "htpasswd");
   const dir = mkdtempSync(join(tmpdir(), "dockyard-registry-"));
-  const port = await freePort();
+  const host = typeof args.publishAddress === "string" ? args.publishAddress : "127.0.0.1";
+  const port = await freePort(host);
   const spec = resolveRegistrySpec("registry", { target: "docker", hostPort: port, ...args });
   if (spec.mode !== "self-hosted") throw new Error("the test registry is self-hosted");
-  // Clients use the translator's address (localhost:<port>); the registry listens on loopback.
+  // Clients use the translator's address (localhost:<port> on loopback); the registry listens on `host`.
   const address = spec.address;
   const layout: RegistryLayout = {
-    listen: `127.0.0.1:${port}`,
+    listen: `${host}:${port}`,
     filesDir: join(dir, "files"),
     dataDir: join(dir, "data"),
   };
@@ -93,12 +106,8 @@ export async function startRegistry(
   };
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (child.exitCode !== null) break;
-    try {
-      await fetch(`http://${address}/v2/`);
-      return { address, username: spec.username, password, stop };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    if (await accepts(host, port)) return { address, username: spec.username, password, stop };
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
   throw new Error(`registry did not answer on ${address}:\n${log}`);
@@ -116,18 +125,34 @@ const MANIFEST_TYPES = [
   "application/vnd.oci.image.index.v1+json",
 ].join(", ");
 
-/** The digest the registry serves a tag or digest under (`Docker-Content-Digest` of a HEAD). */
+/**
+ * The digest the registry serves a tag or digest under (`Docker-Content-Digest` of a HEAD): over
+ * HTTP, or over HTTPS trusting only `ca` when given.
+ */
 export async function manifestDigest(
   registry: RunningRegistry,
   repository: string,
   reference: string,
+  ca?: string,
 ): Promise<string> {
-  const response = await fetch(`http://${registry.address}/v2/${repository}/manifests/${reference}`, {
-    method: "HEAD",
-    headers: { accept: MANIFEST_TYPES, authorization: basicAuth(registry.username, registry.password) },
-  });
-  const digest = response.headers.get("docker-content-digest");
-  if (response.status !== 200 || digest === null)
-    throw new Error(`HEAD ${repository}:${reference} answered ${response.status} without a digest`);
+  const url = `${ca === undefined ? "http" : "https"}://${registry.address}/v2/${repository}/manifests/${reference}`;
+  const headers = { accept: MANIFEST_TYPES, authorization: basicAuth(registry.username, registry.password) };
+  const { status, digest } =
+    ca === undefined
+      ? await fetch(url, { method: "HEAD", headers }).then((r) => ({
+          status: r.status,
+          digest: r.headers.get("docker-content-digest"),
+        }))
+      : await new Promise<{ status: number; digest: string | null }>((resolve, reject) =>
+          request(url, { method: "HEAD", headers, ca }, (res) => {
+            res.resume();
+            const value = res.headers["docker-content-digest"];
+            resolve({ status: res.statusCode ?? 0, digest: typeof value === "string" ? value : null });
+          })
+            .on("error", reject)
+            .end(),
+        );
+  if (status !== 200 || digest === null)
+    throw new Error(`HEAD ${repository}:${reference} answered ${status} without a digest`);
   return digest;
 }

@@ -1,0 +1,44 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** A certificate chain and its private key, PEM (secrets). */
+export interface TlsPairArgs {
+  /** Certificate chain, PEM: the server certificate first. */
+  readonly certificate: pulumi.Input<string>;
+  /** Unencrypted private key, PEM. */
+  readonly key: pulumi.Input<string>;
+}
+
+/** Arguments of {@link tlsSecret} besides the pair. */
+export interface TlsSecretArgs {
+  /**
+   * Namespace of the Secret: the namespace of the Ingresses that use it.
+   * @default the provider's namespace
+   */
+  readonly namespace?: pulumi.Input<string>;
+}
+
+/**
+ * A `kubernetes.io/tls` Secret holding a certificate given as Pulumi secrets, for ContainerService
+ * `ingress.tlsSecretName` (`secret.metadata.name`) when the certificate does not come from
+ * cert-manager. Both values stay secrets; Pulumi names the Secret, so a new pair makes a new one.
+ */
+export function tlsSecret(
+  name: string,
+  pair: TlsPairArgs,
+  args: TlsSecretArgs = {},
+  opts?: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(
+    name,
+    {
+      metadata: {
+        ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
+        labels: { "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi" },
+      },
+      type: "kubernetes.io/tls",
+      stringData: { "tls.crt": pulumi.secret(pair.certificate), "tls.key": pulumi.secret(pair.key) },
+    },
+    opts,
+  );
+}

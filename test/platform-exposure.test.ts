@@ -1,0 +1,191 @@
+/**
+ * What the Kubernetes stacks declare to be reached and to reach nothing else: the registry and the
+ * user-facing service behind Ingresses with TLS, the certificate awaited before anything pushes,
+ * traffic denied both ways unless a workload's policy names the peer, a replicated stateless service
+ * under an autoscaler, and probes that differ. Every object is checked in `synth-artefacts.test.ts`
+ * against its published schema.
+ */
+import { describe, expect, it } from "vitest";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import { synthFiles } from "../infra/synth/write";
+import { MASKED, evaluate, find, ofType, type RecordedResource } from "./support/pulumi-harness";
+import { committedConfig, writeStackFile } from "./support/stack-files";
+
+const T = {
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  certificate: "kubernetes:cert-manager.io/v1:Certificate",
+  policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  deployment: "kubernetes:apps/v1:Deployment",
+  statefulSet: "kubernetes:apps/v1:StatefulSet",
+  cronJob: "kubernetes:batch/v1:CronJob",
+  secret: "kubernetes:core/v1:Secret",
+  image: "docker:index/image:Image",
+};
+const SECURE = { secure: "v1:AAAAAAAAAAAAAAAA:Y2lwaGVydGV4dA==" };
+
+type Spec = Record<string, unknown>;
+const specOf = (resource: RecordedResource) => (resource.inputs as { spec: Spec }).spec;
+const policy = (resources: RecordedResource[], prefix: string) =>
+  specOf(ofType(resources, T.policy).find((p) => p.name === prefix)!);
+
+function pods(resources: RecordedResource[]): [string, IPodSpec][] {
+  return [
+    ...[T.deployment, T.statefulSet].flatMap((type) =>
+      ofType(resources, type).map((r): [string, IPodSpec] => [
+        r.name,
+        (specOf(r) as { template: { spec: IPodSpec } }).template.spec,
+      ]),
+    ),
+    ...ofType(resources, T.cronJob).map((r): [string, IPodSpec] => [
+      r.name,
+      (specOf(r) as { jobTemplate: { spec: { template: { spec: IPodSpec } } } }).jobTemplate.spec.template.spec,
+    ]),
+  ];
+}
+
+describe.each(["test", "prod"])("%s", (stack) => {
+  it("the registry and front are reached over TLS through Ingresses with cert-manager Certificates awaited until Ready", async () => {
+    const { resources } = await evaluate(stack);
+    const config = committedConfig(stack) as {
+      "dockyard:registry": { address: string };
+      "dockyard:services": { front: { host: string } };
+    };
+    const hosts = {
+      registry: config["dockyard:registry"].address,
+      front: config["dockyard:services"].front.host,
+    };
+    expect(
+      ofType(resources, T.ingress)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["front", "registry"]);
+    for (const [name, host] of Object.entries(hosts)) {
+      expect(specOf(find(resources, T.ingress, name))).toMatchObject({
+        ingressClassName: "nginx",
+        tls: [{ hosts: [host], secretName: `${name}-tls` }],
+        rules: [{ host }],
+      });
+      const certificate = find(resources, T.certificate, name);
+      expect(certificate.inputs).toMatchObject({
+        metadata: { annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+        spec: { dnsNames: [host], secretName: `${name}-tls` },
+      });
+      expect(find(resources, T.ingress, name).dependencies).toContain(certificate.urn);
+    }
+  });
+
+  it("nothing is pushed before the registry's certificate is Ready and its Ingress has an address", async () => {
+    const { resources } = await evaluate(stack);
+    const waitedOn = [T.certificate, T.ingress, T.statefulSet].map((type) => find(resources, type, "registry").urn);
+    const pushes = ofType(resources, T.image);
+    expect(pushes.map((p) => p.name).sort()).toEqual(["backup", "front", "web"]);
+    for (const push of pushes) expect(push.dependencies, push.name).toEqual(expect.arrayContaining(waitedOn));
+    const pull = ofType(resources, T.secret).find((s) =>
+      (s.inputs as { type?: string }).type?.endsWith("dockerconfigjson"),
+    );
+    expect(pull!.dependencies).toEqual(expect.arrayContaining(waitedOn));
+  });
+
+  it("traffic is denied both ways unless a workload's policy names the peer", async () => {
+    const { resources } = await evaluate(stack);
+    const policies = ofType(resources, T.policy);
+    for (const p of policies) expect(specOf(p).policyTypes, p.name).toEqual(["Ingress", "Egress"]);
+    expect(policy(resources, "default-deny")).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [],
+      egress: [],
+    });
+    const controller = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } };
+    const podsOf = (name: string) => ({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name } },
+    });
+    // registry: in from the controller only; out nowhere (its blobs are on its volume)
+    expect(policy(resources, "registry")).toMatchObject({ ingress: [{ from: [controller] }], egress: [] });
+    // front: in from the controller; out to DNS and web only
+    const front = policy(resources, "front") as { ingress: unknown[]; egress: { to: unknown[] }[] };
+    expect(front.ingress).toEqual([{ from: [controller], ports: [{ port: 8080, protocol: "TCP" }] }]);
+    expect(front.egress.map((rule) => rule.to)).toEqual([
+      [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+          podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+        },
+      ],
+      [podsOf("web")],
+    ]);
+    // web: in from front only; out nowhere
+    expect(policy(resources, "web")).toMatchObject({ ingress: [{ from: [podsOf("front")] }], egress: [] });
+    // the backup jobs reach their volume by mounts and the off-site repository by its port (and DNS): nothing in
+    for (const job of ["web-data-backup", "web-data-backup-check", "web-data-backup-drill"]) {
+      const rules = policy(resources, job) as {
+        ingress: unknown[];
+        egress: { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[];
+      };
+      expect(rules.ingress, job).toEqual([]);
+      const blocks = rules.egress.filter((rule) => rule.to.some((peer) => peer.ipBlock !== undefined));
+      expect(blocks.map((rule) => rule.to[0].ipBlock!.cidr).sort(), job).toEqual(["0.0.0.0/0", "::/0"]);
+      for (const rule of blocks)
+        expect(
+          rule.ports.map((p) => p.port),
+          job,
+        ).toEqual([443]);
+    }
+    expect(policies.map((p) => p.name).sort()).toEqual(
+      [
+        "acme-http01-solver",
+        "default-deny",
+        "front",
+        "registry",
+        "web",
+        "web-data-backup",
+        "web-data-backup-check",
+        "web-data-backup-drill",
+      ].sort(),
+    );
+  });
+
+  it("front is a replicated Deployment its autoscaler owns, spread over nodes, one pod kept in a drain", async () => {
+    const { resources } = await evaluate(stack);
+    const config = committedConfig(stack) as Record<string, Record<string, Record<string, Record<string, number>>>>;
+    const bounds = config["dockyard:services"].front.autoscaling;
+    const deployment = find(resources, T.deployment, "front");
+    const spec = specOf(deployment) as { replicas?: number; template: { spec: IPodSpec } };
+    expect(spec.replicas).toBeUndefined();
+    expect(spec.template.spec.topologySpreadConstraints?.[0]).toMatchObject({ topologyKey: "kubernetes.io/hostname" });
+    expect(specOf(find(resources, T.hpa, "front"))).toMatchObject({
+      minReplicas: bounds.minReplicas,
+      maxReplicas: bounds.maxReplicas,
+      scaleTargetRef: { kind: "Deployment" },
+    });
+    expect(bounds.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(specOf(find(resources, T.pdb, "front"))).toMatchObject({ maxUnavailable: 1 });
+  });
+
+  it("no pod's readiness and liveness probes are the same", async () => {
+    const { resources } = await evaluate(stack);
+    for (const [name, pod] of pods(resources))
+      for (const container of pod.containers)
+        if (container.livenessProbe !== undefined)
+          expect(container.readinessProbe, `${name}/${container.name}`).not.toEqual(container.livenessProbe);
+  });
+});
+
+describe("TLS from a pair given as secrets", () => {
+  it("one kubernetes.io/tls Secret, masked, serves every Ingress; no Certificate, no solver policy", async () => {
+    const config = structuredClone(committedConfig("prod"));
+    config["dockyard:ingress"] = { tls: { source: "secret", certificate: SECURE, key: SECURE } };
+    const evaluation = await evaluate("prod", writeStackFile(config));
+    const { resources } = evaluation;
+    const tls = ofType(resources, T.secret).filter((s) => (s.inputs as { type?: string }).type === "kubernetes.io/tls");
+    expect(tls.map((s) => s.name)).toEqual(["ingress-tls"]);
+    expect(tls[0].inputs.stringData).toEqual(MASKED);
+    expect(ofType(resources, T.certificate)).toEqual([]);
+    for (const ingress of ofType(resources, T.ingress))
+      expect((specOf(ingress) as { tls: { secretName: string }[] }).tls[0].secretName).toMatch(/^ingress-tls-/);
+    expect(ofType(resources, T.policy).map((p) => p.name)).not.toContain("acme-http01-solver");
+    expect(Object.values(synthFiles(evaluation)).join("\n")).not.toContain("offline-secret-value");
+  });
+});
