@@ -101,7 +101,7 @@ log "podman $(DOCKER_HOST="unix://$socket" docker version --format '{{.Server.Ve
 
 timer_pidfile=/run/dockyard-podman-health-timer.pid
 timer=$(cd "$(dirname "$0")" && pwd)/podman-health-timer.sh
-if [ -s "$timer_pidfile" ] && tr '\0' ' ' <"/proc/$(cat "$timer_pidfile")/cmdline" 2>/dev/null | grep -q podman-health-timer; then
+if [ -s "$timer_pidfile" ] && tr '\0' ' ' 2>/dev/null <"/proc/$(cat "$timer_pidfile")/cmdline" | grep -q podman-health-timer; then
   log "health-check timer already running (pid $(cat "$timer_pidfile"))"
 else
   nohup bash "$timer" >"$ci_dir/podman-health-timer.log" 2>&1 &
