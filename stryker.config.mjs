@@ -1,26 +1,28 @@
 // Mutation testing (`npm run mutate`): which defects would the Node-only suite let through, in
 // the modules where a defect hurts users most. See docs/testing.md ("Mutation testing").
+// scripts/mutate.cjs runs Stryker once per module of test/mutation/modules.cjs, naming it in
+// DOCKYARD_MUTATE_MODULE, so each module keeps its own incremental state and report; without it
+// (`npx stryker run`) every module is mutated in one run.
+import { createRequire } from "node:module";
+
+const modules = createRequire(import.meta.url)("./test/mutation/modules.cjs");
+const id = process.env.DOCKYARD_MUTATE_MODULE ?? "all";
+const selected = id === "all" ? modules : modules.filter((m) => m.id === id);
+if (selected.length === 0) throw new Error(`DOCKYARD_MUTATE_MODULE: no module "${id}" in test/mutation/modules.cjs`);
+
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutate.config.mts" },
   plugins: ["@stryker-mutator/vitest-runner"],
   coverageAnalysis: "perTest",
-  mutate: [
-    "components/hardening.ts",
-    "components/image-policy.ts",
-    "components/container-service/{security-context,docker-settings,pod-spec,kubernetes-objects,probes,resources,labels,resolve,resolve-ports,docker-pids,network-policy,ingress,autoscaling,resolve-exposure}.ts",
-    "components/registry/{registry-config,pull-credentials,registry-spec,image-ref}.ts",
-    "components/rules/*.ts",
-    "infra/{config,config-schema,config-source,config-error,stack-file,secrets,providers,containers,backups,registry,machines,exposure}.ts",
-    "infra/parity/*.ts",
-  ],
+  mutate: selected.flatMap((m) => m.mutate),
   ignoreStatic: true,
   concurrency: 2,
   incremental: true,
-  incrementalFile: "out/mutation/stryker-incremental.json",
+  incrementalFile: `out/mutation/${id}.incremental.json`,
   reporters: ["clear-text", "progress", "json"],
-  jsonReporter: { fileName: "out/mutation/mutation.json" },
+  jsonReporter: { fileName: `out/mutation/${id}.json` },
   tempDirName: "out/mutation/.stryker-tmp",
   cleanTempDir: "always",
   timeoutMS: 60000,
