@@ -21,15 +21,22 @@ export function fullyMasked(value: unknown): boolean {
 /** Asymmetric matcher: a recorded value whose every leaf is masked (`expect(x).toEqual(MASKED)`). */
 export const MASKED = { asymmetricMatch: fullyMasked, toString: () => "MASKED", toAsymmetricMatcher: () => "MASKED" };
 
-/** Evaluations of the committed stacks, shared by every test in a worker: they never change during a run. */
+/**
+ * Evaluations of the committed stacks, shared by every test in a worker: they never change during
+ * a run. Except under mutation testing (vitest.mutate.config.mts sets DOCKYARD_FRESH_EVALUATIONS),
+ * where the code changes from one mutant to the next: a shared evaluation would hide the mutant
+ * from every test but the first, and credit that test alone with covering the program.
+ */
 const committed = new Map<string, Promise<Evaluation>>();
+const shareEvaluations = process.env.DOCKYARD_FRESH_EVALUATIONS === undefined;
 
 /**
  * Evaluates the dockyard program for a stack (and optionally another settings file). A committed
  * stack is evaluated once per worker and each caller gets its own copy.
  */
 export async function evaluate(stack: string, configFile?: string, recorder?: ResourceRecorder): Promise<Evaluation> {
-  if (configFile !== undefined || recorder !== undefined) return evaluateStack(stack, configFile, recorder);
+  if (configFile !== undefined || recorder !== undefined || !shareEvaluations)
+    return evaluateStack(stack, configFile, recorder);
   let evaluation = committed.get(stack);
   if (evaluation === undefined) {
     evaluation = evaluateStack(stack);
