@@ -41,6 +41,7 @@ export {
   VM_DEFAULTS,
   VOLUME_DEFAULTS,
 } from "./defaults";
+export { DOCKYARD_LABELS } from "./kubernetes-labels";
 /** The namespace's default-deny NetworkPolicy, and a TLS Secret for Ingresses whose certificate is given. */
 export { defaultDenyPolicy } from "./container-service/network-policy";
 export { tlsSecret, type TlsPairArgs, type TlsSecretArgs } from "./container-service/tls-secret";

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { type RegistryIngressArgs, defaultDenyPolicy, tlsSecret } from "../components";
+import { DOCKYARD_LABELS, type RegistryIngressArgs, defaultDenyPolicy, tlsSecret } from "../components";
 import type { Platform } from "./platform";
 import type { TargetProviders } from "./providers";
 
@@ -44,7 +44,7 @@ export function declareExposure(platform: Platform, target: TargetProviders): De
     {
       metadata: {
         ...(namespace === undefined ? {} : { namespace }),
-        labels: { "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi" },
+        labels: { ...DOCKYARD_LABELS },
       },
       spec: {
         podSelector: { matchLabels: { ...ACME_SOLVER.labels } },

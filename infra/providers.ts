@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DOCKYARD_LABELS } from "../components";
 import type { Platform } from "./platform";
 
 /** The explicit provider every container resource of a stack uses, and where it places things. */
@@ -42,7 +43,7 @@ export function targetProviders(platform: Platform): TargetProviders {
           // Pod Security admission enforces the "restricted" profile on everything in the namespace.
           "pod-security.kubernetes.io/enforce": "restricted",
           "pod-security.kubernetes.io/enforce-version": "latest",
-          "app.kubernetes.io/part-of": "dockyard",
+          ...DOCKYARD_LABELS,
         },
       },
     },

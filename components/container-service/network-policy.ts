@@ -1,4 +1,5 @@
 import type * as Input from "@pulumi/kubernetes/types/input";
+import { DOCKYARD_LABELS } from "../kubernetes-labels";
 import { selectorLabels, serviceLabels } from "./labels";
 import type { PeerSpec, Protocol, ResolvedService } from "./spec";
 
@@ -27,7 +28,7 @@ export function defaultDenyPolicy(namespace?: Input.meta.v1.ObjectMeta["namespac
     kind: "NetworkPolicy",
     metadata: {
       ...(namespace === undefined ? {} : { namespace }),
-      labels: { "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi" },
+      labels: { ...DOCKYARD_LABELS },
     },
     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] },
   };

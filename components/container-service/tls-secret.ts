@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DOCKYARD_LABELS } from "../kubernetes-labels";
 
 /** A certificate chain and its private key, PEM (secrets). */
 export interface TlsPairArgs {
@@ -34,7 +35,7 @@ export function tlsSecret(
     {
       metadata: {
         ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
-        labels: { "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi" },
+        labels: { ...DOCKYARD_LABELS },
       },
       type: "kubernetes.io/tls",
       stringData: { "tls.crt": pulumi.secret(pair.certificate), "tls.key": pulumi.secret(pair.key) },

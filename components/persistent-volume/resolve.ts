@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { VOLUME_DEFAULTS } from "../defaults";
+import { DOCKYARD_LABELS } from "../kubernetes-labels";
 import * as rules from "../rules";
 import type { PersistentVolumeArgs } from "../persistent-volume";
 import { userLabels } from "../container-service/labels";
@@ -67,8 +68,7 @@ function volumeLabels(spec: ResolvedVolume): Record<string, string> {
     ...spec.labels,
     "app.kubernetes.io/name": spec.name,
     "app.kubernetes.io/component": "storage",
-    "app.kubernetes.io/part-of": "dockyard",
-    "app.kubernetes.io/managed-by": "pulumi",
+    ...DOCKYARD_LABELS,
   };
 }
 

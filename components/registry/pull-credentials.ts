@@ -1,6 +1,7 @@
 import type * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DOCKYARD_LABELS } from "../kubernetes-labels";
 import { registryHostOf } from "../rules";
 
 /**
@@ -69,7 +70,7 @@ export function imagePullSecret(
     {
       metadata: {
         ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
-        labels: { "app.kubernetes.io/part-of": "dockyard", "app.kubernetes.io/managed-by": "pulumi", ...args.labels },
+        labels: { ...DOCKYARD_LABELS, ...args.labels },
       },
       type: "kubernetes.io/dockerconfigjson",
       stringData: { ".dockerconfigjson": dockerConfigJsonOf(registry) },
