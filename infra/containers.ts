@@ -21,7 +21,7 @@ export function declareContainers(
   platform: Platform,
   target: TargetProviders,
   images: Record<string, pulumi.Input<string>>,
-  imagePullSecrets: pulumi.Input<string>[] = [],
+  imagePullSecrets: pulumi.Input<string>[],
   ingress?: SharedIngress,
 ): DeclaredContainers {
   const opts = { providers: [target.provider], ...(target.namespace ? { dependsOn: [target.namespace] } : {}) };

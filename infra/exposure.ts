@@ -24,7 +24,8 @@ const ACME_SOLVER = { labels: { "acme.cert-manager.io/http01-solver": "true" }, 
  * challenge through it).
  */
 export function declareExposure(platform: Platform, target: TargetProviders): DeclaredExposure {
-  if (platform.target !== "kubernetes" || platform.ingress === undefined) return { ingress: undefined };
+  // The platform has ingress settings on kubernetes only.
+  if (platform.ingress === undefined) return { ingress: undefined };
   const opts = { provider: target.provider, ...(target.namespace ? { dependsOn: [target.namespace] } : {}) };
   const namespace = target.namespace?.metadata.name;
   const deny = defaultDenyPolicy(namespace);

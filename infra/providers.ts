@@ -28,10 +28,12 @@ export function targetProviders(platform: Platform): TargetProviders {
     );
     return { provider, network };
   }
+  // Refuse to guess a cluster: the context always comes from config (required on kubernetes), so
+  // the ambient kubeconfig's current context is never used.
   const provider = new k8s.Provider("kubernetes", {
     context: platform.endpoints.kubeContext,
     namespace: platform.endpoints.namespace,
-    // Refuse to guess a cluster: without a context in config, the ambient kubeconfig is never used.
+    // Fields are owned per manager: the HorizontalPodAutoscaler's replica count is never overwritten.
     enableServerSideApply: true,
   });
   const namespace = new k8s.core.v1.Namespace(
@@ -40,9 +42,14 @@ export function targetProviders(platform: Platform): TargetProviders {
       metadata: {
         name: platform.endpoints.namespace,
         labels: {
-          // Pod Security admission enforces the "restricted" profile on everything in the namespace.
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/enforce-version": "latest",
+          // Pod Security admission enforces the "restricted" profile on everything in the namespace,
+          // and warns and audits at the same level (kubectl shows why a pod is refused).
+          ...Object.fromEntries(
+            ["enforce", "warn", "audit"].flatMap((mode) => [
+              [`pod-security.kubernetes.io/${mode}`, "restricted"],
+              [`pod-security.kubernetes.io/${mode}-version`, "latest"],
+            ]),
+          ),
           ...DOCKYARD_LABELS,
         },
       },

@@ -22,7 +22,10 @@ describe("Kubernetes namespaces", () => {
           metadata: { labels: Record<string, string> };
         }
       ).metadata.labels;
-      expect(labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+      for (const mode of ["enforce", "warn", "audit"]) {
+        expect(labels[`pod-security.kubernetes.io/${mode}`], mode).toBe("restricted");
+        expect(labels[`pod-security.kubernetes.io/${mode}-version`], mode).toBe("latest");
+      }
     },
   );
 });
@@ -129,9 +132,15 @@ describe("third-party images come through the mirror when a stack names one", ()
     expect(builds.length).toBeGreaterThan(0);
     for (const build of builds) {
       const args = (build.inputs as { build: { args: Record<string, string> } }).build.args;
-      for (const [arg, value] of Object.entries(args).filter(([arg]) => arg.endsWith("IMAGE"))) {
+      const bases = Object.entries(args).filter(([arg]) => arg.endsWith("IMAGE"));
+      expect(bases.length, `${build.name} names its base images`).toBeGreaterThan(0);
+      for (const [arg, value] of bases)
         expect(value, `${build.name} ${arg}`).toMatch(/^mirror\.example\.internal:5000\//);
-      }
+      // The revision the image is tagged with is the one its OCI labels are built from.
+      expect(args.REVISION, `${build.name} REVISION`).toBeTruthy();
+      expect(build.inputs.imageName, build.name).toBe(
+        `${build.inputs.imageName as string}`.replace(/:[^:/]+$/, `:${args.REVISION}`),
+      );
     }
     const registry = find(resources, "kubernetes:apps/v1:StatefulSet", "registry");
     expect(JSON.stringify(registry.inputs)).toMatch(/"image":"mirror\.example\.internal:5000\//);
