@@ -61,7 +61,6 @@ export function declareBackups(
           {
             providers: [target.provider],
             protect: platform.protect,
-            ...(target.namespace ? { dependsOn: [target.namespace] } : {}),
           },
         ),
       ];

@@ -24,7 +24,8 @@ export function declareContainers(
   imagePullSecrets: pulumi.Input<string>[],
   ingress?: SharedIngress,
 ): DeclaredContainers {
-  const opts = { providers: [target.provider], ...(target.namespace ? { dependsOn: [target.namespace] } : {}) };
+  // Objects are created after the namespace, and deleted before it, through its name they take.
+  const opts = { providers: [target.provider] };
   const namespace = target.namespace?.metadata.name;
   const volumes = Object.fromEntries(
     platform.volumes.map((volume) => [

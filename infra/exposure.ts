@@ -26,7 +26,8 @@ const ACME_SOLVER = { labels: { "acme.cert-manager.io/http01-solver": "true" }, 
 export function declareExposure(platform: Platform, target: TargetProviders): DeclaredExposure {
   // The platform has ingress settings on kubernetes only.
   if (platform.ingress === undefined) return { ingress: undefined };
-  const opts = { provider: target.provider, ...(target.namespace ? { dependsOn: [target.namespace] } : {}) };
+  // Objects are created after the namespace, and deleted before it, through its name they take.
+  const opts = { provider: target.provider };
   const namespace = target.namespace?.metadata.name;
   const deny = defaultDenyPolicy(namespace);
   new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: deny.metadata, spec: deny.spec }, opts);

@@ -43,7 +43,6 @@ export function declareRegistry(
     {
       providers: [target.provider],
       protect: platform.protect,
-      ...(target.namespace ? { dependsOn: [target.namespace] } : {}),
     },
   );
   const authenticatedDocker = new docker.Provider("docker-registry-auth", {
