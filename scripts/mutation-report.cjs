@@ -10,7 +10,10 @@ const { existsSync, readFileSync, statSync } = require("node:fs");
 const path = require("node:path");
 const modules = require("../test/mutation/modules.cjs");
 
-const root = path.resolve(__dirname, "..");
+// The repository: this script's parent, or the working directory when it runs bundled (npm run bench).
+const root = [path.resolve(__dirname, ".."), process.cwd()].find((dir) =>
+  existsSync(path.join(dir, "test", "mutation", "modules.cjs")),
+);
 const REPORTS = path.join(root, "out", "mutation");
 const EQUIVALENTS = path.join(root, "test", "mutation", "equivalent-mutants.json");
 const TARGET = 85;
