@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DOCKYARD_LABELS } from "../kubernetes-labels";
+import { typedSecret } from "../kubernetes-secret";
 
 /** A certificate chain and its private key, PEM (secrets). */
 export interface TlsPairArgs {
@@ -30,15 +30,12 @@ export function tlsSecret(
   args: TlsSecretArgs = {},
   opts?: pulumi.CustomResourceOptions,
 ): k8s.core.v1.Secret {
-  return new k8s.core.v1.Secret(
+  return typedSecret(
     name,
     {
-      metadata: {
-        ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
-        labels: { ...DOCKYARD_LABELS },
-      },
       type: "kubernetes.io/tls",
       stringData: { "tls.crt": pulumi.secret(pair.certificate), "tls.key": pulumi.secret(pair.key) },
+      ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
     },
     opts,
   );

@@ -1,7 +1,7 @@
 import type * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DOCKYARD_LABELS } from "../kubernetes-labels";
+import { typedSecret } from "../kubernetes-secret";
 import { registryHostOf } from "../rules";
 
 /**
@@ -65,15 +65,13 @@ export function imagePullSecret(
   args: ImagePullSecretArgs = {},
   opts?: pulumi.CustomResourceOptions,
 ): k8s.core.v1.Secret {
-  return new k8s.core.v1.Secret(
+  return typedSecret(
     name,
     {
-      metadata: {
-        ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
-        labels: { ...DOCKYARD_LABELS, ...args.labels },
-      },
       type: "kubernetes.io/dockerconfigjson",
       stringData: { ".dockerconfigjson": dockerConfigJsonOf(registry) },
+      ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
+      ...(args.labels === undefined ? {} : { labels: args.labels }),
     },
     opts,
   );
