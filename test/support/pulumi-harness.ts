@@ -23,20 +23,35 @@ export const MASKED = { asymmetricMatch: fullyMasked, toString: () => "MASKED", 
 
 /**
  * Evaluations of the committed stacks, shared by every test in a worker: they never change during
- * a run. Except under mutation testing (vitest.mutate.config.mts sets DOCKYARD_FRESH_EVALUATIONS),
- * where the code changes from one mutant to the next: a shared evaluation would hide the mutant
- * from every test but the first, and credit that test alone with covering the program.
+ * a run. Under mutation testing (vitest.mutate.config.mts sets DOCKYARD_FRESH_EVALUATIONS) the code
+ * changes from one mutant to the next, so an evaluation is shared only among the tests of one
+ * mutant, and the coverage run (no mutant active) shares nothing: a shared evaluation there would
+ * credit the first test alone with covering the program, and hide every mutant from the others.
  */
 const committed = new Map<string, Promise<Evaluation>>();
-const shareEvaluations = process.env.DOCKYARD_FRESH_EVALUATIONS === undefined;
+let committedFor: string | undefined = "";
+
+/** What evaluations may be shared under: always outside mutation testing; per mutant inside it. */
+function sharingScope(): string | undefined {
+  if (process.env.DOCKYARD_FRESH_EVALUATIONS === undefined) return "";
+  // Stryker's test-runner setup names the mutant a run activates in its global namespace.
+  const active = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
+  return active === undefined ? undefined : `mutant ${active}`;
+}
 
 /**
  * Evaluates the dockyard program for a stack (and optionally another settings file). A committed
- * stack is evaluated once per worker and each caller gets its own copy.
+ * stack is evaluated once per worker (once per mutant under mutation testing) and each caller
+ * gets its own copy.
  */
 export async function evaluate(stack: string, configFile?: string, recorder?: ResourceRecorder): Promise<Evaluation> {
-  if (configFile !== undefined || recorder !== undefined || !shareEvaluations)
+  const scope = sharingScope();
+  if (configFile !== undefined || recorder !== undefined || scope === undefined)
     return evaluateStack(stack, configFile, recorder);
+  if (scope !== committedFor) {
+    committed.clear();
+    committedFor = scope;
+  }
   let evaluation = committed.get(stack);
   if (evaluation === undefined) {
     evaluation = evaluateStack(stack);
