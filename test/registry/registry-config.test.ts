@@ -32,6 +32,18 @@ describe("registryConfig", () => {
     expect(config.storage).toMatchObject({ delete: { enabled: true } });
   });
 
+  it("keeps itself healthy: abandoned uploads purged after a week, storage health-checked, logs tagged", () => {
+    const config = registryConfig(SPEC);
+    // A push interrupted mid-layer leaves an upload behind; without purging they fill the volume.
+    expect(config.storage).toMatchObject({
+      maintenance: { uploadpurging: { enabled: true, age: "168h", interval: "24h", dryrun: false } },
+      cache: { blobdescriptor: "inmemory" },
+    });
+    // /debug/health reports unhealthy after 3 failed storage checks 10 s apart.
+    expect(config.health).toEqual({ storagedriver: { enabled: true, interval: "10s", threshold: 3 } });
+    expect(config.log).toEqual({ level: "info", fields: { service: "registry" } });
+  });
+
   it("renders YAML that parses back to the same object", () => {
     expect(parse(registryConfigYaml(SPEC))).toEqual(registryConfig(SPEC));
   });

@@ -117,3 +117,28 @@ describe("apps/registry/Dockerfile", () => {
     expect(JSON.parse(healthcheck ?? "null")).toEqual(registryHealthCommand(false));
   });
 });
+
+describe("the address clients reach a registry on Docker at", () => {
+  const TLS = { certificate: "c", key: "k" };
+  it.each([
+    // Loopback, plain HTTP allowed: named localhost (Docker and Podman both log in over HTTP there).
+    [{}, "localhost:5000"],
+    [{ publishAddress: "127.0.0.2", hostPort: 5050 }, "localhost:5050"],
+    [{ publishAddress: "::1" }, "localhost:5000"],
+    // A wildcard publish is reached from the deploying machine on loopback.
+    [{ publishAddress: "0.0.0.0", tls: TLS }, "localhost:5000"],
+    [{ publishAddress: "::", tls: TLS }, "localhost:5000"],
+    // Published on one address beyond loopback: reached there, IPv6 in brackets.
+    [{ publishAddress: "10.0.0.5", tls: TLS }, "10.0.0.5:5000"],
+    [{ publishAddress: "fd00::5", tls: TLS }, "[fd00::5]:5000"],
+    // An explicit address wins; with TLS it may name any host and port.
+    [{ address: "registry.lan:5000", tls: TLS }, "registry.lan:5000"],
+  ])("%j → %s", (args, address) => {
+    expect(spec(args).address).toBe(address);
+  });
+
+  it("takes TLS wherever it is published, and carries no Ingress on Docker", () => {
+    expect(spec({ publishAddress: "0.0.0.0", tls: TLS }).tls).toBeDefined();
+    expect(spec({ ingress: { tlsSecretName: "t" } }).ingress).toBeUndefined();
+  });
+});
