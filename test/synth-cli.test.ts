@@ -131,6 +131,16 @@ describe("npm run synth", () => {
     expect(readFileSync(join(out, "prod", "resources.json"), "utf8")).toBe(before);
   });
 
+  it("refuses an output it may not write before it evaluates the stack", async () => {
+    const out = freshOut();
+    const file = writeStackFile({ "dockyard:target": "kube" });
+    // Evaluated, this stack file would be refused for its target: the --out line comes first, alone.
+    const run = await synth("prod", "--config-file", file, "--out", file);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^synth: --out .* is not a directory$/)]);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it.each([[[]], [["dev", "prod"]], [["dev", "--frobnicate"]], [["../etc"]]])(
     "usage error %j: exit 2",
     async (args) => {

@@ -31,7 +31,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   // The SDKs load only now that the arguments are known to be usable.
   const { evaluateStack } = await import("./evaluate");
-  const { writeSynthOutput } = await import("./write");
+  const { checkSynthOutput, writeSynthOutput } = await import("./write");
+  // A DIR synth may not write is refused before the stack is evaluated (seconds on a large stack).
+  checkSynthOutput(out, stack);
   const evaluation = await evaluateStack(stack, configFile);
   const written = writeSynthOutput(out, evaluation);
   io.out(`${stack}: ${evaluation.resources.length} resources → ${written.directory}/ (${written.files.length} files)`);

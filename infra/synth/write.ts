@@ -101,10 +101,33 @@ export function writeSynthOutput(outDir: string, evaluation: Evaluation): { dire
 }
 
 /**
+ * Checks, before the stack is evaluated, that synth could write DIR/<stack>: no level of DIR is a
+ * file, and DIR/<stack> is absent or synth's own. Creates nothing (a stack whose config is refused
+ * leaves no trace); {@link writeSynthOutput} checks again when it writes.
+ */
+export function checkSynthOutput(outDir: string, stack: string): void {
+  const { absolute, missing } = existingLevels(outDir);
+  if (missing.length === 0) ownedOutput(join(absolute, stack), outDir, stack);
+}
+
+/**
  * The output directory, created if missing (each missing level on its own: recursive creation
  * spins on some pseudo file systems). Refuses a path that exists and is not a directory.
  */
 function ensureDirectory(outDir: string): string {
+  const { absolute, missing } = existingLevels(outDir);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      throw new InputError(`synth: --out ${outDir}: cannot create ${level}: ${reason(error)}`);
+    }
+  }
+  return absolute;
+}
+
+/** DIR made absolute and its levels that do not exist yet, outermost first; refuses a level that is a file. */
+function existingLevels(outDir: string): { absolute: string; missing: string[] } {
   const absolute = resolve(outDir);
   const missing: string[] = [];
   let probe = absolute;
@@ -120,14 +143,7 @@ function ensureDirectory(outDir: string): string {
       `synth: --out ${outDir}: ${shown === "" || shown.startsWith("..") ? probe : shown} is not a directory`,
     );
   }
-  for (const level of missing) {
-    try {
-      mkdirSync(level);
-    } catch (error) {
-      throw new InputError(`synth: --out ${outDir}: cannot create ${level}: ${reason(error)}`);
-    }
-  }
-  return absolute;
+  return { absolute, missing };
 }
 
 /**
