@@ -1,6 +1,12 @@
 import { execFileSync } from "node:child_process";
 
 /**
+ * Read once per process and directory: a program or a test run evaluates its stacks many times,
+ * and two git processes per evaluation were a measurable share of the Node suite.
+ */
+const fromGit = new Map<string, string>();
+
+/**
  * The source revision images are tagged with: `DOCKYARD_SOURCE_REVISION` when CI sets
  * it, else the short git commit, with `-dirty` when the working tree has changes (so a
  * tag never claims to be a commit it is not). Characters are those a Docker tag allows.
@@ -15,6 +21,15 @@ export function sourceRevision(cwd = process.cwd()): string {
     }
     return fromEnv;
   }
+  let revision = fromGit.get(cwd);
+  if (revision === undefined) {
+    revision = gitRevision(cwd);
+    fromGit.set(cwd, revision);
+  }
+  return revision;
+}
+
+function gitRevision(cwd: string): string {
   try {
     const commit = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
       cwd,
