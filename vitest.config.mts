@@ -20,8 +20,9 @@ const workflowParserWithoutSourceMaps = {
 // needs real engines and host tools, set up by `sudo npm run engines:up` (`npm run test:engines`).
 // Both run in forked processes: `threads` breaks dynamic-provider serialization. The Node-only
 // suite shares a process between files (the SDKs load once per worker, not once per file); every
-// harness entry point installs fresh mocks, and a setup file resets the rest of Pulumi's global
-// state before each file. Engine tests keep a process each.
+// harness entry point installs fresh mocks, and setup files reset the rest of Pulumi's global
+// state before each file and leave the SDK's bookkeeping stack traces unformatted (half of an
+// evaluation's time went into mapping them). Engine tests keep a process each.
 /** Engine test folders that run against Podman too (the rest need Docker or no container engine). */
 const PODMAN_MATRIX = ["docker", "registry", "backup", "compose"];
 
@@ -43,7 +44,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/engines/**"],
           isolate: false,
-          setupFiles: ["test/support/fresh-pulumi.ts"],
+          setupFiles: ["test/support/unmapped-sdk-stacks.ts", "test/support/fresh-pulumi.ts"],
           // GitHub's workflow parser imports its JSON schema without an import attribute, which
           // Node refuses: vitest transforms it instead of letting Node load it.
           server: { deps: { inline: ["@actions/workflow-parser"] } },

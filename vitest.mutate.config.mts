@@ -13,7 +13,7 @@ export default defineConfig({
     // resources.test.ts serializes the libvirt providers' closures, which Stryker's instrumented
     // copies of them cannot survive; it mutates nothing listed in stryker.config.mjs.
     exclude: ["test/engines/**", "**/node_modules/**", "test/libvirt/resources.test.ts"],
-    setupFiles: ["test/support/fresh-pulumi.ts"],
+    setupFiles: ["test/support/unmapped-sdk-stacks.ts", "test/support/fresh-pulumi.ts"],
     // Each test evaluates the stacks it reads: the code under test changes with every mutant.
     env: { DOCKYARD_FRESH_EVALUATIONS: "1" },
     // As in vitest.config.mts: GitHub's workflow parser is transformed, not loaded by Node.
