@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: the typecheck, the lint, the format check and the Node-only test suite, run side
+// `npm test`: the lint with the typecheck, the format check and the Node-only test suite, run side
 // by side (each is mostly one core's work; one after the other they took twice as long), then
 // one summary. Vitest's report streams as it runs; the other steps' output follows it.
 // Arguments go to vitest (`npm test -- test/config.test.ts`). Exit 0 only if all pass.
@@ -10,21 +10,12 @@ const path = require("node:path");
 const root = path.resolve(__dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const steps = [
-  // TypeScript's native compiler (7.x; ESLint's typed rules keep the 6.x API, docs/decisions/0013),
-  // incremental: it re-checks only what changed since the last run (state in out/).
+  // oxlint's type-aware rules and TypeScript's diagnostics over one TypeScript 7 program
+  // (.oxlintrc.json; docs/decisions/0013-fast-node-suite.md).
   {
-    name: "typecheck",
-    command: path.join(root, "node_modules", "typescript-native", "bin", "tsc"),
-    args: ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", "out/.run/tsbuildinfo"],
-    live: false,
-  },
-  // Cached by content (state in out/): a second run lints and checks only the files that changed.
-  // A typed rule can change its verdict on a file when another file's types change, which this
-  // cache does not see; CI runs from a fresh clone, with no cache, and catches it.
-  {
-    name: "lint",
-    command: bin("eslint"),
-    args: ["--cache", "--cache-strategy", "content", "--cache-location", "out/.run/eslint-cache", "."],
+    name: "lint+typecheck",
+    command: bin("oxlint"),
+    args: ["--type-aware", "--type-check"],
     live: false,
   },
   {
@@ -65,9 +56,11 @@ const runs = steps.map(
 
 Promise.all(runs).then((results) => {
   for (const { step, code, output } of results) {
-    if (step.live) continue;
-    if (output.trim() !== "") process.stdout.write(`\n── ${step.name} ──\n${output}`);
-    else if (code !== 0) process.stdout.write(`\n── ${step.name} ── exited ${code}\n`);
+    // A passing step's report ("Found 0 warnings and 0 errors") is noise beside the summary.
+    if (step.live || code === 0) continue;
+    process.stdout.write(
+      output.trim() !== "" ? `\n── ${step.name} ──\n${output}` : `\n── ${step.name} ── exited ${code}\n`,
+    );
   }
   const summary = results.map(
     ({ step, code, seconds }) => `${step.name} ${code === 0 ? "ok" : `FAILED (exit ${code})`} ${seconds.toFixed(1)} s`,

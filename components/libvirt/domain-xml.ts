@@ -142,6 +142,7 @@ function osBlock(owner: string, kernel: DomainKernelSpec | undefined): string[] 
   const head = "    <type arch='x86_64' machine='q35'>hvm</type>";
   if (kernel === undefined) return ["  <os>", head, "    <boot dev='hd'/>", "  </os>"];
   const cmdline = kernel.cmdline;
+  // oxlint-disable-next-line no-control-regex -- control characters are what this refuses
   if (cmdline !== undefined && (typeof cmdline !== "string" || /[\n\r\u0000]/.test(cmdline))) {
     throw new ComponentArgError(
       owner,

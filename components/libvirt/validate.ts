@@ -59,6 +59,7 @@ export function checkBoolean(owner: string, argument: string, value: unknown): b
 
 /** Returns `value` if it is an absolute path free of control characters, else throws. */
 export function checkAbsolutePath(owner: string, argument: string, value: unknown): string {
+  // oxlint-disable-next-line no-control-regex -- control characters are what this refuses
   if (typeof value !== "string" || !value.startsWith("/") || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new ComponentArgError(
       owner,

@@ -40,4 +40,5 @@ export function describedAs<T>(base: Rule<T>, expects: string): Rule<T> {
 }
 
 /** Control characters, and the Unicode line and paragraph separators that some parsers treat as newlines. */
+// oxlint-disable-next-line no-control-regex -- control characters are what this refuses
 export const CONTROL_OR_LINE_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
