@@ -1,4 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// oxlint-disable-next-line typescript/no-require-imports
 const report = require("../scripts/mutation-report.cjs") as {
   summarize(): { equivalents: number };
   print(summary: unknown): { text: string }[];

@@ -14,7 +14,7 @@ export function validateKubernetesObject(object: { apiVersion?: unknown; kind?: 
     : "kubernetes-models";
   let model: new (data: unknown) => { validate(): void };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // oxlint-disable-next-line typescript/no-require-imports
     model = (require(`${modelPackage}/${apiVersion}/${kind}`) as Record<string, typeof model>)[kind];
   } catch {
     throw new Error(`no ${modelPackage} schema for ${apiVersion} ${kind}`);
