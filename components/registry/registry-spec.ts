@@ -132,7 +132,8 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
     problems.check(() => root.field("password").fail("is generated for a self-hosted registry: remove it"));
   const hostPort = problems.check(() => root.field("hostPort").optional(rules.port, args.hostPort, DEFAULT_HOST_PORT));
   const publishAddress = args.publishAddress ?? PUBLISH_ADDRESS;
-  if (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0) {
+  const publishable = typeof publishAddress === "string" && net.isIP(publishAddress) !== 0;
+  if (!publishable) {
     problems.check(() =>
       root.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`),
     );
@@ -149,8 +150,9 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
   if (target === "kubernetes" && address !== undefined)
     problems.check(() => root.field("address").check(rules.ingressHost, address));
   if (target === "kubernetes") problems.check(() => checkIngress(root, name, args.ingress));
-  if (target === "docker" && args.tls === undefined)
-    problems.check(() => checkLoopback(root, typeof publishAddress === "string" ? publishAddress : "", address));
+  // An unusable publish address is reported once, above, not again as a reason to require TLS.
+  if (target === "docker" && args.tls === undefined && publishable)
+    problems.check(() => checkLoopback(root, publishAddress, address));
   const spec = {
     username: problems.check(() =>
       root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER),

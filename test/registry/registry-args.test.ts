@@ -139,7 +139,7 @@ const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argumen
   },
   {
     name: "self-hosted on Kubernetes without address",
-    args: { target: "kubernetes" },
+    args: { target: "kubernetes", ingress: { tlsSecretName: "t" } },
     argument: "address",
     message: "is required on Kubernetes: the host nodes and the deploying machine reach the registry at",
   },
@@ -290,6 +290,25 @@ const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argumen
     message: "is the registry's own: remove it (the host is address)",
   })),
   {
+    name: "publish address not a string",
+    args: { target: "docker", publishAddress: 42 },
+    argument: "publishAddress",
+    message: "must be an IPv4 or IPv6 address, got 42",
+  },
+  {
+    name: "self-hosted on Docker published and addressed beyond loopback without TLS",
+    args: { target: "docker", publishAddress: "0.0.0.0", address: "registry.lan:5000" },
+    argument: "tls",
+    message:
+      "is required when the registry is reached beyond 127.0.0.1 (published on 0.0.0.0, addressed as registry.lan): plain HTTP is allowed only on loopback",
+  },
+  {
+    name: "image not a string",
+    args: { target: "docker", image: 42 },
+    argument: "image",
+    message: "must be an image reference, got 42",
+  },
+  {
     name: "storage size zero",
     args: { target: "kubernetes", address: "r.example", ingress: { tlsSecretName: "t" }, storageGiB: 0 },
     argument: "storageGiB",
@@ -311,6 +330,8 @@ describe("Registry argument errors", () => {
     expect((thrown as ComponentArgError).component).toBe(`Registry "registry"`);
     expect((thrown as ComponentArgError).argument).toBe(argument);
     expect((thrown as Error).message).toContain(`Registry "registry": ${argument} ${message}`);
+    // One mistake, one line: no second problem that follows from the first.
+    expect((thrown as ComponentArgError).problems).toHaveLength(1);
     expect(resources.filter((r) => r.type !== "dockyard:registry:Registry")).toEqual([]); // thrown before any child
   });
 
@@ -320,8 +341,14 @@ describe("Registry argument errors", () => {
     );
   });
 
-  it("an empty password arriving as an output fails when it resolves, with the same error", async () => {
-    const password = checkedPassword(argsOf("Registry", "registry").field("password"), pulumi.output(""));
+  it.each([
+    ["empty", ""],
+    ["not a string", 42],
+  ])("a password arriving as an output, %s, fails when it resolves, with the same error", async (_kind, value) => {
+    const password = checkedPassword(
+      argsOf("Registry", "registry").field("password"),
+      pulumi.output(value as unknown as string),
+    );
     const internals = password as unknown as {
       promise(): Promise<string>;
       isKnown: Promise<boolean>;
