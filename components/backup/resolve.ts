@@ -226,7 +226,8 @@ function resolveRepository(
         });
   const presence: rules.GivenCredentials = {
     password: present(given.password),
-    sshKnownHosts: knownHosts !== undefined && knownHosts.length > 0,
+    // Given but malformed is reported above, once: not again as missing.
+    sshKnownHosts: lines !== undefined,
     ...Object.fromEntries(rules.CREDENTIAL_KEYS.map((key) => [key, present(given[key])])),
   };
   for (const { key, problem } of rules.repositoryCredentialProblems(parsed, presence))
