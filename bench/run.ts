@@ -24,9 +24,24 @@ const sections: { name: string; run: () => void | Promise<void> }[] = [
   { name: "libvirt (libvirtd + QEMU)", run: script("bench/libvirt.ts", "7") },
 ];
 
+/** `npm run bench -- synth "npm test"`: only the sections whose names start with one of the arguments. */
+function selected(): typeof sections {
+  const asked = process.argv.slice(2).map((arg) => arg.toLowerCase());
+  if (asked.length === 0) return sections;
+  const chosen = sections.filter((section) => asked.some((arg) => section.name.toLowerCase().startsWith(arg)));
+  if (chosen.length === 0) {
+    console.error(
+      `bench: no section starts with ${asked.join(", ")}; sections: ${sections.map((s) => s.name).join("; ")}`,
+    );
+    process.exit(2);
+  }
+  return chosen;
+}
+
 async function main(): Promise<void> {
+  const chosen = selected();
   console.log(`dockyard benchmarks · node ${process.version} · ${new Date().toISOString()}`);
-  for (const section of sections) {
+  for (const section of chosen) {
     console.log(`\n## ${section.name}`);
     try {
       await section.run();
