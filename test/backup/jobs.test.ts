@@ -1,9 +1,11 @@
 /**
  * What each backup job runs with, on both targets: the environment and mounts of each mode, the
  * Kubernetes CronJobs and restore Job (valid, running, selected by their NetworkPolicies), and
- * the Docker restore command an operator copies (no secret in it, every argument shell-safe).
+ * the Docker restore command an operator copies (no secret in it, every argument shell-safe), and
+ * the restore instructions each target prints.
  */
 import { describe, expect, it } from "vitest";
+import { Backup, type BackupArgs } from "../../components/backup";
 import { ENV, SCRATCH_DIR, SOURCE_DIR, TARGET_DIR } from "../../apps/backup/contract";
 import { backupContainer, backupCronJob, restoreJob, SCHEDULED_JOBS } from "../../components/backup/cron-job";
 import {
@@ -19,6 +21,7 @@ import { networkPolicyManifest } from "../../components/container-service/networ
 import type { DockerContainerSettings } from "../../components/container-service/docker-settings";
 import type { VolumeRef } from "../../components/types";
 import { validateKubernetesObject } from "../support/kubernetes-validate";
+import { record, resolve } from "../support/pulumi-harness";
 import { minimalArgs, REST_REPOSITORY, SECRETS } from "./support";
 
 const MODES: BackupMode[] = ["backup", "check", "drill", "schedule", "restore"];
@@ -206,5 +209,50 @@ describe("the Docker restore command", () => {
     ["", "''"],
   ])("quotes %j for the shell as %s", (arg, quoted) => {
     expect(shellQuote(arg)).toBe(quoted);
+  });
+});
+
+describe("the restore instructions a Backup outputs", () => {
+  const PREAMBLE = [
+    `# Restore volume "web-data" from its restic repository into the EMPTY volume (restore refuses a non-empty one).`,
+    `# SNAPSHOT: a snapshot ID, default latest (the drill's log and "restic snapshots" list them).`,
+  ];
+
+  async function declared(args: BackupArgs): Promise<Backup> {
+    let backup: Backup | undefined;
+    await record(() => (backup = new Backup("web-backup", args)));
+    return backup!;
+  }
+
+  it("on Docker: what it restores, the variables to export, what to stop, then one docker run", async () => {
+    const backup = await declared(minimalArgs("docker", { repository: REST_REPOSITORY }));
+    const lines = (await resolve(backup.restoreCommand)).split("\n");
+    expect(lines).toHaveLength(5);
+    expect(lines.slice(0, 2)).toEqual(PREAMBLE);
+    expect(lines[2]).toMatch(
+      /^# Export RESTIC_PASSWORD, RESTIC_REST_USERNAME, RESTIC_REST_PASSWORD in this shell first \(.*\); docker run takes them from it by name, so they are never written here\.$/,
+    );
+    expect(lines[3]).toBe(`# Stop what writes "web-data" first (docker stop <container>), start it again after.`);
+    expect(lines[4]).toMatch(/^docker run --rm --network bridge .*--name web-backup-restore /);
+    expect(await resolve(backup.repository)).toBe(REST_REPOSITORY.url);
+  });
+
+  it("on Docker with the volume repository: nothing to export, no network", async () => {
+    const lines = (await resolve((await declared(minimalArgs("docker"))).restoreCommand)).split("\n");
+    expect(lines.slice(0, 2)).toEqual(PREAMBLE);
+    expect(lines.slice(2, 3)).toEqual([
+      `# Stop what writes "web-data" first (docker stop <container>), start it again after.`,
+    ]);
+    expect(lines[3]).toMatch(/^docker run --rm --network none /);
+  });
+
+  it("on Kubernetes: what it restores, what to scale down, then the Job to apply; secrets stay in their Secret", async () => {
+    const backup = await declared(minimalArgs("kubernetes", { repository: REST_REPOSITORY }));
+    const command = await resolve(backup.restoreCommand);
+    expect(command.startsWith([...PREAMBLE, `# Scale the workload mounting "web-data" to 0 first;`].join("\n"))).toBe(
+      true,
+    );
+    expect(command).toMatch(/\nkubectl apply -f - <<EOF\n\{[\s\S]*\}\nEOF$/);
+    expect(command).not.toContain("# Export");
   });
 });
