@@ -39,7 +39,7 @@ interface PodTemplate {
 interface Rendered {
   apiVersion: string;
   kind: string;
-  metadata: { namespace?: string; labels?: Record<string, string> };
+  metadata: { name?: string; namespace?: string; labels?: Record<string, string> };
   spec: {
     suspend?: boolean;
     jobTemplate?: { metadata?: { labels?: Record<string, string> }; spec: { template: PodTemplate } };
@@ -133,6 +133,7 @@ describe("the Kubernetes jobs", () => {
       expect(cronJob.apiVersion).toBe("batch/v1");
       expect(cronJob.kind).toBe("CronJob");
       expect(cronJob.metadata.namespace).toBe("apps");
+      expect(cronJob.metadata.name).toBe(job === "backup" ? "web-backup" : `web-backup-${job}`);
       expect(cronJob.spec.suspend).toBe(false);
       const selector = selectedBy(backupContainer(spec, {}, job, secrets));
       expect(Object.keys(selector).length).toBeGreaterThan(0);
