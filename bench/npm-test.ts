@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 
-/** Caches `npm test` keeps between runs: the typecheck's build info, Node's and Vite's compile caches. */
-const CACHES = ["out/.run/tsbuildinfo", "out/.run/compile-cache", "node_modules/.vite", "node_modules/.vitest"];
+/** Caches `npm test` keeps between runs: Prettier's, Node's and Vite's compile caches (oxlint keeps none). */
+const CACHES = ["out/.run/prettier-cache", "out/.run/compile-cache", "node_modules/.vite", "node_modules/.vitest"];
 
 /** One `npm test`, timed from spawn to exit; its own summary line, or why it failed. */
 function npmTestOnce(): { seconds: number; summary: string } {
