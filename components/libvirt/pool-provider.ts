@@ -45,9 +45,10 @@ export const poolProvider = libvirtProvider<PoolInputs, PoolOutputs>({
     let builtDirectory = false;
     const { uuid } = await defineNew(POOL, uri, name, inputs.xml, {
       autostart: inputs.autostart,
-      bringUp: async (id) => {
-        builtDirectory = await startPool(uri, id);
-      },
+      bringUp: (id) =>
+        startPool(uri, id, () => {
+          builtDirectory = true;
+        }),
       tearDown: (id) => removePool(uri, id, builtDirectory),
     });
     return { id: uuid, outs: { ...inputs, uuid, builtDirectory, active: true } };
@@ -76,17 +77,20 @@ function observePool(
   });
 }
 
-/** Starts the pool, building its directory first if it does not exist; true if it built it. */
-async function startPool(uri: string, uuid: string): Promise<boolean> {
+/**
+ * Starts the pool, building its directory first if it does not exist. `built` runs as soon as
+ * the directory is built, so that a start failing after it still removes what dockyard made.
+ */
+async function startPool(uri: string, uuid: string, built: () => void): Promise<void> {
   try {
     await virsh(uri, ["pool-start", uuid]);
-    return false;
+    return;
   } catch (error) {
     if (!/No such file or directory/.test(messageOf(error))) throw error;
   }
   await virsh(uri, ["pool-build", uuid]);
+  built();
   await virsh(uri, ["pool-start", uuid]);
-  return true;
 }
 
 /** Stops and undefines the pool; removes its directory only if create built it and it is empty. */
