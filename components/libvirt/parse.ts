@@ -8,7 +8,10 @@ import { formatIpv4, parseCidr, parseIpv4 } from "./ipv4";
  * Set: closure serialization does not carry a Set's internals into the provider host.) */
 const REPEATED = ["disk", "interface", "serial", "ip", "range"];
 
-/** A parsed element: attributes by name, child elements, `#text` for character data. */
+/** Where parsed attributes go: `@_type` for `type=…`. */
+const ATTRIBUTE = "@_";
+
+/** A parsed element: attributes as `@_name`, child elements by name, `#text` for character data. */
 type Node = { readonly [key: string]: unknown };
 
 /** Parses XML that libvirt printed (or dockyard rendered) into plain objects. */
@@ -16,7 +19,8 @@ export function readXml(xml: string): Node {
   const { XMLParser } = require("fast-xml-parser") as typeof import("fast-xml-parser");
   const options: X2jOptions = {
     ignoreAttributes: false,
-    attributeNamePrefix: "",
+    // Kept apart from child elements: `<domain type='kvm'>` is not `<domain><type>kvm</type>`.
+    attributeNamePrefix: ATTRIBUTE,
     parseTagValue: false,
     parseAttributeValue: false,
     isArray: (name) => REPEATED.includes(name),
@@ -24,24 +28,27 @@ export function readXml(xml: string): Node {
   return new XMLParser(options).parse(xml) as Node;
 }
 
-function child(node: unknown, name: string): Node | undefined {
-  const value = node !== null && typeof node === "object" ? (node as Node)[name] : undefined;
-  if (value === undefined || value === null) return undefined;
-  return typeof value === "object" ? (value as Node) : { "#text": value };
+/** An element as a node: with tag values left unparsed, a text-only element is a string. */
+function asNode(value: unknown): Node | undefined {
+  return typeof value === "string" ? { "#text": value } : (value as Node | undefined);
 }
 
-function children(node: unknown, name: string): Node[] {
-  const value = node !== null && typeof node === "object" ? (node as Node)[name] : undefined;
-  return Array.isArray(value) ? value.map((v: unknown) => (typeof v === "object" ? (v as Node) : { "#text": v })) : [];
+function child(node: Node | undefined, name: string): Node | undefined {
+  return asNode(node?.[name]);
+}
+
+function children(node: Node | undefined, name: string): Node[] {
+  const value = node?.[name];
+  return Array.isArray(value) ? (value.map(asNode) as Node[]) : [];
 }
 
 function text(node: Node | undefined): string | undefined {
   const value = node?.["#text"];
-  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+  return typeof value === "string" ? value : undefined;
 }
 
 function attr(node: Node | undefined, name: string): string | undefined {
-  const value = node?.[name];
+  const value = node?.[ATTRIBUTE + name];
   return typeof value === "string" ? value : undefined;
 }
 
@@ -192,10 +199,11 @@ export function networkFacts(xml: string): NetworkFacts {
   });
 }
 
+/** The prefix length of a netmask (`255.255.255.0` → 24); undefined unless its ones are contiguous. */
 function maskLength(mask: string | undefined): string | undefined {
   const value = mask === undefined ? undefined : parseIpv4(mask);
-  if (value === undefined) return undefined;
-  return String(value.toString(2).replace(/0+$/, "").length);
+  const ones = value === undefined ? undefined : /^(1*)0*$/.exec(value.toString(2).padStart(32, "0"))?.[1];
+  return ones?.length.toString();
 }
 
 /** What a storage pool definition says about the fields dockyard owns. */
@@ -263,7 +271,7 @@ export function parseFlag(value: string | undefined): boolean {
 export function parseInterfaceAddresses(text: string): { macAddress: string; address: string }[] {
   const found: { macAddress: string; address: string }[] = [];
   for (const line of text.split("\n")) {
-    const match = /([0-9a-f]{2}(?::[0-9a-f]{2}){5})\s+ipv4\s+(\d+\.\d+\.\d+\.\d+)\/\d+/i.exec(line);
+    const match = /([0-9a-f]{2}(?::[0-9a-f]{2}){5})\s+ipv4\s+(\d+\.\d+\.\d+\.\d+)/i.exec(line);
     if (match?.[1] && match[2]) found.push({ macAddress: match[1].toLowerCase(), address: match[2] });
   }
   return found;

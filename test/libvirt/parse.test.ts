@@ -168,3 +168,97 @@ describe("virsh output parsers", () => {
     expect(volumeFacts("<volume><capacity>5</capacity><target><path>/x</path></target></volume>").format).toBe("raw");
   });
 });
+
+describe("reading what a definition leaves out or spells another way", () => {
+  const sizes = "<memory unit='KiB'>1048576</memory><vcpu>1</vcpu>";
+
+  it("names each missing size", () => {
+    expect(() => domainFacts("<domain><vcpu>1</vcpu></domain>")).toThrow(/no <memory> or <vcpu>/);
+    expect(() => domainFacts("<domain><memory unit='KiB'>1048576</memory></domain>")).toThrow(/no <memory> or <vcpu>/);
+  });
+
+  it("reads names, types and UUIDs made of digits verbatim, and attributes only from attributes", () => {
+    const domain = domainFacts(`<domain><name>0100</name><uuid>1e3</uuid><type>kvm</type>${sizes}</domain>`);
+    expect(domain).toMatchObject({ name: "0100", uuid: "1e3", domainType: "" });
+    expect(domainFacts(`<domain>${sizes}</domain>`)).toMatchObject({ name: "", domainType: "" });
+    expect(
+      poolFacts("<pool type='dir'><name>007</name><uuid>12</uuid><target><path>/p</path></target></pool>"),
+    ).toEqual({
+      uuid: "12",
+      name: "007",
+      type: "dir",
+      path: "/p",
+    });
+  });
+
+  it("reads every kind of disk source, and a disk with no device attribute as a disk", () => {
+    const xml = `<domain>${sizes}<devices>
+      <disk type='volume'><source/></disk>
+      <disk type='block' device='disk'><source dev='/dev/sdb'/></disk>
+      <disk type='network' device='disk'><source protocol='rbd' name='rbd/img'/></disk>
+      <disk type='file' device='disk'/>
+      <disk type='file' device='floppy'><source file='/f.img'/></disk>
+    </devices></domain>`;
+    expect(domainFacts(xml).disks).toEqual([
+      { pool: "", volume: "" },
+      { pool: "", volume: "/dev/sdb" },
+      { pool: "", volume: "rbd/img" },
+      { pool: "", volume: "" },
+    ]);
+  });
+
+  it("reads an interface's network, bridge, or neither", () => {
+    const xml = `<domain>${sizes}<devices>
+      <interface type='bridge'><source bridge='br0'/></interface>
+      <interface type='user'/>
+    </devices></domain>`;
+    expect(domainFacts(xml).interfaces).toEqual([{ network: "br0" }, { network: "" }]);
+  });
+
+  it("reads a network with nothing in it as an empty isolated one, and a bare forward as NAT", () => {
+    expect(networkFacts("<network/>")).toEqual({ name: "", mode: "isolated", cidr: "", dhcp: false });
+    const xml = `<network><name>n</name><uuid>${"5".repeat(8)}-5555-4555-8555-${"5".repeat(12)}</uuid><forward/>
+      <ip address='10.1.0.1' prefix='16'><dhcp><range/></dhcp></ip></network>`;
+    expect(networkFacts(xml)).toEqual({
+      uuid: "55555555-5555-4555-8555-555555555555",
+      name: "n",
+      mode: "nat",
+      cidr: "10.1.0.0/16",
+      dhcp: true,
+      dhcpRange: { start: "", end: "" },
+    });
+  });
+
+  it("reads a subnet from a contiguous netmask only", () => {
+    const cidr = (ip: string): string => networkFacts(`<network><name>n</name>${ip}</network>`).cidr;
+    expect(cidr("<ip address='10.1.2.3' netmask='255.255.252.0'/>")).toBe("10.1.0.0/22");
+    expect(cidr("<ip address='10.1.2.3' netmask='255.255.255.255'/>")).toBe("10.1.2.3/32");
+    expect(cidr("<ip address='10.1.2.3' netmask='255.0.255.0'/>")).toBe("");
+    expect(cidr("<ip address='10.1.2.3' netmask='0.0.0.255'/>")).toBe("");
+    expect(cidr("<ip address='10.1.2.3' netmask='255.255.0'/>")).toBe("");
+    expect(cidr("<ip address='10.1.2.3'/>")).toBe("");
+    expect(cidr("<ip prefix='24'/>")).toBe("");
+  });
+
+  it("reads an empty pool or volume definition as empty facts, a unit-less capacity as bytes", () => {
+    expect(poolFacts("<pool/>")).toEqual({ name: "", type: "", path: "" });
+    expect(volumeFacts("<volume/>")).toEqual({ name: "", key: "", path: "", capacityBytes: NaN, format: "raw" });
+    expect(volumeFacts("<volume><capacity>5</capacity></volume>").capacityBytes).toBe(5);
+  });
+
+  it("reads only Key: value lines of virsh's info tables", () => {
+    expect(parseInfo("State :  running\n: orphan\nno colon here\n\nName:vm1\n")).toEqual({
+      State: "running",
+      Name: "vm1",
+    });
+  });
+
+  it("reads addresses whatever their digits, and leases without a prefix length", () => {
+    const text =
+      " vnet0   52:54:00:0e:1c:6a   ipv4   192.168.122.157/24\n vnet1   52:54:00:0e:1c:6b   ipv4   10.0.0.9\n";
+    expect(parseInterfaceAddresses(text)).toEqual([
+      { macAddress: "52:54:00:0e:1c:6a", address: "192.168.122.157" },
+      { macAddress: "52:54:00:0e:1c:6b", address: "10.0.0.9" },
+    ]);
+  });
+});
