@@ -44,7 +44,8 @@ export function withUuid(xml: string, uuid: string): string {
   const document = new XMLParser({ ...options, parseTagValue: false, parseAttributeValue: false }).parse(
     xml,
   ) as Ordered;
-  const top = document.find((node) => !("?xml" in node) && !("#text" in node) && !("#comment" in node));
+  // The parser keeps an XML declaration beside the top element; comments and text around it are dropped.
+  const top = document.find((node) => !("?xml" in node));
   const tag = top ? Object.keys(top).find((key) => key !== ":@") : undefined;
   if (!top || !tag) throw new Error("cannot set the UUID of a definition without a top-level element");
   const body = top[tag] as Ordered;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
-import { defaultSerialLogPath, domainXml, type DomainSpec } from "../../components/libvirt/domain-xml";
+import { defaultSerialLogPath, DOMAIN_LIMITS, domainXml, type DomainSpec } from "../../components/libvirt/domain-xml";
 import { minimalDomain as minimal, XML_SAMPLES } from "./support/xml-samples";
 
 describe("domainXml", () => {
@@ -15,6 +15,68 @@ describe("domainXml", () => {
     expect(xml).toContain("<log file='/var/log/libvirt/qemu/vm1-serial.log' append='off'/>");
     expect(xml).toContain("<target type='serial' port='0'/>");
     expect(xml).not.toMatch(/<graphics|<disk|<interface|<cpu/);
+  });
+
+  it("defaults: the whole definition libvirt is given", () => {
+    // Headless; the guest agent channel and a virtio RNG; power-off and crash end the guest.
+    expect(domainXml(minimal)).toBe(`<domain type='qemu'>
+  <name>vm1</name>
+  <memory unit='MiB'>1024</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features>
+    <acpi/>
+    <apic/>
+  </features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <serial type='pty'>
+      <log file='/var/log/libvirt/qemu/vm1-serial.log' append='off'/>
+      <target port='0'/>
+    </serial>
+    <console type='pty'>
+      <target type='serial' port='0'/>
+    </console>
+    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
+    <rng model='virtio'>
+      <backend model='random'>/dev/urandom</backend>
+    </rng>
+    <memballoon model='virtio'/>
+  </devices>
+</domain>
+`);
+  });
+
+  it("direct kernel boot: only the files given", () => {
+    const xml = domainXml({ ...minimal, kernel: { kernel: "/boot/vmlinuz" } });
+    expect(xml).toContain(
+      "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n    <kernel>/boot/vmlinuz</kernel>\n  </os>\n",
+    );
+    expect(domainXml({ ...minimal, kernel: { kernel: "/k", cmdline: "" } })).not.toContain("<cmdline");
+  });
+
+  it("a seed alone is the first SATA device; disks up to the limit keep distinct device names", () => {
+    expect(domainXml({ ...minimal, seed: { pool: "vms", volume: "seed.iso" } })).toContain(
+      "<target dev='sda' bus='sata'/>",
+    );
+    const disks = Array.from({ length: DOMAIN_LIMITS.disks }, (_, i) => ({
+      pool: "p",
+      volume: `v${i}`,
+      bus: "sata" as const,
+    }));
+    const xml = domainXml({ ...minimal, disks, seed: { pool: "p", volume: "seed" } });
+    const devices = [...xml.matchAll(/<target dev='(\w+)'/g)].map((match) => match[1]);
+    expect(devices).toHaveLength(DOMAIN_LIMITS.disks + 1);
+    expect(new Set(devices).size).toBe(DOMAIN_LIMITS.disks + 1);
+    expect(devices.every((dev) => /^sd[a-z]$/.test(dev ?? ""))).toBe(true);
   });
 
   it("custom: every option reaches the XML", () => {
@@ -75,6 +137,10 @@ describe("domainXml", () => {
     [{ kernel: { kernel: "vmlinuz" } }, /kernel.kernel must be an absolute path/],
     [{ kernel: { kernel: "/k", initrd: "initrd" } }, /kernel.initrd must be an absolute path/],
     [{ kernel: { kernel: "/k", cmdline: "a\nb" } }, /kernel.cmdline must be a single line/],
+    [{ kernel: { kernel: "/k", cmdline: 5 } }, /kernel.cmdline must be a single line of text, got 5/],
+    [{ disks: [null] }, /disks\[0\].pool must start/],
+    [{ interfaces: [null] }, /interfaces\[0\].network must start/],
+    [{ seed: { pool: "", volume: "s" } }, /: seed.pool must start/],
   ])("rejects %j", (change, message) => {
     const spec = { ...minimal, ...change } as DomainSpec;
     expect(() => domainXml(spec, 'VirtualMachine "web"')).toThrow(ComponentArgError);

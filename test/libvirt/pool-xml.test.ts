@@ -6,11 +6,16 @@ import { XML_SAMPLES } from "./support/xml-samples";
 describe("poolXml", () => {
   // libvirt's schema check of these samples: test/engines/libvirt/xml-schema.test.ts
   it("renders a dir pool private to root and QEMU", () => {
-    const xml = XML_SAMPLES["pool: dir pool"]();
-    expect(xml).toContain("<pool type='dir'>");
-    expect(xml).toContain("<name>vms</name>");
-    expect(xml).toContain("<path>/var/lib/libvirt/images/vms</path>");
-    expect(xml).toContain("<mode>0711</mode>");
+    expect(XML_SAMPLES["pool: dir pool"]()).toBe(`<pool type='dir'>
+  <name>vms</name>
+  <target>
+    <path>/var/lib/libvirt/images/vms</path>
+    <permissions>
+      <mode>0711</mode>
+    </permissions>
+  </target>
+</pool>
+`);
   });
 
   it("escapes markup in the path", () => {

@@ -5,17 +5,24 @@ import { XML_SAMPLES } from "./support/xml-samples";
 describe("volumeXml", () => {
   // libvirt's schema check of these samples: test/engines/libvirt/xml-schema.test.ts
   it("renders a blank qcow2 volume readable by its owner only", () => {
-    const xml = XML_SAMPLES["volume: blank qcow2"]();
-    expect(xml).toContain("<name>data.qcow2</name>");
-    expect(xml).toContain("<capacity unit='bytes'>10737418240</capacity>");
-    expect(xml).toContain("<format type='qcow2'/>");
-    expect(xml).toContain("<mode>0600</mode>");
-    expect(xml).not.toContain("backingStore");
+    expect(XML_SAMPLES["volume: blank qcow2"]()).toBe(`<volume type='file'>
+  <name>data.qcow2</name>
+  <capacity unit='bytes'>10737418240</capacity>
+  <target>
+    <format type='qcow2'/>
+    <permissions>
+      <mode>0600</mode>
+    </permissions>
+  </target>
+</volume>
+`);
   });
 
   it("renders a copy-on-write overlay with its backing store", () => {
     const xml = XML_SAMPLES["volume: overlay with a backing store"]();
-    expect(xml).toMatch(/<backingStore>\s*<path>\/pool\/base&amp;1<\/path>\s*<format type='raw'\/>\s*<\/backingStore>/);
+    expect(xml).toMatch(
+      /<\/target>\n  <backingStore>\n    <path>\/pool\/base&amp;1<\/path>\n    <format type='raw'\/>\n  <\/backingStore>\n<\/volume>\n$/,
+    );
   });
 
   it("renders a raw volume", () => {

@@ -35,7 +35,25 @@ describe("withUuid", () => {
       `<network><name>n</name><uuid>${uuid}</uuid></network>`,
     );
   });
-  it("refuses something that is not a UUID", () => {
-    expect(() => withUuid("<domain><name>vm</name></domain>", "'/><evil/>")).toThrow(/not a libvirt UUID/);
+  it("refuses something that is not a UUID, also around a UUID", () => {
+    for (const bad of ["'/><evil/>", `${uuid}<x/>`, `<x/>${uuid}`]) {
+      expect(() => withUuid("<domain><name>vm</name></domain>", bad)).toThrow(`not a libvirt UUID: ${bad}`);
+    }
+  });
+  it("keeps an XML declaration and the top element's attributes, and puts a uuid first when there is no name", () => {
+    const xml = `<?xml version="1.0"?>\n<!-- edited by hand -->\n<pool type='dir'>\n  <target><path>/p</path></target>\n</pool>\n`;
+    expect(withUuid(xml, uuid)).toBe(
+      `<?xml version="1.0"?><pool type="dir"><uuid>${uuid}</uuid>\n  <target><path>/p</path></target>\n</pool>`,
+    );
+  });
+  it("replaces a uuid that comes first, and keeps empty elements short", () => {
+    expect(withUuid("<network><uuid>old</uuid><name>n</name><dhcp/></network>", uuid)).toBe(
+      `<network><uuid>${uuid}</uuid><name>n</name><dhcp/></network>`,
+    );
+  });
+  it("fails clearly on a definition without a top-level element", () => {
+    expect(() => withUuid("<!-- nothing -->", uuid)).toThrow(
+      "cannot set the UUID of a definition without a top-level element",
+    );
   });
 });
