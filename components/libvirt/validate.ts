@@ -10,7 +10,8 @@ export const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Returns `value` if it is a string matching `pattern`, else throws naming the argument. */
 export function checkName(owner: string, argument: string, value: unknown, pattern: RegExp = OBJECT_NAME): string {
-  if (typeof value !== "string" || !pattern.test(value) || value === "." || value === "..") {
+  // The first character is never a dot: "." and ".." cannot pass.
+  if (typeof value !== "string" || !pattern.test(value)) {
     throw new ComponentArgError(
       owner,
       argument,

@@ -94,6 +94,10 @@ describe("reconcile", () => {
     const live = { memoryMiB: 64, disks: [], autostart: false };
     expect(reconcile<T>(keys, undefined, undefined, live)).toEqual({ values: live });
   });
+  it("reads every field live when the recorded state has no declaration to compare with", () => {
+    const live = { memoryMiB: 64, disks: [], autostart: false };
+    expect(reconcile<T>(keys, recorded, undefined, live)).toEqual({ values: live });
+  });
 });
 
 describe("locate", () => {

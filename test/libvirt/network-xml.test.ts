@@ -37,6 +37,17 @@ describe("networkXml", () => {
 `);
   });
 
+  it("accepts the widest subnet and a range of one address", () => {
+    expect(networkAddressing({ ...base, cidr: "10.0.0.0/8", dhcp: false }, "x")).toEqual({
+      gateway: "10.0.0.1",
+      prefixLength: 8,
+    });
+    expect(networkAddressing({ ...base, dhcpRange: { start: "10.42.0.7", end: "10.42.0.7" } }, "x").dhcpRange).toEqual({
+      start: "10.42.0.7",
+      end: "10.42.0.7",
+    });
+  });
+
   it("computes the addressing of a /29", () => {
     expect(networkAddressing({ ...base, cidr: "10.0.0.8/29" }, "x")).toEqual({
       gateway: "10.0.0.9",
@@ -62,6 +73,10 @@ describe("networkXml", () => {
     [{ dhcpRange: { start: "10.42.0.5", end: "10.42.0.255" } }, /dhcpRange.end must be a host address/],
     [{ dhcpRange: { start: "10.42.0.50", end: "10.42.0.9" } }, /dhcpRange must have start <= end/],
     [{ dhcp: "yes" }, /dhcp must be true or false/],
+    [{ cidr: 10 }, /cidr must be an IPv4 subnet from \/8 to \/29 such as "10.42.0.0\/24", got 10/],
+    [{ bridge: 5 }, /bridge must be an interface name/],
+    [{ dhcpRange: { start: "10.42.0.0", end: "10.42.0.9" } }, /dhcpRange.start must be a host address/],
+    [{ dhcpRange: { start: 5, end: "10.42.0.9" } }, /dhcpRange.start must be a host address .*, got 5/],
   ])("rejects %j", (change, message) => {
     const spec = { ...base, ...change } as NetworkSpec;
     expect(() => networkXml(spec, 'Network "lab"')).toThrow(ComponentArgError);
