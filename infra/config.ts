@@ -138,9 +138,10 @@ export function validateConfig(
   if (problems.length > 0 || !parsed.success) throw new ConfigError(dedupe(problems));
   return {
     data: parsed.data,
+    // Every value that may be a secret passed a text rule: none is empty.
     secretValues: secretLeaves
       .map((path) => valueAt(input, path))
-      .filter((value): value is string => typeof value === "string" && value !== ""),
+      .filter((value): value is string => typeof value === "string"),
   };
 }
 
