@@ -51,7 +51,7 @@ export function problemsFromIssues(
   schema: z.ZodType,
   file: string,
   namespace: string,
-  hidden: (path: readonly PropertyKey[]) => boolean = () => false,
+  hidden: (path: readonly PropertyKey[]) => boolean,
 ): ConfigProblem[] {
   return issues.flatMap((issue) => {
     const path = issue.path;
@@ -82,8 +82,6 @@ export function problemsFromIssues(
       message = `${issue.message}${got}`;
     } else if (issue.code === "custom" && !(expected && input !== undefined)) {
       message = issue.message;
-    } else if (input === undefined) {
-      message = `is required${expected ? `: ${expected}` : ""}`;
     } else {
       message = `must be ${expected ?? describeExpected(issue)}${got}`;
     }
@@ -91,10 +89,12 @@ export function problemsFromIssues(
   });
 }
 
+/**
+ * What a node without an `expects` mark takes. Every value has a rule or says what it takes,
+ * and every section has a default: what is left is a section given as something else.
+ */
 function describeExpected(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") return `a ${issue.expected}`;
-  if (issue.code === "invalid_value") return `one of ${issue.values.map((v) => shown(v)).join(", ")}`;
-  return issue.message.replace(/^Invalid input: /, "");
+  return issue.code === "invalid_type" && issue.expected === "object" ? "a mapping of keys to values" : issue.message;
 }
 
 export { childSchema };

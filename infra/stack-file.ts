@@ -156,7 +156,9 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
         `has the YAML tag ${tag}, which readers resolve differently: remove it (quote the value to keep it text)`,
       );
     if (isScalar(node)) {
-      const problem = node.type === "PLAIN" ? scalarAmbiguity(String(node.source ?? ""), node.value) : undefined;
+      // Quoted, or tagged !!str, it is text to every reader.
+      const problem =
+        node.type === "PLAIN" && tag === undefined ? scalarAmbiguity(String(node.source), node.value) : undefined;
       if (problem !== undefined) report(path, problem);
     } else if (isMap(node)) {
       for (const pair of node.items) {

@@ -127,6 +127,23 @@ describe("validating a stack's config", () => {
     expect(problem.join("\n")).not.toContain(OFFLINE_SECRET_VALUE);
   });
 
+  it("names a section given as something else, with what it was", () => {
+    expect(lines(() => validateConfig(catalog, source({ ...DEV, services: "web", vms: { legacy: [1] } })))).toEqual([
+      `${FILE}: dockyard:services must be a mapping of keys to values, got "web"`,
+      `${FILE}: dockyard:vms.legacy must be a mapping of keys to values, got [1]`,
+    ]);
+  });
+
+  it("says what a secret value takes, without showing it", () => {
+    const values = {
+      ...DEV,
+      registry: { mode: "external", address: "registry.example.com", username: "ci", password: "" },
+    };
+    expect(lines(() => validateConfig(catalog, source(values, { secretPaths: [["registry", "password"]] })))).toEqual([
+      `${FILE}: dockyard:registry.password must be a non-empty registry password, set with --secret ${HIDDEN_VALUE}`,
+    ]);
+  });
+
   it("says each line once", () => {
     const values = { ...DEV, registry: { ...EXTERNAL_REGISTRY, password: 5 } };
     const problem = lines(() => validateConfig(catalog, source(values)));
