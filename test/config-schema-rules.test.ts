@@ -1,0 +1,245 @@
+// The stack config schema's cross-field rules, on a catalog of its own (a single writer, a
+// scalable service, an autoscaled user-facing one, one VM): what each target requires, what
+// applies only with another setting, renamed keys, image pins, and the shape parity compares.
+import { describe, expect, it } from "vitest";
+import { ConfigError, validateConfig } from "../infra/config";
+import type { ConfigCatalog } from "../infra/config-schema";
+import { imagePolicyFor, renamedKey, stackConfigSchema } from "../infra/config-schema";
+import type { ConfigSource } from "../infra/config-source";
+import { marksOf, schemaAt } from "../infra/schema-marks";
+
+const FILE = "stacks/Pulumi.case.yaml";
+const DIGEST = `@sha256:${"a".repeat(64)}`;
+
+const catalog: ConfigCatalog = {
+  services: {
+    db: { maxReplicas: 1, why: "db is the single writer of its volume" },
+    worker: { maxReplicas: 1 },
+    api: { maxReplicas: 5 },
+    front: { maxReplicas: 10, minReplicas: 3, exposed: true },
+  },
+  volumes: ["db-data"],
+  vms: ["legacy"],
+};
+
+/** A valid docker stack. */
+const DOCKER = {
+  target: "docker",
+  vms: { legacy: { enabled: false } },
+  backup: { keep: { hourly: 24, daily: 7, weekly: 0, monthly: 0 } },
+};
+
+/** A valid kubernetes stack; its repository password is given as a secret. */
+const KUBERNETES = {
+  target: "kubernetes",
+  endpoints: { kubeContext: "ctx" },
+  registry: { address: "registry.example.com" },
+  ingress: { tls: { source: "cert-manager", issuer: "ca" } },
+  services: { front: { host: "app.example.com" } },
+  vms: { legacy: { enabled: false } },
+  backup: {
+    repository: {
+      url: "s3:https://s3.example.com/bucket/dockyard",
+      password: "pw",
+      s3AccessKeyId: "AKIAEXAMPLE",
+      s3SecretAccessKey: "secret-key",
+    },
+  },
+};
+const KUBERNETES_SECRETS = [["backup", "repository"]];
+
+type Values = Record<string, unknown>;
+
+function source(values: Values, secretPaths: string[][] = []): ConfigSource {
+  return {
+    file: FILE,
+    values: Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    ),
+    secretPaths,
+    uncertainSecretKeys: [],
+    problems: [],
+    offline: false,
+  };
+}
+
+/** The problem lines of a config (file name cut), or [] if it is valid. */
+function problems(
+  values: Values,
+  secretPaths: string[][] = values.target === "kubernetes" ? KUBERNETES_SECRETS : [],
+): string[] {
+  try {
+    validateConfig(catalog, source(values, secretPaths));
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message.split("\n").map((line) => line.replace(`${FILE}: `, ""));
+  }
+}
+
+function data(values: Values) {
+  return validateConfig(catalog, source(values, values.target === "kubernetes" ? KUBERNETES_SECRETS : [])).data;
+}
+
+describe("the schema's own catalog", () => {
+  it("accepts both base stacks", () => {
+    expect(problems(DOCKER)).toEqual([]);
+    expect(problems(KUBERNETES)).toEqual([]);
+  });
+});
+
+describe("replicas", () => {
+  it("a single writer says why it stays at one; a service limited to one without a reason says the range", () => {
+    expect(problems({ ...DOCKER, services: { db: { replicas: 2 } } })).toEqual([
+      "dockyard:services.db.replicas must be 1 (db is the single writer of its volume), got 2",
+    ]);
+    expect(problems({ ...DOCKER, services: { worker: { replicas: 2 } } })).toEqual([
+      "dockyard:services.worker.replicas must be an integer from 1 to 1, got 2",
+    ]);
+    expect(problems({ ...DOCKER, services: { api: { replicas: 5 } } })).toEqual([]);
+  });
+
+  it("an autoscaled service keeps at least the topology's minimum by default, and its own replicas only outside kubernetes", () => {
+    expect(data(KUBERNETES).services.front.autoscaling).toEqual({
+      minReplicas: 3,
+      maxReplicas: 6,
+      targetCpuUtilization: 70,
+    });
+    expect(problems({ ...KUBERNETES, services: { front: { host: "app.example.com", replicas: 3 } } })).toEqual([
+      "dockyard:services.front.replicas has no effect on kubernetes, where front's HorizontalPodAutoscaler owns the count: set autoscaling.minReplicas and maxReplicas instead",
+    ]);
+    expect(problems({ ...KUBERNETES, services: { ...KUBERNETES.services, api: { replicas: 2 } } })).toEqual([]);
+  });
+
+  it("an autoscaler's maximum may equal its minimum, never be below it", () => {
+    const scaled = (min: number, max: number) => ({
+      ...KUBERNETES,
+      services: { front: { host: "app.example.com", autoscaling: { minReplicas: min, maxReplicas: max } } },
+    });
+    expect(problems(scaled(4, 4))).toEqual([]);
+    expect(problems(scaled(5, 4))).toEqual([
+      "dockyard:services.front.autoscaling.maxReplicas must be at least autoscaling.minReplicas (5), got 4",
+    ]);
+  });
+});
+
+describe("what a target or a setting requires", () => {
+  it("an enabled VM needs its admin's keys and a libvirt URI", () => {
+    expect(problems({ ...DOCKER, vms: { legacy: { enabled: true } } })).toEqual([
+      'dockyard:vms.legacy.sshAuthorizedKeys is required while VM "legacy" is enabled: the admin user logs in with these keys only',
+      'dockyard:endpoints.libvirtUri is required while VM "legacy" is enabled (e.g. "qemu+ssh://ops@vm-host/system"), or set vms.legacy.enabled to false',
+    ]);
+  });
+
+  it("an external registry needs its address and credentials; a self-hosted one takes none", () => {
+    expect(problems({ ...DOCKER, registry: { mode: "external" } })).toEqual([
+      "dockyard:registry.address is required when registry.mode is external",
+      "dockyard:registry.username is required when registry.mode is external",
+      "dockyard:registry.password is required when registry.mode is external",
+    ]);
+    expect(problems({ ...DOCKER, registry: { username: "ci" } })).toEqual([
+      "dockyard:registry.username applies only when registry.mode is external: remove it or set mode to external",
+    ]);
+  });
+
+  it("a self-hosted registry on kubernetes is reached at an Ingress host; on docker at its loopback address", () => {
+    expect(problems({ ...DOCKER, registry: { address: "127.0.0.1" } })).toEqual([]);
+    const [line] = problems({ ...KUBERNETES, registry: { address: "10.0.0.5" } });
+    expect(line).toMatch(
+      /^dockyard:registry.address .*: a self-hosted registry on kubernetes is reached at its Ingress's host, got "10.0.0.5"$/,
+    );
+    expect(problems({ ...KUBERNETES, registry: {} })).toEqual([
+      "dockyard:registry.address is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at",
+    ]);
+  });
+
+  it("TLS settings apply only with their source", () => {
+    expect(problems({ ...KUBERNETES, ingress: { tls: { source: "secret", issuer: "ca" } } })).toEqual([
+      "dockyard:ingress.tls.certificate is required with ingress.tls.source secret (a secret)",
+      "dockyard:ingress.tls.key is required with ingress.tls.source secret (a secret)",
+      "dockyard:ingress.tls.issuer applies only with ingress.tls.source cert-manager: remove it",
+    ]);
+    // Without a source, only the source is asked for.
+    expect(problems({ ...KUBERNETES, ingress: { tls: { issuer: "ca" } } })).toEqual([
+      `dockyard:ingress.tls.source is required on kubernetes: where the certificates of the registry's and the services' Ingresses come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+    ]);
+  });
+
+  it("a repository URL that is wrong is reported alone, not with the credentials it would need", () => {
+    const lines = problems({ ...KUBERNETES, backup: { repository: { url: "s4:https://x/y", password: "pw" } } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^dockyard:backup.repository.url /);
+  });
+});
+
+describe("images", () => {
+  const image = (target: Values, ref: string, allowLatestTag = false) =>
+    problems({
+      ...target,
+      services: { ...(target.services as Values), api: { image: ref } },
+      unsafe: { allowLatestTag },
+    });
+
+  it("kubernetes: pinned by digest; docker: a version tag is enough, latest only when allowed", () => {
+    expect(image(KUBERNETES, `registry.example.com/api${DIGEST}`)).toEqual([]);
+    expect(image(KUBERNETES, "registry.example.com/api:1.2")).toEqual([
+      'dockyard:services.api.image must be pinned by digest (…@sha256:<64 hex>) on kubernetes, got "registry.example.com/api:1.2"',
+    ]);
+    expect(image(DOCKER, "registry.example.com/api:1.2")).toEqual([]);
+    expect(image(DOCKER, "registry.example.com/api:latest")).toEqual([
+      'dockyard:services.api.image must not use the "latest" tag (it changes under a running service): pin a digest or a version tag, or set unsafe.allowLatestTag on a docker stack, got "registry.example.com/api:latest"',
+    ]);
+    expect(image(DOCKER, "registry.example.com/api:latest", true)).toEqual([]);
+  });
+
+  it("allowLatestTag is for docker stacks only", () => {
+    expect(image(KUBERNETES, `registry.example.com/api${DIGEST}`, true)).toEqual([
+      "dockyard:unsafe.allowLatestTag is accepted only for target docker (local development)",
+    ]);
+  });
+
+  it("the policy the components get: mutable tags on docker, latest only when allowed there", () => {
+    expect(imagePolicyFor("docker", { allowLatestTag: true })).toEqual({
+      allowLatestTag: true,
+      allowMutableImageTag: true,
+    });
+    expect(imagePolicyFor("docker", { allowLatestTag: false })).toEqual({
+      allowLatestTag: false,
+      allowMutableImageTag: true,
+    });
+    expect(imagePolicyFor("kubernetes", { allowLatestTag: true })).toEqual({
+      allowLatestTag: false,
+      allowMutableImageTag: false,
+    });
+  });
+});
+
+describe("keys that moved", () => {
+  it("names the new key, with the name a wildcard stood for", () => {
+    expect(renamedKey(["registry", "url"])).toBe("registry.address");
+    expect(renamedKey(["backup", "retentionDays"])).toBe("backup.keep.daily");
+    expect(renamedKey(["vms", "legacy", "diskGiB"])).toBe("vms.legacy.diskSizeGiB");
+    for (const path of [
+      ["registry", "urls"],
+      ["vms", "legacy"],
+      ["volumes", "legacy", "diskGiB"],
+      ["registry", "url", "x"],
+    ]) {
+      expect(renamedKey(path)).toBeUndefined();
+    }
+    expect(problems({ ...DOCKER, registry: { url: "x" } })).toEqual([
+      "dockyard:registry.url was renamed: write dockyard:registry.address",
+    ]);
+  });
+});
+
+describe("what parity compares of a mirror", () => {
+  const shape = marksOf(schemaAt(stackConfigSchema(catalog), ["registry", "mirror"])!).shape!;
+  it("whether one is used, and whether on loopback, whatever its port", () => {
+    expect(shape(undefined)).toBe("none");
+    expect(["127.0.0.1:5000", "localhost:15001", "[::1]:5000", "127.0.0.1"].map(shape)).toEqual(
+      Array(4).fill("loopback"),
+    );
+    expect(["mirror.example.com:5000", "10.0.0.5:5000"].map(shape)).toEqual(["remote", "remote"]);
+  });
+});
