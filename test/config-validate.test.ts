@@ -148,6 +148,11 @@ describe("validating a stack's config", () => {
     const values = { ...DEV, registry: { ...EXTERNAL_REGISTRY, password: 5 } };
     const problem = lines(() => validateConfig(catalog, source(values)));
     expect(new Set(problem).size).toBe(problem.length);
+    // A value inside two secret paths the engine named is one mistake.
+    const twice = { secretPaths: [["registry"], ["registry", "mode"]] };
+    expect(lines(() => validateConfig(catalog, source({ ...DEV, registry: EXTERNAL_REGISTRY }, twice)))).toEqual([
+      `${FILE}: dockyard:registry.mode is given as a secret, but it shapes resources (a size, switch, schedule or name of the topology): set it in plaintext`,
+    ]);
   });
 });
 
