@@ -27,13 +27,11 @@ export const sshPublicKey: Rule<string> = rule(EXPECTS, (value) => {
   const [, type, blob] = match;
   if (!(SSH_KEY_TYPES as readonly string[]).includes(type))
     return refuse(`has key type "${type}", expected one of ${SSH_KEY_TYPES.join(", ")}`);
-  const bytes = Buffer.from(blob, "base64");
-  const nameLength = bytes.length >= 4 ? bytes.readUInt32BE(0) : -1;
-  if (
-    nameLength <= 0 ||
-    4 + nameLength > bytes.length ||
-    bytes.subarray(4, 4 + nameLength).toString("latin1") !== type
-  ) {
+  // The blob starts with its type, as an SSH string: a 32-bit big-endian length, then the name.
+  const header = Buffer.alloc(4 + type.length);
+  header.writeUInt32BE(type.length);
+  header.write(type, 4, "latin1");
+  if (!Buffer.from(blob, "base64").subarray(0, header.length).equals(header)) {
     return refuse(`has a key blob that does not decode to a ${type} key`);
   }
   return accept(value.trim());
