@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, validateConfig } from "../infra/config";
 import type { ConfigCatalog } from "../infra/config-schema";
 import { imagePolicyFor, renamedKey, stackConfigSchema } from "../infra/config-schema";
-import type { ConfigSource } from "../infra/config-source";
 import { marksOf, schemaAt } from "../infra/schema-marks";
+import { configSource, SOURCE_FILE } from "./support/config-source";
 
-const FILE = "stacks/Pulumi.case.yaml";
+const FILE = SOURCE_FILE;
 const DIGEST = `@sha256:${"a".repeat(64)}`;
 
 const catalog: ConfigCatalog = {
@@ -50,26 +50,13 @@ const KUBERNETES_SECRETS = [["backup", "repository"]];
 
 type Values = Record<string, unknown>;
 
-function source(values: Values, secretPaths: string[][] = []): ConfigSource {
-  return {
-    file: FILE,
-    values: Object.fromEntries(
-      Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-    ),
-    secretPaths,
-    uncertainSecretKeys: [],
-    problems: [],
-    offline: false,
-  };
-}
-
 /** The problem lines of a config (file name cut), or [] if it is valid. */
 function problems(
   values: Values,
   secretPaths: string[][] = values.target === "kubernetes" ? KUBERNETES_SECRETS : [],
 ): string[] {
   try {
-    validateConfig(catalog, source(values, secretPaths));
+    validateConfig(catalog, configSource(values, { secretPaths }));
     return [];
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
@@ -78,7 +65,10 @@ function problems(
 }
 
 function data(values: Values) {
-  return validateConfig(catalog, source(values, values.target === "kubernetes" ? KUBERNETES_SECRETS : [])).data;
+  return validateConfig(
+    catalog,
+    configSource(values, { secretPaths: values.target === "kubernetes" ? KUBERNETES_SECRETS : [] }),
+  ).data;
 }
 
 describe("the schema's own catalog", () => {

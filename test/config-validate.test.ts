@@ -6,12 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, validateConfig } from "../infra/config";
 import { HIDDEN_VALUE } from "../infra/config-error";
-import type { ConfigSource } from "../infra/config-source";
 import { catalog } from "../infra/platform";
 import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
+import { configSource, SOURCE_FILE } from "./support/config-source";
 import { isSecret, resolve } from "./support/pulumi-harness";
 
-const FILE = "stacks/Pulumi.case.yaml";
+const FILE = SOURCE_FILE;
+const source = configSource;
 
 /** The dev stack's config, keyed without the namespace. */
 const DEV: Record<string, unknown> = {
@@ -21,21 +22,6 @@ const DEV: Record<string, unknown> = {
   vms: { legacy: { enabled: false } },
   backup: { schedule: "0 * * * *", keep: { hourly: 24, daily: 7, weekly: 0, monthly: 0 } },
 };
-
-/** A source as Pulumi hands config over: objects as JSON, scalars as strings. */
-function source(values: Record<string, unknown>, extra: Partial<ConfigSource> = {}): ConfigSource {
-  return {
-    file: FILE,
-    values: Object.fromEntries(
-      Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-    ),
-    secretPaths: [],
-    uncertainSecretKeys: [],
-    problems: [],
-    offline: false,
-    ...extra,
-  };
-}
 
 /** The lines of the ConfigError `check` throws. */
 function lines(check: () => unknown): string[] {

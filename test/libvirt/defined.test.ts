@@ -38,6 +38,12 @@ const domInfo = (state: string): string =>
 /** The command words of each call (the XML file reads `<xml>`). */
 const commands = (calls: VirshCall[]): string[] => calls.map((call) => call.args.join(" "));
 
+/** The calls after a create, with the UUID it picked written `<uuid>`. */
+const created = (calls: VirshCall[]): string[] =>
+  commands(calls).map((call) =>
+    call.replace(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g, "<uuid>"),
+  );
+
 describe("creating a defined object", () => {
   it("defines it under a fresh UUID written into its XML, starts it, turns autostart on, and reports libvirt's bridge", async () => {
     await withFakeVirsh(
@@ -108,14 +114,12 @@ describe("creating a defined object", () => {
         await expect(networkProvider.create(network)).rejects.toThrow(
           /^could not create network "lab" on qemu:\/\/\/system \(nothing was left behind\): virsh net-start .* bridge in use$/,
         );
-        const calls = commands(fake.calls());
-        const id = calls[1].split(" ")[1];
-        expect(calls).toEqual([
+        expect(created(fake.calls())).toEqual([
           "net-define <xml>",
-          `net-autostart ${id}`,
-          `net-start ${id}`,
-          `net-info ${id}`,
-          `net-undefine ${id}`,
+          "net-autostart <uuid>",
+          "net-start <uuid>",
+          "net-info <uuid>",
+          "net-undefine <uuid>",
         ]);
       },
     );
@@ -154,16 +158,14 @@ describe("creating a defined object", () => {
       },
       async (fake) => {
         await expect(poolProvider.create(pool)).rejects.toThrow(/could not create storage pool "vms"/);
-        const calls = commands(fake.calls());
-        const id = calls[1].split(" ")[1];
-        expect(calls).toEqual([
+        expect(created(fake.calls())).toEqual([
           "pool-define <xml>",
-          `pool-start ${id}`,
-          `pool-build ${id}`,
-          `pool-start ${id}`,
-          `pool-info ${id}`,
-          `pool-delete ${id}`,
-          `pool-undefine ${id}`,
+          "pool-start <uuid>",
+          "pool-build <uuid>",
+          "pool-start <uuid>",
+          "pool-info <uuid>",
+          "pool-delete <uuid>",
+          "pool-undefine <uuid>",
         ]);
       },
     );
