@@ -226,13 +226,18 @@ export class DockerObjects {
     return name;
   }
 
-  /** Removes everything registered, containers first; reports but does not throw on failures. */
+  /**
+   * Removes everything registered, containers first; reports but does not throw on failures.
+   * Images are untagged without --force: on Podman a forced removal also deletes every container
+   * using the image, and a build in another test file whose cached step is the same image (same
+   * Dockerfile, same inputs) would lose its build container mid-step.
+   */
   async removeAll(): Promise<void> {
     const steps: [string[], string[]][] = [
       [["rm", "--force", "--volumes"], this.containers],
       [["network", "rm"], this.networks],
       [["volume", "rm", "--force"], this.volumes],
-      [["image", "rm", "--force"], this.images],
+      [["image", "rm"], this.images],
     ];
     for (const [command, names] of steps) {
       for (const name of names.splice(0)) {
