@@ -284,34 +284,19 @@ describe("reading a defined object", () => {
     await withFakeVirsh(live(liveXml, netInfo("yes")), async (fake) => {
       const read = await networkProvider.read!(`${URI}|lab`, undefined);
       expect(commands(fake.calls())).toEqual(["net-dumpxml --inactive lab", "net-info lab"]);
-      expect(read).toEqual({
-        id: UUID,
-        props: {
-          uri: URI,
-          xml: liveXml,
-          name: "lab",
-          mode: "nat",
-          cidr: "10.42.0.0/24",
-          dhcp: true,
-          dhcpRange: { start: "10.42.0.2", end: "10.42.0.254" },
-          bridge: "virbr7",
-          autostart: true,
-          uuid: UUID,
-          bridgeName: "virbr7",
-          active: true,
-        },
-        inputs: {
-          uri: URI,
-          name: "lab",
-          mode: "nat",
-          cidr: "10.42.0.0/24",
-          dhcp: true,
-          dhcpRange: { start: "10.42.0.2", end: "10.42.0.254" },
-          bridge: "virbr7",
-          autostart: true,
-          xml: liveXml,
-        },
-      });
+      // Every owned field is read live; the inputs are those fields, the props add the outputs.
+      const inputs = {
+        uri: URI,
+        name: "lab",
+        mode: "nat",
+        cidr: "10.42.0.0/24",
+        dhcp: true,
+        dhcpRange: { start: "10.42.0.2", end: "10.42.0.254" },
+        bridge: "virbr7",
+        autostart: true,
+        xml: liveXml,
+      };
+      expect(read).toEqual({ id: UUID, props: { ...inputs, uuid: UUID, bridgeName: "virbr7", active: true }, inputs });
     });
   });
 
