@@ -2,11 +2,11 @@
 // scalable service, an autoscaled user-facing one, one VM): what each target requires, what
 // applies only with another setting, renamed keys, image pins, and the shape parity compares.
 import { describe, expect, it } from "vitest";
-import { ConfigError, validateConfig } from "../infra/config";
+import { validateConfig } from "../infra/config";
 import type { ConfigCatalog } from "../infra/config-schema";
 import { imagePolicyFor, renamedKey, stackConfigSchema } from "../infra/config-schema";
 import { marksOf, schemaAt } from "../infra/schema-marks";
-import { configSource, SOURCE_FILE } from "./support/config-source";
+import { configErrorLines, configSource, SOURCE_FILE } from "./support/config-source";
 
 const FILE = SOURCE_FILE;
 const DIGEST = `@sha256:${"a".repeat(64)}`;
@@ -55,13 +55,9 @@ function problems(
   values: Values,
   secretPaths: string[][] = values.target === "kubernetes" ? KUBERNETES_SECRETS : [],
 ): string[] {
-  try {
-    validateConfig(catalog, configSource(values, { secretPaths }));
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message.split("\n").map((line) => line.replace(`${FILE}: `, ""));
-  }
+  return configErrorLines(() => validateConfig(catalog, configSource(values, { secretPaths }))).map((line) =>
+    line.replace(`${FILE}: `, ""),
+  );
 }
 
 function data(values: Values) {

@@ -2,12 +2,9 @@
 // each refusal, what libvirtUriShape keeps, and the Docker host forms.
 import { describe, expect, it } from "vitest";
 import { rules } from "../../components";
+import { verdict } from "./support/verdict";
 
 const parse = (uri: string, allowTestDriver = false) => rules.parseLibvirtUri(uri, { allowTestDriver });
-const refusal = (rule: rules.Rule<unknown>, value: unknown) => {
-  const verdict = rule.check(value);
-  return verdict.ok ? "accepted" : verdict.problem;
-};
 
 describe("libvirt URIs taken apart", () => {
   it.each([
@@ -93,7 +90,7 @@ describe("libvirt URIs taken apart", () => {
 
   it("the rule refuses what is not text, and keeps the URI as given", () => {
     const rule = rules.libvirtUri();
-    expect(refusal(rule, 5)).toBe(`must be a libvirt URI like "qemu+ssh://ops@vm-host/system"`);
+    expect(verdict(rule, 5)).toBe(`refused: must be a libvirt URI like "qemu+ssh://ops@vm-host/system"`);
     expect(rule.check("qemu+ssh://ops@vm-host/system")).toEqual({ ok: true, value: "qemu+ssh://ops@vm-host/system" });
     expect(rules.libvirtUri({ allowTestDriver: true }).check("test:///default").ok).toBe(true);
   });
@@ -135,7 +132,7 @@ describe("Docker hosts", () => {
     ["ssh://o%p@build-host", `has user "o%p", expected letters, digits, ".", "_" or "-"`],
     ["ssh://build-host:99999", "has port 99999, expected 1 to 65535"],
   ])("refuses %j", (host, problem) => {
-    expect(refusal(rules.dockerHost, host)).toBe(problem);
+    expect(verdict(rules.dockerHost, host)).toBe(`refused: ${problem}`);
   });
 
   it("its shape is the scheme, or the whole value without one", () => {

@@ -1,11 +1,7 @@
 // Hosts, ports, registry addresses and IP blocks at their edges, with the words of each refusal.
 import { describe, expect, it } from "vitest";
 import { rules } from "../../components";
-
-const verdict = (rule: rules.Rule<unknown>, value: unknown) => {
-  const v = rule.check(value);
-  return v.ok ? v.value : `refused: ${v.problem}`;
-};
+import { verdict } from "./support/verdict";
 
 /** A DNS name of exactly `length` characters, in labels of at most 63. */
 const nameOf = (length: number) =>

@@ -2,11 +2,7 @@
 // of each range, what is normalised, and inputs that are not text at all.
 import { describe, expect, it } from "vitest";
 import { rules } from "../../components";
-
-const verdict = (rule: rules.Rule<unknown>, value: unknown) => {
-  const v = rule.check(value);
-  return v.ok ? v.value : `refused: ${v.problem}`;
-};
+import { verdict } from "./support/verdict";
 
 const ED25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR";
 const KEY = `ssh-ed25519 ${ED25519}`;

@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { ConfigError } from "../../infra/config";
 import type { ConfigSource } from "../../infra/config-source";
 
 /** The file name config sources built here name in their problems. */
@@ -19,4 +21,15 @@ export function configSource(values: Record<string, unknown>, extra: Partial<Con
     offline: false,
     ...extra,
   };
+}
+
+/** The lines of the ConfigError `check` throws (asserting that is what it throws); [] if it passes. */
+export function configErrorLines(check: () => unknown): string[] {
+  try {
+    check();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message.split("\n");
+  }
+  return [];
 }
