@@ -9,7 +9,14 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_PATH } from "../../../apps/web/contract";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../../components/registry/image-ref";
-import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
+import {
+  DockerObjects,
+  EngineSetup,
+  HEALTH_TEST_TIMEOUT_MS,
+  docker,
+  dockerStatus,
+  uniqueName,
+} from "../docker/support/docker";
 import { needs } from "../support/needs";
 import { ensureStandIns } from "../docker/support/standins";
 import { WEB_CONTEXT, buildWebImage, startWeb } from "../docker/support/web-image";
@@ -94,28 +101,33 @@ describe("registry mirror supplies the base images", () => {
     expect(build.stderr + build.stdout).toMatch(/no basic auth credentials|unauthorized|authentication required/i);
   });
 
-  it("with them, the web image builds from the mirror's bases and runs healthy", async () => {
-    const { bases, client } = engine.get();
-    const tag = objects.image(uniqueName("web-mirror"));
-    objects.image(`${tag}-build-stage`);
-    const image = await buildWebImage(tag, { bases, env: client.env });
-    expect(
-      await docker([
-        "image",
-        "inspect",
-        "--format",
-        '{{ index .Config.Labels "org.opencontainers.image.base.name" }}',
-        image.tag,
-      ]),
-    ).toBe(`${bases.base}\n`);
-    // the builder pulled both bases from the mirror
-    for (const base of [bases.build, bases.base]) expect((await dockerStatus(["image", "inspect", base])).code).toBe(0);
+  it(
+    "with them, the web image builds from the mirror's bases and runs healthy",
+    async () => {
+      const { bases, client } = engine.get();
+      const tag = objects.image(uniqueName("web-mirror"));
+      objects.image(`${tag}-build-stage`);
+      const image = await buildWebImage(tag, { bases, env: client.env });
+      expect(
+        await docker([
+          "image",
+          "inspect",
+          "--format",
+          '{{ index .Config.Labels "org.opencontainers.image.base.name" }}',
+          image.tag,
+        ]),
+      ).toBe(`${bases.base}\n`);
+      // the builder pulled both bases from the mirror
+      for (const base of [bases.build, bases.base])
+        expect((await dockerStatus(["image", "inspect", base])).code).toBe(0);
 
-    const network = objects.network(uniqueName("net"));
-    await docker(["network", "create", network]);
-    const volume = objects.volume(uniqueName("data"));
-    await docker(["volume", "create", volume]);
-    const web = await startWeb(objects, { image: image.tag, network, volumeName: volume });
-    expect((await fetch(`http://127.0.0.1:${web.port}${HEALTH_PATH}`)).status).toBe(200);
-  });
+      const network = objects.network(uniqueName("net"));
+      await docker(["network", "create", network]);
+      const volume = objects.volume(uniqueName("data"));
+      await docker(["volume", "create", volume]);
+      const web = await startWeb(objects, { image: image.tag, network, volumeName: volume });
+      expect((await fetch(`http://127.0.0.1:${web.port}${HEALTH_PATH}`)).status).toBe(200);
+    },
+    HEALTH_TEST_TIMEOUT_MS,
+  );
 });

@@ -12,7 +12,14 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_PATH } from "../../../apps/web/contract";
 import { digestReference, serviceImageName } from "../../../components/service-image/resolve";
-import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
+import {
+  DockerObjects,
+  EngineSetup,
+  HEALTH_TEST_TIMEOUT_MS,
+  docker,
+  dockerStatus,
+  uniqueName,
+} from "../docker/support/docker";
 import { needs } from "../support/needs";
 import { engineUnderTest } from "../support/requirements";
 import { type BuiltImage, buildWebImage, startWeb } from "../docker/support/web-image";
@@ -112,25 +119,29 @@ describe("registry push and pull (Registry translator's config, real docker CLI)
     expect(pull.stderr + pull.stdout).toMatch(AUTH_REFUSED);
   });
 
-  it("with the local copy removed, pulls by digest and runs it hardened: healthy, answers /healthz", async () => {
-    const { client, pushName } = engine.get();
-    expect(pushedRef).toBeDefined();
-    const id = (await docker(["image", "inspect", "--format", "{{.Id}}", pushName])).trim();
-    await docker(["image", "rm", "--force", id]); // every tag and digest of the built image
-    expect((await dockerStatus(["image", "inspect", pushedRef!])).code).not.toBe(0);
+  it(
+    "with the local copy removed, pulls by digest and runs it hardened: healthy, answers /healthz",
+    async () => {
+      const { client, pushName } = engine.get();
+      expect(pushedRef).toBeDefined();
+      const id = (await docker(["image", "inspect", "--format", "{{.Id}}", pushName])).trim();
+      await docker(["image", "rm", "--force", id]); // every tag and digest of the built image
+      expect((await dockerStatus(["image", "inspect", pushedRef!])).code).not.toBe(0);
 
-    await client.run(["pull", pushedRef!]);
-    objects.image(pushedRef!);
-    const network = objects.network(uniqueName("net"));
-    await docker(["network", "create", network]);
-    const volume = objects.volume(uniqueName("data"));
-    await docker(["volume", "create", volume]);
-    const web = await startWeb(objects, { image: pushedRef!, network, volumeName: volume });
-    expect(web.spec.image).toBe(pushedRef); // deployed by digest, as the image policy requires
-    const response = await fetch(`http://127.0.0.1:${web.port}${HEALTH_PATH}`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok" });
-  });
+      await client.run(["pull", pushedRef!]);
+      objects.image(pushedRef!);
+      const network = objects.network(uniqueName("net"));
+      await docker(["network", "create", network]);
+      const volume = objects.volume(uniqueName("data"));
+      await docker(["volume", "create", volume]);
+      const web = await startWeb(objects, { image: pushedRef!, network, volumeName: volume });
+      expect(web.spec.image).toBe(pushedRef); // deployed by digest, as the image policy requires
+      const response = await fetch(`http://127.0.0.1:${web.port}${HEALTH_PATH}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: "ok" });
+    },
+    HEALTH_TEST_TIMEOUT_MS,
+  );
 
   it("left the machine's own docker configuration untouched", async () => {
     const { client, machineConfigBefore } = engine.get();

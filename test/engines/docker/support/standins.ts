@@ -5,7 +5,7 @@
  *   shared libraries `ldd` lists, /etc/passwd and /etc/group with nonroot (65532), CA certificates;
  * - a build base: the same Node at /usr/local/bin/node plus busybox-static installed as /bin/sh & co.
  * Idempotent: each image carries a hash of its inputs and is rebuilt only when they change.
- * Concurrent test files serialize on a lock directory.
+ * Concurrent test files serialize on a lock (../../support/file-lock.ts).
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -13,6 +13,7 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile, realpath, chmod } from "
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { withExclusiveLock } from "../../support/file-lock";
 import { engineUnderTest, ensure, toolPath } from "../../support/requirements";
 import { docker, dockerStatus } from "./docker";
 
@@ -63,7 +64,7 @@ export async function ensureStandIns(): Promise<{ base: string; build: string }>
     [BUSYBOX, "/bin/busybox"],
     ...libraries.map((l): [string, string] => [l, l]),
   ];
-  await withLock(async () => {
+  await withExclusiveLock(LOCK, async () => {
     await ensureImage(STANDIN_BASE, base, [
       "FROM scratch",
       "COPY rootfs/ /",
@@ -86,7 +87,7 @@ export async function ensureStandIns(): Promise<{ base: string; build: string }>
 /** Builds the busybox stand-in if missing or stale; returns its tag. */
 export async function ensureBusyboxStandIn(): Promise<string> {
   await ensure("engine", "busybox");
-  await withLock(() =>
+  await withExclusiveLock(LOCK, () =>
     ensureImage(
       STANDIN_BUSYBOX,
       [[BUSYBOX, "/bin/busybox"]],
@@ -106,7 +107,7 @@ export async function ensureRegistryStandIn(): Promise<string> {
     [BUSYBOX, "/bin/busybox"],
     ...libraries.map((l): [string, string] => [l, l]),
   ];
-  await withLock(() =>
+  await withExclusiveLock(LOCK, () =>
     ensureImage(STANDIN_REGISTRY, layout, [
       "FROM scratch",
       "COPY rootfs/ /",
@@ -180,30 +181,6 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** Runs `work` while holding a lock directory; a lock older than 10 minutes is stale. */
-async function withLock(work: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      break;
-    } catch {
-      const age = await stat(LOCK).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (age > 10 * 60_000) await rm(LOCK, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK}`);
-      else await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  try {
-    await work();
-  } finally {
-    await rm(LOCK, { recursive: true, force: true });
-  }
-}
-
 /**
  * Builds a local image from host files (host path → path in the image) and Dockerfile lines, if
  * missing or stale, under the stand-ins' lock: for other test suites' stand-ins (the backup
@@ -211,6 +188,6 @@ async function withLock(work: () => Promise<void>): Promise<void> {
  * root, nobody and nonroot (65532), /tmp (1777) and /home/nonroot.
  */
 export async function ensureLocalImage(tag: string, layout: [string, string][], dockerfile: string[]): Promise<string> {
-  await withLock(() => ensureImage(tag, layout, dockerfile));
+  await withExclusiveLock(LOCK, () => ensureImage(tag, layout, dockerfile));
   return tag;
 }
