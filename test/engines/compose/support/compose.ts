@@ -14,7 +14,8 @@ import type { Evaluation } from "../../../../infra/synth/evaluate";
 import { synthFiles } from "../../../../infra/synth/write";
 import type { DockerContainerSettings } from "../../../../components/container-service/docker-settings";
 import { evaluate, ofType } from "../../../support/pulumi-harness";
-import { docker, dockerStatus, uniqueName, usingImageStore, type ImageStoreUse } from "../../docker/support/docker";
+import { docker, dockerStatus, uniqueName } from "../../docker/support/docker";
+import { composeImageStoreUse, usingImageStore } from "../../docker/support/image-store";
 import { ensureBusyboxStandIn, ensureStandIns } from "../../docker/support/standins";
 import { ensureResticStandIn } from "../../backup/support/backup-image";
 import { freePort } from "../../docker/support/web-image";
@@ -132,12 +133,6 @@ export async function compose(
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
   }
-}
-
-/** How a Compose command uses the image store: `build` and `up` (which builds what is missing) build, `--rmi` deletes. */
-function composeImageStoreUse(args: readonly string[]): ImageStoreUse {
-  if (args.includes("--rmi")) return "deletes";
-  return args[0] === "build" || args[0] === "up" ? "builds" : "other";
 }
 
 /** The container of each service of a Compose project, by the labels Compose sets. */

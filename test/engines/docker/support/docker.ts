@@ -6,11 +6,9 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { promisify } from "node:util";
-import { withExclusiveLock, withSharedLock } from "../../support/file-lock";
 import { engineEnvironment, engineUnderTest } from "../../support/requirements";
+import { dockerImageStoreUse, usingImageStore } from "./image-store";
 
 const run = promisify(execFile);
 
@@ -19,34 +17,6 @@ const run = promisify(execFile);
  * to the engine under test (DOCKYARD_ENGINE: Docker, or Podman's Docker API).
  */
 const ENV = { ...process.env, DOCKER_BUILDKIT: "0", ...engineEnvironment() };
-
-/** What a docker or Compose command does to the engine's image store, as {@link usingImageStore} needs it. */
-export type ImageStoreUse = "builds" | "deletes" | "other";
-
-/** How `docker <args>` uses the image store: builds read its cache, removals delete images. */
-export function dockerImageStoreUse(args: readonly string[]): ImageStoreUse {
-  const [first, second] = args;
-  if (first === "build" || (first === "image" && second === "build")) return "builds";
-  const prunes = second === "prune" && ["image", "system", "builder"].includes(first);
-  if (first === "rmi" || (first === "image" && second === "rm") || prunes) return "deletes";
-  return "other";
-}
-
-/**
- * Runs `work` so that on Podman no image is deleted while a build runs, in any test file: Podman
- * 4.3's builder lists the store's images, then reads each one's top layer, and fails the build
- * with "checking if cached image exists from a previous build: getting top layer info: layer not
- * known" when another process removed an image in between (containers/buildah#5674, fixed in
- * buildah 1.43). Builds share the lock, deletions take it alone. Docker's daemon orders its own
- * store, so on Docker this runs `work` as is.
- */
-export function usingImageStore<T>(use: ImageStoreUse, work: () => Promise<T>): Promise<T> {
-  if (use === "other" || engineUnderTest().name !== "podman") return work();
-  return (use === "builds" ? withSharedLock : withExclusiveLock)(IMAGE_STORE_LOCK, work);
-}
-
-// One per machine: every run of the suite on this machine shares Podman's one rootful store.
-const IMAGE_STORE_LOCK = path.join(tmpdir(), "dockyard-test-podman-image-store.lock");
 
 /**
  * Runs `docker <args>` and returns its stdout; throws with stderr on failure.
