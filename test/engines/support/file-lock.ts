@@ -72,7 +72,7 @@ export async function withExclusiveLock<T>(lock: string, work: () => Promise<T>)
     }
     return await work();
   } finally {
-    await rm(exclusive, { recursive: true, force: true });
+    await removeExclusive(lock);
   }
 }
 
@@ -85,8 +85,24 @@ async function exclusiveOwner(lock: string): Promise<number | undefined> {
   );
   if (pid === undefined) return undefined;
   if (alive(pid)) return pid;
-  await rm(exclusive, { recursive: true, force: true });
+  await removeExclusive(lock);
   return undefined;
+}
+
+/**
+ * Moves `<lock>/exclusive` aside, then deletes it. Deleting it in place would empty it first, and
+ * a waiter's rename replaces an empty directory: the waiter would hold the lock while the
+ * deletion failed on its entry.
+ */
+async function removeExclusive(lock: string): Promise<void> {
+  const aside = path.join(lock, `released-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    await rename(path.join(lock, "exclusive"), aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  await rm(aside, { recursive: true, force: true });
 }
 
 /** Pids of the shared holders still alive; removes the entries of processes that are gone. */
