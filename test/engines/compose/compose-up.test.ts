@@ -12,7 +12,7 @@ import { HEALTH_PATH } from "../../../apps/web/contract";
 import {
   DockerObjects,
   EngineSetup,
-  HEALTH_TEST_TIMEOUT_MS,
+  WAITS_FOR_HEALTH,
   docker,
   inspectHostConfig,
   uniqueName,
@@ -185,26 +185,22 @@ describe("compose.yaml for dev, on a real engine", () => {
     }
   });
 
-  it(
-    "data written survives `down` and `up` on the named volume",
-    async () => {
-      const { file, webPort } = engine.get();
-      const body = `written before down, ${project}`;
-      const posted = await fetch(`http://127.0.0.1:${webPort}/records`, { method: "POST", body });
-      expect(posted.status).toBe(201);
-      const down = await compose("docker-compose", project, file, ["down"]);
-      expect(down.code, down.stderr).toBe(0);
-      expect(await projectContainers(project)).toEqual({});
-      const up = await compose("docker-compose", project, file, ["up", "--detach"]);
-      expect(up.code, up.stderr).toBe(0);
-      await waitHealthy((await projectContainers(project)).web, HEALTHY_WITHIN_SECONDS);
-      const records = (await (await fetch(`http://127.0.0.1:${webPort}/records`)).json()) as {
-        records: { body: string }[];
-      };
-      expect(records.records.map((r) => r.body)).toContain(body);
-    },
-    HEALTH_TEST_TIMEOUT_MS,
-  );
+  it("data written survives `down` and `up` on the named volume", WAITS_FOR_HEALTH, async () => {
+    const { file, webPort } = engine.get();
+    const body = `written before down, ${project}`;
+    const posted = await fetch(`http://127.0.0.1:${webPort}/records`, { method: "POST", body });
+    expect(posted.status).toBe(201);
+    const down = await compose("docker-compose", project, file, ["down"]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await projectContainers(project)).toEqual({});
+    const up = await compose("docker-compose", project, file, ["up", "--detach"]);
+    expect(up.code, up.stderr).toBe(0);
+    await waitHealthy((await projectContainers(project)).web, HEALTHY_WITHIN_SECONDS);
+    const records = (await (await fetch(`http://127.0.0.1:${webPort}/records`)).json()) as {
+      records: { body: string }[];
+    };
+    expect(records.records.map((r) => r.body)).toContain(body);
+  });
 });
 
 // Only on Podman (a skipped engine test fails the run, so on Docker it is not declared at all).

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR, RUN_AS_GID, RUN_AS_UID } from "../../../apps/web/contract";
 import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/persistent-volume/resolve";
 import { needs } from "../support/needs";
-import { DockerObjects, EngineSetup, HEALTH_TEST_TIMEOUT_MS, docker, uniqueName } from "./support/docker";
+import { DockerObjects, EngineSetup, WAITS_FOR_HEALTH, docker, uniqueName } from "./support/docker";
 import { type BuiltImage, type RunningWeb, execNode, prepareWeb, startWeb } from "./support/web-image";
 
 const objects = new DockerObjects();
@@ -47,7 +47,7 @@ async function bodies(web: RunningWeb): Promise<string[]> {
 }
 
 // Each test starts containers and waits for their health (waitHealthy's ceiling, not vitest's default).
-describe("web data on a named volume", { timeout: HEALTH_TEST_TIMEOUT_MS }, () => {
+describe("web data on a named volume", WAITS_FOR_HEALTH, () => {
   it("a fresh volume at /data is owned by the image's user, which the image pre-creates it for", async () => {
     const { image, network } = engine.get();
     const volumeName = await createVolume();

@@ -12,7 +12,7 @@ import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../
 import {
   DockerObjects,
   EngineSetup,
-  HEALTH_TEST_TIMEOUT_MS,
+  WAITS_FOR_HEALTH,
   docker,
   dockerStatus,
   uniqueName,
@@ -101,33 +101,28 @@ describe("registry mirror supplies the base images", () => {
     expect(build.stderr + build.stdout).toMatch(/no basic auth credentials|unauthorized|authentication required/i);
   });
 
-  it(
-    "with them, the web image builds from the mirror's bases and runs healthy",
-    async () => {
-      const { bases, client } = engine.get();
-      const tag = objects.image(uniqueName("web-mirror"));
-      objects.image(`${tag}-build-stage`);
-      const image = await buildWebImage(tag, { bases, env: client.env });
-      expect(
-        await docker([
-          "image",
-          "inspect",
-          "--format",
-          '{{ index .Config.Labels "org.opencontainers.image.base.name" }}',
-          image.tag,
-        ]),
-      ).toBe(`${bases.base}\n`);
-      // the builder pulled both bases from the mirror
-      for (const base of [bases.build, bases.base])
-        expect((await dockerStatus(["image", "inspect", base])).code).toBe(0);
+  it("with them, the web image builds from the mirror's bases and runs healthy", WAITS_FOR_HEALTH, async () => {
+    const { bases, client } = engine.get();
+    const tag = objects.image(uniqueName("web-mirror"));
+    objects.image(`${tag}-build-stage`);
+    const image = await buildWebImage(tag, { bases, env: client.env });
+    expect(
+      await docker([
+        "image",
+        "inspect",
+        "--format",
+        '{{ index .Config.Labels "org.opencontainers.image.base.name" }}',
+        image.tag,
+      ]),
+    ).toBe(`${bases.base}\n`);
+    // the builder pulled both bases from the mirror
+    for (const base of [bases.build, bases.base]) expect((await dockerStatus(["image", "inspect", base])).code).toBe(0);
 
-      const network = objects.network(uniqueName("net"));
-      await docker(["network", "create", network]);
-      const volume = objects.volume(uniqueName("data"));
-      await docker(["volume", "create", volume]);
-      const web = await startWeb(objects, { image: image.tag, network, volumeName: volume });
-      expect((await fetch(`http://127.0.0.1:${web.port}${HEALTH_PATH}`)).status).toBe(200);
-    },
-    HEALTH_TEST_TIMEOUT_MS,
-  );
+    const network = objects.network(uniqueName("net"));
+    await docker(["network", "create", network]);
+    const volume = objects.volume(uniqueName("data"));
+    await docker(["volume", "create", volume]);
+    const web = await startWeb(objects, { image: image.tag, network, volumeName: volume });
+    expect((await fetch(`http://127.0.0.1:${web.port}${HEALTH_PATH}`)).status).toBe(200);
+  });
 });

@@ -15,7 +15,7 @@ import { digestReference, serviceImageName } from "../../../components/service-i
 import {
   DockerObjects,
   EngineSetup,
-  HEALTH_TEST_TIMEOUT_MS,
+  WAITS_FOR_HEALTH,
   docker,
   dockerStatus,
   uniqueName,
@@ -121,6 +121,7 @@ describe("registry push and pull (Registry translator's config, real docker CLI)
 
   it(
     "with the local copy removed, pulls by digest and runs it hardened: healthy, answers /healthz",
+    WAITS_FOR_HEALTH,
     async () => {
       const { client, pushName } = engine.get();
       expect(pushedRef).toBeDefined();
@@ -140,7 +141,6 @@ describe("registry push and pull (Registry translator's config, real docker CLI)
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: "ok" });
     },
-    HEALTH_TEST_TIMEOUT_MS,
   );
 
   it("left the machine's own docker configuration untouched", async () => {

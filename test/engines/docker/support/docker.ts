@@ -259,13 +259,13 @@ export async function healthStatus(container: string): Promise<string> {
  * two-core test host can take longer through no fault of the service (Docker 20.10 once held a
  * probe's `runc exec` 75 s, and no probe result meanwhile), so past the budget the wait says so
  * and goes on. How fast services get healthy is printed and benchmarked, never asserted. Tests
- * that wait inside `it` run with {@link HEALTH_TEST_TIMEOUT_MS}, so this message, not vitest's
+ * that wait inside `it` run with {@link WAITS_FOR_HEALTH}, so this message, not vitest's
  * timeout, is what a failure shows.
  */
 export const HEALTH_CEILING_MS = 240_000;
 
-/** Timeout for a test that starts containers and waits for their health inside `it`. */
-export const HEALTH_TEST_TIMEOUT_MS = HEALTH_CEILING_MS + 60_000;
+/** Options of a test (or describe) that starts containers and waits for their health inside `it`. */
+export const WAITS_FOR_HEALTH = { timeout: HEALTH_CEILING_MS + 60_000 } as const;
 
 /**
  * Waits until the engine reports the container healthy and returns how long that took; fails at
