@@ -79,6 +79,9 @@ describe("restic repository URLs", () => {
     expect(rules.resticRepositoryShape("rest:http://b.example.com:8000/")).toBe("rest:http");
     expect(rules.resticRepositoryShape("s3:s3.amazonaws.com/bucket")).toBe("s3:https");
     expect(rules.resticRepositoryShape("sftp:u@h.example.com:/srv")).toBe("sftp");
+    expect(rules.resticRepositoryShape("sftp://backup@nas.internal:2222/srv")).toBe("sftp");
+    expect(rules.resticRepositoryShape("s3:s3.example.com/bucket")).toBe("s3:https");
+    expect(rules.resticRepositoryShape("not a url")).toBe("not a url"); // compared whole
   });
 
   it("each volume gets a repository of its own below the URL", () => {
@@ -86,6 +89,10 @@ describe("restic repository URLs", () => {
       "rest:https://b.example.com/dockyard/web-data",
     );
     expect(rules.resticRepositoryFor("sftp:u@h:/srv/restic", "web-data")).toBe("sftp:u@h:/srv/restic/web-data");
+    // however many slashes end the base
+    expect(rules.resticRepositoryFor("rest:https://b.example.com/dockyard//", "web-data")).toBe(
+      "rest:https://b.example.com/dockyard/web-data",
+    );
   });
 });
 

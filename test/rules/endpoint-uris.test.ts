@@ -1,5 +1,5 @@
 // Endpoints taken apart exactly: what parseLibvirtUri returns for each accepted URI, the words of
-// each refusal, what libvirtUriShape keeps, and the Docker host forms.
+// each refusal, and the Docker host forms (the shapes: names-endpoints.test.ts).
 import { describe, expect, it } from "vitest";
 import { rules } from "../../components";
 import { verdict } from "./support/verdict";
@@ -92,16 +92,6 @@ describe("libvirt URIs taken apart", () => {
     const rule = rules.libvirtUri();
     expect(verdict(rule, 5)).toBe(`refused: must be a libvirt URI like "qemu+ssh://ops@vm-host/system"`);
     expect(rule.check("qemu+ssh://ops@vm-host/system")).toEqual({ ok: true, value: "qemu+ssh://ops@vm-host/system" });
-    expect(rules.libvirtUri({ allowTestDriver: true }).check("test:///default").ok).toBe(true);
-  });
-
-  it("its shape keeps driver, transport, path and parameter names, never host or user", () => {
-    expect(rules.libvirtUriShape("qemu+ssh://ops@vm-host:2222/system?sshauth=agent&keyfile=/k")).toBe(
-      "qemu+ssh://<host>/system?keyfile&sshauth",
-    );
-    expect(rules.libvirtUriShape("qemu:///system")).toBe("qemu:///system");
-    expect(rules.libvirtUriShape("test:///default")).toBe("test:///default");
-    expect(rules.libvirtUriShape("not a uri")).toBe("not a uri");
   });
 });
 
@@ -133,12 +123,5 @@ describe("Docker hosts", () => {
     ["ssh://build-host:99999", "has port 99999, expected 1 to 65535"],
   ])("refuses %j", (host, problem) => {
     expect(verdict(rules.dockerHost, host)).toBe(`refused: ${problem}`);
-  });
-
-  it("its shape is the scheme, or the whole value without one", () => {
-    expect(rules.dockerHostShape("ssh://ops@h")).toBe("ssh");
-    expect(rules.dockerHostShape("xunix://h")).toBe("xunix");
-    expect(rules.dockerHostShape("/var/run/docker.sock")).toBe("/var/run/docker.sock");
-    expect(rules.dockerHostShape("1ssh://h")).toBe("1ssh://h");
   });
 });

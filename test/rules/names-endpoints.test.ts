@@ -82,20 +82,20 @@ describe("registry addresses", () => {
     expect(rules.registryHostOf("r.example.com:5000/team/x")).toBe("r.example.com:5000");
     expect(rules.registryHostOf("r.example.com")).toBe("r.example.com");
   });
-  it("isLoopbackHost", () => {
-    expect(["localhost", "127.0.0.1", "127.1.2.3", "[::1]", "::1"].map(rules.isLoopbackHost)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
-    expect(["10.0.0.1", "localhost.example.com", "128.0.0.1", "[::2]"].map(rules.isLoopbackHost)).toEqual([
-      false,
-      false,
-      false,
-      false,
-    ]);
+  it("isLoopbackHost: localhost, ::1 and 127.0.0.0/8 only", () => {
+    const loopback = ["localhost", "127.0.0.1", "127.1.2.3", "127.10.100.1", "127.255.255.255", "[::1]", "::1"];
+    for (const host of loopback) expect(rules.isLoopbackHost(host), host).toBe(true);
+    const notLoopback = [
+      "10.0.0.1",
+      "128.0.0.1",
+      "[::2]",
+      "localhost.example.com",
+      "x127.0.0.1",
+      "127.0.0.1.example.com",
+      "127.1.2",
+      "127.0.0.1000",
+    ];
+    for (const host of notLoopback) expect(rules.isLoopbackHost(host), host).toBe(false);
   });
 });
 
@@ -144,11 +144,15 @@ describe("libvirt URIs", () => {
     expect(rules.libvirtUri({ allowTestDriver: true }).check("test:///default").ok).toBe(true);
     expect(rules.libvirtUri({ allowTestDriver: true }).check("test:///other").ok).toBe(false);
   });
-  it("its shape keeps transport, path and parameter names, never the host", () => {
+  it("its shape keeps driver, transport, path and parameter names, never host, user or port", () => {
     expect(rules.libvirtUriShape("qemu+ssh://ops@a.example/system?keyfile=/k&mode=direct")).toBe(
       "qemu+ssh://<host>/system?keyfile&mode",
     );
+    expect(rules.libvirtUriShape("qemu+ssh://ops@vm-host:2222/system?sshauth=agent&keyfile=/k")).toBe(
+      "qemu+ssh://<host>/system?keyfile&sshauth",
+    );
     expect(rules.libvirtUriShape("qemu:///system")).toBe("qemu:///system");
+    expect(rules.libvirtUriShape("test:///default")).toBe("test:///default");
     expect(rules.libvirtUriShape("not a uri")).toBe("not a uri");
   });
   it("never puts the password in its problem", () => {
@@ -184,9 +188,12 @@ describe("Docker hosts", () => {
         "unix:///var/run/docker.sock\n",
       ],
     ));
-  it("its shape is the scheme", () => {
+  it("its shape is the scheme, or the whole value without one", () => {
     expect(rules.dockerHostShape("ssh://ops@build-host")).toBe("ssh");
     expect(rules.dockerHostShape("unix:///var/run/docker.sock")).toBe("unix");
+    expect(rules.dockerHostShape("xunix://h")).toBe("xunix");
+    expect(rules.dockerHostShape("/var/run/docker.sock")).toBe("/var/run/docker.sock");
+    expect(rules.dockerHostShape("1ssh://h")).toBe("1ssh://h");
   });
 });
 

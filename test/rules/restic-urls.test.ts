@@ -1,5 +1,5 @@
 // restic repository URLs taken apart exactly, each form of SFTP included, with the words of each
-// refusal and what parity compares of them.
+// refusal (shapes and per-volume repositories: test/backup/restic-rules.test.ts).
 import { describe, expect, it } from "vitest";
 import { rules } from "../../components";
 
@@ -84,18 +84,5 @@ describe("repository URLs as config sees them", () => {
       ok: false,
       problem: `must be a restic repository URL like "rest:https://backup.example.com/dockyard", "sftp:backup@host.example.com:/srv/restic" or "s3:https://s3.example.com/bucket/dockyard"`,
     });
-  });
-
-  it("each volume's repository sits under the base, however many slashes end it", () => {
-    expect(rules.resticRepositoryFor("rest:https://b.example.com/dockyard//", "web-data")).toBe(
-      "rest:https://b.example.com/dockyard/web-data",
-    );
-  });
-
-  it("parity compares the kind of repository, or the whole text of one that is not a URL", () => {
-    expect(rules.resticRepositoryShape("sftp://backup@nas.internal:2222/srv")).toBe("sftp");
-    expect(rules.resticRepositoryShape("s3:s3.example.com/bucket")).toBe("s3:https");
-    expect(rules.resticRepositoryShape("rest:http://b.internal/x")).toBe("rest:http");
-    expect(rules.resticRepositoryShape("not a url")).toBe("not a url");
   });
 });
