@@ -6,9 +6,8 @@ import { validateConfig } from "../infra/config";
 import type { ConfigCatalog } from "../infra/config-schema";
 import { imagePolicyFor, renamedKey, stackConfigSchema } from "../infra/config-schema";
 import { marksOf, schemaAt } from "../infra/schema-marks";
-import { configErrorLines, configSource, SOURCE_FILE } from "./support/config-source";
+import { configErrorLines, configSource, SOURCE_FILE as FILE } from "./support/config-source";
 
-const FILE = SOURCE_FILE;
 const DIGEST = `@sha256:${"a".repeat(64)}`;
 
 const catalog: ConfigCatalog = {

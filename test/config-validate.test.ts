@@ -8,11 +8,8 @@ import { loadConfig, validateConfig } from "../infra/config";
 import { HIDDEN_VALUE } from "../infra/config-error";
 import { catalog } from "../infra/platform";
 import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
-import { configErrorLines, configSource, SOURCE_FILE } from "./support/config-source";
+import { configErrorLines as lines, configSource as source, SOURCE_FILE as FILE } from "./support/config-source";
 import { isSecret, resolve } from "./support/pulumi-harness";
-
-const FILE = SOURCE_FILE;
-const source = configSource;
 
 /** The dev stack's config, keyed without the namespace. */
 const DEV: Record<string, unknown> = {
@@ -22,8 +19,6 @@ const DEV: Record<string, unknown> = {
   vms: { legacy: { enabled: false } },
   backup: { schedule: "0 * * * *", keep: { hourly: 24, daily: 7, weekly: 0, monthly: 0 } },
 };
-
-const lines = configErrorLines;
 
 const EXTERNAL_REGISTRY = { mode: "external", address: "registry.example.com", username: "ci", password: "s3cr3t-pw" };
 
