@@ -17,6 +17,8 @@ provisioned() {
 }
 trap provisioned EXIT
 mkdir -p "$ci_dir"
+# shellcheck source=reaper.sh
+. "$(dirname "$0")/reaper.sh"
 
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
@@ -44,9 +46,9 @@ if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   log "dockerd $(cat "$pidfile") running but not answering yet; waiting"
 else
   log "starting dockerd (log: $ci_dir/dockerd.log)"
-  nohup /usr/sbin/dockerd >"$ci_dir/dockerd.log" 2>&1 &
-  echo $! >>"$ci_dir/pids"
-  log "dockerd pid $!"
+  start_reaped "$ci_dir/dockerd.log" /usr/sbin/dockerd
+  echo "$REAPED_PID" >>"$ci_dir/pids"
+  log "dockerd under tini pid $REAPED_PID"
 fi
 
 for ((i = 0; i < wait_seconds * 4; i++)); do

@@ -26,8 +26,9 @@ URI="qemu:///system"
 #   iproute2 procps              ip (bridges, free subnets) and pgrep (this script)
 #   cloud-image-utils xorriso genisoimage   the three seed-ISO tools the provider can use
 #   busybox-static               the tiny guest's initrd
+#   tini                         the subreaper the daemons run under (reaper.sh)
 PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libxml2-utils qemu-system-x86 qemu-utils
-  dnsmasq-base iproute2 procps cloud-image-utils xorriso genisoimage busybox-static)
+  dnsmasq-base iproute2 procps cloud-image-utils xorriso genisoimage busybox-static tini)
 export DEBIAN_FRONTEND=noninteractive
 
 t0=$(date +%s%N)
@@ -46,14 +47,19 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 mkdir -p "$STATE_DIR" "$CACHE_DIR"
 touch "$STATE_DIR/pids"
+# shellcheck source=reaper.sh
+. "$(dirname "$0")/reaper.sh"
+# shellcheck source=kvm.sh
+. "$(dirname "$0")/kvm.sh"
 
-# Keep only PIDs that still are our daemons, so a caller never kills a reused PID.
+# Keep only PIDs that still are daemons the engine scripts start (each under tini, see
+# reaper.sh; bare daemon names from older runs), so a caller never kills a reused PID.
 prune_pids() {
   local pid kept=()
   while read -r pid; do
     [[ -n $pid ]] || continue
     case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
-      virtlogd | libvirtd | dockerd) kept+=("$pid") ;; # the file is shared with the other engine scripts
+      tini | virtlogd | libvirtd | dockerd | podman) kept+=("$pid") ;; # the file is shared with the other engine scripts
     esac
   done <"$STATE_DIR/pids"
   printf '%s\n' "${kept[@]}" | sed '/^$/d' >"$STATE_DIR/pids"
@@ -77,26 +83,26 @@ install_packages() {
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# Starts a daemon in the background unless one is running; records the PID of what it started.
+# Starts a daemon under tini (reaper.sh) unless one is running; records the PID of what it started.
 start_daemon() {
   local name=$1 binary=$2
   if pgrep -x "$name" >/dev/null; then
     return 0
   fi
-  nohup "$binary" >"$STATE_DIR/$name.log" 2>&1 &
-  echo "$!" >>"$STATE_DIR/pids"
-  echo "libvirt.sh: started $name (pid $!)"
+  start_reaped "$STATE_DIR/$name.log" "$binary"
+  echo "$REAPED_PID" >>"$STATE_DIR/pids"
+  echo "libvirt.sh: started $name under tini (pid $REAPED_PID)"
 }
 
 start_libvirt() {
   # virtlogd writes the domains' serial logs: needed even when libvirtd already answers.
   start_daemon virtlogd /usr/sbin/virtlogd
-  if virsh -c "$URI" version >/dev/null 2>&1; then
+  if timeout 10 virsh -c "$URI" version >/dev/null 2>&1; then
     return 0
   fi
   start_daemon libvirtd /usr/sbin/libvirtd
   local deadline=$((SECONDS + 60))
-  until virsh -c "$URI" version >/dev/null 2>&1; do
+  until timeout 10 virsh -c "$URI" version >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
       echo "libvirt.sh: libvirtd did not answer on $URI within 60 s; its log:" >&2
       tail -n 30 "$STATE_DIR/libvirtd.log" >&2 || true
@@ -174,7 +180,9 @@ EVENT
 }
 
 step "packages" install_packages
+step "/dev/kvm" ensure_kvm_access
 step "virtlogd + libvirtd" start_libvirt
+step "define round trip" prove_define
 step "guest kernel" cache_kernel
 step "guest initrd" cache_initrd
 printf 'libvirt.sh: %-28s %6d ms (%s; daemons started by this script: %s)\n' "provisioned" "$(ms_since "$t0")" \

@@ -29,6 +29,8 @@ provisioned() {
 trap provisioned EXIT
 mkdir -p "$ci_dir"
 touch "$ci_dir/pids"
+# shellcheck source=reaper.sh
+. "$(dirname "$0")/reaper.sh"
 
 missing=()
 command -v podman >/dev/null 2>&1 || missing+=(podman)
@@ -84,9 +86,9 @@ if answers; then
 else
   mkdir -p "${socket%/*}"
   log "starting podman system service on unix://$socket (log: $ci_dir/podman-service.log)"
-  nohup podman system service --time=0 "unix://$socket" >"$ci_dir/podman-service.log" 2>&1 &
-  echo $! >>"$ci_dir/pids"
-  log "podman service pid $!"
+  start_reaped "$ci_dir/podman-service.log" podman system service --time=0 "unix://$socket"
+  echo "$REAPED_PID" >>"$ci_dir/pids"
+  log "podman service under tini pid $REAPED_PID"
   for ((i = 0; i < wait_seconds * 4; i++)); do
     answers && break
     sleep 0.25
@@ -104,8 +106,8 @@ timer=$(cd "$(dirname "$0")" && pwd)/podman-health-timer.sh
 if [ -s "$timer_pidfile" ] && tr '\0' ' ' 2>/dev/null <"/proc/$(cat "$timer_pidfile")/cmdline" | grep -q podman-health-timer; then
   log "health-check timer already running (pid $(cat "$timer_pidfile"))"
 else
-  nohup bash "$timer" >"$ci_dir/podman-health-timer.log" 2>&1 &
-  echo $! >"$timer_pidfile"
-  echo $! >>"$ci_dir/pids"
-  log "health-check timer pid $! (log: $ci_dir/podman-health-timer.log)"
+  start_reaped "$ci_dir/podman-health-timer.log" bash "$timer"
+  echo "$REAPED_PID" >"$timer_pidfile"
+  echo "$REAPED_PID" >>"$ci_dir/pids"
+  log "health-check timer under tini pid $REAPED_PID (log: $ci_dir/podman-health-timer.log)"
 fi

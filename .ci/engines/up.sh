@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts everything the engine suite (`npm run test:engines`) needs, as root on
 # Debian 12: `sudo npm run engines:up`. Runs each engine script in turn (docker.sh, registry.sh,
-# backup.sh, libvirt.sh, podman.sh: last, as libvirt.sh keeps only its own and dockerd's PIDs); each is idempotent, so a re-run only installs, starts or downloads what is missing.
+# backup.sh, libvirt.sh, podman.sh); each is idempotent, so a re-run only installs, starts or downloads what is missing.
 # Daemons it starts keep running; their PIDs are appended to $DOCKYARD_CI_DIR/pids
 # (default /tmp/dockyard-ci/pids), which is how .ci/run stops them. Prints each engine's time.
 set -euo pipefail

@@ -9,9 +9,23 @@ export type ObjectKind = "domain" | "network" | "pool" | "vol";
 /** Per-call limit; remote URIs over SSH may be slow, but never hang a deployment forever. */
 export const VIRSH_TIMEOUT_MS = 300_000;
 
+/** The environment variable that sets the per-call limit in seconds (the engine tests use 30). */
+export const VIRSH_TIMEOUT_VARIABLE = "DOCKYARD_VIRSH_TIMEOUT_SECONDS";
+
+/** The per-call limit: {@link VIRSH_TIMEOUT_VARIABLE} when set, else {@link VIRSH_TIMEOUT_MS}. */
+export function toolTimeoutMs(): number {
+  const value = process.env[VIRSH_TIMEOUT_VARIABLE];
+  if (value === undefined || value === "") return VIRSH_TIMEOUT_MS;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
+    throw new Error(`${VIRSH_TIMEOUT_VARIABLE} must be a whole number of seconds from 1 to 86400, got "${value}"`);
+  }
+  return seconds * 1000;
+}
+
 /** How {@link execTool} runs a command. */
 export interface ExecOptions {
-  /** Kill the command after this long. @default 300 s */
+  /** Kill the command after this long. @default {@link toolTimeoutMs} (300 s) */
   readonly timeoutMs?: number;
 }
 
@@ -19,6 +33,8 @@ export interface ExecOptions {
 export type ExecError = Error & {
   readonly code?: unknown;
   readonly killed?: boolean;
+  /** The limit the command ran under. */
+  readonly timeoutMs?: number;
   readonly signal?: unknown;
   readonly stdout: string;
   readonly stderr: string;
@@ -30,18 +46,19 @@ export type ExecError = Error & {
  */
 export function execTool(command: string, args: readonly string[], options: ExecOptions = {}): Promise<string> {
   const childProcess = require("node:child_process") as typeof import("node:child_process");
+  const timeout = options.timeoutMs ?? toolTimeoutMs();
   return new Promise((resolve, reject) => {
     childProcess.execFile(
       command,
       [...args],
       {
-        timeout: options.timeoutMs ?? VIRSH_TIMEOUT_MS,
+        timeout,
         maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, LC_ALL: "C" },
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
-        const failure: ExecError = Object.assign(error, { stdout, stderr });
+        const failure: ExecError = Object.assign(error, { stdout, stderr, timeoutMs: timeout });
         reject(failure);
       },
     );
@@ -85,7 +102,7 @@ export async function virshWithXml(uri: string, command: readonly string[], xml:
 export function classifyVirshError(
   uri: string,
   args: readonly string[],
-  error: Error & { code?: unknown; killed?: boolean; signal?: unknown },
+  error: Error & { code?: unknown; killed?: boolean; signal?: unknown; timeoutMs?: number },
   stderr: string,
 ): VirshError {
   const detail = stderr
@@ -102,7 +119,11 @@ export function classifyVirshError(
     );
   }
   if (error.killed) {
-    return tag("unreachable", `libvirt at ${uri} did not answer "virsh ${args.join(" ")}" within the time limit`);
+    const limit = error.timeoutMs === undefined ? "the time limit" : `${error.timeoutMs / 1000} s`;
+    return tag(
+      "unreachable",
+      `libvirt at ${uri} did not answer "virsh ${args.join(" ")}" within ${limit} (${VIRSH_TIMEOUT_VARIABLE} sets the limit)`,
+    );
   }
   // A remote transport (ssh) that closes while virsh writes to it kills virsh before it says why.
   if (error.signal === "SIGPIPE" && detail === "") {

@@ -1,5 +1,16 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { classifyVirshError, isNotFound, virsh, type VirshError } from "../../components/libvirt/virsh";
+import {
+  classifyVirshError,
+  isNotFound,
+  toolTimeoutMs,
+  VIRSH_TIMEOUT_MS,
+  VIRSH_TIMEOUT_VARIABLE,
+  virsh,
+  type VirshError,
+} from "../../components/libvirt/virsh";
 
 const failure = (extra: object = {}): Error => Object.assign(new Error("Command failed"), { code: 1 }, extra);
 
@@ -48,6 +59,18 @@ describe("classifyVirshError", () => {
     expect(error.message).toMatch(/did not answer "virsh list" within the time limit/);
   });
 
+  it("names the limit a command was killed at, and the variable that sets it", () => {
+    const error = classifyVirshError(
+      "qemu:///system",
+      ["define", "/tmp/d.xml"],
+      failure({ killed: true, timeoutMs: 30_000 }),
+      "",
+    );
+    expect(error.message).toBe(
+      'libvirt at qemu:///system did not answer "virsh define /tmp/d.xml" within 30 s (DOCKYARD_VIRSH_TIMEOUT_SECONDS sets the limit)',
+    );
+  });
+
   it("reports virsh killed by SIGPIPE (a remote transport that closed) as unreachable", () => {
     const error = classifyVirshError(
       "qemu+ssh://host/system",
@@ -76,6 +99,42 @@ describe("virsh", () => {
   const path = process.env.PATH;
   afterEach(() => {
     process.env.PATH = path;
+  });
+
+  afterEach(() => {
+    delete process.env[VIRSH_TIMEOUT_VARIABLE];
+  });
+
+  it("kills a virsh that hangs at the limit the variable sets, and says so", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "dockyard-hung-virsh-"));
+    try {
+      writeFileSync(join(bin, "virsh"), "#!/bin/sh\nexec sleep 30\n");
+      chmodSync(join(bin, "virsh"), 0o755);
+      process.env.PATH = `${bin}:${path}`;
+      process.env[VIRSH_TIMEOUT_VARIABLE] = "1";
+      const started = Date.now();
+      await expect(virsh("qemu:///system", ["define", "d.xml"])).rejects.toMatchObject({
+        reason: "unreachable",
+        message: expect.stringContaining(
+          'libvirt at qemu:///system did not answer "virsh define d.xml" within 1 s',
+        ) as string,
+      });
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it("takes its limit from the variable, and refuses a value that is not whole seconds", () => {
+    expect(toolTimeoutMs()).toBe(VIRSH_TIMEOUT_MS);
+    process.env[VIRSH_TIMEOUT_VARIABLE] = "30";
+    expect(toolTimeoutMs()).toBe(30_000);
+    for (const value of ["0", "1.5", "ten", "-3", "86401"]) {
+      process.env[VIRSH_TIMEOUT_VARIABLE] = value;
+      expect(() => toolTimeoutMs()).toThrow(
+        `DOCKYARD_VIRSH_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 86400, got "${value}"`,
+      );
+    }
   });
 
   it("turns a missing binary into a clear error", async () => {

@@ -5,18 +5,24 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { formatIpv4, overlaps, parseCidr, type Ipv4Prefix } from "../../../components/libvirt/ipv4";
 import { execTool, type ExecError } from "../../../components/libvirt/virsh";
+import { libvirtdLogTail } from "../support/needs";
 import { SYSTEM_URI } from "../support/requirements";
 
 /** The URI every real-engine test talks to, and where the tiny guest is cached. */
 export { GUEST_CACHE, SYSTEM_URI } from "../support/requirements";
 
-/** Runs a command without a shell (the providers' own wrapper); rejects with stderr in the message. */
+/**
+ * Runs a command without a shell (the providers' own wrapper); rejects with stderr in the
+ * message, or, for a command killed at its limit, the limit and libvirtd's last log lines.
+ */
 export async function run(command: string, args: readonly string[]): Promise<string> {
   try {
     return await execTool(command, args);
   } catch (error) {
-    const { stderr, message } = error as ExecError;
-    throw new Error(`${command} ${args.join(" ")}: ${stderr?.trim() || message}`);
+    const { stderr, message, killed, timeoutMs } = error as ExecError;
+    const line = `${command} ${args.join(" ")}`;
+    if (killed) throw new Error(`${line}: no answer within ${(timeoutMs ?? 0) / 1000} s\n${libvirtdLogTail()}`);
+    throw new Error(`${line}: ${stderr?.trim() || message}`);
   }
 }
 

@@ -89,7 +89,7 @@ function answers(what: string, command: string, args: readonly string[], script:
         execFile(command, [...args], { timeout: 30_000 }, (error, _stdout, stderr) =>
           resolve(
             error
-              ? `${what} does not answer \`${command} ${args.join(" ")}\` (${firstLine(stderr) || error.message})`
+              ? `${what} does not answer \`${command} ${args.join(" ")}\` (${error.killed ? "no answer within 30 s" : firstLine(stderr) || error.message})`
               : undefined,
           ),
         ),
