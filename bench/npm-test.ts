@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { runBounded } from "../infra/cli/bounded-run";
 
 /** Caches `npm test` keeps between runs: Prettier's, Node's and Vite's compile caches (oxlint keeps none). */
 const CACHES = ["out/.run/prettier-cache", "out/.run/compile-cache", "node_modules/.vite", "node_modules/.vitest"];
@@ -7,7 +7,7 @@ const CACHES = ["out/.run/prettier-cache", "out/.run/compile-cache", "node_modul
 /** One `npm test`, timed from spawn to exit; its own summary line, or why it failed. */
 function npmTestOnce(): { seconds: number; summary: string } {
   const started = process.hrtime.bigint();
-  const run = spawnSync("npm", ["test"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const run = runBounded("npm", ["test"], { timeoutMs: 600_000 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const summary = /^npm test: .*$/m.exec(run.stdout)?.[0] ?? "(no summary)";
   if (run.status !== 0) throw new Error(`npm test failed (exit ${run.status}): ${summary}`);

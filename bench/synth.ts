@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runBounded } from "../infra/cli/bounded-run";
 
 interface Sample {
   seconds: number;
@@ -15,13 +15,10 @@ interface Sample {
  */
 function synthOnce(stack: string, out: string, env: NodeJS.ProcessEnv = {}): Sample {
   const started = process.hrtime.bigint();
-  const run = spawnSync(
+  const run = runBounded(
     process.execPath,
     ["--require", "./bench/report-rss.cjs", "scripts/run-ts.cjs", "infra/synth/cli.ts", stack, "--out", out],
-    {
-      encoding: "utf8",
-      env: { ...process.env, ...env },
-    },
+    { env: { ...process.env, ...env }, timeoutMs: 120_000 },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(`synth ${stack} failed (exit ${run.status}): ${run.stderr}`);

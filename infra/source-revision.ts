@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { type BoundedRunOptions, outputOf } from "./cli/bounded-run";
 
 /**
  * Read once per process and directory: a program or a test run evaluates its stacks many times,
@@ -29,18 +29,14 @@ export function sourceRevision(cwd = process.cwd()): string {
   return revision;
 }
 
+const GIT_TIMEOUT_MS = 10_000;
+
 function gitRevision(cwd: string): string {
   try {
-    const commit = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
+    // git answers in milliseconds; a repository on a hung network mount must not hang synth.
+    const options: BoundedRunOptions = { cwd, stdio: ["ignore", "pipe", "ignore"], timeoutMs: GIT_TIMEOUT_MS };
+    const commit = outputOf("git", ["rev-parse", "--short=12", "HEAD"], options).trim();
+    const dirty = outputOf("git", ["status", "--porcelain", "--untracked-files=no"], options).trim();
     return dirty ? `${commit}-dirty` : commit;
   } catch {
     return "unversioned";

@@ -7,6 +7,9 @@
 const { spawnSync } = require("node:child_process");
 const path = require("node:path");
 
+/** Each step's limit: the slowest (npm test) takes about 30 s; past this it hangs. */
+const STEP_TIMEOUT_MS = 15 * 60_000;
+
 /** The steps, as the workflow's `run:` lines. */
 const STEPS = ["npm test", "npm run ci:synth", "npm run parity", "npm run ci:policy"];
 module.exports = { STEPS };
@@ -19,11 +22,20 @@ if (require.main === module) {
   for (const step of STEPS) {
     process.stdout.write(`\n── ${step} ──\n`);
     const stepStarted = Date.now();
-    const result = spawnSync(npm, step.split(" ").slice(1), { cwd: root, stdio: "inherit" });
+    const result = spawnSync(npm, step.split(" ").slice(1), {
+      cwd: root,
+      stdio: "inherit",
+      timeout: STEP_TIMEOUT_MS,
+      killSignal: "SIGKILL",
+    });
     const seconds = ((Date.now() - stepStarted) / 1000).toFixed(1);
+    const timedOut = result.error?.code === "ETIMEDOUT";
     const code = result.status ?? 1;
-    times.push(`${step} ${code === 0 ? "ok" : `FAILED (exit ${code})`} ${seconds} s`);
-    if (code !== 0) {
+    const verdict = timedOut
+      ? `FAILED (killed: no end within ${STEP_TIMEOUT_MS / 60_000} min)`
+      : `FAILED (exit ${code})`;
+    times.push(`${step} ${code === 0 && !timedOut ? "ok" : verdict} ${seconds} s`);
+    if (code !== 0 || timedOut) {
       process.stdout.write(`\nci:pull-request: ${times.join(" · ")}\n`);
       process.exit(1);
     }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point of this project: `node scripts/run-ts.cjs <entry.ts> [args…]`.
 //
-// Bundles the project's own files with esbuild (node_modules stay external and load
-// natively), then runs the bundle. A loader hook such as tsx would intercept every require of
+// Bundles the project's own files with esbuild's asynchronous API, bounded in time (node_modules
+// stay external and load natively), then runs the bundle. A loader hook such as tsx would intercept every require of
 // the Pulumi SDKs and costs ~1.5 s per run here; synth, parity and bench run often enough for
 // that to matter. The bundle is cached in out/.run/ and rebuilt when any of its input files
 // changes (size or mtime). Type checking is `npm run typecheck`'s job.
@@ -49,29 +49,76 @@ function cachedBundleIsFresh() {
 // all) between runs: loading them is most of a synth. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 require("node:module").enableCompileCache?.(path.join(root, "out", ".run", "compile-cache"));
 
-if (!cachedBundleIsFresh()) {
-  const { buildSync } = require("esbuild");
+/** A cold bundle takes 0.1–0.5 s; past this limit esbuild is stuck and the command fails. */
+const BUNDLE_TIMEOUT_MS = 120_000;
+
+/**
+ * Bundles the entry with esbuild's asynchronous API: its service is a child process spoken to
+ * over pipes, so this thread stays free to time it out. The synchronous API runs that service
+ * from a worker thread and blocks on it (Atomics.wait), and when the worker dies or never starts
+ * it waits forever (docs/decisions/0007).
+ */
+async function bundle() {
+  const esbuild = require("esbuild");
   mkdirSync(path.dirname(outfile), { recursive: true });
   const staging = `${outfile}.${process.pid}.tmp`;
-  const result = buildSync({
-    entryPoints: [entryPath],
-    outfile: staging,
-    absWorkingDir: root,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    packages: "external",
-    sourcemap: "inline",
-    metafile: true,
-    logLevel: "error",
-    // Keep function and class names: Pulumi's closure serialization and error messages read them.
-    keepNames: true,
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `run-ts: bundling ${path.relative(root, entryPath)} did not finish within ${BUNDLE_TIMEOUT_MS / 1000} s; ` +
+              "esbuild's service may be stuck: run the command again, and report it if it recurs",
+          ),
+        ),
+      BUNDLE_TIMEOUT_MS,
+    );
   });
-  // Written before the bundle is moved in place: a concurrent run sees a stale manifest at worst.
-  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(fingerprint(Object.keys(result.metafile.inputs))));
-  renameSync(staging, outfile);
-  renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+  try {
+    const result = await Promise.race([
+      esbuild.build({
+        entryPoints: [entryPath],
+        outfile: staging,
+        absWorkingDir: root,
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node22",
+        packages: "external",
+        sourcemap: "inline",
+        metafile: true,
+        logLevel: "error",
+        // Keep function and class names: Pulumi's closure serialization and error messages read them.
+        keepNames: true,
+      }),
+      limit,
+    ]);
+    // Written before the bundle is moved in place: a concurrent run sees a stale manifest at worst.
+    writeFileSync(
+      `${manifestFile}.${process.pid}.tmp`,
+      JSON.stringify(fingerprint(Object.keys(result.metafile.inputs))),
+    );
+    renameSync(staging, outfile);
+    renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+  } finally {
+    clearTimeout(timer);
+    // The service is not needed again in this process: stop it rather than leave it to exit.
+    await esbuild.stop();
+  }
 }
-process.argv = [process.argv[0], entryPath, ...args];
-require(outfile);
+
+/** Loads the bundle as the program's main module would be loaded. */
+function start() {
+  process.argv = [process.argv[0], entryPath, ...args];
+  require(outfile);
+}
+
+if (cachedBundleIsFresh()) {
+  start();
+} else {
+  bundle().then(start, (error) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

@@ -27,6 +27,9 @@ const steps = [
   { name: "tests", command: bin("vitest"), args: ["run", "--project", "node", ...process.argv.slice(2)], live: true },
 ];
 
+// Each step takes under a minute on 2 cores; past this it hangs, and is killed with a line saying so.
+const STEP_TIMEOUT_MS = 10 * 60_000;
+
 const started = Date.now();
 const runs = steps.map(
   (step) =>
@@ -36,28 +39,34 @@ const runs = steps.map(
         stdio: step.live ? "inherit" : ["ignore", "pipe", "pipe"],
       });
       let output = "";
+      const timer = setTimeout(() => {
+        output += `${step.name}: no end within ${STEP_TIMEOUT_MS / 60_000} min: killed (${step.command} ${step.args.join(" ")})\n`;
+        child.kill("SIGKILL");
+      }, STEP_TIMEOUT_MS);
       if (!step.live) {
         child.stdout.on("data", (chunk) => (output += chunk));
         child.stderr.on("data", (chunk) => (output += chunk));
       }
-      child.on("error", (error) =>
+      child.on("error", (error) => {
+        clearTimeout(timer);
         resolve({
           step,
           code: 1,
           output: `${step.name}: could not start ${step.command}: ${error.message}\n`,
           seconds: 0,
-        }),
-      );
-      child.on("close", (code, signal) =>
-        resolve({ step, code: code ?? (signal ? 1 : 0), output, seconds: (Date.now() - started) / 1000 }),
-      );
+        });
+      });
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolve({ step, code: code ?? (signal ? 1 : 0), output, seconds: (Date.now() - started) / 1000 });
+      });
     }),
 );
 
 Promise.all(runs).then((results) => {
   for (const { step, code, output } of results) {
     // A passing step's report ("Found 0 warnings and 0 errors") is noise beside the summary.
-    if (step.live || code === 0) continue;
+    if (code === 0 || (step.live && !output)) continue;
     process.stdout.write(
       output.trim() !== "" ? `\n── ${step.name} ──\n${output}` : `\n── ${step.name} ── exited ${code}\n`,
     );

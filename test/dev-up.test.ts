@@ -3,7 +3,6 @@
  * are stand-in scripts: which CLI it picks, what it says when none runs, and that it leaves no
  * half-made .pulumi-state/ behind.
  */
-import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -18,6 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { runBounded } from "../infra/cli/bounded-run";
 import { findTool } from "./engines/support/requirements";
 
 const ROOT = join(__dirname, "..");
@@ -63,10 +63,10 @@ function devUp(
   path: string,
   env: NodeJS.ProcessEnv = {},
 ): { status: number | null; stderr: string; stdout: string } {
-  const result = spawnSync("/bin/bash", [join(dir, "scripts", "dev-up.sh"), "--yes"], {
+  const result = runBounded("/bin/bash", [join(dir, "scripts", "dev-up.sh"), "--yes"], {
     cwd: dir,
-    encoding: "utf8",
     env: { HOME: dir, PATH: path, ...env },
+    timeoutMs: 45_000,
   });
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }

@@ -3,11 +3,11 @@
  * Output in a template literal or joined with `+` (a string that reads "Calling [toString] on an
  * [Output<T>] is not supported"), and a promise nobody awaits.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runBounded } from "../infra/cli/bounded-run";
 
 const ROOT = resolve(__dirname, "..");
 const FIXTURE = join(ROOT, "test", "fixtures", "lint", "output-misuse.ts");
@@ -22,10 +22,10 @@ function projectConfigElsewhere(): string {
 
 describe("the lint", () => {
   it("fails on a Pulumi Output used as a string and on a floating promise, naming each", () => {
-    const run = spawnSync(
+    const run = runBounded(
       process.execPath,
       [join(ROOT, "node_modules", "oxlint", "bin", "oxlint"), "-c", projectConfigElsewhere(), "--type-aware", FIXTURE],
-      { cwd: ROOT, encoding: "utf8" },
+      { cwd: ROOT, timeoutMs: 45_000 },
     );
     const found = [...run.stdout.matchAll(/typescript\(([a-z-]+)\)/g)].map((match) => match[1]);
     expect(run.status, run.stdout + run.stderr).toBe(1);

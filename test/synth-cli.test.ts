@@ -1,16 +1,19 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runBounded } from "../infra/cli/bounded-run";
 import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
 import { STACK_TRACE, synth } from "./support/cli";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 
+/** A cold synth takes 1–3 s; past this it hangs, and the test fails naming it (before vitest's 60 s). */
+const CLI_TIMEOUT_MS = 45_000;
+
 /** The synth binary as `npm run synth` starts it (node, the bundling runner, the entry). */
 function synthProcess(...args: string[]) {
-  const result = spawnSync(process.execPath, ["scripts/run-ts.cjs", "infra/synth/cli.ts", ...args], {
-    encoding: "utf8",
+  const result = runBounded(process.execPath, ["scripts/run-ts.cjs", "infra/synth/cli.ts", ...args], {
+    timeoutMs: CLI_TIMEOUT_MS,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -17,8 +17,11 @@ export const USAGE = "usage: npm run drift:report -- <stack> --status drifted|cl
 /** The slice of `fetch` this needs: JSON in, JSON out. */
 export type Fetch = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string },
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
 ) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/** How long one GitHub API call may take before the report fails (it answers in well under a second). */
+export const GITHUB_TIMEOUT_MS = 30_000;
 
 export const LABEL = "drift";
 export const issueTitle = (stack: string) => `Drift in ${stack}`;
@@ -29,7 +32,13 @@ interface Issue {
   pull_request?: unknown;
 }
 
-export async function main(argv: string[], io: CliIO, env = process.env, fetchFn: Fetch = fetch): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIO,
+  env = process.env,
+  fetchFn: Fetch = fetch,
+  timeoutMs = GITHUB_TIMEOUT_MS,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { status: { type: "string" } } });
@@ -59,16 +68,25 @@ export async function main(argv: string[], io: CliIO, env = process.env, fetchFn
   }
   const api = `${env.GITHUB_API_URL || "https://api.github.com"}/repos/${repository}`;
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetchFn(`${api}${path}`, {
-      method,
-      headers: {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${token}`,
-        "x-github-api-version": "2022-11-28",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    let response: Awaited<ReturnType<Fetch>>;
+    try {
+      response = await fetchFn(`${api}${path}`, {
+        method,
+        headers: {
+          accept: "application/vnd.github+json",
+          authorization: `Bearer ${token}`,
+          "x-github-api-version": "2022-11-28",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === "TimeoutError") {
+        throw new InputError(`drift ${stack}: GitHub did not answer ${method} ${path} within ${timeoutMs / 1000} s`);
+      }
+      throw new InputError(`drift ${stack}: cannot reach GitHub for ${method} ${path}: ${(error as Error).message}`);
+    }
     if (!response.ok) throw new InputError(`drift ${stack}: GitHub answered ${response.status} to ${method} ${path}`);
     return response.json();
   };

@@ -1,6 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { commandLine, lastOutput } from "../cli/bounded-run";
 import { InputError } from "../cli/run";
 
 /** Outputs larger than this are refused: a stack's outputs are a few kilobytes. */
@@ -60,19 +61,47 @@ export async function stackOutputs(stack: string, run: Runner = runProgram): Pro
   }
 }
 
+/** The limit of one long command: an image build from cold caches, a package install. */
+export const STREAMING_TIMEOUT_MS = 30 * 60_000;
+
 /**
- * Runs a long command (a build, a signature) with its output going straight to this process's
- * standard error, where CI logs show it as it happens; resolves with "" when it exits 0.
+ * Runs a long command (a build, a signature) with its output passed on to this process's
+ * standard error, where CI logs show it as it happens; resolves with "" when it exits 0. One that
+ * runs past `timeoutMs` is killed and fails naming the command line, the time and its last output.
  */
-export const runStreaming: Runner = (command, args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", process.stderr, process.stderr] });
-    child.on("error", (error: NodeJS.ErrnoException) =>
-      reject(new InputError(error.code === "ENOENT" ? `${command} not found on PATH` : `${command}: ${error.message}`)),
-    );
-    child.on("close", (code, signal) =>
-      code === 0
-        ? resolve("")
-        : reject(new InputError(`${command} ${args.slice(0, 2).join(" ")} failed (${signal ?? `exit ${code}`})`)),
-    );
+export function runStreaming(command: string, args: string[], timeoutMs = STREAMING_TIMEOUT_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let tail = "";
+    const keep = (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tail = (tail + chunk.toString("utf8")).slice(-8192);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new InputError(error.code === "ENOENT" ? `${command} not found on PATH` : `${command}: ${error.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        const ran = ((Date.now() - started) / 1000).toFixed(1);
+        return reject(
+          new InputError(
+            `${commandLine(command, args)} did not finish within ${timeoutMs / 1000} s (killed after ${ran} s)` +
+              lastOutput(tail, ""),
+          ),
+        );
+      }
+      if (code === 0) return resolve("");
+      reject(new InputError(`${command} ${args.slice(0, 2).join(" ")} failed (${signal ?? `exit ${code}`})`));
+    });
   });
+}

@@ -20,6 +20,10 @@ function github(open: { number: number; title: string; pull_request?: object }[]
 const report = (env: NodeJS.ProcessEnv, fetchFn: Fetch, ...argv: string[]) =>
   runMain("drift:report", USAGE, (a, io) => main(a, io, env, fetchFn), argv);
 
+/** A GitHub that never answers: the call ends only when its signal aborts it. */
+const silent: Fetch = (_url, init) =>
+  new Promise((_resolve, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason as Error)));
+
 describe("drift:report", () => {
   it("opens one issue for a drifted stack and fails the run", async () => {
     const { calls, fetchFn } = github([{ number: 3, title: "Drift in test" }]);
@@ -60,6 +64,18 @@ describe("drift:report", () => {
     expect(run).toMatchObject({
       code: 1,
       stderr: "drift prod: GitHub answered 403 to GET /issues?state=open&labels=drift&per_page=100\n",
+    });
+  });
+
+  it("fails in one line when GitHub does not answer within the limit", async () => {
+    const run = await runMain("drift:report", USAGE, (a, io) => main(a, io, ENV, silent, 50), [
+      "prod",
+      "--status",
+      "drifted",
+    ]);
+    expect(run).toMatchObject({
+      code: 1,
+      stderr: "drift prod: GitHub did not answer GET /issues?state=open&labels=drift&per_page=100 within 0.05 s\n",
     });
   });
 });

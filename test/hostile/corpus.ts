@@ -4,11 +4,11 @@
  * must exit and the exact line it must print; the runner (hostile-inputs.test.ts) also checks
  * that nothing is written on failure, no stack trace is printed and no secret is echoed.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { committedConfig } from "../support/stack-files";
+import { outputOf } from "../../infra/cli/bounded-run";
 
 type Config = Record<string, unknown>;
 
@@ -801,7 +801,7 @@ const FILES: HostileCase[] = [
     name: "a FIFO as the stack file",
     kind: "files",
     command: "synth",
-    setup: ({ file }) => execFileSync("mkfifo", [file]),
+    setup: ({ file }) => outputOf("mkfifo", [file], { timeoutMs: 30_000 }),
     exit: 1,
     lines: ["$FILE: cannot be read: not a regular file"],
   },

@@ -2,11 +2,12 @@
  * The engine suite's readers–writer lock (test/engines/support/file-lock.ts), between processes:
  * Podman's image store depends on it (no image deleted while another test file builds).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { outputOf } from "../../infra/cli/bounded-run";
 import { withExclusiveLock, withSharedLock } from "../engines/support/file-lock";
 
 let dir: string;
@@ -50,7 +51,8 @@ function holder(
     const child = spawn(
       process.execPath,
       ["--disable-warning=MODULE_TYPELESS_PACKAGE_JSON", "--input-type=module", "--eval", script],
-      { stdio: "inherit" },
+      // Each holder gives up after 10 s by itself; the limit is for a child that hangs anyway.
+      { stdio: "inherit", timeout: 30_000, killSignal: "SIGKILL" },
     );
     child.on("error", reject);
     child.on("exit", (code) => resolve(code ?? -1));
@@ -72,8 +74,9 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
 
 /** A pid no process has: one that has just exited. */
 function deadPid(): number {
-  const child = spawnSync(process.execPath, ["--eval", "process.stdout.write(String(process.pid))"]);
-  return Number(child.stdout.toString());
+  return Number(
+    outputOf(process.execPath, ["--eval", "process.stdout.write(String(process.pid))"], { timeoutMs: 30_000 }),
+  );
 }
 
 describe("the engine suite's file lock", () => {

@@ -1,7 +1,6 @@
 // (b) The providers' create/read/diff/update/delete against qemu:///system, called directly:
 // running guests, in-place redefinition, out-of-band changes, name clashes, failed creates,
 // unreachable URIs, and deletes that leave nothing behind.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { resolveVolume } from "../../../components/libvirt/volume";
 import { volumeProvider, type VolumeOutputs } from "../../../components/libvirt/volume-provider";
 import { needs } from "../support/needs";
 import { freeCidr, Janitor, names, once, SYSTEM_URI as uri, uniqueName, virshText } from "./host";
+import { outputOf } from "../../../infra/cli/bounded-run";
 
 needs("libvirtd", "qemu-img", "seed-tool");
 
@@ -68,7 +68,7 @@ describe("libvirt providers on qemu:///system", () => {
     const netName = janitor.network(uniqueName("net"));
     const network = (await networkProvider.create(networkInputs(netName, await freeCidr()))).outs!;
     const baseFile = join(work, "base.qcow2");
-    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", baseFile, "32M"]);
+    outputOf("qemu-img", ["create", "-q", "-f", "qcow2", baseFile, "32M"], { timeoutMs: 30_000 });
     const base = await volumeProvider.create(
       resolveVolume("base", {
         pool: pool.name,
@@ -86,7 +86,7 @@ describe("libvirt providers on qemu:///system", () => {
       }),
     );
     expect(root.outs).toMatchObject({ actualFormat: "qcow2", capacityBytes: 1024 ** 3 });
-    expect(execFileSync("qemu-img", ["info", "--output=json", root.outs!.path]).toString()).toContain(
+    expect(outputOf("qemu-img", ["info", "--output=json", root.outs!.path], { timeoutMs: 30_000 })).toContain(
       `"backing-filename": "${base.outs!.path}"`,
     );
 

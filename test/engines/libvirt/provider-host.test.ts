@@ -1,7 +1,6 @@
 // (a) The providers driven the way `pulumi up` drives them, minus the engine: the SDK serializes
 // each provider into `__provider`, Pulumi's own provider host deserializes and serves it over
 // gRPC, and this test plays the engine: Check → Create → Read → Diff → Update → Delete.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { CloudInitSeed, Domain, Network, StoragePool, Volume } from "../../../co
 import { needs } from "../support/needs";
 import { freeCidr, Janitor, names, once, uniqueName, virshText } from "./host";
 import { ProviderHost, registrations, type Registered } from "./provider-host";
+import { outputOf } from "../../../infra/cli/bounded-run";
 
 needs("libvirtd", "qemu-img", "seed-tool");
 
@@ -41,7 +41,7 @@ describe("libvirt providers behind Pulumi's dynamic provider host", () => {
     const root = janitor.volume(pool, "root.qcow2");
     const seed = janitor.volume(pool, "seed.iso");
     const baseFile = join(work, "base.qcow2");
-    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", baseFile, "64M"]);
+    outputOf("qemu-img", ["create", "-q", "-f", "qcow2", baseFile, "64M"], { timeoutMs: 30_000 });
     const cidr = await freeCidr();
 
     // Two versions of the same program: the second gives the domain more memory.

@@ -1,6 +1,5 @@
 // Each seed-ISO tool the provider can use builds a NoCloud ISO that cloud-init would read
 // (tool choice and argv, without the tools: test/libvirt/seed-iso.test.ts).
-import { execFileSync } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -18,6 +17,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildSeedIso, SEED_TOOLS } from "../../../components/libvirt/seed-iso";
 import { needs } from "../support/needs";
 import { toolPath } from "../support/requirements";
+import { outputOf } from "../../../infra/cli/bounded-run";
 
 needs(...SEED_TOOLS);
 
@@ -50,7 +50,7 @@ function volumeLabel(iso: string): string {
 /** Extracts a file from the ISO with xorriso. */
 function fileInIso(iso: string, name: string): string {
   const out = join(scratch, `x-${Math.random().toString(36).slice(2)}`);
-  execFileSync("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", `/${name}`, out], { stdio: "ignore" });
+  outputOf("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", `/${name}`, out], { timeoutMs: 30_000 });
   return readFileSync(out, "utf8");
 }
 

@@ -3,7 +3,7 @@
  * component's own translators: the self-hosted spec resolved from Registry args, then its
  * config.yml and htpasswd rendered for a host layout (listen address and directories).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
@@ -15,6 +15,7 @@ import type { RegistryArgs } from "../../../../components/registry";
 import { resolveRegistrySpec } from "../../../../components/registry/registry-spec";
 import { PASSWORD_POLICY, type RegistryLayout, selfHostedFiles } from "../../../../components/registry/self-hosted";
 import { ensure } from "../../support/requirements";
+import { outputOf } from "../../../../infra/cli/bounded-run";
 
 /** A distribution registry running on 127.0.0.1 with the config the Registry translator produces. */
 export interface RunningRegistry {
@@ -38,7 +39,7 @@ async function freePort(host = "127.0.0.1"): Promise<number> {
 
 /** bcrypt hash of a password, made by Apache's htpasswd (as RandomPassword's bcryptHash would be). */
 export function bcryptHash(username: string, password: string): string {
-  const line = execFileSync("htpasswd", ["-Bbn", username, password], { encoding: "utf8" }).trim();
+  const line = outputOf("htpasswd", ["-Bbn", username, password], { timeoutMs: 30_000 }).trim();
   return line.slice(line.indexOf(":") + 1);
 }
 
