@@ -1,7 +1,7 @@
 /**
- * The default of every size and count a component takes, in one place: the components apply
- * them, and stack config (infra/config-schema.ts) defaults to the same values, so a knob left
- * out of a stack file means what the component would do anyway.
+ * The default and the range of every size and count a component takes, in one place: the
+ * components apply them, and stack config (infra/config-schema.ts) defaults to and checks the
+ * same values, so a knob left out of a stack file means what the component would do anyway.
  */
 
 /** ContainerService: one replica; CPU and memory limits (requests equal them); the Docker pids limit. */
@@ -26,6 +26,24 @@ export const BACKUP_DEFAULTS = {
   drill: { schedule: "30 4 * * 3", maxSnapshotAgeHours: 48 },
   resources: { cpu: "1", memory: "1Gi" },
   repositorySizeFactor: 2,
+} as const;
+
+/**
+ * The range of every count and size that both stack config and a component check. The schema
+ * (infra/config-schema.ts) and the components import these same constants, so a value one
+ * accepts the other accepts too (test/limits.test.ts holds them to it). Stack config narrows
+ * only `replicas`, to at least 1: the topology, not a stack file, decides that a service exists.
+ */
+export const LIMITS = {
+  replicas: { min: 0, max: 100 },
+  autoscaling: { replicas: { min: 1, max: 100 }, targetCpuUtilization: { min: 10, max: 100 } },
+  volumeSizeGiB: { min: 1, max: 65_536 },
+  vm: {
+    vcpus: { min: 1, max: 256 },
+    memoryMiB: { min: 64, max: 4_194_304 },
+    diskSizeGiB: { min: 1, max: 65_536 },
+  },
+  backup: { readDataPercent: { min: 0, max: 100 }, maxSnapshotAgeHours: { min: 1, max: 8760 } },
 } as const;
 
 /** ContainerService `autoscaling`: replica bounds and the CPU utilization (percent of the request) aimed at. */

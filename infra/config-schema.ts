@@ -4,6 +4,7 @@ import {
   BACKUP_DEFAULTS,
   INGRESS_DEFAULTS,
   imagePolicyProblem,
+  LIMITS,
   isImageRef,
   parseImageRef,
   type ImagePolicy,
@@ -24,6 +25,11 @@ import { collection, doc, expects, knob, mayBeSecret, secret, shaped } from "./s
  * may differ between test and prod (the parity check allows them); every other key must be
  * equal. Keys marked {@link secret} must be set with `pulumi config set --secret`.
  */
+
+/** An integer within one of the components' {@link LIMITS}: stack config checks the same range. */
+function within(range: { readonly min: number; readonly max: number }) {
+  return rules.integerIn(range.min, range.max);
+}
 
 /** What config may set for one service of the topology. */
 export interface CatalogService {
@@ -208,7 +214,7 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
   const replicas =
     maxReplicas === 1 && why
       ? rules.rule(`1 (${why})`, (v) => (v === 1 ? rules.accept(1) : rules.refuse(`must be 1 (${why})`)))
-      : rules.integerIn(1, maxReplicas);
+      : rules.integerIn(1, Math.min(maxReplicas, LIMITS.replicas.max));
   const minReplicas = service.minReplicas;
   const scaled =
     minReplicas === undefined
@@ -217,15 +223,15 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
           autoscaling: z
             .strictObject({
               minReplicas: doc(
-                knob(ruled(rules.integerIn(minReplicas, 100))),
+                knob(ruled(rules.integerIn(minReplicas, LIMITS.autoscaling.replicas.max))),
                 `fewest replicas its HorizontalPodAutoscaler keeps (kubernetes; ${name} is replicated)`,
               ).default(Math.max(minReplicas, AUTOSCALING_DEFAULTS.minReplicas)),
               maxReplicas: doc(
-                knob(ruled(rules.integerIn(minReplicas, 100))),
+                knob(ruled(rules.integerIn(minReplicas, LIMITS.autoscaling.replicas.max))),
                 "most replicas it may scale to, at least minReplicas (kubernetes)",
               ).default(AUTOSCALING_DEFAULTS.maxReplicas),
               targetCpuUtilization: doc(
-                knob(ruled(rules.integerIn(10, 100))),
+                knob(ruled(within(LIMITS.autoscaling.targetCpuUtilization))),
                 "average CPU use, in percent of the request, it scales to keep (kubernetes)",
               ).default(AUTOSCALING_DEFAULTS.targetCpuUtilization),
             })
@@ -285,7 +291,7 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
 const volumeSizes = z
   .strictObject({
     sizeGiB: doc(
-      knob(ruled(rules.integerIn(1, 16384))),
+      knob(ruled(within(LIMITS.volumeSizeGiB))),
       "size in GiB (Kubernetes; Docker's local driver has no size)",
     ).default(VOLUME_DEFAULTS.sizeGiB),
     storageClass: doc(
@@ -301,9 +307,9 @@ const vmSizes = z
       ruled(rules.boolean),
       "whether this VM exists in the stack (test and prod must agree; dev may leave it out)",
     ).default(true),
-    vcpus: doc(knob(ruled(rules.integerIn(1, 64))), "virtual CPUs").default(VM_DEFAULTS.vcpus),
-    memoryMiB: doc(knob(ruled(rules.integerIn(128, 1_048_576))), "memory in MiB").default(VM_DEFAULTS.memoryMiB),
-    diskSizeGiB: doc(knob(ruled(rules.integerIn(1, 4096))), "root disk in GiB (a copy-on-write overlay)").default(
+    vcpus: doc(knob(ruled(within(LIMITS.vm.vcpus))), "virtual CPUs").default(VM_DEFAULTS.vcpus),
+    memoryMiB: doc(knob(ruled(within(LIMITS.vm.memoryMiB))), "memory in MiB").default(VM_DEFAULTS.memoryMiB),
+    diskSizeGiB: doc(knob(ruled(within(LIMITS.vm.diskSizeGiB))), "root disk in GiB (a copy-on-write overlay)").default(
       VM_DEFAULTS.diskSizeGiB,
     ),
     sshAuthorizedKeys: doc(
@@ -411,7 +417,7 @@ const backup = z
           BACKUP_DEFAULTS.check.schedule,
         ),
         readDataPercent: doc(
-          knob(ruled(rules.integerIn(0, 100))),
+          knob(ruled(within(LIMITS.backup.readDataPercent))),
           "share of the data each check reads back and verifies, a new random subset each time (0: structure only)",
         ).default(BACKUP_DEFAULTS.check.readDataPercent),
       })
@@ -423,7 +429,7 @@ const backup = z
           "when the restore drill restores each volume's newest snapshot into scratch space and verifies it (UTC)",
         ).default(BACKUP_DEFAULTS.drill.schedule),
         maxSnapshotAgeHours: doc(
-          knob(ruled(rules.integerIn(1, 8760))),
+          knob(ruled(within(LIMITS.backup.maxSnapshotAgeHours))),
           "the drill fails when the newest snapshot is older than this (backups stopped)",
         ).default(BACKUP_DEFAULTS.drill.maxSnapshotAgeHours),
       })

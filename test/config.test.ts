@@ -83,7 +83,7 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   {
     name: "volume size zero",
     config: prodWith((c) => ((section(c, "volumes")["web-data"] as Config).sizeGiB = 0)),
-    line: "dockyard:volumes.web-data.sizeGiB must be an integer from 1 to 16384, got 0",
+    line: "dockyard:volumes.web-data.sizeGiB must be an integer from 1 to 65536, got 0",
   },
   {
     name: "malformed libvirt URI",
@@ -113,7 +113,7 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   {
     name: "VM with zero vCPUs",
     config: prodWith((c) => ((section(c, "vms").legacy as Config).vcpus = 0)),
-    line: "dockyard:vms.legacy.vcpus must be an integer from 1 to 64, got 0",
+    line: "dockyard:vms.legacy.vcpus must be an integer from 1 to 256, got 0",
   },
   {
     name: "protect not a boolean",

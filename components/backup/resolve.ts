@@ -17,7 +17,7 @@ import {
   oneOfArg,
 } from "../args";
 import type { BackupArgs, BackupRepositoryArgs } from "../backup";
-import { BACKUP_DEFAULTS } from "../defaults";
+import { BACKUP_DEFAULTS, LIMITS } from "../defaults";
 import * as rules from "../rules";
 
 /** Where snapshots go: a volume beside the source (dev), or an off-site restic repository. */
@@ -106,7 +106,13 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
       at.field("schedule").optional(rules.cronSchedule, given.schedule, BACKUP_DEFAULTS.check.schedule),
     );
     const readDataPercent = problems.check(() =>
-      integerArg(at.field("readDataPercent"), given.readDataPercent, 0, 100, BACKUP_DEFAULTS.check.readDataPercent),
+      integerArg(
+        at.field("readDataPercent"),
+        given.readDataPercent,
+        LIMITS.backup.readDataPercent.min,
+        LIMITS.backup.readDataPercent.max,
+        BACKUP_DEFAULTS.check.readDataPercent,
+      ),
     );
     return { schedule: checkSchedule!, readDataPercent: readDataPercent! };
   });
@@ -120,15 +126,17 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
       integerArg(
         at.field("maxSnapshotAgeHours"),
         given.maxSnapshotAgeHours,
-        1,
-        8760,
+        LIMITS.backup.maxSnapshotAgeHours.min,
+        LIMITS.backup.maxSnapshotAgeHours.max,
         BACKUP_DEFAULTS.drill.maxSnapshotAgeHours,
       ),
     );
     return { schedule: drillSchedule!, maxSnapshotAgeHours: maxSnapshotAgeHours! };
   });
   const repository = problems.check(() => resolveRepository(root.field("repository"), args.repository, problems));
-  const sourceSizeGiB = problems.check(() => integerArg(root.field("sourceSizeGiB"), args.sourceSizeGiB, 1, 65536, 1));
+  const sourceSizeGiB = problems.check(() =>
+    integerArg(root.field("sourceSizeGiB"), args.sourceSizeGiB, LIMITS.volumeSizeGiB.min, LIMITS.volumeSizeGiB.max, 1),
+  );
   const image =
     target === undefined
       ? undefined

@@ -1,5 +1,5 @@
 import { describeValue } from "../errors";
-import { AUTOSCALING_DEFAULTS, INGRESS_DEFAULTS } from "../defaults";
+import { AUTOSCALING_DEFAULTS, INGRESS_DEFAULTS, LIMITS } from "../defaults";
 import { type ArgPath, booleanArg, integerArg, knownKeysArg, mapArg, oneOfArg } from "../args";
 import * as rules from "../rules";
 import type { Target } from "../types";
@@ -162,8 +162,21 @@ export function resolveAutoscaling(
       );
   if (singleWriter !== undefined)
     at.fail(`cannot scale a single writer: volume "${singleWriter}" is mounted writable by one pod only`);
-  const minReplicas = integerArg(at.field("minReplicas"), args.minReplicas, 1, 100, AUTOSCALING_DEFAULTS.minReplicas);
-  const maxReplicas = integerArg(at.field("maxReplicas"), args.maxReplicas, 1, 100, AUTOSCALING_DEFAULTS.maxReplicas);
+  const { replicas: bounds, targetCpuUtilization: utilization } = LIMITS.autoscaling;
+  const minReplicas = integerArg(
+    at.field("minReplicas"),
+    args.minReplicas,
+    bounds.min,
+    bounds.max,
+    AUTOSCALING_DEFAULTS.minReplicas,
+  );
+  const maxReplicas = integerArg(
+    at.field("maxReplicas"),
+    args.maxReplicas,
+    bounds.min,
+    bounds.max,
+    AUTOSCALING_DEFAULTS.maxReplicas,
+  );
   if (maxReplicas < minReplicas)
     at.field("maxReplicas").fail(`must be at least minReplicas (${minReplicas}), got ${maxReplicas}`);
   return {
@@ -172,8 +185,8 @@ export function resolveAutoscaling(
     targetCpuUtilization: integerArg(
       at.field("targetCpuUtilization"),
       args.targetCpuUtilization,
-      10,
-      100,
+      utilization.min,
+      utilization.max,
       AUTOSCALING_DEFAULTS.targetCpuUtilization,
     ),
   };

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as net from "node:net";
 import type * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
-import { SERVICE_DEFAULTS } from "../defaults";
+import { LIMITS, SERVICE_DEFAULTS } from "../defaults";
 import * as hardening from "../hardening";
 import type { ContainerServiceArgs } from "../container-service";
 import type { HealthCheckArgs, ResourceArgs } from "./args";
@@ -47,7 +47,13 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
   );
   const replicas = problems.check(() =>
-    integerArg(root.field("replicas"), args.replicas, 0, 100, SERVICE_DEFAULTS.replicas),
+    integerArg(
+      root.field("replicas"),
+      args.replicas,
+      LIMITS.replicas.min,
+      LIMITS.replicas.max,
+      SERVICE_DEFAULTS.replicas,
+    ),
   );
   const ports =
     target === undefined || replicas === undefined

@@ -14,6 +14,7 @@ import {
 } from "./validate";
 import { VOLUME_FORMATS, type VolumeFormat } from "./volume-xml";
 import { attrs, element } from "./xml";
+import { LIMITS } from "../defaults";
 
 /** Hypervisor types: `qemu` emulates (works anywhere), `kvm` needs /dev/kvm on the host. */
 export const DOMAIN_TYPES = ["qemu", "kvm"] as const;
@@ -26,8 +27,8 @@ export const CPU_MODES = ["host-passthrough", "host-model"] as const;
 
 /** Limits checked on every domain. */
 export const DOMAIN_LIMITS = {
-  vcpus: { min: 1, max: 256 },
-  memoryMiB: { min: 64, max: 4_194_304 },
+  vcpus: LIMITS.vm.vcpus,
+  memoryMiB: LIMITS.vm.memoryMiB,
   disks: 20,
 } as const;
 

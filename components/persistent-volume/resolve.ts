@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { VOLUME_DEFAULTS } from "../defaults";
+import { LIMITS, VOLUME_DEFAULTS } from "../defaults";
 import { DOCKYARD_LABELS } from "../kubernetes-labels";
 import * as rules from "../rules";
 import type { PersistentVolumeArgs } from "../persistent-volume";
@@ -37,7 +37,15 @@ export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): Res
     target: problems.check(() =>
       oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
     ),
-    sizeGiB: problems.check(() => integerArg(root.field("sizeGiB"), args.sizeGiB, 1, 65536, VOLUME_DEFAULTS.sizeGiB)),
+    sizeGiB: problems.check(() =>
+      integerArg(
+        root.field("sizeGiB"),
+        args.sizeGiB,
+        LIMITS.volumeSizeGiB.min,
+        LIMITS.volumeSizeGiB.max,
+        VOLUME_DEFAULTS.sizeGiB,
+      ),
+    ),
     accessMode: problems.check(() =>
       oneOfArg(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce"),
     ),

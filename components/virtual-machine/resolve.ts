@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgProblems, argsOf } from "../args";
-import { VM_DEFAULTS } from "../defaults";
+import { LIMITS, VM_DEFAULTS } from "../defaults";
 import { ComponentArgError, describeValue } from "../errors";
 import { metaData, networkConfig, userData } from "../libvirt/cloud-init";
 import { DOMAIN_LIMITS, DOMAIN_TYPES } from "../libvirt/domain-xml";
@@ -89,7 +89,13 @@ export function resolveVirtualMachine(name: string, args: VirtualMachineArgs): R
       ),
     ),
     diskSizeGiB: problems.check(() =>
-      checkInteger(owner, "diskSizeGiB", args.diskSizeGiB ?? VM_DEFAULTS.diskSizeGiB, 1, 65536),
+      checkInteger(
+        owner,
+        "diskSizeGiB",
+        args.diskSizeGiB ?? VM_DEFAULTS.diskSizeGiB,
+        LIMITS.vm.diskSizeGiB.min,
+        LIMITS.vm.diskSizeGiB.max,
+      ),
     ),
     autostart: problems.check(() => checkBoolean(owner, "autostart", args.autostart ?? true)),
     waitForAddressSeconds: problems.check(() =>

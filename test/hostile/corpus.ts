@@ -415,18 +415,18 @@ const RULES: HostileCase[] = [
     "unsafe.allowLatestTag",
     "is accepted only for target docker (local development)",
   ),
-  ruleCase("vcpus zero", (c) => (legacy(c).vcpus = 0), "vms.legacy.vcpus", "must be an integer from 1 to 64, got 0"),
+  ruleCase("vcpus zero", (c) => (legacy(c).vcpus = 0), "vms.legacy.vcpus", "must be an integer from 1 to 256, got 0"),
   ruleCase(
     "vcpus fractional",
     (c) => (legacy(c).vcpus = 1.5),
     "vms.legacy.vcpus",
-    "must be an integer from 1 to 64, got 1.5",
+    "must be an integer from 1 to 256, got 1.5",
   ),
   ruleCase(
     "disk too large",
     (c) => (legacy(c).diskSizeGiB = 1e9),
     "vms.legacy.diskSizeGiB",
-    "must be an integer from 1 to 4096, got 1000000000",
+    "must be an integer from 1 to 65536, got 1000000000",
   ),
   ruleCase(
     "retention hours as days",
