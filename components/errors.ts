@@ -1,5 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * A problem at a place, as every dockyard error reports it: `where` (a stack file, a component
+ * instance), `path` inside it (a config key, an argument; empty for the place as a whole) and
+ * what is wrong there.
+ */
+export interface LocatedProblem {
+  readonly where: string;
+  readonly path: string;
+  readonly problem: string;
+}
+
+/** The line a user reads: `where: path problem`, or `where: problem` without a path. */
+export function formatLocated({ where, path, problem }: LocatedProblem): string {
+  return path ? `${where}: ${path} ${problem}` : `${where}: ${problem}`;
+}
+
+/**
+ * The base of the errors that report what a user got wrong (stack config, component arguments):
+ * every problem found, one line each, so all are fixed in one go. A {@link pulumi.RunError}, so
+ * `pulumi up` prints the lines without a stack trace.
+ */
+export class LocatedProblemsError extends pulumi.RunError {
+  constructor(readonly located: readonly LocatedProblem[]) {
+    super(located.map(formatLocated).join("\n"));
+    this.name = "LocatedProblemsError";
+  }
+}
+
 /** One wrong argument: where it is and what is wrong with it. */
 export interface ArgProblem {
   /** Component type and instance, e.g. `ContainerService "web"`. */
@@ -16,9 +44,9 @@ export interface ArgProblem {
  * The message has one line per problem, each naming the component instance and the argument
  * path, what was wrong and what would be right, e.g.
  * `ContainerService "web": ports[0].containerPort must be a port from 1 to 65535, got 0`.
- * It extends {@link pulumi.RunError} so `pulumi up` prints the message without a stack trace.
+ * A {@link LocatedProblemsError}: its lines have the format stack config's errors have.
  */
-export class ComponentArgError extends pulumi.RunError {
+export class ComponentArgError extends LocatedProblemsError {
   /** Every problem found, the first one also in `component`, `argument` and `problem`. */
   readonly problems: readonly ArgProblem[];
 
@@ -32,7 +60,7 @@ export class ComponentArgError extends pulumi.RunError {
     more: readonly ArgProblem[] = [],
   ) {
     const problems = [{ component, argument, problem }, ...more];
-    super(problems.map((p) => `${p.component}: ${p.argument} ${p.problem}`).join("\n"));
+    super(problems.map((p) => ({ where: p.component, path: p.argument, problem: p.problem })));
     this.name = "ComponentArgError";
     this.problems = problems;
   }

@@ -2,7 +2,8 @@
  * dockyard's components: the public API. Programs (infra/ included) import components from
  * here only. It holds the six components and their Args, the types those Args use, and the
  * helpers a program needs around them; the pure translators behind each component stay in its
- * folder (components/<component>/) and are not part of the API.
+ * folder (components/<component>/) and are not part of the API, nor are the value rules and
+ * offline hooks the program's own tooling uses (components/internal.ts).
  */
 export { ContainerService, type ContainerServiceArgs, type PublishedPort } from "./container-service";
 export type {
@@ -32,7 +33,7 @@ export { Domain, type DomainArgs, type DomainDiskArgs, type DomainInterfaceArgs 
 
 export type { AccessMode, Target, VolumeRef } from "./types";
 export type { SecurityOptOuts } from "./hardening";
-export { ComponentArgError, describeValue } from "./errors";
+export { ComponentArgError, describeValue, formatLocated, type LocatedProblem, LocatedProblemsError } from "./errors";
 export {
   AUTOSCALING_DEFAULTS,
   BACKUP_DEFAULTS,
@@ -52,7 +53,3 @@ export { dockerRegistryAuth, imagePullSecret } from "./registry/pull-credentials
 /** Image references and the policy deployed images follow. */
 export { formatImageRef, type ImageRef, isImageRef, parseImageRef, throughMirror } from "./registry/image-ref";
 export { type ImagePolicy, imagePolicyProblem } from "./image-policy";
-/** The rules every value is checked by (stack config uses them too). */
-export * as rules from "./rules";
-/** What offline evaluation (synth, tests) needs. */
-export * as offline from "./offline";

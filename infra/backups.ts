@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { Backup, type BackupRepositoryArgs, rules, ServiceImage, type RegistryEndpoint } from "../components";
+import { Backup, type BackupRepositoryArgs, ServiceImage, type RegistryEndpoint } from "../components";
+import { rules } from "../components/internal";
 import type { DeclaredContainers } from "./containers";
 import { mirrored } from "./images";
 import type { Platform } from "./platform";

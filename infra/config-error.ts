@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { describeValue } from "../components";
+import { describeValue, formatLocated, LocatedProblemsError } from "../components";
 import { renamedKey } from "./config-schema";
 import { childSchema, marksOf, schemaAt, unwrapAll } from "./schema-marks";
 
@@ -15,20 +14,23 @@ export interface ConfigProblem {
 }
 
 /**
- * A stack's config cannot be used. Carries every problem found, one line each, so a
- * user fixes them all in one go; a {@link pulumi.RunError}, so `pulumi up` shows the
- * lines without a stack trace. Thrown before any resource is declared.
+ * A stack's config cannot be used: every problem found, one line each, in the format component
+ * argument errors have too ({@link LocatedProblemsError}). Thrown before any resource is declared.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends LocatedProblemsError {
   constructor(readonly problems: readonly ConfigProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
+    super(problems.map(located));
     this.name = "ConfigError";
   }
 }
 
+function located(problem: ConfigProblem) {
+  return { where: problem.file, path: problem.key, problem: problem.message };
+}
+
 /** `file: key message` — the line a user reads. */
 export function formatProblem(problem: ConfigProblem): string {
-  return problem.key ? `${problem.file}: ${problem.key} ${problem.message}` : `${problem.file}: ${problem.message}`;
+  return formatLocated(located(problem));
 }
 
 /** Dotted config key for a path below the `dockyard` namespace; list positions as `[i]`. */

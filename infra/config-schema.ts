@@ -8,11 +8,11 @@ import {
   isImageRef,
   parseImageRef,
   type ImagePolicy,
-  rules,
   SERVICE_DEFAULTS,
   VM_DEFAULTS,
   VOLUME_DEFAULTS,
 } from "../components";
+import { rules } from "../components/internal";
 import { collection, doc, expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
 
 /**

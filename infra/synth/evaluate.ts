@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { offline } from "../../components";
+import { offline } from "../../components/internal";
 import { defaultStackFile } from "../cli/stack-name";
 import { loadConfig } from "../config";
 export { defaultStackFile } from "../cli/stack-name";

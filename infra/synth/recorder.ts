@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { offline } from "../../components";
+import { offline } from "../../components/internal";
 import { mockOutputs } from "./mock-outputs";
 
 /** Written in place of every secret value. */

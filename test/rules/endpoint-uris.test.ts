@@ -1,7 +1,7 @@
 // Endpoints taken apart exactly: what parseLibvirtUri returns for each accepted URI, the words of
 // each refusal, and the Docker host forms (the shapes: names-endpoints.test.ts).
 import { describe, expect, it } from "vitest";
-import { rules } from "../../components";
+import { rules } from "../../components/internal";
 import { verdict } from "./support/verdict";
 
 const parse = (uri: string, allowTestDriver = false) => rules.parseLibvirtUri(uri, { allowTestDriver });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rules } from "../../components";
+import { rules } from "../../components/internal";
 
 const verdict = (rule: rules.Rule<unknown>, value: unknown) => {
   const v = rule.check(value);

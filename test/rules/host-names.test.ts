@@ -1,6 +1,6 @@
 // Hosts, ports, registry addresses and IP blocks at their edges, with the words of each refusal.
 import { describe, expect, it } from "vitest";
-import { rules } from "../../components";
+import { rules } from "../../components/internal";
 import { verdict } from "./support/verdict";
 
 /** A DNS name of exactly `length` characters, in labels of at most 63. */

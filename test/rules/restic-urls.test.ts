@@ -1,7 +1,7 @@
 // restic repository URLs taken apart exactly, each form of SFTP included, with the words of each
 // refusal (shapes and per-volume repositories: test/backup/restic-rules.test.ts).
 import { describe, expect, it } from "vitest";
-import { rules } from "../../components";
+import { rules } from "../../components/internal";
 
 const parse = (url: string) => rules.parseResticRepository(url);
 

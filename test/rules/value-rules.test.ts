@@ -1,7 +1,7 @@
 // The value rules' exact verdicts where a user reads them: the words of each refusal, the edges
 // of each range, what is normalised, and inputs that are not text at all.
 import { describe, expect, it } from "vitest";
-import { rules } from "../../components";
+import { rules } from "../../components/internal";
 import { verdict } from "./support/verdict";
 
 const ED25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR";

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { offline } from "../../../components";
+import { offline } from "../../../components/internal";
 import { autoName } from "../mock-outputs";
 import { type RecordedResource, SECRET_MARKER } from "../recorder";
 import { containerSettings } from "./docker";

@@ -1,4 +1,4 @@
-import { offline } from "../../../components";
+import { offline } from "../../../components/internal";
 import type { RecordedResource } from "../recorder";
 import { fileNamePart } from "./kubernetes";
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { connect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rules } from "../../../components";
+import { rules } from "../../../components/internal";
 import { DockerObjects, EngineSetup, docker, dockerStatus, uniqueName } from "../docker/support/docker";
 import { needs } from "../support/needs";
 import { engineCertsDir } from "../support/requirements";

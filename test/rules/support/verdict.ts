@@ -1,4 +1,4 @@
-import type { rules } from "../../../components";
+import type { rules } from "../../../components/internal";
 
 /** What a rule makes of a value: the accepted (normalised) value, or `refused: <problem>`. */
 export function verdict(rule: rules.Rule<unknown>, value: unknown): unknown {
