@@ -13,6 +13,7 @@ import {
   isProps,
   items,
   neverStarts,
+  patchedWorkloadKind,
   podOf,
   text,
 } from "./workloads";
@@ -167,10 +168,27 @@ export const healthProbes = containerPolicy(
   },
 );
 
+/**
+ * A server-side patch of a workload changes a pod the pack never sees whole: it could add a
+ * privileged container or a host path to a Deployment that passed every policy. Workloads are
+ * declared whole, so each policy checks the pod that will run.
+ */
+export const noWorkloadPatches: ResourceValidationPolicy = {
+  name: "no-workload-patches",
+  description:
+    "Workloads are declared whole, never patched: a patch (DeploymentPatch, PodPatch, …) changes a pod the other policies cannot check.",
+  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+    const kind = patchedWorkloadKind(args.type);
+    if (kind !== undefined)
+      report(`a ${kind} is patched (${args.type}): declare the ${kind} whole, so the pack checks the pod that runs`);
+  },
+};
+
 export const containerPolicies = [
   restrictedPodProfile,
   readOnlyRootFilesystem,
   dropAllCapabilities,
   resourceLimits,
   healthProbes,
+  noWorkloadPatches,
 ];

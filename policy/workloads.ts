@@ -11,6 +11,7 @@ export type Props = Record<string, unknown>;
 /** Path from a workload kind's inputs to its pod spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
   Pod: ["spec"],
+  PodTemplate: ["template", "spec"],
   Deployment: ["spec", "template", "spec"],
   StatefulSet: ["spec", "template", "spec"],
   DaemonSet: ["spec", "template", "spec"],
@@ -24,6 +25,16 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 const LONG_RUNNING = new Set(["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"]);
 
 export const DOCKER_CONTAINER = "docker:index/container:Container";
+
+/**
+ * The workload kind a Kubernetes patch resource changes (`Deployment` for
+ * `kubernetes:apps/v1:DeploymentPatch`), or undefined for anything else.
+ */
+export function patchedWorkloadKind(type: string): string | undefined {
+  const kind = kubernetesKind(type);
+  const patched = kind?.endsWith("Patch") ? kind.slice(0, -"Patch".length) : undefined;
+  return patched !== undefined && Object.hasOwn(POD_SPEC_PATHS, patched) ? patched : undefined;
+}
 
 /** `Deployment` from `kubernetes:apps/v1:Deployment`; undefined for other providers. */
 export function kubernetesKind(type: string): string | undefined {

@@ -65,6 +65,12 @@ describe("the committed stacks", () => {
 describe("each policy fires on a resource that breaks it", () => {
   const cases: [string, string, () => Promise<RecordedResource>, RegExp][] = [
     [
+      "no-workload-patches",
+      "a Deployment patched",
+      () => Promise.resolve(privileged("kubernetes:apps/v1:DeploymentPatch")),
+      /a Deployment is patched \(kubernetes:apps\/v1:DeploymentPatch\): declare the Deployment whole/,
+    ],
+    [
       "restricted-pod-profile",
       "privileged container",
       () => web("prod", (_, c) => (c.securityContext!.privileged = true)),
@@ -289,6 +295,88 @@ describe("a resource written by hand outside the components", () => {
     expect(advisory.filter((v) => v.level === "mandatory").map((v) => v.policy)).toEqual(["policy-enforcement"]);
     expect(advisory.filter((v) => v.level === "advisory")).toHaveLength(found.length);
   });
+});
+
+/** Workload kinds of the Kubernetes API (its "Workload Resources"): each runs pods from a template. */
+const POD_PATHS: Record<string, string[]> = {
+  Pod: ["spec"],
+  PodTemplate: ["template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+};
+
+/** Every resource type of the Kubernetes SDK, in every API version it ships, that is one of those kinds or a patch of one. */
+function workloadTypes(): string[] {
+  const types: string[] = [];
+  const visit = (node: unknown, depth: number): void => {
+    if (node === null || (typeof node !== "object" && typeof node !== "function") || depth > 3) return;
+    const token = (node as { __pulumiType?: unknown }).__pulumiType;
+    if (typeof token === "string") {
+      const kind = /:([A-Za-z]+)$/.exec(token)?.[1]?.replace(/Patch$/, "") ?? "";
+      if (token.startsWith("kubernetes:") && Object.hasOwn(POD_PATHS, kind)) types.push(token);
+      return;
+    }
+    for (const key of Object.keys(node)) visit((node as Record<string, unknown>)[key], depth + 1);
+  };
+  visit(k8s, 0);
+  return [...new Set(types)].sort();
+}
+
+/** A hand-written resource of `type` whose pod runs a privileged container. */
+function privileged(type: string): RecordedResource {
+  const kind = /:([A-Za-z]+?)(Patch)?$/.exec(type)![1];
+  const inputs: Record<string, unknown> = {};
+  let node = inputs;
+  for (const key of POD_PATHS[kind]) node = node[key] = {} as Record<string, unknown>;
+  node.containers = [{ name: "rogue", image: "busybox", securityContext: { privileged: true } }];
+  return {
+    urn: `urn:pulumi:prod::dockyard::${type}::rogue`,
+    type,
+    name: "rogue",
+    parent: null,
+    dependencies: [],
+    inputs,
+    custom: true,
+    options: {
+      protect: false,
+      retainOnDelete: false,
+      deleteBeforeReplace: false,
+      ignoreChanges: [],
+      additionalSecretOutputs: [],
+    },
+  };
+}
+
+describe("every workload kind the Kubernetes API has, written by hand", () => {
+  const types = workloadTypes();
+
+  it("covers each kind in every API version the SDK ships, and its patch", () => {
+    expect(types.length).toBeGreaterThanOrEqual(40);
+    expect(types).toContain("kubernetes:apps/v1:DaemonSet");
+    expect(types).toContain("kubernetes:core/v1:PodTemplate");
+    expect(types).toContain("kubernetes:extensions/v1beta1:DaemonSetPatch");
+  });
+
+  it.each(types.filter((type) => !type.endsWith("Patch")))(
+    "%s with a privileged container is refused",
+    async (type) => {
+      const found = named(await violations(privileged(type)), "restricted-pod-profile");
+      expect(found.map((v) => v.message)).toContain('container "rogue" is privileged');
+    },
+  );
+
+  it.each(types.filter((type) => type.endsWith("Patch")))(
+    "%s is refused: a patch changes a pod the pack cannot see whole",
+    async (type) => {
+      const found = await violations(privileged(type));
+      expect(named(found, "no-workload-patches")).toHaveLength(1);
+    },
+  );
 });
 
 describe("enforcement", () => {
