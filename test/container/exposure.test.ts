@@ -19,6 +19,7 @@ import { certificateManifest, ingressManifest } from "../../components/container
 import { kubernetesManifests } from "../../components/container-service/kubernetes-objects";
 import { defaultDenyPolicy, networkPolicyManifest } from "../../components/container-service/network-policy";
 import { resolveServiceSpec } from "../../components/container-service/resolve";
+import { AUTOSCALING_DEFAULTS } from "../../components/defaults";
 import { ComponentArgError } from "../../components/errors";
 import { MINIMAL, plain, serviceSpec, volumeRef } from "./support/fixtures";
 
@@ -221,6 +222,35 @@ describe("autoscaled Deployment", () => {
       ],
     });
     expect(hpa.spec?.behavior?.scaleDown?.stabilizationWindowSeconds).toBe(300);
+  });
+
+  it("autoscaling: {} means the documented defaults", () => {
+    const defaults = serviceSpec({ ...HTTP, autoscaling: {} });
+    const hpa = plain<IHorizontalPodAutoscaler>(horizontalPodAutoscalerManifest(defaults, "web-1a2b3c"));
+    expect(hpa.spec).toMatchObject({
+      minReplicas: AUTOSCALING_DEFAULTS.minReplicas,
+      maxReplicas: AUTOSCALING_DEFAULTS.maxReplicas,
+      metrics: [
+        {
+          resource: {
+            target: { type: "Utilization", averageUtilization: AUTOSCALING_DEFAULTS.targetCpuUtilization },
+          },
+        },
+      ],
+    });
+    expect(plain<IDeployment>(kubernetesManifests(defaults).workload).spec?.replicas).toBeUndefined();
+  });
+
+  it("spreads its pods even when its minimum is one pod: the autoscaler may add more", () => {
+    const one = serviceSpec({ ...HTTP, autoscaling: { minReplicas: 1, maxReplicas: 4 } });
+    const deployment = plain<IDeployment>(kubernetesManifests(one).workload);
+    expect(deployment.spec?.template.spec?.topologySpreadConstraints?.map((c) => c.topologyKey)).toEqual([
+      "kubernetes.io/hostname",
+      "topology.kubernetes.io/zone",
+    ]);
+    expect(plain<IHorizontalPodAutoscaler>(horizontalPodAutoscalerManifest(one, "web-1a2b3c")).spec?.minReplicas).toBe(
+      1,
+    );
   });
 });
 

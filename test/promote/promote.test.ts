@@ -87,6 +87,19 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
         { images: { web: `evil.example/registry.test.example.internal/web@${DIGEST}`, front: FRONT_REF } },
         /not served by this stack's registry/,
       ],
+      // Hosts that merely start with the registry's name, or the same host on another port.
+      [
+        { images: { web: `registry.test.example.internal.evil.example/web@${DIGEST}`, front: FRONT_REF } },
+        /not served by this stack's registry/,
+      ],
+      [
+        { images: { web: `registry.test.example.internalx/web@${DIGEST}`, front: FRONT_REF } },
+        /not served by this stack's registry/,
+      ],
+      [
+        { images: { web: `registry.test.example.internal:5000/web@${DIGEST}`, front: FRONT_REF } },
+        /not served by this stack's registry/,
+      ],
       [{ images: { web: `${ref.slice(0, -1)}`, front: FRONT_REF } }, /images\.web is ".*": has digest/],
       [{ images: { web: ref, front: FRONT_REF, api: ref } }, /images\.api names no service of this program/],
       [{ images: { front: FRONT_REF } }, /images\.web is missing/],
