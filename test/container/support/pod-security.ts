@@ -1,53 +1,31 @@
 /**
- * An independent check of the Pod Security Standards "restricted" profile (plus dockyard's
- * read-only root filesystem rule), written from the standard, not from the translators:
- * returns every violation found in a pod spec.
+ * The Pod Security Standards "restricted" profile, read-only root filesystems and dropped
+ * capabilities, checked on a pod spec by the policy pack's own policies (policy/
+ * container-policies.ts: written from the standard, not from the translators, and the one place
+ * the profile is implemented), plus two things dockyard's pods promise that the pack leaves to
+ * workloads: no service account token, and memory-backed scratch on /tmp.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
+import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import { dropAllCapabilities, readOnlyRootFilesystem, restrictedPodProfile } from "../../../policy/container-policies";
 
-const ALLOWED_VOLUME_TYPES = [
-  "configMap",
-  "csi",
-  "downwardAPI",
-  "emptyDir",
-  "ephemeral",
-  "persistentVolumeClaim",
-  "projected",
-  "secret",
-];
-const ALLOWED_SECCOMP = ["RuntimeDefault", "Localhost"];
+const POD_POLICIES = [restrictedPodProfile, readOnlyRootFilesystem, dropAllCapabilities];
 
-/** Violations of "restricted" and of read-only root filesystems; empty when the pod complies. */
+/** What the pack's pod policies and dockyard's two pod promises find in a pod spec; empty when it complies. */
 export function restrictedViolations(pod: IPodSpec): string[] {
   const found: string[] = [];
-  const psc = pod.securityContext ?? {};
-  if (pod.hostNetwork === true || pod.hostPID === true || pod.hostIPC === true) found.push("host namespaces");
-  if (pod.automountServiceAccountToken !== false) found.push("service account token mounted");
-  for (const volume of pod.volumes ?? []) {
-    const types = Object.keys(volume).filter((k) => k !== "name");
-    if (types.some((t) => !ALLOWED_VOLUME_TYPES.includes(t)))
-      found.push(`volume ${volume.name} of type ${types.join(",")}`);
-  }
-  if (psc.runAsUser === 0) found.push("pod runAsUser 0");
+  const report: ReportViolation = (message) => found.push(message);
+  // The container policies read a resource's type and inputs only.
+  const args = { type: "kubernetes:core/v1:Pod", name: "pod", props: { spec: structuredClone(pod) } };
+  for (const policy of POD_POLICIES)
+    for (const validate of [policy.validateResource ?? []].flat())
+      void validate(args as unknown as ResourceValidationArgs, report);
+  if (pod.automountServiceAccountToken !== false) found.push("the service account token is mounted");
   for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
-    const sc = c.securityContext ?? {};
-    const where = `container ${c.name}`;
-    if (sc.privileged === true) found.push(`${where}: privileged`);
-    if (sc.allowPrivilegeEscalation !== false) found.push(`${where}: allowPrivilegeEscalation not false`);
-    if (!(sc.capabilities?.drop ?? []).includes("ALL")) found.push(`${where}: capabilities not dropping ALL`);
-    const added = (sc.capabilities?.add ?? []).filter((cap) => cap !== "NET_BIND_SERVICE");
-    if (added.length > 0) found.push(`${where}: adds ${added.join(",")}`);
-    if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) found.push(`${where}: runAsNonRoot not true`);
-    if ((sc.runAsUser ?? psc.runAsUser) === 0) found.push(`${where}: runAsUser 0`);
-    const seccomp = sc.seccompProfile?.type ?? psc.seccompProfile?.type;
-    if (seccomp === undefined || !ALLOWED_SECCOMP.includes(seccomp))
-      found.push(`${where}: seccomp ${seccomp ?? "unset"}`);
-    if ((c.ports ?? []).some((p) => p.hostPort !== undefined && p.hostPort !== 0)) found.push(`${where}: hostPort`);
-    if (sc.readOnlyRootFilesystem !== true) found.push(`${where}: writable root filesystem`);
     const tmp = (c.volumeMounts ?? []).find((m) => m.mountPath === "/tmp");
     const tmpVolume = (pod.volumes ?? []).find((v) => v.name === tmp?.name);
-    if (tmpVolume?.emptyDir === undefined) found.push(`${where}: no emptyDir on /tmp`);
+    if (tmpVolume?.emptyDir === undefined) found.push(`container "${c.name}" has no emptyDir on /tmp`);
   }
   return found;
 }
