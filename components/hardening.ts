@@ -1,7 +1,8 @@
 /**
  * Hardened defaults for every container dockyard runs, decided once.
  *
- * The Docker and Kubernetes translators in `components/container/` read these values
+ * The Docker and Kubernetes translators in `components/container-service/` (and the backup
+ * jobs, which run through them) read these values
  * instead of repeating literals, so a change here changes both targets. Each relaxation
  * is a named opt-out in {@link SecurityOptOuts}; see docs/decisions/0004-container-hardening.md.
  */
