@@ -43,7 +43,8 @@ export const LIMITS = {
     memoryMiB: { min: 64, max: 4_194_304 },
     diskSizeGiB: { min: 1, max: 65_536 },
   },
-  backup: { readDataPercent: { min: 0, max: 100 }, maxSnapshotAgeHours: { min: 1, max: 8760 } },
+  // A drill allows at least the time a backup takes (an hour, rules/cron.ts drillAgeProblem) past the next.
+  backup: { readDataPercent: { min: 0, max: 100 }, maxSnapshotAgeHours: { min: 2, max: 8760 } },
 } as const;
 
 /** ContainerService `autoscaling`: replica bounds and the CPU utilization (percent of the request) aimed at. */

@@ -566,7 +566,9 @@ type Issue = (path: (string | number)[], message: string, shown?: unknown) => vo
 
 /** The backup's repository and retention, checked with the rules the Backup component applies. */
 function checkBackup(config: { target: "docker" | "kubernetes"; backup: BackupDraft }, issue: Issue): void {
-  const { repository, keep } = config.backup;
+  const { repository, keep, schedule, drill } = config.backup;
+  const drillAge = rules.drillAgeProblem(schedule, drill.maxSnapshotAgeHours);
+  if (drillAge !== undefined) issue(["backup", "drill", "maxSnapshotAgeHours"], drillAge, drill.maxSnapshotAgeHours);
   const retention = rules.retentionPolicyProblem(keep);
   if (retention !== undefined) issue(["backup", "keep"], retention);
   if (config.target === "kubernetes" && repository.url === undefined) {
@@ -588,6 +590,8 @@ function checkBackup(config: { target: "docker" | "kubernetes"; backup: BackupDr
 }
 
 type BackupDraft = {
+  schedule: string;
+  drill: { maxSnapshotAgeHours: number };
   keep: rules.RetentionPolicy;
   repository: Partial<Record<"url" | "password" | rules.RepositoryCredential, string>> & { sshKnownHosts?: string[] };
 };

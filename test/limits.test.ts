@@ -20,6 +20,7 @@ const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx3QyR1OSD0FSu8Ic6VFl3HzcOvo0V
 /** A valid docker stack of the real catalog, the legacy VM on (its one required key given). */
 const DOCKER: Values = {
   target: "docker",
+  backup: { schedule: "* * * * *" },
   endpoints: { libvirtUri: "qemu+ssh://ops@vm-host.example.com/system" },
   vms: { legacy: { enabled: true, sshAuthorizedKeys: [KEY] } },
 };
@@ -87,9 +88,10 @@ const SHARED: {
   {
     name: "restore drill's snapshot age",
     range: LIMITS.backup.maxSnapshotAgeHours,
+    // Backups every minute (the stack above too): the drill's own rule allows the range's floor.
     config: ["backup", "drill", "maxSnapshotAgeHours"],
     component: (maxSnapshotAgeHours) =>
-      resolveBackupSpec("b", minimalArgs("docker", { drill: { maxSnapshotAgeHours } })),
+      resolveBackupSpec("b", minimalArgs("docker", { schedule: "* * * * *", drill: { maxSnapshotAgeHours } })),
   },
 ];
 

@@ -48,7 +48,7 @@ describe("parity", () => {
         schedule: "15 1 * * 0",
         keep: { last: 3, hourly: 24, daily: 30, weekly: 0, monthly: 24, yearly: 5 },
         check: { schedule: "0 6 * * 6", readDataPercent: 50 },
-        drill: { schedule: "0 7 * * 6", maxSnapshotAgeHours: 30 },
+        drill: { schedule: "0 7 * * 6", maxSnapshotAgeHours: 200 },
         repository: {
           ...((section(c, "backup").repository as Config) ?? {}),
           url: "rest:https://backup.elsewhere.example.com:8443/other",

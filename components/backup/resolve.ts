@@ -131,6 +131,13 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
         BACKUP_DEFAULTS.drill.maxSnapshotAgeHours,
       ),
     );
+    // The same rule as stack config: the drill must allow the longest gap between backups.
+    const tooYoung =
+      schedule === undefined || maxSnapshotAgeHours === undefined
+        ? undefined
+        : rules.drillAgeProblem(schedule, maxSnapshotAgeHours);
+    if (tooYoung !== undefined)
+      problems.check(() => at.field("maxSnapshotAgeHours").fail(`${tooYoung}, got ${maxSnapshotAgeHours}`));
     return { schedule: drillSchedule!, maxSnapshotAgeHours: maxSnapshotAgeHours! };
   });
   const repository = problems.check(() => resolveRepository(root.field("repository"), args.repository, problems));
@@ -163,8 +170,8 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
           integerArg(
             root.field("repositorySizeGiB"),
             args.repositorySizeGiB,
-            1,
-            65536,
+            LIMITS.volumeSizeGiB.min,
+            LIMITS.volumeSizeGiB.max,
             BACKUP_DEFAULTS.repositorySizeFactor * sourceSizeGiB,
           ),
         );

@@ -4,6 +4,10 @@ import { accept, refuse, rule, type Rule } from "./rule";
  * The 5-field cron grammar both targets understand the same way: Kubernetes CronJobs and the
  * Docker scheduler (apps/backup/scheduler). Each field is `*`, `N`, `A-B`, `*\/S`, `A-B/S` or
  * `N/S`, comma-separated; no names (MON, JAN), macros (@daily) or `?`/`L`/`W`. Times are UTC.
+ * Bounds and day matching are those of the parser Kubernetes validates CronJobs with
+ * (robfig/cron v3, `ParseStandard`): day of week 0-6 (7 is refused by the API server), and a
+ * day field of `*` or `*\/1` counts as unrestricted, so with such a day of week the day of month
+ * alone decides; with both day fields restricted either may match.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
  */
 
@@ -13,7 +17,7 @@ export const CRON_FIELDS = [
   { name: "hour", min: 0, max: 23 },
   { name: "day of month", min: 1, max: 31 },
   { name: "month", min: 1, max: 12 },
-  { name: "day of week", min: 0, max: 7 },
+  { name: "day of week", min: 0, max: 6 },
 ] as const;
 
 const PART = /^(\*|\d{1,2}(?:-\d{1,2})?)(?:\/(\d{1,2}))?$/;
@@ -54,6 +58,11 @@ function fieldValues(field: string, index: number): Set<number> | string {
   return values;
 }
 
+/** A day field Kubernetes' parser treats as unrestricted: `*`, or `*` with a step of 1. */
+export function isUnrestricted(field: string): boolean {
+  return field === "*" || field === "*/1";
+}
+
 /** Why a schedule is not a valid 5-field cron expression that can ever fire, or undefined. */
 export function cronProblem(schedule: string): string | undefined {
   const fields = schedule.trim().split(/\s+/);
@@ -65,8 +74,8 @@ export function cronProblem(schedule: string): string | undefined {
     if (typeof values === "string") return values;
     sets.push(values);
   }
-  // With day of week "*", the day of month alone decides (with a restricted day of week, either matching fires).
-  if (fields[4] === "*") {
+  // With day of week unrestricted, the day of month alone decides (with a restricted day of week, either matching fires).
+  if (isUnrestricted(fields[4])) {
     const [, , days, months] = sets;
     const fires = [...months].some((month) => [...days].some((day) => day <= DAYS_IN_MONTH[month - 1]));
     if (!fires) {
@@ -82,3 +91,43 @@ export const cronSchedule: Rule<string> = rule(`a 5-field cron schedule like "0 
   const problem = cronProblem(value);
   return problem === undefined ? accept(value.trim().split(/\s+/).join(" ")) : refuse(problem);
 });
+
+/** Days a schedule's gaps are measured over: eight years from 2025, so two leap days fall inside. */
+const GAP_WINDOW = { start: Date.UTC(2025, 0, 1), days: 8 * 365 + 2 };
+
+/**
+ * The longest time, in minutes, between two consecutive runs of a valid schedule (as Kubernetes
+ * runs it), measured over eight years; undefined for a schedule that is invalid or never fires.
+ */
+export function longestGapMinutes(schedule: string): number | undefined {
+  if (cronProblem(schedule) !== undefined) return undefined;
+  const fields = schedule.trim().split(/\s+/);
+  const [minutes, hours, days, months, weekdays] = fields.map((field, i) => fieldValues(field, i) as Set<number>);
+  const times = [...hours].flatMap((h) => [...minutes].map((m) => h * 60 + m)).sort((a, b) => a - b);
+  const eitherDay = !isUnrestricted(fields[2]) && !isUnrestricted(fields[4]);
+  let longest = times.slice(1).reduce((gap, time, i) => Math.max(gap, time - times[i]), 0);
+  let previous: number | undefined;
+  for (let day = 0; day < GAP_WINDOW.days; day++) {
+    const date = new Date(GAP_WINDOW.start + day * 86_400_000);
+    if (!months.has(date.getUTCMonth() + 1)) continue;
+    const dom = days.has(date.getUTCDate());
+    const dow = weekdays.has(date.getUTCDay());
+    if (!(eitherDay ? dom || dow : dom && dow)) continue;
+    if (previous !== undefined) longest = Math.max(longest, (day - previous) * 1440 + times[0] - times.at(-1)!);
+    previous = day;
+  }
+  return previous === undefined ? undefined : longest;
+}
+
+/**
+ * Why a restore drill allowing snapshots up to `maxAgeHours` old would fail by design under a
+ * backup `schedule`: the newest snapshot gets as old as the longest gap between two backups,
+ * plus the time a backup takes (an hour allowed), or undefined when the drill can pass.
+ */
+export function drillAgeProblem(schedule: string, maxAgeHours: number): string | undefined {
+  const gap = longestGapMinutes(schedule);
+  if (gap === undefined) return undefined;
+  const needed = Math.ceil(gap / 60) + 1;
+  if (maxAgeHours >= needed) return undefined;
+  return `must be at least ${needed}: backups ("${schedule.trim()}") run up to ${Math.ceil(gap / 60)} hours apart, so a drill late in that gap would fail although backups are running`;
+}

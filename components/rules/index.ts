@@ -38,7 +38,7 @@ export {
   type LibvirtUri,
 } from "./endpoints";
 export { sshPublicKey, SSH_KEY_TYPES } from "./ssh";
-export { CRON_FIELDS, cronProblem, cronSchedule } from "./cron";
+export { CRON_FIELDS, cronProblem, cronSchedule, drillAgeProblem, longestGapMinutes } from "./cron";
 export {
   CREDENTIAL_KEYS,
   type GivenCredentials,

@@ -61,6 +61,8 @@ describe("Backup refuses bad arguments with one ComponentArgError naming the com
     ["check.readDataPercent", { check: { readDataPercent: 101 } }],
     ["drill.schedule", { drill: { schedule: "@daily" } }],
     ["drill.maxSnapshotAgeHours", { drill: { maxSnapshotAgeHours: 0 } }],
+    // Weekly backups: a drill allowing two days would fail five days a week.
+    ["drill.maxSnapshotAgeHours", { schedule: "0 3 * * 0", drill: { maxSnapshotAgeHours: 48 } }],
   ] as const)("%s", async (argument, changes) => {
     expect((await argError(changes as Partial<BackupArgs>)).argument).toBe(argument);
   });

@@ -314,10 +314,28 @@ const RULES: HostileCase[] = [
     `never fires: April, June have no day 31, got "0 0 31 4,6 *"`,
   ),
   ruleCase(
+    "cron day of week 7, which Kubernetes refuses",
+    (c) => (section(c, "backup").schedule = "0 3 * * 7"),
+    "backup.schedule",
+    `${cronField("day of week", "7", "0-6")}, got "0 3 * * 7"`,
+  ),
+  ruleCase(
+    "cron that never fires behind a step of 1",
+    (c) => (section(c, "backup").check = { schedule: "0 4 30 2 */1" }),
+    "backup.check.schedule",
+    `never fires: February has no day 30, got "0 4 30 2 */1"`,
+  ),
+  ruleCase(
+    "restore drill stricter than the backup interval",
+    (c) => (section(c, "backup").drill = { maxSnapshotAgeHours: 12 }),
+    "backup.drill.maxSnapshotAgeHours",
+    `must be at least 25: backups ("0 2 * * *") run up to 24 hours apart, so a drill late in that gap would fail although backups are running, got 12`,
+  ),
+  ruleCase(
     "cron names",
     (c) => (section(c, "backup").schedule = "0 3 * * MON"),
     "backup.schedule",
-    `${cronField("day of week", "MON", "0-7")}, got "0 3 * * MON"`,
+    `${cronField("day of week", "MON", "0-6")}, got "0 3 * * MON"`,
   ),
   ruleCase(
     "registry URL with https",
@@ -468,7 +486,7 @@ const RULES: HostileCase[] = [
     "drill accepting no age",
     (c) => ((section(c, "backup").drill as Config).maxSnapshotAgeHours = 0),
     "backup.drill.maxSnapshotAgeHours",
-    "must be an integer from 1 to 8760, got 0",
+    "must be an integer from 2 to 8760, got 0",
   ),
   ruleCase(
     "REST login over plain http",
