@@ -86,7 +86,13 @@ export function describeValue(value: unknown): string {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   try {
     const json = JSON.stringify(value);
-    return json === undefined ? typeof value : withoutPasswords(json);
+    // Invisible characters (zero-width spaces, bidirectional overrides) are shown as escapes.
+    return json === undefined
+      ? typeof value
+      : withoutPasswords(json).replace(
+          /[\p{Cf}\u2028\u2029]/gu,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+        );
   } catch {
     return typeof value;
   }

@@ -505,6 +505,13 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       checkImages(config, issue);
       checkBackup(config, issue);
       if (config.target === "kubernetes") checkExposure(config, catalog, issue);
+      if (config.target === "kubernetes") checkPlacement(config, issue);
+      if (config.target === "docker")
+        for (const [name, { cpu }] of Object.entries(config.services)) {
+          const millicores = rules.cpu.check(cpu);
+          const problem = millicores.ok ? rules.dockerCpuProblem(millicores.value) : undefined;
+          if (problem !== undefined) issue(["services", name, "cpu"], problem, cpu);
+        }
       if (config.target === "kubernetes" && !config.endpoints.kubeContext) {
         issue(
           ["endpoints", "kubeContext"],
@@ -646,6 +653,72 @@ function checkExposure(config: ExposureDraft, catalog: ConfigCatalog, issue: Iss
         ["services", name, "autoscaling", "maxReplicas"],
         `must be at least autoscaling.minReplicas (${entry.autoscaling.minReplicas})`,
         entry.autoscaling.maxReplicas,
+      );
+  }
+}
+
+/** Namespaces of the cluster itself: Kubernetes reserves the `kube-` prefix, and `default` is every unplaced object's. */
+const SYSTEM_NAMESPACE = /^(kube-.*|default)$/;
+
+/** Whether a value is synth's stand-in for a secret it cannot decrypt: it says nothing about the real value. */
+function standIn(value: string | undefined): boolean {
+  return value !== undefined && value.includes("offline-secret-value");
+}
+
+type PlacementDraft = {
+  endpoints: { namespace: string };
+  ingress: { controllerNamespace: string };
+  registry: { mode: string; address?: string; mirror?: string };
+  services: Record<string, { host?: string; image?: string }>;
+};
+
+/**
+ * Kubernetes: what the cluster would take but run wrong. The stack's default-deny policies in a
+ * system namespace, or in the ingress controller's, would cut off cluster DNS or every Ingress;
+ * two Ingresses cannot serve one host; a registry at a loopback address has every node pull from
+ * itself; and images come from the stack's own registry or its mirror only.
+ */
+function checkPlacement(config: PlacementDraft, issue: Issue): void {
+  const { namespace } = config.endpoints;
+  if (!standIn(namespace) && SYSTEM_NAMESPACE.test(namespace))
+    issue(
+      ["endpoints", "namespace"],
+      "must not be a namespace of the cluster itself (default, kube-*): the stack's default-deny NetworkPolicies would cut off what runs there",
+      namespace,
+    );
+  if (!standIn(namespace) && namespace === config.ingress.controllerNamespace)
+    issue(
+      ["endpoints", "namespace"],
+      "must differ from ingress.controllerNamespace: the stack's default-deny NetworkPolicies would cut the ingress controller off from every Ingress in the cluster",
+      namespace,
+    );
+  const { address, mirror, mode } = config.registry;
+  const registryHost = address?.split("/")[0].replace(/:\d+$/, "");
+  if (address !== undefined && !standIn(address) && rules.isLoopbackHost(registryHost ?? ""))
+    issue(
+      ["registry", "address"],
+      "must be an address every node reaches: on kubernetes a loopback address has each node pull from itself",
+      address,
+    );
+  const claimed = new Map<string, string>();
+  if (mode === "self-hosted" && address !== undefined && !standIn(address)) claimed.set(address, "registry.address");
+  for (const [name, { host }] of Object.entries(config.services)) {
+    if (host === undefined || standIn(host)) continue;
+    const owner = claimed.get(host);
+    if (owner !== undefined)
+      issue(["services", name, "host"], `is also ${owner}'s host: two Ingresses cannot serve one host`, host);
+    else claimed.set(host, `services.${name}.host`);
+  }
+  if (address === undefined || standIn(address)) return;
+  const sources = [address, ...(mirror === undefined || standIn(mirror) ? [] : [mirror])];
+  for (const [name, { image }] of Object.entries(config.services)) {
+    const ref = image === undefined ? undefined : parseImageRef(image);
+    if (ref === undefined || !isImageRef(ref)) continue;
+    if (!sources.some((source) => `${ref.registry}/${ref.repository}`.startsWith(`${source}/`)))
+      issue(
+        ["services", name, "image"],
+        `must come from this stack's registry (${sources.join(" or its mirror ")}): a deploy would pull from a registry the stack does not own`,
+        image,
       );
   }
 }

@@ -228,3 +228,38 @@ describe("what parity compares of a mirror", () => {
     expect(["mirror.example.com:5000", "10.0.0.5:5000"].map(shape)).toEqual(["remote", "remote"]);
   });
 });
+
+describe("what the engine or the cluster would take but run wrong", () => {
+  it("a registry every node would reach at its own loopback", () => {
+    const external = {
+      ...KUBERNETES,
+      registry: { mode: "external", address: "localhost:5000", username: "ci", password: "pw" },
+    };
+    expect(problems(external, [...KUBERNETES_SECRETS, ["registry", "password"]])).toEqual([
+      'dockyard:registry.address must be an address every node reaches: on kubernetes a loopback address has each node pull from itself, got "localhost:5000"',
+    ]);
+  });
+
+  it("an image from the registry's mirror is the stack's own; the mirror's look-alike is not", () => {
+    const mirrored = { ...KUBERNETES, registry: { ...KUBERNETES.registry, mirror: "mirror.example.com" } };
+    expect(
+      problems({ ...mirrored, services: { ...mirrored.services, api: { image: `mirror.example.com/api${DIGEST}` } } }),
+    ).toEqual([]);
+    expect(
+      problems({
+        ...mirrored,
+        services: { ...mirrored.services, api: { image: `mirror.example.com.evil.example/api${DIGEST}` } },
+      }),
+    ).toEqual([
+      `dockyard:services.api.image must come from this stack's registry (registry.example.com or its mirror mirror.example.com): a deploy would pull from a registry the stack does not own, got "mirror.example.com.evil.example/api${DIGEST}"`,
+    ]);
+  });
+
+  it("a CPU limit below Docker's smallest, on docker only", () => {
+    expect(problems({ ...DOCKER, services: { api: { cpu: "5m" } } })).toEqual([
+      `dockyard:services.api.cpu must be at least "10m" on docker, whose smallest CPU limit is 0.01 CPU (--cpus); it would refuse to create the container, got "5m"`,
+    ]);
+    expect(problems({ ...DOCKER, services: { api: { cpu: "10m" } } })).toEqual([]);
+    expect(problems({ ...KUBERNETES, services: { ...KUBERNETES.services, api: { cpu: "5m" } } })).toEqual([]);
+  });
+});

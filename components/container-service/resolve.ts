@@ -29,6 +29,7 @@ import { resolveAccess, resolveAutoscaling, resolveIngress } from "./resolve-exp
 import { FILES_VOLUME, resolveFiles } from "./files";
 import { checkedImage } from "../image-policy";
 import { SCRATCH_VOLUME } from "./pod-spec";
+import * as rules from "../rules";
 
 const RESTART_POLICIES: readonly RestartPolicy[] = ["no", "on-failure", "always", "unless-stopped"];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -145,6 +146,16 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
         ? undefined
         : problems.check(() => resolveIngress(root.field("ingress"), args.ingress, target, ports, name)),
   };
+  if (target === "docker" && rest.resources !== undefined) {
+    const tooSmall = rules.dockerCpuProblem(rest.resources.cpuMillis);
+    if (tooSmall !== undefined)
+      problems.check(() =>
+        root
+          .field("resources")
+          .field("cpu")
+          .fail(`${tooSmall}, got ${describeValue(args.resources?.cpu)}`),
+      );
+  }
   problems.throwIfAny();
   // Every value is defined here: a check that failed has thrown above.
   return {

@@ -28,7 +28,7 @@ export function oneOf<T extends string>(allowed: readonly T[]): Rule<T> {
 
 /** A non-empty single line of printable text of at most `max` characters (a name, a context, a user). */
 export function plainText(what: string, max = 253): Rule<string> {
-  const expects = `${what} (one line of printable text, at most ${max} characters)`;
+  const expects = `${what} (one line of visible, printable text, at most ${max} characters)`;
   return rule(expects, (value) =>
     typeof value === "string" &&
     value.trim() !== "" &&

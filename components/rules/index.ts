@@ -8,6 +8,8 @@ export { boolean, integerIn, oneOf, plainText } from "./basic";
 export {
   cpu,
   cpuQuantity,
+  DOCKER_MIN_CPU_MILLICORES,
+  dockerCpuProblem,
   MAX_CPU_MILLICORES,
   MAX_MEMORY_BYTES,
   memory,

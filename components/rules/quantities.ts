@@ -23,6 +23,16 @@ const CPU = /^(\d{1,9}(?:\.\d{1,6})?|\.\d{1,6})(m?)$/;
 
 /** Most CPU one container may ask for: 256 cores. */
 export const MAX_CPU_MILLICORES = 256_000;
+
+/** The least CPU Docker accepts as a limit (`--cpus` 0.01): 10 millicores. */
+export const DOCKER_MIN_CPU_MILLICORES = 10;
+
+/** Why a CPU limit of `millicores` is below what Docker accepts, or undefined. */
+export function dockerCpuProblem(millicores: number): string | undefined {
+  return millicores >= DOCKER_MIN_CPU_MILLICORES
+    ? undefined
+    : `must be at least "10m" on docker, whose smallest CPU limit is 0.01 CPU (--cpus); it would refuse to create the container`;
+}
 /** Docker refuses memory limits below 6 MiB; nothing useful runs in less anyway. */
 export const MIN_MEMORY_BYTES = 6 * MIB;
 /** Most memory one container may ask for: 1 TiB. */

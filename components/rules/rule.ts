@@ -39,6 +39,10 @@ export function describedAs<T>(base: Rule<T>, expects: string): Rule<T> {
   return { expects, check: (value) => base.check(value) };
 }
 
-/** Control characters, and the Unicode line and paragraph separators that some parsers treat as newlines. */
+/**
+ * Control characters, the Unicode line and paragraph separators that some parsers treat as
+ * newlines, and invisible format characters (zero-width spaces and joiners, bidirectional
+ * overrides: Unicode's Cf), which no reviewer sees in a diff.
+ */
 // oxlint-disable-next-line no-control-regex -- control characters are what this refuses
-export const CONTROL_OR_LINE_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL_OR_LINE_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;

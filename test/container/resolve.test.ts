@@ -480,3 +480,12 @@ describe("resolveServiceSpec: defaults", () => {
     ).toBe(3);
   });
 });
+
+describe("what Docker would refuse at create", () => {
+  it("a CPU limit below 0.01 CPU, on docker only (the rule stack config applies too)", () => {
+    expect(() => resolveServiceSpec("web", { ...MINIMAL, target: "docker", resources: { cpu: "5m" } })).toThrow(
+      `ContainerService "web": resources.cpu must be at least "10m" on docker, whose smallest CPU limit is 0.01 CPU (--cpus); it would refuse to create the container, got "5m"`,
+    );
+    expect(resolveServiceSpec("web", { ...MINIMAL, resources: { cpu: "5m" } }).resources.cpuMillis).toBe(5);
+  });
+});

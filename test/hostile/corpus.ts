@@ -265,6 +265,7 @@ function ruleCase(name: string, change: (c: Config) => void, key: string, messag
   return { name, kind: "rules", command: "synth", config: change, exit: 1, lines: [at(key, message)] };
 }
 
+const DOCKER_HUB_IMAGE = `docker.io/library/nginx@sha256:${"a".repeat(64)}`;
 const CPU = `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores`;
 const MEMORY = `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes`;
 const cronField = (name: string, field: string, max: string) =>
@@ -332,6 +333,36 @@ const RULES: HostileCase[] = [
     `must be at least 25: backups ("0 2 * * *") run up to 24 hours apart, so a drill late in that gap would fail although backups are running, got 12`,
   ),
   ruleCase(
+    "stack namespace a namespace of the cluster itself",
+    (c) => (section(c, "endpoints").namespace = "kube-system"),
+    "endpoints.namespace",
+    `must not be a namespace of the cluster itself (default, kube-*): the stack's default-deny NetworkPolicies would cut off what runs there, got "kube-system"`,
+  ),
+  ruleCase(
+    "stack namespace the ingress controller's",
+    (c) => (section(c, "endpoints").namespace = "ingress-nginx"),
+    "endpoints.namespace",
+    `must differ from ingress.controllerNamespace: the stack's default-deny NetworkPolicies would cut the ingress controller off from every Ingress in the cluster, got "ingress-nginx"`,
+  ),
+  ruleCase(
+    "an exposed host claimed twice",
+    (c) => (frontOf(c).host = "registry.example.internal"),
+    "services.front.host",
+    `is also registry.address's host: two Ingresses cannot serve one host, got "registry.example.internal"`,
+  ),
+  ruleCase(
+    "a prod image from a registry the stack does not own",
+    (c) => (frontOf(c).image = DOCKER_HUB_IMAGE),
+    "services.front.image",
+    `must come from this stack's registry (registry.example.internal): a deploy would pull from a registry the stack does not own, got "${DOCKER_HUB_IMAGE}"`,
+  ),
+  ruleCase(
+    "a zero-width space in the kube context",
+    (c) => (section(c, "endpoints").kubeContext = "pr\u200bod"),
+    "endpoints.kubeContext",
+    `must be a kubeconfig context name (one line of visible, printable text, at most 253 characters), got "pr\\u200bod"`,
+  ),
+  ruleCase(
     "cron names",
     (c) => (section(c, "backup").schedule = "0 3 * * MON"),
     "backup.schedule",
@@ -383,7 +414,7 @@ const RULES: HostileCase[] = [
     "kube context with a newline",
     (c) => (section(c, "endpoints").kubeContext = "prod\nother"),
     "endpoints.kubeContext",
-    `must be a kubeconfig context name (one line of printable text, at most 253 characters), got "prod\\nother"`,
+    `must be a kubeconfig context name (one line of visible, printable text, at most 253 characters), got "prod\\nother"`,
   ),
   ruleCase(
     "SSH key comment with NEL",

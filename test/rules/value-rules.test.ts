@@ -56,10 +56,11 @@ describe("PEM documents", () => {
 describe("basic rules", () => {
   it("plain text: not blank, not padded, at most its length", () => {
     const rule = rules.plainText("a context", 8);
-    expect(rule.expects).toBe("a context (one line of printable text, at most 8 characters)");
+    expect(rule.expects).toBe("a context (one line of visible, printable text, at most 8 characters)");
     expect(verdict(rule, "12345678")).toBe("12345678");
-    for (const bad of ["123456789", "   ", " ctx", "ctx ", "", "a\tb", 5]) {
-      expect(verdict(rule, bad)).toBe("refused: must be a context (one line of printable text, at most 8 characters)");
+    // A zero-width space, a right-to-left override and a zero-width joiner: invisible in any diff.
+    for (const bad of ["123456789", "   ", " ctx", "ctx ", "", "a\tb", 5, "pr\u200bod", "ab\u202ec", "a\u200db"]) {
+      expect(verdict(rule, bad)).toBe("refused: must be a context (one line of visible, printable text, at most 8 characters)");
     }
   });
 
