@@ -60,7 +60,9 @@ describe("basic rules", () => {
     expect(verdict(rule, "12345678")).toBe("12345678");
     // A zero-width space, a right-to-left override and a zero-width joiner: invisible in any diff.
     for (const bad of ["123456789", "   ", " ctx", "ctx ", "", "a\tb", 5, "pr\u200bod", "ab\u202ec", "a\u200db"]) {
-      expect(verdict(rule, bad)).toBe("refused: must be a context (one line of visible, printable text, at most 8 characters)");
+      expect(verdict(rule, bad)).toBe(
+        "refused: must be a context (one line of visible, printable text, at most 8 characters)",
+      );
     }
   });
 
