@@ -86,9 +86,10 @@ const endpoints = z
       mayBeSecret(knob(ruled(rules.plainText("a kubeconfig context name")))),
       "kubeconfig context of the cluster (required when target is kubernetes)",
     ).optional(),
-    namespace: doc(mayBeSecret(knob(ruled(rules.dnsLabel))), "Kubernetes namespace every object lives in").default(
-      "dockyard",
-    ),
+    namespace: doc(
+      mayBeSecret(knob(ruled(rules.dnsLabel))),
+      "Kubernetes namespace every object lives in; not default, a kube-* namespace or ingress.controllerNamespace (kubernetes)",
+    ).default("dockyard"),
     libvirtUri: doc(
       mayBeSecret(
         shaped(
@@ -241,7 +242,7 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
     ? {
         host: doc(
           mayBeSecret(knob(ruled(rules.ingressHost)), "offline-secret-value.invalid"),
-          `DNS name users reach ${name} at, the host of its Ingress (required on kubernetes)`,
+          `DNS name users reach ${name} at, the host of its Ingress (required on kubernetes); no other service's nor the self-hosted registry's`,
         ).optional(),
       }
     : {};
@@ -257,9 +258,10 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
             ).optional(),
       ...exposed,
       ...scaled,
-      cpu: doc(knob(ruled(rules.cpu, rules.cpuQuantity)), "CPU limit (the request equals it)").default(
-        SERVICE_DEFAULTS.cpu,
-      ),
+      cpu: doc(
+        knob(ruled(rules.cpu, rules.cpuQuantity)),
+        "CPU limit (the request equals it); at least 10m on docker",
+      ).default(SERVICE_DEFAULTS.cpu),
       memory: doc(knob(ruled(rules.memory, rules.memoryQuantity)), "memory limit (the request equals it)").default(
         SERVICE_DEFAULTS.memory,
       ),
@@ -270,7 +272,7 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
           shaped(knob(ruled(rules.imageReference)), imageIdentity, "its digest"),
           `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`,
         ),
-        "image to deploy instead of building the service from apps/ (how CI promotes one tested build, npm run promote): digest-pinned on Kubernetes",
+        "image to deploy instead of building the service from apps/ (how CI promotes one tested build, npm run promote): digest-pinned, from this stack's registry or its mirror, on Kubernetes",
       ).optional(),
       // Named opt-outs of the container hardening, not knobs: test runs with exactly prod's posture.
       security: z
@@ -430,7 +432,7 @@ const backup = z
         ).default(BACKUP_DEFAULTS.drill.schedule),
         maxSnapshotAgeHours: doc(
           knob(ruled(within(LIMITS.backup.maxSnapshotAgeHours))),
-          "the drill fails when the newest snapshot is older than this (backups stopped)",
+          "the drill fails when the newest snapshot is older than this (backups stopped); at least the longest gap between backups (backup.schedule) plus an hour",
         ).default(BACKUP_DEFAULTS.drill.maxSnapshotAgeHours),
       })
       .prefault({}),
@@ -712,7 +714,7 @@ function checkPlacement(config: PlacementDraft, issue: Issue): void {
   if (address === undefined || standIn(address)) return;
   const sources = [address, ...(mirror === undefined || standIn(mirror) ? [] : [mirror])];
   for (const [name, { image }] of Object.entries(config.services)) {
-    const ref = image === undefined ? undefined : parseImageRef(image);
+    const ref = image === undefined || standIn(image) ? undefined : parseImageRef(image);
     if (ref === undefined || !isImageRef(ref)) continue;
     if (!sources.some((source) => `${ref.registry}/${ref.repository}`.startsWith(`${source}/`)))
       issue(

@@ -86,11 +86,14 @@ export function cronProblem(schedule: string): string | undefined {
 }
 
 /** A 5-field cron schedule (UTC) that can fire, normalised to single spaces. */
-export const cronSchedule: Rule<string> = rule(`a 5-field cron schedule like "0 3 * * *" (UTC)`, (value) => {
-  if (typeof value !== "string") return refuse(`must be a 5-field cron schedule like "0 3 * * *" (UTC)`);
-  const problem = cronProblem(value);
-  return problem === undefined ? accept(value.trim().split(/\s+/).join(" ")) : refuse(problem);
-});
+export const cronSchedule: Rule<string> = rule(
+  `a 5-field cron schedule like "0 3 * * *" (UTC; day of week 0-6, as Kubernetes reads it)`,
+  (value) => {
+    if (typeof value !== "string") return refuse(`must be a 5-field cron schedule like "0 3 * * *" (UTC)`);
+    const problem = cronProblem(value);
+    return problem === undefined ? accept(value.trim().split(/\s+/).join(" ")) : refuse(problem);
+  },
+);
 
 /** Days a schedule's gaps are measured over: eight years from 2025, so two leap days fall inside. */
 const GAP_WINDOW = { start: Date.UTC(2025, 0, 1), days: 8 * 365 + 2 };
