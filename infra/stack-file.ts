@@ -161,6 +161,11 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
         node.type === "PLAIN" && tag === undefined ? scalarAmbiguity(String(node.source), node.value) : undefined;
       if (problem !== undefined) report(path, problem);
     } else if (isMap(node)) {
+      const only = node.items.length === 1 ? node.items[0] : undefined;
+      if (only !== undefined && isScalar(only.key) && only.key.value === "secure") {
+        if (!isCiphertext(only.value)) report(path, NOT_CIPHERTEXT);
+        return;
+      }
       for (const pair of node.items) {
         if (!isScalar(pair.key) || typeof pair.key.value !== "string") {
           report(path, "has a key that is not plain text");
@@ -203,6 +208,21 @@ function ambiguities(contents: unknown, file: string, project: string): ConfigPr
     }
   }
   return problems;
+}
+
+/**
+ * What Pulumi writes for `pulumi config set --secret`: `v1:<nonce>:<ciphertext>` (base64) from the
+ * passphrase and cloud KMS secrets managers, or one long base64 blob from Pulumi Cloud's.
+ */
+const CIPHERTEXT = /^(v1:[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9+/]{40,}={0,2})$/;
+
+const NOT_CIPHERTEXT =
+  "is marked secure but does not hold Pulumi ciphertext (the value is not shown): it sits in the file as written; set it with `pulumi config set --secret`";
+
+/** Whether the value of a `secure:` key is ciphertext as Pulumi writes it (an empty value stays empty). */
+function isCiphertext(node: unknown): boolean {
+  if (!isScalar(node) || typeof node.value !== "string") return false;
+  return node.value === "" || CIPHERTEXT.test(node.value);
 }
 
 /** Why a plain scalar reads differently in Go's yaml.v3 (the Pulumi CLI) and YAML 1.2, or undefined. */

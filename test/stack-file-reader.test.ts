@@ -75,11 +75,24 @@ describe("reading a stack file's structure", () => {
 
   it("names only the keys that hold a secure value as secret", () => {
     const file = writeStackFile(
-      "config:\n  dockyard:target: docker\n  dockyard:registry:\n    password:\n      secure: v1:xyz\n",
+      "config:\n  dockyard:target: docker\n  dockyard:registry:\n    password:\n      secure: v1:AAAAAAAAAAAAAAAA:eHl6\n",
     );
     const settings = readStackSettings(file);
     expect(settings.secretKeys).toEqual(["dockyard:registry"]);
     expect(settings.securePaths).toEqual([["dockyard:registry", "password"]]);
+  });
+
+  it("refuses a secure value that is not Pulumi ciphertext, without showing it", () => {
+    const line =
+      "is marked secure but does not hold Pulumi ciphertext (the value is not shown): it sits in the file as written; set it with `pulumi config set --secret`";
+    expect(
+      problems(
+        "config:\n  dockyard:registry:\n    password:\n      secure: hunter two\n  dockyard:token:\n    secure: 31337000\n",
+      ),
+    ).toEqual([`dockyard:registry.password ${line}`, `dockyard:token ${line}`]);
+    // Pulumi Cloud's form: one base64 blob.
+    const cloud = writeStackFile(`config:\n  dockyard:token:\n    secure: ${"AAABA".repeat(10)}\n`);
+    expect(readStackSettings(cloud).securePaths).toEqual([["dockyard:token"]]);
   });
 
   it("refuses a config that is not a mapping, together with unknown top-level keys", () => {

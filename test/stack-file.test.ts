@@ -17,7 +17,7 @@ describe("readStackSettings", () => {
 
   it("replaces secure values by a stand-in and marks their top-level key secret", () => {
     const file = writeStackFile(
-      "config:\n  dockyard:registry:\n    url: r.example.com\n    password:\n      secure: v1:xyz\n  dockyard:token:\n    secure: v1:abc\n",
+      "config:\n  dockyard:registry:\n    url: r.example.com\n    password:\n      secure: v1:AAAAAAAAAAAAAAAA:eHl6\n  dockyard:token:\n    secure: v1:AAAAAAAAAAAAAAAA:YWJj\n",
     );
     const settings = readStackSettings(file);
     expect(settings.secretKeys.sort()).toEqual(["dockyard:registry", "dockyard:token"]);

@@ -988,7 +988,28 @@ function secureRefused(name: string, change: (c: Config) => void, key: string): 
 
 // A secure value where one is accepted is masked everywhere: secret-everywhere.test.ts checks that on
 // every key of the schema. Here, the keys that shape resources refuse one, naming the key.
+const NOT_CIPHERTEXT =
+  "is marked secure but does not hold Pulumi ciphertext (the value is not shown): it sits in the file as written; set it with `pulumi config set --secret`";
+
 const SECRETS: HostileCase[] = [
+  {
+    name: "a secure value that is plain text",
+    kind: "secrets",
+    command: "synth",
+    config: (c) => (section(c, "endpoints").kubeContext = { secure: "prod cluster admin context" }),
+    exit: 1,
+    lines: [at("endpoints.kubeContext", NOT_CIPHERTEXT)],
+    secrets: ["prod cluster admin context"],
+  },
+  {
+    name: "a secure value that is a number",
+    kind: "secrets",
+    command: "synth",
+    config: (c) => (section(c, "endpoints").kubeContext = { secure: 31337000 }),
+    exit: 1,
+    lines: [at("endpoints.kubeContext", NOT_CIPHERTEXT)],
+    secrets: ["31337000"],
+  },
   secureRefused("target", (c) => (c["dockyard:target"] = SECURE), "target"),
   secureRefused("protect", (c) => (c["dockyard:protect"] = SECURE), "protect"),
   secureRefused("replicas", (c) => (web(c).replicas = SECURE), "services.web.replicas"),
