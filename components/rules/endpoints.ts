@@ -28,10 +28,12 @@ const REMOTE_TRANSPORTS = ["ssh", "libssh", "libssh2", "tls"];
 /** Query parameters dockyard passes through, with the values each may take. */
 const LIBVIRT_PARAMETERS: Record<string, (value: string) => boolean> = {
   keyfile: isAbsolutePath,
-  known_hosts: isAbsolutePath,
+  // A known_hosts file under /dev or /proc (/dev/null above all) holds no key: every host passes.
+  known_hosts: (value) => isAbsolutePath(value) && !/^\/(dev|proc)(\/|$)/.test(value),
   pkipath: isAbsolutePath,
   sshauth: (value) => value.split(",").every((method) => ["agent", "privkey"].includes(method)),
-  known_hosts_verify: (value) => ["normal", "auto"].includes(value),
+  // "auto" adds an unknown host's key and connects: on a fresh runner, any host passes.
+  known_hosts_verify: (value) => value === "normal",
   mode: (value) => ["auto", "legacy", "direct"].includes(value),
   proxy: (value) => ["auto", "netcat", "native"].includes(value),
   no_tty: (value) => value === "1",

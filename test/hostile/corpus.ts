@@ -217,6 +217,12 @@ const ENDPOINTS: HostileCase[] = [
     `has an unsupported value for "known_hosts_verify", got "qemu+ssh://ops@vm-host/system?known_hosts_verify=ignore"`,
   ),
   endpointsCase(
+    "libvirt host-key check turned off by an empty known_hosts accepted on first use",
+    "libvirtUri",
+    "qemu+ssh://ops@vm-host/system?known_hosts=/dev/null&known_hosts_verify=auto",
+    `has an unsupported value for "known_hosts", got "qemu+ssh://ops@vm-host/system?known_hosts=/dev/null&known_hosts_verify=auto"`,
+  ),
+  endpointsCase(
     "libvirt remote transport without a host",
     "libvirtUri",
     "qemu+ssh:///system",

@@ -81,6 +81,14 @@ describe("libvirt URIs taken apart", () => {
     ["qemu+ssh://vm-host/system?no_tty=0", `has an unsupported value for "no_tty"`],
     ["qemu+ssh://vm-host/system?sshauth=agent,password", `has an unsupported value for "sshauth"`],
     ["qemu+ssh://vm-host/system?known_hosts_verify=ignore", `has an unsupported value for "known_hosts_verify"`],
+    // Host-key checks turned off by other spellings: trust on first use, or an empty known_hosts.
+    ["qemu+ssh://vm-host/system?known_hosts_verify=auto", `has an unsupported value for "known_hosts_verify"`],
+    ["qemu+ssh://vm-host/system?known_hosts=/dev/null", `has an unsupported value for "known_hosts"`],
+    [
+      "qemu+ssh://vm-host/system?known_hosts=%2Fdev%2Fnull&known_hosts_verify=auto",
+      `has an unsupported value for "known_hosts"`,
+    ],
+    ["qemu+ssh://vm-host/system?known_hosts=/proc/self/fd/0", `has an unsupported value for "known_hosts"`],
     ["qemu+ssh://vm-host/system?mode=other", `has an unsupported value for "mode"`],
     ["qemu+ssh://vm-host/system?proxy=other", `has an unsupported value for "proxy"`],
     ["qemu+ssh://vm-host/system?mode=auto&mode=direct", `has an unsupported value for "mode"`],
