@@ -76,7 +76,9 @@ export class ComponentArgError extends LocatedProblemsError {
 export function withoutPasswords(text: string): string {
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@/\s]*@/gi, "$1:***@")
-    .replace(/(\bsftp:[^/@:\s"]*):[^@/\s"]*@/gi, "$1:***@");
+    .replace(/(\bsftp:[^/@:\s"]*):[^@/\s"]*@/gi, "$1:***@")
+    // Without a scheme (a registry address written user:password@host): the same credentials.
+    .replace(/(^|["\s,[])(?!sftp:)([^/@:\s",[]+):[^@/\s"]*@/gi, "$1$2:***@");
 }
 
 /** Renders a received value for an error message: JSON for data, a type name otherwise; URI passwords hidden. */

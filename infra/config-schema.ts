@@ -383,7 +383,7 @@ const repository = z
           ),
         ),
       ),
-      "host keys of the SFTP server: no other server can pose as it (sftp: only, required there)",
+      "host keys of the SFTP server: no other server can pose as it (sftp: only, required there); one line must name the server as ssh looks it up, host on port 22, [host]:port on another",
     ).optional(),
   })
   .prefault({});
@@ -596,6 +596,11 @@ function checkBackup(config: { target: "docker" | "kubernetes"; backup: BackupDr
   );
   for (const { key, problem } of rules.repositoryCredentialProblems(parsed, given))
     issue(["backup", "repository", key], problem);
+  const unknownHost =
+    parsed === undefined || repository.sshKnownHosts === undefined
+      ? undefined
+      : rules.knownHostsProblem(parsed, repository.sshKnownHosts);
+  if (unknownHost !== undefined) issue(["backup", "repository", "sshKnownHosts"], unknownHost);
 }
 
 type BackupDraft = {

@@ -247,6 +247,9 @@ function resolveRepository(
   };
   for (const { key, problem } of rules.repositoryCredentialProblems(parsed, presence))
     problems.check(() => at.field(key).fail(problem));
+  const unknownHost =
+    parsed === undefined || knownHosts === undefined ? undefined : rules.knownHostsProblem(parsed, knownHosts);
+  if (unknownHost !== undefined) problems.check(() => at.field("sshKnownHosts").fail(unknownHost));
   if (url === undefined || parsed === undefined) return { kind: "volume", password: given.password };
   return {
     kind: "remote",

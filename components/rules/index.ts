@@ -60,6 +60,8 @@ export {
   retentionPolicyProblem,
   type RetentionRule,
   sshKnownHost,
+  knownHostsName,
+  knownHostsProblem,
 } from "./restic";
 export { imageReference } from "./image";
 export { pemCertificate, pemPrivateKey } from "./pem";

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { hostProblem, splitHostPort } from "./names";
 import { sshPublicKey } from "./ssh";
 import { accept, CONTROL_OR_LINE_BREAK, refuse, rule, type Rule, type Verdict } from "./rule";
@@ -231,6 +232,47 @@ export const sshKnownHost: Rule<string> = rule(
     return verdict.ok ? accept(`${hosts} ${verdict.value}`) : refuse(verdict.problem);
   },
 );
+
+/**
+ * The name ssh looks an SFTP server up by in known_hosts: `host` on port 22, `[host]:port` on any
+ * other (OpenSSH's rule), so a line for the bare host does not vouch for another port.
+ */
+export function knownHostsName(repository: ResticRepository): string {
+  return repository.port === undefined || repository.port === 22
+    ? repository.host
+    : `[${repository.host}]:${repository.port}`;
+}
+
+/** Whether one known_hosts line's host list names `name`: plainly, or hashed (`|1|salt|HMAC-SHA1`) as ssh-keygen -H writes it. */
+function knownHostsLineNames(line: string, name: string): boolean {
+  return line
+    .trim()
+    .split(" ")[0]
+    .split(",")
+    .some((entry) => {
+      const hashed = /^\|1\|([A-Za-z0-9+/=]+)\|([A-Za-z0-9+/=]+)$/.exec(entry);
+      if (hashed === null) return entry.toLowerCase() === name.toLowerCase();
+      return createHmac("sha1", Buffer.from(hashed[1], "base64")).update(name).digest("base64") === hashed[2];
+    });
+}
+
+/**
+ * Why the known_hosts lines given for an SFTP repository cannot let ssh in, or undefined: none
+ * names the server as ssh looks it up, so every backup, check and drill would fail on it.
+ */
+export function knownHostsProblem(repository: ResticRepository, lines: readonly string[]): string | undefined {
+  // A host under .invalid (RFC 6761) names no server: a placeholder, such as offline evaluation's
+  // stand-in for a line kept secret, which says nothing about the real lines.
+  const real = lines.filter((line) => !/^\S*\.invalid[\s,\]]/i.test(line.trim()));
+  if (repository.backend !== "sftp" || real.length === 0 || real.length < lines.length) return undefined;
+  const name = knownHostsName(repository);
+  if (real.some((line) => knownHostsLineNames(line, name))) return undefined;
+  return `has no line for "${name}", the name ssh looks the server up by${
+    name.startsWith("[")
+      ? ` (on a port other than 22 it is "[host]:port", as ssh-keyscan -p ${repository.port} prints it)`
+      : ""
+  }: ssh would refuse the server, and every backup, check and drill would fail`;
+}
 
 /** Which credentials a repository was given, by key (secrets: only whether each is present). */
 export type GivenCredentials = Readonly<Partial<Record<RepositoryCredential | "password" | "sshKnownHosts", boolean>>>;

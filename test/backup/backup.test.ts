@@ -183,7 +183,7 @@ describe("Backup on Docker", () => {
       "web-backup",
       minimalArgs("docker", {
         repository: {
-          url: "sftp://backup@host.example.com:2222//srv/restic/web-data",
+          url: "sftp://backup@backup.example.com:2222//srv/restic/web-data",
           password: SECRETS.password,
           sshPrivateKey: SECRETS.sshPrivateKey,
           sshKnownHosts: [KNOWN_HOST, KNOWN_HOST.replace("backup.example.com", "[backup.example.com]:2222")],

@@ -1,4 +1,5 @@
 /** The restic rules (components/rules/restic.ts), which the config schema and the Backup component share. */
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as rules from "../../components/rules";
 import { describeValue } from "../../components/errors";
@@ -120,6 +121,53 @@ describe("known_hosts lines", () => {
   ])("refuses %s", (line, problem) => {
     const verdict = rules.sshKnownHost.check(line);
     expect(verdict.ok ? "" : verdict.problem).toContain(problem);
+  });
+});
+
+describe("known_hosts lines against the SFTP server they must vouch for", () => {
+  const sftp = (url: string) => rules.parseResticRepository(url) as rules.ResticRepository;
+  const KEY = KNOWN_HOST.slice(KNOWN_HOST.indexOf(" ") + 1);
+  /** A line with its host hashed as `ssh-keygen -H` writes it. */
+  const hashed = (name: string) => {
+    const salt = Buffer.from("0123456789abcdefghij");
+    const mac = createHmac("sha1", salt).update(name).digest("base64");
+    return `|1|${salt.toString("base64")}|${mac} ${KEY}`;
+  };
+
+  it("a line for the host on port 22, or for [host]:port on another, plain or hashed, lets ssh in", () => {
+    expect(rules.knownHostsProblem(sftp("sftp:backup@backup.example.com:/srv"), [KNOWN_HOST])).toBeUndefined();
+    expect(rules.knownHostsProblem(sftp("sftp://backup@backup.example.com:22//srv"), [KNOWN_HOST])).toBeUndefined();
+    const port2222 = sftp("sftp://backup@backup.example.com:2222//srv");
+    expect(rules.knownHostsProblem(port2222, [`[backup.example.com]:2222 ${KEY}`])).toBeUndefined();
+    expect(rules.knownHostsProblem(port2222, [hashed("[backup.example.com]:2222")])).toBeUndefined();
+    expect(
+      rules.knownHostsProblem(sftp("sftp:backup@backup.example.com:/srv"), [
+        `other.example.com,BACKUP.example.com ${KEY}`,
+      ]),
+    ).toBeUndefined();
+  });
+
+  it("a line for another host, or for the bare host on another port, is named for what ssh looks up", () => {
+    expect(rules.knownHostsProblem(sftp("sftp:backup@files.example.com:/srv"), [KNOWN_HOST])).toBe(
+      'has no line for "files.example.com", the name ssh looks the server up by: ssh would refuse the server, and every backup, check and drill would fail',
+    );
+    expect(
+      rules.knownHostsProblem(sftp("sftp://backup@backup.example.com:2222//srv"), [
+        KNOWN_HOST,
+        hashed("backup.example.com"),
+      ]),
+    ).toBe(
+      'has no line for "[backup.example.com]:2222", the name ssh looks the server up by (on a port other than 22 it is "[host]:port", as ssh-keyscan -p 2222 prints it): ssh would refuse the server, and every backup, check and drill would fail',
+    );
+  });
+
+  it("other backends, and lines that are placeholders (.invalid), are not judged", () => {
+    expect(
+      rules.knownHostsProblem(sftp("rest:https://backup.example.com/x"), [KNOWN_HOST.replace("backup", "other")]),
+    ).toBeUndefined();
+    expect(
+      rules.knownHostsProblem(sftp("sftp:backup@files.example.com:/srv"), [`offline-secret-value.invalid ${KEY}`]),
+    ).toBeUndefined();
   });
 });
 

@@ -392,12 +392,24 @@ const RULES: HostileCase[] = [
     "registry.address",
     `has port 65536, expected 1 to 65535, got "registry.example.internal:65536"`,
   ),
-  ruleCase(
-    "registry URL with credentials",
-    (c) => (section(c, "registry").address = "ci:pw@registry.example.internal"),
-    "registry.address",
-    `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:pw@registry.example.internal"`,
-  ),
+  {
+    ...ruleCase(
+      "registry URL with credentials",
+      (c) => (section(c, "registry").address = "ci:hunter2-registry@registry.example.internal"),
+      "registry.address",
+      `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:***@registry.example.internal"`,
+    ),
+    secrets: ["hunter2-registry"],
+  },
+  {
+    ...ruleCase(
+      "mirror with credentials and no scheme",
+      (c) => (section(c, "registry").mirror = "ci:hunter2-mirror@mirror.example.internal"),
+      "registry.mirror",
+      `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:***@mirror.example.internal"`,
+    ),
+    secrets: ["hunter2-mirror"],
+  },
   ruleCase(
     "mirror port zero",
     (c) => (section(c, "registry").mirror = "mirror.example.internal:0"),
@@ -567,6 +579,32 @@ const RULES: HostileCase[] = [
       }),
     "backup.repository.sshKnownHosts[0]",
     `has the pattern "*.example.internal": name the server exactly, got "*.example.internal ${KEY.split(" ").slice(0, 2).join(" ")}"`,
+  ),
+  ruleCase(
+    "known_hosts for another host than the SFTP server",
+    (c) =>
+      Object.assign(repository(c), {
+        url: "sftp:backup@backup.prod.example.internal:/srv/restic",
+        restUsername: undefined,
+        restPassword: undefined,
+        sshPrivateKey: SECURE,
+        sshKnownHosts: [`backup.test.example.internal ${KEY.split(" ").slice(0, 2).join(" ")}`],
+      }),
+    "backup.repository.sshKnownHosts",
+    'has no line for "backup.prod.example.internal", the name ssh looks the server up by: ssh would refuse the server, and every backup, check and drill would fail',
+  ),
+  ruleCase(
+    "known_hosts for the bare host of an SFTP server on another port",
+    (c) =>
+      Object.assign(repository(c), {
+        url: "sftp://backup@backup.prod.example.internal:2222//srv/restic",
+        restUsername: undefined,
+        restPassword: undefined,
+        sshPrivateKey: SECURE,
+        sshKnownHosts: [`backup.prod.example.internal ${KEY.split(" ").slice(0, 2).join(" ")}`],
+      }),
+    "backup.repository.sshKnownHosts",
+    'has no line for "[backup.prod.example.internal]:2222", the name ssh looks the server up by (on a port other than 22 it is "[host]:port", as ssh-keyscan -p 2222 prints it): ssh would refuse the server, and every backup, check and drill would fail',
   ),
   ruleCase(
     "unknown security opt-out",

@@ -263,7 +263,8 @@ export function repositoryContract(
       "the drill fails when the newest snapshot is older than allowed (backups stopped)",
       { timeout: 120_000 },
       async () => {
-        const s = await setup({ drill: { maxSnapshotAgeHours: 1 } });
+        // Hourly backups allow the least maximum age review accepts (an hour's gap plus an hour to finish).
+        const s = await setup({ schedule: "0 * * * *", drill: { maxSnapshotAgeHours: 2 } });
         expect((await runRestic(objects, s, "init")).code).toBe(0);
         const threeHoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
         const backdated = await runRestic(
@@ -276,7 +277,7 @@ export function repositoryContract(
         const stale = await runOneShot(objects, s, "drill");
         expect(stale.code).not.toBe(0);
         expect(stale.stderr).toMatch(
-          /drill: FAILED for web-data in .*: the newest snapshot [0-9a-f]{8} is 3 hours old .*more than DRILL_MAX_AGE_HOURS=1: are backups running\?/,
+          /drill: FAILED for web-data in .*: the newest snapshot [0-9a-f]{8} is 3 hours old .*more than DRILL_MAX_AGE_HOURS=2: are backups running\?/,
         );
       },
     );
