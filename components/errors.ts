@@ -74,11 +74,13 @@ export class ComponentArgError extends LocatedProblemsError {
 
 /** A URI's password replaced by `***` (also in scp-like `sftp:user:password@host:/path`), so messages never carry it. */
 export function withoutPasswords(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@/\s]*@/gi, "$1:***@")
-    .replace(/(\bsftp:[^/@:\s"]*):[^@/\s"]*@/gi, "$1:***@")
-    // Without a scheme (a registry address written user:password@host): the same credentials.
-    .replace(/(^|["\s,[])(?!sftp:)([^/@:\s",[]+):[^@/\s"]*@/gi, "$1$2:***@");
+  return (
+    text
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@/\s]*@/gi, "$1:***@")
+      .replace(/(\bsftp:[^/@:\s"]*):[^@/\s"]*@/gi, "$1:***@")
+      // Without a scheme (a registry address written user:password@host): the same credentials.
+      .replace(/(^|["\s,[])(?!sftp:)([^/@:\s",[]+):[^@/\s"]*@/gi, "$1$2:***@")
+  );
 }
 
 /** Renders a received value for an error message: JSON for data, a type name otherwise; URI passwords hidden. */

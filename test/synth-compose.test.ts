@@ -129,6 +129,24 @@ describe("synth compose.yaml", () => {
     });
   });
 
+  it("a secret the Compose file would hold (a secret mirror) leaves compose.yaml out, saying why", async () => {
+    const secretMirror = path.join("out", ".run", "compose-secret-mirror.yaml");
+    const { writeFileSync, mkdirSync, readFileSync } = await import("node:fs");
+    mkdirSync(path.dirname(secretMirror), { recursive: true });
+    const dev = readFileSync(path.join("stacks", "Pulumi.dev.yaml"), "utf8");
+    const ciphertext = "v1:QUJDREVGR0hJSktMTU5PUA==:c2VjcmV0LWNpcGhlcnRleHQ=";
+    writeFileSync(secretMirror, `${dev.trimEnd()}\n  dockyard:registry:\n    mirror:\n      secure: ${ciphertext}\n`);
+    const notes: string[] = [];
+    const files = synthFiles(await evaluate("dev", secretMirror), undefined, notes);
+    expect(Object.keys(files)).not.toContain("compose.yaml");
+    expect(Object.keys(files)).toContain("resources.json");
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^compose\.yaml not written: \S+ build\.args\.\w+ is a secret, which a Compose file would hold in clear/,
+      ),
+    ]);
+  });
+
   it.each(["test", "prod"])("%s (Kubernetes): no compose.yaml", async (stack) => {
     expect(Object.keys(synthFiles(await evaluate(stack)))).not.toContain("compose.yaml");
   });

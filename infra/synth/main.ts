@@ -37,5 +37,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const evaluation = await evaluateStack(stack, configFile);
   const written = writeSynthOutput(out, evaluation);
   io.out(`${stack}: ${evaluation.resources.length} resources → ${written.directory}/ (${written.files.length} files)`);
+  for (const note of written.notes) io.out(`${stack}: ${note}`);
   return 0;
 }

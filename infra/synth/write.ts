@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../cli/run";
-import { composeArtefact } from "./artefacts/compose";
+import { composeArtefact, SecretInComposeError } from "./artefacts/compose";
 import { dockerArtefacts } from "./artefacts/docker";
 import { kubernetesArtefacts, kubernetesYaml } from "./artefacts/kubernetes";
 import { libvirtArtefacts } from "./artefacts/libvirt";
@@ -28,10 +28,12 @@ export const SYNTH_MARKER = ".dockyard-synth.json";
 /**
  * Every file synth writes for an evaluation, path relative to DIR/<stack>/ → content.
  * @param outputDirectory where the files go (`DIR/<stack>`): compose.yaml's build contexts are relative to it.
+ * @param notes receives one line per artefact left out, and why (a Compose file would hold a secret).
  */
 export function synthFiles(
   evaluation: Evaluation,
   outputDirectory = join("out", evaluation.stack),
+  notes: string[] = [],
 ): Record<string, string> {
   const files: Record<string, string> = {
     "resources.json": JSON.stringify(evaluation.resources, null, 2) + "\n",
@@ -42,12 +44,17 @@ export function synthFiles(
   for (const artefact of dockerArtefacts(evaluation.resources))
     files[`docker/${artefact.file}`] = JSON.stringify(artefact.settings, null, 2) + "\n";
   Object.assign(files, libvirtArtefacts(evaluation.resources));
-  const compose = composeArtefact(evaluation.resources, {
-    stack: evaluation.stack,
-    configFile: evaluation.configFile,
-    outputDirectory,
-  });
-  if (compose !== undefined) files["compose.yaml"] = compose;
+  try {
+    const compose = composeArtefact(evaluation.resources, {
+      stack: evaluation.stack,
+      configFile: evaluation.configFile,
+      outputDirectory,
+    });
+    if (compose !== undefined) files["compose.yaml"] = compose;
+  } catch (error) {
+    if (!(error instanceof SecretInComposeError)) throw error;
+    notes.push(error.message);
+  }
   for (const name of Object.keys(files)) {
     // Names come from resources; a path that could leave the directory is a bug, never written.
     if (name.split("/").some((part) => part === "" || part === "." || part === "..") || name.startsWith("."))
@@ -62,11 +69,15 @@ export function synthFiles(
  * Never deletes or overwrites anything synth did not write; a DIR that is a file, not a
  * directory, or not writable is an {@link InputError}.
  */
-export function writeSynthOutput(outDir: string, evaluation: Evaluation): { directory: string; files: string[] } {
+export function writeSynthOutput(
+  outDir: string,
+  evaluation: Evaluation,
+): { directory: string; files: string[]; notes: string[] } {
   const out = ensureDirectory(outDir);
   const target = join(out, evaluation.stack);
   const previous = ownedOutput(target, outDir, evaluation.stack);
-  const files = synthFiles(evaluation, join(outDir, evaluation.stack));
+  const notes: string[] = [];
+  const files = synthFiles(evaluation, join(outDir, evaluation.stack), notes);
   let staging: string;
   try {
     staging = mkdtempSync(join(out, `.${evaluation.stack}.synth-`));
@@ -97,7 +108,7 @@ export function writeSynthOutput(outDir: string, evaluation: Evaluation): { dire
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
     throw new InputError(`synth: cannot write ${join(outDir, evaluation.stack)}: ${reason(error)}`);
   }
-  return { directory: join(outDir, evaluation.stack), files: Object.keys(files) };
+  return { directory: join(outDir, evaluation.stack), files: Object.keys(files), notes };
 }
 
 /**

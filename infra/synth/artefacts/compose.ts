@@ -27,8 +27,8 @@ export interface ComposeContext {
  * and named volumes they use; images are built from their `apps/` source with the recorded build
  * arguments (base images through the stack's mirror when it has one). Left out: the registry
  * (Compose needs none) and the files carriers (never started). Undefined when the stack declares
- * no container (Kubernetes). Throws when a value it would need is a secret: Compose would hold it
- * in clear. See docs/decisions/0012-compose.md.
+ * no container (Kubernetes). Throws {@link SecretInComposeError} when a value it would need is a
+ * secret: Compose would hold it in clear. See docs/decisions/0012-compose.md.
  */
 export function composeArtefact(resources: readonly RecordedResource[], context: ComposeContext): string | undefined {
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
@@ -124,12 +124,20 @@ function buildOf(image: RecordedResource, context: ComposeContext): offline.Comp
   };
 }
 
+/**
+ * A value Compose would carry is a secret (stack config gave it with --secret): the file would
+ * hold it in clear, so it is not written. Not a defect: a stack may hold such values.
+ */
+export class SecretInComposeError extends Error {
+  override name = "SecretInComposeError";
+}
+
 /** Refuses a secret anywhere in a value Compose would carry: the file would hold it in clear. */
 function refuseSecrets(resource: RecordedResource, value: unknown, at: string): void {
   if (value === SECRET_MARKER)
-    throw new Error(
-      `compose: ${resource.name}${at ? ` ${at}` : ""} is a secret, which a Compose file would hold in clear; ` +
-        "the Compose file carries no secrets (docs/decisions/0012-compose.md)",
+    throw new SecretInComposeError(
+      `compose.yaml not written: ${resource.name}${at ? ` ${at}` : ""} is a secret, which a Compose file would hold in clear ` +
+        "(docs/decisions/0012-compose.md); `pulumi up` deploys the stack with it",
     );
   if (Array.isArray(value)) value.forEach((item, i) => refuseSecrets(resource, item, `${at}[${i}]`));
   else if (typeof value === "object" && value !== null)
