@@ -1,4 +1,5 @@
 import { type BoundedRunOptions, outputOf } from "./cli/bounded-run";
+import { InputError } from "./cli/run";
 
 /**
  * Read once per process and directory: a program or a test run evaluates its stacks many times,
@@ -12,21 +13,29 @@ const fromGit = new Map<string, string>();
  * tag never claims to be a commit it is not). Characters are those a Docker tag allows.
  */
 export function sourceRevision(cwd = process.cwd()): string {
-  const fromEnv = process.env.DOCKYARD_SOURCE_REVISION;
-  if (fromEnv !== undefined && fromEnv !== "") {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(fromEnv)) {
-      throw new Error(
-        `DOCKYARD_SOURCE_REVISION="${fromEnv}" is not a valid image tag (letters, digits, '_', '.', '-')`,
-      );
-    }
-    return fromEnv;
-  }
+  const fromEnv = sourceRevisionFromEnvironment();
+  if (fromEnv !== undefined) return fromEnv;
   let revision = fromGit.get(cwd);
   if (revision === undefined) {
     revision = gitRevision(cwd);
     fromGit.set(cwd, revision);
   }
   return revision;
+}
+
+/**
+ * `DOCKYARD_SOURCE_REVISION` when set and valid; an {@link InputError} naming it when set and
+ * invalid. Every command checks it before its work (infra/cli/run.ts), so a bad value is one
+ * line, exit 1, rather than a failure in the middle of a program's evaluation.
+ */
+export function sourceRevisionFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const fromEnv = env.DOCKYARD_SOURCE_REVISION;
+  if (fromEnv === undefined || fromEnv === "") return undefined;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(fromEnv))
+    throw new InputError(
+      `DOCKYARD_SOURCE_REVISION=${JSON.stringify(fromEnv)} is not a valid image tag (up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'): set it to the commit, or unset it to use git's`,
+    );
+  return fromEnv;
 }
 
 const GIT_TIMEOUT_MS = 10_000;

@@ -34,6 +34,23 @@ describe("npm run synth", () => {
     expect(misuse.stderr).toContain("usage: npm run synth -- <stack>");
   });
 
+  it("an invalid DOCKYARD_SOURCE_REVISION is a user error: exit 1 naming the variable, nothing written", async () => {
+    const out = freshOut();
+    const saved = process.env.DOCKYARD_SOURCE_REVISION;
+    process.env.DOCKYARD_SOURCE_REVISION = "main\nrevision";
+    try {
+      const run = await synth("dev", "--out", out);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trimEnd().split("\n")).toEqual([
+        `DOCKYARD_SOURCE_REVISION="main\\nrevision" is not a valid image tag (up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'): set it to the commit, or unset it to use git's`,
+      ]);
+      expect(existsSync(join(out, "dev"))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKYARD_SOURCE_REVISION;
+      else process.env.DOCKYARD_SOURCE_REVISION = saved;
+    }
+  });
+
   it.each(["dev", "test", "prod"])(
     "%s: writes resources.json with type, name, parent, dependencies, inputs",
     async (stack) => {

@@ -7,6 +7,7 @@
  *
  * Deliberately free of SDK imports: arguments are parsed before anything heavy loads.
  */
+import { sourceRevisionFromEnvironment } from "../source-revision";
 
 /** Where a command writes: one line at a time. */
 export interface CliIO {
@@ -45,6 +46,8 @@ export async function runToExitCode(
   io: CliIO,
 ): Promise<number> {
   try {
+    // Environment every command may read, checked before any work.
+    sourceRevisionFromEnvironment();
     return await main(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -45,9 +45,21 @@ export async function smokePlan(file: string): Promise<SmokePlan> {
   const { loadConfig } = await import("../config");
   const { settingsConfigSource } = await import("../config-source");
   const { catalog, describePlatform } = await import("../platform");
-  const { readStackSettings } = await import("../stack-file");
+  const { OFFLINE_SECRET_VALUE, readStackSettings } = await import("../stack-file");
   const config = loadConfig(catalog, settingsConfigSource(readStackSettings(file)));
   const platform = describePlatform(config);
+  // Smoke reads config offline: a secret is a stand-in, and kubectl would look for that name.
+  const secret = (value: string | undefined) => value?.includes(OFFLINE_SECRET_VALUE) === true;
+  const unreadable = (["kubeContext", "namespace"] as const).filter((key) => secret(config.endpoints[key]));
+  if (platform.target === "kubernetes" && unreadable.length > 0)
+    throw new InputError(
+      unreadable
+        .map(
+          (key) =>
+            `${file}: dockyard:endpoints.${key} is a secret, which smoke cannot read offline: set it in plain text (it names the cluster's objects, it is no credential)`,
+        )
+        .join("\n"),
+    );
   return {
     target: platform.target,
     ...(config.endpoints.kubeContext ? { context: config.endpoints.kubeContext } : {}),
@@ -57,7 +69,8 @@ export async function smokePlan(file: string): Promise<SmokePlan> {
       healthPath: service.healthPath,
       port: service.port,
       hostPort: service.hostPort,
-      ...("ref" in service.image ? { image: service.image.ref } : {}),
+      // A pinned image given as a secret cannot be compared offline: health is still checked.
+      ...("ref" in service.image && !secret(service.image.ref) ? { image: service.image.ref } : {}),
     })),
   };
 }

@@ -1,4 +1,7 @@
 /** `npm run smoke`: health through the API server's service proxy, replicas ready, pinned image running. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { smoke, type SmokeDeps, type SmokePlan, smokePlan } from "../../infra/delivery/smoke";
 
@@ -41,6 +44,23 @@ describe("smoke", () => {
         { name: "front", healthPath: "/healthz", port: 8080, hostPort: 8081 },
       ],
     });
+  });
+
+  it("refuses a secret namespace or context (the offline stand-in would be looked for), naming file and key", async () => {
+    const ciphertext = "v1:QUJDREVGR0hJSktMTU5PUA==:c2VjcmV0LWNpcGhlcnRleHQ=";
+    const file = join(mkdtempSync(join(tmpdir(), "dockyard-smoke-")), "Pulumi.test.yaml");
+    writeFileSync(
+      file,
+      readFileSync("stacks/Pulumi.test.yaml", "utf8")
+        .replace("kubeContext: dockyard-test", `kubeContext: { secure: "${ciphertext}" }`)
+        .replace("namespace: dockyard-test", `namespace: { secure: "${ciphertext}" }`),
+    );
+    const refused = smokePlan(file);
+    await expect(refused).rejects.toThrow(
+      `${file}: dockyard:endpoints.kubeContext is a secret, which smoke cannot read offline: set it in plain text (it names the cluster's objects, it is no credential)\n` +
+        `${file}: dockyard:endpoints.namespace is a secret, which smoke cannot read offline`,
+    );
+    await expect(refused).rejects.not.toThrow(/offline-secret-value/);
   });
 
   const plan: SmokePlan = {
