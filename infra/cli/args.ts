@@ -26,6 +26,28 @@ export function stackNames(positionals: readonly string[], count: number, defaul
   return names.map(checkStackName);
 }
 
+/**
+ * The stack file a command reads (and `pin` rewrites): `--config-file` when given, else the
+ * stack's committed file. An empty value is a mistake, not "the default": a script's unset
+ * variable must not point a command at the committed file. A path with a control character or
+ * line break is refused too: it would reach messages and generated files as more than one line.
+ */
+export function configFileOption(given: string | undefined, stack: string): string {
+  if (given === undefined) return defaultStackFile(stack);
+  if (given === "")
+    throw new UsageError(
+      `--config-file is empty (an unset variable?): give a stack file, or leave the option out for ${defaultStackFile(stack)}`,
+    );
+  return checkedPath("--config-file", given);
+}
+
+/** A path given on the command line, refused when it holds a control character or line break. */
+export function checkedPath(option: string, given: string): string {
+  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(given))
+    throw new UsageError(`${option} ${JSON.stringify(given)} has a control character or line break: rename the file`);
+  return given;
+}
+
 /** `--config-file STACK=FILE` pairs for the named stacks; each other stack's committed file. */
 export function stackFiles(entries: readonly string[], stacks: readonly string[]): Map<string, string> {
   const files = new Map<string, string>();
@@ -36,7 +58,7 @@ export function stackFiles(entries: readonly string[], stacks: readonly string[]
         `--config-file takes STACK=FILE with STACK ${stacks.join(" or ")}, got ${JSON.stringify(entry)}`,
       );
     if (files.has(match[1])) throw new UsageError(`--config-file given twice for ${match[1]}`);
-    files.set(match[1], match[2]);
+    files.set(match[1], checkedPath("--config-file", match[2]));
   }
   for (const stack of stacks) if (!files.has(stack)) files.set(stack, defaultStackFile(stack));
   return files;

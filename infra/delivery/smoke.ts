@@ -9,8 +9,7 @@
  * timeout; exit 0 healthy, 1 not (one line per problem), 2 usage.
  */
 import { type CliIO, InputError, UsageError } from "../cli/run";
-import { defaultStackFile } from "../cli/stack-name";
-import { parseCommandLine, stackNames } from "../cli/args";
+import { configFileOption, parseCommandLine, stackNames } from "../cli/args";
 import type { Runner } from "../promote/outputs";
 
 export const USAGE = "usage: npm run smoke -- <stack> [--config-file FILE] [--timeout SECONDS]";
@@ -155,7 +154,7 @@ export async function main(argv: string[], io: CliIO, deps?: SmokeDeps): Promise
   const timeout = Number(parsed.values.timeout);
   if (!Number.isInteger(timeout) || timeout < 0 || timeout > 3600)
     throw new UsageError("--timeout takes 0 to 3600 seconds");
-  const plan = await smokePlan(parsed.values["config-file"] || defaultStackFile(stack));
+  const plan = await smokePlan(configFileOption(parsed.values["config-file"], stack));
   const { runProgram } = await import("../promote/outputs");
   const problems = await smoke(
     plan,

@@ -9,8 +9,8 @@
  */
 import { existsSync } from "node:fs";
 import { type CliIO, UsageError } from "../cli/run";
-import { checkStackName, defaultStackFile } from "../cli/stack-name";
-import { parseCommandLine, stackNames } from "../cli/args";
+import { checkStackName } from "../cli/stack-name";
+import { checkedPath, configFileOption, parseCommandLine, stackNames } from "../cli/args";
 
 export const USAGE = "usage: npm run policy -- <stack> [--config-file FILE] [--policy-config FILE]";
 
@@ -24,9 +24,10 @@ export function defaultPolicyConfig(stack: string): string | undefined {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseCommandLine(argv, { "config-file": { type: "string" }, "policy-config": { type: "string" } });
   const [stack] = stackNames(parsed.positionals, 1);
-  const configFile = parsed.values["config-file"] ?? defaultStackFile(stack);
-  const policyConfig = parsed.values["policy-config"] ?? defaultPolicyConfig(stack);
-  if (configFile === "" || policyConfig === "") throw new UsageError("--config-file and --policy-config need a path");
+  const configFile = configFileOption(parsed.values["config-file"], stack);
+  const given = parsed.values["policy-config"];
+  if (given === "") throw new UsageError("--policy-config is empty (an unset variable?): give a file, or leave it out");
+  const policyConfig = given === undefined ? defaultPolicyConfig(stack) : checkedPath("--policy-config", given);
 
   const { readSmallJson } = await import("../cli/read-input");
   const { InputError } = await import("../cli/run");
@@ -35,7 +36,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     throw new InputError(`policy config ${policyConfig}: must be a JSON object of policy names to levels or settings`);
   // The SDKs load only now that the arguments are known to be usable.
   const { resolvePackConfig, runPolicies } = await import("./run");
-  resolvePackConfig(packConfig as Record<string, unknown>);
+  resolvePackConfig(packConfig as Record<string, unknown>, undefined, undefined, `policy config ${policyConfig}`);
   const { evaluateStack } = await import("../synth/evaluate");
   const evaluation = await evaluateStack(stack, configFile);
   const violations = await runPolicies(evaluation.resources, packConfig as Record<string, unknown>);

@@ -29,11 +29,15 @@ export interface Violation {
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-/** Each policy's enforcement level and config under a pack config, as the engine resolves them. */
+/**
+ * Each policy's enforcement level and config under a pack config, as the engine resolves them.
+ * @param source how problems name the config: "policy config" by default, the file when read from one.
+ */
 export function resolvePackConfig(
   packConfig: PackConfig,
   pack: Policies = dockyardPolicies,
   packLevel: EnforcementLevel = "advisory",
+  source = "policy config",
 ): Map<string, { level: EnforcementLevel; config: Record<string, unknown> }> {
   const names = new Set(pack.map((policy) => policy.name));
   const problems: string[] = [];
@@ -64,7 +68,7 @@ export function resolvePackConfig(
       config: { ...defaults, ...given },
     });
   }
-  if (problems.length > 0) throw new InputError(problems.map((problem) => `policy config: ${problem}`).join("\n"));
+  if (problems.length > 0) throw new InputError(problems.map((problem) => `${source}: ${problem}`).join("\n"));
   return resolved;
 }
 

@@ -13,8 +13,7 @@
  * nothing to pin), 1 bad input (nothing written), 2 usage.
  */
 import { type CliIO, UsageError } from "../cli/run";
-import { defaultStackFile } from "../cli/stack-name";
-import { parseCommandLine, stackNames } from "../cli/args";
+import { configFileOption, parseCommandLine, stackNames } from "../cli/args";
 import type { Runner } from "./outputs";
 
 export const USAGE = "usage: npm run pin -- <stack> (--from-outputs FILE | --deployed) [--config-file FILE]";
@@ -30,7 +29,7 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
   const deployed = parsed.values.deployed === true;
   if ((outputsFile === undefined) === !deployed || outputsFile === "")
     throw new UsageError("give either --from-outputs FILE (images built for this stack) or --deployed");
-  const file = parsed.values["config-file"] || defaultStackFile(stack);
+  const file = configFileOption(parsed.values["config-file"], stack);
 
   const { readDeployed, stagePinned, unpinnedServices } = await import("./promote");
   const { commitStaged, discard } = await import("./write");

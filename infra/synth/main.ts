@@ -8,8 +8,7 @@
  * path is unusable (nothing written), 2 on a usage error.
  */
 import { type CliIO, UsageError } from "../cli/run";
-import { defaultStackFile } from "../cli/stack-name";
-import { parseCommandLine, stackNames } from "../cli/args";
+import { checkedPath, configFileOption, parseCommandLine, stackNames } from "../cli/args";
 
 export const USAGE = "usage: npm run synth -- <stack> [--config-file FILE] [--out DIR]";
 
@@ -25,9 +24,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const [stack] = stackNames(parsed.positionals, 1);
-  const configFile = parsed.values["config-file"] ?? defaultStackFile(stack);
-  const out = parsed.values.out;
-  if (out === "" || configFile === "") throw new UsageError(`${out === "" ? "--out" : "--config-file"} needs a path`);
+  const configFile = configFileOption(parsed.values["config-file"], stack);
+  if (parsed.values.out === "") throw new UsageError("--out needs a path");
+  const out = checkedPath("--out", parsed.values.out);
 
   // The SDKs load only now that the arguments are known to be usable.
   const { evaluateStack } = await import("./evaluate");

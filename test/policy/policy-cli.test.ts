@@ -32,7 +32,18 @@ describe("npm run policy", () => {
     const unknown = writeStackFile('{ "all": "mandatory", "no-such-policy": "advisory" }', "policy.json");
     const cases: [string[], number, RegExp][] = [
       [["prod", "--policy-config", notJson], 1, /^policy config .*policy\.json: is not JSON/],
-      [["prod", "--policy-config", unknown], 1, /^policy config: "no-such-policy" is not a policy of this pack$/],
+      [
+        ["prod", "--policy-config", unknown],
+        1,
+        /^policy config .*policy\.json: "no-such-policy" is not a policy of this pack$/,
+      ],
+      [["prod", "--policy-config", ""], 2, /^policy: --policy-config is empty \(an unset variable\?\)/],
+      [["prod", "--config-file", ""], 2, /^policy: --config-file is empty \(an unset variable\?\)/],
+      [
+        ["prod", "--config-file", "stacks/a\nb.yaml"],
+        2,
+        /^policy: --config-file "stacks\/a\\nb\.yaml" has a control character/,
+      ],
       [["prod", "--policy-config", "/dev/null"], 1, /not a regular file/],
       [["../prod"], 2, /invalid stack name/],
       [[], 2, /missing stack name/],
