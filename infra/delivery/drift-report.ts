@@ -8,9 +8,8 @@
  * GITHUB_REPOSITORY, GITHUB_SERVER_URL and GITHUB_RUN_ID as Actions sets them; without a token
  * it prints what it would do.
  */
-import { parseArgs } from "node:util";
+import { parseCommandLine, stackNames } from "../cli/args";
 import { type CliIO, InputError, UsageError } from "../cli/run";
-import { checkStackName } from "../cli/stack-name";
 
 export const USAGE = "usage: npm run drift:report -- <stack> --status drifted|clean";
 
@@ -39,15 +38,8 @@ export async function main(
   fetchFn: Fetch = fetch,
   timeoutMs = GITHUB_TIMEOUT_MS,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { status: { type: "string" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [stack, ...extra] = parsed.positionals;
-  if (!stack || extra.length > 0) throw new UsageError("give one stack name");
-  checkStackName(stack);
+  const parsed = parseCommandLine(argv, { status: { type: "string" } });
+  const [stack] = stackNames(parsed.positionals, 1);
   const status = parsed.values.status;
   if (status !== "drifted" && status !== "clean") throw new UsageError("--status takes drifted or clean");
 
@@ -66,7 +58,7 @@ export async function main(
     io.out(`drift ${stack}: ${status} (no GITHUB_TOKEN/GITHUB_REPOSITORY: no issue touched) ${message}`);
     return status === "drifted" ? 1 : 0;
   }
-  const api = `${env.GITHUB_API_URL || "https://api.github.com"}/repos/${repository}`;
+  const api = `${apiUrl(env.GITHUB_API_URL)}/repos/${checkedRepository(repository)}`;
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     let response: Awaited<ReturnType<Fetch>>;
     try {
@@ -88,21 +80,34 @@ export async function main(
       throw new InputError(`drift ${stack}: cannot reach GitHub for ${method} ${path}: ${(error as Error).message}`);
     }
     if (!response.ok) throw new InputError(`drift ${stack}: GitHub answered ${response.status} to ${method} ${path}`);
-    return response.json();
+    try {
+      return await response.json();
+    } catch {
+      // A proxy's or a login page's HTML, or a body cut off: not GitHub's API.
+      throw new InputError(
+        `drift ${stack}: ${api} answered ${method} ${path} with something other than JSON: is GITHUB_API_URL GitHub's API?`,
+      );
+    }
   };
-  const open = (await call("GET", `/issues?state=open&labels=${LABEL}&per_page=100`)) as Issue[];
+  const open = await call("GET", `/issues?state=open&labels=${LABEL}&per_page=100`);
+  if (!Array.isArray(open) || !open.every(isIssue))
+    throw new InputError(
+      `drift ${stack}: ${api} did not answer with a list of issues: is GITHUB_API_URL GitHub's API?`,
+    );
   const issue = open.find((candidate) => candidate.title === issueTitle(stack) && candidate.pull_request === undefined);
   if (status === "drifted") {
     if (issue) {
       await call("POST", `/issues/${issue.number}/comments`, { body: message });
       io.out(`drift ${stack}: drifted; commented on #${issue.number}`);
     } else {
-      const created = (await call("POST", "/issues", {
+      const created = await call("POST", "/issues", {
         title: issueTitle(stack),
         body: message,
         labels: [LABEL],
-      })) as Issue;
-      io.out(`drift ${stack}: drifted; opened #${created.number}`);
+      });
+      if (!Number.isInteger((created as Partial<Issue> | null)?.number))
+        throw new InputError(`drift ${stack}: ${api} did not answer the new issue's number`);
+      io.out(`drift ${stack}: drifted; opened #${(created as Issue).number}`);
     }
     return 1;
   }
@@ -112,4 +117,32 @@ export async function main(
     io.out(`drift ${stack}: clean; closed #${issue.number}`);
   } else io.out(`drift ${stack}: clean`);
   return 0;
+}
+
+function isIssue(value: unknown): value is Issue {
+  const issue = value as Partial<Issue> | null;
+  return (
+    typeof issue === "object" && issue !== null && Number.isInteger(issue.number) && typeof issue.title === "string"
+  );
+}
+
+/** GITHUB_API_URL as Actions sets it (GitHub Enterprise included), or github.com's. */
+function apiUrl(given: string | undefined): string {
+  if (!given) return "https://api.github.com";
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new InputError(`GITHUB_API_URL=${JSON.stringify(given)} is not a URL: unset it for https://api.github.com`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new InputError(`GITHUB_API_URL=${JSON.stringify(given)} must be an https:// URL`);
+  return given.replace(/\/+$/, "");
+}
+
+/** GITHUB_REPOSITORY as Actions sets it: owner/name. */
+function checkedRepository(given: string): string {
+  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/.test(given))
+    throw new InputError(`GITHUB_REPOSITORY=${JSON.stringify(given)} must be owner/name`);
+  return given;
 }

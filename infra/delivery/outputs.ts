@@ -5,30 +5,41 @@
  * deploy workflow keeps test's as an artefact, and the prod job promotes exactly those digests.
  * Exit 0 saved, 1 no CLI/backend or not an outputs object, 2 usage.
  */
-import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { checkedPath, parseCommandLine, stackNames } from "../cli/args";
 import { type CliIO, InputError, UsageError } from "../cli/run";
-import { checkStackName } from "../cli/stack-name";
 import { type Runner, runProgram, stackOutputs } from "../promote/outputs";
 
 export const USAGE = "usage: npm run outputs -- <stack> --out FILE";
 
 export async function main(argv: string[], io: CliIO, run: Runner = runProgram): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: "string" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const [stack, ...extra] = parsed.positionals;
-  if (!stack || extra.length > 0) throw new UsageError("give one stack name");
-  checkStackName(stack);
-  const out = parsed.values.out;
-  if (!out) throw new UsageError("--out FILE is required");
+  const parsed = parseCommandLine(argv, { out: { type: "string" } });
+  const [stack] = stackNames(parsed.positionals, 1);
+  if (!parsed.values.out) throw new UsageError("--out FILE is required");
+  const out = checkedPath("--out", parsed.values.out);
+  // Checked before the (slow, remote) read: the file must be writable where it is asked for.
+  checkWritableFile(out);
   const outputs = await stackOutputs(stack, run);
   if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs))
     throw new InputError(`${stack}'s outputs are not a JSON object`);
-  writeFileSync(out, `${JSON.stringify(outputs, null, 2)}\n`);
+  // Written beside, then renamed: an interrupted write never leaves half a file for promotion.
+  const partial = join(dirname(out), `.${basename(out)}.partial`);
+  try {
+    writeFileSync(partial, `${JSON.stringify(outputs, null, 2)}\n`);
+    renameSync(partial, out);
+  } catch (error) {
+    throw new InputError(`outputs ${stack}: cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
   io.out(`outputs ${stack}: ${Object.keys(outputs).length} outputs → ${out}`);
   return 0;
+}
+
+/** Refuses an --out that is a directory, or whose directory does not exist. */
+function checkWritableFile(out: string): void {
+  const existing = statSync(out, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new InputError(`--out ${out} is a directory: give a file path`);
+  const parent = statSync(dirname(out), { throwIfNoEntry: false });
+  if (!parent?.isDirectory())
+    throw new InputError(`--out ${out}: directory ${dirname(out)} does not exist (create it first)`);
 }

@@ -1,4 +1,6 @@
 /** `npm run drift:report`: one open issue per drifted stack, commented on each night, closed when clean. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { type Fetch, main, USAGE } from "../../infra/delivery/drift-report";
 import { runMain } from "../support/run-main";
@@ -77,5 +79,48 @@ describe("drift:report", () => {
       code: 1,
       stderr: "drift prod: GitHub did not answer GET /issues?state=open&labels=drift&per_page=100 within 0.05 s\n",
     });
+  });
+
+  it("an API answering HTML, a list that is not issues, or no server at all: exit 1 in one line (real HTTP)", async () => {
+    const bodies = ["<html><body>Sign in</body></html>", '{"message":"not a list"}'];
+    const server = createServer((_request, response) => {
+      const body = bodies.shift() ?? "";
+      response.writeHead(200, { "content-type": body.startsWith("<") ? "text/html" : "application/json" });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const html = await report({ ...ENV, GITHUB_API_URL: api }, fetch, "prod", "--status", "drifted");
+      expect(html).toMatchObject({
+        code: 1,
+        stderr: `drift prod: ${api}/repos/acme/dockyard answered GET /issues?state=open&labels=drift&per_page=100 with something other than JSON: is GITHUB_API_URL GitHub's API?\n`,
+      });
+      const notIssues = await report({ ...ENV, GITHUB_API_URL: api }, fetch, "prod", "--status", "drifted");
+      expect(notIssues.stderr).toBe(
+        `drift prod: ${api}/repos/acme/dockyard did not answer with a list of issues: is GITHUB_API_URL GitHub's API?\n`,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // The port the server had is closed now: nothing answers there.
+    const unreachable = await report({ ...ENV, GITHUB_API_URL: api }, fetch, "prod", "--status", "drifted");
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^drift prod: cannot reach GitHub for GET \/issues\?[^\n]*\n$/);
+  });
+
+  it("refuses a GITHUB_API_URL or GITHUB_REPOSITORY Actions would never set, before any call", async () => {
+    const { calls, fetchFn } = github([]);
+    const cases: [NodeJS.ProcessEnv, string][] = [
+      [
+        { ...ENV, GITHUB_API_URL: "api.github.com" },
+        'GITHUB_API_URL="api.github.com" is not a URL: unset it for https://api.github.com\n',
+      ],
+      [{ ...ENV, GITHUB_API_URL: "file:///etc" }, 'GITHUB_API_URL="file:///etc" must be an https:// URL\n'],
+      [{ ...ENV, GITHUB_REPOSITORY: "acme/../../x" }, 'GITHUB_REPOSITORY="acme/../../x" must be owner/name\n'],
+    ];
+    for (const [env, stderr] of cases)
+      expect(await report(env, fetchFn, "prod", "--status", "drifted")).toMatchObject({ code: 1, stderr });
+    expect(calls).toEqual([]);
   });
 });
