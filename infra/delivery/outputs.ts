@@ -29,7 +29,7 @@ export async function main(argv: string[], io: CliIO, run: Runner = runProgram):
     writeFileSync(partial, `${JSON.stringify(outputs, null, 2)}\n`);
     renameSync(partial, out);
   } catch (error) {
-    throw new InputError(`outputs ${stack}: cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new InputError(`outputs ${stack}: cannot write ${out}: ${(error as Error).message}`);
   }
   io.out(`outputs ${stack}: ${Object.keys(outputs).length} outputs → ${out}`);
   return 0;
