@@ -70,4 +70,8 @@ export const INVALID_SCHEDULES = [
   "0 3 * * MON",
   "@daily",
   "0 3 ? * *",
+  // Vixie and Quartz extensions maintained cron libraries accept and Kubernetes refuses (ADR 0016).
+  "0 4 L * *",
+  "0 4 * * 5#2",
+  "0 4 15W * *",
 ];
