@@ -1,5 +1,7 @@
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "./run";
+import { InputError, UsageError } from "./run";
 import { checkStackName, defaultStackFile } from "./stack-name";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -46,6 +48,20 @@ export function checkedPath(option: string, given: string): string {
   if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(given))
     throw new UsageError(`${option} ${JSON.stringify(given)} has a control character or line break: rename the file`);
   return given;
+}
+
+/**
+ * A file a command will write (`--out FILE`), checked before its work: a path with a control
+ * character is misuse; a directory, or a file in a directory that does not exist, is refused.
+ */
+export function outputFileOption(option: string, given: string): string {
+  if (given === "") throw new UsageError(`${option} is empty (an unset variable?): give a file path`);
+  const out = checkedPath(option, given);
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory())
+    throw new InputError(`${option} ${out} is a directory: give a file path`);
+  if (!statSync(dirname(out), { throwIfNoEntry: false })?.isDirectory())
+    throw new InputError(`${option} ${out}: directory ${dirname(out)} does not exist (create it first)`);
+  return out;
 }
 
 /** `--config-file STACK=FILE` pairs for the named stacks; each other stack's committed file. */

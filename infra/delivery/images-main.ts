@@ -16,7 +16,7 @@
 import { writeFileSync } from "node:fs";
 import { type CliIO, UsageError } from "../cli/run";
 import { checkStackName, defaultStackFile } from "../cli/stack-name";
-import { parseCommandLine, stackFiles } from "../cli/args";
+import { configFileOption, outputFileOption, parseCommandLine, stackFiles } from "../cli/args";
 import type { Runner } from "../promote/outputs";
 
 export const USAGE = [
@@ -47,7 +47,7 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
     command === "sign"
       ? new Map<string, string>()
       : command !== "copy" && given.length === 1 && !given[0].includes("=")
-        ? new Map([[rest[0], given[0]]])
+        ? new Map([[rest[0], configFileOption(given[0], rest[0])]])
         : stackFiles(given, rest);
   const file = (stack: string) => files.get(stack) ?? defaultStackFile(stack);
 
@@ -55,10 +55,10 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
   const runner = run ?? (await import("../promote/outputs")).runStreaming;
   if (command === "build") {
     const [stack] = rest;
+    const out = outputFileOption("--out", values.out ?? "out/images.json");
     const { sourceRevision } = await import("../source-revision");
     const plan = images.buildPlan(stack, file(stack), sourceRevision());
     const built = await images.buildAll(plan, values.fresh === true, runner);
-    const out = values.out ?? "out/images.json";
     writeFileSync(out, `${JSON.stringify({ images: built }, null, 2)}\n`);
     images.setStepOutput("images", JSON.stringify(Object.entries(built).map(([name, ref]) => ({ name, ref }))));
     for (const [name, ref] of Object.entries(built)) io.out(`built ${name}: ${ref}`);

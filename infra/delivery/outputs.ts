@@ -5,9 +5,9 @@
  * deploy workflow keeps test's as an artefact, and the prod job promotes exactly those digests.
  * Exit 0 saved, 1 no CLI/backend or not an outputs object, 2 usage.
  */
-import { renameSync, statSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { checkedPath, parseCommandLine, stackNames } from "../cli/args";
+import { outputFileOption, parseCommandLine, stackNames } from "../cli/args";
 import { type CliIO, InputError, UsageError } from "../cli/run";
 import { type Runner, runProgram, stackOutputs } from "../promote/outputs";
 
@@ -16,10 +16,9 @@ export const USAGE = "usage: npm run outputs -- <stack> --out FILE";
 export async function main(argv: string[], io: CliIO, run: Runner = runProgram): Promise<number> {
   const parsed = parseCommandLine(argv, { out: { type: "string" } });
   const [stack] = stackNames(parsed.positionals, 1);
-  if (!parsed.values.out) throw new UsageError("--out FILE is required");
-  const out = checkedPath("--out", parsed.values.out);
+  if (parsed.values.out === undefined) throw new UsageError("--out FILE is required");
   // Checked before the (slow, remote) read: the file must be writable where it is asked for.
-  checkWritableFile(out);
+  const out = outputFileOption("--out", parsed.values.out);
   const outputs = await stackOutputs(stack, run);
   if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs))
     throw new InputError(`${stack}'s outputs are not a JSON object`);
@@ -33,13 +32,4 @@ export async function main(argv: string[], io: CliIO, run: Runner = runProgram):
   }
   io.out(`outputs ${stack}: ${Object.keys(outputs).length} outputs → ${out}`);
   return 0;
-}
-
-/** Refuses an --out that is a directory, or whose directory does not exist. */
-function checkWritableFile(out: string): void {
-  const existing = statSync(out, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) throw new InputError(`--out ${out} is a directory: give a file path`);
-  const parent = statSync(dirname(out), { throwIfNoEntry: false });
-  if (!parent?.isDirectory())
-    throw new InputError(`--out ${out}: directory ${dirname(out)} does not exist (create it first)`);
 }

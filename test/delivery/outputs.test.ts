@@ -1,8 +1,9 @@
-/** `npm run outputs`: where the file goes is checked before the stack is read, and written whole. */
+/** `--out FILE` of outputs and images build: checked before any work, written whole. */
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main as imagesMain, USAGE as IMAGES_USAGE } from "../../infra/delivery/images-main";
 import { main, USAGE } from "../../infra/delivery/outputs";
 import { runMain } from "../support/run-main";
 
@@ -37,5 +38,25 @@ describe("outputs --out", () => {
       const run = await runMain("outputs", USAGE, (a, io) => main(a, io, cli), ["test", "--out", out]);
       expect(run.code, JSON.stringify(out)).toBe(2);
     }
+  });
+
+  it("images build checks --out before building anything, and an empty --config-file is misuse", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dockyard-images-out-"));
+    const calls: string[][] = [];
+    const runner = (command: string, args: string[]) => {
+      calls.push([command, ...args]);
+      return Promise.resolve("");
+    };
+    const images = (...argv: string[]) => runMain("images", IMAGES_USAGE, (a, io) => imagesMain(a, io, runner), argv);
+    expect(await images("build", "dev", "--out", join(dir, "no", "images.json"))).toMatchObject({
+      code: 1,
+      stderr: `--out ${join(dir, "no", "images.json")}: directory ${join(dir, "no")} does not exist (create it first)\n`,
+    });
+    const empty = await images("build", "dev", "--config-file", "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.split("\n")[0]).toBe(
+      "images: --config-file is empty (an unset variable?): give a stack file, or leave the option out for stacks/Pulumi.dev.yaml",
+    );
+    expect(calls).toEqual([]);
   });
 });
