@@ -15,6 +15,12 @@ const STEPS = ["npm test", "npm run ci:synth", "npm run parity", "npm run ci:pol
 module.exports = { STEPS };
 
 if (require.main === module) {
+  if (process.argv.length > 2) {
+    process.stderr.write(
+      `ci:pull-request: takes no arguments, got ${JSON.stringify(process.argv.slice(2).join(" "))}\nusage: npm run ci:pull-request\n`,
+    );
+    process.exit(2);
+  }
   const root = path.resolve(__dirname, "..");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const started = Date.now();

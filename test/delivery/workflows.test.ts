@@ -8,6 +8,7 @@
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { runBounded } from "../../infra/cli/bounded-run";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -203,6 +204,15 @@ describe("the workflows", () => {
     expect(preview.with).toMatchObject({ diff: true, "comment-on-pr": true, policyPacks: "policy" });
     expect(needs(jobs.preview)).toEqual(["checks"]);
     expect(jobs.preview.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+  });
+
+  it("ci:pull-request takes no arguments: an extra one is misuse (exit 2), before any step runs", () => {
+    const run = runBounded(process.execPath, ["scripts/ci-pull-request.cjs", "--skip-tests"], { timeoutMs: 10_000 });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      'ci:pull-request: takes no arguments, got "--skip-tests"\nusage: npm run ci:pull-request\n',
+    );
   });
 
   it("deploy: builds once, scans, SBOMs and signs, deploys test and smoke-checks it, then promotes to prod behind an approved environment", () => {
