@@ -6,30 +6,62 @@
  * - KUBECONFIG_DATA: a kubeconfig holding the stack's `endpoints.kubeContext`, written to a
  *   private file and exported as KUBECONFIG for the following steps;
  * - SSH_PRIVATE_KEY and SSH_KNOWN_HOSTS (when the stack's libvirt URI goes over ssh): the key
- *   and the host's known key, tied to that host in ~/.ssh/config — never trust-on-first-use;
- * - with --install-tools, `virsh` (Debian/Ubuntu libvirt-clients) when it is missing.
+ *   and the host's known key, tied to that host at the top of ~/.ssh/config, where ssh takes
+ *   them before any other setting — never trust-on-first-use — and checked with `ssh -G`;
+ * - with --install-tools, `virsh` and `ssh` (Debian/Ubuntu libvirt-clients, openssh-client)
+ *   when either is missing.
  * Exit 0 ready, 1 something missing (one line each, naming the secret), 2 usage.
  */
-import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { ChildProcessError, outputOf } from "../cli/bounded-run";
 import { type CliIO, InputError } from "../cli/run";
-import { defaultStackFile } from "../cli/stack-name";
-import { parseCommandLine, stackNames } from "../cli/args";
+import { configFileOption, parseCommandLine, stackNames } from "../cli/args";
 import type { Runner } from "../promote/outputs";
+// SSH_KNOWN_HOSTS is matched as backups match an SFTP server's known_hosts lines: one matcher for
+// how ssh looks a host up (plain or hashed names, `[host]:port` off port 22).
+import { rules } from "../../components/internal";
 
 export const USAGE = "usage: npm run ci:setup -- <stack> [--config-file FILE] [--install-tools]";
 
-export async function main(argv: string[], io: CliIO, env = process.env, run?: Runner): Promise<number> {
+/** Where a libvirt URI reaches its host over ssh: the host as ssh is given it, and the port when named. */
+export interface SshEndpoint {
+  readonly host: string;
+  readonly port?: number;
+}
+
+/**
+ * ssh's effective options for `host` under `configFile`, as `ssh -G` prints them, or undefined
+ * when ssh is not installed; replaceable in tests.
+ */
+export type SshOptionsOf = (configFile: string, host: string) => string | undefined;
+
+/** The files ssh must use for the libvirt host. */
+interface Pinning {
+  readonly keyFile: string;
+  readonly knownFile: string;
+}
+
+/** Runs ci:setup; `run` (installs) and `sshOptions` (`ssh -G`) are replaceable in tests. */
+export async function main(
+  argv: string[],
+  io: CliIO,
+  env = process.env,
+  run?: Runner,
+  sshOptions: SshOptionsOf = sshEffectiveOptions,
+): Promise<number> {
   const parsed = parseCommandLine(argv, { "config-file": { type: "string" }, "install-tools": { type: "boolean" } });
   const [stack] = stackNames(parsed.positionals, 1);
   const { validateConfig } = await import("../config");
   const { settingsConfigSource } = await import("../config-source");
   const { catalog } = await import("../platform");
-  const { readStackSettings } = await import("../stack-file");
-  const file = parsed.values["config-file"] || defaultStackFile(stack);
+  const { OFFLINE_SECRET_VALUE, readStackSettings } = await import("../stack-file");
+  const file = configFileOption(parsed.values["config-file"], stack);
   const { data } = validateConfig(catalog, settingsConfigSource(readStackSettings(file)));
+  // Config is read offline: a secret is a stand-in holding OFFLINE_SECRET_VALUE, never the value.
+  const secret = (value: string) => value.includes(OFFLINE_SECRET_VALUE);
 
   const problems: string[] = [];
   const dir = join(env.RUNNER_TEMP || tmpdir(), `dockyard-${stack}`);
@@ -38,55 +70,72 @@ export async function main(argv: string[], io: CliIO, env = process.env, run?: R
   const context = data.endpoints.kubeContext;
   if (data.target === "kubernetes" && context !== undefined) {
     const kubeconfig = env.KUBECONFIG_DATA ?? "";
-    const contexts = contextNames(kubeconfig);
-    if (kubeconfig.trim() === "")
-      problems.push(
-        `KUBECONFIG_DATA is empty: set the ${stack} environment's secret to a kubeconfig with context ${context}`,
-      );
-    else if (!contexts.includes(context))
-      problems.push(`KUBECONFIG_DATA has no context "${context}" (it has: ${contexts.join(", ") || "none"})`);
+    const problem = kubeconfigProblem(stack, kubeconfig, secret(context) ? undefined : context);
+    if (problem !== undefined) problems.push(problem);
     else {
       const path = privateFile(join(dir, "kubeconfig"), kubeconfig);
       exportVariable(env, "KUBECONFIG", path);
-      exported.push(`KUBECONFIG=${path}`);
+      exported.push(`KUBECONFIG=${path}${secret(context) ? " (context name is a secret: not checked)" : ""}`);
     }
   }
-  const sshHost = sshHostOf(data.endpoints.libvirtUri);
-  if (sshHost !== undefined && Object.values(data.vms).some((vm) => vm.enabled)) {
-    const key = env.SSH_PRIVATE_KEY ?? "";
-    const known = env.SSH_KNOWN_HOSTS ?? "";
-    if (!key.includes("PRIVATE KEY-----"))
-      problems.push("SSH_PRIVATE_KEY is not an OpenSSH private key: set the libvirt host's deploy key");
-    if (!known.split("\n").some((line) => line.split(/[\s,]/)[0] === sshHost || line.includes(`[${sshHost}]`)))
-      problems.push(
-        `SSH_KNOWN_HOSTS has no key for ${sshHost}: add the output of \`ssh-keyscan ${sshHost}\`, checked out of band`,
-      );
-    if (problems.length === 0) {
-      const keyFile = privateFile(join(dir, "id_libvirt"), key.endsWith("\n") ? key : `${key}\n`);
-      const knownFile = privateFile(join(dir, "known_hosts"), known.endsWith("\n") ? known : `${known}\n`);
-      const sshDir = join(env.HOME || homedir(), ".ssh");
-      mkdirSync(sshDir, { recursive: true, mode: 0o700 });
-      appendFileSync(
-        join(sshDir, "config"),
-        `\n# dockyard ${stack}: libvirt host\nHost ${sshHost}\n  IdentityFile ${keyFile}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${knownFile}\n  StrictHostKeyChecking yes\n`,
-        { mode: 0o600 },
-      );
-      exported.push(`ssh ${sshHost}`);
-    }
-  }
-  if (problems.length > 0) throw new InputError(problems.map((p) => `ci:setup ${stack}: ${p}`).join("\n"));
-  if (parsed.values["install-tools"] && sshHost !== undefined) {
+  const endpoint = sshEndpointOf(data.endpoints.libvirtUri);
+  const overSsh = endpoint !== undefined && Object.values(data.vms).some((vm) => vm.enabled);
+  if (overSsh && secret(endpoint.host))
+    problems.push(
+      `dockyard:endpoints.libvirtUri in ${file} is a secret, which ci:setup cannot check offline: set it in plain text (ci:setup needs the host to pin its key in ~/.ssh/config; the URI holds no credential)`,
+    );
+  else if (overSsh) problems.push(...sshSecretProblems(endpoint, env.SSH_PRIVATE_KEY ?? "", env.SSH_KNOWN_HOSTS ?? ""));
+  failWith(stack, problems);
+  if (parsed.values["install-tools"] && endpoint !== undefined) {
     const runner = run ?? (await import("../promote/outputs")).runStreaming;
-    try {
-      await runner("virsh", ["--version"]);
-    } catch {
-      await runner("sudo", ["apt-get", "update", "-q"]);
-      await runner("sudo", ["apt-get", "install", "-y", "-q", "--no-install-recommends", "libvirt-clients"]);
-      exported.push("virsh installed");
-    }
+    if (await installTools(runner)) exported.push("libvirt-clients and openssh-client installed");
   }
+  if (overSsh) exported.push(pinSshHost(stack, env, dir, endpoint, sshOptions));
   io.out(`ci:setup ${stack}: ${exported.join(", ") || "nothing needed"}`);
   return 0;
+}
+
+/** Fails with one line per problem, each naming the stack. */
+function failWith(stack: string, problems: readonly string[]): void {
+  if (problems.length > 0) throw new InputError(problems.map((p) => `ci:setup ${stack}: ${p}`).join("\n"));
+}
+
+/**
+ * Writes the deploy key and known host key to private files in `dir`, pins them to the host in
+ * ~/.ssh/config, and checks ssh takes them; returns what it set up, for the success line.
+ */
+function pinSshHost(
+  stack: string,
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  endpoint: SshEndpoint,
+  sshOptions: SshOptionsOf,
+): string {
+  const key = env.SSH_PRIVATE_KEY ?? "";
+  const known = env.SSH_KNOWN_HOSTS ?? "";
+  const pinning = {
+    keyFile: privateFile(join(dir, "id_libvirt"), key.endsWith("\n") ? key : `${key}\n`),
+    knownFile: privateFile(join(dir, "known_hosts"), known.endsWith("\n") ? known : `${known}\n`),
+  };
+  const configFile = writeSshConfig(join(env.HOME || homedir(), ".ssh"), stack, endpoint, pinning);
+  failWith(stack, sshConfigProblems(sshOptions, configFile, endpoint.host, pinning));
+  return `ssh ${rules.knownHostsName(asSshServer(endpoint))}`;
+}
+
+/**
+ * Why KUBECONFIG_DATA cannot serve the stack, or undefined. `context` undefined: the stack's
+ * context is a secret, which offline config does not hold, so any kubeconfig with a context passes.
+ */
+function kubeconfigProblem(stack: string, kubeconfig: string, context: string | undefined): string | undefined {
+  const wanted = context === undefined ? "the stack's context (endpoints.kubeContext, a secret)" : `context ${context}`;
+  if (kubeconfig.trim() === "")
+    return `KUBECONFIG_DATA is empty: set the ${stack} environment's secret to a kubeconfig with ${wanted}`;
+  const contexts = contextNames(kubeconfig);
+  if (context === undefined)
+    return contexts.length > 0 ? undefined : `KUBECONFIG_DATA holds no context: set it to a kubeconfig with ${wanted}`;
+  return contexts.includes(context)
+    ? undefined
+    : `KUBECONFIG_DATA has no context "${context}" (it has: ${contexts.join(", ") || "none"})`;
 }
 
 function contextNames(kubeconfig: string): string[] {
@@ -98,10 +147,146 @@ function contextNames(kubeconfig: string): string[] {
   }
 }
 
-/** The host of a `qemu+ssh://[user@]host[:port]/…` URI (or libssh, libssh2), else undefined. */
-export function sshHostOf(uri: string | undefined): string | undefined {
-  const match = uri === undefined ? null : /^qemu\+(?:ssh|libssh|libssh2):\/\/(?:[^@/]+@)?([^/:?]+)/.exec(uri);
-  return match?.[1];
+/**
+ * The ssh host and port of a `qemu+ssh://[user@]host[:port]/…` URI (or libssh, libssh2), else
+ * undefined. The host is lower case and an IPv6 address has no brackets: ssh matches `Host`
+ * patterns against the lower-cased name as given on its command line.
+ */
+export function sshEndpointOf(uri: string | undefined): SshEndpoint | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri ?? "");
+  } catch {
+    return undefined;
+  }
+  if (!/^qemu\+(?:ssh|libssh|libssh2):$/.test(url.protocol) || url.hostname === "") return undefined;
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return url.port === "" ? { host } : { host, port: Number(url.port) };
+}
+
+/** An ssh endpoint in the shape the known_hosts rule takes (it reads only the host and port). */
+function asSshServer(endpoint: SshEndpoint): rules.ResticRepository {
+  return { backend: "sftp", transport: "ssh", path: "/", ...endpoint };
+}
+
+/** What is wrong with the deploy key and known host key the job was given, one line each. */
+function sshSecretProblems(endpoint: SshEndpoint, key: string, known: string): string[] {
+  const problems: string[] = [];
+  if (!key.includes("PRIVATE KEY-----"))
+    problems.push("SSH_PRIVATE_KEY is not an OpenSSH private key: set the libvirt host's deploy key");
+  const lines = known.split("\n").filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+  const server = asSshServer(endpoint);
+  if (lines.length === 0 || rules.knownHostsProblem(server, lines) !== undefined) {
+    const name = rules.knownHostsName(server);
+    const offPort22 = name !== endpoint.host;
+    const scan = `ssh-keyscan ${offPort22 ? `-p ${endpoint.port ?? 22} ` : ""}${endpoint.host}`;
+    const lookup = offPort22 ? ` (off port 22, ssh looks the host up as "[host]:port")` : "";
+    problems.push(
+      `SSH_KNOWN_HOSTS has no key for ${name}${lookup}: add the output of \`${scan}\`, checked out of band`,
+    );
+  }
+  return problems;
+}
+
+/** Installs virsh and ssh when either is missing; whether it installed. */
+async function installTools(runner: Runner): Promise<boolean> {
+  const missing = (command: string, args: string[]) =>
+    runner(command, args).then(
+      () => false,
+      () => true,
+    );
+  if (!(await missing("virsh", ["--version"])) && !(await missing("ssh", ["-V"]))) return false;
+  await runner("sudo", ["apt-get", "update", "-q"]);
+  await runner("sudo", [
+    "apt-get",
+    "install",
+    "-y",
+    "-q",
+    "--no-install-recommends",
+    "libvirt-clients",
+    "openssh-client",
+  ]);
+  return true;
+}
+
+/**
+ * Puts the stack's block at the top of `<sshDir>/config`, replacing the stack's earlier block:
+ * ssh keeps the first value it obtains for each option, so only the top of the file can pin
+ * the host. Returns the config file's path.
+ */
+function writeSshConfig(sshDir: string, stack: string, endpoint: SshEndpoint, pinning: Pinning): string {
+  mkdirSync(sshDir, { recursive: true, mode: 0o700 });
+  chmodSync(sshDir, 0o700);
+  const file = join(sshDir, "config");
+  const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const [begin, end] = [`# dockyard ${stack}: begin`, `# dockyard ${stack}: end`];
+  const earlier = new RegExp(`^${escapeRegExp(begin)}\\n[\\s\\S]*?^${escapeRegExp(end)}\\n?`, "m");
+  if (!earlier.test(existing) && existing.split("\n").includes(begin))
+    failWith(stack, [`${file} has "${begin}" without "${end}": remove the partial block`]);
+  const block = [
+    begin,
+    "# Written by ci:setup, which replaces it on each run: it must stay first (ssh keeps the first value).",
+    `Host ${endpoint.host}`,
+    ...(endpoint.port === undefined ? [] : [`  Port ${endpoint.port}`]),
+    `  IdentityFile "${pinning.keyFile}"`,
+    "  IdentitiesOnly yes",
+    `  UserKnownHostsFile "${pinning.knownFile}"`,
+    "  StrictHostKeyChecking yes",
+    // Options the file had above any Host line applied to every host: they still do.
+    "Host *",
+    end,
+    "",
+  ].join("\n");
+  privateFile(file, block + existing.replace(earlier, ""));
+  return file;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** `ssh -G -F configFile host`, bounded; undefined when ssh is not installed. */
+function sshEffectiveOptions(configFile: string, host: string): string | undefined {
+  try {
+    return outputOf("ssh", ["-G", "-F", configFile, "--", host], { timeoutMs: 10_000 });
+  } catch (error) {
+    if (error instanceof ChildProcessError && /\bENOENT\b/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Where ssh, reading `configFile`, would not check `host` as ci:setup pinned it (strict host
+ * key checking, our known_hosts file, our key first), one line each.
+ */
+function sshConfigProblems(sshOptions: SshOptionsOf, configFile: string, host: string, pinning: Pinning): string[] {
+  let output: string | undefined;
+  try {
+    output = sshOptions(configFile, host);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return [`ssh cannot read ${configFile}: ${why.replace(/\s*\n\s*/g, " ")}`];
+  }
+  if (output === undefined)
+    return [
+      "ssh (openssh-client) is not installed: libvirt's qemu+ssh transport needs it; --install-tools installs it",
+    ];
+  const first = (option: string) =>
+    output
+      .split("\n")
+      .find((line) => line.startsWith(`${option} `))
+      ?.slice(option.length + 1)
+      .trim() ?? "(none)";
+  const overridden = (option: string, value: string, ours: string) =>
+    `ssh would use ${option} ${value} for ${host}, not ${ours}: ${configFile} (or a file it includes) overrides the block ci:setup wrote at its top`;
+  const problems: string[] = [];
+  const strict = first("stricthostkeychecking");
+  if (strict !== "true" && strict !== "yes") problems.push(overridden("StrictHostKeyChecking", strict, "yes"));
+  const known = first("userknownhostsfile");
+  if (known !== pinning.knownFile) problems.push(overridden("UserKnownHostsFile", known, pinning.knownFile));
+  const identity = first("identityfile");
+  if (identity !== pinning.keyFile) problems.push(overridden("IdentityFile", identity, pinning.keyFile));
+  return problems;
 }
 
 function privateFile(path: string, content: string): string {
