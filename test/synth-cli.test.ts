@@ -34,38 +34,6 @@ describe("npm run synth", () => {
     expect(misuse.stderr).toContain("usage: npm run synth -- <stack>");
   });
 
-  it("a --config-file or --out path with a line break is misuse: it would reach compose.yaml as a new line", async () => {
-    const out = freshOut();
-    for (const [option, value] of [
-      ["--config-file", "stacks/Pulumi.dev.yaml\nservices: {}"],
-      ["--out", `${out}\nx`],
-    ]) {
-      const run = await synth("dev", option, value, ...(option === "--out" ? [] : ["--out", out]));
-      expect(run.code).toBe(2);
-      expect(run.stderr.split("\n")[0]).toBe(
-        `synth: ${option} ${JSON.stringify(value)} has a control character or line break: rename the file`,
-      );
-    }
-    expect(readdirSync(out)).toEqual([]);
-  });
-
-  it("an invalid DOCKYARD_SOURCE_REVISION is a user error: exit 1 naming the variable, nothing written", async () => {
-    const out = freshOut();
-    const saved = process.env.DOCKYARD_SOURCE_REVISION;
-    process.env.DOCKYARD_SOURCE_REVISION = "main\nrevision";
-    try {
-      const run = await synth("dev", "--out", out);
-      expect(run.code).toBe(1);
-      expect(run.stderr.trimEnd().split("\n")).toEqual([
-        `DOCKYARD_SOURCE_REVISION="main\\nrevision" is not a valid image tag (up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'): set it to the commit, or unset it to use git's`,
-      ]);
-      expect(existsSync(join(out, "dev"))).toBe(false);
-    } finally {
-      if (saved === undefined) delete process.env.DOCKYARD_SOURCE_REVISION;
-      else process.env.DOCKYARD_SOURCE_REVISION = saved;
-    }
-  });
-
   it.each(["dev", "test", "prod"])(
     "%s: writes resources.json with type, name, parent, dependencies, inputs",
     async (stack) => {

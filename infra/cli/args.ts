@@ -68,7 +68,7 @@ export function outputFileOption(option: string, given: string): string {
 export function stackFiles(entries: readonly string[], stacks: readonly string[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const entry of entries) {
-    const match = /^([^=]+)=(.+)$/.exec(entry);
+    const match = /^([^=]+)=(.+)$/s.exec(entry);
     if (!match || !stacks.includes(match[1]))
       throw new UsageError(
         `--config-file takes STACK=FILE with STACK ${stacks.join(" or ")}, got ${JSON.stringify(entry)}`,

@@ -1009,7 +1009,7 @@ const PATHS: HostileCase[] = [
     "empty --config-file",
     ["prod", "--config-file", "", "--out", "$OUT"],
     2,
-    "synth: --config-file needs a path",
+    "synth: --config-file is empty (an unset variable?): give a stack file, or leave the option out for stacks/Pulumi.prod.yaml",
   ),
 ];
 

@@ -37,13 +37,6 @@ describe("npm run policy", () => {
         1,
         /^policy config .*policy\.json: "no-such-policy" is not a policy of this pack$/,
       ],
-      [["prod", "--policy-config", ""], 2, /^policy: --policy-config is empty \(an unset variable\?\)/],
-      [["prod", "--config-file", ""], 2, /^policy: --config-file is empty \(an unset variable\?\)/],
-      [
-        ["prod", "--config-file", "stacks/a\nb.yaml"],
-        2,
-        /^policy: --config-file "stacks\/a\\nb\.yaml" has a control character/,
-      ],
       [["prod", "--policy-config", "/dev/null"], 1, /not a regular file/],
       [["../prod"], 2, /invalid stack name/],
       [[], 2, /missing stack name/],

@@ -195,16 +195,6 @@ describe("npm run pin -- test --from-outputs FILE", () => {
       expect((await pin(...argv)).code).toBe(2);
   });
 
-  it('--config-file "" (an unset variable) is misuse: the committed stack file is left alone', async () => {
-    const committed = readFileSync("stacks/Pulumi.test.yaml", "utf8");
-    const run = await pin("test", "--from-outputs", FIXTURE, "--config-file", "");
-    expect(run.code).toBe(2);
-    expect(run.stderr.split("\n")[0]).toBe(
-      "pin: --config-file is empty (an unset variable?): give a stack file, or leave the option out for stacks/Pulumi.test.yaml",
-    );
-    expect(readFileSync("stacks/Pulumi.test.yaml", "utf8")).toBe(committed);
-  });
-
   it("--deployed pins what the stack runs for each service the file leaves unset, and nothing for a stack never deployed", async () => {
     const { test } = copies();
     const cli = (outputs: string) => () => Promise.resolve(outputs);
