@@ -1,133 +1,145 @@
-import { ComponentArgError, describeValue } from "./errors";
+import { type ArgProblem, ComponentArgError, describeValue } from "./errors";
 import * as rules from "./rules";
 
+/** A record (or list) of checked values, each one defined. */
+export type Defined<R> = { [K in keyof R]: Exclude<R[K], undefined> };
+
 /**
- * Where an argument sits: the component instance and the path inside its Args.
- * Validators take one so every error names both, e.g.
+ * The problems found in one component's Args. Checks report into it and go on, so a caller
+ * learns every mistake in one run; a check whose value failed gives undefined, so the checks
+ * that depend on it are skipped. {@link done} ends the checking.
+ */
+export class ArgProblems {
+  private readonly found: ArgProblem[] = [];
+
+  constructor(
+    /** Component type and instance, e.g. `ContainerService "web"`. */
+    readonly component: string,
+  ) {}
+
+  /** The Args as a whole: where argument paths start. */
+  get root(): ArgPath {
+    return new ArgPath(this, "");
+  }
+
+  /** Records a problem of an argument; undefined, the value a failed check gives. */
+  add(argument: string, problem: string): undefined {
+    this.found.push({ component: this.component, argument, problem });
+    return undefined;
+  }
+
+  /**
+   * `values`, each known to be defined, when no problem was found; otherwise throws one
+   * ComponentArgError listing every problem, in the order found.
+   */
+  done<R extends object>(values: R): Defined<R> {
+    const [first, ...rest] = this.found;
+    if (first !== undefined) throw new ComponentArgError(first.component, first.argument, first.problem, rest);
+    const checked = allDefined(values);
+    if (checked === undefined) throw new Error(`${this.component}: a check gave no value yet reported no problem`);
+    return checked;
+  }
+}
+
+/**
+ * `values` when every one is defined (no check among them failed), else undefined: how a check
+ * built of several gives its result.
+ */
+export function allDefined<R extends object>(values: R): Defined<R> | undefined {
+  return Object.values(values).includes(undefined) ? undefined : (values as Defined<R>);
+}
+
+/**
+ * Where an argument sits: the component instance and the path inside its Args. Its checks report
+ * to the instance's {@link ArgProblems}, naming both, e.g.
  * `ContainerService "web": ports[0].containerPort must be a port from 1 to 65535, got 0`.
  */
 export class ArgPath {
   constructor(
-    /** Component type and instance, e.g. `ContainerService "web"`. */
-    readonly component: string,
-    /** Path of the argument inside the Args, e.g. `ports[0]`. */
+    /** Where this argument's problems go. */
+    readonly problems: ArgProblems,
+    /** Path of the argument inside the Args, e.g. `ports[0]`; empty for the Args as a whole. */
     readonly path: string,
   ) {}
 
+  /** Component type and instance, e.g. `ContainerService "web"`. */
+  get component(): string {
+    return this.problems.component;
+  }
+
   /** The path of a field of this argument. */
   field(name: string): ArgPath {
-    return new ArgPath(this.component, this.path === "" ? name : `${this.path}.${name}`);
+    return new ArgPath(this.problems, this.path === "" ? name : `${this.path}.${name}`);
   }
 
   /** The path of an element of this (array) argument. */
   index(i: number): ArgPath {
-    return new ArgPath(this.component, `${this.path}[${i}]`);
+    return new ArgPath(this.problems, `${this.path}[${i}]`);
   }
 
   /** The path of an entry of this (map) argument. */
   key(k: string): ArgPath {
-    return new ArgPath(this.component, `${this.path}.${k}`);
+    return new ArgPath(this.problems, `${this.path}.${k}`);
   }
 
-  /** Throws the {@link ComponentArgError} for this argument. */
-  fail(problem: string): never {
-    throw new ComponentArgError(this.component, this.path, problem);
+  /** Records what is wrong with this argument; undefined, so `return at.report(…)` ends a check. */
+  report(problem: string): undefined {
+    return this.problems.add(this.path, problem);
   }
 
-  /** The value as `rule` normalises it, or fails with the rule's words and the value received. */
-  check<T>(rule: rules.Rule<T>, value: unknown): T {
+  /** The value as `rule` normalises it, or undefined after reporting the rule's words and the value received. */
+  check<T>(rule: rules.Rule<T>, value: unknown): T | undefined {
     const verdict = rule.check(value);
-    if (!verdict.ok) this.fail(`${verdict.problem}, got ${describeValue(value)}`);
-    return verdict.value;
+    return verdict.ok ? verdict.value : this.report(`${verdict.problem}, got ${describeValue(value)}`);
   }
 
   /** Like {@link check}, or `fallback` when the value is undefined (an Args field left out). */
-  optional<T>(rule: rules.Rule<T>, value: unknown, fallback: T): T {
+  optional<T>(rule: rules.Rule<T>, value: unknown, fallback: NoInfer<T> | undefined): T | undefined {
     return value === undefined ? fallback : this.check(rule, value);
   }
+
+  /** Like {@link check} for a plain string; anything else (an output, undefined) passes unchecked. */
+  plain<T>(rule: rules.Rule<unknown>, value: T): T | undefined {
+    return typeof value === "string" && this.check(rule, value) === undefined ? undefined : value;
+  }
+
+  /** Each element of the list `rule` accepts, checked by `check`; undefined after any problem. */
+  each<T>(
+    rule: rules.Rule<unknown[]>,
+    value: unknown,
+    check: (at: ArgPath, item: unknown) => T | undefined,
+  ): T[] | undefined {
+    const list = this.check(rule, value);
+    return list && allDefined(list.map((item, i) => check(this.index(i), item)));
+  }
+
+  /** The error of a problem found after the checks, when an output resolves. */
+  error(problem: string): ComponentArgError {
+    return new ComponentArgError(this.component, this.path, problem);
+  }
 }
 
-/** The root of a component's Args, e.g. `argsOf("ContainerService", "web")`. */
+/** The root of a component's Args, e.g. `argsOf("ContainerService", "web")`, with problems of its own. */
 export function argsOf(componentType: string, instance: string): ArgPath {
-  return new ArgPath(`${componentType} "${instance}"`, "");
+  return new ArgProblems(`${componentType} "${instance}"`).root;
 }
 
 /**
- * Collects the problems of independent arguments, so a caller learns every mistake in one run
- * instead of one per run. Checks that depend on an argument that failed are skipped.
+ * A check used on its own: runs `check` on the Args of `component` (e.g. `Domain "vm1"`) and gives
+ * its value, or throws the ComponentArgError listing what it reported.
  */
-export class ArgProblems {
-  private readonly errors: ComponentArgError[] = [];
-
-  /** Runs one check; records its ComponentArgError and returns undefined instead of throwing. */
-  check<T>(run: () => T): T | undefined {
-    try {
-      return run();
-    } catch (error) {
-      if (!(error instanceof ComponentArgError)) throw error;
-      this.errors.push(error);
-      return undefined;
-    }
-  }
-
-  /** Throws one ComponentArgError listing every recorded problem, if there is any. */
-  throwIfAny(): void {
-    if (this.errors.length > 0) throw ComponentArgError.combine(this.errors);
-  }
-}
-
-/** An integer in [min, max], or the default when the value is undefined. */
-export function integerArg(at: ArgPath, value: unknown, min: number, max: number, fallback: number): number {
-  return at.optional(rules.integerIn(min, max), value, fallback);
-}
-
-/** One of the allowed strings, or the default when undefined. */
-export function oneOfArg<T extends string>(at: ArgPath, value: unknown, allowed: readonly T[], fallback: T): T {
-  return at.optional(rules.oneOf(allowed), value, fallback);
-}
-
-/** A boolean, or the default when undefined. */
-export function booleanArg(at: ArgPath, value: unknown, fallback: boolean): boolean {
-  return at.optional(rules.boolean, value, fallback);
-}
-
-/** An array of strings (possibly empty), or [] when undefined. */
-export function stringListArg(at: ArgPath, value: unknown): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    at.fail(`must be a list of strings, got ${describeValue(value)}`);
-  }
-  return [...(value as string[])];
+export function checked<T>(component: string, check: (at: ArgPath) => T | undefined): T {
+  const at = new ArgProblems(component).root;
+  return at.problems.done({ value: check(at) }).value;
 }
 
 /**
- * A DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63
- * characters): valid as a Kubernetes Service or PVC name and as a Docker name.
+ * A map whose keys are all among `known` ({} when undefined): an unknown key is a typo, never
+ * silently ignored. Undefined after reporting the first unknown key.
  */
-export function nameArg(at: ArgPath, value: unknown): string {
-  return at.check(rules.serviceName, value);
-}
-
-/** A Kubernetes namespace (an RFC 1123 label), checked now when plain; outputs pass through. */
-export function namespaceArg<T>(at: ArgPath, value: T): T {
-  if (typeof value === "string") at.check(rules.dnsLabel, value);
-  return value;
-}
-
-/** A plain object used as a string-keyed map, or {} when undefined. */
-export function mapArg(at: ArgPath, value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    at.fail(`must be a map of names to values, got ${describeValue(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** A map whose keys are all among `known`: an unknown key is a typo, never silently ignored. */
-export function knownKeysArg(at: ArgPath, value: unknown, known: readonly string[]): Record<string, unknown> {
-  const map = mapArg(at, value);
-  for (const key of Object.keys(map)) {
-    if (!known.includes(key)) at.key(key).fail(`is not a known key (allowed here: ${known.join(", ")})`);
-  }
+export function knownKeys(at: ArgPath, value: unknown, known: readonly string[]): Record<string, unknown> | undefined {
+  const map = at.optional(rules.map, value, {});
+  const unknown = Object.keys(map ?? {}).find((key) => !known.includes(key));
+  if (unknown !== undefined) return at.key(unknown).report(`is not a known key (allowed here: ${known.join(", ")})`);
   return map;
 }

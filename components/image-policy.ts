@@ -47,25 +47,25 @@ export function imagePolicyProblem(reference: string, target: Target, policy: Im
 }
 
 /**
- * Applies the policy to the service's image: a plain string is checked now (a
- * ComponentArgError before any child exists), an output when it resolves (the deployment
- * fails with the same error, naming the component and `image`).
+ * Applies the policy to the service's image: a plain string is checked now (reported with the
+ * other arguments, before any child exists), an output when it resolves (the deployment fails
+ * with the same error, naming the component and `image`).
  */
 export function checkedImage(
   at: ArgPath,
   image: pulumi.Input<string>,
   target: Target,
   policy: ImagePolicy,
-): pulumi.Input<string> {
+): pulumi.Input<string> | undefined {
   if (typeof image === "string") {
     const problem = imagePolicyProblem(image, target, policy);
-    if (problem !== undefined) at.fail(problem);
-    return image;
+    return problem === undefined ? image : at.report(problem);
   }
   return pulumi.output(image).apply((reference) => {
-    if (typeof reference !== "string") at.fail(`must resolve to an image reference, got ${describeValue(reference)}`);
+    if (typeof reference !== "string")
+      throw at.error(`must resolve to an image reference, got ${describeValue(reference)}`);
     const problem = imagePolicyProblem(reference, target, policy);
-    if (problem !== undefined) at.fail(problem);
+    if (problem !== undefined) throw at.error(problem);
     return reference;
   });
 }

@@ -5,17 +5,7 @@ import { labelValue } from "../container-service/labels";
 import type { ResourceArgs } from "../container-service/args";
 import type { Target, VolumeRef } from "../types";
 import { ACCESS_MODES } from "../types";
-import {
-  type ArgPath,
-  ArgProblems,
-  argsOf,
-  integerArg,
-  knownKeysArg,
-  mapArg,
-  nameArg,
-  namespaceArg,
-  oneOfArg,
-} from "../args";
+import { allDefined, type ArgPath, argsOf, knownKeys } from "../args";
 import type { BackupArgs, BackupRepositoryArgs } from "../backup";
 import { BACKUP_DEFAULTS, LIMITS } from "../defaults";
 import * as rules from "../rules";
@@ -82,202 +72,159 @@ const REPOSITORY_KEYS = ["url", "password", ...rules.CREDENTIAL_KEYS, "sshKnownH
  */
 export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBackup {
   const root = argsOf("Backup", name);
-  const problems = new ArgProblems();
-  problems.check(() => {
-    nameArg(root.field("name"), name);
-    if (name.length > MAX_NAME_LENGTH)
-      root
-        .field("name")
-        .fail(`must have at most ${MAX_NAME_LENGTH} characters (CronJob names append "-check"), got ${name.length}`);
-  });
-  const target = problems.check(() =>
-    oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
-  );
-  const source =
-    target === undefined ? undefined : problems.check(() => resolveSource(root.field("volume"), args.volume, target));
-  const schedule = problems.check(() =>
-    root.field("schedule").optional(rules.cronSchedule, args.schedule, BACKUP_DEFAULTS.schedule),
-  );
-  const keep = problems.check(() => resolveKeep(root.field("keep"), args.keep));
-  const check = problems.check(() => {
-    const at = root.field("check");
-    const given = knownKeysArg(at, args.check, ["schedule", "readDataPercent"]);
-    const checkSchedule = problems.check(() =>
-      at.field("schedule").optional(rules.cronSchedule, given.schedule, BACKUP_DEFAULTS.check.schedule),
-    );
-    const readDataPercent = problems.check(() =>
-      integerArg(
-        at.field("readDataPercent"),
-        given.readDataPercent,
-        LIMITS.backup.readDataPercent.min,
-        LIMITS.backup.readDataPercent.max,
-        BACKUP_DEFAULTS.check.readDataPercent,
-      ),
-    );
-    return { schedule: checkSchedule!, readDataPercent: readDataPercent! };
-  });
-  const drill = problems.check(() => {
-    const at = root.field("drill");
-    const given = knownKeysArg(at, args.drill, ["schedule", "maxSnapshotAgeHours"]);
-    const drillSchedule = problems.check(() =>
-      at.field("schedule").optional(rules.cronSchedule, given.schedule, BACKUP_DEFAULTS.drill.schedule),
-    );
-    const maxSnapshotAgeHours = problems.check(() =>
-      integerArg(
-        at.field("maxSnapshotAgeHours"),
-        given.maxSnapshotAgeHours,
-        LIMITS.backup.maxSnapshotAgeHours.min,
-        LIMITS.backup.maxSnapshotAgeHours.max,
-        BACKUP_DEFAULTS.drill.maxSnapshotAgeHours,
-      ),
-    );
-    // The same rule as stack config: the drill must allow the longest gap between backups.
-    const tooYoung =
-      schedule === undefined || maxSnapshotAgeHours === undefined
-        ? undefined
-        : rules.drillAgeProblem(schedule, maxSnapshotAgeHours);
-    if (tooYoung !== undefined)
-      problems.check(() => at.field("maxSnapshotAgeHours").fail(`${tooYoung}, got ${maxSnapshotAgeHours}`));
-    return { schedule: drillSchedule!, maxSnapshotAgeHours: maxSnapshotAgeHours! };
-  });
-  const repository = problems.check(() => resolveRepository(root.field("repository"), args.repository, problems));
-  const sourceSizeGiB = problems.check(() =>
-    integerArg(root.field("sourceSizeGiB"), args.sourceSizeGiB, LIMITS.volumeSizeGiB.min, LIMITS.volumeSizeGiB.max, 1),
-  );
-  const image =
-    target === undefined
-      ? undefined
-      : problems.check(() => {
-          const value = args.image;
-          if (
-            value === undefined ||
-            value === null ||
-            (typeof value === "string" && (value === "" || /\s/.test(value)))
-          ) {
-            root
-              .field("image")
-              .fail(`must be a digest-pinned image reference (repo@sha256:…), got ${describeValue(value)}`);
-          }
-          return checkedImage(root.field("image"), value, target, {
-            allowLatestTag: false,
-            allowMutableImageTag: false,
-          });
-        });
+  if (root.field("name").check(rules.serviceName, name) !== undefined && name.length > MAX_NAME_LENGTH)
+    root
+      .field("name")
+      .report(`must have at most ${MAX_NAME_LENGTH} characters (CronJob names append "-check"), got ${name.length}`);
+  const target = root.field("target").check(rules.oneOf(["docker", "kubernetes"] as const), args.target ?? "");
+  const source = target && resolveSource(root.field("volume"), args.volume, target);
+  const schedule = root.field("schedule").optional(rules.cronSchedule, args.schedule, BACKUP_DEFAULTS.schedule);
+  const keep = resolveKeep(root.field("keep"), args.keep);
+  const check = resolveCheck(root.field("check"), args.check);
+  const drill = resolveDrill(root.field("drill"), args.drill, schedule);
+  const repository = resolveRepository(root.field("repository"), args.repository);
+  const { min, max } = LIMITS.volumeSizeGiB;
+  const sourceSizeGiB = root.field("sourceSizeGiB").optional(rules.integerIn(min, max), args.sourceSizeGiB, 1);
+  const image = target && resolveImage(root.field("image"), args.image, target);
   const repositorySizeGiB =
     sourceSizeGiB === undefined
       ? undefined
-      : problems.check(() =>
-          integerArg(
-            root.field("repositorySizeGiB"),
+      : root
+          .field("repositorySizeGiB")
+          .optional(
+            rules.integerIn(min, max),
             args.repositorySizeGiB,
-            LIMITS.volumeSizeGiB.min,
-            LIMITS.volumeSizeGiB.max,
             BACKUP_DEFAULTS.repositorySizeFactor * sourceSizeGiB,
-          ),
-        );
+          );
   const colocateWith =
-    source === undefined || target === undefined
-      ? undefined
-      : problems.check(() => resolveColocation(root.field("colocateWith"), args.colocateWith, source, target));
-  const namespace = problems.check(() => namespaceArg(root.field("namespace"), args.namespace));
-  problems.throwIfAny();
+    source && target && resolveColocation(root.field("colocateWith"), args.colocateWith, source, target);
+  const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
+  const spec = root.problems.done({
+    target,
+    source,
+    schedule,
+    keep,
+    check,
+    drill,
+    repository,
+    image,
+    repositorySizeGiB,
+    scratchSizeGiB: sourceSizeGiB,
+    colocateWith,
+  });
   return {
     name,
-    target: target!,
-    source: source!,
-    schedule: schedule!,
-    keep: keep!,
-    check: check!,
-    drill: drill!,
-    repository: repository!,
-    image: image!,
-    repositorySizeGiB: repositorySizeGiB!,
-    scratchSizeGiB: sourceSizeGiB!,
+    ...spec,
     resources: { ...BACKUP_DEFAULTS.resources, ...args.resources },
-    colocateWith: colocateWith!,
     namespace,
     imagePullSecrets: [...(args.imagePullSecrets ?? [])],
     storageClass: args.storageClass,
-    prefix: source!.logicalName,
+    prefix: spec.source.logicalName,
   };
 }
 
-function resolveKeep(at: ArgPath, value: unknown): rules.RetentionPolicy {
-  const given = knownKeysArg(at, value, rules.RETENTION_RULES);
-  const keep = Object.fromEntries(
-    rules.RETENTION_RULES.map((rule) => [
-      rule,
-      at.field(rule).optional(rules.retentionCount, given[rule], BACKUP_DEFAULTS.keep[rule]),
-    ]),
-  ) as Record<rules.RetentionRule, number>;
-  const problem = rules.retentionPolicyProblem(keep);
-  if (problem !== undefined) at.fail(problem);
-  return keep;
+function resolveImage(at: ArgPath, value: pulumi.Input<string> | undefined, target: Target) {
+  if (value === undefined || value === null || (typeof value === "string" && (value === "" || /\s/.test(value))))
+    return at.report(`must be a digest-pinned image reference (repo@sha256:…), got ${describeValue(value)}`);
+  return checkedImage(at, value, target, { allowLatestTag: false, allowMutableImageTag: false });
 }
+
+function resolveKeep(at: ArgPath, value: unknown): rules.RetentionPolicy | undefined {
+  const given = knownKeys(at, value, rules.RETENTION_RULES);
+  if (given === undefined) return undefined;
+  const counts = rules.RETENTION_RULES.map((rule) => [
+    rule,
+    at.field(rule).optional(rules.retentionCount, given[rule], BACKUP_DEFAULTS.keep[rule]),
+  ]);
+  const keep = allDefined(Object.fromEntries(counts) as Record<rules.RetentionRule, number | undefined>);
+  const problem = keep && rules.retentionPolicyProblem(keep);
+  return problem === undefined ? keep : at.report(problem);
+}
+
+function resolveCheck(at: ArgPath, value: unknown): ResolvedBackup["check"] | undefined {
+  const given = knownKeys(at, value, ["schedule", "readDataPercent"]);
+  const { min, max } = LIMITS.backup.readDataPercent;
+  return (
+    given &&
+    allDefined({
+      schedule: at.field("schedule").optional(rules.cronSchedule, given.schedule, BACKUP_DEFAULTS.check.schedule),
+      readDataPercent: at
+        .field("readDataPercent")
+        .optional(rules.integerIn(min, max), given.readDataPercent, BACKUP_DEFAULTS.check.readDataPercent),
+    })
+  );
+}
+
+function resolveDrill(at: ArgPath, value: unknown, backups: string | undefined): ResolvedBackup["drill"] | undefined {
+  const given = knownKeys(at, value, ["schedule", "maxSnapshotAgeHours"]);
+  if (given === undefined) return undefined;
+  const { min, max } = LIMITS.backup.maxSnapshotAgeHours;
+  const schedule = at.field("schedule").optional(rules.cronSchedule, given.schedule, BACKUP_DEFAULTS.drill.schedule);
+  const maxSnapshotAgeHours = at
+    .field("maxSnapshotAgeHours")
+    .optional(rules.integerIn(min, max), given.maxSnapshotAgeHours, BACKUP_DEFAULTS.drill.maxSnapshotAgeHours);
+  // The same rule as stack config: the drill must allow the longest gap between backups.
+  const tooYoung =
+    backups === undefined || maxSnapshotAgeHours === undefined
+      ? undefined
+      : rules.drillAgeProblem(backups, maxSnapshotAgeHours);
+  if (tooYoung !== undefined) return at.field("maxSnapshotAgeHours").report(`${tooYoung}, got ${maxSnapshotAgeHours}`);
+  return allDefined({ schedule, maxSnapshotAgeHours });
+}
+
+const KNOWN_HOSTS = rules.rule("a list of known_hosts lines", (value) =>
+  Array.isArray(value) && value.length > 0
+    ? rules.accept(value as unknown[])
+    : rules.refuse("must be a list of known_hosts lines"),
+);
 
 /**
  * The repository: its URL checked by the same rule as stack config, and the credentials that go
  * with its backend (secrets: only their presence is checked; values are never shown).
  */
-function resolveRepository(
-  at: ArgPath,
-  value: BackupRepositoryArgs | undefined,
-  problems: ArgProblems,
-): ResolvedRepository {
-  const given = knownKeysArg(at, value, REPOSITORY_KEYS) as BackupRepositoryArgs;
-  const url = given.url === undefined ? undefined : at.field("url").check(rules.resticRepository, given.url);
+function resolveRepository(at: ArgPath, value: BackupRepositoryArgs | undefined): ResolvedRepository | undefined {
+  const given = knownKeys(at, value, REPOSITORY_KEYS) as BackupRepositoryArgs | undefined;
+  if (given === undefined) return undefined;
+  const url = at.field("url").optional(rules.resticRepository, given.url, undefined);
+  if (given.url !== undefined && url === undefined) return undefined;
   const parsed = url === undefined ? undefined : (rules.parseResticRepository(url) as rules.ResticRepository);
-  const present = (v: unknown) => v !== undefined && v !== null && v !== "";
+  const present = <T>(v: T): v is NonNullable<T> => v !== undefined && v !== null && v !== "";
   const lines: unknown = given.sshKnownHosts;
+  const hostsAt = at.field("sshKnownHosts");
   const knownHosts =
-    lines === undefined
-      ? []
-      : problems.check(() => {
-          if (!Array.isArray(lines) || lines.length === 0)
-            at.field("sshKnownHosts").fail(`must be a list of known_hosts lines, got ${describeValue(lines)}`);
-          return (lines as unknown[]).map((line, i) =>
-            at.field("sshKnownHosts").index(i).check(rules.sshKnownHost, line),
-          );
-        });
+    lines === undefined ? [] : hostsAt.each(KNOWN_HOSTS, lines, (here, line) => here.check(rules.sshKnownHost, line));
   const presence: rules.GivenCredentials = {
     password: present(given.password),
     // Given but malformed is reported above, once: not again as missing.
     sshKnownHosts: lines !== undefined,
     ...Object.fromEntries(rules.CREDENTIAL_KEYS.map((key) => [key, present(given[key])])),
   };
-  for (const { key, problem } of rules.repositoryCredentialProblems(parsed, presence))
-    problems.check(() => at.field(key).fail(problem));
+  for (const { key, problem } of rules.repositoryCredentialProblems(parsed, presence)) at.field(key).report(problem);
   const unknownHost =
     parsed === undefined || knownHosts === undefined ? undefined : rules.knownHostsProblem(parsed, knownHosts);
-  if (unknownHost !== undefined) problems.check(() => at.field("sshKnownHosts").fail(unknownHost));
+  if (unknownHost !== undefined) hostsAt.report(unknownHost);
   if (url === undefined || parsed === undefined) return { kind: "volume", password: given.password };
-  return {
-    kind: "remote",
-    url,
-    parsed,
-    password: given.password!,
-    credentials: Object.fromEntries(
-      rules.CREDENTIAL_KEYS.filter((key) => present(given[key])).map((key) => [key, given[key]!]),
-    ),
-    sshKnownHosts: knownHosts ?? [],
-  };
+  const remote = allDefined({ url, parsed, password: given.password, sshKnownHosts: knownHosts });
+  const credentials = rules.CREDENTIAL_KEYS.flatMap((key) => {
+    const credential = given[key];
+    return present(credential) ? [[key, credential] as const] : [];
+  });
+  return remote && { kind: "remote", ...remote, credentials: Object.fromEntries(credentials) };
 }
 
-function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Target): VolumeRef {
+function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Target): VolumeRef | undefined {
   if (
     volume === undefined ||
     volume === null ||
     typeof volume.logicalName !== "string" ||
     !ACCESS_MODES.includes(volume.accessMode)
-  ) {
-    at.fail("must be the PersistentVolume to back up");
-  }
-  nameArg(at.field("logicalName"), volume.logicalName);
-  if (target === "kubernetes" && volume.accessMode === "ReadWriteOncePod") {
-    at.fail(
+  )
+    return at.report("must be the PersistentVolume to back up");
+  if (at.field("logicalName").check(rules.serviceName, volume.logicalName) === undefined) return undefined;
+  if (target === "kubernetes" && volume.accessMode === "ReadWriteOncePod")
+    return at.report(
       `"${volume.logicalName}" is ReadWriteOncePod: no second pod can mount it, so a backup job cannot read it; use ReadWriteOnce`,
     );
-  }
   return volume;
 }
 
@@ -285,14 +232,24 @@ function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Targe
  * A ReadWriteOnce claim attaches to one node: on Kubernetes the job must run beside the pods that
  * mount it, so their labels are required there. Other access modes and Docker need none.
  */
-function resolveColocation(at: ArgPath, value: unknown, source: VolumeRef, target: Target): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const [key, v] of Object.entries(mapArg(at, value))) labels[key] = labelValue(at.key(key), v);
-  if (target === "kubernetes" && source.accessMode === "ReadWriteOnce" && Object.keys(labels).length === 0) {
-    at.fail(
+function resolveColocation(
+  at: ArgPath,
+  value: unknown,
+  source: VolumeRef,
+  target: Target,
+): Record<string, string> | undefined {
+  const given = at.optional(rules.map, value, {});
+  const labels =
+    given && allDefined(Object.fromEntries(Object.entries(given).map(([key, v]) => [key, labelValue(at.key(key), v)])));
+  if (
+    labels !== undefined &&
+    target === "kubernetes" &&
+    source.accessMode === "ReadWriteOnce" &&
+    Object.keys(labels).length === 0
+  )
+    return at.report(
       `is required on Kubernetes for the ReadWriteOnce volume "${source.logicalName}": give the labels of the pods that mount it ` +
         `(e.g. { "app.kubernetes.io/instance": "web" }) so the backup job runs on their node`,
     );
-  }
   return labels;
 }

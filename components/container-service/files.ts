@@ -4,7 +4,8 @@ import { describeValue } from "../errors";
 import { FILES_DIR, FILES_MODE_DOCKER, SCRATCH_PATH } from "../hardening";
 import { serviceLabels } from "./labels";
 import type { FileSpec, ResolvedService, VolumeMountSpec } from "./spec";
-import { type ArgPath, mapArg } from "../args";
+import { allDefined, type ArgPath } from "../args";
+import * as rules from "../rules";
 
 /**
  * Config files (`files`): contents the process reads, read-only, from one directory.
@@ -31,33 +32,35 @@ export const FILES_REVISION_LABEL = "dockyard.files.revision";
 // A Secret key and a plain file name: no path separator, no leading dot (Kubernetes reserves "..").
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$/;
 
-/** Validates `files` and `filesDir`; files come out sorted by name. */
+/** Validates `files` and `filesDir`; files come out sorted by name. Undefined after reporting a problem. */
 export function resolveFiles(
   root: ArgPath,
   files: unknown,
   filesDir: unknown,
   volumes: readonly VolumeMountSpec[],
-): { files: FileSpec[]; filesDir: string } {
-  const at: ArgPath = root.field("files");
-  const resolved: FileSpec[] = [];
-  for (const [name, content] of Object.entries(mapArg(at, files))) {
+): { files: FileSpec[]; filesDir: string } | undefined {
+  const at = root.field("files");
+  const given = at.optional(rules.map, files, {});
+  const resolved = Object.entries(given ?? {}).map(([name, content]) => {
     if (!FILE_NAME.test(name))
-      at.key(name).fail(`is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")`);
-    if (content === undefined || content === null || (typeof content !== "string" && typeof content !== "object")) {
-      at.key(name).fail(`must be the file's content as a string (or an output of one), got ${describeValue(content)}`);
-    }
-    resolved.push({ name, content: content as pulumi.Input<string> });
-  }
-  const dirAt: ArgPath = root.field("filesDir");
+      return at.key(name).report(`is not a file name (letters, digits, ".", "_", "-", not starting with "."; no "/")`);
+    if (content === undefined || content === null || (typeof content !== "string" && typeof content !== "object"))
+      return at
+        .key(name)
+        .report(`must be the file's content as a string (or an output of one), got ${describeValue(content)}`);
+    return { name, content: content as pulumi.Input<string> };
+  });
+  const dirAt = root.field("filesDir");
   const raw = filesDir ?? FILES_DIR;
   if (typeof raw !== "string" || !path.posix.isAbsolute(raw))
-    dirAt.fail(`must be an absolute path, got ${describeValue(filesDir)}`);
+    return dirAt.report(`must be an absolute path, got ${describeValue(filesDir)}`);
   const dir = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
   if (dir === "/" || dir === SCRATCH_PATH)
-    dirAt.fail(`must not be "/" or the scratch directory "${SCRATCH_PATH}", got ${describeValue(filesDir)}`);
+    return dirAt.report(`must not be "/" or the scratch directory "${SCRATCH_PATH}", got ${describeValue(filesDir)}`);
   const clash = volumes.findIndex((v) => v.mountPath === dir);
-  if (clash >= 0) dirAt.fail(`"${dir}" is already the mount path of volumes[${clash}]`);
-  return { files: resolved.sort((a, b) => (a.name < b.name ? -1 : 1)), filesDir: dir };
+  if (clash >= 0) return dirAt.report(`"${dir}" is already the mount path of volumes[${clash}]`);
+  const valid = given && allDefined(resolved);
+  return valid && { files: valid.sort((a, b) => (a.name < b.name ? -1 : 1)), filesDir: dir };
 }
 
 /** One entry of @pulumi/docker's `Container.uploads`. */

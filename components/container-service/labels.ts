@@ -1,6 +1,7 @@
 import { describeValue } from "../errors";
 import type { ResolvedService } from "./spec";
-import { type ArgPath, mapArg } from "../args";
+import { allDefined, type ArgPath } from "../args";
+import * as rules from "../rules";
 
 /**
  * Labels: the Kubernetes recommended `app.kubernetes.io/*` set, used on both targets, plus the
@@ -21,31 +22,30 @@ const NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-/** A valid label value (at most 63 characters of letters, digits, '-', '_', '.'). */
-export function labelValue(at: ArgPath, value: unknown): string {
-  if (typeof value !== "string" || !VALUE.test(value)) {
-    at.fail(
-      `must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got ${describeValue(value)}`,
-    );
-  }
-  return value;
+/** A valid label value (at most 63 characters of letters, digits, '-', '_', '.'), or undefined after reporting. */
+export function labelValue(at: ArgPath, value: unknown): string | undefined {
+  if (typeof value === "string" && VALUE.test(value)) return value;
+  return at.report(
+    `must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got ${describeValue(value)}`,
+  );
 }
 
-/** Validates a caller's labels: Kubernetes syntax, and none of the {@link RESERVED_LABELS}. */
-export function userLabels(at: ArgPath, value: unknown): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const [key, v] of Object.entries(mapArg(at, value))) {
+/** A caller's labels ({} when undefined): Kubernetes syntax, none of the {@link RESERVED_LABELS}. */
+export function userLabels(at: ArgPath, value: unknown): Record<string, string> | undefined {
+  const map = at.optional(rules.map, value, {});
+  if (map === undefined) return undefined;
+  const labels: Record<string, string | undefined> = {};
+  for (const [key, v] of Object.entries(map)) {
     const slash = key.lastIndexOf("/");
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = slash >= 0 ? key.slice(slash + 1) : key;
-    if (!NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !PREFIX.test(prefix)))) {
-      at.key(key).fail("is not a valid label key ([prefix/]name, name at most 63 characters)");
-    }
-    if ((RESERVED_LABELS as readonly string[]).includes(key))
-      at.key(key).fail("is set by dockyard and cannot be overridden");
-    labels[key] = labelValue(at.key(key), v);
+    if (!NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !PREFIX.test(prefix))))
+      labels[key] = at.key(key).report("is not a valid label key ([prefix/]name, name at most 63 characters)");
+    else if ((RESERVED_LABELS as readonly string[]).includes(key))
+      labels[key] = at.key(key).report("is set by dockyard and cannot be overridden");
+    else labels[key] = labelValue(at.key(key), v);
   }
-  return labels;
+  return allDefined(labels);
 }
 
 /** Labels that select a service's pods; never change them for a running service. */

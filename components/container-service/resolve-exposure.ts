@@ -1,6 +1,5 @@
-import { describeValue } from "../errors";
 import { AUTOSCALING_DEFAULTS, INGRESS_DEFAULTS, LIMITS } from "../defaults";
-import { type ArgPath, booleanArg, integerArg, knownKeysArg, mapArg, oneOfArg } from "../args";
+import { allDefined, type ArgPath, knownKeys } from "../args";
 import * as rules from "../rules";
 import type { Target } from "../types";
 import type { AutoscalingArgs, EgressArgs, IngressArgs, PeerArgs } from "./args";
@@ -9,12 +8,14 @@ import type { AccessSpec, AutoscalingSpec, EgressSpec, IngressSpec, PeerSpec, Po
 
 /**
  * Resolves how a service is reached and what it may reach on Kubernetes: its NetworkPolicy peers,
- * its Ingress and its HorizontalPodAutoscaler. Pure; each function throws the ComponentArgError
- * of the first mistake in its argument.
+ * its Ingress and its HorizontalPodAutoscaler. Pure; each function reports the mistakes in its
+ * argument and gives undefined when a required part failed.
  */
 
 const PEER_KEYS = ["service", "namespace"] as const;
 const EGRESS_KEYS = [...PEER_KEYS, "cidr", "except", "ports"] as const;
+const LIST = rules.list();
+const HTTP = ["HTTP", "HTTPS"] as const;
 
 function peer(at: ArgPath, value: PeerArgs): PeerSpec {
   const service = value.service === undefined ? undefined : at.field("service").check(rules.serviceName, value.service);
@@ -24,49 +25,45 @@ function peer(at: ArgPath, value: PeerArgs): PeerSpec {
 }
 
 /** `allowFrom`, `allowTo` and `allowDns`: no peer unless listed (the NetworkPolicy denies the rest). */
-export function resolveAccess(root: ArgPath, from: unknown, to: unknown, dns: unknown): AccessSpec {
-  const list = (at: ArgPath, value: unknown): unknown[] => {
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) at.fail(`must be a list, got ${describeValue(value)}`);
-    return value;
-  };
-  const fromAt = root.field("allowFrom");
-  const peers = list(fromAt, from).map((raw, i) => {
-    const at = fromAt.index(i);
-    const value = knownKeysArg(at, raw, PEER_KEYS) as PeerArgs;
-    if (value.service === undefined && value.namespace === undefined)
-      at.fail("must name a service, a namespace or both (an empty peer would admit every pod)");
-    return peer(at, value);
+export function resolveAccess(root: ArgPath, from: unknown, to: unknown, dns: unknown): AccessSpec | undefined {
+  return allDefined({
+    from: root.field("allowFrom").each(LIST, from ?? [], (at, raw) => {
+      const value = knownKeys(at, raw, PEER_KEYS) as PeerArgs | undefined;
+      if (value !== undefined && value.service === undefined && value.namespace === undefined)
+        return at.report("must name a service, a namespace or both (an empty peer would admit every pod)");
+      return value && peer(at, value);
+    }),
+    to: root.field("allowTo").each(LIST, to ?? [], egress),
+    dns: root.field("allowDns").optional(rules.boolean, dns, false),
   });
-  const toAt = root.field("allowTo");
-  const destinations = list(toAt, to).map((raw, i): EgressSpec => {
-    const at = toAt.index(i);
-    const value = knownKeysArg(at, raw, EGRESS_KEYS) as unknown as EgressArgs;
-    const cidr = value.cidr === undefined ? undefined : at.field("cidr").check(rules.cidr, value.cidr);
-    if (cidr !== undefined && (value.service !== undefined || value.namespace !== undefined))
-      at.fail("must name either an IP block (cidr) or pods (service, namespace), not both");
-    if (cidr === undefined && value.service === undefined && value.namespace === undefined)
-      at.fail("must name a service, a namespace or a cidr (an empty destination would allow everything)");
-    const exceptAt = at.field("except");
-    const except = list(exceptAt, value.except).map((block, j) => exceptAt.index(j).check(rules.cidr, block));
-    if (except.length > 0 && cidr === undefined) exceptAt.fail("applies only with cidr");
-    const portsAt = at.field("ports");
-    const ports = list(portsAt, value.ports);
-    if (ports.length === 0) portsAt.fail("must list at least one port");
-    return {
-      ...peer(at, value),
-      cidr,
-      except,
-      ports: ports.map((raw, j) => {
-        const port = mapArg(portsAt.index(j), raw);
-        return {
-          port: portsAt.index(j).field("port").check(rules.port, port.port),
-          protocol: oneOfArg(portsAt.index(j).field("protocol"), port.protocol, ["tcp", "udp"] as const, "tcp"),
-        };
-      }),
-    };
+}
+
+function egress(at: ArgPath, raw: unknown): EgressSpec | undefined {
+  const value = knownKeys(at, raw, EGRESS_KEYS) as EgressArgs | undefined;
+  if (value === undefined) return undefined;
+  const cidr = value.cidr === undefined ? undefined : at.field("cidr").check(rules.cidr, value.cidr);
+  if (cidr !== undefined && (value.service !== undefined || value.namespace !== undefined))
+    return at.report("must name either an IP block (cidr) or pods (service, namespace), not both");
+  if (value.cidr === undefined && value.service === undefined && value.namespace === undefined)
+    return at.report("must name a service, a namespace or a cidr (an empty destination would allow everything)");
+  const exceptAt = at.field("except");
+  const except = exceptAt.each(LIST, value.except ?? [], (here, block) => here.check(rules.cidr, block));
+  if (except !== undefined && except.length > 0 && value.cidr === undefined)
+    return exceptAt.report("applies only with cidr");
+  const portsAt = at.field("ports");
+  const ports = portsAt.each(LIST, value.ports ?? [], (here, port) => {
+    const given = here.optional(rules.map, port, {});
+    return (
+      given &&
+      allDefined({
+        port: here.field("port").check(rules.port, given.port),
+        protocol: here.field("protocol").optional(rules.oneOf(["tcp", "udp"] as const), given.protocol, "tcp"),
+      })
+    );
   });
-  return { from: peers, to: destinations, dns: booleanArg(root.field("allowDns"), dns, false) };
+  if (ports?.length === 0) return portsAt.report("must list at least one port");
+  const spec = allDefined({ except, ports });
+  return spec && { ...peer(at, value), cidr, ...spec };
 }
 
 const INGRESS_KEYS = [
@@ -90,49 +87,47 @@ export function resolveIngress(
   serviceName: string,
 ): IngressSpec | undefined {
   if (value === undefined || target === "docker") return undefined;
-  const args = knownKeysArg(at, value, INGRESS_KEYS) as unknown as IngressArgs;
+  const args = knownKeys(at, value, INGRESS_KEYS) as IngressArgs | undefined;
+  if (args === undefined) return undefined;
   const host = at.field("host").check(rules.ingressHost, args.host);
   const port = ports.find((p) => p.protocol === "tcp");
-  if (port === undefined) at.fail("needs a tcp port to route to: the service declares none");
+  if (port === undefined) return at.report("needs a tcp port to route to: the service declares none");
   if (args.tlsSecretName !== undefined && args.certificateIssuer !== undefined)
-    at.fail("takes tlsSecretName or certificateIssuer, not both: one source of the certificate");
+    return at.report("takes tlsSecretName or certificateIssuer, not both: one source of the certificate");
   if (args.tlsSecretName === undefined && args.certificateIssuer === undefined)
-    at.fail(
+    return at.report(
       "needs tlsSecretName (a kubernetes.io/tls Secret) or certificateIssuer (cert-manager): TLS is always on off loopback",
     );
   if (typeof args.tlsSecretName === "string") at.field("tlsSecretName").check(rules.dnsSubdomain, args.tlsSecretName);
-  let issuer: IngressSpec["issuer"];
-  if (args.certificateIssuer !== undefined) {
-    const issuerAt = at.field("certificateIssuer");
-    const raw = knownKeysArg(issuerAt, args.certificateIssuer, ["name", "kind"]);
-    issuer = {
-      name: issuerAt.field("name").check(rules.dnsSubdomain, raw.name),
-      kind: oneOfArg(
-        issuerAt.field("kind"),
-        raw.kind,
-        ["ClusterIssuer", "Issuer"] as const,
-        INGRESS_DEFAULTS.issuerKind,
-      ),
-    };
-  }
-  return {
+  const issuer =
+    args.certificateIssuer === undefined ? undefined : issuerOf(at.field("certificateIssuer"), args.certificateIssuer);
+  const maxBodyMiB = at.field("maxBodyMiB").optional(rules.integerIn(0, 1_048_576), args.maxBodyMiB, undefined);
+  const timeoutSeconds = at
+    .field("timeoutSeconds")
+    .optional(rules.integerIn(1, 86_400), args.timeoutSeconds, undefined);
+  const spec = allDefined({
     host,
     className: at.field("className").optional(rules.dnsSubdomain, args.className, INGRESS_DEFAULTS.className),
     controllerNamespace: at
       .field("controllerNamespace")
       .optional(rules.dnsLabel, args.controllerNamespace, INGRESS_DEFAULTS.controllerNamespace),
-    tlsSecretName: args.tlsSecretName ?? certificateSecretName(serviceName),
-    issuer,
-    port,
-    maxBodyMiB:
-      args.maxBodyMiB === undefined ? undefined : integerArg(at.field("maxBodyMiB"), args.maxBodyMiB, 0, 1_048_576, 0),
-    timeoutSeconds:
-      args.timeoutSeconds === undefined
-        ? undefined
-        : integerArg(at.field("timeoutSeconds"), args.timeoutSeconds, 1, 86_400, 60),
-    streamRequests: booleanArg(at.field("streamRequests"), args.streamRequests, false),
-    backendProtocol: oneOfArg(at.field("backendProtocol"), args.backendProtocol, ["HTTP", "HTTPS"] as const, "HTTP"),
-  };
+    streamRequests: at.field("streamRequests").optional(rules.boolean, args.streamRequests, false),
+    backendProtocol: at.field("backendProtocol").optional(rules.oneOf(HTTP), args.backendProtocol, "HTTP"),
+  });
+  const tlsSecretName = args.tlsSecretName ?? certificateSecretName(serviceName);
+  return spec && { ...spec, tlsSecretName, issuer, port, maxBodyMiB, timeoutSeconds };
+}
+
+function issuerOf(at: ArgPath, value: unknown): IngressSpec["issuer"] {
+  const given = knownKeys(at, value, ["name", "kind"]);
+  const kinds = rules.oneOf(["ClusterIssuer", "Issuer"] as const);
+  return (
+    given &&
+    allDefined({
+      name: at.field("name").check(rules.dnsSubdomain, given.name),
+      kind: at.field("kind").optional(kinds, given.kind, INGRESS_DEFAULTS.issuerKind),
+    })
+  );
 }
 
 /** The Secret cert-manager writes a service's certificate into. */
@@ -153,41 +148,32 @@ export function resolveAutoscaling(
 ): AutoscalingSpec | undefined {
   if (value === undefined || target === "docker") return undefined;
   const at = root.field("autoscaling");
-  const args = knownKeysArg(at, value, ["minReplicas", "maxReplicas", "targetCpuUtilization"]) as AutoscalingArgs;
+  const args = knownKeys(at, value, ["minReplicas", "maxReplicas", "targetCpuUtilization"]) as AutoscalingArgs;
+  if (args === undefined) return undefined;
   if (replicasGiven)
-    root
+    return root
       .field("replicas")
-      .fail(
+      .report(
         "must be left out with autoscaling on Kubernetes: the HorizontalPodAutoscaler owns the count (minReplicas)",
       );
   if (singleWriter !== undefined)
-    at.fail(`cannot scale a single writer: volume "${singleWriter}" is mounted writable by one pod only`);
-  const { replicas: bounds, targetCpuUtilization: utilization } = LIMITS.autoscaling;
-  const minReplicas = integerArg(
-    at.field("minReplicas"),
-    args.minReplicas,
-    bounds.min,
-    bounds.max,
-    AUTOSCALING_DEFAULTS.minReplicas,
-  );
-  const maxReplicas = integerArg(
-    at.field("maxReplicas"),
-    args.maxReplicas,
-    bounds.min,
-    bounds.max,
-    AUTOSCALING_DEFAULTS.maxReplicas,
-  );
-  if (maxReplicas < minReplicas)
-    at.field("maxReplicas").fail(`must be at least minReplicas (${minReplicas}), got ${maxReplicas}`);
-  return {
-    minReplicas,
-    maxReplicas,
-    targetCpuUtilization: integerArg(
-      at.field("targetCpuUtilization"),
-      args.targetCpuUtilization,
-      utilization.min,
-      utilization.max,
-      AUTOSCALING_DEFAULTS.targetCpuUtilization,
-    ),
-  };
+    return at.report(`cannot scale a single writer: volume "${singleWriter}" is mounted writable by one pod only`);
+  const { replicas, targetCpuUtilization: utilization } = LIMITS.autoscaling;
+  const count = rules.integerIn(replicas.min, replicas.max);
+  const spec = allDefined({
+    minReplicas: at.field("minReplicas").optional(count, args.minReplicas, AUTOSCALING_DEFAULTS.minReplicas),
+    maxReplicas: at.field("maxReplicas").optional(count, args.maxReplicas, AUTOSCALING_DEFAULTS.maxReplicas),
+    targetCpuUtilization: at
+      .field("targetCpuUtilization")
+      .optional(
+        rules.integerIn(utilization.min, utilization.max),
+        args.targetCpuUtilization,
+        AUTOSCALING_DEFAULTS.targetCpuUtilization,
+      ),
+  });
+  if (spec !== undefined && spec.maxReplicas < spec.minReplicas)
+    return at
+      .field("maxReplicas")
+      .report(`must be at least minReplicas (${spec.minReplicas}), got ${spec.maxReplicas}`);
+  return spec;
 }

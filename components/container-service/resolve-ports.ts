@@ -2,9 +2,11 @@ import { describeValue } from "../errors";
 import type { PortArgs } from "./args";
 import type { PortSpec, Protocol } from "./spec";
 import type { Target } from "../types";
-import { type ArgPath, integerArg, oneOfArg, mapArg } from "../args";
+import { allDefined, type ArgPath } from "../args";
+import * as rules from "../rules";
 
 const PROTOCOLS: readonly Protocol[] = ["tcp", "udp"];
+const PORT = rules.integerIn(1, 65535);
 // IANA service name, as Kubernetes requires for port names.
 const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
 
@@ -12,53 +14,64 @@ const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
  * Validates the declared ports and applies their defaults: protocol tcp, Service port =
  * container port, name "<protocol>-<port>". Rejects duplicates (same port and protocol,
  * same published host port, same Service port, same name) and host ports published by more
- * than one Docker replica.
+ * than one Docker replica. Undefined after reporting a problem.
  */
 export function resolvePorts(
   at: ArgPath,
   value: readonly PortArgs[] | undefined,
   target: Target,
   replicas: number,
-): PortSpec[] {
+): PortSpec[] | undefined {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) at.fail(`must be a list of ports, got ${describeValue(value)}`);
+  if (!Array.isArray(value)) return at.report(`must be a list of ports, got ${describeValue(value)}`);
   const ports: PortSpec[] = [];
-  value.forEach((raw, i) => {
-    const here = at.index(i);
-    const port = mapArg(here, raw) as unknown as PortArgs;
-    if (port.containerPort === undefined) here.field("containerPort").fail("is required");
-    const containerPort = integerArg(here.field("containerPort"), port.containerPort, 1, 65535, 0);
-    const protocol = oneOfArg(here.field("protocol"), port.protocol, PROTOCOLS, "tcp");
-    const hostPort =
-      port.hostPort === undefined ? undefined : integerArg(here.field("hostPort"), port.hostPort, 1, 65535, 0);
-    const servicePort = integerArg(here.field("servicePort"), port.servicePort, 1, 65535, containerPort);
-    const name = port.name ?? `${protocol}-${containerPort}`;
-    if (typeof name !== "string" || !PORT_NAME.test(name)) {
-      here
-        .field("name")
-        .fail(
-          `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got ${describeValue(name)}`,
-        );
-    }
-    const clash = (test: (p: PortSpec) => boolean, field: string, what: string): void => {
-      const j = ports.findIndex(test);
-      if (j >= 0) here.field(field).fail(`${what} is already declared by ports[${j}]`);
-    };
-    clash(
-      (p) => p.containerPort === containerPort && p.protocol === protocol,
-      "containerPort",
-      `${containerPort}/${protocol}`,
-    );
-    if (hostPort !== undefined)
-      clash((p) => p.hostPort === hostPort && p.protocol === protocol, "hostPort", `${hostPort}/${protocol}`);
-    clash((p) => p.servicePort === servicePort && p.protocol === protocol, "servicePort", `${servicePort}/${protocol}`);
-    clash((p) => p.name === name, "name", `"${name}"`);
-    if (hostPort !== undefined && target === "docker" && replicas > 1) {
-      here
-        .field("hostPort")
-        .fail(`cannot be published by ${replicas} replicas on one Docker host; use replicas 1 or leave hostPort unset`);
-    }
-    ports.push({ name, containerPort, protocol, hostPort, servicePort });
+  const checked = value.map((raw, i) => {
+    const port = resolvePort(at.index(i), raw, ports, target, replicas);
+    if (port !== undefined) ports.push(port);
+    return port;
   });
-  return ports;
+  return allDefined(checked);
+}
+
+function resolvePort(
+  here: ArgPath,
+  raw: unknown,
+  earlier: readonly PortSpec[],
+  target: Target,
+  replicas: number,
+): PortSpec | undefined {
+  const port = here.optional(rules.map, raw, {}) as PortArgs | undefined;
+  if (port === undefined) return undefined;
+  if (port.containerPort === undefined) return here.field("containerPort").report("is required");
+  const first = allDefined({
+    containerPort: here.field("containerPort").check(PORT, port.containerPort),
+    protocol: here.field("protocol").optional(rules.oneOf(PROTOCOLS), port.protocol, "tcp"),
+  });
+  const hostPort = port.hostPort === undefined ? undefined : here.field("hostPort").check(PORT, port.hostPort);
+  const servicePort =
+    port.servicePort === undefined ? first?.containerPort : here.field("servicePort").check(PORT, port.servicePort);
+  if (first === undefined || servicePort === undefined || (port.hostPort !== undefined && hostPort === undefined))
+    return undefined;
+  const { containerPort, protocol } = first;
+  const name = port.name ?? `${protocol}-${containerPort}`;
+  if (typeof name !== "string" || !PORT_NAME.test(name)) {
+    return here
+      .field("name")
+      .report(
+        `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got ${describeValue(name)}`,
+      );
+  }
+  const spec: PortSpec = { name, containerPort, protocol, hostPort, servicePort };
+  for (const field of ["containerPort", "hostPort", "servicePort", "name"] as const) {
+    const same = (p: PortSpec) => p[field] === spec[field] && (field === "name" || p.protocol === protocol);
+    const j = spec[field] === undefined ? -1 : earlier.findIndex(same);
+    const what = field === "name" ? `"${name}"` : `${spec[field]}/${protocol}`;
+    if (j >= 0) return here.field(field).report(`${what} is already declared by ports[${j}]`);
+  }
+  if (hostPort !== undefined && target === "docker" && replicas > 1) {
+    return here
+      .field("hostPort")
+      .report(`cannot be published by ${replicas} replicas on one Docker host; use replicas 1 or leave hostPort unset`);
+  }
+  return spec;
 }

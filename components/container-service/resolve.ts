@@ -7,23 +7,10 @@ import * as hardening from "../hardening";
 import type { ContainerServiceArgs } from "../container-service";
 import type { HealthCheckArgs, ResourceArgs } from "./args";
 import { resolvePorts } from "./resolve-ports";
-import { parseCpu, parseMemory } from "./resources";
 import type { EnvVarSpec, HealthCheckSpec, PortSpec, ResourceSpec, ResolvedService, VolumeMountSpec } from "./spec";
 import type { RestartPolicy } from "./spec";
-import { ACCESS_MODES } from "../types";
-import {
-  ArgPath,
-  ArgProblems,
-  argsOf,
-  booleanArg,
-  nameArg,
-  integerArg,
-  knownKeysArg,
-  namespaceArg,
-  oneOfArg,
-  mapArg,
-  stringListArg,
-} from "../args";
+import { ACCESS_MODES, type Target } from "../types";
+import { allDefined, type ArgPath, argsOf, knownKeys } from "../args";
 import { labelValue, userLabels } from "./labels";
 import { resolveAccess, resolveAutoscaling, resolveIngress } from "./resolve-exposure";
 import { FILES_VOLUME, resolveFiles } from "./files";
@@ -31,7 +18,9 @@ import { checkedImage } from "../image-policy";
 import { SCRATCH_VOLUME } from "./pod-spec";
 import * as rules from "../rules";
 
-const RESTART_POLICIES: readonly RestartPolicy[] = ["no", "on-failure", "always", "unless-stopped"];
+const TARGETS = rules.oneOf(["docker", "kubernetes"] as const);
+const RESTART_POLICIES = rules.oneOf<RestartPolicy>(["no", "on-failure", "always", "unless-stopped"]);
+const ID = rules.integerIn(0, 2 ** 31 - 1);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
 
@@ -42,150 +31,112 @@ const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
  */
 export function resolveServiceSpec(name: string, args: ContainerServiceArgs): ResolvedService {
   const root = argsOf("ContainerService", name);
-  const problems = new ArgProblems();
-  problems.check(() => nameArg(root.field("name"), name));
-  const target = problems.check(() =>
-    oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
-  );
-  const replicas = problems.check(() =>
-    integerArg(
-      root.field("replicas"),
-      args.replicas,
-      LIMITS.replicas.min,
-      LIMITS.replicas.max,
-      SERVICE_DEFAULTS.replicas,
-    ),
-  );
+  root.field("name").check(rules.serviceName, name);
+  const target = root.field("target").check(TARGETS, args.target ?? "");
+  const { min, max } = LIMITS.replicas;
+  const replicas = root.field("replicas").optional(rules.integerIn(min, max), args.replicas, SERVICE_DEFAULTS.replicas);
   const ports =
     target === undefined || replicas === undefined
       ? undefined
-      : problems.check(() => resolvePorts(root.field("ports"), args.ports, target, replicas));
-  const volumes = problems.check(() => resolveVolumes(root.field("volumes"), args.volumes));
-  if (replicas !== undefined && volumes !== undefined)
-    problems.check(() => checkSingleWriters(root.field("replicas"), replicas, volumes));
+      : resolvePorts(root.field("ports"), args.ports, target, replicas);
+  const volumes = resolveVolumes(root.field("volumes"), args.volumes);
+  // A writable single-writer volume belongs to one replica: more would corrupt or deadlock it.
+  const owned = volumes?.find((v) => !v.readOnly && v.accessMode !== "ReadWriteMany");
+  if (owned !== undefined && replicas !== undefined && replicas > 1)
+    root
+      .field("replicas")
+      .report(
+        `must be 0 or 1 while volume "${owned.name}" (${owned.accessMode}) is mounted writable: give it accessMode ReadWriteMany to share it, or mount it read-only`,
+      );
   const autoscaling =
     target === undefined || volumes === undefined
       ? undefined
-      : problems.check(() =>
-          resolveAutoscaling(
-            root,
-            args.autoscaling,
-            target,
-            args.replicas !== undefined,
-            volumes.find((v) => !v.readOnly && v.accessMode !== "ReadWriteMany")?.name,
-          ),
-        );
-  const optOuts = problems.check(() =>
-    resolveOptOuts(root.field("security"), knownKeysArg(root.field("security"), args.security, SECURITY_OPT_OUTS)),
-  );
-  const runAsUser = problems.check(() =>
-    integerArg(root.field("runAsUser"), args.runAsUser, 0, 2 ** 31 - 1, hardening.NONROOT_UID),
-  );
-  if (runAsUser === 0 && optOuts !== undefined && !optOuts.allowRunAsRoot) {
-    problems.check(() =>
-      root.field("runAsUser").fail("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out"),
-    );
-  }
-  const restartPolicy = problems.check(() =>
-    oneOfArg(root.field("restartPolicy"), args.restartPolicy, RESTART_POLICIES, hardening.DEFAULT_RESTART_POLICY),
-  );
-  if (target === "kubernetes" && (restartPolicy === "no" || restartPolicy === "on-failure")) {
-    problems.check(() =>
-      root
-        .field("restartPolicy")
-        .fail(
-          `must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "${restartPolicy}"`,
-        ),
-    );
-  }
+      : resolveAutoscaling(root, args.autoscaling, target, args.replicas !== undefined, owned?.name);
+  const optOuts = resolveOptOuts(root.field("security"), args.security);
+  const runAsUser = root.field("runAsUser").optional(ID, args.runAsUser, hardening.NONROOT_UID);
+  if (runAsUser === 0 && optOuts !== undefined && !optOuts.allowRunAsRoot)
+    root.field("runAsUser").report("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out");
+  const restartPolicy = root
+    .field("restartPolicy")
+    .optional(RESTART_POLICIES, args.restartPolicy, hardening.DEFAULT_RESTART_POLICY);
+  if (target === "kubernetes" && (restartPolicy === "no" || restartPolicy === "on-failure"))
+    root
+      .field("restartPolicy")
+      .report(
+        `must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "${restartPolicy}"`,
+      );
   const image =
     target === undefined || optOuts === undefined
       ? undefined
-      : problems.check(() =>
-          checkedImage(root.field("image"), requiredInput(root.field("image"), args.image), target, {
-            allowLatestTag: optOuts.allowLatestTag === true,
-            allowMutableImageTag: optOuts.allowMutableImageTag === true,
-          }),
-        );
-  const rest = {
-    command: problems.check(() => optionalCommand(root.field("command"), args.command)),
-    args: problems.check(() => (args.args === undefined ? undefined : stringListArg(root.field("args"), args.args))),
-    env: problems.check(() => resolveEnv(root, args.environment, args.secrets)),
-    files:
-      volumes === undefined ? undefined : problems.check(() => resolveFiles(root, args.files, args.filesDir, volumes)),
-    imagePullSecrets: problems.check(() => resolvePullSecrets(root.field("imagePullSecrets"), args.imagePullSecrets)),
-    healthCheck:
-      ports === undefined || target === undefined
-        ? undefined
-        : problems.check(() => resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target)),
-    resources: problems.check(() => resolveResources(root.field("resources"), args.resources)),
-    labels: problems.check(() => userLabels(root.field("labels"), args.labels)),
-    component: problems.check(() =>
-      args.component === undefined ? undefined : labelValue(root.field("component"), args.component),
-    ),
-    partOf: problems.check(() => labelValue(root.field("partOf"), args.partOf ?? "dockyard")),
-    runAsGroup: problems.check(() =>
-      integerArg(root.field("runAsGroup"), args.runAsGroup, 0, 2 ** 31 - 1, hardening.NONROOT_GID),
-    ),
-    scratchBytes: problems.check(() =>
-      parseMemory(root.field("scratchSize"), args.scratchSize ?? hardening.SCRATCH_SIZE),
-    ),
-    stopGraceSeconds: problems.check(() =>
-      integerArg(
-        root.field("stopGracePeriodSeconds"),
-        args.stopGracePeriodSeconds,
-        0,
-        3600,
-        hardening.DEFAULT_STOP_GRACE_SECONDS,
-      ),
-    ),
-    namespace: problems.check(() => namespaceArg(root.field("namespace"), args.namespace)),
-    access: problems.check(() => resolveAccess(root, args.allowFrom, args.allowTo, args.allowDns)),
-    ingress:
-      ports === undefined || target === undefined
-        ? undefined
-        : problems.check(() => resolveIngress(root.field("ingress"), args.ingress, target, ports, name)),
-  };
-  if (target === "docker" && rest.resources !== undefined) {
-    const tooSmall = rules.dockerCpuProblem(rest.resources.cpuMillis);
-    if (tooSmall !== undefined)
-      problems.check(() =>
-        root
-          .field("resources")
-          .field("cpu")
-          .fail(`${tooSmall}, got ${describeValue(args.resources?.cpu)}`),
-      );
-  }
-  problems.throwIfAny();
-  // Every value is defined here: a check that failed has thrown above.
+      : resolveImage(root.field("image"), args.image, target, optOuts);
+  const command = optionalCommand(root.field("command"), args.command);
+  const commandArgs = root.field("args").optional(rules.stringList, args.args, undefined);
+  const env = resolveEnv(root, args.environment, args.secrets);
+  const files = volumes && resolveFiles(root, args.files, args.filesDir, volumes);
+  const imagePullSecrets = resolvePullSecrets(root.field("imagePullSecrets"), args.imagePullSecrets);
+  const healthCheck =
+    ports === undefined || target === undefined
+      ? undefined
+      : resolveHealthCheck(root.field("healthCheck"), args.healthCheck, ports, target);
+  const resources = resolveResources(root.field("resources"), args.resources);
+  const labels = userLabels(root.field("labels"), args.labels);
+  const component = args.component === undefined ? undefined : labelValue(root.field("component"), args.component);
+  const partOf = labelValue(root.field("partOf"), args.partOf ?? "dockyard");
+  const runAsGroup = root.field("runAsGroup").optional(ID, args.runAsGroup, hardening.NONROOT_GID);
+  const scratchBytes = root.field("scratchSize").check(rules.memory, args.scratchSize ?? hardening.SCRATCH_SIZE);
+  const stopGraceSeconds = root
+    .field("stopGracePeriodSeconds")
+    .optional(rules.integerIn(0, 3600), args.stopGracePeriodSeconds, hardening.DEFAULT_STOP_GRACE_SECONDS);
+  const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
+  const access = resolveAccess(root, args.allowFrom, args.allowTo, args.allowDns);
+  const ingress =
+    ports === undefined || target === undefined
+      ? undefined
+      : resolveIngress(root.field("ingress"), args.ingress, target, ports, name);
+  const tooSmall = target === "docker" && resources ? rules.dockerCpuProblem(resources.cpuMillis) : undefined;
+  if (tooSmall !== undefined)
+    root
+      .field("resources")
+      .field("cpu")
+      .report(`${tooSmall}, got ${describeValue(args.resources?.cpu)}`);
+  const {
+    optOuts: security,
+    files: filesSpec,
+    ...spec
+  } = root.problems.done({
+    target,
+    image,
+    ports,
+    env,
+    volumes,
+    files,
+    imagePullSecrets,
+    resources,
+    replicas,
+    restartPolicy,
+    labels,
+    partOf,
+    runAsUser,
+    runAsGroup,
+    scratchBytes,
+    stopGraceSeconds,
+    optOuts,
+    access,
+  });
   return {
+    ...spec,
+    ...filesSpec,
     name,
-    target: target!,
-    image: image!,
-    command: rest.command,
-    args: rest.args,
-    ports: ports!,
-    env: rest.env!,
-    volumes: volumes!,
-    ...rest.files!,
-    imagePullSecrets: rest.imagePullSecrets!,
-    healthCheck: rest.healthCheck,
-    resources: rest.resources!,
+    command,
+    args: commandArgs,
+    healthCheck,
     // With an autoscaler the Deployment declares no count; minReplicas is what it starts from.
-    replicas: autoscaling?.minReplicas ?? replicas!,
-    restartPolicy: restartPolicy!,
-    labels: rest.labels!,
-    component: rest.component,
-    partOf: rest.partOf!,
-    runAsUser: runAsUser!,
-    runAsGroup: rest.runAsGroup!,
-    scratchBytes: rest.scratchBytes!,
-    stopGraceSeconds: rest.stopGraceSeconds!,
-    security: hardening.securityPosture(optOuts!, runAsUser!),
+    replicas: autoscaling?.minReplicas ?? spec.replicas,
+    component,
+    security: hardening.securityPosture(security, spec.runAsUser),
     network: args.network,
-    namespace: rest.namespace,
-    access: rest.access!,
-    ingress: rest.ingress,
+    namespace,
+    ingress,
     autoscaling,
   };
 }
@@ -201,92 +152,92 @@ const SECURITY_OPT_OUTS = [
   "allowMutableImageTag",
 ] as const satisfies readonly (keyof hardening.SecurityOptOuts)[];
 
-function requiredInput(at: ArgPath, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
-  if (value === undefined || value === null) at.fail("is required");
-  if (typeof value === "string" && (value === "" || /\s/.test(value))) {
-    at.fail(`must be a non-empty image reference without spaces, got ${describeValue(value)}`);
-  }
-  return value;
+function resolveImage(
+  at: ArgPath,
+  value: pulumi.Input<string> | undefined,
+  target: Target,
+  optOuts: hardening.SecurityOptOuts,
+): pulumi.Input<string> | undefined {
+  if (value === undefined || value === null) return at.report("is required");
+  if (typeof value === "string" && (value === "" || /\s/.test(value)))
+    return at.report(`must be a non-empty image reference without spaces, got ${describeValue(value)}`);
+  return checkedImage(at, value, target, {
+    allowLatestTag: optOuts.allowLatestTag === true,
+    allowMutableImageTag: optOuts.allowMutableImageTag === true,
+  });
 }
 
 function optionalCommand(at: ArgPath, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const list = stringListArg(at, value);
-  if (list.length === 0 || list[0] === "") at.fail("must name an executable as its first element");
+  const list = at.optional(rules.stringList, value, undefined);
+  if (list !== undefined && (list.length === 0 || list[0] === ""))
+    return at.report("must name an executable as its first element");
   return list;
 }
 
-function resolveEnv(root: ArgPath, environment: unknown, secrets: unknown): EnvVarSpec[] {
-  const env: EnvVarSpec[] = [];
-  for (const [field, secret, source] of [
-    ["environment", false, environment],
-    ["secrets", true, secrets],
-  ] as const) {
-    const at = root.field(field);
-    for (const [key, value] of Object.entries(mapArg(at, source))) {
-      if (!ENV_NAME.test(key))
-        at.key(key).fail("is not a valid variable name (letters, digits and _, not starting with a digit)");
-      if (env.some((e) => e.name === key))
-        at.key(key).fail("is also set in environment; a variable is either plain or secret");
-      if (value === undefined || value === null || (typeof value !== "string" && typeof value !== "object")) {
-        at.key(key).fail(`must be a string (or an output of one), got ${describeValue(value)}`);
-      }
-      env.push({ name: key, value: value as pulumi.Input<string>, secret });
-    }
-  }
-  return env;
-}
-
-function resolveVolumes(at: ArgPath, value: ContainerServiceArgs["volumes"]): VolumeMountSpec[] {
-  const mounts: VolumeMountSpec[] = [];
-  (value ?? []).forEach((mount, i) => {
-    const here = at.index(i);
-    const volume = mount?.volume;
-    if (volume === undefined || typeof volume.logicalName !== "string" || !ACCESS_MODES.includes(volume.accessMode)) {
-      here.field("volume").fail("must be a PersistentVolume");
-    }
-    nameArg(here.field("volume").field("logicalName"), volume.logicalName);
-    if (volume.logicalName === SCRATCH_VOLUME || volume.logicalName === FILES_VOLUME) {
-      here.field("volume").fail(`must not be named "${volume.logicalName}", a volume name dockyard reserves`);
-    }
-    const raw = mount.mountPath;
-    if (typeof raw !== "string" || !path.posix.isAbsolute(raw)) {
-      here.field("mountPath").fail(`must be an absolute path, got ${describeValue(raw)}`);
-    }
-    const mountPath = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
-    if (mountPath === "/" || mountPath === hardening.SCRATCH_PATH) {
-      here
-        .field("mountPath")
-        .fail(`must not be "/" or the scratch directory "${hardening.SCRATCH_PATH}", got ${describeValue(raw)}`);
-    }
-    const clash = mounts.findIndex((m) => m.mountPath === mountPath);
-    if (clash >= 0) here.field("mountPath").fail(`"${mountPath}" is already the mount path of volumes[${clash}]`);
-    const twice = mounts.findIndex((m) => m.name === volume.logicalName);
-    if (twice >= 0)
-      here.field("volume").fail(`"${volume.logicalName}" is already mounted by volumes[${twice}]; mount a volume once`);
-    const readOnly = booleanArg(here.field("readOnly"), mount.readOnly, false);
-    if (!readOnly && volume.accessMode === "ReadOnlyMany") {
-      here.field("readOnly").fail(`must be true: volume "${volume.logicalName}" is ReadOnlyMany`);
-    }
-    mounts.push({
-      name: volume.logicalName,
-      source: volume.volumeName,
-      mountPath,
-      readOnly,
-      accessMode: volume.accessMode,
-    });
+function resolveEnv(root: ArgPath, environment: unknown, secrets: unknown): EnvVarSpec[] | undefined {
+  const sources = allDefined({
+    environment: root.field("environment").optional(rules.map, environment, {}),
+    secrets: root.field("secrets").optional(rules.map, secrets, {}),
   });
-  return mounts;
+  if (sources === undefined) return undefined;
+  const env: (EnvVarSpec | undefined)[] = [];
+  for (const [field, map] of Object.entries(sources)) {
+    for (const [key, value] of Object.entries(map)) {
+      const at = root.field(field).key(key);
+      if (!ENV_NAME.test(key))
+        env.push(at.report("is not a valid variable name (letters, digits and _, not starting with a digit)"));
+      else if (env.some((e) => e?.name === key))
+        env.push(at.report("is also set in environment; a variable is either plain or secret"));
+      else if (value === undefined || value === null || (typeof value !== "string" && typeof value !== "object"))
+        env.push(at.report(`must be a string (or an output of one), got ${describeValue(value)}`));
+      else env.push({ name: key, value: value as pulumi.Input<string>, secret: field === "secrets" });
+    }
+  }
+  return allDefined(env);
 }
 
-/** A writable single-writer volume belongs to one replica: more would corrupt or deadlock it. */
-function checkSingleWriters(at: ArgPath, replicas: number, volumes: VolumeMountSpec[]): void {
-  const owned = volumes.find((v) => !v.readOnly && v.accessMode !== "ReadWriteMany");
-  if (owned !== undefined && replicas > 1) {
-    at.fail(
-      `must be 0 or 1 while volume "${owned.name}" (${owned.accessMode}) is mounted writable: give it accessMode ReadWriteMany to share it, or mount it read-only`,
-    );
-  }
+function resolveVolumes(at: ArgPath, value: ContainerServiceArgs["volumes"]): VolumeMountSpec[] | undefined {
+  const mounts: VolumeMountSpec[] = [];
+  const checked = (value ?? []).map((mount, i) => {
+    const resolved = resolveMount(at.index(i), mount, mounts);
+    if (resolved !== undefined) mounts.push(resolved);
+    return resolved;
+  });
+  return allDefined(checked);
+}
+
+function resolveMount(
+  here: ArgPath,
+  mount: NonNullable<ContainerServiceArgs["volumes"]>[number],
+  earlier: readonly VolumeMountSpec[],
+): VolumeMountSpec | undefined {
+  const volume = mount?.volume;
+  if (volume === undefined || typeof volume.logicalName !== "string" || !ACCESS_MODES.includes(volume.accessMode))
+    return here.field("volume").report("must be a PersistentVolume");
+  const name = here.field("volume").field("logicalName").check(rules.serviceName, volume.logicalName);
+  if (name === undefined) return undefined;
+  if (name === SCRATCH_VOLUME || name === FILES_VOLUME)
+    return here.field("volume").report(`must not be named "${name}", a volume name dockyard reserves`);
+  const raw = mount.mountPath;
+  if (typeof raw !== "string" || !path.posix.isAbsolute(raw))
+    return here.field("mountPath").report(`must be an absolute path, got ${describeValue(raw)}`);
+  const mountPath = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
+  if (mountPath === "/" || mountPath === hardening.SCRATCH_PATH)
+    return here
+      .field("mountPath")
+      .report(`must not be "/" or the scratch directory "${hardening.SCRATCH_PATH}", got ${describeValue(raw)}`);
+  const clash = earlier.findIndex((m) => m.mountPath === mountPath);
+  if (clash >= 0)
+    return here.field("mountPath").report(`"${mountPath}" is already the mount path of volumes[${clash}]`);
+  const twice = earlier.findIndex((m) => m.name === name);
+  if (twice >= 0)
+    return here.field("volume").report(`"${name}" is already mounted by volumes[${twice}]; mount a volume once`);
+  const readOnly = here.field("readOnly").optional(rules.boolean, mount.readOnly, false);
+  if (readOnly === false && volume.accessMode === "ReadOnlyMany")
+    return here.field("readOnly").report(`must be true: volume "${name}" is ReadOnlyMany`);
+  return readOnly === undefined
+    ? undefined
+    : { name, source: volume.volumeName, mountPath, readOnly, accessMode: volume.accessMode };
 }
 
 function resolveHealthCheck(
@@ -296,110 +247,120 @@ function resolveHealthCheck(
   target: string,
 ): HealthCheckSpec | undefined {
   if (value === undefined) return undefined;
-  const check = mapArg(at, value) as HealthCheckArgs;
+  const check = at.check(rules.map, value) as HealthCheckArgs | undefined;
+  if (check === undefined) return undefined;
   const command = optionalCommand(at.field("command"), check.command);
+  if (check.command !== undefined && command === undefined) return undefined;
   const hcPath = check.path;
   if (hcPath === undefined && command === undefined)
-    at.fail("must set path (an HTTP probe) or command (run in the container)");
-  if (hcPath !== undefined && (typeof hcPath !== "string" || !hcPath.startsWith("/"))) {
-    at.field("path").fail(`must be an HTTP path starting with "/", got ${describeValue(hcPath)}`);
-  }
-  if (target === "docker" && command === undefined) {
-    at.field("command").fail(
-      'is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]',
-    );
-  }
+    return at.report("must set path (an HTTP probe) or command (run in the container)");
+  if (hcPath !== undefined && (typeof hcPath !== "string" || !hcPath.startsWith("/")))
+    return at.field("path").report(`must be an HTTP path starting with "/", got ${describeValue(hcPath)}`);
+  if (target === "docker" && command === undefined)
+    return at
+      .field("command")
+      .report(
+        'is required on Docker, which cannot probe HTTP by itself, e.g. ["/nodejs/bin/node", "/app/healthcheck.ts"]',
+      );
   const readinessPath = check.readinessPath;
-  if (readinessPath !== undefined && (typeof readinessPath !== "string" || !readinessPath.startsWith("/"))) {
-    at.field("readinessPath").fail(`must be an HTTP path starting with "/", got ${describeValue(readinessPath)}`);
-  }
+  if (readinessPath !== undefined && (typeof readinessPath !== "string" || !readinessPath.startsWith("/")))
+    return at
+      .field("readinessPath")
+      .report(`must be an HTTP path starting with "/", got ${describeValue(readinessPath)}`);
   if (readinessPath !== undefined && hcPath === undefined)
-    at.field("readinessPath").fail("needs path: the liveness probe asks path, the readiness probe readinessPath");
+    return at
+      .field("readinessPath")
+      .report("needs path: the liveness probe asks path, the readiness probe readinessPath");
   // Podman's Docker API joins an exec-form test with spaces and splits it again on whitespace
   // (docs/decisions/0010-podman.md): an argument holding whitespace would reach it as several.
-  const spaced = target === "docker" ? (command ?? []).findIndex((arg) => /\s/.test(arg)) : -1;
+  const execArgs = target === "docker" ? (command ?? []) : [];
+  const spaced = execArgs.findIndex((arg) => /\s/.test(arg));
   if (spaced >= 0)
-    at.field("command")
+    return at
+      .field("command")
       .index(spaced)
-      .fail(
-        `must not contain whitespace on Docker (Podman's Docker API would split it into several arguments), got ${describeValue(command![spaced])}`,
+      .report(
+        `must not contain whitespace on Docker (Podman's Docker API would split it into several arguments), got ${describeValue(execArgs[spaced])}`,
       );
   const firstTcp = ports.find((p) => p.protocol === "tcp")?.containerPort;
-  const port = hcPath === undefined ? undefined : integerArg(at.field("port"), check.port, 1, 65535, firstTcp ?? 0);
-  if (port === 0) at.field("port").fail("is required for an HTTP health check when the service declares no tcp port");
-  return {
-    path: hcPath,
-    readinessPath,
-    scheme: oneOfArg(at.field("scheme"), check.scheme, ["HTTP", "HTTPS"] as const, "HTTP"),
-    port,
-    command,
-    intervalSeconds: integerArg(at.field("intervalSeconds"), check.intervalSeconds, 1, 3600, 10),
-    timeoutSeconds: integerArg(at.field("timeoutSeconds"), check.timeoutSeconds, 1, 3600, 3),
-    retries: integerArg(at.field("retries"), check.retries, 1, 100, 3),
-    startPeriodSeconds: integerArg(at.field("startPeriodSeconds"), check.startPeriodSeconds, 0, 3600, 10),
-  };
+  const port =
+    hcPath === undefined ? undefined : at.field("port").optional(rules.integerIn(1, 65535), check.port, firstTcp ?? 0);
+  if (port === 0)
+    return at.field("port").report("is required for an HTTP health check when the service declares no tcp port");
+  const spec = allDefined({
+    scheme: at.field("scheme").optional(rules.oneOf(["HTTP", "HTTPS"] as const), check.scheme, "HTTP"),
+    intervalSeconds: at.field("intervalSeconds").optional(rules.integerIn(1, 3600), check.intervalSeconds, 10),
+    timeoutSeconds: at.field("timeoutSeconds").optional(rules.integerIn(1, 3600), check.timeoutSeconds, 3),
+    retries: at.field("retries").optional(rules.integerIn(1, 100), check.retries, 3),
+    startPeriodSeconds: at.field("startPeriodSeconds").optional(rules.integerIn(0, 3600), check.startPeriodSeconds, 10),
+  });
+  return spec && { path: hcPath, readinessPath, port, command, ...spec };
 }
 
-function resolveResources(at: ArgPath, value: ResourceArgs | undefined): ResourceSpec {
-  const r = mapArg(at, value) as ResourceArgs;
-  const cpuMillis = parseCpu(at.field("cpu"), r.cpu ?? SERVICE_DEFAULTS.cpu);
-  const memoryBytes = parseMemory(at.field("memory"), r.memory ?? SERVICE_DEFAULTS.memory);
-  const cpuRequestMillis = r.cpuRequest === undefined ? cpuMillis : parseCpu(at.field("cpuRequest"), r.cpuRequest);
-  const memoryRequestBytes =
-    r.memoryRequest === undefined ? memoryBytes : parseMemory(at.field("memoryRequest"), r.memoryRequest);
-  if (cpuRequestMillis > cpuMillis)
-    at.field("cpuRequest").fail(
-      `must not exceed cpu (${describeValue(r.cpu ?? SERVICE_DEFAULTS.cpu)}), got ${describeValue(r.cpuRequest)}`,
-    );
-  if (memoryRequestBytes > memoryBytes)
-    at.field("memoryRequest").fail(
-      `must not exceed memory (${describeValue(r.memory ?? SERVICE_DEFAULTS.memory)}), got ${describeValue(r.memoryRequest)}`,
-    );
-  const pids = integerArg(at.field("pids"), r.pids, 16, 4_194_304, SERVICE_DEFAULTS.pids);
-  return { cpuMillis, memoryBytes, cpuRequestMillis, memoryRequestBytes, pids };
+function resolveResources(at: ArgPath, value: ResourceArgs | undefined): ResourceSpec | undefined {
+  const r = at.optional(rules.map, value, {}) as ResourceArgs | undefined;
+  if (r === undefined) return undefined;
+  const cpuMillis = at.field("cpu").check(rules.cpu, r.cpu ?? SERVICE_DEFAULTS.cpu);
+  const memoryBytes = at.field("memory").check(rules.memory, r.memory ?? SERVICE_DEFAULTS.memory);
+  const spec = allDefined({
+    cpuMillis,
+    memoryBytes,
+    cpuRequestMillis: r.cpuRequest === undefined ? cpuMillis : at.field("cpuRequest").check(rules.cpu, r.cpuRequest),
+    memoryRequestBytes:
+      r.memoryRequest === undefined ? memoryBytes : at.field("memoryRequest").check(rules.memory, r.memoryRequest),
+    pids: at.field("pids").optional(rules.integerIn(16, 4_194_304), r.pids, SERVICE_DEFAULTS.pids),
+  });
+  if (spec !== undefined && spec.cpuRequestMillis > spec.cpuMillis)
+    return at
+      .field("cpuRequest")
+      .report(
+        `must not exceed cpu (${describeValue(r.cpu ?? SERVICE_DEFAULTS.cpu)}), got ${describeValue(r.cpuRequest)}`,
+      );
+  if (spec !== undefined && spec.memoryRequestBytes > spec.memoryBytes)
+    return at
+      .field("memoryRequest")
+      .report(
+        `must not exceed memory (${describeValue(r.memory ?? SERVICE_DEFAULTS.memory)}), got ${describeValue(r.memoryRequest)}`,
+      );
+  return spec;
 }
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) at.fail(`must be a list of Secret names, got ${describeValue(value)}`);
-  return value.map((name: unknown, i) => {
+function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[] | undefined {
+  return at.each(rules.list("Secret names"), value ?? [], (here, name) => {
     if (typeof name === "string" && !DNS_SUBDOMAIN.test(name))
-      at.index(i).fail(`must be a Secret name (lower-case DNS subdomain), got ${describeValue(name)}`);
+      return here.report(`must be a Secret name (lower-case DNS subdomain), got ${describeValue(name)}`);
     if (name === undefined || name === null || (typeof name !== "string" && typeof name !== "object"))
-      at.index(i).fail(`must be a Secret name, got ${describeValue(name)}`);
+      return here.report(`must be a Secret name, got ${describeValue(name)}`);
     return name as pulumi.Input<string>;
   });
 }
 
-function resolveOptOuts(at: ArgPath, security: Record<string, unknown>): hardening.SecurityOptOuts {
-  const value = security as hardening.SecurityOptOuts;
-  const caps = stringListArg(at.field("addCapabilities"), value.addCapabilities);
-  caps.forEach((cap, i) => {
-    if (!CAPABILITY.test(cap) || cap === "ALL" || cap.startsWith("CAP_")) {
-      at.field("addCapabilities")
-        .index(i)
-        .fail(
-          `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got ${describeValue(cap)}`,
-        );
-    }
+function resolveOptOuts(at: ArgPath, value: unknown): hardening.SecurityOptOuts | undefined {
+  const given = knownKeys(at, value, SECURITY_OPT_OUTS) as hardening.SecurityOptOuts | undefined;
+  if (given === undefined) return undefined;
+  const addCapabilities = at
+    .field("addCapabilities")
+    .each(rules.stringList, given.addCapabilities ?? [], (here, cap) =>
+      typeof cap === "string" && CAPABILITY.test(cap) && cap !== "ALL" && !cap.startsWith("CAP_")
+        ? cap
+        : here.report(
+            `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got ${describeValue(cap)}`,
+          ),
+    );
+  const publishAddress = given.publishAddress;
+  if (publishAddress !== undefined && (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0))
+    return at.field("publishAddress").report(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
+  const flag = (key: Exclude<(typeof SECURITY_OPT_OUTS)[number], "addCapabilities" | "publishAddress">) =>
+    at.field(key).optional(rules.boolean, given[key], false);
+  const optOuts = allDefined({
+    allowRunAsRoot: flag("allowRunAsRoot"),
+    allowWritableRootFilesystem: flag("allowWritableRootFilesystem"),
+    allowPrivilegeEscalation: flag("allowPrivilegeEscalation"),
+    addCapabilities,
+    allowLatestTag: flag("allowLatestTag"),
+    allowMutableImageTag: flag("allowMutableImageTag"),
   });
-  const publishAddress = value.publishAddress;
-  if (publishAddress !== undefined && (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0)) {
-    at.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
-  }
-  return {
-    allowRunAsRoot: booleanArg(at.field("allowRunAsRoot"), value.allowRunAsRoot, false),
-    allowWritableRootFilesystem: booleanArg(
-      at.field("allowWritableRootFilesystem"),
-      value.allowWritableRootFilesystem,
-      false,
-    ),
-    allowPrivilegeEscalation: booleanArg(at.field("allowPrivilegeEscalation"), value.allowPrivilegeEscalation, false),
-    addCapabilities: caps,
-    publishAddress,
-    allowLatestTag: booleanArg(at.field("allowLatestTag"), value.allowLatestTag, false),
-    allowMutableImageTag: booleanArg(at.field("allowMutableImageTag"), value.allowMutableImageTag, false),
-  };
+  return optOuts && { ...optOuts, publishAddress };
 }

@@ -3,16 +3,41 @@
 // at all for the admin user (key-only, passwordless sudo).
 // @see https://cloudinit.readthedocs.io/en/latest/reference/datasources/nocloud.html
 import { stringify } from "yaml";
-import { ComponentArgError, describeValue } from "../errors";
-import { sshPublicKey } from "../rules";
-import { checkArray, checkMacAddress, checkText } from "./validate";
+import { allDefined, type ArgPath, checked } from "../args";
+import { accept, boolean, list, refuse, rule, type Rule, sshPublicKey } from "../rules";
+import { macAddress, text } from "./validate";
 
-/** POSIX portable user names. */
-const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+const LIST = list();
+
+/** A pattern's rule, `expects` in its words. */
+function matching(pattern: RegExp, expects: string): Rule<string> {
+  return rule(expects, (value) =>
+    typeof value === "string" && pattern.test(value) ? accept(value) : refuse(`must be ${expects}`),
+  );
+}
+
+/** Text (see {@link text}) that also matches `pattern`. */
+function textMatching(pattern: RegExp, expects: string): Rule<string> {
+  const shape = matching(pattern, expects);
+  return rule(expects, (value) => {
+    const verdict = text.check(value);
+    return verdict.ok ? shape.check(value) : verdict;
+  });
+}
+
 /** Debian/RPM package names, optionally pinned (`nginx=1.22*`). */
-const PACKAGE = /^[a-z0-9][a-z0-9+.:~_-]*(=[A-Za-z0-9+.:~_*-]+)?$/;
+const packageName = matching(
+  /^[a-z0-9][a-z0-9+.:~_-]*(=[A-Za-z0-9+.:~_*-]+)?$/,
+  `a package name such as "nginx" or "nginx=1.22*"`,
+);
 /** RFC 1123 host name label. */
-const HOSTNAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const hostname = matching(
+  /^(?!-)[a-z0-9-]{1,63}(?<!-)$/,
+  "a host name of 1 to 63 lower-case letters, digits or inner '-'",
+);
+/** POSIX portable user names, root excepted. */
+const adminUser = textMatching(/^(?!root$)[a-z_][a-z0-9_-]{0,31}$/, `a lower-case POSIX user name other than "root"`);
+const instanceId = textMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, '.', '_' or '-' (at most 128)");
 
 /**
  * cloud-init reads YAML 1.1 (PyYAML), where an unquoted 52:54:00:12:34:56 is a base-60
@@ -47,59 +72,41 @@ export interface UserDataSpec {
 
 /** Renders `#cloud-config` user-data after validating every field. */
 export function userData(spec: UserDataSpec, owner = "cloud-init"): string {
-  const hostname = checkHostname(owner, "hostname", spec.hostname);
-  const user = checkText(owner, "adminUser", spec.adminUser);
-  if (!USER_NAME.test(user) || user === "root") {
-    throw new ComponentArgError(
-      owner,
-      "adminUser",
-      `must be a lower-case POSIX user name other than "root", got ${describeValue(user)}`,
-    );
-  }
-  const keys = checkArray(owner, "sshAuthorizedKeys", spec.sshAuthorizedKeys).map((key, i) => {
-    const verdict = sshPublicKey.check(key);
-    if (!verdict.ok)
-      throw new ComponentArgError(owner, `sshAuthorizedKeys[${i}]`, `${verdict.problem}, got ${describeValue(key)}`);
-    return verdict.value;
+  return checked(owner, (at) => checkedUserData(at, spec));
+}
+
+/** {@link userData}, reporting its problems at `at`: undefined when there is any. */
+export function checkedUserData(at: ArgPath, spec: UserDataSpec): string | undefined {
+  const host = at.field("hostname").check(hostname, spec.hostname);
+  const user = at.field("adminUser").check(adminUser, spec.adminUser);
+  const keysAt = at.field("sshAuthorizedKeys");
+  const keys = keysAt.each(LIST, spec.sshAuthorizedKeys, (here, key) => here.check(sshPublicKey, key));
+  const checkedSpec = allDefined({
+    host,
+    user,
+    keys:
+      keys?.length === 0
+        ? keysAt.report(
+            "must list at least one OpenSSH public key: password login is disabled, so without a key nobody can log in",
+          )
+        : keys,
+    packages: at.field("packages").each(LIST, spec.packages, (here, pkg) => here.check(packageName, pkg)),
+    commands: at.field("runCommands").each(LIST, spec.runCommands, (here, cmd) => here.check(text, cmd)),
+    upgradePackages: at.field("upgradePackages").check(boolean, spec.upgradePackages),
   });
-  if (keys.length === 0) {
-    throw new ComponentArgError(
-      owner,
-      "sshAuthorizedKeys",
-      "must list at least one OpenSSH public key: password login is disabled, so without a key nobody can log in",
-    );
-  }
-  const packages = checkArray(owner, "packages", spec.packages).map((pkg, i) => {
-    if (typeof pkg !== "string" || !PACKAGE.test(pkg)) {
-      throw new ComponentArgError(
-        owner,
-        `packages[${i}]`,
-        `must be a package name such as "nginx" or "nginx=1.22*", got ${describeValue(pkg)}`,
-      );
-    }
-    return pkg;
-  });
-  const commands = checkArray(owner, "runCommands", spec.runCommands).map((cmd, i) =>
-    checkText(owner, `runCommands[${i}]`, cmd),
-  );
-  if (typeof spec.upgradePackages !== "boolean") {
-    throw new ComponentArgError(
-      owner,
-      "upgradePackages",
-      `must be true or false, got ${describeValue(spec.upgradePackages)}`,
-    );
-  }
+  if (checkedSpec === undefined) return undefined;
+  const { packages, commands, upgradePackages } = checkedSpec;
   const document = {
-    hostname,
+    hostname: checkedSpec.host,
     manage_etc_hosts: true,
     // Only this user: omitting "default" keeps the image's stock user (debian, ubuntu…) out.
     users: [
       {
-        name: user,
+        name: checkedSpec.user,
         shell: "/bin/bash",
         sudo: "ALL=(ALL) NOPASSWD:ALL",
         lock_passwd: true,
-        ssh_authorized_keys: keys,
+        ssh_authorized_keys: checkedSpec.keys,
       },
     ],
     disable_root: true,
@@ -113,8 +120,8 @@ export function userData(spec: UserDataSpec, owner = "cloud-init"): string {
         content: SSHD_HARDENING.join("\n") + "\n",
       },
     ],
-    package_update: packages.length > 0 || spec.upgradePackages,
-    package_upgrade: spec.upgradePackages,
+    package_update: packages.length > 0 || upgradePackages,
+    package_upgrade: upgradePackages,
     ...(packages.length > 0 ? { packages } : {}),
     ...(commands.length > 0 ? { runcmd: commands } : {}),
   };
@@ -131,18 +138,13 @@ export interface MetaDataSpec {
 
 /** Renders NoCloud meta-data. */
 export function metaData(spec: MetaDataSpec, owner = "cloud-init"): string {
-  const instanceId = checkText(owner, "instanceId", spec.instanceId);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(instanceId)) {
-    throw new ComponentArgError(
-      owner,
-      "instanceId",
-      `must be letters, digits, '.', '_' or '-' (at most 128), got ${describeValue(instanceId)}`,
-    );
-  }
-  return stringify(
-    { "instance-id": instanceId, "local-hostname": checkHostname(owner, "hostname", spec.hostname) },
-    YAML_OPTIONS,
-  );
+  return checked(owner, (at) => {
+    const meta = allDefined({
+      "instance-id": at.field("instanceId").check(instanceId, spec.instanceId),
+      "local-hostname": at.field("hostname").check(hostname, spec.hostname),
+    });
+    return meta && stringify(meta, YAML_OPTIONS);
+  });
 }
 
 /** How the guest's first NIC is configured: the input of {@link networkConfig}. */
@@ -153,20 +155,10 @@ export interface NetworkConfigSpec {
 
 /** Renders network-config version 2: DHCPv4 on the primary NIC. */
 export function networkConfig(spec: NetworkConfigSpec, owner = "cloud-init"): string {
-  const match =
-    spec.macAddress === undefined
-      ? { name: "e*" }
-      : { macaddress: checkMacAddress(owner, "macAddress", spec.macAddress) };
-  return stringify({ version: 2, ethernets: { primary: { match, dhcp4: true } } }, YAML_OPTIONS);
-}
-
-function checkHostname(owner: string, argument: string, value: unknown): string {
-  if (typeof value !== "string" || !HOSTNAME.test(value)) {
-    throw new ComponentArgError(
-      owner,
-      argument,
-      `must be a host name of 1 to 63 lower-case letters, digits or inner '-', got ${describeValue(value)}`,
-    );
-  }
-  return value;
+  return checked(owner, (at) => {
+    const mac = at.field("macAddress").optional(macAddress, spec.macAddress, undefined);
+    if (spec.macAddress !== undefined && mac === undefined) return undefined;
+    const match = mac === undefined ? { name: "e*" } : { macaddress: mac };
+    return stringify({ version: 2, ethernets: { primary: { match, dhcp4: true } } }, YAML_OPTIONS);
+  });
 }

@@ -1,17 +1,11 @@
 // Translator: a QEMU domain (virtual machine) with virtio disks, a cloud-init seed CD-ROM,
 // network interfaces, a serial console logged to a file and no graphical console.
 // @see https://libvirt.org/formatdomain.html
-import { ComponentArgError, describeValue } from "../errors";
+import { allDefined, type ArgPath, checked } from "../args";
+import { describeValue } from "../errors";
+import * as rules from "../rules";
 import { DEFAULT_SERIAL_LOG_DIR } from "./defaults";
-import {
-  checkAbsolutePath,
-  checkArray,
-  checkInteger,
-  checkMacAddress,
-  checkName,
-  checkOneOf,
-  VOLUME_NAME,
-} from "./validate";
+import { absolutePath, choice, macAddress, objectName, volumeName } from "./validate";
 import { VOLUME_FORMATS, type VolumeFormat } from "./volume-xml";
 import { attrs, element } from "./xml";
 import { LIMITS } from "../defaults";
@@ -24,6 +18,8 @@ export const DISK_BUSES = ["virtio", "sata", "scsi"] as const;
 export const NIC_MODELS = ["virtio", "e1000e"] as const;
 /** Guest CPU models beyond the hypervisor default (only meaningful with `kvm`). */
 export const CPU_MODES = ["host-passthrough", "host-model"] as const;
+
+const LIST = rules.list();
 
 /** Limits checked on every domain. */
 export const DOMAIN_LIMITS = {
@@ -81,30 +77,37 @@ export function defaultSerialLogPath(name: string): string {
 
 /** Renders a domain's XML after validating every field. */
 export function domainXml(spec: DomainSpec, owner = `Domain "${spec.name}"`): string {
-  const name = checkName(owner, "name", spec.name);
-  const type = checkOneOf(owner, "domainType", spec.domainType, DOMAIN_TYPES);
-  const vcpus = checkInteger(owner, "vcpus", spec.vcpus, DOMAIN_LIMITS.vcpus.min, DOMAIN_LIMITS.vcpus.max);
-  const memory = checkInteger(
-    owner,
-    "memoryMiB",
-    spec.memoryMiB,
-    DOMAIN_LIMITS.memoryMiB.min,
-    DOMAIN_LIMITS.memoryMiB.max,
-  );
-  const serialLog = checkAbsolutePath(owner, "serialLogPath", spec.serialLogPath);
-  const cpuMode = spec.cpuMode === undefined ? undefined : checkOneOf(owner, "cpuMode", spec.cpuMode, CPU_MODES);
-  const disks = checkArray(owner, "disks", spec.disks) as DomainDiskSpec[];
-  if (disks.length > DOMAIN_LIMITS.disks) {
-    throw new ComponentArgError(owner, "disks", `must list at most ${DOMAIN_LIMITS.disks} disks, got ${disks.length}`);
-  }
-  const interfaces = checkArray(owner, "interfaces", spec.interfaces) as DomainInterfaceSpec[];
+  return checked(owner, (at) => checkedDomainXml(at, spec));
+}
+
+/** {@link domainXml}, reporting its problems at `at`: undefined when there is any. */
+export function checkedDomainXml(at: ArgPath, spec: DomainSpec): string | undefined {
+  const { vcpus, memoryMiB } = DOMAIN_LIMITS;
+  const cpuMode = at.field("cpuMode").optional(choice(CPU_MODES), spec.cpuMode, undefined);
+  const disksAt = at.field("disks");
+  if (Array.isArray(spec.disks) && spec.disks.length > DOMAIN_LIMITS.disks)
+    disksAt.report(`must list at most ${DOMAIN_LIMITS.disks} disks, got ${spec.disks.length}`);
   const targets: TargetCounters = { vd: 0, sd: 0 };
+  const domain = allDefined({
+    name: at.field("name").check(objectName, spec.name),
+    type: at.field("domainType").check(choice(DOMAIN_TYPES), spec.domainType),
+    vcpus: at.field("vcpus").check(rules.integerIn(vcpus.min, vcpus.max), spec.vcpus),
+    memory: at.field("memoryMiB").check(rules.integerIn(memoryMiB.min, memoryMiB.max), spec.memoryMiB),
+    serialLog: at.field("serialLogPath").check(absolutePath, spec.serialLogPath),
+    os: osBlock(at.field("kernel"), spec.kernel),
+    disks: disksAt.each(LIST, spec.disks, (here, disk) => diskBlock(here, disk as DomainDiskSpec, targets)),
+    seed: spec.seed ? seedBlock(at.field("seed"), spec.seed, targets) : [],
+    interfaces: at
+      .field("interfaces")
+      .each(LIST, spec.interfaces, (here, nic) => interfaceBlock(here, nic as DomainInterfaceSpec)),
+  });
+  if (domain === undefined) return undefined;
   return [
-    `<domain${attrs({ type })}>`,
-    `  ${element("name", name)}`,
-    `  <memory unit='MiB'>${memory}</memory>`,
-    `  <vcpu placement='static'>${vcpus}</vcpu>`,
-    ...osBlock(owner, spec.kernel),
+    `<domain${attrs({ type: domain.type })}>`,
+    `  ${element("name", domain.name)}`,
+    `  <memory unit='MiB'>${domain.memory}</memory>`,
+    `  <vcpu placement='static'>${domain.vcpus}</vcpu>`,
+    ...domain.os,
     "  <features>",
     "    <acpi/>",
     "    <apic/>",
@@ -115,11 +118,11 @@ export function domainXml(spec: DomainSpec, owner = `Domain "${spec.name}"`): st
     "  <on_reboot>restart</on_reboot>",
     "  <on_crash>destroy</on_crash>",
     "  <devices>",
-    ...disks.flatMap((disk, i) => diskBlock(owner, `disks[${i}]`, disk, targets)),
-    ...(spec.seed ? seedBlock(owner, spec.seed, targets) : []),
-    ...interfaces.flatMap((nic, i) => interfaceBlock(owner, `interfaces[${i}]`, nic)),
+    ...domain.disks.flat(),
+    ...domain.seed,
+    ...domain.interfaces.flat(),
     "    <serial type='pty'>",
-    `      <log${attrs({ file: serialLog, append: "off" })}/>`,
+    `      <log${attrs({ file: domain.serialLog, append: "off" })}/>`,
     "      <target port='0'/>",
     "    </serial>",
     "    <console type='pty'>",
@@ -139,25 +142,21 @@ export function domainXml(spec: DomainSpec, owner = `Domain "${spec.name}"`): st
   ].join("\n");
 }
 
-function osBlock(owner: string, kernel: DomainKernelSpec | undefined): string[] {
+function osBlock(at: ArgPath, kernel: DomainKernelSpec | undefined): string[] | undefined {
   const head = "    <type arch='x86_64' machine='q35'>hvm</type>";
   if (kernel === undefined) return ["  <os>", head, "    <boot dev='hd'/>", "  </os>"];
   const cmdline = kernel.cmdline;
   // oxlint-disable-next-line no-control-regex -- control characters are what this refuses
-  if (cmdline !== undefined && (typeof cmdline !== "string" || /[\n\r\u0000]/.test(cmdline))) {
-    throw new ComponentArgError(
-      owner,
-      "kernel.cmdline",
-      `must be a single line of text, got ${describeValue(cmdline)}`,
-    );
-  }
+  if (cmdline !== undefined && (typeof cmdline !== "string" || /[\n\r\u0000]/.test(cmdline)))
+    return at.field("cmdline").report(`must be a single line of text, got ${describeValue(cmdline)}`);
+  const path = at.field("kernel").check(absolutePath, kernel.kernel);
+  const initrd = at.field("initrd").optional(absolutePath, kernel.initrd, undefined);
+  if (path === undefined || (kernel.initrd !== undefined && initrd === undefined)) return undefined;
   return [
     "  <os>",
     head,
-    `    ${element("kernel", checkAbsolutePath(owner, "kernel.kernel", kernel.kernel))}`,
-    ...(kernel.initrd !== undefined
-      ? [`    ${element("initrd", checkAbsolutePath(owner, "kernel.initrd", kernel.initrd))}`]
-      : []),
+    `    ${element("kernel", path)}`,
+    ...(initrd !== undefined ? [`    ${element("initrd", initrd)}`] : []),
     ...(cmdline ? [`    ${element("cmdline", cmdline)}`] : []),
     "  </os>",
   ];
@@ -168,11 +167,15 @@ interface TargetCounters {
   sd: number;
 }
 
-function diskBlock(owner: string, path: string, disk: DomainDiskSpec, targets: TargetCounters): string[] {
-  const pool = checkName(owner, `${path}.pool`, disk?.pool);
-  const volume = checkName(owner, `${path}.volume`, disk.volume, VOLUME_NAME);
-  const format = checkOneOf(owner, `${path}.format`, disk.format ?? "qcow2", VOLUME_FORMATS);
-  const bus = checkOneOf(owner, `${path}.bus`, disk.bus ?? "virtio", DISK_BUSES);
+function diskBlock(at: ArgPath, disk: DomainDiskSpec | undefined, targets: TargetCounters): string[] | undefined {
+  const checkedDisk = allDefined({
+    pool: at.field("pool").check(objectName, disk?.pool),
+    volume: at.field("volume").check(volumeName, disk?.volume),
+    format: at.field("format").check(choice(VOLUME_FORMATS), disk?.format ?? "qcow2"),
+    bus: at.field("bus").check(choice(DISK_BUSES), disk?.bus ?? "virtio"),
+  });
+  if (checkedDisk === undefined) return undefined;
+  const { pool, volume, format, bus } = checkedDisk;
   return [
     "    <disk type='volume' device='disk'>",
     `      <driver${attrs({ name: "qemu", type: format, discard: "unmap" })}/>`,
@@ -182,23 +185,29 @@ function diskBlock(owner: string, path: string, disk: DomainDiskSpec, targets: T
   ];
 }
 
-function seedBlock(owner: string, seed: { pool: string; volume: string }, targets: TargetCounters): string[] {
-  const pool = checkName(owner, "seed.pool", seed.pool);
-  const volume = checkName(owner, "seed.volume", seed.volume, VOLUME_NAME);
-  return [
-    "    <disk type='volume' device='cdrom'>",
-    "      <driver name='qemu' type='raw'/>",
-    `      <source${attrs({ pool, volume })}/>`,
-    `      <target${attrs({ dev: nextTarget("sd", targets), bus: "sata" })}/>`,
-    "      <readonly/>",
-    "    </disk>",
-  ];
+function seedBlock(at: ArgPath, seed: { pool: string; volume: string }, targets: TargetCounters): string[] | undefined {
+  const source = allDefined({
+    pool: at.field("pool").check(objectName, seed.pool),
+    volume: at.field("volume").check(volumeName, seed.volume),
+  });
+  return (
+    source && [
+      "    <disk type='volume' device='cdrom'>",
+      "      <driver name='qemu' type='raw'/>",
+      `      <source${attrs(source)}/>`,
+      `      <target${attrs({ dev: nextTarget("sd", targets), bus: "sata" })}/>`,
+      "      <readonly/>",
+      "    </disk>",
+    ]
+  );
 }
 
-function interfaceBlock(owner: string, path: string, nic: DomainInterfaceSpec): string[] {
-  const network = checkName(owner, `${path}.network`, nic?.network);
-  const mac = nic.macAddress === undefined ? undefined : checkMacAddress(owner, `${path}.macAddress`, nic.macAddress);
-  const model = checkOneOf(owner, `${path}.model`, nic.model ?? "virtio", NIC_MODELS);
+function interfaceBlock(at: ArgPath, nic: DomainInterfaceSpec | undefined): string[] | undefined {
+  const network = at.field("network").check(objectName, nic?.network);
+  const mac = at.field("macAddress").optional(macAddress, nic?.macAddress, undefined);
+  const model = at.field("model").check(choice(NIC_MODELS), nic?.model ?? "virtio");
+  if (network === undefined || model === undefined || (nic?.macAddress !== undefined && mac === undefined))
+    return undefined;
   return [
     "    <interface type='network'>",
     `      <source${attrs({ network })}/>`,

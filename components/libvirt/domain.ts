@@ -5,12 +5,13 @@ import { DEFAULT_URI } from "./defaults";
 import { DOMAIN_INPUTS, DOMAIN_OUTPUTS, domainProvider, type DomainInputs } from "./domain-provider";
 import {
   defaultSerialLogPath,
-  domainXml,
+  checkedDomainXml,
   type DomainDiskSpec,
   type DomainInterfaceSpec,
   type DomainKernelSpec,
 } from "./domain-xml";
-import { checkInteger } from "./validate";
+import { ArgProblems } from "../args";
+import * as rules from "../rules";
 
 /** A {@link DomainDiskSpec} whose fields may be outputs (e.g. a `Volume`'s name). */
 export type DomainDiskArgs = { readonly [K in keyof DomainDiskSpec]: pulumi.Input<NonNullable<DomainDiskSpec[K]>> };
@@ -96,12 +97,11 @@ export function resolveDomain(resourceName: string, args: pulumi.Unwrap<DomainAr
     kernel: args.kernel,
     cpuMode: args.cpuMode,
   };
-  const xml = domainXml(spec, owner);
-  return {
-    ...spec,
-    uri: args.uri ?? DEFAULT_URI,
-    autostart: args.autostart ?? true,
-    waitForAddressSeconds: checkInteger(owner, "waitForAddressSeconds", args.waitForAddressSeconds ?? 0, 0, 3600),
-    xml,
-  };
+  const at = new ArgProblems(owner).root;
+  const xml = checkedDomainXml(at, spec);
+  const waitForAddressSeconds = at
+    .field("waitForAddressSeconds")
+    .check(rules.integerIn(0, 3600), args.waitForAddressSeconds ?? 0);
+  const checked = at.problems.done({ waitForAddressSeconds, xml });
+  return { ...spec, uri: args.uri ?? DEFAULT_URI, autostart: args.autostart ?? true, ...checked };
 }

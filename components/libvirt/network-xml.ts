@@ -1,8 +1,10 @@
 // Translator: a libvirt virtual network (NAT or isolated, one IPv4 subnet, optional DHCP).
 // @see https://libvirt.org/formatnetwork.html
-import { ComponentArgError, describeValue } from "../errors";
+import { ArgProblems, type ArgPath, checked } from "../args";
+import { describeValue } from "../errors";
+import * as rules from "../rules";
 import { contains, defaultDhcpRange, formatIpv4, parseCidr, parseIpv4, prefixSize, type Ipv4Prefix } from "./ipv4";
-import { checkBoolean, checkName, checkOneOf } from "./validate";
+import { choice, objectName } from "./validate";
 import { attrs, element } from "./xml";
 
 /** Forwarding modes dockyard supports: NAT to the host's uplink, or no forwarding at all. */
@@ -34,31 +36,31 @@ export interface NetworkAddressing {
 
 /** Validates a network's subnet and works out gateway and DHCP range. */
 export function networkAddressing(spec: NetworkSpec, owner: string): NetworkAddressing {
+  return checked(owner, (at) => addressingOf(at, spec));
+}
+
+function addressingOf(at: ArgPath, spec: NetworkSpec): NetworkAddressing | undefined {
   const parsed = typeof spec.cidr === "string" ? parseCidr(spec.cidr) : undefined;
-  if (!parsed || parsed.length < 8 || parsed.length > 29) {
-    throw new ComponentArgError(
-      owner,
-      "cidr",
-      `must be an IPv4 subnet from /8 to /29 such as "10.42.0.0/24", got ${describeValue(spec.cidr)}`,
-    );
-  }
-  if (parsed.address !== parsed.network) {
-    throw new ComponentArgError(
-      owner,
-      "cidr",
-      `must name the subnet's network address, e.g. "${formatIpv4(parsed.network)}/${parsed.length}", got ${describeValue(spec.cidr)}`,
-    );
-  }
+  if (!parsed || parsed.length < 8 || parsed.length > 29)
+    return at
+      .field("cidr")
+      .report(`must be an IPv4 subnet from /8 to /29 such as "10.42.0.0/24", got ${describeValue(spec.cidr)}`);
+  if (parsed.address !== parsed.network)
+    return at
+      .field("cidr")
+      .report(
+        `must name the subnet's network address, e.g. "${formatIpv4(parsed.network)}/${parsed.length}", got ${describeValue(spec.cidr)}`,
+      );
   const gateway = parsed.network + 1;
-  if (!checkBoolean(owner, "dhcp", spec.dhcp)) {
-    return { gateway: formatIpv4(gateway), prefixLength: parsed.length };
-  }
+  const dhcp = at.field("dhcp").check(rules.boolean, spec.dhcp);
+  if (dhcp === undefined) return undefined;
+  if (!dhcp) return { gateway: formatIpv4(gateway), prefixLength: parsed.length };
   const range = spec.dhcpRange ?? defaultDhcpRange(parsed);
-  const start = hostAddress(owner, "dhcpRange.start", range.start, parsed, gateway);
-  const end = hostAddress(owner, "dhcpRange.end", range.end, parsed, gateway);
-  if (start > end) {
-    throw new ComponentArgError(owner, "dhcpRange", `must have start <= end, got ${describeValue(range)}`);
-  }
+  const rangeAt = at.field("dhcpRange");
+  const start = hostAddress(rangeAt.field("start"), range.start, parsed, gateway);
+  const end = hostAddress(rangeAt.field("end"), range.end, parsed, gateway);
+  if (start === undefined || end === undefined) return undefined;
+  if (start > end) return rangeAt.report(`must have start <= end, got ${describeValue(range)}`);
   return {
     gateway: formatIpv4(gateway),
     prefixLength: parsed.length,
@@ -68,24 +70,23 @@ export function networkAddressing(spec: NetworkSpec, owner: string): NetworkAddr
 
 /** Renders the network's libvirt XML after validating every field. */
 export function networkXml(spec: NetworkSpec, owner = `Network "${spec.name}"`): string {
-  const name = checkName(owner, "name", spec.name);
-  const mode = checkOneOf(owner, "mode", spec.mode, NETWORK_MODES);
+  const at = new ArgProblems(owner).root;
+  const name = at.field("name").check(objectName, spec.name);
+  const mode = at.field("mode").check(choice(NETWORK_MODES), spec.mode);
   if (
     spec.bridge !== undefined &&
     (typeof spec.bridge !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(spec.bridge))
-  ) {
-    throw new ComponentArgError(
-      owner,
-      "bridge",
+  )
+    at.field("bridge").report(
       `must be an interface name of 1 to 15 letters, digits, '.', '_' or '-', got ${describeValue(spec.bridge)}`,
     );
-  }
-  const addressing = networkAddressing(spec, owner);
+  const network = at.problems.done({ name, mode, addressing: addressingOf(at, spec) });
+  const addressing = network.addressing;
   return [
     "<network>",
-    `  ${element("name", name)}`,
+    `  ${element("name", network.name)}`,
     // No <forward> element at all is libvirt's isolated mode.
-    ...(mode === "nat" ? ["  <forward mode='nat'/>"] : []),
+    ...(network.mode === "nat" ? ["  <forward mode='nat'/>"] : []),
     `  <bridge${attrs({ name: spec.bridge, stp: "on", delay: 0 })}/>`,
     `  <ip${attrs({ address: addressing.gateway, prefix: addressing.prefixLength })}>`,
     ...(addressing.dhcpRange
@@ -101,7 +102,7 @@ export function networkXml(spec: NetworkSpec, owner = `Network "${spec.name}"`):
   ].join("\n");
 }
 
-function hostAddress(owner: string, argument: string, text: string, prefix: Ipv4Prefix, gateway: number): number {
+function hostAddress(at: ArgPath, text: string, prefix: Ipv4Prefix, gateway: number): number | undefined {
   const address = typeof text === "string" ? parseIpv4(text) : undefined;
   const broadcast = prefix.network + prefixSize(prefix) - 1;
   if (
@@ -110,12 +111,9 @@ function hostAddress(owner: string, argument: string, text: string, prefix: Ipv4
     address === prefix.network ||
     address === broadcast ||
     address === gateway
-  ) {
-    throw new ComponentArgError(
-      owner,
-      argument,
+  )
+    return at.report(
       `must be a host address inside the subnet other than the gateway ${formatIpv4(gateway)}, got ${describeValue(text)}`,
     );
-  }
   return address;
 }

@@ -1,6 +1,7 @@
 // Translator: a directory storage pool.
 // @see https://libvirt.org/formatstorage.html
-import { checkAbsolutePath, checkName } from "./validate";
+import { ArgProblems } from "../args";
+import { absolutePath, objectName } from "./validate";
 import { element } from "./xml";
 
 /** What a pool is: the input of {@link poolXml}. */
@@ -13,8 +14,11 @@ export interface PoolSpec {
 
 /** Renders a `dir` pool's XML; the directory is private to root and QEMU (mode 0711). */
 export function poolXml(spec: PoolSpec, owner = `StoragePool "${spec.name}"`): string {
-  const name = checkName(owner, "name", spec.name);
-  const path = checkAbsolutePath(owner, "path", spec.path);
+  const at = new ArgProblems(owner).root;
+  const { name, path } = at.problems.done({
+    name: at.field("name").check(objectName, spec.name),
+    path: at.field("path").check(absolutePath, spec.path),
+  });
   return [
     "<pool type='dir'>",
     `  ${element("name", name)}`,

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProps, LibvirtResource } from "./dynamic-resource";
 import { DEFAULT_URI } from "./defaults";
 import { SEED_INPUTS, SEED_OUTPUTS, seedProvider, type SeedInputs } from "./seed-provider";
-import { checkName, checkText, VOLUME_NAME } from "./validate";
+import { ArgProblems } from "../args";
+import { objectName, text, volumeName } from "./validate";
 
 /** Arguments of {@link CloudInitSeed}: the documents (see `cloud-init.ts` to render them). */
 export interface CloudInitSeedArgs {
@@ -44,13 +45,12 @@ export class CloudInitSeed extends LibvirtResource {
 
 /** Applies defaults and checks the arguments (pure); the documents pass through as given. */
 export function resolveCloudInitSeed(resourceName: string, args: pulumi.Unwrap<CloudInitSeedArgs>): SeedInputs {
-  const owner = `CloudInitSeed "${resourceName}"`;
-  return {
-    uri: args.uri ?? DEFAULT_URI,
-    pool: checkName(owner, "pool", args.pool),
-    name: checkName(owner, "name", args.name ?? resourceName, VOLUME_NAME),
-    userData: checkText(owner, "userData", args.userData),
-    metaData: checkText(owner, "metaData", args.metaData),
-    networkConfig: args.networkConfig,
-  };
+  const at = new ArgProblems(`CloudInitSeed "${resourceName}"`).root;
+  const checked = at.problems.done({
+    pool: at.field("pool").check(objectName, args.pool),
+    name: at.field("name").check(volumeName, args.name ?? resourceName),
+    userData: at.field("userData").check(text, args.userData),
+    metaData: at.field("metaData").check(text, args.metaData),
+  });
+  return { uri: args.uri ?? DEFAULT_URI, ...checked, networkConfig: args.networkConfig };
 }

@@ -1,9 +1,10 @@
 // A libvirt storage volume as a Pulumi dynamic resource.
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProps, LibvirtResource } from "./dynamic-resource";
-import { ComponentArgError } from "../errors";
 import { DEFAULT_URI } from "./defaults";
-import { checkAbsolutePath, checkInteger, checkName, checkOneOf, VOLUME_NAME } from "./validate";
+import { ArgProblems } from "../args";
+import * as rules from "../rules";
+import { absolutePath, choice, objectName, volumeName } from "./validate";
 import { VOLUME_INPUTS, VOLUME_OUTPUTS, volumeProvider, type VolumeInputs } from "./volume-provider";
 import { VOLUME_FORMATS, type VolumeFormat } from "./volume-xml";
 
@@ -58,30 +59,18 @@ export class Volume extends LibvirtResource {
 
 /** Applies defaults and checks a volume's arguments (pure). */
 export function resolveVolume(resourceName: string, args: pulumi.Unwrap<VolumeArgs>): VolumeInputs {
-  const owner = `Volume "${resourceName}"`;
-  if (args.sourcePath !== undefined && args.baseVolume !== undefined) {
-    throw new ComponentArgError(
-      owner,
-      "sourcePath",
-      "and baseVolume are exclusive: upload an image or overlay a volume, not both",
-    );
-  }
-  const sizeGiB = args.sizeGiB === undefined ? undefined : checkInteger(owner, "sizeGiB", args.sizeGiB, 1, 65536);
-  if (args.sourcePath === undefined && args.baseVolume === undefined && sizeGiB === undefined) {
-    throw new ComponentArgError(
-      owner,
-      "sizeGiB",
-      "is required for a blank volume (one with neither sourcePath nor baseVolume)",
-    );
-  }
-  return {
-    uri: args.uri ?? DEFAULT_URI,
-    pool: checkName(owner, "pool", args.pool),
-    name: checkName(owner, "name", args.name ?? resourceName, VOLUME_NAME),
-    sourcePath: args.sourcePath === undefined ? undefined : checkAbsolutePath(owner, "sourcePath", args.sourcePath),
-    baseVolume:
-      args.baseVolume === undefined ? undefined : checkName(owner, "baseVolume", args.baseVolume, VOLUME_NAME),
-    sizeGiB,
-    format: checkOneOf(owner, "format", args.format ?? "qcow2", VOLUME_FORMATS),
-  };
+  const at = new ArgProblems(`Volume "${resourceName}"`).root;
+  if (args.sourcePath !== undefined && args.baseVolume !== undefined)
+    at.field("sourcePath").report("and baseVolume are exclusive: upload an image or overlay a volume, not both");
+  const sizeGiB = at.field("sizeGiB").optional(rules.integerIn(1, 65536), args.sizeGiB, undefined);
+  if (args.sourcePath === undefined && args.baseVolume === undefined && args.sizeGiB === undefined)
+    at.field("sizeGiB").report("is required for a blank volume (one with neither sourcePath nor baseVolume)");
+  const sourcePath = at.field("sourcePath").optional(absolutePath, args.sourcePath, undefined);
+  const baseVolume = at.field("baseVolume").optional(volumeName, args.baseVolume, undefined);
+  const { pool, name, format } = at.problems.done({
+    pool: at.field("pool").check(objectName, args.pool),
+    name: at.field("name").check(volumeName, args.name ?? resourceName),
+    format: at.field("format").check(choice(VOLUME_FORMATS), args.format ?? "qcow2"),
+  });
+  return { uri: args.uri ?? DEFAULT_URI, pool, name, sourcePath, baseVolume, sizeGiB, format };
 }

@@ -6,7 +6,7 @@ import * as rules from "../rules";
 import type { PersistentVolumeArgs } from "../persistent-volume";
 import { userLabels } from "../container-service/labels";
 import { ACCESS_MODES, type AccessMode, type Target } from "../types";
-import { ArgProblems, argsOf, booleanArg, nameArg, integerArg, namespaceArg, oneOfArg } from "../args";
+import { argsOf } from "../args";
 
 /** A PersistentVolume's Args with defaults applied and validated. */
 export interface ResolvedVolume {
@@ -31,44 +31,18 @@ export interface DockerVolumeSettings {
 /** Validates a PersistentVolume's Args and applies defaults (1 GiB, ReadWriteOnce, retained); every problem at once. */
 export function resolveVolumeSpec(name: string, args: PersistentVolumeArgs): ResolvedVolume {
   const root = argsOf("PersistentVolume", name);
-  const problems = new ArgProblems();
-  problems.check(() => nameArg(root.field("name"), name));
+  root.field("name").check(rules.serviceName, name);
+  const { min, max } = LIMITS.volumeSizeGiB;
   const spec = {
-    target: problems.check(() =>
-      oneOfArg(root.field("target"), args.target ?? "", ["docker", "kubernetes"] as const, "docker"),
-    ),
-    sizeGiB: problems.check(() =>
-      integerArg(
-        root.field("sizeGiB"),
-        args.sizeGiB,
-        LIMITS.volumeSizeGiB.min,
-        LIMITS.volumeSizeGiB.max,
-        VOLUME_DEFAULTS.sizeGiB,
-      ),
-    ),
-    accessMode: problems.check(() =>
-      oneOfArg(root.field("accessMode"), args.accessMode, ACCESS_MODES, "ReadWriteOnce"),
-    ),
-    storageClass: problems.check(() =>
-      typeof args.storageClass === "string"
-        ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass)
-        : args.storageClass,
-    ),
-    namespace: problems.check(() => namespaceArg(root.field("namespace"), args.namespace)),
-    labels: problems.check(() => userLabels(root.field("labels"), args.labels)),
-    retainOnDelete: problems.check(() => booleanArg(root.field("retainOnDelete"), args.retainOnDelete, true)),
+    target: root.field("target").check(rules.oneOf(["docker", "kubernetes"] as const), args.target ?? ""),
+    sizeGiB: root.field("sizeGiB").optional(rules.integerIn(min, max), args.sizeGiB, VOLUME_DEFAULTS.sizeGiB),
+    accessMode: root.field("accessMode").optional(rules.oneOf(ACCESS_MODES), args.accessMode, "ReadWriteOnce"),
   };
-  problems.throwIfAny();
-  return {
-    name,
-    target: spec.target!,
-    sizeGiB: spec.sizeGiB!,
-    accessMode: spec.accessMode!,
-    storageClass: spec.storageClass,
-    namespace: spec.namespace,
-    labels: spec.labels!,
-    retainOnDelete: spec.retainOnDelete!,
-  };
+  const storageClass = root.field("storageClass").plain(rules.dnsSubdomain, args.storageClass);
+  const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
+  const labels = userLabels(root.field("labels"), args.labels);
+  const retainOnDelete = root.field("retainOnDelete").optional(rules.boolean, args.retainOnDelete, true);
+  return { name, ...root.problems.done({ ...spec, labels, retainOnDelete }), storageClass, namespace };
 }
 
 function volumeLabels(spec: ResolvedVolume): Record<string, string> {

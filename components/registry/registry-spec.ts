@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import { PUBLISH_ADDRESS } from "../hardening";
 import type { Target } from "../types";
-import { type ArgPath, ArgProblems, argsOf, booleanArg, integerArg, namespaceArg, oneOfArg } from "../args";
+import { type ArgPath, argsOf } from "../args";
 import * as rules from "../rules";
 import type { RegistryArgs } from "../registry";
 import type { IngressArgs } from "../container-service/args";
@@ -83,109 +83,73 @@ const SELF_HOSTED_ONLY = [
 
 /** Validates a Registry's Args and applies defaults; one ComponentArgError listing every mistake. */
 export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHostedSpec | ExternalSpec {
-  const root: ArgPath = argsOf("Registry", name);
-  const problems = new ArgProblems();
+  const root = argsOf("Registry", name);
   if (!NAME.test(name))
-    problems.check(() =>
-      root
-        .field("name")
-        .fail(`must be a DNS label of at most 58 characters (its volume is "<name>-data"), got ${describeValue(name)}`),
-    );
-  if (args.target === undefined)
-    problems.check(() => root.field("target").fail(`is required: "docker" or "kubernetes"`));
-  const target = problems.check(() =>
-    oneOfArg(root.field("target"), args.target, ["docker", "kubernetes"] as const, "docker"),
-  );
-  const mode = problems.check(() =>
-    oneOfArg(root.field("mode"), args.mode, ["self-hosted", "external"] as const, "self-hosted"),
-  );
-  const address =
-    args.address === undefined
-      ? undefined
-      : problems.check(() => root.field("address").check(rules.registryAddress, args.address));
+    root
+      .field("name")
+      .report(`must be a DNS label of at most 58 characters (its volume is "<name>-data"), got ${describeValue(name)}`);
+  if (args.target === undefined) root.field("target").report(`is required: "docker" or "kubernetes"`);
+  const target = root.field("target").optional(rules.oneOf(["docker", "kubernetes"] as const), args.target, "docker");
+  const mode = root.field("mode").optional(rules.oneOf(["self-hosted", "external"] as const), args.mode, "self-hosted");
+  const address = root.field("address").optional(rules.registryAddress, args.address, undefined);
   if (mode === "external") {
     for (const key of SELF_HOSTED_ONLY) {
       if (args[key] !== undefined)
-        problems.check(() =>
-          root.field(key).fail("applies only to a self-hosted registry: remove it or set mode to self-hosted"),
-        );
+        root.field(key).report("applies only to a self-hosted registry: remove it or set mode to self-hosted");
     }
     if (args.address === undefined)
-      problems.check(() =>
-        root.field("address").fail(`is required for an external registry, e.g. "registry.example.com:5000"`),
-      );
-    const username = problems.check(() =>
+      root.field("address").report(`is required for an external registry, e.g. "registry.example.com:5000"`);
+    const username =
       args.username === undefined
-        ? root.field("username").fail("is required for an external registry")
-        : root.field("username").check(rules.registryUser, args.username),
-    );
-    const passwordAt: ArgPath = root.field("password");
-    const password = problems.check(() =>
+        ? root.field("username").report("is required for an external registry")
+        : root.field("username").check(rules.registryUser, args.username);
+    const password =
       args.password === undefined
-        ? passwordAt.fail("is required for an external registry (a secret)")
-        : checkedPassword(passwordAt, args.password),
-    );
-    problems.throwIfAny();
-    return { mode, name, target: target!, address: address!, username: username!, password: password! };
+        ? root.field("password").report("is required for an external registry (a secret)")
+        : checkedPassword(root.field("password"), args.password);
+    return { mode, name, ...root.problems.done({ target, address, username, password }) };
   }
-  if (args.password !== undefined)
-    problems.check(() => root.field("password").fail("is generated for a self-hosted registry: remove it"));
-  const hostPort = problems.check(() => root.field("hostPort").optional(rules.port, args.hostPort, DEFAULT_HOST_PORT));
+  if (args.password !== undefined) root.field("password").report("is generated for a self-hosted registry: remove it");
+  const hostPort = root.field("hostPort").optional(rules.port, args.hostPort, DEFAULT_HOST_PORT);
   const publishAddress = args.publishAddress ?? PUBLISH_ADDRESS;
   const publishable = typeof publishAddress === "string" && net.isIP(publishAddress) !== 0;
-  if (!publishable) {
-    problems.check(() =>
-      root.field("publishAddress").fail(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`),
-    );
-  }
+  if (!publishable)
+    root.field("publishAddress").report(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
   if (target === "kubernetes" && args.address === undefined) {
-    problems.check(() =>
-      root
-        .field("address")
-        .fail(
-          "is required on Kubernetes: the host nodes and the deploying machine reach the registry at (its Ingress's host)",
-        ),
-    );
+    root
+      .field("address")
+      .report(
+        "is required on Kubernetes: the host nodes and the deploying machine reach the registry at (its Ingress's host)",
+      );
   }
-  if (target === "kubernetes" && address !== undefined)
-    problems.check(() => root.field("address").check(rules.ingressHost, address));
-  if (target === "kubernetes") problems.check(() => checkIngress(root, name, args.ingress));
+  if (target === "kubernetes" && address !== undefined) root.field("address").check(rules.ingressHost, address);
+  if (target === "kubernetes") checkIngress(root, name, args.ingress);
   // An unusable publish address is reported once, above, not again as a reason to require TLS.
-  if (target === "docker" && args.tls === undefined && publishable)
-    problems.check(() => checkLoopback(root, publishAddress, address));
+  if (target === "docker" && args.tls === undefined && publishable) checkLoopback(root, publishAddress, address);
   const spec = {
-    username: problems.check(() =>
-      root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER),
-    ),
-    upstreamImage: problems.check(() => upstreamImage(root, args.image, args.mirror)),
-    deleteEnabled: problems.check(() => booleanArg(root.field("deleteEnabled"), args.deleteEnabled, false)),
-    tls: problems.check(() => tlsPair(root.field("tls"), args.tls)),
-    storageGiB: problems.check(() => integerArg(root.field("storageGiB"), args.storageGiB, 1, 65536, 10)),
-    storageClass: problems.check(() =>
-      typeof args.storageClass === "string"
-        ? root.field("storageClass").check(rules.dnsSubdomain, args.storageClass)
-        : args.storageClass,
-    ),
-    namespace: problems.check(() => namespaceArg(root.field("namespace"), args.namespace)),
-    buildContext: problems.check(() => nonEmpty(root.field("buildContext"), args.buildContext ?? "apps/registry")),
+    username: root.field("username").check(rules.registryUser, args.username ?? DEFAULT_REGISTRY_USER),
+    upstreamImage: upstreamImage(root, args.image, args.mirror),
+    deleteEnabled: root.field("deleteEnabled").optional(rules.boolean, args.deleteEnabled, false),
   };
-  problems.throwIfAny();
+  const tls = tlsPair(root.field("tls"), args.tls);
+  const storageGiB = root.field("storageGiB").optional(rules.integerIn(1, 65536), args.storageGiB, 10);
+  const storageClass = root.field("storageClass").plain(rules.dnsSubdomain, args.storageClass);
+  const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
+  const buildContext = args.buildContext ?? "apps/registry";
+  if (typeof buildContext !== "string" || buildContext === "")
+    root.field("buildContext").report(`must be a directory, got ${describeValue(buildContext)}`);
+  const checked = root.problems.done({ ...spec, target, hostPort, storageGiB });
   return {
     mode: "self-hosted",
     name,
-    target: target!,
-    address: address ?? dockerAddress(publishAddress, hostPort!),
-    username: spec.username!,
-    upstreamImage: spec.upstreamImage!,
-    hostPort: hostPort!,
+    ...checked,
+    address: address ?? dockerAddress(publishAddress, checked.hostPort),
     publishAddress,
-    deleteEnabled: spec.deleteEnabled!,
-    tls: spec.tls,
-    ingress: target === "kubernetes" ? args.ingress : undefined,
-    storageGiB: spec.storageGiB!,
-    storageClass: spec.storageClass,
-    namespace: spec.namespace,
-    buildContext: spec.buildContext!,
+    tls,
+    ingress: checked.target === "kubernetes" ? args.ingress : undefined,
+    storageClass,
+    namespace,
+    buildContext,
   };
 }
 
@@ -194,21 +158,25 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
  * issuer): nodes' container runtimes and the deploying machine refuse plain HTTP off loopback.
  */
 function checkIngress(root: ArgPath, name: string, ingress: RegistryIngressArgs | undefined): void {
-  const at: ArgPath = root.field("ingress");
+  const at = root.field("ingress");
+  const own = ["host", "maxBodyMiB", "timeoutSeconds", "streamRequests", "backendProtocol"].find(
+    (key) => ingress !== undefined && key in ingress,
+  );
   if (ingress === undefined)
-    at.fail(
+    at.report(
       "is required on Kubernetes: the registry is reached over TLS through an Ingress (tlsSecretName or certificateIssuer); plain HTTP is allowed only on 127.0.0.1",
     );
-  for (const key of ["host", "maxBodyMiB", "timeoutSeconds", "streamRequests", "backendProtocol"])
-    if (key in ingress) at.field(key).fail("is the registry's own: remove it (the host is address)");
-  const port = {
-    name: "registry",
-    containerPort: 5000,
-    protocol: "tcp" as const,
-    hostPort: undefined,
-    servicePort: 5000,
-  };
-  resolveIngress(at, { ...ingress, host: "registry.invalid" }, "kubernetes", [port], name);
+  else if (own !== undefined) at.field(own).report("is the registry's own: remove it (the host is address)");
+  else {
+    const port = {
+      name: "registry",
+      containerPort: 5000,
+      protocol: "tcp" as const,
+      hostPort: undefined,
+      servicePort: 5000,
+    };
+    resolveIngress(at, { ...ingress, host: "registry.invalid" }, "kubernetes", [port], name);
+  }
 }
 
 /** Plain HTTP only on loopback, where Docker allows it: published or addressed beyond it, TLS is required. */
@@ -222,19 +190,21 @@ function checkLoopback(root: ArgPath, publishAddress: string, address: string | 
   if (beyond.length > 0)
     root
       .field("tls")
-      .fail(
+      .report(
         `is required when the registry is reached beyond 127.0.0.1 (${beyond.join(", ")}): plain HTTP is allowed only on loopback`,
       );
 }
 
+const PASSWORD = "must be a non-empty string (a secret)";
+
 /** A password: a non-empty string, checked now when plain and when it resolves when an output. */
-export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulumi.Output<string> {
-  const check = (password: unknown): string => {
-    if (typeof password !== "string" || password === "") at.fail("must be a non-empty string (a secret)");
+export function checkedPassword(at: ArgPath, value: pulumi.Input<string>): pulumi.Output<string> | undefined {
+  const isPassword = (password: unknown): password is string => typeof password === "string" && password !== "";
+  if (typeof value === "string" && !isPassword(value)) return at.report(PASSWORD);
+  return pulumi.secret(value).apply((password) => {
+    if (!isPassword(password)) throw at.error(PASSWORD);
     return password;
-  };
-  if (typeof value === "string") check(value);
-  return pulumi.secret(value).apply(check);
+  });
 }
 
 /**
@@ -250,30 +220,23 @@ function dockerAddress(publishAddress: string, hostPort: number): string {
   return loopback ? `localhost:${hostPort}` : `${net.isIPv6(host) ? `[${host}]` : host}:${hostPort}`;
 }
 
-function upstreamImage(root: ArgPath, image: unknown, mirror: unknown): string {
-  const imageAt: ArgPath = root.field("image");
-  const mirrorAt: ArgPath = root.field("mirror");
+function upstreamImage(root: ArgPath, image: unknown, mirror: unknown): string | undefined {
+  const imageAt = root.field("image");
   const reference = image ?? UPSTREAM_REGISTRY_IMAGE;
   const parsed = typeof reference === "string" ? parseImageRef(reference) : { error: "must be an image reference" };
-  if (!isImageRef(parsed)) imageAt.fail(`${parsed.error}, got ${describeValue(reference)}`);
+  if (!isImageRef(parsed)) return imageAt.report(`${parsed.error}, got ${describeValue(reference)}`);
   if (parsed.digest === undefined)
-    imageAt.fail(`must be pinned by digest (repo:tag@sha256:…), got ${describeValue(reference)}`);
-  return formatImageRef(
-    throughMirror(parsed, mirror === undefined ? undefined : mirrorAt.check(rules.registryHost, mirror)),
-  );
+    return imageAt.report(`must be pinned by digest (repo:tag@sha256:…), got ${describeValue(reference)}`);
+  const host = root.field("mirror").optional(rules.registryHost, mirror, undefined);
+  return mirror !== undefined && host === undefined ? undefined : formatImageRef(throughMirror(parsed, host));
 }
 
 function tlsPair(at: ArgPath, value: RegistryTlsArgs | undefined): RegistryTlsArgs | undefined {
   if (value === undefined) return undefined;
-  for (const key of ["certificate", "key"] as const) {
-    const pem = (value as unknown as Record<string, unknown>)[key];
-    if (pem === undefined || pem === "" || (typeof pem !== "string" && typeof pem !== "object"))
-      at.field(key).fail("must be PEM content (a secret)");
-  }
+  const notPem = (["certificate", "key"] as const).find((key) => {
+    const pem: unknown = value[key];
+    return pem === undefined || pem === "" || (typeof pem !== "string" && typeof pem !== "object");
+  });
+  if (notPem !== undefined) return at.field(notPem).report("must be PEM content (a secret)");
   return { certificate: pulumi.secret(value.certificate), key: pulumi.secret(value.key) };
-}
-
-function nonEmpty(at: ArgPath, value: unknown): string {
-  if (typeof value !== "string" || value === "") at.fail(`must be a directory, got ${describeValue(value)}`);
-  return value;
 }

@@ -39,3 +39,23 @@ export function plainText(what: string, max = 253): Rule<string> {
       : refuse(`must be ${expects}`),
   );
 }
+
+/** A list (of anything: its elements are checked on their own), e.g. `list("ports")`. */
+export function list(of?: string): Rule<unknown[]> {
+  const expects = of === undefined ? "a list" : `a list of ${of}`;
+  return rule(expects, (value) => (Array.isArray(value) ? accept(value as unknown[]) : refuse(`must be ${expects}`)));
+}
+
+/** A list of strings, possibly empty. */
+export const stringList: Rule<string[]> = rule("a list of strings", (value) =>
+  Array.isArray(value) && value.every((v) => typeof v === "string")
+    ? accept([...value])
+    : refuse("must be a list of strings"),
+);
+
+/** A plain object used as a string-keyed map. */
+export const map: Rule<Record<string, unknown>> = rule("a map of names to values", (value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? accept(value as Record<string, unknown>)
+    : refuse("must be a map of names to values"),
+);

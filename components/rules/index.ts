@@ -4,7 +4,7 @@
  * same values with the same words.
  */
 export { accept, CONTROL_OR_LINE_BREAK, describedAs, refuse, rule, type Rule, type Verdict } from "./rule";
-export { boolean, integerIn, oneOf, plainText } from "./basic";
+export { boolean, integerIn, list, map, oneOf, plainText, stringList } from "./basic";
 export {
   cpu,
   cpuQuantity,

@@ -1,5 +1,5 @@
 import type { ServiceImageArgs } from "../service-image";
-import { ArgProblems, argsOf } from "../args";
+import { argsOf } from "../args";
 import { describeValue } from "../errors";
 
 /** Pure checks and names of {@link ServiceImage}: its Args, the name it pushes, the reference it gives. */
@@ -10,22 +10,15 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** Checks a ServiceImage's Args, throwing one ComponentArgError that lists every mistake. */
 export function checkServiceImageArgs(name: string, args: ServiceImageArgs): void {
   const root = argsOf("ServiceImage", name);
-  const problems = new ArgProblems();
-  if (!args.context)
-    problems.check(() => root.field("context").fail("must be a build context directory, e.g. apps/web"));
+  if (!args.context) root.field("context").report("must be a build context directory, e.g. apps/web");
   if (!REPOSITORY.test(args.repository))
-    problems.check(() =>
-      root.field("repository").fail(`must be lowercase path components, got ${describeValue(args.repository)}`),
-    );
+    root.field("repository").report(`must be lowercase path components, got ${describeValue(args.repository)}`);
   if (!TAG.test(args.revision))
-    problems.check(() =>
-      root
-        .field("revision")
-        .fail(`must be a valid tag (letters, digits, '_', '.', '-'), got ${describeValue(args.revision)}`),
-    );
-  else if (args.revision === "latest")
-    problems.check(() => root.field("revision").fail(`must name a source revision, not "latest"`));
-  problems.throwIfAny();
+    root
+      .field("revision")
+      .report(`must be a valid tag (letters, digits, '_', '.', '-'), got ${describeValue(args.revision)}`);
+  else if (args.revision === "latest") root.field("revision").report(`must name a source revision, not "latest"`);
+  root.problems.done({});
 }
 
 /** `address/repository:revision`: the name a ServiceImage builds, tags and pushes. */

@@ -81,13 +81,16 @@ describe("imagePolicyProblem", () => {
 
 describe("checkedImage", () => {
   const at = argsOf("ContainerService", "web").field("image");
+  /** A plain string checked as a component checks it: its problems thrown at the end. */
+  const checkedNow = (image: string) => {
+    const now = argsOf("ContainerService", "web").field("image");
+    return now.problems.done({ image: checkedImage(now, image, "docker", STRICT) }).image;
+  };
 
   it("checks a plain string at once with a ComponentArgError naming the component and argument", () => {
-    expect(() => checkedImage(at, "web:1", "docker", STRICT)).toThrow(ComponentArgError);
-    expect(() => checkedImage(at, "web:1", "docker", STRICT)).toThrow(
-      `ContainerService "web": image "web:1" has no digest`,
-    );
-    expect(checkedImage(at, `web@${DIGEST}`, "docker", STRICT)).toBe(`web@${DIGEST}`);
+    expect(() => checkedNow("web:1")).toThrow(ComponentArgError);
+    expect(() => checkedNow("web:1")).toThrow(`ContainerService "web": image "web:1" has no digest`);
+    expect(checkedNow(`web@${DIGEST}`)).toBe(`web@${DIGEST}`);
   });
 
   it("checks an output when it resolves: a compliant one passes through", async () => {

@@ -7,19 +7,25 @@ import {
   serviceLabels,
   userLabels,
 } from "../../components/container-service/labels";
-import { ArgPath } from "../../components/args";
+import { argsOf, type ArgPath } from "../../components/args";
 import { serviceSpec } from "./support/fixtures";
 
-const at = new ArgPath(`ContainerService "web"`, "labels");
+/** A check run as a component runs it, at `labels`: its value, or its problems thrown at the end. */
+function checked<T>(check: (at: ArgPath) => T | undefined): T {
+  const at = argsOf("ContainerService", "web").field("labels");
+  return at.problems.done({ value: check(at) }).value;
+}
 
 describe("userLabels", () => {
   it("accepts Kubernetes label syntax, prefixed or not", () => {
-    expect(userLabels(at, { team: "platform", "example.com/cost-center": "cc-42", tier: "" })).toEqual({
-      team: "platform",
-      "example.com/cost-center": "cc-42",
-      tier: "",
-    });
-    expect(userLabels(at, undefined)).toEqual({});
+    expect(checked((at) => userLabels(at, { team: "platform", "example.com/cost-center": "cc-42", tier: "" }))).toEqual(
+      {
+        team: "platform",
+        "example.com/cost-center": "cc-42",
+        tier: "",
+      },
+    );
+    expect(checked((at) => userLabels(at, undefined))).toEqual({});
   });
 
   const BAD: [Record<string, string>, string][] = [
@@ -42,12 +48,12 @@ describe("userLabels", () => {
     ]),
   ];
   it.each(BAD)("rejects %o", (labels, message) => {
-    expect(() => userLabels(at, labels)).toThrow(ComponentArgError);
-    expect(() => userLabels(at, labels)).toThrow(message);
+    expect(() => checked((at) => userLabels(at, labels))).toThrow(ComponentArgError);
+    expect(() => checked((at) => userLabels(at, labels))).toThrow(message);
   });
 
   it("rejects non-string values", () => {
-    expect(() => labelValue(at.key("n"), 3)).toThrow(`labels.n must be a label value`);
+    expect(() => checked((at) => labelValue(at.key("n"), 3))).toThrow(`labels.n must be a label value`);
   });
 });
 

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
-import {
-  cpuQuantity,
-  dockerCpus,
-  dockerMemoryMiB,
-  memoryQuantity,
-  parseCpu,
-  parseMemory,
-} from "../../components/container-service/resources";
-import { ArgPath } from "../../components/args";
+import { cpuQuantity, dockerCpus, dockerMemoryMiB, memoryQuantity } from "../../components/container-service/resources";
+import { argsOf } from "../../components/args";
+import * as rules from "../../components/rules";
 
-const at = new ArgPath(`ContainerService "web"`, "resources.cpu");
+/** The value as a component checks it: the rule applied at `resources.cpu`, problems thrown at the end. */
+function checked(rule: rules.Rule<number>, input: unknown): number {
+  const at = argsOf("ContainerService", "web").field("resources").field("cpu");
+  return at.problems.done({ value: at.check(rule, input) }).value;
+}
+const parseCpu = (input: unknown) => checked(rules.cpu, input);
+const parseMemory = (input: unknown) => checked(rules.memory, input);
 
 describe("parseCpu", () => {
   it.each([
@@ -22,11 +22,11 @@ describe("parseCpu", () => {
     [1, 1000],
     [0.1, 100],
   ] as const)("%s → %i millicores", (input, milli) => {
-    expect(parseCpu(at, input)).toBe(milli);
+    expect(parseCpu(input)).toBe(milli);
   });
 
   it.each(["fast", "", "0", "0m", "0.0001", "1.5m", "-1", "1 cpu", "1e3", null])("rejects %s", (input) => {
-    expect(() => parseCpu(at, input)).toThrow(ComponentArgError);
+    expect(() => parseCpu(input)).toThrow(ComponentArgError);
   });
 });
 
@@ -39,11 +39,11 @@ describe("parseMemory", () => {
     ["6291456", 6 * 2 ** 20],
     ["8192Ki", 8 * 2 ** 20],
   ] as const)("%s → %i bytes", (input, bytes) => {
-    expect(parseMemory(at, input)).toBe(bytes);
+    expect(parseMemory(input)).toBe(bytes);
   });
 
   it.each(["lots", "", "1Mi", "5Mi", "256MB", "256mi", "-1Gi", "1.5", 512, undefined])("rejects %s", (input) => {
-    expect(() => parseMemory(at, input)).toThrow(ComponentArgError);
+    expect(() => parseMemory(input)).toThrow(ComponentArgError);
   });
 });
 

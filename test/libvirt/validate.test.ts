@@ -1,18 +1,27 @@
 // The argument checks every libvirt translator uses: what passes, what is refused, and that each
 // refusal names the resource and the argument.
 import { describe, expect, it } from "vitest";
+import { checked } from "../../components/args";
 import { ComponentArgError } from "../../components/errors";
-import {
-  checkAbsolutePath,
-  checkInteger,
-  checkMacAddress,
-  checkName,
-  checkOneOf,
-  checkText,
-  VOLUME_NAME,
-} from "../../components/libvirt/validate";
+import { absolutePath, choice, macAddress, objectName, text, volumeName } from "../../components/libvirt/validate";
+import { integerIn, type Rule } from "../../components/rules";
 
 const OWNER = 'Domain "vm1"';
+
+/** `rule` applied to `value` at `argument` of OWNER, as the translators apply it. */
+function check<T>(argument: string, value: unknown, rule: Rule<T>): T {
+  return checked(OWNER, (at) => at.field(argument).check(rule, value));
+}
+const checkName = (_owner: string, argument: string, value: unknown, rule: Rule<string> = objectName) =>
+  check(argument, value, rule);
+const checkInteger = (_owner: string, argument: string, value: unknown, min: number, max: number) =>
+  check(argument, value, integerIn(min, max));
+const checkOneOf = (_owner: string, argument: string, value: unknown, allowed: readonly string[]) =>
+  check(argument, value, choice(allowed));
+const checkAbsolutePath = (_owner: string, argument: string, value: unknown) => check(argument, value, absolutePath);
+const checkText = (_owner: string, argument: string, value: unknown) => check(argument, value, text);
+const checkMacAddress = (_owner: string, argument: string, value: unknown) => check(argument, value, macAddress);
+const VOLUME_NAME = volumeName;
 
 /** The message a check throws, asserting it is an argument error. */
 function refusal(check: () => unknown): string {
