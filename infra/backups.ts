@@ -16,7 +16,12 @@ export function declareBackups(
   platform: Platform,
   target: TargetProviders,
   containers: DeclaredContainers,
-  image: { registry: RegistryEndpoint; revision: string; opts: pulumi.ComponentResourceOptions },
+  image: {
+    registry: RegistryEndpoint;
+    /** The source revision of a build context (infra/source-revision.ts). */
+    revisionOf: (context: string) => string;
+    opts: pulumi.ComponentResourceOptions;
+  },
   imagePullSecrets: pulumi.Input<string>[],
 ): Record<string, Backup> {
   if (platform.backups.length === 0) return {};
@@ -24,14 +29,15 @@ export function declareBackups(
   const buildArgs = Object.fromEntries(
     Object.entries(tool.baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]),
   );
+  const revision = image.revisionOf(`apps/${tool.app}`);
   const toolImage = new ServiceImage(
     tool.app,
     {
       context: `apps/${tool.app}`,
       repository: tool.app,
-      revision: image.revision,
+      revision,
       registry: image.registry,
-      buildArgs: { ...buildArgs, REVISION: image.revision },
+      buildArgs: { ...buildArgs, REVISION: revision },
     },
     image.opts,
   ).ref;

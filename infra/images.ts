@@ -19,15 +19,16 @@ export function mirrored(reference: string, mirror: string | undefined): string 
 /**
  * The image each service runs: built from source by a ServiceImage (pushed to the stack's
  * registry, deployed by digest), or the reference config gives (CI promoting a tested build).
+ * `revisionOf` names the source revision of a build context (infra/source-revision.ts).
  */
 export function serviceImages(
   platform: Platform,
   registry: RegistryEndpoint,
-  revision: string,
+  revisionOf: (context: string) => string,
   opts: pulumi.ComponentResourceOptions,
 ): Record<string, pulumi.Input<string>> {
   return Object.fromEntries(
-    platform.services.map((service) => [service.name, imageOf(service, platform, registry, revision, opts)]),
+    platform.services.map((service) => [service.name, imageOf(service, platform, registry, revisionOf, opts)]),
   );
 }
 
@@ -35,11 +36,12 @@ function imageOf(
   service: PlatformService,
   platform: Platform,
   registry: RegistryEndpoint,
-  revision: string,
+  revisionOf: (context: string) => string,
   opts: pulumi.ComponentResourceOptions,
 ): pulumi.Input<string> {
   if ("ref" in service.image) return service.image.ref;
   const { app, baseImages } = service.image.build;
+  const revision = revisionOf(`apps/${app}`);
   const buildArgs = Object.fromEntries(
     Object.entries(baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]),
   );

@@ -26,9 +26,8 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   const target = targetProviders(platform);
   const exposure = declareExposure(platform, target);
   const { registry, authenticatedDocker, imagePullSecrets } = declareRegistry(platform, target, exposure.ingress);
-  const revision = sourceRevision();
   const imageOpts = { providers: [authenticatedDocker] };
-  const images = serviceImages(platform, registry, revision, imageOpts);
+  const images = serviceImages(platform, registry, sourceRevision, imageOpts);
   // On Docker, services pull from the stack's registry with its credentials.
   const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;
   const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets, exposure.ingress);
@@ -36,7 +35,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     platform,
     serviceTarget,
     containers,
-    { registry, revision, opts: imageOpts },
+    { registry, revisionOf: sourceRevision, opts: imageOpts },
     imagePullSecrets,
   );
   const machines = declareMachines(platform);

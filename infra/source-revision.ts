@@ -2,23 +2,26 @@ import { type BoundedRunOptions, outputOf } from "./cli/bounded-run";
 import { InputError } from "./cli/run";
 
 /**
- * Read once per process and directory: a program or a test run evaluates its stacks many times,
- * and two git processes per evaluation were a measurable share of the Node suite.
+ * Read once per process, directory and build context: a program or a test run evaluates its
+ * stacks many times, and git processes per evaluation were a measurable share of the Node suite.
  */
 const fromGit = new Map<string, string>();
 
 /**
- * The source revision images are tagged with: `DOCKYARD_SOURCE_REVISION` when CI sets
- * it, else the short git commit, with `-dirty` when the working tree has changes (so a
- * tag never claims to be a commit it is not). Characters are those a Docker tag allows.
+ * The revision an image built from `context` (a directory such as `apps/web`) is tagged with:
+ * `DOCKYARD_SOURCE_REVISION` when set, else the full commit that last changed that directory,
+ * with `-dirty` when the directory has uncommitted changes (so a tag never claims to be a
+ * commit it is not). It depends on the image's own source only: a commit or an edit elsewhere
+ * (a stack file `pin` rewrites, docs) leaves every image, and so previews and drift, unchanged.
  */
-export function sourceRevision(cwd = process.cwd()): string {
+export function sourceRevision(context: string, cwd = process.cwd()): string {
   const fromEnv = sourceRevisionFromEnvironment();
   if (fromEnv !== undefined) return fromEnv;
-  let revision = fromGit.get(cwd);
+  const key = `${cwd}\0${context}`;
+  let revision = fromGit.get(key);
   if (revision === undefined) {
-    revision = gitRevision(cwd);
-    fromGit.set(cwd, revision);
+    revision = gitRevision(context, cwd);
+    fromGit.set(key, revision);
   }
   return revision;
 }
@@ -40,14 +43,23 @@ export function sourceRevisionFromEnvironment(env: NodeJS.ProcessEnv = process.e
 
 const GIT_TIMEOUT_MS = 10_000;
 
-function gitRevision(cwd: string): string {
-  try {
-    // git answers in milliseconds; a repository on a hung network mount must not hang synth.
-    const options: BoundedRunOptions = { cwd, stdio: ["ignore", "pipe", "ignore"], timeoutMs: GIT_TIMEOUT_MS };
-    const commit = outputOf("git", ["rev-parse", "--short=12", "HEAD"], options).trim();
-    const dirty = outputOf("git", ["status", "--porcelain", "--untracked-files=no"], options).trim();
-    return dirty ? `${commit}-dirty` : commit;
-  } catch {
-    return "unversioned";
-  }
+function gitRevision(context: string, cwd: string): string {
+  // git answers in milliseconds; a repository on a hung network mount must not hang synth.
+  const options: BoundedRunOptions = { cwd, stdio: ["ignore", "pipe", "ignore"], timeoutMs: GIT_TIMEOUT_MS };
+  const git = (...args: string[]) => {
+    try {
+      return outputOf("git", args, options).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  if (git("rev-parse", "--is-shallow-repository") === "true")
+    throw new InputError(
+      `${cwd} is a shallow git clone, which cannot tell which commit last changed ${context}: fetch its full history (git fetch --unshallow; actions/checkout with fetch-depth: 0)`,
+    );
+  const commit = git("log", "-1", "--format=%H", "--", context);
+  if (!commit) return "unversioned";
+  // Untracked files count: a build context sends them to the builder too.
+  const dirty = git("status", "--porcelain", "--", context);
+  return dirty ? `${commit}-dirty` : commit;
 }

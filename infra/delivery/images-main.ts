@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
     const [stack] = rest;
     const out = outputFileOption("--out", values.out ?? "out/images.json");
     const { sourceRevision } = await import("../source-revision");
-    const plan = images.buildPlan(stack, file(stack), sourceRevision());
+    const plan = images.buildPlan(stack, file(stack), sourceRevision);
     const built = await images.buildAll(plan, values.fresh === true, runner);
     writeFileSync(out, `${JSON.stringify({ images: built }, null, 2)}\n`);
     images.setStepOutput("images", JSON.stringify(Object.entries(built).map(([name, ref]) => ({ name, ref }))));

@@ -29,8 +29,11 @@ export interface ImageBuild {
   buildArgs: Record<string, string>;
 }
 
-/** What the stack builds from source, as the program would (bases through the stack's mirror). */
-export function buildPlan(stack: string, file: string, revision: string): ImageBuild[] {
+/**
+ * What the stack builds from source, as the program would (bases through the stack's mirror,
+ * each image at the revision of its own build context, `revisionOf`).
+ */
+export function buildPlan(stack: string, file: string, revisionOf: (context: string) => string): ImageBuild[] {
   const registry = registryAddressOf(stack, file);
   const platform = describePlatform(loadConfig(catalog, settingsConfigSource(readStackSettings(file))));
   return platform.services.flatMap((service) => {
@@ -39,6 +42,7 @@ export function buildPlan(stack: string, file: string, revision: string): ImageB
     const buildArgs = Object.fromEntries(
       Object.entries(baseImages).map(([arg, ref]) => [arg, viaMirror(ref, platform.registry.mirror)]),
     );
+    const revision = revisionOf(`apps/${app}`);
     return [
       {
         name: service.name,

@@ -58,7 +58,7 @@ function pinnedCopies(testDigest: string, prodDigest: string) {
 
 describe("images build", () => {
   it("plans each service built from source, bases as the stack pulls them, tagged in the stack's registry", () => {
-    expect(buildPlan("test", "stacks/Pulumi.test.yaml", "abc123")).toEqual(
+    expect(buildPlan("test", "stacks/Pulumi.test.yaml", () => "abc123")).toEqual(
       ["web", "front"].map((name) => ({
         name,
         context: `apps/${name}`,
@@ -70,7 +70,7 @@ describe("images build", () => {
   });
 
   it("builds with buildx and pushes, fresh bases on request, and returns digest references", async () => {
-    const [plan] = buildPlan("test", "stacks/Pulumi.test.yaml", "abc123");
+    const [plan] = buildPlan("test", "stacks/Pulumi.test.yaml", () => "abc123");
     expect(buildArgv(plan, "/m.json", true)).toEqual([
       "buildx",
       "build",
@@ -118,7 +118,7 @@ describe("images build", () => {
   });
 
   it("refuses a build that reports no digest", async () => {
-    const [plan] = buildPlan("test", "stacks/Pulumi.test.yaml", "abc123");
+    const [plan] = buildPlan("test", "stacks/Pulumi.test.yaml", () => "abc123");
     await expect(buildAll([plan], false, recorder("sha256:short").run)).rejects.toThrow(/no image digest for web/);
   });
 });
