@@ -32,28 +32,27 @@ describe("source revision of a build context", () => {
     const dir = repository();
     const first = git(dir, "rev-parse", "HEAD");
     expect(sourceRevision("apps/web", dir)).toBe(first);
-    // Fresh lookups each time (the cache is per directory): a new directory name per state.
-    const copy = (label: string) => {
+    // Each state in a clone of its own: answers are cached per directory, as a run reads them once.
+    const state = (label: string, change: (at: string) => void) => {
       const at = mkdtempSync(join(tmpdir(), `dockyard-revision-${label}-`));
       git(at, "clone", "-q", dir, ".");
+      change(at);
       return at;
     };
-    const pinned = copy("pinned");
-    appendFileSync(join(pinned, "stacks", "Pulumi.test.yaml"), "# pinned\n");
-    expect(sourceRevision("apps/web", pinned)).toBe(first);
-    git(pinned, "commit", "-q", "-am", "pin");
-    expect(sourceRevision("apps/web", pinned)).toBe(first);
-
-    const edited = copy("edited");
-    appendFileSync(join(edited, "apps", "web", "Dockerfile"), "# edit\n");
+    const pin = (at: string) => appendFileSync(join(at, "stacks", "Pulumi.test.yaml"), "# pinned\n");
+    const editWeb = (at: string) => appendFileSync(join(at, "apps", "web", "Dockerfile"), "# edit\n");
+    expect(sourceRevision("apps/web", state("pinned", pin))).toBe(first);
+    const pinCommitted = state("pin-committed", (at) => (pin(at), git(at, "commit", "-q", "-am", "pin")));
+    expect(sourceRevision("apps/web", pinCommitted)).toBe(first);
+    const edited = state("edited", editWeb);
     expect(sourceRevision("apps/web", edited)).toBe(`${first}-dirty`);
     expect(sourceRevision("apps/front", edited)).toBe(first);
-    const untracked = copy("untracked");
-    writeFileSync(join(untracked, "apps", "front", "extra.txt"), "sent to the builder\n");
+    const untracked = state("untracked", (at) => writeFileSync(join(at, "apps", "front", "extra.txt"), "sent\n"));
     expect(sourceRevision("apps/front", untracked)).toBe(`${first}-dirty`);
-    git(edited, "commit", "-q", "-am", "web changes");
-    expect(sourceRevision("apps/web", edited)).toBe(git(edited, "rev-parse", "HEAD"));
-    expect(sourceRevision("apps/front", edited)).toBe(first);
+    const committed = state("committed", (at) => (editWeb(at), git(at, "commit", "-q", "-am", "web changes")));
+    expect(sourceRevision("apps/web", committed)).toBe(git(committed, "rev-parse", "HEAD"));
+    expect(sourceRevision("apps/web", committed)).not.toBe(first);
+    expect(sourceRevision("apps/front", committed)).toBe(first);
   });
 
   it("outside git it is 'unversioned'; in a shallow clone it refuses, saying how to fetch history", () => {

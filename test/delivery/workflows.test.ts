@@ -257,6 +257,18 @@ describe("the workflows", () => {
     );
   });
 
+  it("every checkout has full history and no stored credentials; nothing overrides the source revision", () => {
+    // Image revisions come from git history (infra/source-revision.ts): a shallow clone is refused.
+    for (const file of FILES) {
+      const checkouts = Object.values(workflow(file).jobs)
+        .flatMap(steps)
+        .filter((s) => s.uses?.startsWith("actions/checkout@"));
+      for (const checkout of checkouts)
+        expect(checkout.with, file).toMatchObject({ "persist-credentials": false, "fetch-depth": 0 });
+      expect(text(file), file).not.toContain("DOCKYARD_SOURCE_REVISION");
+    }
+  });
+
   it("deploys of one stack never overlap, and nothing cancels a deploy in progress", () => {
     const pulumiUps = FILES.flatMap((file) =>
       Object.entries(workflow(file).jobs)
