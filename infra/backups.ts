@@ -8,7 +8,9 @@ import type { TargetProviders } from "./providers";
 
 /**
  * Scheduled backups of the volumes the topology says hold state, with the backup tool built
- * from `apps/backup` like any service image (pushed to the stack's registry, run by digest).
+ * from `apps/backup` like any service image (pushed to the stack's registry, run by digest), or
+ * the image `backup.image` pins (CI promoting the tool it built and tested once). Returns the
+ * backups and the tool image they run (undefined when the topology backs nothing up).
  * Each volume gets a repository of its own below the configured URL (`<url>/<volume>`): its own
  * locks, retention and prune, whatever the other volumes' jobs are doing.
  */
@@ -23,26 +25,11 @@ export function declareBackups(
     opts: pulumi.ComponentResourceOptions;
   },
   imagePullSecrets: pulumi.Input<string>[],
-): Record<string, Backup> {
-  if (platform.backups.length === 0) return {};
-  const tool = platform.backupTool;
-  const buildArgs = Object.fromEntries(
-    Object.entries(tool.baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]),
-  );
-  const revision = image.revisionOf(`apps/${tool.app}`);
-  const toolImage = new ServiceImage(
-    tool.app,
-    {
-      context: `apps/${tool.app}`,
-      repository: tool.app,
-      revision,
-      registry: image.registry,
-      buildArgs: { ...buildArgs, REVISION: revision },
-    },
-    image.opts,
-  ).ref;
+): { backups: Record<string, Backup>; toolImage?: pulumi.Input<string> } {
+  if (platform.backups.length === 0) return { backups: {} };
+  const toolImage = platform.backup.image ?? buildTool(platform, image);
   const namespace = target.namespace?.metadata.name;
-  return Object.fromEntries(
+  const backups = Object.fromEntries(
     platform.backups.map((backup) => {
       const volume = platform.volumes.find((v) => v.name === backup.volume);
       return [
@@ -73,6 +60,27 @@ export function declareBackups(
       ];
     }),
   );
+  return { backups, toolImage };
+}
+
+/** The backup tool built from `apps/<app>` like a service image: its digest reference. */
+function buildTool(platform: Platform, image: Parameters<typeof declareBackups>[3]): pulumi.Input<string> {
+  const tool = platform.backupTool;
+  const buildArgs = Object.fromEntries(
+    Object.entries(tool.baseImages).map(([arg, ref]) => [arg, mirrored(ref, platform.registry.mirror)]),
+  );
+  const revision = image.revisionOf(`apps/${tool.app}`);
+  return new ServiceImage(
+    tool.app,
+    {
+      context: `apps/${tool.app}`,
+      repository: tool.app,
+      revision,
+      registry: image.registry,
+      buildArgs: { ...buildArgs, REVISION: revision },
+    },
+    image.opts,
+  ).ref;
 }
 
 /** The repository Args of one volume: below the configured URL, or the volume repository when there is none. */

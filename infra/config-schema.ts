@@ -195,6 +195,22 @@ export function imageIdentity(value: unknown): unknown {
 }
 
 /**
+ * An image a stack runs instead of building it from `apps/` (how CI promotes one tested build,
+ * `npm run promote`). Only its registry host is a knob (each stack pulls from its own registry);
+ * its digest is not: test and prod run the same digest, and parity compares it
+ * (docs/decisions/0009-delivery.md).
+ */
+function pinnedImage(what: string) {
+  return doc(
+    mayBeSecret(
+      shaped(knob(ruled(rules.imageReference)), imageIdentity, "its digest"),
+      `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`,
+    ),
+    `image to deploy instead of building ${what} from apps/ (how CI promotes one tested build, npm run promote): digest-pinned, from this stack's registry or its mirror, on Kubernetes`,
+  ).optional();
+}
+
+/**
  * One service's validated config. `host` and `autoscaling` exist only for the services the
  * topology exposes or autoscales; `replicas` is absent only for an autoscaled one left at default.
  */
@@ -265,15 +281,7 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
       memory: doc(knob(ruled(rules.memory, rules.memoryQuantity)), "memory limit (the request equals it)").default(
         SERVICE_DEFAULTS.memory,
       ),
-      // Only its registry host is a knob (each stack pulls from its own registry); its digest is
-      // not: test and prod run the same digest, and parity compares it (docs/decisions/0009-delivery.md).
-      image: doc(
-        mayBeSecret(
-          shaped(knob(ruled(rules.imageReference)), imageIdentity, "its digest"),
-          `registry.offline-secret-value/web@sha256:${"0".repeat(64)}`,
-        ),
-        "image to deploy instead of building the service from apps/ (how CI promotes one tested build, npm run promote): digest-pinned, from this stack's registry or its mirror, on Kubernetes",
-      ).optional(),
+      image: pinnedImage("the service"),
       // Named opt-outs of the container hardening, not knobs: test runs with exactly prod's posture.
       security: z
         .strictObject({
@@ -437,6 +445,7 @@ const backup = z
       })
       .prefault({}),
     repository,
+    image: pinnedImage("the backup tool"),
   })
   .prefault({});
 
@@ -677,6 +686,7 @@ type PlacementDraft = {
   ingress: { controllerNamespace: string };
   registry: { mode: string; address?: string; mirror?: string };
   services: Record<string, { host?: string; image?: string }>;
+  backup: { image?: string };
 };
 
 /**
@@ -718,12 +728,12 @@ function checkPlacement(config: PlacementDraft, issue: Issue): void {
   }
   if (address === undefined || standIn(address)) return;
   const sources = [address, ...(mirror === undefined || standIn(mirror) ? [] : [mirror])];
-  for (const [name, { image }] of Object.entries(config.services)) {
-    const ref = image === undefined || standIn(image) ? undefined : parseImageRef(image);
+  for (const [path, image] of configImages(config)) {
+    const ref = standIn(image) ? undefined : parseImageRef(image);
     if (ref === undefined || !isImageRef(ref)) continue;
     if (!sources.some((source) => `${ref.registry}/${ref.repository}`.startsWith(`${source}/`)))
       issue(
-        ["services", name, "image"],
+        path,
         `must come from this stack's registry (${sources.join(" or its mirror ")}): a deploy would pull from a registry the stack does not own`,
         image,
       );
@@ -733,18 +743,26 @@ function checkPlacement(config: PlacementDraft, issue: Issue): void {
 type ConfigDraft = {
   target: "docker" | "kubernetes";
   services: Record<string, { image?: string }>;
+  backup: { image?: string };
   unsafe: { allowLatestTag: boolean };
 };
+
+/** Every image the config pins, with its key: each service's and the backup tool's. */
+function configImages(config: Pick<ConfigDraft, "services" | "backup">): [path: string[], image: string][] {
+  const services = Object.entries(config.services).map(([name, { image }]) => [["services", name, "image"], image]);
+  return [...services, [["backup", "image"], config.backup.image]].filter(
+    (entry): entry is [string[], string] => entry[1] !== undefined,
+  );
+}
 
 /** Images given in config, checked with the policy the component will apply (see {@link imagePolicyFor}). */
 function checkImages(config: ConfigDraft, issue: Issue): void {
   if (config.unsafe.allowLatestTag && config.target !== "docker")
     issue(["unsafe", "allowLatestTag"], "is accepted only for target docker (local development)");
   const policy = imagePolicyFor(config.target, config.unsafe);
-  for (const [name, { image }] of Object.entries(config.services)) {
-    if (image === undefined || imagePolicyProblem(image, config.target, policy) === undefined) continue;
+  for (const [path, image] of configImages(config)) {
+    if (imagePolicyProblem(image, config.target, policy) === undefined) continue;
     const ref = parseImageRef(image);
-    const path = ["services", name, "image"];
     if (isImageRef(ref) && config.target === "kubernetes" && ref.digest === undefined) {
       issue(path, "must be pinned by digest (…@sha256:<64 hex>) on kubernetes", image);
     } else {

@@ -31,7 +31,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   // On Docker, services pull from the stack's registry with its credentials.
   const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;
   const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets, exposure.ingress);
-  const backups = declareBackups(
+  const { backups, toolImage } = declareBackups(
     platform,
     serviceTarget,
     containers,
@@ -44,6 +44,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     configFile: platform.configFile,
     registry: registry.address,
     images: Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, pulumi.output(ref)])),
+    ...(toolImage === undefined ? {} : { backupImage: pulumi.output(toolImage) }),
     services: Object.fromEntries(
       Object.entries(containers.services).map(([name, service]) => [name, service.hostname]),
     ),

@@ -218,6 +218,9 @@ const VOLUMES = ["web-data"] as const;
 /** State worth backing up. The registry's blobs are not: every image is rebuilt from source. */
 const BACKUPS: PlatformBackup[] = [{ volume: "web-data", colocateWith: "web" }];
 
+/** Whether the topology backs any volume up: its stacks then run the backup tool's image too. */
+export const backsUp = BACKUPS.length > 0;
+
 /** restic, busybox, ssh and CA certificates: the upstream restic image (apps/backup/Dockerfile). */
 const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: "docker.io/restic/restic:0.17.3" } };
 

@@ -19,6 +19,8 @@ export interface StackOutputs {
   registry: pulumi.Output<string>;
   /** Image each service runs, `repo@sha256:…`. */
   images: Record<string, pulumi.Output<string>>;
+  /** Image the backup jobs run, `repo@sha256:…`, when the topology backs anything up. */
+  backupImage?: pulumi.Output<string>;
   /** How other services reach each service (Docker alias or cluster DNS name). */
   services: Record<string, pulumi.Output<string | undefined>>;
   /** Where users reach each service: `https://<host>/` through its Ingress, or `http://127.0.0.1:<port>/` on Docker. */

@@ -10,6 +10,7 @@ describe("config schema marks", () => {
     expect(markedPaths(schema, "knob").sort()).toEqual(
       [
         "backup.check.readDataPercent",
+        "backup.image",
         "backup.check.schedule",
         "backup.drill.maxSnapshotAgeHours",
         "backup.drill.schedule",
@@ -86,7 +87,7 @@ describe("config schema marks", () => {
 
   it("an image is a knob only for the registry serving it: parity compares its digest", () => {
     expect(markedPaths(schema, "shape")).toEqual(
-      expect.arrayContaining(["services.web.image", "services.front.image"]),
+      expect.arrayContaining(["services.web.image", "services.front.image", "backup.image"]),
     );
     const digest = `sha256:${"a".repeat(64)}`;
     expect(imageIdentity(`registry.test.example.internal/web@${digest}`)).toBe(digest);

@@ -59,7 +59,7 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
     const { sourceRevision } = await import("../source-revision");
     const plan = images.buildPlan(stack, file(stack), sourceRevision);
     const built = await images.buildAll(plan, values.fresh === true, runner);
-    writeFileSync(out, `${JSON.stringify({ images: built }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify(images.builtOutputs(plan, built), null, 2)}\n`);
     images.setStepOutput("images", JSON.stringify(Object.entries(built).map(([name, ref]) => ({ name, ref }))));
     for (const [name, ref] of Object.entries(built)) io.out(`built ${name}: ${ref}`);
     io.out(`images ${stack}: ${Object.keys(built).length} built and pushed → ${out}`);

@@ -11,16 +11,18 @@ import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../
 import { InputError } from "../cli/run";
 import { loadConfig, validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
-import { catalog, describePlatform } from "../platform";
+import { backsUp, catalog, describePlatform } from "../platform";
 import { readStackSettings } from "../stack-file";
-import { registryAddressOf } from "../promote/images";
+import { type ImageSlot, registryAddressOf } from "../promote/images";
 import type { Runner } from "../promote/outputs";
 
 const DIGEST_REF = /^[^@\s]+@sha256:[a-f0-9]{64}$/;
 
-/** One image CI builds for a stack: a service built from `apps/<app>`. */
+/** One image CI builds for a stack: a service, or the backup tool, built from `apps/<app>`. */
 export interface ImageBuild {
-  /** The service it is for (its `services.<name>.image`). */
+  /** Where the stack file pins it: `services.<name>` or `backup` (its `.image` key). */
+  slot: ImageSlot;
+  /** Its repository in the registry, which names it in logs and the scan matrix. */
   name: string;
   context: string;
   dockerfile: string;
@@ -36,23 +38,42 @@ export interface ImageBuild {
 export function buildPlan(stack: string, file: string, revisionOf: (context: string) => string): ImageBuild[] {
   const registry = registryAddressOf(stack, file);
   const platform = describePlatform(loadConfig(catalog, settingsConfigSource(readStackSettings(file))));
-  return platform.services.flatMap((service) => {
-    if (!("build" in service.image)) return [];
-    const { app, baseImages } = service.image.build;
+  const build = (slot: ImageSlot, name: string, app: string, baseImages: Record<string, string>): ImageBuild => {
+    const revision = revisionOf(`apps/${app}`);
     const buildArgs = Object.fromEntries(
       Object.entries(baseImages).map(([arg, ref]) => [arg, viaMirror(ref, platform.registry.mirror)]),
     );
-    const revision = revisionOf(`apps/${app}`);
-    return [
-      {
-        name: service.name,
-        context: `apps/${app}`,
-        dockerfile: `apps/${app}/Dockerfile`,
-        tag: `${registry}/${service.name}:${revision}`,
-        buildArgs: { ...buildArgs, REVISION: revision },
-      },
-    ];
-  });
+    return {
+      slot,
+      name,
+      context: `apps/${app}`,
+      dockerfile: `apps/${app}/Dockerfile`,
+      tag: `${registry}/${name}:${revision}`,
+      buildArgs: { ...buildArgs, REVISION: revision },
+    };
+  };
+  const services = platform.services.flatMap((service) =>
+    "build" in service.image
+      ? [build(`services.${service.name}`, service.name, service.image.build.app, service.image.build.baseImages)]
+      : [],
+  );
+  const tool = platform.backupTool;
+  const toolBuilt = platform.backups.length > 0 && platform.backup.image === undefined;
+  return toolBuilt ? [...services, build("backup", tool.app, tool.app, tool.baseImages)] : services;
+}
+
+/**
+ * What `images build` writes (`out/images.json`): the built images in the shape of the stack's
+ * outputs (`images` per service, `backupImage`), so `pin --from-outputs` reads either alike.
+ */
+export function builtOutputs(plan: readonly ImageBuild[], built: Readonly<Record<string, string>>): unknown {
+  const images: Record<string, string> = {};
+  let backupImage: string | undefined;
+  for (const { slot, name } of plan) {
+    if (slot === "backup") backupImage = built[name];
+    else images[slot.slice("services.".length)] = built[name];
+  }
+  return { images, ...(backupImage === undefined ? {} : { backupImage }) };
 }
 
 function viaMirror(reference: string, mirror: string | undefined): string {
@@ -110,17 +131,24 @@ export function setStepOutput(key: string, value: string, env: NodeJS.ProcessEnv
   if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `${key}=${value}\n`);
 }
 
-/** The images a stack file pins, by service; every service must be pinned by digest. */
-export function pinnedImages(stack: string, file: string): Record<string, string> {
+/** The images a stack file pins, by slot; every service's and the backup tool's must be pinned by digest. */
+export function pinnedImages(stack: string, file: string): Record<ImageSlot, string> {
   const { data } = validateConfig(catalog, settingsConfigSource(readStackSettings(file)));
   const problems: string[] = [];
-  const images: Record<string, string> = {};
-  for (const [name, service] of Object.entries(data.services)) {
-    if (service.image === undefined || !DIGEST_REF.test(service.image))
+  const images: Record<ImageSlot, string> = {};
+  const slots: [ImageSlot, string | undefined][] = [
+    ...Object.entries(data.services).map(([name, service]): [ImageSlot, string | undefined] => [
+      `services.${name}`,
+      service.image,
+    ]),
+    ...(backsUp ? [["backup", data.backup.image] as [ImageSlot, string | undefined]] : []),
+  ];
+  for (const [slot, image] of slots) {
+    if (image === undefined || !DIGEST_REF.test(image))
       problems.push(
-        `${file}: services.${name}.image is ${service.image === undefined ? "unset (built by the stack)" : JSON.stringify(service.image)}: ${stack} must run an image pinned by digest (npm run promote)`,
+        `${file}: ${slot}.image is ${image === undefined ? "unset (built by the stack)" : JSON.stringify(image)}: ${stack} must run an image pinned by digest (npm run promote)`,
       );
-    else images[name] = service.image;
+    else images[slot] = image;
   }
   if (problems.length > 0) throw new InputError(problems.join("\n"));
   return images;

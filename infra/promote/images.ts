@@ -2,12 +2,18 @@ import { isImageRef, parseImageRef } from "../../components";
 import { InputError } from "../cli/run";
 import { validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
-import { catalog } from "../platform";
+import { backsUp, catalog } from "../platform";
 import { OFFLINE_SECRET_VALUE, readStackSettings } from "../stack-file";
 
 /** How `pulumi stack output --json` prints a secret without `--show-secrets`. */
 const MASKED = "[secret]";
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * Where a stack file pins an image, below its `image` key: `services.<name>` for a service,
+ * `backup` for the backup tool. Outputs, promotion and pinning all speak of images by slot.
+ */
+export type ImageSlot = string;
 
 /** An image a stack deployed: where its registry serves it, and the digest that names it. */
 export interface DeployedImage {
@@ -32,16 +38,23 @@ export function registryAddressOf(stack: string, file: string): string {
 }
 
 /**
- * The images a stack deployed, from its outputs as `pulumi stack output --json` prints them:
- * every service the program declares, each `<registry address>/<repository>@sha256:<64 hex>`
- * under `registry` (the stack's own registry). Anything else is refused, one line per problem.
+ * The images a stack deployed, by slot, from its outputs as `pulumi stack output --json` prints
+ * them: every service the program declares (`images`) and the backup tool (`backupImage`), each
+ * `<registry address>/<repository>@sha256:<64 hex>` under `registry` (the stack's own registry).
+ * Anything else is refused, one line per problem. With `toolOptional`, outputs of a deployment
+ * from before the tool was reported (no `backupImage`) give the services only.
  */
-export function deployedImages(outputs: unknown, source: string, registry: string): Record<string, DeployedImage> {
+export function deployedImages(
+  outputs: unknown,
+  source: string,
+  registry: string,
+  toolOptional = false,
+): Record<ImageSlot, DeployedImage> {
   const problems: string[] = [];
   const refuse = (key: string, why: string) => problems.push(`${source}: ${key} ${why}`);
   if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs))
     throw new InputError(`${source}: must be a JSON object of stack outputs (pulumi stack output --json)`);
-  const { images, registry: reported } = outputs as Record<string, unknown>;
+  const { images, backupImage, registry: reported } = outputs as Record<string, unknown>;
   if (typeof images !== "object" || images === null || Array.isArray(images))
     throw new InputError(`${source}: has no "images" object: is it the output of pulumi stack output --json?`);
   if (reported !== undefined && reported !== MASKED && reported !== registry)
@@ -59,10 +72,19 @@ export function deployedImages(outputs: unknown, source: string, registry: strin
     }
     const image = checkImage(value, registry);
     if ("problem" in image) refuse(key, image.problem);
-    else found[name] = image;
+    else found[`services.${name}`] = image;
   }
   for (const name of services)
     if (!(name in images)) refuse(`images.${name}`, "is missing: every service's deployed image is promoted");
+  if (backupImage !== undefined) {
+    const image = checkImage(backupImage, registry);
+    if ("problem" in image) refuse("backupImage", image.problem);
+    else found.backup = image;
+  } else if (!toolOptional && backsUp)
+    refuse(
+      "backupImage",
+      "is missing: the backup tool's deployed image is promoted too (deploy with this version first)",
+    );
   if (problems.length > 0) throw new InputError(problems.join("\n"));
   return found;
 }

@@ -31,11 +31,11 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
     throw new UsageError("give either --from-outputs FILE (images built for this stack) or --deployed");
   const file = configFileOption(parsed.values["config-file"], stack);
 
-  const { readDeployed, stagePinned, unpinnedServices } = await import("./promote");
+  const { readDeployed, stagePinned, unpinnedSlots } = await import("./promote");
   const { commitStaged, discard } = await import("./write");
   const { runProgram } = await import("./outputs");
   const images = await readDeployed(stack, file, outputsFile, run ?? runProgram, deployed);
-  const wanted = deployed ? unpinnedServices(file) : Object.keys(images);
+  const wanted = deployed ? unpinnedSlots(file) : Object.keys(images);
   const chosen = Object.fromEntries(Object.entries(images).filter(([name]) => wanted.includes(name)));
   if (Object.keys(chosen).length === 0) {
     io.out(`pin ${stack}: nothing to pin (${deployed ? "no deployed image the file leaves unset" : "no images"})`);

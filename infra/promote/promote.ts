@@ -4,10 +4,10 @@ import { checkParity, formatParity } from "../parity/check";
 import { readStackSettings } from "../stack-file";
 import { validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
-import { catalog } from "../platform";
-import { type DeployedImage, deployedImages, pinnedReference, registryAddressOf } from "./images";
+import { backsUp, catalog } from "../platform";
+import { type DeployedImage, deployedImages, type ImageSlot, pinnedReference, registryAddressOf } from "./images";
 import { MAX_OUTPUTS_BYTES, type Runner, runProgram, stackOutputs } from "./outputs";
-import { withServiceImages } from "./stack-images";
+import { withPinnedImages } from "./stack-images";
 import { commitStaged, discard, type Staged, stage } from "./write";
 
 /** What promote works on: the two stacks, their settings files, and where the outputs come from. */
@@ -20,8 +20,9 @@ export interface Promotion {
 }
 
 /**
- * The images `stack` deployed, from a saved outputs file or the Pulumi CLI. With `ifAny`, a
- * stack whose outputs hold no images yet (never deployed) gives none instead of an error.
+ * The images `stack` deployed, by slot, from a saved outputs file or the Pulumi CLI. With
+ * `ifAny`, a stack whose outputs hold no images yet (never deployed) gives none instead of an
+ * error, and one deployed before the backup tool's image was reported gives its services'.
  */
 export async function readDeployed(
   stack: string,
@@ -29,22 +30,23 @@ export async function readDeployed(
   outputsFile: string | undefined,
   run: Runner = runProgram,
   ifAny = false,
-): Promise<Record<string, DeployedImage>> {
+): Promise<Record<ImageSlot, DeployedImage>> {
   const registry = registryAddressOf(stack, file);
   const outputs =
     outputsFile === undefined
       ? await stackOutputs(stack, run)
       : readSmallJson(outputsFile, "outputs file", MAX_OUTPUTS_BYTES);
   if (ifAny && typeof outputs === "object" && outputs !== null && !("images" in outputs)) return {};
-  return deployedImages(outputs, outputsFile ?? `${stack}'s outputs`, registry);
+  return deployedImages(outputs, outputsFile ?? `${stack}'s outputs`, registry, ifAny);
 }
 
-/** Services whose image a stack file leaves unset (built by the stack). */
-export function unpinnedServices(file: string): string[] {
+/** Slots whose image a stack file leaves unset (built by the stack). */
+export function unpinnedSlots(file: string): ImageSlot[] {
   const { data } = validateConfig(catalog, settingsConfigSource(readStackSettings(file)));
-  return Object.entries(data.services)
+  const services = Object.entries(data.services)
     .filter(([, service]) => service.image === undefined)
-    .map(([name]) => name);
+    .map(([name]) => `services.${name}`);
+  return backsUp && data.backup.image === undefined ? [...services, "backup"] : services;
 }
 
 /** Each stack file with the images pinned under its own registry: new text, staged beside it. */
@@ -60,12 +62,12 @@ export function stagePinned(
       const refs = Object.fromEntries(
         Object.entries(images).map(([name, image]) => [name, pinnedReference(registry, image)]),
       );
-      const text = withServiceImages(readSmallText(file, "stack file"), file, refs);
+      const text = withPinnedImages(readSmallText(file, "stack file"), file, refs);
       const next = stage(file, text);
       staged.push(next);
       // The new file must still be a valid stack file before anything is moved into place.
       validateConfig(catalog, settingsConfigSource({ ...readStackSettings(next.temp), file }));
-      for (const [name, ref] of Object.entries(refs)) lines.push(`  ${file}: services.${name}.image = ${ref}`);
+      for (const [slot, ref] of Object.entries(refs)) lines.push(`  ${file}: ${slot}.image = ${ref}`);
     }
     return { staged, lines };
   } catch (error) {

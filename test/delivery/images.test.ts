@@ -35,7 +35,7 @@ const NODE_BUILD_ARGS = {
 
 const images = (run: Runner, ...argv: string[]) => runMain("images", USAGE, (a, io) => main(a, io, run), argv);
 
-/** Copies of the committed stack files with web and front pinned at a digest in each. */
+/** Copies of the committed stack files with web, front and the backup tool pinned at a digest in each. */
 function pinnedCopies(testDigest: string, prodDigest: string) {
   const dir = mkdtempSync(join(tmpdir(), "dockyard-images-"));
   const pin = (stack: string, registry: string, memory: string, digest: string) => {
@@ -46,7 +46,9 @@ function pinnedCopies(testDigest: string, prodDigest: string) {
       file,
       text
         .replace(`memory: ${memory}\n`, `memory: ${memory}\n      image: ${registry}/web@${digest}\n`)
-        .replace(`memory: ${FRONT_MEMORY}\n`, `memory: ${FRONT_MEMORY}\n      image: ${registry}/front@${digest}\n`),
+        .replace(`memory: ${FRONT_MEMORY}\n`, `memory: ${FRONT_MEMORY}\n      image: ${registry}/front@${digest}\n`)
+        // The backup section ends with the repository's REST password.
+        .replace("cmVzdC1wYXNzd29yZA==\n", `cmVzdC1wYXNzd29yZA==\n    image: ${registry}/backup@${digest}\n`),
     );
     return file;
   };
@@ -58,15 +60,28 @@ function pinnedCopies(testDigest: string, prodDigest: string) {
 
 describe("images build", () => {
   it("plans each service built from source, bases as the stack pulls them, tagged in the stack's registry", () => {
-    expect(buildPlan("test", "stacks/Pulumi.test.yaml", () => "abc123")).toEqual(
-      ["web", "front"].map((name) => ({
+    const revisions: string[] = [];
+    const plan = buildPlan("test", "stacks/Pulumi.test.yaml", (context) => (revisions.push(context), "abc123"));
+    expect(plan).toEqual([
+      ...["web", "front"].map((name) => ({
+        slot: `services.${name}`,
         name,
         context: `apps/${name}`,
         dockerfile: `apps/${name}/Dockerfile`,
         tag: `registry.test.example.internal/${name}:abc123`,
         buildArgs: NODE_BUILD_ARGS,
       })),
-    );
+      // The backup tool too: prod runs what test ran, and builds nothing.
+      {
+        slot: "backup",
+        name: "backup",
+        context: "apps/backup",
+        dockerfile: "apps/backup/Dockerfile",
+        tag: "registry.test.example.internal/backup:abc123",
+        buildArgs: { BASE_IMAGE: "docker.io/restic/restic:0.17.3", REVISION: "abc123" },
+      },
+    ]);
+    expect(revisions).toEqual(["apps/web", "apps/front", "apps/backup"]);
   });
 
   it("builds with buildx and pushes, fresh bases on request, and returns digest references", async () => {
@@ -111,9 +126,12 @@ describe("images build", () => {
       delete process.env.GITHUB_OUTPUT;
     }
     const ref = (name: string) => `registry.test.example.internal/${name}@${D1}`;
-    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ images: { web: ref("web"), front: ref("front") } });
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({
+      images: { web: ref("web"), front: ref("front") },
+      backupImage: ref("backup"),
+    });
     expect(readFileSync(stepOutput, "utf8")).toBe(
-      `images=${JSON.stringify(["web", "front"].map((name) => ({ name, ref: ref(name) })))}\n`,
+      `images=${JSON.stringify(["web", "front", "backup"].map((name) => ({ name, ref: ref(name) })))}\n`,
     );
   });
 
@@ -162,6 +180,17 @@ describe("images sign, verify, copy", () => {
         "text",
         `registry.example.internal/front@${D1}`,
       ],
+      [
+        "cosign",
+        "verify",
+        "--certificate-identity-regexp",
+        "^https://github\\.com/acme/dockyard/\\.github/workflows/deploy\\.yml@refs/heads/main$",
+        "--certificate-oidc-issuer",
+        "https://token.actions.githubusercontent.com",
+        "--output",
+        "text",
+        `registry.example.internal/backup@${D1}`,
+      ],
     ]);
     expect(
       new RegExp(deployWorkflowIdentity("acme/dockyard").identityRegexp).test(
@@ -196,6 +225,13 @@ describe("images sign, verify, copy", () => {
         `registry.test.example.internal/front@${D1}`,
         `registry.example.internal/front:promoted-${"1".repeat(12)}`,
       ],
+      [
+        "cosign",
+        "copy",
+        "--force",
+        `registry.test.example.internal/backup@${D1}`,
+        `registry.example.internal/backup:promoted-${"1".repeat(12)}`,
+      ],
     ]);
     const other = pinnedCopies(D1, D2);
     const refused = await images(
@@ -209,7 +245,7 @@ describe("images sign, verify, copy", () => {
       `prod=${other.prod}`,
     );
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/prod pins web at sha256:2{64}, which test does not run: promote first/);
+    expect(refused.stderr).toMatch(/prod pins services\.web at sha256:2{64}, which test does not run: promote first/);
   });
 
   it("misuse exits 2", async () => {

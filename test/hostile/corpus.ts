@@ -363,6 +363,18 @@ const RULES: HostileCase[] = [
     `must come from this stack's registry (registry.example.internal): a deploy would pull from a registry the stack does not own, got "${DOCKER_HUB_IMAGE}"`,
   ),
   ruleCase(
+    "a prod backup tool image from a registry the stack does not own",
+    (c) => (section(c, "backup").image = DOCKER_HUB_IMAGE),
+    "backup.image",
+    `must come from this stack's registry (registry.example.internal): a deploy would pull from a registry the stack does not own, got "${DOCKER_HUB_IMAGE}"`,
+  ),
+  ruleCase(
+    "a prod backup tool image by tag",
+    (c) => (section(c, "backup").image = "registry.example.internal/backup:1.0"),
+    "backup.image",
+    `must be pinned by digest (…@sha256:<64 hex>) on kubernetes, got "registry.example.internal/backup:1.0"`,
+  ),
+  ruleCase(
     "a zero-width space in the kube context",
     (c) => (section(c, "endpoints").kubeContext = "pr\u200bod"),
     "endpoints.kubeContext",

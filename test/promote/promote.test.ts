@@ -11,12 +11,15 @@ import { main as pinMain, USAGE as PIN_USAGE } from "../../infra/promote/pin-mai
 import { main as promoteMain, USAGE as PROMOTE_USAGE } from "../../infra/promote/main";
 import { readDeployed } from "../../infra/promote/promote";
 import { STACK_TRACE } from "../support/cli";
+import { evaluate, ofType } from "../support/pulumi-harness";
 import { runMain } from "../support/run-main";
 
 const FIXTURE = "test/promote/fixtures/test-outputs.json";
 const DIGEST = "sha256:5b0e2f3a9c1d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7";
 const FRONT_DIGEST = "sha256:6c1f3e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4";
 const FRONT_REF = `registry.test.example.internal/front@${FRONT_DIGEST}`;
+const TOOL_DIGEST = "sha256:7e2a4b6c8d0f1e3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a";
+const TOOL_REF = `registry.test.example.internal/backup@${TOOL_DIGEST}`;
 
 /** Copies of the committed test and prod stack files in a fresh directory. */
 function copies() {
@@ -45,19 +48,33 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
     const run = await promote("test", "prod", "--from-outputs", FIXTURE, ...args);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`promote test → prod: web ${DIGEST}`);
-    expect(run.stdout).toContain(`front ${FRONT_DIGEST}`);
+    expect(run.stdout).toContain(
+      `promote test → prod: services.web ${DIGEST}, services.front ${FRONT_DIGEST}, backup ${TOOL_DIGEST}`,
+    );
     expect(run.stdout).toMatch(/\nparity test ≡ prod: mirrored/);
     const pinned = (file: string, registry: string, memory: string) =>
       readFileSync(file, "utf8")
         .replace(`      memory: ${memory}\n`, `      memory: ${memory}\n      image: ${registry}/web@${DIGEST}\n`)
         // front is the last service of the section: its pin ends it
-        .replace("  dockyard:volumes:\n", `      image: ${registry}/front@${FRONT_DIGEST}\n  dockyard:volumes:\n`);
+        .replace("  dockyard:volumes:\n", `      image: ${registry}/front@${FRONT_DIGEST}\n  dockyard:volumes:\n`)
+        // and the backup tool's ends the backup section, after the repository's last key
+        .replace(
+          "        secure: v1:AAAAAAAAAAAAAAAA:cmVzdC1wYXNzd29yZA==\n",
+          `        secure: v1:AAAAAAAAAAAAAAAA:cmVzdC1wYXNzd29yZA==\n    image: ${registry}/backup@${TOOL_DIGEST}\n`,
+        );
     expect(readFileSync(prod, "utf8")).toBe(pinned("stacks/Pulumi.prod.yaml", "registry.example.internal", "512Mi"));
     expect(readFileSync(test, "utf8")).toBe(
       pinned("stacks/Pulumi.test.yaml", "registry.test.example.internal", "256Mi"),
     );
     expect(readFileSync(prod, "utf8")).toContain("# Public keys of the operators allowed to log in");
+    // Prod now runs exactly what test ran, the backup tool included: it builds nothing.
+    const { resources } = await evaluate("prod", prod);
+    expect(ofType(resources, "docker:index/image:Image")).toEqual([]);
+    expect(resources.filter((r) => r.type.includes("ServiceImage"))).toEqual([]);
+    const jobs = resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob");
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs)
+      expect(JSON.stringify(job.inputs)).toContain(`registry.example.internal/backup@${TOOL_DIGEST}`);
   });
 
   it("refuses a tag-only image: exit 1, one line, nothing written", async () => {
@@ -108,10 +125,20 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
         /registry is "registry\.example\.internal", not this stack's registry/,
       ],
       [{ images: { web: 42, front: FRONT_REF } }, /images\.web must be an image reference/],
+      [{ images: { web: ref, front: FRONT_REF }, backupImage: undefined }, /backupImage is missing: the backup tool's/],
+      [
+        { images: { web: ref, front: FRONT_REF }, backupImage: `registry.example.internal/backup@${TOOL_DIGEST}` },
+        /backupImage is ".*", not served by this stack's registry/,
+      ],
     ];
     const before = snapshot();
     for (const [content, message] of cases) {
-      const file = outputsFile(dir, content);
+      // Each case has one mistake: the backup tool's image is there unless the case is about it.
+      const whole =
+        typeof content === "object" && content !== null && "images" in content && !("backupImage" in content)
+          ? { ...content, backupImage: TOOL_REF }
+          : content;
+      const file = outputsFile(dir, whole);
       const run = await promote("test", "prod", "--from-outputs", file, ...args);
       expect(run.code, JSON.stringify(content)).toBe(1);
       expect(run.stderr).toMatch(message);
@@ -168,8 +195,9 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
     });
     expect(calls).toEqual([["pulumi", "stack", "output", "--json", "--stack", "test"]]);
     expect(images).toEqual({
-      web: { repository: "web", digest: DIGEST },
-      front: { repository: "front", digest: FRONT_DIGEST },
+      "services.web": { repository: "web", digest: DIGEST },
+      "services.front": { repository: "front", digest: FRONT_DIGEST },
+      backup: { repository: "backup", digest: TOOL_DIGEST },
     });
     await expect(
       readDeployed("test", test, undefined, () => Promise.reject(new Error("pulumi not found on PATH"))),
