@@ -3,13 +3,15 @@
  * Docker and cosign are (CI installs cosign with sigstore/cosign-installer).
  *
  *   build <stack> [--fresh] [--out FILE] [--config-file F]  build every image the stack builds
- *       from source once, push it to the stack's registry, write FILE ({"images": {name: ref}},
- *       the shape `npm run pin` reads) and the `images` step output (for the scan matrix)
+ *       from source once (services and the backup tool), push it to the stack's registry, write
+ *       FILE (the stack outputs' shape, which `npm run pin` reads) and the `images` step output
+ *       (for the scan matrix)
  *   sign <ref>                 keyless-sign a digest with the workflow's identity
  *   verify <stack> [--config-file F] [--repository OWNER/NAME]  verify the signature of every
  *       image the stack pins, signed by this repository's deploy workflow on main
- *   copy <from> <to> [--config-file STACK=FILE]...  copy every pinned image (and its signatures) from one stack's
- *       registry to the other's, same digest
+ *   copy <from> <to> [--config-file STACK=FILE]... [--repository OWNER/NAME]  for every image
+ *       <to> pins: verify its signature in <from>'s registry, copy it to <to>'s with skopeo (same
+ *       digest), and sign it there (ADR 0017)
  *
  * Exit 0 done, 1 bad input or a failed build/verification, 2 usage.
  */
@@ -23,7 +25,7 @@ export const USAGE = [
   "usage: npm run images -- build <stack> [--fresh] [--out FILE] [--config-file FILE]",
   "       npm run images -- sign <repo@sha256:…>",
   "       npm run images -- verify <stack> [--config-file FILE] [--repository OWNER/NAME]",
-  "       npm run images -- copy <from> <to> [--config-file STACK=FILE]...",
+  "       npm run images -- copy <from> <to> [--config-file STACK=FILE]... [--repository OWNER/NAME]",
 ].join("\n");
 
 /** The images command; `run` replaces the process runner in tests. */
@@ -71,11 +73,11 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
     io.out(`signed ${ref}`);
     return 0;
   }
+  const repository = values.repository ?? process.env.GITHUB_REPOSITORY;
+  if (!repository) throw new UsageError("give --repository OWNER/NAME (GITHUB_REPOSITORY is not set)");
+  const signer = images.deployWorkflowIdentity(repository, process.env.GITHUB_SERVER_URL || undefined);
   if (command === "verify") {
     const [stack] = rest;
-    const repository = values.repository ?? process.env.GITHUB_REPOSITORY;
-    if (!repository) throw new UsageError("give --repository OWNER/NAME (GITHUB_REPOSITORY is not set)");
-    const signer = images.deployWorkflowIdentity(repository, process.env.GITHUB_SERVER_URL || undefined);
     const pinned = images.pinnedImages(stack, file(stack));
     for (const [name, ref] of Object.entries(pinned)) {
       await runner("cosign", images.cosignVerifyArgv(ref, signer));
@@ -88,14 +90,26 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
   if (from === to) throw new UsageError("copy between two different stacks");
   const source = images.pinnedImages(from, file(from));
   const target = images.pinnedImages(to, file(to));
+  // Nothing is copied unless everything can be: every pin of `to` must be what `from` runs.
+  const unpromoted = Object.entries(target).flatMap(([name, ref]) => {
+    const digest = ref.slice(ref.indexOf("@") + 1);
+    return source[name]?.endsWith(`@${digest}`)
+      ? []
+      : [
+          `${to} pins ${name} at ${digest}, which ${from} does not run: promote first (npm run promote -- ${from} ${to})`,
+        ];
+  });
+  const { InputError } = await import("../cli/run");
+  if (unpromoted.length > 0) throw new InputError(unpromoted.join("\n"));
+  await runner("skopeo", ["--version"]).catch(() => {
+    throw new InputError("skopeo is not installed: promotion copies images with it (Debian/Ubuntu package skopeo)");
+  });
   for (const [name, ref] of Object.entries(target)) {
-    const digest = ref.slice(ref.indexOf("@"));
-    if (!source[name]?.endsWith(digest))
-      throw new (await import("../cli/run")).InputError(
-        `${to} pins ${name} at ${digest.slice(1)}, which ${from} does not run: promote first (npm run promote -- ${from} ${to})`,
-      );
-    await runner("cosign", images.cosignCopyArgv(source[name], ref));
-    io.out(`copied ${name}: ${source[name]} → ${ref}`);
+    // Only signed bytes move, and they arrive signed: verify at the source, copy, sign there.
+    await runner("cosign", images.cosignVerifyArgv(source[name], signer));
+    await runner("skopeo", images.skopeoCopyArgv(source[name], ref));
+    await runner("cosign", images.cosignSignArgv(ref));
+    io.out(`copied ${name}: ${source[name]} → ${ref} (verified at the source, signed here)`);
   }
   return 0;
 }

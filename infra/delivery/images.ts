@@ -199,10 +199,21 @@ export function cosignVerifyArgv(ref: string, signer: SignerIdentity): string[] 
 }
 
 /**
- * `cosign copy`: the image with its signatures and attestations into another registry. The
- * manifest is copied byte for byte, so it keeps its digest; the tag only names it there.
+ * `skopeo copy`: one image, by digest, into another registry with its digest preserved (the
+ * bytes prod pins), under a `promoted-<digest>` tag so the registry keeps it. Signatures do not
+ * travel with it: cosign 3 stores them as OCI referrers, which skopeo does not copy, and
+ * `cosign copy` is deprecated upstream. Promotion verifies at the source before and signs at the
+ * destination after (docs/decisions/0017-promotion-signatures.md).
  */
-export function cosignCopyArgv(from: string, to: string): string[] {
+export function skopeoCopyArgv(from: string, to: string): string[] {
   const at = to.indexOf("@sha256:");
-  return ["copy", "--force", from, `${to.slice(0, at)}:promoted-${to.slice(at + 8, at + 20)}`];
+  return [
+    "copy",
+    "--all",
+    "--preserve-digests",
+    "--retry-times",
+    "3",
+    `docker://${from}`,
+    `docker://${to.slice(0, at)}:promoted-${to.slice(at + 8, at + 20)}`,
+  ];
 }

@@ -205,34 +205,45 @@ describe("images sign, verify, copy", () => {
     expect((await images(run, "verify", "prod", "--repository", "not a repo")).code).toBe(1);
   });
 
-  it("copies each pinned image and its signatures from test's registry to prod's, only when prod pins what test runs", async () => {
+  it("promotes each pinned image: verified in test's registry, copied by digest with skopeo, signed in prod's", async () => {
     const same = pinnedCopies(D1, D1);
     const files = ["--config-file", `test=${same.test}`, "--config-file", `prod=${same.prod}`];
     const { calls, run } = recorder();
-    expect(await images(run, "copy", "test", "prod", ...files)).toMatchObject({ code: 0, stderr: "" });
+    const copy = (...extra: string[]) => images(run, "copy", "test", "prod", ...files, ...extra);
+    expect(await copy("--repository", "acme/dockyard")).toMatchObject({ code: 0, stderr: "" });
+    const identity = deployWorkflowIdentity("acme/dockyard");
     expect(calls).toEqual([
-      [
-        "cosign",
-        "copy",
-        "--force",
-        `registry.test.example.internal/web@${D1}`,
-        `registry.example.internal/web:promoted-${"1".repeat(12)}`,
-      ],
-      [
-        "cosign",
-        "copy",
-        "--force",
-        `registry.test.example.internal/front@${D1}`,
-        `registry.example.internal/front:promoted-${"1".repeat(12)}`,
-      ],
-      [
-        "cosign",
-        "copy",
-        "--force",
-        `registry.test.example.internal/backup@${D1}`,
-        `registry.example.internal/backup:promoted-${"1".repeat(12)}`,
-      ],
+      ["skopeo", "--version"],
+      ...["web", "front", "backup"].flatMap((name) => {
+        const [from, to] = [`registry.test.example.internal/${name}@${D1}`, `registry.example.internal/${name}@${D1}`];
+        return [
+          [
+            "cosign",
+            "verify",
+            "--certificate-identity-regexp",
+            identity.identityRegexp,
+            "--certificate-oidc-issuer",
+            identity.issuer,
+            "--output",
+            "text",
+            from,
+          ],
+          [
+            "skopeo",
+            "copy",
+            "--all",
+            "--preserve-digests",
+            "--retry-times",
+            "3",
+            `docker://${from}`,
+            `docker://registry.example.internal/${name}:promoted-${"1".repeat(12)}`,
+          ],
+          ["cosign", "sign", "--yes", to],
+        ];
+      }),
     ]);
+    expect((await copy()).code).toBe(2);
+    calls.length = 0;
     const other = pinnedCopies(D1, D2);
     const refused = await images(
       run,
@@ -243,9 +254,17 @@ describe("images sign, verify, copy", () => {
       `test=${other.test}`,
       "--config-file",
       `prod=${other.prod}`,
+      "--repository",
+      "acme/dockyard",
     );
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/prod pins services\.web at sha256:2{64}, which test does not run: promote first/);
+    // Every unpromoted pin named, and nothing copied.
+    expect(refused.stderr.trim().split("\n")).toEqual(
+      ["services.web", "services.front", "backup"].map(
+        (slot) => `prod pins ${slot} at ${D2}, which test does not run: promote first (npm run promote -- test prod)`,
+      ),
+    );
+    expect(calls).toEqual([]);
   });
 
   it("misuse exits 2", async () => {

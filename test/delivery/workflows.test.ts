@@ -269,6 +269,17 @@ describe("the workflows", () => {
     }
   });
 
+  it("every cosign install names its version, and nothing uses the deprecated cosign copy (ADR 0017)", () => {
+    const installs = FILES.flatMap((file) =>
+      Object.values(workflow(file).jobs)
+        .flatMap(steps)
+        .filter((s) => s.uses?.startsWith("sigstore/cosign-installer@")),
+    );
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) expect(install.with?.["cosign-release"]).toMatch(/^v3\.\d+\.\d+$/);
+    for (const file of FILES) expect(text(file)).not.toMatch(/cosign copy/);
+  });
+
   it("deploys of one stack never overlap, and nothing cancels a deploy in progress", () => {
     const pulumiUps = FILES.flatMap((file) =>
       Object.entries(workflow(file).jobs)

@@ -132,6 +132,8 @@ const REQUIREMENTS = {
       isExecutableFile("/bin/busybox") ? undefined : "/bin/busybox is missing (Debian package busybox-static)",
   },
   "docker-registry": tool("docker-registry", "docker-registry", "registry.sh"),
+  /** Debian's skopeo: promotion copies images by digest between registries with it. */
+  skopeo: tool("skopeo", "skopeo", "registry.sh"),
   /** Debian's restic, copied into the stand-in of the backup image's base. */
   restic: tool("restic", "restic", "backup.sh"),
   /** Debian's rclone: `rclone serve restic`, the REST repository server of the backup tests. */
