@@ -38,17 +38,28 @@ export function registryAddressOf(stack: string, file: string): string {
 }
 
 /**
+ * What outputs are read for, which decides how complete they must be:
+ * - `promoted`: a deployed stack's, promoted to the next: every service and the backup tool,
+ *   nothing the program does not declare;
+ * - `built`: CI's build (`out/images.json`): what it built; a service whose image the stack file
+ *   pins on purpose is not rebuilt, so it is absent;
+ * - `deployed`: what a stack runs now (`pin --deployed`, before previews and drift), deployed by
+ *   older code: a service this program no longer declares (removed, renamed) is ignored, and one
+ *   it adds, or a backup tool the outputs do not report, is simply not pinned.
+ */
+export type OutputsUse = "promoted" | "built" | "deployed";
+
+/**
  * The images a stack deployed, by slot, from its outputs as `pulumi stack output --json` prints
- * them: every service the program declares (`images`) and the backup tool (`backupImage`), each
- * `<registry address>/<repository>@sha256:<64 hex>` under `registry` (the stack's own registry).
- * Anything else is refused, one line per problem. With `toolOptional`, outputs of a deployment
- * from before the tool was reported (no `backupImage`) give the services only.
+ * them: services (`images`) and the backup tool (`backupImage`), each `<registry
+ * address>/<repository>@sha256:<64 hex>` under `registry` (the stack's own registry), as
+ * complete as `use` requires. Anything else is refused, one line per problem.
  */
 export function deployedImages(
   outputs: unknown,
   source: string,
   registry: string,
-  toolOptional = false,
+  use: OutputsUse = "promoted",
 ): Record<ImageSlot, DeployedImage> {
   const problems: string[] = [];
   const refuse = (key: string, why: string) => problems.push(`${source}: ${key} ${why}`);
@@ -67,20 +78,21 @@ export function deployedImages(
   for (const [name, value] of Object.entries(images as Record<string, unknown>)) {
     const key = `images.${name}`;
     if (!services.includes(name)) {
-      refuse(key, `names no service of this program (services: ${services.join(", ")})`);
+      if (use !== "deployed") refuse(key, `names no service of this program (services: ${services.join(", ")})`);
       continue;
     }
     const image = checkImage(value, registry);
     if ("problem" in image) refuse(key, image.problem);
     else found[`services.${name}`] = image;
   }
-  for (const name of services)
-    if (!(name in images)) refuse(`images.${name}`, "is missing: every service's deployed image is promoted");
+  if (use === "promoted")
+    for (const name of services)
+      if (!(name in images)) refuse(`images.${name}`, "is missing: every service's deployed image is promoted");
   if (backupImage !== undefined) {
     const image = checkImage(backupImage, registry);
     if ("problem" in image) refuse("backupImage", image.problem);
     else found.backup = image;
-  } else if (!toolOptional && backsUp)
+  } else if (use === "promoted" && backsUp)
     refuse(
       "backupImage",
       "is missing: the backup tool's deployed image is promoted too (deploy with this version first)",

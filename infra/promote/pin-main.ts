@@ -34,7 +34,7 @@ export async function main(argv: string[], io: CliIO, run?: Runner): Promise<num
   const { readDeployed, stagePinned, unpinnedSlots } = await import("./promote");
   const { commitStaged, discard } = await import("./write");
   const { runProgram } = await import("./outputs");
-  const images = await readDeployed(stack, file, outputsFile, run ?? runProgram, deployed);
+  const images = await readDeployed(stack, file, outputsFile, run ?? runProgram, deployed ? "deployed" : "built");
   const wanted = deployed ? unpinnedSlots(file) : Object.keys(images);
   const chosen = Object.fromEntries(Object.entries(images).filter(([name]) => wanted.includes(name)));
   if (Object.keys(chosen).length === 0) {

@@ -5,7 +5,14 @@ import { readStackSettings } from "../stack-file";
 import { validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
 import { backsUp, catalog } from "../platform";
-import { type DeployedImage, deployedImages, type ImageSlot, pinnedReference, registryAddressOf } from "./images";
+import {
+  type DeployedImage,
+  deployedImages,
+  type ImageSlot,
+  type OutputsUse,
+  pinnedReference,
+  registryAddressOf,
+} from "./images";
 import { MAX_OUTPUTS_BYTES, type Runner, runProgram, stackOutputs } from "./outputs";
 import { withPinnedImages } from "./stack-images";
 import { commitStaged, discard, type Staged, stage } from "./write";
@@ -20,24 +27,24 @@ export interface Promotion {
 }
 
 /**
- * The images `stack` deployed, by slot, from a saved outputs file or the Pulumi CLI. With
- * `ifAny`, a stack whose outputs hold no images yet (never deployed) gives none instead of an
- * error, and one deployed before the backup tool's image was reported gives its services'.
+ * The images `stack` deployed (or CI built for it), by slot, from a saved outputs file or the
+ * Pulumi CLI, as complete as `use` requires. For `deployed`, a stack whose outputs hold no
+ * images yet (never deployed) gives none instead of an error.
  */
 export async function readDeployed(
   stack: string,
   file: string,
   outputsFile: string | undefined,
   run: Runner = runProgram,
-  ifAny = false,
+  use: OutputsUse = "promoted",
 ): Promise<Record<ImageSlot, DeployedImage>> {
   const registry = registryAddressOf(stack, file);
   const outputs =
     outputsFile === undefined
       ? await stackOutputs(stack, run)
       : readSmallJson(outputsFile, "outputs file", MAX_OUTPUTS_BYTES);
-  if (ifAny && typeof outputs === "object" && outputs !== null && !("images" in outputs)) return {};
-  return deployedImages(outputs, outputsFile ?? `${stack}'s outputs`, registry, ifAny);
+  if (use === "deployed" && typeof outputs === "object" && outputs !== null && !("images" in outputs)) return {};
+  return deployedImages(outputs, outputsFile ?? `${stack}'s outputs`, registry, use);
 }
 
 /** Slots whose image a stack file leaves unset (built by the stack). */

@@ -247,3 +247,69 @@ describe("npm run pin -- test --from-outputs FILE", () => {
     expect(readFileSync(test, "utf8")).toBe(pinned);
   });
 });
+
+describe('ordinary changes keep pin and promote green (docs/guides/delivery.md, "Changing services")', () => {
+  const web = `registry.test.example.internal/web@${DIGEST}`;
+  const deployedBy = (images: Record<string, string>, tool?: string) =>
+    JSON.stringify({ images, ...(tool === undefined ? {} : { backupImage: tool }) });
+  const pinDeployed = (test: string, outputs: string) =>
+    runMain("pin", PIN_USAGE, (a, io) => pinMain(a, io, () => Promise.resolve(outputs)), [
+      "test",
+      "--deployed",
+      "--config-file",
+      test,
+    ]);
+
+  it("a branch that adds a service: the running stack lacks it, pin --deployed pins the rest", async () => {
+    const { test } = copies();
+    const run = await pinDeployed(test, deployedBy({ web }, TOOL_REF));
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(readFileSync(test, "utf8")).toContain(`image: ${web}`);
+    expect(readFileSync(test, "utf8")).not.toContain("/front@");
+  });
+
+  it("a branch that removes or renames a service: what runs under the old name is ignored", async () => {
+    const { test } = copies();
+    const old = `registry.test.example.internal/api@${DIGEST}`;
+    const run = await pinDeployed(test, deployedBy({ web, front: FRONT_REF, api: old }, TOOL_REF));
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(readFileSync(test, "utf8")).not.toContain("/api@");
+  });
+
+  it("a stack deployed before the backup tool was reported: its services are pinned, the tool is built", async () => {
+    const { test } = copies();
+    const run = await pinDeployed(test, deployedBy({ web, front: FRONT_REF }));
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(readFileSync(test, "utf8")).not.toContain("/backup@");
+  });
+
+  it("a service pinned on purpose is not rebuilt: pin --from-outputs pins what CI built and keeps the pin", async () => {
+    const { dir, test } = copies();
+    const held = `registry.test.example.internal/front@sha256:${"f".repeat(64)}`;
+    writeFileSync(
+      test,
+      readFileSync(test, "utf8").replace("      memory: 128Mi\n", `      memory: 128Mi\n      image: ${held}\n`),
+    );
+    const built = outputsFile(dir, { images: { web }, backupImage: TOOL_REF });
+    expect(await pin("test", "--from-outputs", built, "--config-file", test)).toMatchObject({ code: 0, stderr: "" });
+    const text = readFileSync(test, "utf8");
+    expect(text).toContain(`image: ${web}`);
+    expect(text).toContain(`image: ${held}`);
+  });
+
+  it("promotion stays strict: test's outputs must name every service and the tool, and nothing else", async () => {
+    const { dir, args, snapshot } = copies();
+    const before = snapshot();
+    for (const [outputs, message] of [
+      [{ images: { web, front: FRONT_REF } }, /backupImage is missing/],
+      [{ images: { web }, backupImage: TOOL_REF }, /images\.front is missing/],
+      [{ images: { web, front: FRONT_REF, api: web }, backupImage: TOOL_REF }, /images\.api names no service/],
+    ] as const) {
+      const run = await promote("test", "prod", "--from-outputs", outputsFile(dir, outputs), ...args);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(message);
+    }
+    // Both stack files as they were (the directory now also holds the outputs file).
+    expect(snapshot().slice(0, 2)).toEqual(before.slice(0, 2));
+  });
+});
