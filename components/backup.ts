@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Target, VolumeRef } from "./types";
-import type { ResourceArgs } from "./container-service/args";
 import { ContainerService } from "./container-service";
 import { PersistentVolume } from "./persistent-volume";
-import { secretManifest } from "./container-service/kubernetes-objects";
-import { networkPolicyManifest } from "./container-service/network-policy";
+import { networkPolicyManifest, type ResourceArgs, secretManifest } from "./workload";
 import { backupContainer, backupCronJob, restoreJob, SCHEDULED_JOBS } from "./backup/cron-job";
 import {
   dockerOneShotSettings,

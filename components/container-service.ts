@@ -2,30 +2,31 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { local } from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
-import type { SecurityOptOuts } from "./hardening";
-import type {
-  AutoscalingArgs,
-  EgressArgs,
-  HealthCheckArgs,
-  IngressArgs,
-  PeerArgs,
-  PortArgs,
-  ResourceArgs,
-  VolumeMountArgs,
-} from "./container-service/args";
-import { dockerPidsLimitCommand } from "./container-service/docker-pids";
-import { dockerContainerSettings } from "./container-service/docker-settings";
-import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "./container-service/files";
 import { horizontalPodAutoscalerManifest } from "./container-service/autoscaling";
+import { dockerPidsLimitCommand } from "./container-service/docker-pids";
+import { type KubernetesManifests, kubernetesManifests } from "./container-service/kubernetes-objects";
 import {
+  type AutoscalingArgs,
+  dockerContainerSettings,
+  dockerFilesCarrierSettings,
+  dockerFilesVolumeSettings,
+  type EgressArgs,
   filesSecretManifest,
-  type KubernetesManifests,
-  kubernetesManifests,
+  type HealthCheckArgs,
+  type IngressArgs,
+  type PeerArgs,
+  type PortArgs,
+  type ResolvedService,
+  type ResourceArgs,
+  resolveServiceSpec,
+  type RestartPolicy,
   secretManifest,
-} from "./container-service/kubernetes-objects";
-import { selectorLabels, serviceLabels } from "./container-service/labels";
-import { resolveServiceSpec } from "./container-service/resolve";
-import type { RestartPolicy, ResolvedService, WorkloadKind } from "./container-service/spec";
+  type SecurityOptOuts,
+  selectorLabels,
+  serviceLabels,
+  type VolumeMountArgs,
+  type WorkloadKind,
+} from "./workload";
 import type { Target } from "./types";
 
 /** Arguments of {@link ContainerService}. Unsafe settings exist only as named opt-outs in `security`. */
@@ -320,7 +321,7 @@ export class ContainerService extends pulumi.ComponentResource {
   }
 
   /**
-   * The files volume, filled by a never-started carrier container (see container-service/files.ts). The
+   * The files volume, filled by a never-started carrier container (see workload/files.ts). The
    * carrier gets no pids limit: it never runs, so it has no processes to limit.
    */
   private dockerFiles(spec: ResolvedService): { volume: pulumi.Output<string>; revision: pulumi.Output<string> } {

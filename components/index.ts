@@ -17,7 +17,7 @@ export type {
   PortArgs,
   ResourceArgs,
   VolumeMountArgs,
-} from "./container-service/args";
+} from "./workload";
 export { PersistentVolume, type PersistentVolumeArgs } from "./persistent-volume";
 export { Registry, type RegistryArgs, type RegistryIngressArgs, type RegistryTlsArgs } from "./registry";
 export { ServiceImage, type RegistryEndpoint, type ServiceImageArgs } from "./service-image";
@@ -32,7 +32,7 @@ export { Network, type NetworkArgs } from "./libvirt/network";
 export { Domain, type DomainArgs, type DomainDiskArgs, type DomainInterfaceArgs } from "./libvirt/domain";
 
 export type { AccessMode, Target, VolumeRef } from "./types";
-export type { SecurityOptOuts } from "./hardening";
+export type { SecurityOptOuts } from "./workload";
 export { ComponentArgError, describeValue, formatLocated, type LocatedProblem, LocatedProblemsError } from "./errors";
 export {
   AUTOSCALING_DEFAULTS,
@@ -45,7 +45,7 @@ export {
 } from "./defaults";
 export { DOCKYARD_LABELS } from "./kubernetes-labels";
 /** The namespace's default-deny NetworkPolicy, and a TLS Secret for Ingresses whose certificate is given. */
-export { defaultDenyPolicy } from "./container-service/network-policy";
+export { defaultDenyPolicy } from "./workload";
 export { tlsSecret, type TlsPairArgs, type TlsSecretArgs } from "./container-service/tls-secret";
 
 /** Pull credentials for a Registry: a Kubernetes pull Secret, a Docker provider's registryAuth. */

@@ -9,4 +9,4 @@ export { volumeXml, type VolumeFormat } from "./libvirt/volume-xml";
 export { appliedPidsLimit } from "./container-service/docker-pids";
 /** Rendering a recorded container as a Compose service (synth's compose.yaml). */
 export { composeService, type ComposeImage, type ComposeService } from "./container-service/compose";
-export type { DockerContainerSettings } from "./container-service/docker-settings";
+export type { DockerContainerSettings } from "./workload";

@@ -3,7 +3,7 @@
 // validates never fails later inside a component, and a component never refuses less.
 import { describe, expect, it } from "vitest";
 import { resolveBackupSpec } from "../components/backup/resolve";
-import { resolveServiceSpec } from "../components/container-service/resolve";
+import { resolveServiceSpec } from "../components/workload/resolve";
 import { LIMITS } from "../components/defaults";
 import { resolveVolumeSpec } from "../components/persistent-volume/resolve";
 import { resolveVirtualMachine } from "../components/virtual-machine/resolve";

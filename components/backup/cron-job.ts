@@ -1,10 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { SCRATCH_DIR } from "../../apps/backup/contract";
-import { serviceLabels } from "../container-service/labels";
-import { podSpec } from "../container-service/pod-spec";
-import { resolveServiceSpec } from "../container-service/resolve";
-import type { ResolvedService } from "../container-service/spec";
+import { podSpec, type ResolvedService, resolveServiceSpec, serviceLabels } from "../workload";
 import type { ResolvedBackup } from "./resolve";
 import { backupServiceArgs, type BackupMode, type BackupVolumes, containerName } from "./service-args";
 

@@ -1,7 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerServiceArgs } from "../container-service";
-import { type DockerContainerSettings, dockerContainerSettings } from "../container-service/docker-settings";
-import { dockerRunArgs } from "../container-service/docker-run";
+import { type DockerContainerSettings, dockerContainerSettings, dockerRunArgs } from "../workload";
 import { backupContainer } from "./cron-job";
 import type { ResolvedBackup } from "./resolve";
 import { backupServiceArgs, type BackupMode, type BackupVolumes } from "./service-args";

@@ -1,8 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import { checkedImage } from "../image-policy";
-import { labelValue } from "../container-service/labels";
-import type { ResourceArgs } from "../container-service/args";
+import { labelValue, type ResourceArgs } from "../workload";
 import type { Target, VolumeRef } from "../types";
 import { ACCESS_MODES } from "../types";
 import { allDefined, type ArgPath, argsOf, knownKeys } from "../args";

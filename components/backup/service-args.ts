@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerServiceArgs } from "../container-service";
-import type { VolumeMountArgs } from "../container-service/args";
+import type { VolumeMountArgs } from "../workload";
 import type { VolumeRef } from "../types";
 import {
   BACKUP_COMMAND,

@@ -1,7 +1,6 @@
 import type * as Input from "@pulumi/kubernetes/types/input";
 import type * as pulumi from "@pulumi/pulumi";
-import { selectorLabels, serviceLabels } from "./labels";
-import type { ResolvedService } from "./spec";
+import { type ResolvedService, selectorLabels, serviceLabels } from "../workload";
 
 type TopologySpreadConstraint = Input.core.v1.TopologySpreadConstraint;
 

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { DockerContainerSettings } from "./docker-settings";
+import type { DockerContainerSettings } from "../workload";
 
 /**
  * A service of a Compose file (the Compose specification's common subset, which Compose v2,

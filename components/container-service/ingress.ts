@@ -1,7 +1,6 @@
 import type * as Input from "@pulumi/kubernetes/types/input";
 import type * as pulumi from "@pulumi/pulumi";
-import { serviceLabels } from "./labels";
-import type { IngressSpec, ResolvedService } from "./spec";
+import { type IngressSpec, type ResolvedService, serviceLabels } from "../workload";
 
 /**
  * A service reached from outside the cluster: an Ingress (networking.k8s.io/v1) with TLS for one

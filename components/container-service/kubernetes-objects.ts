@@ -1,11 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Input from "@pulumi/kubernetes/types/input";
-import { selectorLabels, serviceLabels } from "./labels";
+import {
+  networkPolicyManifest,
+  objectMetadata,
+  podTemplate,
+  type ResolvedService,
+  selectorLabels,
+  type WorkloadKind,
+} from "../workload";
 import { topologySpread } from "./autoscaling";
 import { type CertificateManifest, certificateManifest, ingressManifest } from "./ingress";
-import { networkPolicyManifest } from "./network-policy";
-import { podTemplate } from "./pod-spec";
-import type { ResolvedService, WorkloadKind } from "./spec";
 
 /** The Kubernetes objects of one service besides its Secret, as manifests (apiVersion, kind, metadata, spec). */
 export interface KubernetesManifests {
@@ -37,46 +41,6 @@ export function workloadKind(spec: ResolvedService): WorkloadKind {
   return ownsData ? "StatefulSet" : "Deployment";
 }
 
-function metadata(spec: ResolvedService, name?: string): Input.meta.v1.ObjectMeta {
-  return {
-    ...(name === undefined ? {} : { name }),
-    ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }),
-    labels: serviceLabels(spec),
-  };
-}
-
-/**
- * The Opaque Secret holding a service's secret variables (key = variable name), or undefined
- * when it has none. Pulumi names it; the caller wraps the values with `pulumi.secret`.
- */
-export function secretManifest(spec: ResolvedService): Input.core.v1.Secret | undefined {
-  const secrets = spec.env.filter((e) => e.secret);
-  if (secrets.length === 0) return undefined;
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: metadata(spec),
-    type: "Opaque",
-    stringData: Object.fromEntries(secrets.map((e) => [e.name, e.value])),
-  };
-}
-
-/**
- * The Opaque Secret holding a service's config files (key = file name), or undefined when it
- * has none. Pulumi names it, so changed contents make a new Secret and roll the pods; the
- * caller wraps the values with `pulumi.secret`.
- */
-export function filesSecretManifest(spec: ResolvedService): Input.core.v1.Secret | undefined {
-  if (spec.files.length === 0) return undefined;
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: metadata(spec),
-    type: "Opaque",
-    stringData: Object.fromEntries(spec.files.map((f) => [f.name, f.content])),
-  };
-}
-
 /**
  * Renders the Kubernetes objects of a service other than its Secrets.
  * @param secretName name of the Secret object (its Pulumi output); required when the service has secrets.
@@ -87,7 +51,7 @@ export function kubernetesManifests(
   secretName?: pulumi.Input<string>,
   filesSecretName?: pulumi.Input<string>,
 ): KubernetesManifests {
-  const meta = (name?: string) => metadata(spec, name);
+  const meta = (name?: string) => objectMetadata(spec, name);
   const selector = { matchLabels: selectorLabels(spec) };
   const kind = workloadKind(spec);
   // More than one pod: spread them over nodes and zones.

@@ -4,7 +4,7 @@ import { LIMITS, VOLUME_DEFAULTS } from "../defaults";
 import { DOCKYARD_LABELS } from "../kubernetes-labels";
 import * as rules from "../rules";
 import type { PersistentVolumeArgs } from "../persistent-volume";
-import { userLabels } from "../container-service/labels";
+import { userLabels } from "../workload";
 import { ACCESS_MODES, type AccessMode, type Target } from "../types";
 import { argsOf } from "../args";
 

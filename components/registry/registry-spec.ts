@@ -1,13 +1,11 @@
 import * as net from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
-import { PUBLISH_ADDRESS } from "../hardening";
 import type { Target } from "../types";
 import { type ArgPath, argsOf } from "../args";
 import * as rules from "../rules";
 import type { RegistryArgs } from "../registry";
-import type { IngressArgs } from "../container-service/args";
-import { resolveIngress } from "../container-service/resolve-exposure";
+import { type IngressArgs, PUBLISH_ADDRESS, resolveIngress } from "../workload";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
 
 /** The upstream registry image, pinned by digest (distribution 2.8.3). */

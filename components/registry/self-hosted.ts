@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerServiceArgs } from "../container-service";
 import type { VolumeRef } from "../types";
-import { FILES_DIR } from "../hardening";
+import { FILES_DIR } from "../workload";
 import { type RegistryConfigSpec, htpasswdFile, registryConfigYaml } from "./registry-config";
 import type { SelfHostedSpec } from "./registry-spec";
 

@@ -17,8 +17,8 @@ import {
 } from "../../components/backup/docker-scheduler";
 import { resolveBackupSpec } from "../../components/backup/resolve";
 import { type BackupMode, backupServiceArgs, repositorySecrets } from "../../components/backup/service-args";
-import { networkPolicyManifest } from "../../components/container-service/network-policy";
-import type { DockerContainerSettings } from "../../components/container-service/docker-settings";
+import { networkPolicyManifest } from "../../components/workload/network-policy";
+import type { DockerContainerSettings } from "../../components/workload/docker-settings";
 import type { VolumeRef } from "../../components/types";
 import { validateKubernetesObject } from "../support/kubernetes-validate";
 import { record, resolve } from "../support/pulumi-harness";

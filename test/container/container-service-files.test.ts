@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Deployment, type IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { ContainerService } from "../../components/container-service";
-import { FILES_VOLUME } from "../../components/container-service/files";
+import { FILES_VOLUME } from "../../components/workload/files";
 import { MASKED, find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "./support/docker-hardening";
 import { IMAGE } from "./support/fixtures";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { dockerRunArgs } from "../../components/container-service/docker-run";
-import { dockerContainerSettings } from "../../components/container-service/docker-settings";
+import { dockerRunArgs } from "../../components/workload/docker-run";
+import { dockerContainerSettings } from "../../components/workload/docker-settings";
 import { IMAGE, serviceSpec, volumeRef } from "./support/fixtures";
 
 const HEALTH = ["/nodejs/bin/node", "/app/healthcheck.ts"];

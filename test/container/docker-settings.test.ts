@@ -1,7 +1,7 @@
 import { SERVICE_DEFAULTS } from "../../components/defaults";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { dockerContainerSettings } from "../../components/container-service/docker-settings";
+import { dockerContainerSettings } from "../../components/workload/docker-settings";
 import { IMAGE, serviceSpec, volumeRef } from "./support/fixtures";
 
 const docker = (changes: Parameters<typeof serviceSpec>[0] = {}) =>

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { dockerContainerSettings } from "../../components/container-service/docker-settings";
-import { dockerCreateCarrierArgs } from "../../components/container-service/docker-run";
+import { dockerContainerSettings } from "../../components/workload/docker-settings";
+import { dockerCreateCarrierArgs } from "../../components/workload/docker-run";
 import {
   CARRIER_ROLE,
   FILES_LABEL,
@@ -10,9 +10,9 @@ import {
   dockerFileUploads,
   dockerFilesCarrierSettings,
   dockerFilesVolumeSettings,
-} from "../../components/container-service/files";
-import { filesSecretManifest } from "../../components/container-service/kubernetes-objects";
-import { podSpec } from "../../components/container-service/pod-spec";
+} from "../../components/workload/files";
+import { filesSecretManifest } from "../../components/workload/secrets";
+import { podSpec } from "../../components/workload/pod-spec";
 import { type IPodSpec, PodSpec } from "kubernetes-models/v1/PodSpec";
 import { plain, serviceSpec } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";

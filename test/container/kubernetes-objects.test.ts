@@ -6,12 +6,9 @@ import { type ISecret, Secret } from "kubernetes-models/v1/Secret";
 import { type IPodDisruptionBudget, PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { type INetworkPolicy, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { ContainerServiceArgs } from "../../components/container-service";
-import type { WorkloadKind } from "../../components/container-service/spec";
-import {
-  kubernetesManifests,
-  secretManifest,
-  workloadKind,
-} from "../../components/container-service/kubernetes-objects";
+import type { WorkloadKind } from "../../components/workload/spec";
+import { kubernetesManifests, workloadKind } from "../../components/container-service/kubernetes-objects";
+import { secretManifest } from "../../components/workload/secrets";
 import { plain, serviceSpec, volumeRef } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
 

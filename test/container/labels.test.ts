@@ -6,7 +6,7 @@ import {
   selectorLabels,
   serviceLabels,
   userLabels,
-} from "../../components/container-service/labels";
+} from "../../components/workload/labels";
 import { argsOf, type ArgPath } from "../../components/args";
 import { serviceSpec } from "./support/fixtures";
 

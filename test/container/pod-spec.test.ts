@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type IPodSpec, PodSpec } from "kubernetes-models/v1/PodSpec";
-import { SCRATCH_VOLUME, podSpec, podTemplate } from "../../components/container-service/pod-spec";
+import { SCRATCH_VOLUME, podSpec, podTemplate } from "../../components/workload/pod-spec";
 import { IMAGE, plain, serviceSpec, volumeRef } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
 

@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Probe } from "kubernetes-models/v1/Probe";
-import {
-  dockerHealthcheck,
-  dockerHealthyWithinSeconds,
-  kubernetesProbes,
-} from "../../components/container-service/probes";
+import { dockerHealthcheck, dockerHealthyWithinSeconds, kubernetesProbes } from "../../components/workload/probes";
 import { plain, serviceSpec } from "./support/fixtures";
-import type { HealthCheckArgs } from "../../components/container-service/args";
-import type { HealthCheckSpec } from "../../components/container-service/spec";
+import type { HealthCheckArgs } from "../../components/workload/args";
+import type { HealthCheckSpec } from "../../components/workload/spec";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 
 function check(healthCheck: HealthCheckArgs): HealthCheckSpec {

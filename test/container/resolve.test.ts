@@ -1,9 +1,9 @@
 import { SERVICE_DEFAULTS } from "../../components/defaults";
 import { describe, expect, it } from "vitest";
 import type { ContainerServiceArgs } from "../../components/container-service";
-import { resolveServiceSpec } from "../../components/container-service/resolve";
+import { resolveServiceSpec } from "../../components/workload/resolve";
 import { ComponentArgError } from "../../components/errors";
-import * as hardening from "../../components/hardening";
+import * as hardening from "../../components/workload/security";
 import { MINIMAL, serviceSpec, volumeRef } from "./support/fixtures";
 
 const data = volumeRef("data");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
-import { cpuQuantity, dockerCpus, dockerMemoryMiB, memoryQuantity } from "../../components/container-service/resources";
+import { cpuQuantity, dockerCpus, dockerMemoryMiB, memoryQuantity } from "../../components/workload/resources";
 import { argsOf } from "../../components/args";
 import * as rules from "../../components/rules";
 

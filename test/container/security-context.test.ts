@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PodSecurityContext, type IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContext";
 import { SecurityContext, type ISecurityContext } from "kubernetes-models/v1/SecurityContext";
-import { containerSecurityContext, podSecurityContext } from "../../components/container-service/security-context";
+import { containerSecurityContext, podSecurityContext } from "../../components/workload/security";
 import { plain, serviceSpec } from "./support/fixtures";
 
 describe("security contexts", () => {

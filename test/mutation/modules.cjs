@@ -15,8 +15,8 @@ module.exports = [
     id: "hardening",
     name: "hardening and container translators",
     mutate: [
-      "components/hardening.ts",
-      "components/container-service/{security-context,docker-settings,docker-pids,pod-spec,kubernetes-objects,probes,resources,labels,resolve,resolve-ports,network-policy,ingress,autoscaling,resolve-exposure}.ts",
+      "components/workload/{security,docker-settings,pod-spec,secrets,probes,resources,labels,resolve,resolve-ports,network-policy,resolve-exposure}.ts",
+      "components/container-service/{docker-pids,kubernetes-objects,ingress,autoscaling}.ts",
     ],
   },
   {

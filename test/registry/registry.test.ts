@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { type IStatefulSet, StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { parse } from "yaml";
-import { FILES_VOLUME } from "../../components/container-service/files";
+import { FILES_VOLUME } from "../../components/workload/files";
 import { Registry } from "../../components/registry";
 import { UPSTREAM_REGISTRY_IMAGE } from "../../components/registry/registry-spec";
 import { REGISTRY_DATA_DIR, registryHealthCommand } from "../../components/registry/self-hosted";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { resolveServiceSpec } from "../../components/container-service/resolve";
+import { resolveServiceSpec } from "../../components/workload/resolve";
 import {
   UPSTREAM_REGISTRY_IMAGE,
   resolveRegistrySpec,

@@ -3,8 +3,8 @@
  * reference without Pulumi, and a guard that rendered objects are plain data (no outputs).
  */
 import type { ContainerServiceArgs } from "../../../components/container-service";
-import { resolveServiceSpec } from "../../../components/container-service/resolve";
-import type { ResolvedService } from "../../../components/container-service/spec";
+import { resolveServiceSpec } from "../../../components/workload/resolve";
+import type { ResolvedService } from "../../../components/workload/spec";
 import type { AccessMode, VolumeRef } from "../../../components/types";
 
 /** A digest-pinned image reference, as the image policy requires by default. */

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DRILL_OK, RUN_AS_UID, SCHEDULER_STATUS_COMMAND } from "../../../apps/backup/contract";
 import { dockerSchedulerArgs, passedByName } from "../../../components/backup/docker-scheduler";
-import { dockerContainerSettings } from "../../../components/container-service/docker-settings";
-import { dockerRunArgs } from "../../../components/container-service/docker-run";
-import { resolveServiceSpec } from "../../../components/container-service/resolve";
+import { dockerContainerSettings } from "../../../components/workload/docker-settings";
+import { dockerRunArgs } from "../../../components/workload/docker-run";
+import { resolveServiceSpec } from "../../../components/workload/resolve";
 import {
   DockerObjects,
   EngineSetup,

@@ -10,13 +10,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerCreateCarrierArgs, dockerRunArgs } from "../../../components/container-service/docker-run";
-import {
-  type DockerContainerSettings,
-  dockerContainerSettings,
-} from "../../../components/container-service/docker-settings";
-import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "../../../components/container-service/files";
-import { resolveServiceSpec } from "../../../components/container-service/resolve";
+import { dockerCreateCarrierArgs, dockerRunArgs } from "../../../components/workload/docker-run";
+import { type DockerContainerSettings, dockerContainerSettings } from "../../../components/workload/docker-settings";
+import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "../../../components/workload/files";
+import { resolveServiceSpec } from "../../../components/workload/resolve";
 import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/persistent-volume/resolve";
 import { type SelfHostedSpec, resolveRegistrySpec } from "../../../components/registry/registry-spec";
 import { REGISTRY_DATA_DIR, selfHostedFiles, selfHostedServiceArgs } from "../../../components/registry/self-hosted";

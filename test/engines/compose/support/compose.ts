@@ -12,7 +12,7 @@ import { parse, stringify } from "yaml";
 import { containerSettings } from "../../../../infra/synth/artefacts/docker";
 import type { Evaluation } from "../../../../infra/synth/evaluate";
 import { synthFiles } from "../../../../infra/synth/write";
-import type { DockerContainerSettings } from "../../../../components/container-service/docker-settings";
+import type { DockerContainerSettings } from "../../../../components/workload/docker-settings";
 import { evaluate, ofType } from "../../../support/pulumi-harness";
 import { docker, dockerStatus, uniqueName } from "../../docker/support/docker";
 import { composeImageStoreUse, usingImageStore } from "../../docker/support/image-store";

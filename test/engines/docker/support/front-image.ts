@@ -4,14 +4,11 @@
  * `docker run` flags the Docker translator renders.
  */
 import * as front from "../../../../apps/front/contract";
-import {
-  type DockerContainerSettings,
-  dockerContainerSettings,
-} from "../../../../components/container-service/docker-settings";
-import { dockerRunArgs } from "../../../../components/container-service/docker-run";
-import { dockerHealthyWithinSeconds } from "../../../../components/container-service/probes";
-import { resolveServiceSpec } from "../../../../components/container-service/resolve";
-import type { ResolvedService } from "../../../../components/container-service/spec";
+import { type DockerContainerSettings, dockerContainerSettings } from "../../../../components/workload/docker-settings";
+import { dockerRunArgs } from "../../../../components/workload/docker-run";
+import { dockerHealthyWithinSeconds } from "../../../../components/workload/probes";
+import { resolveServiceSpec } from "../../../../components/workload/resolve";
+import type { ResolvedService } from "../../../../components/workload/spec";
 import { type DockerObjects, docker, imageHealthcheck, uniqueName, waitHealthy } from "./docker";
 import { freePort, runnableImage } from "./web-image";
 

@@ -8,14 +8,11 @@ import { createServer } from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, HEALTH_COMMAND, HEALTH_PATH } from "../../../../apps/web/contract";
-import {
-  type DockerContainerSettings,
-  dockerContainerSettings,
-} from "../../../../components/container-service/docker-settings";
-import { dockerRunArgs } from "../../../../components/container-service/docker-run";
-import { dockerHealthyWithinSeconds } from "../../../../components/container-service/probes";
-import { resolveServiceSpec } from "../../../../components/container-service/resolve";
-import type { ResolvedService } from "../../../../components/container-service/spec";
+import { type DockerContainerSettings, dockerContainerSettings } from "../../../../components/workload/docker-settings";
+import { dockerRunArgs } from "../../../../components/workload/docker-run";
+import { dockerHealthyWithinSeconds } from "../../../../components/workload/probes";
+import { resolveServiceSpec } from "../../../../components/workload/resolve";
+import type { ResolvedService } from "../../../../components/workload/spec";
 import { engineUnderTest, ensure } from "../../support/requirements";
 import { type DockerObjects, docker, imageHealthcheck, uniqueName, waitHealthy } from "./docker";
 import { ensureStandIns } from "./standins";

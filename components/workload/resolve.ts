@@ -1,16 +1,25 @@
 import * as path from "node:path";
-import * as net from "node:net";
 import type * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import { LIMITS, SERVICE_DEFAULTS } from "../defaults";
-import * as hardening from "../hardening";
+import {
+  DEFAULT_RESTART_POLICY,
+  DEFAULT_STOP_GRACE_SECONDS,
+  resolveRunAsGroup,
+  resolveRunAsUser,
+  resolveSecurityOptOuts,
+  SCRATCH_PATH,
+  SCRATCH_SIZE,
+  type SecurityOptOuts,
+  securityPosture,
+} from "./security";
 import type { ContainerServiceArgs } from "../container-service";
 import type { HealthCheckArgs, ResourceArgs } from "./args";
 import { resolvePorts } from "./resolve-ports";
 import type { EnvVarSpec, HealthCheckSpec, PortSpec, ResourceSpec, ResolvedService, VolumeMountSpec } from "./spec";
 import type { RestartPolicy } from "./spec";
 import { ACCESS_MODES, type Target } from "../types";
-import { allDefined, type ArgPath, argsOf, knownKeys } from "../args";
+import { allDefined, type ArgPath, argsOf } from "../args";
 import { labelValue, userLabels } from "./labels";
 import { resolveAccess, resolveAutoscaling, resolveIngress } from "./resolve-exposure";
 import { FILES_VOLUME, resolveFiles } from "./files";
@@ -20,9 +29,7 @@ import * as rules from "../rules";
 
 const TARGETS = rules.oneOf(["docker", "kubernetes"] as const);
 const RESTART_POLICIES = rules.oneOf<RestartPolicy>(["no", "on-failure", "always", "unless-stopped"]);
-const ID = rules.integerIn(0, 2 ** 31 - 1);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
 
 /**
  * Applies defaults to a ContainerService's Args and validates them, throwing one
@@ -52,13 +59,11 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     target === undefined || volumes === undefined
       ? undefined
       : resolveAutoscaling(root, args.autoscaling, target, args.replicas !== undefined, owned?.name);
-  const optOuts = resolveOptOuts(root.field("security"), args.security);
-  const runAsUser = root.field("runAsUser").optional(ID, args.runAsUser, hardening.NONROOT_UID);
-  if (runAsUser === 0 && optOuts !== undefined && !optOuts.allowRunAsRoot)
-    root.field("runAsUser").report("is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out");
+  const optOuts = resolveSecurityOptOuts(root.field("security"), args.security);
+  const runAsUser = resolveRunAsUser(root.field("runAsUser"), args.runAsUser, optOuts);
   const restartPolicy = root
     .field("restartPolicy")
-    .optional(RESTART_POLICIES, args.restartPolicy, hardening.DEFAULT_RESTART_POLICY);
+    .optional(RESTART_POLICIES, args.restartPolicy, DEFAULT_RESTART_POLICY);
   if (target === "kubernetes" && (restartPolicy === "no" || restartPolicy === "on-failure"))
     root
       .field("restartPolicy")
@@ -82,11 +87,11 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   const labels = userLabels(root.field("labels"), args.labels);
   const component = args.component === undefined ? undefined : labelValue(root.field("component"), args.component);
   const partOf = labelValue(root.field("partOf"), args.partOf ?? "dockyard");
-  const runAsGroup = root.field("runAsGroup").optional(ID, args.runAsGroup, hardening.NONROOT_GID);
-  const scratchBytes = root.field("scratchSize").check(rules.memory, args.scratchSize ?? hardening.SCRATCH_SIZE);
+  const runAsGroup = resolveRunAsGroup(root.field("runAsGroup"), args.runAsGroup);
+  const scratchBytes = root.field("scratchSize").check(rules.memory, args.scratchSize ?? SCRATCH_SIZE);
   const stopGraceSeconds = root
     .field("stopGracePeriodSeconds")
-    .optional(rules.integerIn(0, 3600), args.stopGracePeriodSeconds, hardening.DEFAULT_STOP_GRACE_SECONDS);
+    .optional(rules.integerIn(0, 3600), args.stopGracePeriodSeconds, DEFAULT_STOP_GRACE_SECONDS);
   const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
   const access = resolveAccess(root, args.allowFrom, args.allowTo, args.allowDns);
   const ingress =
@@ -133,7 +138,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     // With an autoscaler the Deployment declares no count; minReplicas is what it starts from.
     replicas: autoscaling?.minReplicas ?? spec.replicas,
     component,
-    security: hardening.securityPosture(security, spec.runAsUser),
+    security: securityPosture(security, spec.runAsUser),
     network: args.network,
     namespace,
     ingress,
@@ -141,22 +146,11 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   };
 }
 
-/** The named opt-outs `security` may hold; anything else is a typo and refused. */
-const SECURITY_OPT_OUTS = [
-  "allowRunAsRoot",
-  "allowWritableRootFilesystem",
-  "allowPrivilegeEscalation",
-  "addCapabilities",
-  "publishAddress",
-  "allowLatestTag",
-  "allowMutableImageTag",
-] as const satisfies readonly (keyof hardening.SecurityOptOuts)[];
-
 function resolveImage(
   at: ArgPath,
   value: pulumi.Input<string> | undefined,
   target: Target,
-  optOuts: hardening.SecurityOptOuts,
+  optOuts: SecurityOptOuts,
 ): pulumi.Input<string> | undefined {
   if (value === undefined || value === null) return at.report("is required");
   if (typeof value === "string" && (value === "" || /\s/.test(value)))
@@ -222,10 +216,10 @@ function resolveMount(
   if (typeof raw !== "string" || !path.posix.isAbsolute(raw))
     return here.field("mountPath").report(`must be an absolute path, got ${describeValue(raw)}`);
   const mountPath = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
-  if (mountPath === "/" || mountPath === hardening.SCRATCH_PATH)
+  if (mountPath === "/" || mountPath === SCRATCH_PATH)
     return here
       .field("mountPath")
-      .report(`must not be "/" or the scratch directory "${hardening.SCRATCH_PATH}", got ${describeValue(raw)}`);
+      .report(`must not be "/" or the scratch directory "${SCRATCH_PATH}", got ${describeValue(raw)}`);
   const clash = earlier.findIndex((m) => m.mountPath === mountPath);
   if (clash >= 0)
     return here.field("mountPath").report(`"${mountPath}" is already the mount path of volumes[${clash}]`);
@@ -335,32 +329,4 @@ function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[]
       return here.report(`must be a Secret name, got ${describeValue(name)}`);
     return name as pulumi.Input<string>;
   });
-}
-
-function resolveOptOuts(at: ArgPath, value: unknown): hardening.SecurityOptOuts | undefined {
-  const given = knownKeys(at, value, SECURITY_OPT_OUTS) as hardening.SecurityOptOuts | undefined;
-  if (given === undefined) return undefined;
-  const addCapabilities = at
-    .field("addCapabilities")
-    .each(rules.stringList, given.addCapabilities ?? [], (here, cap) =>
-      typeof cap === "string" && CAPABILITY.test(cap) && cap !== "ALL" && !cap.startsWith("CAP_")
-        ? cap
-        : here.report(
-            `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got ${describeValue(cap)}`,
-          ),
-    );
-  const publishAddress = given.publishAddress;
-  if (publishAddress !== undefined && (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0))
-    return at.field("publishAddress").report(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);
-  const flag = (key: Exclude<(typeof SECURITY_OPT_OUTS)[number], "addCapabilities" | "publishAddress">) =>
-    at.field(key).optional(rules.boolean, given[key], false);
-  const optOuts = allDefined({
-    allowRunAsRoot: flag("allowRunAsRoot"),
-    allowWritableRootFilesystem: flag("allowWritableRootFilesystem"),
-    allowPrivilegeEscalation: flag("allowPrivilegeEscalation"),
-    addCapabilities,
-    allowLatestTag: flag("allowLatestTag"),
-    allowMutableImageTag: flag("allowMutableImageTag"),
-  });
-  return optOuts && { ...optOuts, publishAddress };
 }

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { SecurityPosture } from "../hardening";
+import type { SecurityPosture } from "./security";
 import type { AccessMode, Target } from "../types";
 
 /**

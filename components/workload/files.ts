@@ -1,7 +1,13 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
-import { FILES_DIR, FILES_MODE_DOCKER, SCRATCH_PATH } from "../hardening";
+import {
+  type DockerCarrierSecuritySettings,
+  dockerFilesCarrierSecurity,
+  FILES_DIR,
+  FILES_MODE_DOCKER,
+  SCRATCH_PATH,
+} from "./security";
 import { serviceLabels } from "./labels";
 import type { FileSpec, ResolvedService, VolumeMountSpec } from "./spec";
 import { allDefined, type ArgPath } from "../args";
@@ -82,19 +88,16 @@ export function dockerFileUploads(spec: ResolvedService): DockerUpload[] {
   }));
 }
 
-/** The files carrier's `docker.Container` inputs (@pulumi/docker 5.2 field names). */
-export interface DockerFilesCarrierSettings {
+/**
+ * The files carrier's `docker.Container` inputs (@pulumi/docker 5.2 field names); the security
+ * fields are security.ts's ({@link DockerCarrierSecuritySettings}).
+ */
+export interface DockerFilesCarrierSettings extends DockerCarrierSecuritySettings {
   readonly image: pulumi.Input<string>;
   /** Created, never started: nothing runs in it. */
   readonly start: false;
   /** A stopped carrier is its normal state (the provider would otherwise recreate it). */
   readonly mustRun: false;
-  /** Writable only because the provider uploads through "/"; never started, so nothing writes it. */
-  readonly readOnly: false;
-  readonly user: string;
-  readonly networkMode: "none";
-  readonly capabilities: { readonly drops: string[]; readonly adds: string[] };
-  readonly securityOpts: string[];
   readonly restart: "no";
   readonly volumes: {
     readonly volumeName: pulumi.Input<string>;
@@ -117,11 +120,7 @@ export function dockerFilesCarrierSettings(
     image: spec.image,
     start: false,
     mustRun: false,
-    readOnly: false,
-    user: `${spec.runAsUser}:${spec.runAsGroup}`,
-    networkMode: "none",
-    capabilities: { drops: ["ALL"], adds: [] },
-    securityOpts: ["no-new-privileges:true"],
+    ...dockerFilesCarrierSecurity(spec),
     restart: "no",
     volumes: [{ volumeName: filesVolume, containerPath: spec.filesDir, readOnly: false }],
     uploads: dockerFileUploads(spec),

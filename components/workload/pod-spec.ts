@@ -1,11 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { FILES_MODE_KUBERNETES, SCRATCH_PATH } from "../hardening";
 import { FILES_VOLUME } from "./files";
 import { serviceLabels } from "./labels";
 import { kubernetesProbes } from "./probes";
 import { cpuQuantity, memoryQuantity } from "./resources";
-import { containerSecurityContext, podSecurityContext } from "./security-context";
+import { containerSecurityContext, FILES_MODE_KUBERNETES, kubernetesPodSecurity, SCRATCH_PATH } from "./security";
 import type { ResolvedService } from "./spec";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -18,7 +17,7 @@ export const SCRATCH_VOLUME = "dockyard-scratch";
 /**
  * The pod of a service: one container meeting the "restricted" Pod Security Standard with a
  * read-only root filesystem, a memory-backed emptyDir on /tmp, no service-account token, no
- * host namespaces, requests and limits, the three probes, secrets by `secretKeyRef`, config
+ * host namespaces (the pod and container security fields are security.ts's), requests and limits, the three probes, secrets by `secretKeyRef`, config
  * files from a Secret mounted read-only, and the image pull Secrets.
  * @param secretName name of the Secret holding the service's secrets (when it has any).
  * @param filesSecretName name of the Secret holding the service's files (when it has any).
@@ -33,12 +32,7 @@ export function podSpec(
   if (files && filesSecretName === undefined)
     throw new Error("podSpec: the service has files but no files Secret name was given");
   return {
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-    hostNetwork: false,
-    hostPID: false,
-    hostIPC: false,
-    securityContext: podSecurityContext(spec),
+    ...kubernetesPodSecurity(spec),
     terminationGracePeriodSeconds: spec.stopGraceSeconds,
     ...(spec.imagePullSecrets.length === 0
       ? {}

@@ -1,3 +1,4 @@
+import type * as Input from "@pulumi/kubernetes/types/input";
 import { describeValue } from "../errors";
 import type { ResolvedService } from "./spec";
 import { allDefined, type ArgPath } from "../args";
@@ -66,5 +67,14 @@ export function serviceLabels(spec: ResolvedService): Record<string, string> {
     ...(spec.component === undefined ? {} : { "app.kubernetes.io/component": spec.component }),
     "app.kubernetes.io/part-of": spec.partOf,
     "app.kubernetes.io/managed-by": "pulumi",
+  };
+}
+
+/** Kubernetes metadata of a service's object: its name when given, its namespace when set, its labels. */
+export function objectMetadata(spec: ResolvedService, name?: string): Input.meta.v1.ObjectMeta {
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }),
+    labels: serviceLabels(spec),
   };
 }

@@ -2,11 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   DOCKER_LOG_DRIVER,
   DOCKER_LOG_OPTIONS,
-  READ_ONLY_GUARD_OPTIONS,
-  READ_ONLY_GUARD_PATHS,
-  SCRATCH_PATH,
-  SCRATCH_TMPFS_OPTIONS,
-} from "../hardening";
+  type DockerSecuritySettings,
+  dockerContainerSecurity,
+} from "./security";
 import { FILES_REVISION_LABEL } from "./files";
 import { serviceLabels } from "./labels";
 import { type DockerHealthcheck, dockerHealthcheck, dockerHealthyWithinSeconds } from "./probes";
@@ -17,8 +15,10 @@ import type { ResolvedService } from "./spec";
  * The hardened `docker.Container` inputs of one service replica, in @pulumi/docker 5.2's field
  * names, plain except the values a caller passes as outputs. {@link dockerRunArgs} turns the
  * same object into `docker run` flags, so what the tests run is what the component declares.
+ * The security fields (user, read-only root filesystem, tmpfs, capabilities, security options,
+ * privileged) are security.ts's ({@link DockerSecuritySettings}).
  */
-export interface DockerContainerSettings {
+export interface DockerContainerSettings extends DockerSecuritySettings {
   readonly image: pulumi.Input<string>;
   /** Docker's ENTRYPOINT: the service's `command`. */
   readonly entrypoints: string[] | undefined;
@@ -26,17 +26,6 @@ export interface DockerContainerSettings {
   readonly command: string[] | undefined;
   /** `NAME=value`; secret entries are secret outputs. */
   readonly envs: pulumi.Input<string>[];
-  /** Numeric `uid:gid`. */
-  readonly user: string;
-  readonly readOnly: boolean;
-  /**
-   * Scratch tmpfs: path → mount options; with a read-only root filesystem also empty read-only
-   * tmpfs on /run and /var/tmp, which Podman would otherwise mount writable (hardening.ts).
-   */
-  readonly tmpfs: Record<string, string>;
-  readonly capabilities: { readonly drops: string[]; readonly adds: string[] };
-  readonly securityOpts: string[];
-  readonly privileged: boolean;
   /** Memory limit in MiB; `memorySwap` equal to it means no swap. */
   readonly memory: number;
   readonly memorySwap: number;
@@ -75,10 +64,10 @@ export interface DockerContainerSettings {
 }
 
 /**
- * Translates a resolved service into hardened Docker container settings: numeric non-root
- * user, read-only root filesystem with a tmpfs on /tmp, ALL capabilities dropped,
- * no-new-privileges, memory (no swap), CPU and pids limits, health check and wait, restart
- * policy, rotated json-file logs, ports published on loopback, and secrets as secret outputs.
+ * Translates a resolved service into hardened Docker container settings: the security fields
+ * as security.ts renders them ({@link dockerContainerSecurity}), memory (no swap), CPU and pids
+ * limits, health check and wait, restart policy, rotated json-file logs,
+ * ports published on the posture's address (loopback), and secrets as secret outputs.
  * @param network name of the Docker network the container joins (alias: the service name).
  * @param files the volume holding the config files and the revision that filled it (the carrier's
  *   ID, see files.ts); required when the service has files.
@@ -100,15 +89,7 @@ export function dockerContainerSettings(
     envs: spec.env.map((e) =>
       e.secret ? pulumi.secret(pulumi.output(e.value).apply((v) => `${e.name}=${v}`)) : envEntry(e.name, e.value),
     ),
-    user: `${spec.runAsUser}:${spec.runAsGroup}`,
-    readOnly: security.readOnlyRootFilesystem,
-    tmpfs: {
-      [SCRATCH_PATH]: [...SCRATCH_TMPFS_OPTIONS, `size=${spec.scratchBytes}`].join(","),
-      ...readOnlyGuards(spec, withFiles),
-    },
-    capabilities: { drops: [...security.dropCapabilities], adds: [...security.addCapabilities] },
-    securityOpts: security.noNewPrivileges ? ["no-new-privileges:true"] : [],
-    privileged: false,
+    ...dockerContainerSecurity(spec, withFiles),
     memory,
     memorySwap: memory,
     cpus: dockerCpus(resources.cpuMillis),
@@ -144,15 +125,6 @@ export interface DockerFilesMount {
   readonly volume: pulumi.Input<string>;
   /** Changes whenever the files change (the carrier container's ID). */
   readonly revision: pulumi.Input<string>;
-}
-
-/** The read-only guards of a read-only container, except where a volume or the files are mounted. */
-function readOnlyGuards(spec: ResolvedService, withFiles: boolean): Record<string, string> {
-  if (!spec.security.readOnlyRootFilesystem) return {};
-  const mounted = new Set([...spec.volumes.map((v) => v.mountPath), ...(withFiles ? [spec.filesDir] : [])]);
-  return Object.fromEntries(
-    READ_ONLY_GUARD_PATHS.filter((p) => !mounted.has(p)).map((p) => [p, READ_ONLY_GUARD_OPTIONS.join(",")]),
-  );
 }
 
 function envEntry(name: string, value: pulumi.Input<string>): pulumi.Input<string> {
