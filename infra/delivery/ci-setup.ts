@@ -1,5 +1,5 @@
 /**
- * `npm run ci:setup -- <stack> [--config-file FILE] [--install-tools]`
+ * `npm run ci:setup -- <stack> [--config-file FILE] [--install-tools] [--read-only [--refresh]]`
  *
  * Gives a CI runner what `pulumi up` on a stack needs beyond the Pulumi login, from the job's
  * environment (repository or environment secrets):
@@ -10,6 +10,15 @@
  *   them before any other setting — never trust-on-first-use — and checked with `ssh -G`;
  * - with --install-tools, `virsh` and `ssh` (Debian/Ubuntu libvirt-clients, openssh-client)
  *   when either is missing.
+ *
+ * With --read-only (pull-request previews and the drift check: docs/guides/delivery.md) it takes
+ * the read-only credentials instead, and refuses to run beside a deploy credential:
+ * - READ_ONLY_KUBECONFIG: a kubeconfig bound to deploy/rbac/preview-reader.yaml (drift:
+ *   drift-reader.yaml), checked and exported like KUBECONFIG_DATA;
+ * - libvirt: nothing. A preview never calls virsh — the VMs' providers check and diff without
+ *   the host; only a refresh reads it — so a pull request's job holds no libvirt key at all;
+ * - with --refresh (the drift check, `pulumi preview --refresh`): READ_ONLY_SSH_KEY, a key the
+ *   libvirt host forces onto its read-only socket, and SSH_KNOWN_HOSTS, pinned like the deploy key.
  * Exit 0 ready, 1 something missing (one line each, naming the secret), 2 usage.
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,14 +26,35 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ChildProcessError, outputOf } from "../cli/bounded-run";
-import { type CliIO, InputError } from "../cli/run";
+import { type CliIO, InputError, UsageError } from "../cli/run";
 import { configFileOption, parseCommandLine, stackNames } from "../cli/args";
 import type { Runner } from "../promote/outputs";
 // SSH_KNOWN_HOSTS is matched as backups match an SFTP server's known_hosts lines: one matcher for
 // how ssh looks a host up (plain or hashed names, `[host]:port` off port 22).
 import { rules } from "../../components/internal";
 
-export const USAGE = "usage: npm run ci:setup -- <stack> [--config-file FILE] [--install-tools]";
+export const USAGE =
+  "usage: npm run ci:setup -- <stack> [--config-file FILE] [--install-tools] [--read-only [--refresh]]";
+
+/** The variables a run takes its credentials from: the deploy credentials, or the read-only ones. */
+interface Credentials {
+  readonly kubeconfig: "KUBECONFIG_DATA" | "READ_ONLY_KUBECONFIG";
+  /** undefined: the run needs no libvirt key (a read-only run without --refresh). */
+  readonly sshKey: "SSH_PRIVATE_KEY" | "READ_ONLY_SSH_KEY" | undefined;
+  /** What the key must be, for the message when it is not. */
+  readonly keyIs: string;
+}
+
+const DEPLOY: Credentials = {
+  kubeconfig: "KUBECONFIG_DATA",
+  sshKey: "SSH_PRIVATE_KEY",
+  keyIs: "the libvirt host's deploy key",
+};
+const READ_ONLY: Credentials = {
+  kubeconfig: "READ_ONLY_KUBECONFIG",
+  sshKey: undefined,
+  keyIs: "a key the libvirt host forces onto its read-only socket (docs/guides/delivery.md)",
+};
 
 /** Where a libvirt URI reaches its host over ssh: the host as ssh is given it, and the port when named. */
 export interface SshEndpoint {
@@ -52,8 +82,21 @@ export async function main(
   run?: Runner,
   sshOptions: SshOptionsOf = sshEffectiveOptions,
 ): Promise<number> {
-  const parsed = parseCommandLine(argv, { "config-file": { type: "string" }, "install-tools": { type: "boolean" } });
+  const parsed = parseCommandLine(argv, {
+    "config-file": { type: "string" },
+    "install-tools": { type: "boolean" },
+    "read-only": { type: "boolean" },
+    refresh: { type: "boolean" },
+  });
   const [stack] = stackNames(parsed.positionals, 1);
+  const readOnly = parsed.values["read-only"] === true;
+  if (parsed.values.refresh && !readOnly)
+    throw new UsageError("--refresh is for read-only runs (the drift check): add --read-only");
+  const credentials: Credentials = !readOnly
+    ? DEPLOY
+    : parsed.values.refresh
+      ? { ...READ_ONLY, sshKey: "READ_ONLY_SSH_KEY" }
+      : READ_ONLY;
   const { validateConfig } = await import("../config");
   const { settingsConfigSource } = await import("../config-source");
   const { catalog } = await import("../platform");
@@ -64,13 +107,20 @@ export async function main(
   const secret = (value: string) => value.includes(OFFLINE_SECRET_VALUE);
 
   const problems: string[] = [];
+  // A read-only run beside a deploy credential would hand it to a pull request's code.
+  if (readOnly)
+    for (const name of [DEPLOY.kubeconfig, DEPLOY.sshKey!])
+      if ((env[name] ?? "") !== "")
+        problems.push(
+          `${name} is set: a read-only run takes ${name === DEPLOY.kubeconfig ? READ_ONLY.kubeconfig : "READ_ONLY_SSH_KEY"}, never a deploy credential; remove ${name} from the job`,
+        );
   const dir = join(env.RUNNER_TEMP || tmpdir(), `dockyard-${stack}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const exported: string[] = [];
   const context = data.endpoints.kubeContext;
   if (data.target === "kubernetes" && context !== undefined) {
-    const kubeconfig = env.KUBECONFIG_DATA ?? "";
-    const problem = kubeconfigProblem(stack, kubeconfig, secret(context) ? undefined : context);
+    const kubeconfig = env[credentials.kubeconfig] ?? "";
+    const problem = kubeconfigProblem(stack, credentials.kubeconfig, kubeconfig, secret(context) ? undefined : context);
     if (problem !== undefined) problems.push(problem);
     else {
       const path = privateFile(join(dir, "kubeconfig"), kubeconfig);
@@ -79,18 +129,23 @@ export async function main(
     }
   }
   const endpoint = sshEndpointOf(data.endpoints.libvirtUri);
-  const overSsh = endpoint !== undefined && Object.values(data.vms).some((vm) => vm.enabled);
+  const vmsOverSsh = endpoint !== undefined && Object.values(data.vms).some((vm) => vm.enabled);
+  const overSsh = vmsOverSsh && credentials.sshKey !== undefined;
   if (overSsh && secret(endpoint.host))
     problems.push(
       `dockyard:endpoints.libvirtUri in ${file} is a secret, which ci:setup cannot check offline: set it in plain text (ci:setup needs the host to pin its key in ~/.ssh/config; the URI holds no credential)`,
     );
-  else if (overSsh) problems.push(...sshSecretProblems(endpoint, env.SSH_PRIVATE_KEY ?? "", env.SSH_KNOWN_HOSTS ?? ""));
+  else if (overSsh)
+    problems.push(
+      ...sshSecretProblems(endpoint, credentials, env[credentials.sshKey] ?? "", env.SSH_KNOWN_HOSTS ?? ""),
+    );
   failWith(stack, problems);
-  if (parsed.values["install-tools"] && endpoint !== undefined) {
+  if (parsed.values["install-tools"] && endpoint !== undefined && credentials.sshKey !== undefined) {
     const runner = run ?? (await import("../promote/outputs")).runStreaming;
     if (await installTools(runner)) exported.push("libvirt-clients and openssh-client installed");
   }
-  if (overSsh) exported.push(pinSshHost(stack, env, dir, endpoint, sshOptions));
+  if (overSsh) exported.push(pinSshHost(stack, env[credentials.sshKey] ?? "", env, dir, endpoint, sshOptions));
+  else if (vmsOverSsh) exported.push("no libvirt key (a preview without --refresh never calls virsh)");
   io.out(`ci:setup ${stack}: ${exported.join(", ") || "nothing needed"}`);
   return 0;
 }
@@ -101,17 +156,17 @@ function failWith(stack: string, problems: readonly string[]): void {
 }
 
 /**
- * Writes the deploy key and known host key to private files in `dir`, pins them to the host in
+ * Writes the libvirt key and known host key to private files in `dir`, pins them to the host in
  * ~/.ssh/config, and checks ssh takes them; returns what it set up, for the success line.
  */
 function pinSshHost(
   stack: string,
+  key: string,
   env: NodeJS.ProcessEnv,
   dir: string,
   endpoint: SshEndpoint,
   sshOptions: SshOptionsOf,
 ): string {
-  const key = env.SSH_PRIVATE_KEY ?? "";
   const known = env.SSH_KNOWN_HOSTS ?? "";
   const pinning = {
     keyFile: privateFile(join(dir, "id_libvirt"), key.endsWith("\n") ? key : `${key}\n`),
@@ -123,19 +178,27 @@ function pinSshHost(
 }
 
 /**
- * Why KUBECONFIG_DATA cannot serve the stack, or undefined. `context` undefined: the stack's
- * context is a secret, which offline config does not hold, so any kubeconfig with a context passes.
+ * Why the kubeconfig in `name` cannot serve the stack, or undefined. `context` undefined: the
+ * stack's context is a secret, which offline config does not hold, so any kubeconfig with a
+ * context passes.
  */
-function kubeconfigProblem(stack: string, kubeconfig: string, context: string | undefined): string | undefined {
+function kubeconfigProblem(
+  stack: string,
+  name: string,
+  kubeconfig: string,
+  context: string | undefined,
+): string | undefined {
   const wanted = context === undefined ? "the stack's context (endpoints.kubeContext, a secret)" : `context ${context}`;
-  if (kubeconfig.trim() === "")
-    return `KUBECONFIG_DATA is empty: set the ${stack} environment's secret to a kubeconfig with ${wanted}`;
+  if (kubeconfig.trim() === "") {
+    const environment = name === "KUBECONFIG_DATA" ? `the ${stack} environment's` : "the read-only environment's";
+    return `${name} is empty: set ${environment} secret to a kubeconfig with ${wanted}`;
+  }
   const contexts = contextNames(kubeconfig);
   if (context === undefined)
-    return contexts.length > 0 ? undefined : `KUBECONFIG_DATA holds no context: set it to a kubeconfig with ${wanted}`;
+    return contexts.length > 0 ? undefined : `${name} holds no context: set it to a kubeconfig with ${wanted}`;
   return contexts.includes(context)
     ? undefined
-    : `KUBECONFIG_DATA has no context "${context}" (it has: ${contexts.join(", ") || "none"})`;
+    : `${name} has no context "${context}" (it has: ${contexts.join(", ") || "none"})`;
 }
 
 function contextNames(kubeconfig: string): string[] {
@@ -169,11 +232,11 @@ function asSshServer(endpoint: SshEndpoint): rules.ResticRepository {
   return { backend: "sftp", transport: "ssh", path: "/", ...endpoint };
 }
 
-/** What is wrong with the deploy key and known host key the job was given, one line each. */
-function sshSecretProblems(endpoint: SshEndpoint, key: string, known: string): string[] {
+/** What is wrong with the libvirt key and known host key the job was given, one line each. */
+function sshSecretProblems(endpoint: SshEndpoint, credentials: Credentials, key: string, known: string): string[] {
   const problems: string[] = [];
   if (!key.includes("PRIVATE KEY-----"))
-    problems.push("SSH_PRIVATE_KEY is not an OpenSSH private key: set the libvirt host's deploy key");
+    problems.push(`${credentials.sshKey} is not an OpenSSH private key: set ${credentials.keyIs}`);
   const lines = known.split("\n").filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
   const server = asSshServer(endpoint);
   if (lines.length === 0 || rules.knownHostsProblem(server, lines) !== undefined) {

@@ -282,6 +282,89 @@ describe("ci:setup", () => {
   });
 });
 
+describe("ci:setup --read-only (pull-request previews and the drift check)", () => {
+  /** The job's environment in a read-only environment: no deploy credential in it. */
+  function readOnlyEnv(extra: Record<string, string> = {}) {
+    const dir = mkdtempSync(join(tmpdir(), "dockyard-ci-"));
+    const env = { RUNNER_TEMP: dir, HOME: dir, GITHUB_ENV: join(dir, "github-env"), ...extra };
+    return { dir, env, sshConfig: join(dir, ".ssh", "config") };
+  }
+
+  it("a preview takes the read-only kubeconfig and no libvirt key: a preview never calls virsh", async () => {
+    const { dir, env, sshConfig } = readOnlyEnv({ READ_ONLY_KUBECONFIG: KUBECONFIG });
+    const calls: string[] = [];
+    const runner = (command: string, args: string[]) => {
+      calls.push([command, ...args].join(" "));
+      return Promise.reject(new Error(`${command} not found on PATH`));
+    };
+    const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env, runner, pinnedBy(dir)), [
+      "prod",
+      "--read-only",
+      "--install-tools",
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const kubeconfig = join(dir, "dockyard-prod", "kubeconfig");
+    expect(run.stdout).toBe(
+      `ci:setup prod: KUBECONFIG=${kubeconfig}, no libvirt key (a preview without --refresh never calls virsh)\n`,
+    );
+    expect(readFileSync(env.GITHUB_ENV, "utf8")).toBe(`KUBECONFIG=${kubeconfig}\n`);
+    expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
+    // Nothing installed, no ssh block, no key file.
+    expect(calls).toEqual([]);
+    expect(() => statSync(sshConfig)).toThrow();
+    expect(() => statSync(join(dir, "dockyard-prod", "id_libvirt"))).toThrow();
+  });
+
+  it("the drift check (--refresh) takes the read-only libvirt key and pins the host like the deploy key", async () => {
+    const { dir, env, sshConfig } = readOnlyEnv({
+      READ_ONLY_KUBECONFIG: KUBECONFIG,
+      READ_ONLY_SSH_KEY: KEY,
+      SSH_KNOWN_HOSTS: `vm-host.prod.example.internal ${HOST_KEY}`,
+    });
+    const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env, undefined, pinnedBy(dir)), [
+      "prod",
+      "--read-only",
+      "--refresh",
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(run.stdout).toContain("ssh vm-host.prod.example.internal");
+    expect(readFileSync(join(dir, "dockyard-prod", "id_libvirt"), "utf8")).toBe(KEY);
+    expect(readFileSync(sshConfig, "utf8")).toContain("Host vm-host.prod.example.internal\n  IdentityFile");
+  });
+
+  it("names every missing read-only secret, and refuses a deploy credential beside them", async () => {
+    const { env } = readOnlyEnv({ KUBECONFIG_DATA: KUBECONFIG, SSH_PRIVATE_KEY: KEY });
+    const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env), ["prod", "--read-only", "--refresh"]);
+    expect(run.code).toBe(1);
+    expect(errorLines(run.stderr)).toEqual([
+      "ci:setup prod: KUBECONFIG_DATA is set: a read-only run takes READ_ONLY_KUBECONFIG, never a deploy credential; remove KUBECONFIG_DATA from the job",
+      "ci:setup prod: SSH_PRIVATE_KEY is set: a read-only run takes READ_ONLY_SSH_KEY, never a deploy credential; remove SSH_PRIVATE_KEY from the job",
+      "ci:setup prod: READ_ONLY_KUBECONFIG is empty: set the read-only environment's secret to a kubeconfig with context dockyard-prod",
+      "ci:setup prod: READ_ONLY_SSH_KEY is not an OpenSSH private key: set a key the libvirt host forces onto its read-only socket (docs/guides/delivery.md)",
+      "ci:setup prod: SSH_KNOWN_HOSTS has no key for vm-host.prod.example.internal: add the output of `ssh-keyscan vm-host.prod.example.internal`, checked out of band",
+    ]);
+  });
+
+  it("a preview of a stack whose libvirt URI is a secret needs no URI: it never reaches the host", async () => {
+    const { dir, env } = readOnlyEnv({ READ_ONLY_KUBECONFIG: KUBECONFIG });
+    const file = prodWith(dir, withLibvirtUri(`\n      ${SECURE}`));
+    const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env, undefined, pinnedBy(dir)), [
+      "prod",
+      "--read-only",
+      "--config-file",
+      file,
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it("--refresh is only for read-only runs: misuse, exit 2", async () => {
+    const { env } = readOnlyEnv();
+    const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env), ["prod", "--refresh"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--refresh is for read-only runs (the drift check): add --read-only");
+  });
+});
+
 describe("outputs", () => {
   it("runs the Pulumi CLI CI installed, not npm's launcher in node_modules/.bin", () => {
     const dir = mkdtempSync(join(tmpdir(), "dockyard-bin-"));

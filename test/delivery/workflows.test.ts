@@ -58,7 +58,7 @@ const ACTIONS: Record<string, { sha: string; tag: string; inputs: string[] }> = 
   "pulumi/auth-actions": {
     sha: "141415910c3beb54e03b48e9057c204c97b956f2",
     tag: "v2.1.0",
-    inputs: ["organization", "requested-token-type"],
+    inputs: ["organization", "requested-token-type", "scope"],
   },
   "sigstore/cosign-installer": {
     sha: "6f9f17788090df1f26f669e9d70d6ae9567deba6",
@@ -204,6 +204,13 @@ describe("the workflows", () => {
     expect(preview.with).toMatchObject({ diff: true, "comment-on-pr": true, policyPacks: "policy" });
     expect(needs(jobs.preview)).toEqual(["checks"]);
     expect(jobs.preview.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    // Read-only credentials (test/delivery/least-privilege.test.ts): no libvirt key, no tools.
+    expect(jobs.preview.environment).toBe("preview-${{ matrix.stack }}");
+    expect(
+      steps(jobs.preview)
+        .filter((s) => s.run?.startsWith("npm run ci:setup"))
+        .map((s) => s.run),
+    ).toEqual(["npm run ci:setup -- ${{ matrix.stack }} --read-only"]);
   });
 
   it("ci:pull-request takes no arguments: an extra one is misuse (exit 2), before any step runs", () => {
@@ -317,12 +324,13 @@ describe("the workflows", () => {
         .filter(Boolean),
     ).toEqual([
       "npm ci --no-audit --no-fund",
-      "npm run ci:setup -- ${{ matrix.stack }} --install-tools",
+      "npm run ci:setup -- ${{ matrix.stack }} --read-only --refresh --install-tools",
       "npm run pin -- ${{ matrix.stack }} --deployed",
       "npm run drift:report -- ${{ matrix.stack }} --status drifted",
       "npm run drift:report -- ${{ matrix.stack }} --status clean",
     ]);
     expect(job.permissions).toMatchObject({ issues: "write" });
+    expect(job.environment).toBe("drift-${{ matrix.stack }}");
   });
 
   it("rebuild-bases: weekly, the deploy workflow itself with fresh bases", () => {
