@@ -17,7 +17,12 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 
 launcher="node_modules/.bin/pulumi"
 pinned=$(node -p 'require("./package.json").devDependencies.pulumi' 2>/dev/null || echo "?")
-launcher_version="${PULUMI_VERSION:-$pinned}"
+# The CLI version the project runs everywhere (.pulumi.version, as CI's pulumi/actions reads it):
+# the launcher installs that version rather than its own.
+cli_version=""
+[[ -r .pulumi.version ]] && read -r cli_version <.pulumi.version
+launcher_version="${PULUMI_VERSION:-${cli_version:-$pinned}}"
+export PULUMI_VERSION="$launcher_version"
 launcher_home="${PULUMI_HOME:-$HOME/.pulumi}"
 tried=()
 version=""

@@ -24,6 +24,8 @@ const ROOT = join(__dirname, "..");
 const PINNED = (
   JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }
 ).devDependencies.pulumi;
+/** The CLI version the project runs everywhere, which the launcher installs. */
+const CLI_VERSION = readFileSync(join(ROOT, ".pulumi.version"), "utf8").trim();
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -45,6 +47,7 @@ function project(launcher: string, bin: Record<string, string> = {}): { dir: str
   mkdirSync(join(dir, "scripts"));
   copyFileSync(join(ROOT, "scripts", "dev-up.sh"), join(dir, "scripts", "dev-up.sh"));
   copyFileSync(join(ROOT, "package.json"), join(dir, "package.json"));
+  copyFileSync(join(ROOT, ".pulumi.version"), join(dir, ".pulumi.version"));
   mkdirSync(join(dir, "node_modules", ".bin"), { recursive: true });
   script(join(dir, "node_modules", ".bin", "pulumi"), launcher);
   const binDir = join(dir, "bin");
@@ -82,13 +85,13 @@ describe("dev-up without a Pulumi CLI", () => {
     expect(stderr).toContain("no `pulumi` on PATH");
     expect(stderr).toContain("PULUMI_HOME is not set");
     expect(stderr).toContain(
-      `the npm launcher (node_modules/.bin/pulumi, package pulumi@${PINNED}), which installs Pulumi CLI v${PINNED} by running ` +
-        `https://get.pulumi.com/install.sh into ${dir}/.pulumi/versions/${PINNED}, failed: pulumi: fetch failed`,
+      `the npm launcher (node_modules/.bin/pulumi, package pulumi@${PINNED}), which installs Pulumi CLI v${CLI_VERSION} by running ` +
+        `https://get.pulumi.com/install.sh into ${dir}/.pulumi/versions/${CLI_VERSION}, failed: pulumi: fetch failed`,
     );
     expect(stderr).toMatch(/1\. install it so that `pulumi` is on PATH/);
     expect(stderr).toMatch(/2\. set PULUMI_HOME to a directory holding an installed CLI in bin\/pulumi/);
     expect(stderr).toContain(
-      `3. be online once: the npm launcher (devDependency "pulumi": "${PINNED}") downloads Pulumi CLI v${PINNED}`,
+      `3. be online once: the npm launcher (devDependency "pulumi": "${PINNED}") downloads Pulumi CLI v${CLI_VERSION}`,
     );
     expect(existsSync(join(dir, ".pulumi-state"))).toBe(false);
   });
@@ -99,7 +102,7 @@ describe("dev-up without a Pulumi CLI", () => {
     const { status, stderr } = devUp(dir, path, { PULUMI_HOME: home });
     expect(status).toBe(1);
     expect(stderr).toContain(`no $PULUMI_HOME/bin/pulumi (${home}/bin/pulumi)`);
-    expect(stderr).toContain(`into ${home}/versions/${PINNED}`);
+    expect(stderr).toContain(`into ${home}/versions/${CLI_VERSION}`);
     expect(existsSync(join(dir, ".pulumi-state"))).toBe(false);
   });
 });

@@ -42,6 +42,7 @@ const ACTIONS: Record<string, { sha: string; tag: string; inputs: string[] }> = 
     sha: "8e5e406f4007fca908480587cb9893c07090f58d",
     tag: "v7.0.0",
     inputs: [
+      "pulumi-version-file",
       "command",
       "stack-name",
       "cloud-url",
@@ -274,6 +275,20 @@ describe("the workflows", () => {
         expect(checkout.with, file).toMatchObject({ "persist-credentials": false, "fetch-depth": 0 });
       expect(text(file), file).not.toContain("DOCKYARD_SOURCE_REVISION");
     }
+  });
+
+  it("one Pulumi CLI version everywhere: .pulumi.version, the SDK's, read by every pulumi/actions step", () => {
+    const version = readFileSync(".pulumi.version", "utf8").trim();
+    const sdk = (JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string> })
+      .dependencies["@pulumi/pulumi"];
+    expect(version).toBe(sdk);
+    const uses = FILES.flatMap((file) =>
+      Object.values(workflow(file).jobs)
+        .flatMap(steps)
+        .filter((s) => s.uses?.startsWith("pulumi/actions@")),
+    );
+    expect(uses.length).toBeGreaterThan(0);
+    for (const step of uses) expect(step.with?.["pulumi-version-file"]).toBe(".pulumi.version");
   });
 
   it("every cosign install names its version, and nothing uses the deprecated cosign copy (ADR 0017)", () => {
