@@ -14,18 +14,7 @@
  */
 
 // Args and the resolved workload.
-export type {
-  AutoscalingArgs,
-  CertificateIssuerArgs,
-  EgressArgs,
-  EgressPortArgs,
-  HealthCheckArgs,
-  IngressArgs,
-  PeerArgs,
-  PortArgs,
-  ResourceArgs,
-  VolumeMountArgs,
-} from "./args";
+export type * from "./args";
 export type * from "./spec";
 export { resolveServiceSpec } from "./resolve";
 export { certificateSecretName, resolveIngress } from "./resolve-exposure";

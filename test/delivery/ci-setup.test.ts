@@ -63,6 +63,18 @@ function errorLines(stderr: string): string[] {
   return lines;
 }
 
+/** A runner that records each command line; the `missing` commands (or all) are not installed. */
+function recordingRunner(missing: readonly string[] | "all") {
+  const calls: string[] = [];
+  const runner = (command: string, args: string[]) => {
+    calls.push([command, ...args].join(" "));
+    return missing === "all" || missing.includes(command)
+      ? Promise.reject(new Error(`${command} not found on PATH`))
+      : Promise.resolve("");
+  };
+  return { calls, runner };
+}
+
 describe("ci:setup", () => {
   it("writes the kubeconfig and the libvirt host's key and known key, private, and exports KUBECONFIG", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dockyard-ci-"));
@@ -97,11 +109,7 @@ describe("ci:setup", () => {
       SSH_PRIVATE_KEY: KEY,
       SSH_KNOWN_HOSTS: "vm-host.prod.example.internal ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH",
     };
-    const calls: string[] = [];
-    const runner = (command: string, args: string[]) => {
-      calls.push([command, ...args].join(" "));
-      return command === "virsh" ? Promise.reject(new Error("virsh not found on PATH")) : Promise.resolve("");
-    };
+    const { calls, runner } = recordingRunner(["virsh"]);
     const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env, runner, pinnedBy(dir)), [
       "prod",
       "--install-tools",
@@ -116,11 +124,7 @@ describe("ci:setup", () => {
 
   it("installs ssh with virsh when ssh is missing, and says ssh is needed when it is not installed", async () => {
     const { dir, env } = runnerEnv();
-    const calls: string[] = [];
-    const runner = (command: string, args: string[]) => {
-      calls.push([command, ...args].join(" "));
-      return command === "ssh" ? Promise.reject(new Error("ssh not found on PATH")) : Promise.resolve("");
-    };
+    const { calls, runner } = recordingRunner(["ssh"]);
     const installed = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env, runner, pinnedBy(dir)), [
       "prod",
       "--install-tools",
@@ -292,11 +296,7 @@ describe("ci:setup --read-only (pull-request previews and the drift check)", () 
 
   it("a preview takes the read-only kubeconfig and no libvirt key: a preview never calls virsh", async () => {
     const { dir, env, sshConfig } = readOnlyEnv({ READ_ONLY_KUBECONFIG: KUBECONFIG });
-    const calls: string[] = [];
-    const runner = (command: string, args: string[]) => {
-      calls.push([command, ...args].join(" "));
-      return Promise.reject(new Error(`${command} not found on PATH`));
-    };
+    const { calls, runner } = recordingRunner("all");
     const run = await runMain("ci:setup", USAGE, (a, io) => main(a, io, env, runner, pinnedBy(dir)), [
       "prod",
       "--read-only",

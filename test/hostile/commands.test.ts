@@ -82,6 +82,12 @@ const EMPTY_CONFIG_FILE = (command: string, stack: string) =>
 const LINE_BREAK = (command: string, option: string, value: string) =>
   `${command}: ${option} ${JSON.stringify(value)} has a control character or line break: rename the file`;
 
+/** drift:report in an Actions environment with one variable Actions would never set. */
+function driftCase(what: string, env: NodeJS.ProcessEnv, first: string): CommandCase {
+  const argv = ["prod", "--status", "drifted"];
+  return { name: `drift:report with ${what}`, command: "drift:report", argv, env: { ...ENV, ...env }, exit: 1, first };
+}
+
 const CASES: CommandCase[] = [
   {
     name: "pin --config-file '' (an unset variable) would rewrite the committed file",
@@ -189,30 +195,21 @@ const CASES: CommandCase[] = [
     exit: 1,
     first: `DOCKYARD_SOURCE_REVISION="main\\nrevision" is not a valid image tag (up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'): set it to the commit, or unset it to use git's`,
   },
-  {
-    name: "drift:report with a GITHUB_API_URL that is not a URL",
-    command: "drift:report",
-    argv: ["prod", "--status", "drifted"],
-    env: { ...ENV, GITHUB_API_URL: "api.github.com" },
-    exit: 1,
-    first: 'GITHUB_API_URL="api.github.com" is not a URL: unset it for https://api.github.com',
-  },
-  {
-    name: "drift:report with a GITHUB_API_URL of another scheme",
-    command: "drift:report",
-    argv: ["prod", "--status", "drifted"],
-    env: { ...ENV, GITHUB_API_URL: "file:///etc" },
-    exit: 1,
-    first: 'GITHUB_API_URL="file:///etc" must be an https:// URL',
-  },
-  {
-    name: "drift:report with a GITHUB_REPOSITORY that leaves its path",
-    command: "drift:report",
-    argv: ["prod", "--status", "drifted"],
-    env: { ...ENV, GITHUB_REPOSITORY: "acme/../../x" },
-    exit: 1,
-    first: 'GITHUB_REPOSITORY="acme/../../x" must be owner/name',
-  },
+  driftCase(
+    "a GITHUB_API_URL that is not a URL",
+    { GITHUB_API_URL: "api.github.com" },
+    'GITHUB_API_URL="api.github.com" is not a URL: unset it for https://api.github.com',
+  ),
+  driftCase(
+    "a GITHUB_API_URL of another scheme",
+    { GITHUB_API_URL: "file:///etc" },
+    'GITHUB_API_URL="file:///etc" must be an https:// URL',
+  ),
+  driftCase(
+    "a GITHUB_REPOSITORY that leaves its path",
+    { GITHUB_REPOSITORY: "acme/../../x" },
+    'GITHUB_REPOSITORY="acme/../../x" must be owner/name',
+  ),
 ];
 
 /** The committed stack files, which no refusal may touch. */

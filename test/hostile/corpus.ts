@@ -271,6 +271,20 @@ function ruleCase(name: string, change: (c: Config) => void, key: string, messag
   return { name, kind: "rules", command: "synth", config: change, exit: 1, lines: [at(key, message)] };
 }
 
+/** A registry address or mirror written `user:password@host`: refused, the password never shown. */
+function registryCredentialsCase(name: string, key: "address" | "mirror", host: string): HostileCase {
+  const password = `hunter2-${key}`;
+  return {
+    ...ruleCase(
+      name,
+      (c) => (section(c, "registry")[key] = `ci:${password}@${host}`),
+      `registry.${key}`,
+      `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:***@${host}"`,
+    ),
+    secrets: [password],
+  };
+}
+
 const DOCKER_HUB_IMAGE = `docker.io/library/nginx@sha256:${"a".repeat(64)}`;
 const CPU = `must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores`;
 const MEMORY = `must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes`;
@@ -404,24 +418,8 @@ const RULES: HostileCase[] = [
     "registry.address",
     `has port 65536, expected 1 to 65535, got "registry.example.internal:65536"`,
   ),
-  {
-    ...ruleCase(
-      "registry URL with credentials",
-      (c) => (section(c, "registry").address = "ci:hunter2-registry@registry.example.internal"),
-      "registry.address",
-      `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:***@registry.example.internal"`,
-    ),
-    secrets: ["hunter2-registry"],
-  },
-  {
-    ...ruleCase(
-      "mirror with credentials and no scheme",
-      (c) => (section(c, "registry").mirror = "ci:hunter2-mirror@mirror.example.internal"),
-      "registry.mirror",
-      `must not carry credentials (user@host): registry credentials are Pulumi secrets (registry.username and registry.password), got "ci:***@mirror.example.internal"`,
-    ),
-    secrets: ["hunter2-mirror"],
-  },
+  registryCredentialsCase("registry URL with credentials", "address", "registry.example.internal"),
+  registryCredentialsCase("mirror with credentials and no scheme", "mirror", "mirror.example.internal"),
   ruleCase(
     "mirror port zero",
     (c) => (section(c, "registry").mirror = "mirror.example.internal:0"),
