@@ -4,7 +4,7 @@
  * what they need with `needs(...)` (./needs.ts); setup code and benchmarks call `ensure(...)`.
  * When something is missing the error is one line naming it and the command to run.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { findSeedTool } from "../../../components/libvirt/seed-iso";
@@ -134,6 +134,18 @@ const REQUIREMENTS = {
   "docker-registry": tool("docker-registry", "docker-registry", "registry.sh"),
   /** Debian's skopeo: promotion copies images by digest between registries with it. */
   skopeo: tool("skopeo", "skopeo", "registry.sh"),
+  /**
+   * A private mount namespace with /etc/hosts replaced (util-linux's unshare, as root): the
+   * delivery rehearsal serves the stacks' registry names on loopback without touching the host.
+   */
+  "mount-namespace": {
+    script: "registry.sh",
+    check: () =>
+      spawnSync("unshare", ["--mount", "--", "sh", "-c", "mount --bind /etc/hosts /etc/hosts"], { timeout: 10_000 })
+        .status === 0
+        ? undefined
+        : "unshare --mount cannot bind-mount over /etc/hosts (run the engine tests as root)",
+  },
   /** Debian's restic, copied into the stand-in of the backup image's base. */
   restic: tool("restic", "restic", "backup.sh"),
   /** Debian's rclone: `rclone serve restic`, the REST repository server of the backup tests. */

@@ -69,16 +69,18 @@ function plain(value: pulumi.Input<string>): Promise<string> {
 
 /**
  * Starts a registry from the Registry translator's files for `args` (default: the component's
- * defaults), with a generated password unless one is given; resolves once it answers.
+ * defaults), with a generated password unless one is given, on `port` (default: a free one);
+ * resolves once it answers.
  */
 export async function startRegistry(
   args: TestRegistryArgs = {},
   password = generatedPassword(),
+  port?: number,
 ): Promise<RunningRegistry> {
   await ensure("docker-registry", "htpasswd");
   const dir = mkdtempSync(join(tmpdir(), "dockyard-registry-"));
   const host = typeof args.publishAddress === "string" ? args.publishAddress : "127.0.0.1";
-  const port = await freePort(host);
+  port ??= await freePort(host);
   const spec = resolveRegistrySpec("registry", { target: "docker", hostPort: port, ...args });
   if (spec.mode !== "self-hosted") throw new Error("the test registry is self-hosted");
   // Clients use the translator's address (localhost:<port> on loopback); the registry listens on `host`.

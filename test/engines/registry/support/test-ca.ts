@@ -1,6 +1,7 @@
 /**
  * A throwaway certificate authority and a server certificate it signs, made by Debian's openssl
- * for the TLS registry tests: EC P-256, valid one day, the server's name an IP address (SAN).
+ * for the TLS registry tests: EC P-256, valid one day, the server named by an IP address and any
+ * DNS names given (SAN).
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -35,8 +36,8 @@ export function hostAddress(): string {
   return address;
 }
 
-/** Makes a CA and a certificate for `ip` signed by it. */
-export async function makeCertificates(ip: string): Promise<TestCertificates> {
+/** Makes a CA and a certificate for `ip` (and `dnsNames`) signed by it. */
+export async function makeCertificates(ip: string, dnsNames: readonly string[] = []): Promise<TestCertificates> {
   const openssl = await toolPath("openssl");
   const dir = await mkdtemp(path.join(tmpdir(), "dockyard-ca-"));
   const file = (name: string) => path.join(dir, name);
@@ -62,7 +63,11 @@ export async function makeCertificates(ip: string): Promise<TestCertificates> {
     await run(openssl, ["req", ...ec, "-keyout", file("server.key"), "-out", file("server.csr"), "-subj", `/CN=${ip}`]);
     await writeFile(
       file("server.ext"),
-      [`subjectAltName=IP:${ip}`, "extendedKeyUsage=serverAuth", "keyUsage=critical,digitalSignature"].join("\n"),
+      [
+        `subjectAltName=${[`IP:${ip}`, ...dnsNames.map((name) => `DNS:${name}`)].join(",")}`,
+        "extendedKeyUsage=serverAuth",
+        "keyUsage=critical,digitalSignature",
+      ].join("\n"),
     );
     await run(openssl, [
       "x509",
