@@ -7,6 +7,7 @@ import { settingsConfigSource } from "../config-source";
 import dockyard from "../index";
 import { catalog } from "../platform";
 import { type RecordedResource, ResourceRecorder } from "./recorder";
+import { withoutSdkStacks } from "./sdk-stacks";
 import { readStackSettings, type StackSettings } from "../stack-file";
 
 /** What one stack declares, evaluated offline. */
@@ -47,7 +48,7 @@ export async function evaluateSettings(
   // unless DOCKYARD_SERIALIZE_PROVIDERS=1 asks for it (to see its size, or to time it: npm run bench).
   offline.setDynamicProviderSerialization(process.env.DOCKYARD_SERIALIZE_PROVIDERS === "1");
   try {
-    return await evaluateOnce(stack, settings, recorder);
+    return await withoutSdkStacks(() => evaluateOnce(stack, settings, recorder));
   } finally {
     evaluating = undefined;
   }
