@@ -11,7 +11,7 @@ afterEach(() => {
 
 describe("offline evaluation captures no SDK stack trace", () => {
   it("captures none while it runs, formats the SDK's message-less errors bare, and restores both after", async () => {
-    const [limit, prepare] = [Error.stackTraceLimit, Error.prepareStackTrace];
+    const [limit, prepare] = [Error.stackTraceLimit, Reflect.get(Error, "prepareStackTrace") as unknown];
     const inside = await withoutSdkStacks(() => {
       Error.stackTraceLimit = Infinity; // as the SDK does for a resource's source position
       const seen = { bookkeeping: new Error().stack, user: new TypeError("bad input").stack };
@@ -21,7 +21,7 @@ describe("offline evaluation captures no SDK stack trace", () => {
     expect(inside.bookkeeping).toBe("Error");
     expect(inside.user).toMatch(/^TypeError: bad input\n\s+at /);
     expect(inside.promise).toBe("Error");
-    expect([Error.stackTraceLimit, Error.prepareStackTrace]).toEqual([limit, prepare]);
+    expect([Error.stackTraceLimit, Reflect.get(Error, "prepareStackTrace") as unknown]).toEqual([limit, prepare]);
   });
 
   it("keeps every trace with DOCKYARD_DEBUG=1", async () => {

@@ -25,7 +25,10 @@ export async function withoutSdkStacks<T>(evaluate: () => Promise<T>, env = proc
       ? "Error"
       : prepare !== undefined
         ? prepare.call(Error, error, frames)
-        : [String(error), ...frames.map((frame) => `    at ${String(frame)}`)].join("\n");
+        : [
+            String(error),
+            ...frames.map((frame) => `    at ${frame.getFileName() ?? "<anonymous>"}:${frame.getLineNumber()}`),
+          ].join("\n");
   try {
     return await evaluate();
   } finally {
