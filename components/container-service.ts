@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { horizontalPodAutoscalerManifest } from "./container-service/autoscaling";
 import { dockerPidsLimitCommand } from "./container-service/docker-pids";
 import { type KubernetesManifests, kubernetesManifests } from "./container-service/kubernetes-objects";
+import { rolloutTimeouts } from "./container-service/rollout";
 import {
   type AutoscalingArgs,
   dockerContainerSettings,
@@ -195,6 +196,14 @@ export interface ContainerServiceArgs {
    * @default none (a fixed `replicas`)
    */
   readonly autoscaling?: AutoscalingArgs;
+  /**
+   * Kubernetes only: seconds `pulumi up` waits for the workload (and its Service) to become ready
+   * before failing, 30–86,400. Ignored on Docker, which waits for the health check instead.
+   * @default derived from the health check: per rollout wave, an image pull allowance (120 s), the
+   * start period and `retries + 1` full checks, plus the stop grace period for a StatefulSet (one
+   * pod at a time); times the waves (a StatefulSet's replicas, a Deployment's surge steps, at most 4)
+   */
+  readonly rolloutTimeoutSeconds?: number;
 }
 
 /** A port published on the Docker host. */
@@ -362,17 +371,19 @@ export class ContainerService extends pulumi.ComponentResource {
           );
     const objects = kubernetesManifests(spec, secret?.metadata.name, filesSecret?.metadata.name);
     const workload = objects.workload;
+    // Pulumi waits for both until the pods are ready: as long as the rollout may take, no longer.
+    const awaited = { ...parent, customTimeouts: rolloutTimeouts(spec) };
     const created =
       workload.kind === "StatefulSet"
-        ? new k8s.apps.v1.StatefulSet(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent)
-        : new k8s.apps.v1.Deployment(spec.name, { metadata: workload.metadata, spec: workload.spec }, parent);
+        ? new k8s.apps.v1.StatefulSet(spec.name, { metadata: workload.metadata, spec: workload.spec }, awaited)
+        : new k8s.apps.v1.Deployment(spec.name, { metadata: workload.metadata, spec: workload.spec }, awaited);
     const service =
       objects.service === undefined
         ? undefined
         : new k8s.core.v1.Service(
             spec.name,
             { metadata: objects.service.metadata, spec: objects.service.spec },
-            parent,
+            awaited,
           );
     if (objects.podDisruptionBudget !== undefined) {
       new k8s.policy.v1.PodDisruptionBudget(

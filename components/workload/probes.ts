@@ -35,12 +35,17 @@ export function dockerHealthcheck(check: HealthCheckSpec): DockerHealthcheck {
   };
 }
 
+/** Seconds a started container may take to pass its health check: the start period plus `retries + 1` full checks. */
+export function healthyWithinSeconds(check: HealthCheckSpec): number {
+  return check.startPeriodSeconds + (check.retries + 1) * (check.intervalSeconds + check.timeoutSeconds);
+}
+
 /**
- * Seconds Docker may take to report a new container healthy: the start period plus
- * `retries + 1` full checks, plus a margin for the engine. Used as the provider's waitTimeout.
+ * Seconds Docker may take to report a new container healthy: {@link healthyWithinSeconds} plus
+ * a margin for the engine. Used as the provider's waitTimeout.
  */
 export function dockerHealthyWithinSeconds(check: HealthCheckSpec): number {
-  return check.startPeriodSeconds + (check.retries + 1) * (check.intervalSeconds + check.timeoutSeconds) + 10;
+  return healthyWithinSeconds(check) + 10;
 }
 
 /**

@@ -92,6 +92,9 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
   const stopGraceSeconds = root
     .field("stopGracePeriodSeconds")
     .optional(rules.integerIn(0, 3600), args.stopGracePeriodSeconds, DEFAULT_STOP_GRACE_SECONDS);
+  const rolloutTimeoutSeconds = root
+    .field("rolloutTimeoutSeconds")
+    .optional(rules.integerIn(30, 86_400), args.rolloutTimeoutSeconds, undefined);
   const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
   const access = resolveAccess(root, args.allowFrom, args.allowTo, args.allowDns);
   const ingress =
@@ -143,6 +146,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     namespace,
     ingress,
     autoscaling,
+    rolloutTimeoutSeconds,
   };
 }
 

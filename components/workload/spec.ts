@@ -159,6 +159,8 @@ export interface ResolvedService {
   readonly runAsGroup: number;
   readonly scratchBytes: number;
   readonly stopGraceSeconds: number;
+  /** Kubernetes: how long a rollout may take before `pulumi up` fails; undefined derives it (./rollout.ts). */
+  readonly rolloutTimeoutSeconds: number | undefined;
   readonly security: SecurityPosture;
   readonly network: pulumi.Input<string> | undefined;
   readonly namespace: pulumi.Input<string> | undefined;

@@ -27,6 +27,8 @@ export interface RecordedResource {
     deleteBeforeReplace: boolean;
     ignoreChanges: string[];
     additionalSecretOutputs: string[];
+    /** How long the engine waits on create and update, when the program bounds it. */
+    customTimeouts?: { create: string; update: string; delete: string };
   };
 }
 
@@ -99,6 +101,7 @@ export class ResourceRecorder {
         deleteBeforeReplace: request.getDeletebeforereplace(),
         ignoreChanges: request.getIgnorechangesList(),
         additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+        ...customTimeouts(request),
       },
     });
   }
@@ -147,6 +150,16 @@ function describeAsset(value: unknown): string {
 }
 
 /** The parts of the SDK's gRPC request and monitor that recording needs. */
+/** The request's custom timeouts, when any is set (the SDK always sends the message, empty). */
+function customTimeouts(request: RegisterRequest): {
+  customTimeouts?: { create: string; update: string; delete: string };
+} {
+  const timeouts = request.getCustomtimeouts();
+  if (timeouts === undefined) return {};
+  const [create, update, remove] = [timeouts.getCreate(), timeouts.getUpdate(), timeouts.getDelete()];
+  return create || update || remove ? { customTimeouts: { create, update, delete: remove } } : {};
+}
+
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -159,6 +172,7 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
   getIgnorechangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 }
 interface MonitorLike {
