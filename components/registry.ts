@@ -48,8 +48,9 @@ export interface RegistryArgs {
   readonly password?: pulumi.Input<string>;
   /**
    * Self-hosted: the upstream registry image, pinned by digest. Docker builds apps/registry on
-   * it (see ADR 0005); Kubernetes runs it as is (fsGroup makes the volume writable).
-   * @default "docker.io/library/registry:2.8.3@sha256:a3d8aaa6…5373"
+   * it (see ADR 0005); Kubernetes runs it as is (fsGroup makes the volume writable). It must be
+   * distribution 3 or 2.8, whose config the translator writes (docs/guides/registry.md).
+   * @default versions.json `images.registry`: "docker.io/library/registry:3.0.0@sha256:6c5666b8…457e"
    */
   readonly image?: string;
   /**

@@ -14,6 +14,7 @@ import {
 } from "../components";
 import { rules } from "../components/internal";
 import { collection, doc, expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
+import VERSIONS from "../versions.json";
 
 /**
  * The schema of a stack's `dockyard:*` config: the only things that may differ between
@@ -181,6 +182,17 @@ const ingress = z
         ).optional(),
       })
       .prefault({}),
+  })
+  .prefault({});
+
+/** The cluster a kubernetes stack deploys to. */
+const kubernetes = z
+  .strictObject({
+    // Not a knob: test admits its pods by the Pod Security profile prod does.
+    version: doc(
+      ruled(rules.kubernetesVersion),
+      "Kubernetes minor the stack's cluster runs: the namespace enforces, warns and audits at the Pod Security restricted profile of this version (kubernetes; default: versions.json)",
+    ).default(VERSIONS.kubernetes.version),
   })
   .prefault({});
 
@@ -490,6 +502,7 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       endpoints,
       registry,
       ingress,
+      kubernetes,
       services: perName("service", Object.keys(catalog.services), (name) => serviceEntry(name, catalog.services[name])),
       volumes: perName("volume", catalog.volumes, () => volumeSizes),
       vms: perName("vm", catalog.vms, () => vmSizes),

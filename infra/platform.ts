@@ -18,6 +18,7 @@ import type {
 import { SERVICE_DEFAULTS } from "../components";
 import type { ConfigCatalog, Secret, StackConfig } from "./config";
 import { imagePolicyFor } from "./config-schema";
+import VERSIONS from "../versions.json";
 
 /**
  * The topology of dockyard, declared once for every environment. Stacks may only turn
@@ -149,6 +150,8 @@ export interface Platform {
   registry: PlatformRegistry;
   /** Kubernetes only: how the registry and user-facing services are reached from outside. */
   ingress?: PlatformIngress;
+  /** Kubernetes only: the minor the cluster runs, whose Pod Security profile the namespace enforces. */
+  kubernetes?: StackConfig["kubernetes"];
   services: PlatformService[];
   volumes: PlatformVolume[];
   vms: PlatformVm[];
@@ -175,9 +178,10 @@ interface ServiceTemplate extends Omit<
   minReplicas?: number;
 }
 
-// Tags, not digests: every build starts from the freshest patched base. What is deployed is the
-// built image's digest.
-const NODE_BASES = { BUILD_IMAGE: "node:24-alpine", BASE_IMAGE: "gcr.io/distroless/nodejs24-debian12:nonroot" };
+// Every base comes from the inventory (versions.json), each pinned as it says there. The Node
+// bases are tags, not digests: every build starts from the freshest patched base. What is deployed
+// is the built image's digest.
+const NODE_BASES = { BUILD_IMAGE: VERSIONS.images["node-build"].ref, BASE_IMAGE: VERSIONS.images["node-runtime"].ref };
 
 const SERVICES: Record<string, ServiceTemplate> = {
   web: {
@@ -221,8 +225,8 @@ const BACKUPS: PlatformBackup[] = [{ volume: "web-data", colocateWith: "web" }];
 /** Whether the topology backs any volume up: its stacks then run the backup tool's image too. */
 export const backsUp = BACKUPS.length > 0;
 
-/** restic, busybox, ssh and CA certificates: the upstream restic image (apps/backup/Dockerfile). */
-const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: "docker.io/restic/restic:0.17.3" } };
+/** restic, busybox, ssh and CA certificates: the upstream restic image, by digest (apps/backup/Dockerfile). */
+const BACKUP_TOOL = { app: "backup", baseImages: { BASE_IMAGE: VERSIONS.images.restic.ref } };
 
 type VmTemplate = Omit<PlatformVm, "name" | "vcpus" | "memoryMiB" | "diskSizeGiB" | "sshAuthorizedKeys">;
 
@@ -259,7 +263,9 @@ export function describePlatform(config: StackConfig): Platform {
     protect: config.protect,
     endpoints: config.endpoints,
     registry: registrySpec(config.registry, config.target),
-    ...(config.target === "kubernetes" ? { ingress: ingressSpec(config.ingress) } : {}),
+    ...(config.target === "kubernetes"
+      ? { ingress: ingressSpec(config.ingress), kubernetes: { version: config.kubernetes.version } }
+      : {}),
     services: Object.entries(SERVICES).map(
       ([name, { build, maxReplicas: _max, why: _why, exposed, minReplicas, ...fixed }]) => {
         const { image, host, autoscaling } = config.services[name];

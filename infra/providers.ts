@@ -36,6 +36,9 @@ export function targetProviders(platform: Platform): TargetProviders {
     // Fields are owned per manager: the HorizontalPodAutoscaler's replica count is never overwritten.
     enableServerSideApply: true,
   });
+  // config.ts gives every kubernetes stack a version; reaching here without one is a bug.
+  const version = platform.kubernetes?.version;
+  if (version === undefined) throw new Error("kubernetes stack without kubernetes.version passed validation");
   const namespace = new k8s.core.v1.Namespace(
     "namespace",
     {
@@ -43,11 +46,12 @@ export function targetProviders(platform: Platform): TargetProviders {
         name: platform.endpoints.namespace,
         labels: {
           // Pod Security admission enforces the "restricted" profile on everything in the namespace,
-          // and warns and audits at the same level (kubectl shows why a pod is refused).
+          // and warns and audits at the same level (kubectl shows why a pod is refused), each as of
+          // the Kubernetes minor the stack targets: a cluster upgrade does not change the profile.
           ...Object.fromEntries(
             ["enforce", "warn", "audit"].flatMap((mode) => [
               [`pod-security.kubernetes.io/${mode}`, "restricted"],
-              [`pod-security.kubernetes.io/${mode}-version`, "latest"],
+              [`pod-security.kubernetes.io/${mode}-version`, version],
             ]),
           ),
           ...DOCKYARD_LABELS,

@@ -7,6 +7,7 @@ import type { ConfigCatalog } from "../infra/config-schema";
 import { imagePolicyFor, renamedKey, stackConfigSchema } from "../infra/config-schema";
 import { marksOf, schemaAt } from "../infra/schema-marks";
 import { configErrorLines, configSource, SOURCE_FILE as FILE } from "./support/config-source";
+import VERSIONS from "../versions.json";
 
 const DIGEST = `@sha256:${"a".repeat(64)}`;
 
@@ -70,6 +71,25 @@ describe("the schema's own catalog", () => {
   it("accepts both base stacks", () => {
     expect(problems(DOCKER)).toEqual([]);
     expect(problems(KUBERNETES)).toEqual([]);
+  });
+});
+
+describe("kubernetes.version", () => {
+  it("defaults to the inventory's minor and takes another as the cluster's, never latest", () => {
+    expect(data(KUBERNETES).kubernetes).toEqual({ version: VERSIONS.kubernetes.version });
+    expect(data({ ...KUBERNETES, kubernetes: { version: "v1.33" } }).kubernetes).toEqual({ version: "v1.33" });
+    expect(problems({ ...KUBERNETES, kubernetes: { version: "latest" } })).toEqual([
+      `dockyard:kubernetes.version must be a Kubernetes minor version "v1.<minor>" like "v1.37", not "latest": the Pod Security profile is pinned to the minor the stack targets, so a cluster upgrade does not change it, got "latest"`,
+    ]);
+    expect(problems({ ...KUBERNETES, kubernetes: { version: "1.33.2" } })).toEqual([
+      `dockyard:kubernetes.version must be a Kubernetes minor version "v1.<minor>" like "v1.37" (the form Pod Security admission accepts: "v", major 1, a dot, the minor without leading zeros; no patch), got "1.33.2"`,
+    ]);
+  });
+
+  it("is not an environment knob: test admits pods by prod's Pod Security profile", () => {
+    const version = schemaAt(stackConfigSchema(catalog), ["kubernetes", "version"]);
+    expect(version).toBeDefined();
+    expect(marksOf(version!).knob).toBeFalsy();
   });
 });
 

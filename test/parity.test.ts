@@ -114,6 +114,19 @@ describe("parity", () => {
     expect(formatParity(same)).toHaveLength(1);
   });
 
+  it("fails when test targets another Kubernetes minor: its pods are admitted by another Pod Security profile", async () => {
+    const report = await testCopyAgainstProd((c) => {
+      c["dockyard:kubernetes"] = { version: "v1.36" };
+    });
+    const lines = formatParity(report);
+    expect(lines).toContain(
+      `  config dockyard:kubernetes.version: test="v1.36" prod="v1.37" (not an environment knob)`,
+    );
+    expect(lines).toContain(
+      `  kubernetes:core/v1:Namespace::namespace inputs.metadata.labels.pod-security.kubernetes.io/enforce-version: test="v1.36" prod="v1.37"`,
+    );
+  });
+
   it("fails when a VM present in prod is turned off in test", async () => {
     const report = await testCopyAgainstProd((c) => {
       (c["dockyard:vms"] as Config).legacy = { enabled: false };

@@ -9,25 +9,38 @@ import { ContainerService, PersistentVolume, Registry, SERVICE_DEFAULTS } from "
 import { userData } from "../components/libvirt/cloud-init";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 import { evaluate, find, ofType, record } from "./support/pulumi-harness";
+import VERSIONS from "../versions.json";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR ops@example.internal";
 const IMAGE = `registry.example.internal/web@sha256:${"a".repeat(64)}`;
 
 describe("Kubernetes namespaces", () => {
   it.each(["test", "prod"])(
-    "%s: Pod Security admission enforces, audits and warns at the restricted level",
+    "%s: Pod Security admission enforces, audits and warns at the restricted level of the minor the stack targets",
     async (stack) => {
       const labels = (
         find((await evaluate(stack)).resources, "kubernetes:core/v1:Namespace", "namespace").inputs as {
           metadata: { labels: Record<string, string> };
         }
       ).metadata.labels;
+      const { version } = committedConfig(stack)["dockyard:kubernetes"] as { version: string };
+      expect(version).toMatch(/^v1\.[1-9][0-9]*$/);
       for (const mode of ["enforce", "warn", "audit"]) {
         expect(labels[`pod-security.kubernetes.io/${mode}`], mode).toBe("restricted");
-        expect(labels[`pod-security.kubernetes.io/${mode}-version`], mode).toBe("latest");
+        expect(labels[`pod-security.kubernetes.io/${mode}-version`], mode).toBe(version);
       }
     },
   );
+
+  it("a stack that leaves kubernetes.version out gets the inventory's minor, never latest", async () => {
+    const config = structuredClone(committedConfig("prod"));
+    delete config["dockyard:kubernetes"];
+    const labels = (
+      find((await evaluate("prod", writeStackFile(config))).resources, "kubernetes:core/v1:Namespace", "namespace")
+        .inputs as { metadata: { labels: Record<string, string> } }
+    ).metadata.labels;
+    expect(labels["pod-security.kubernetes.io/enforce-version"]).toBe(VERSIONS.kubernetes.version);
+  });
 });
 
 describe("credentials", () => {

@@ -162,10 +162,11 @@ tree_summary() {
   echo "$files $dirs $links $((all - files - dirs - links)) $bytes"
 }
 
-# The same summary of a snapshot, from restic's own listing of it.
+# The same summary of a snapshot, from restic's own listing of it. A node is "message_type":"node"
+# since restic 0.17, "struct_type":"node" before (still written by 0.18, which deprecates it).
 snapshot_summary() {
   run_restic ls --json "$1" >"$WORK/ls" || fail "cannot list snapshot $1"
-  awk '/"struct_type":"node"/ {
+  awk '/"(message|struct)_type":"node"/ {
       if ($0 ~ /"type":"file"/) { f++; if (match($0, /"size":[0-9]+/)) b += substr($0, RSTART + 7, RLENGTH - 7) }
       else if ($0 ~ /"type":"dir"/) d++
       else if ($0 ~ /"type":"symlink"/) l++

@@ -77,8 +77,8 @@ export function isDigestPinned(ref: ImageRef): boolean {
 /**
  * The same reference served by a mirror registry: every image of a stack can be pulled
  * through one registry (air-gapped sites). The original registry's host becomes nothing:
- * `docker.io/library/registry:2` through `mirror.internal:5000` is
- * `mirror.internal:5000/library/registry:2`.
+ * `docker.io/example/app:1.2` through `mirror.internal:5000` is
+ * `mirror.internal:5000/example/app:1.2`.
  */
 export function throughMirror(ref: ImageRef, mirror: string | undefined): ImageRef {
   return mirror ? { ...ref, registry: mirror } : ref;

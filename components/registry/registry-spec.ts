@@ -7,10 +7,10 @@ import * as rules from "../rules";
 import type { RegistryArgs } from "../registry";
 import { type IngressArgs, PUBLISH_ADDRESS, resolveIngress } from "../workload";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
+import VERSIONS from "../../versions.json";
 
-/** The upstream registry image, pinned by digest (distribution 2.8.3). */
-export const UPSTREAM_REGISTRY_IMAGE =
-  "docker.io/library/registry:2.8.3@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
+/** The upstream registry image, pinned by digest: the inventory's (versions.json `images.registry`). */
+export const UPSTREAM_REGISTRY_IMAGE: string = VERSIONS.images.registry.ref;
 /** Default user of a self-hosted registry. */
 export const DEFAULT_REGISTRY_USER = "dockyard";
 /** Default Docker host port of a self-hosted registry. */

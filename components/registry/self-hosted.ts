@@ -30,6 +30,14 @@ export const PASSWORD_POLICY = { length: 40, special: false } as const;
  */
 export const REGISTRY_INGRESS = { maxBodyMiB: 0, timeoutSeconds: 900, streamRequests: true } as const;
 
+/**
+ * The registry process's environment. Distribution 3 always starts OpenTelemetry tracing and, unless
+ * told otherwise, exports every span to https://localhost:4318, where nothing listens: an error
+ * line in the log for every export. `none` turns the export off (its configuration guide,
+ * "Disable traces export"); 2.8 has no tracing and ignores it.
+ */
+export const REGISTRY_ENVIRONMENT = { OTEL_TRACES_EXPORTER: "none" } as const;
+
 /** File names in the files directory. */
 export const REGISTRY_FILES = {
   config: "config.yml",
@@ -112,6 +120,7 @@ export function selfHostedServiceArgs(
     image,
     command: ["/bin/registry"],
     args: ["serve", path.posix.join(FILES_DIR, REGISTRY_FILES.config)],
+    environment: { ...REGISTRY_ENVIRONMENT },
     ports: [
       {
         containerPort: REGISTRY_PORT,

@@ -64,4 +64,5 @@ export {
   knownHostsProblem,
 } from "./restic";
 export { imageReference } from "./image";
+export { kubernetesVersion, OLDEST_KUBERNETES_MINOR } from "./kubernetes";
 export { pemCertificate, pemPrivateKey } from "./pem";

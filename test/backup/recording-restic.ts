@@ -25,6 +25,11 @@ export interface Scenario {
   readonly restoreSkipsVerify?: boolean;
   /** How many hours before now the newest snapshot was taken. @default 0 */
   readonly snapshotAgeHours?: number;
+  /**
+   * Its JSON leaves out what restic deprecates (`struct_type` in `ls`, since 0.17; `short_id` in
+   * `snapshots`, since 0.18), as a later restic may: only `message_type` and the full `id`. @default false
+   */
+  readonly withoutDeprecatedFields?: boolean;
 }
 
 /** One run of a script. */
@@ -59,12 +64,14 @@ case "$sub" in
     [ "$code" -eq 3 ] && echo '{"message_type":"error","error":{"message":"permission denied"},"during":"archival","item":"/source/secret"}' >&2
     echo '{"message_type":"summary","files_new":2,"files_changed":0,"files_unmodified":0,"data_added":12,"total_files_processed":2,"total_bytes_processed":12,"snapshot_id":"${SNAPSHOT_ID}"}' ;;
   snapshots)
-    echo '[{"time":"'"$now"'.000000000Z","hostname":"web-data","tags":["dockyard"],"id":"${SNAPSHOT_ID}","short_id":"4f4f4f4f"}]' ;;
+    short=',"short_id":"4f4f4f4f"'; [ -z "$STANDIN_WITHOUT_DEPRECATED" ] || short=""
+    echo '[{"time":"'"$now"'.000000000Z","hostname":"web-data","tags":["dockyard"],"id":"${SNAPSHOT_ID}"'"$short"'}]' ;;
   ls)
-    echo '{"time":"'"$now"'Z","struct_type":"snapshot","id":"${SNAPSHOT_ID}"}'
-    echo '{"name":"a.txt","type":"file","path":"/a.txt","size":5,"struct_type":"node"}'
-    echo '{"name":"dir","type":"dir","path":"/dir","struct_type":"node"}'
-    echo '{"name":"b.txt","type":"file","path":"/dir/b.txt","size":7,"struct_type":"node"}' ;;
+    kind=struct_type; [ -z "$STANDIN_WITHOUT_DEPRECATED" ] || kind=message_type
+    echo '{"time":"'"$now"'Z","'$kind'":"snapshot","id":"${SNAPSHOT_ID}"}'
+    echo '{"name":"a.txt","type":"file","path":"/a.txt","size":5,"'$kind'":"node"}'
+    echo '{"name":"dir","type":"dir","path":"/dir","'$kind'":"node"}'
+    echo '{"name":"b.txt","type":"file","path":"/dir/b.txt","size":7,"'$kind'":"node"}' ;;
   restore)
     target=""; prev=""
     for arg; do [ "$prev" = --target ] && target=$arg; prev=$arg; done
@@ -112,6 +119,7 @@ export function backupScripts(): {
         STANDIN_RESTORE_LOSES: scenario.restoreLoses ? "1" : "",
         STANDIN_RESTORE_SKIPS_VERIFY: scenario.restoreSkipsVerify ? "1" : "",
         STANDIN_SNAPSHOT_AGE_HOURS: String(scenario.snapshotAgeHours ?? 0),
+        STANDIN_WITHOUT_DEPRECATED: scenario.withoutDeprecatedFields ? "1" : "",
         ...Object.fromEntries(
           Object.entries(scenario.fail ?? {}).map(([sub, code]) => [`STANDIN_FAIL_${sub}`, String(code)]),
         ),

@@ -65,6 +65,19 @@ describe("backup", () => {
     expect(calls(partial, "forget")).toEqual([]);
   });
 
+  it.each([false, true])(
+    "counts the snapshots kept by their full IDs (restic JSON without its deprecated fields: %s)",
+    (withoutDeprecatedFields) => {
+      const run = scripts.run(
+        "backup",
+        { ...keep, SOURCE_DIR: directory("source", true) },
+        { withoutDeprecatedFields },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain("retention: --keep-daily 7 --keep-weekly 4: 1 snapshots of web-data kept");
+    },
+  );
+
   it("refuses a policy that keeps nothing before touching the repository", () => {
     const run = scripts.run("backup", { SOURCE_DIR: directory("source", true) });
     expect(run.status).toBe(1);
@@ -98,6 +111,12 @@ describe("drill", () => {
       /^drill: OK for web-data: snapshot 4f4f4f4f .* 2 files, 1 directories, 0 symlinks, 0 other, 12 bytes; contents sha256 [0-9a-f]{64}\n$/,
     );
     expect(readdirSync(scratch).filter((entry) => entry !== "tmp")).toEqual([]);
+  });
+
+  it("reads restic's listing by message_type as well as by the struct_type restic deprecates", () => {
+    const run = scripts.run("drill", { SCRATCH_DIR: directory("scratch") }, { withoutDeprecatedFields: true });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("2 files, 1 directories, 0 symlinks, 0 other, 12 bytes");
   });
 
   it("fails when the restore loses a file, when restic did not verify, and when the repository is damaged", () => {

@@ -78,7 +78,11 @@ describe("images build", () => {
         context: "apps/backup",
         dockerfile: "apps/backup/Dockerfile",
         tag: "registry.test.example.internal/backup:abc123",
-        buildArgs: { BASE_IMAGE: "docker.io/restic/restic:0.17.3", REVISION: "abc123" },
+        buildArgs: {
+          BASE_IMAGE:
+            "docker.io/restic/restic:0.18.1@sha256:39d9072fb5651c80d75c7a811612eb60b4c06b32ffe87c2e9f3c7222e1797e76",
+          REVISION: "abc123",
+        },
       },
     ]);
     expect(revisions).toEqual(["apps/web", "apps/front", "apps/backup"]);

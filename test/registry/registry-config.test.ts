@@ -47,6 +47,43 @@ describe("registryConfig", () => {
   it("renders YAML that parses back to the same object", () => {
     expect(parse(registryConfigYaml(SPEC))).toEqual(registryConfig(SPEC));
   });
+
+  it("writes only keys both distribution 3.0 (the upstream image) and 2.8 (the engine tests' Debian binary) read", () => {
+    // Read by both: configuration/configuration.go and registry/handlers/app.go at v2.8.3 and v3.0.0
+    // (`*` is a map of names the config chooses). Distribution 3 removed the oss and swift storage
+    // drivers, schema1 (`compatibility.schema1`) and http.tls.minimumtls tls1.0/tls1.1, and still
+    // deprecates `loglevel` and storage.cache.layerinfo: none of them may appear.
+    const readByBoth = new Set([
+      "version",
+      "log.level",
+      "log.fields.*",
+      "storage.filesystem.rootdirectory",
+      "storage.delete.enabled",
+      "storage.cache.blobdescriptor",
+      "storage.maintenance.uploadpurging.enabled",
+      "storage.maintenance.uploadpurging.age",
+      "storage.maintenance.uploadpurging.interval",
+      "storage.maintenance.uploadpurging.dryrun",
+      "http.addr",
+      "http.headers.*",
+      "http.tls.certificate",
+      "http.tls.key",
+      "auth.htpasswd.realm",
+      "auth.htpasswd.path",
+      "health.storagedriver.enabled",
+      "health.storagedriver.interval",
+      "health.storagedriver.threshold",
+    ]);
+    const leaves = (value: unknown, path: string[]): string[] =>
+      typeof value === "object" && value !== null && !Array.isArray(value)
+        ? Object.entries(value).flatMap(([key, child]) =>
+            leaves(child, [...path, ["fields", "headers"].includes(path.at(-1) ?? "") ? "*" : key]),
+          )
+        : [path.join(".")];
+    const config = registryConfig({ ...SPEC, deleteEnabled: true, tls: { certificatePath: "/c", keyPath: "/k" } });
+    expect(leaves(config, []).filter((key) => !readByBoth.has(key))).toEqual([]);
+    expect(config.version).toBe(0.1);
+  });
 });
 
 describe("htpasswdFile", () => {

@@ -96,6 +96,8 @@ describe("selfHostedServiceArgs", () => {
     expect(service.files.map((f) => f.name)).toEqual(["config.yml", "htpasswd"]);
     expect(service.args).toEqual(["serve", path.posix.join(CONTAINER_LAYOUT.filesDir, REGISTRY_FILES.config)]);
     expect(service.healthCheck).toMatchObject({ path: "/", scheme: "HTTP", command: registryHealthCommand(false) });
+    // Distribution 3 exports traces to https://localhost:4318 unless told not to (2.8 ignores it).
+    expect(args.environment).toEqual({ OTEL_TRACES_EXPORTER: "none" });
   });
 });
 

@@ -73,6 +73,25 @@ describe("basic rules", () => {
   });
 });
 
+describe("Kubernetes minor versions (Pod Security *-version labels)", () => {
+  const grammar = `refused: must be a Kubernetes minor version "v1.<minor>" like "v1.37" (the form Pod Security admission accepts: "v", major 1, a dot, the minor without leading zeros; no patch)`;
+  it("accepts v1.<minor> from the first minor with stable Pod Security admission", () => {
+    for (const version of ["v1.25", "v1.37", "v1.100"]) expect(verdict(rules.kubernetesVersion, version)).toBe(version);
+    expect(verdict(rules.kubernetesVersion, "v1.24")).toBe(
+      "refused: must be v1.25 or later: Pod Security admission is stable from Kubernetes 1.25",
+    );
+  });
+
+  it("refuses what the API server would refuse in the label, and a patch, a bare number or another major", () => {
+    for (const bad of ["1.37", "v1.37.2", "v1.037", "V1.37", "v2.0", "v1.", "v1.37 ", " v1.37", "", 1.37, null])
+      expect(verdict(rules.kubernetesVersion, bad)).toBe(grammar);
+  });
+
+  it("refuses latest, which is what the pin is for", () => {
+    expect(verdict(rules.kubernetesVersion, "latest")).toMatch(/^refused: must be .*, not "latest": /);
+  });
+});
+
 describe("cron schedules", () => {
   it("normalises spacing, and takes leading and trailing spaces", () => {
     expect(verdict(rules.cronSchedule, "  0  3 *\t* *  ")).toBe("0 3 * * *");
