@@ -19,6 +19,9 @@
  *   the host; only a refresh reads it — so a pull request's job holds no libvirt key at all;
  * - with --refresh (the drift check, `pulumi preview --refresh`): READ_ONLY_SSH_KEY, a key the
  *   libvirt host forces onto its read-only socket, and SSH_KNOWN_HOSTS, pinned like the deploy key.
+ * With --trust-ca (its own step, first in every job that reaches the stack's hosts) it makes the
+ * job's tools trust the stack's CA, from STACK_CA_CERT, for the stack's registry and mirror and
+ * those of each --registry-of stack (deploy-prod copies from test's): ./trust-ca.ts.
  * Exit 0 ready, 1 something missing (one line each, naming the secret), 2 usage.
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -28,13 +31,17 @@ import { parse } from "yaml";
 import { ChildProcessError, outputOf } from "../cli/bounded-run";
 import { type CliIO, InputError, UsageError } from "../cli/run";
 import { configFileOption, parseCommandLine, stackNames } from "../cli/args";
+import { defaultStackFile } from "../cli/stack-name";
 import type { Runner } from "../promote/outputs";
+import type { SystemTrust } from "./trust-ca";
 // SSH_KNOWN_HOSTS is matched as backups match an SFTP server's known_hosts lines: one matcher for
 // how ssh looks a host up (plain or hashed names, `[host]:port` off port 22).
 import { rules } from "../../components/internal";
 
-export const USAGE =
-  "usage: npm run ci:setup -- <stack> [--config-file FILE] [--install-tools] [--read-only [--refresh]]";
+export const USAGE = [
+  "usage: npm run ci:setup -- <stack> [--config-file FILE] [--install-tools] [--read-only [--refresh]]",
+  "       npm run ci:setup -- <stack> --trust-ca [--config-file FILE] [--registry-of STACK]...",
+].join("\n");
 
 /** The variables a run takes its credentials from: the deploy credentials, or the read-only ones. */
 interface Credentials {
@@ -74,21 +81,43 @@ interface Pinning {
   readonly knownFile: string;
 }
 
-/** Runs ci:setup; `run` (installs) and `sshOptions` (`ssh -G`) are replaceable in tests. */
+/**
+ * Runs ci:setup; `run` (installs, sudo), `sshOptions` (`ssh -G`) and `system` (the runner's trust
+ * locations, for --trust-ca) are replaceable in tests.
+ */
 export async function main(
   argv: string[],
   io: CliIO,
   env = process.env,
   run?: Runner,
   sshOptions: SshOptionsOf = sshEffectiveOptions,
+  system?: SystemTrust,
 ): Promise<number> {
   const parsed = parseCommandLine(argv, {
     "config-file": { type: "string" },
     "install-tools": { type: "boolean" },
     "read-only": { type: "boolean" },
     refresh: { type: "boolean" },
+    "trust-ca": { type: "boolean" },
+    "registry-of": { type: "string", multiple: true },
   });
   const [stack] = stackNames(parsed.positionals, 1);
+  const registryOf = parsed.values["registry-of"] ?? [];
+  if (parsed.values["trust-ca"]) {
+    const alongside = (["install-tools", "read-only", "refresh"] as const).filter(
+      (name) => parsed.values[name] !== undefined,
+    );
+    if (alongside.length > 0)
+      throw new UsageError(
+        `--trust-ca is a step of its own, before any step that reaches the stack: run it without --${alongside.join(", --")}`,
+      );
+    const stacks = [stack, ...stackNames(registryOf, registryOf.length)];
+    const files = stacks.map((name, i) =>
+      i === 0 ? configFileOption(parsed.values["config-file"], stack) : defaultStackFile(name),
+    );
+    return trustStackCa(stack, files, io, env, system ?? (await import("./trust-ca")).systemTrust(await runnerOf(run)));
+  }
+  if (registryOf.length > 0) throw new UsageError("--registry-of is for --trust-ca: add --trust-ca");
   const readOnly = parsed.values["read-only"] === true;
   if (parsed.values.refresh && !readOnly)
     throw new UsageError("--refresh is for read-only runs (the drift check): add --read-only");
@@ -141,13 +170,78 @@ export async function main(
     );
   failWith(stack, problems);
   if (parsed.values["install-tools"] && endpoint !== undefined && credentials.sshKey !== undefined) {
-    const runner = run ?? (await import("../promote/outputs")).runStreaming;
-    if (await installTools(runner)) exported.push("libvirt-clients and openssh-client installed");
+    if (await installTools(await runnerOf(run))) exported.push("libvirt-clients and openssh-client installed");
   }
   if (overSsh) exported.push(pinSshHost(stack, env[credentials.sshKey] ?? "", env, dir, endpoint, sshOptions));
   else if (vmsOverSsh) exported.push("no libvirt key (a preview without --refresh never calls virsh)");
   io.out(`ci:setup ${stack}: ${exported.join(", ") || "nothing needed"}`);
   return 0;
+}
+
+/** The runner tests gave, or the one that streams a command's output to the job's log. */
+async function runnerOf(run: Runner | undefined): Promise<Runner> {
+  return run ?? (await import("../promote/outputs")).runStreaming;
+}
+
+/**
+ * --trust-ca: checks STACK_CA_CERT and the registries of the stacks in `files` (the first is
+ * the stack's own), then makes the job's tools trust the CA (./trust-ca.ts) and exports what the
+ * following steps read.
+ */
+async function trustStackCa(
+  stack: string,
+  files: readonly string[],
+  io: CliIO,
+  env: NodeJS.ProcessEnv,
+  system: SystemTrust,
+): Promise<number> {
+  const trust = await import("./trust-ca");
+  const { certificates, problems } = trust.caCertificates(env[trust.CA_VARIABLE] ?? "", new Date());
+  const dir = join(env.RUNNER_TEMP || tmpdir(), `dockyard-${stack}`, "trust");
+  const bundle = trust.baseBundle(env, dir, system);
+  if (bundle === undefined)
+    problems.push(
+      `no CA bundle on this runner (SSL_CERT_FILE unset, none of ${system.systemBundles.join(", ")}): SSL_CERT_FILE must keep the public roots beside the stack's CA; install ca-certificates`,
+    );
+  const registries: string[] = [];
+  for (const file of files) {
+    const found = await registryHosts(file);
+    problems.push(...found.problems);
+    for (const host of found.hosts) if (!registries.includes(host)) registries.push(host);
+  }
+  failWith(stack, problems);
+  // failWith threw when there was no bundle.
+  const trusted = await trust.trustCa(certificates, bundle!, registries, env, dir, system);
+  for (const [name, value] of Object.entries(trusted.exported)) exportVariable(env, name, value);
+  for (const [name, value] of Object.entries(trusted.outputs)) setStepOutput(env, name, value);
+  io.out(`ci:setup ${stack}: ${trusted.summary}`);
+  return 0;
+}
+
+/**
+ * The registries a stack file names (`registry.address` and `registry.mirror`), as `host[:port]`,
+ * Docker's and BuildKit's key for them; a secret one cannot be read offline and is a problem.
+ */
+async function registryHosts(file: string): Promise<{ hosts: string[]; problems: string[] }> {
+  const { validateConfig } = await import("../config");
+  const { settingsConfigSource } = await import("../config-source");
+  const { catalog } = await import("../platform");
+  const { OFFLINE_SECRET_VALUE, readStackSettings } = await import("../stack-file");
+  const { registry } = validateConfig(catalog, settingsConfigSource(readStackSettings(file))).data;
+  const hosts: string[] = [];
+  const problems: string[] = [];
+  for (const [key, value] of [
+    ["address", registry.address],
+    ["mirror", registry.mirror],
+  ] as const) {
+    if (value === undefined) continue;
+    if (value.includes(OFFLINE_SECRET_VALUE))
+      problems.push(
+        `dockyard:registry.${key} in ${file} is a secret, which ci:setup cannot read offline: set it in plain text (--trust-ca names the registry in Docker's and BuildKit's configuration; an address is no credential)`,
+      );
+    else hosts.push(rules.registryHostOf(value));
+  }
+  return { hosts, problems };
 }
 
 /** Fails with one line per problem, each naming the stack. */
@@ -361,4 +455,9 @@ function privateFile(path: string, content: string): string {
 /** Sets a variable for the following steps of a GitHub Actions job (no-op elsewhere). */
 function exportVariable(env: NodeJS.ProcessEnv, name: string, value: string): void {
   if (env.GITHUB_ENV) appendFileSync(env.GITHUB_ENV, `${name}=${value}\n`);
+}
+
+/** Sets an output of the current step (`steps.<id>.outputs.<name>`; no-op outside GitHub Actions). */
+function setStepOutput(env: NodeJS.ProcessEnv, name: string, value: string): void {
+  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `${name}=${value}\n`);
 }

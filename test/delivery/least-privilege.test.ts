@@ -3,8 +3,9 @@
  * its workflow, so anyone who can push a branch can read or use what that job can reach. Such
  * jobs, and the nightly drift check (which only reads), get read-only credentials only, from
  * environments named for that; no deploy credential, no organization Pulumi token, no OIDC token
- * they do not exchange. The environments the workflows name are the ones the delivery guide
- * documents, each with what it holds; the preview and drift RBAC grants read and nothing else.
+ * they do not exchange, no state-backend identity but a read-only one. The environments the
+ * workflows name are the ones the delivery guide documents, each with what it holds; the preview
+ * and drift RBAC grants read and nothing else.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -33,6 +34,29 @@ const SHARED_WITH_DEPLOY: Record<string, string> = {
 const READ_ONLY_TOKEN_TYPES = ["urn:pulumi:token-type:access_token:team"];
 /** Built in to every run, not an environment's: GitHub scopes it by the job's `permissions`. */
 const BUILT_IN_SECRETS = ["GITHUB_TOKEN"];
+/**
+ * Settings deploy environments hold that read-only ones may hold too, each with why: they are
+ * public, not credentials.
+ */
+const PUBLIC_SETTINGS: Record<string, string> = {
+  SSH_KNOWN_HOSTS: "a host's public key, which pins the host",
+  STACK_CA_CERT: "a CA's certificate, which the stack's TLS clients trust",
+};
+/**
+ * The actions that log in to a self-managed state backend by the workflow's OIDC token, each with
+ * the input naming the identity it becomes. A read-only job takes that identity from a
+ * `READ_ONLY_` variable (docs/guides/delivery.md: a role, service account or identity that can
+ * only read the state), whose cloud trusts it only for the preview and drift environments.
+ */
+const BACKEND_LOGINS: Record<string, string> = {
+  "aws-actions/configure-aws-credentials": "role-to-assume",
+  "google-github-actions/auth": "service_account",
+  "azure/login": "client-id",
+};
+/** Inputs that hand a backend login a long-lived credential instead of the OIDC token. */
+const STATIC_CREDENTIAL_INPUTS = ["aws-access-key-id", "aws-secret-access-key", "credentials_json", "creds"];
+const READ_ONLY_IDENTITY = /^\$\{\{ vars\.READ_ONLY_[A-Z0-9_]+ \}\}$/;
+const backendLogin = (step: Step) => Object.keys(BACKEND_LOGINS).find((action) => step.uses?.startsWith(`${action}@`));
 
 interface Step {
   uses?: string;
@@ -106,7 +130,10 @@ function needsIdToken(job: Job, workflows: Record<string, Workflow>): boolean {
   if (callee !== undefined)
     return Object.values(workflows[callee].jobs).some((inner) => inner.permissions?.["id-token"] === "write");
   return steps(job).some(
-    (s) => s.uses?.startsWith("pulumi/auth-actions@") || /^npm run images -- (sign|copy) /.test(s.run ?? ""),
+    (s) =>
+      s.uses?.startsWith("pulumi/auth-actions@") ||
+      backendLogin(s) !== undefined ||
+      /^npm run images -- (sign|copy) /.test(s.run ?? ""),
   );
 }
 
@@ -133,6 +160,9 @@ function leastPrivilegeFindings(workflows: Record<string, Workflow>): Finding[] 
       const where = `${file} ${id}`;
       if (job.permissions?.["id-token"] === "write" && !needsIdToken(job, workflows))
         findings.push({ where, problem: "id-token: write, but nothing in the job exchanges the OIDC token" });
+      for (const step of steps(job).filter((s) => backendLogin(s) !== undefined))
+        for (const input of Object.keys(step.with ?? {}).filter((name) => STATIC_CREDENTIAL_INPUTS.includes(name)))
+          findings.push({ where, problem: `backend login ${backendLogin(step)} takes ${input}, not the OIDC token` });
       if (!readOnly) continue;
       for (const env of environmentsOf(job))
         if (!READ_ONLY_ENVIRONMENT.test(env))
@@ -145,6 +175,16 @@ function leastPrivilegeFindings(workflows: Record<string, Workflow>): Finding[] 
         const type = typeof requested === "string" ? requested : "(the action's default)";
         if (!READ_ONLY_TOKEN_TYPES.includes(type))
           findings.push({ where, problem: `requests Pulumi token ${type}, not a read-only team token` });
+      }
+      for (const step of steps(job)) {
+        const action = backendLogin(step);
+        if (action === undefined) continue;
+        const identity = step.with?.[BACKEND_LOGINS[action]];
+        if (typeof identity !== "string" || !READ_ONLY_IDENTITY.test(identity))
+          findings.push({
+            where,
+            problem: `backend login ${action} takes ${BACKEND_LOGINS[action]} from ${JSON.stringify(identity ?? null)}, not a READ_ONLY_ variable`,
+          });
       }
     }
   }
@@ -192,7 +232,7 @@ describe("least privilege in delivery", () => {
     expect(leastPrivilegeFindings(WORKFLOWS)).toEqual([]);
   });
 
-  it("catches a pull-request job given the deploy key, an organization token or an OIDC token it does not use", () => {
+  it("catches a pull-request job given the deploy key, an organization token, a deploy or static backend login, or an OIDC token it does not use", () => {
     const deploy = WORKFLOWS["deploy.yml"];
     const preview: Job = {
       environment: "preview-${{ matrix.stack }}",
@@ -204,6 +244,11 @@ describe("least privilege in delivery", () => {
           uses: "pulumi/auth-actions@x",
           with: { "requested-token-type": "urn:pulumi:token-type:access_token:organization" },
         },
+        {
+          uses: "aws-actions/configure-aws-credentials@x",
+          with: { "role-to-assume": "${{ vars.BACKEND_AWS_ROLE }}", "aws-region": "eu-west-1" },
+        },
+        { uses: "azure/login@x", with: { creds: "${{ secrets.AZURE_CREDENTIALS }}" } },
       ],
     };
     const leaky = { ...preview, steps: [{ run: "npm run ci:setup -- ${{ secrets.SSH_PRIVATE_KEY }}" }] };
@@ -218,9 +263,19 @@ describe("least privilege in delivery", () => {
     };
     expect(leastPrivilegeFindings(workflows)).toEqual([
       { where: "reusable.yml up", problem: "environment test is not a preview-* or drift-* environment" },
+      { where: "pr.yml preview", problem: "backend login azure/login takes creds, not the OIDC token" },
       {
         where: "pr.yml preview",
         problem: "requests Pulumi token urn:pulumi:token-type:access_token:organization, not a read-only team token",
+      },
+      {
+        where: "pr.yml preview",
+        problem:
+          'backend login aws-actions/configure-aws-credentials takes role-to-assume from "${{ vars.BACKEND_AWS_ROLE }}", not a READ_ONLY_ variable',
+      },
+      {
+        where: "pr.yml preview",
+        problem: "backend login azure/login takes client-id from null, not a READ_ONLY_ variable",
       },
       { where: "pr.yml leaky", problem: "id-token: write, but nothing in the job exchanges the OIDC token" },
       { where: "pr.yml leaky", problem: "references deploy credential SSH_PRIVATE_KEY" },
@@ -252,7 +307,7 @@ describe("least privilege in delivery", () => {
       documentedSettings()
         .filter((s) => s.where.some((w) => DEPLOY_ENVIRONMENTS.includes(w)))
         .flatMap((s) => s.names)
-        .filter((name) => !(name in SHARED_WITH_DEPLOY) && !name.startsWith("SSH_KNOWN_HOSTS")),
+        .filter((name) => !(name in SHARED_WITH_DEPLOY) && !(name in PUBLIC_SETTINGS)),
     );
     for (const setting of documentedSettings().filter((s) => s.where.some((w) => READ_ONLY_ENVIRONMENT.test(w))))
       for (const name of setting.names)

@@ -3,7 +3,9 @@
  * (@actions/workflow-parser), and the structure that matters holds — actions pinned by full
  * commit SHA with their tag, least-privilege permissions per job, deploys serialised per stack,
  * prod behind an approved environment, after test, verifying signatures before it deploys, and
- * every `run:` an npm script that exists.
+ * every `run:` an npm script that exists. Jobs that reach the stacks' private hosts run on the
+ * runner DOCKYARD_RUNNER names, trust the stack's CA before anything reaches a host, and log in to
+ * a self-managed state backend by its URL's scheme (ADR 0019).
  */
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { readdirSync, readFileSync } from "node:fs";
@@ -76,12 +78,47 @@ const ACTIONS: Record<string, { sha: string; tag: string; inputs: string[] }> = 
     tag: "v0.24.0",
     inputs: ["image", "format", "artifact-name", "upload-release-assets"],
   },
-  "docker/setup-buildx-action": { sha: "37fe631027851001ddb9b187196cc803df7f5f0e", tag: "v4.3.0", inputs: [] },
+  "docker/setup-buildx-action": {
+    sha: "37fe631027851001ddb9b187196cc803df7f5f0e",
+    tag: "v4.3.0",
+    inputs: ["buildkitd-config"],
+  },
   "docker/login-action": {
     sha: "4907a6ddec9925e35a0a9e82d7399ccc52663121",
     tag: "v4.1.0",
     inputs: ["registry", "username", "password"],
   },
+  "aws-actions/configure-aws-credentials": {
+    sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c",
+    tag: "v6.2.3",
+    inputs: ["role-to-assume", "aws-region"],
+  },
+  "google-github-actions/auth": {
+    sha: "7c6bc770dae815cd3e89ee6cdf493a5fab2cc093",
+    tag: "v3.0.0",
+    inputs: ["workload_identity_provider", "service_account"],
+  },
+  // The tag v3.0.1 is annotated: this is the commit it points at (`git rev-parse 'v3.0.1^{commit}'`).
+  "azure/login": {
+    sha: "f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca",
+    tag: "v3.0.1",
+    inputs: ["client-id", "tenant-id", "allow-no-subscriptions"],
+  },
+};
+
+/** The runner every job that reaches a stack's private hosts runs on: no fallback outside their network. */
+const STACK_RUNNER = "${{ fromJSON(vars.DOCKYARD_RUNNER) }}";
+/** Where a job that reaches no stack runs: GitHub's own runners. */
+const HOSTED_RUNNER = "ubuntu-24.04";
+
+/**
+ * Self-managed state backends, by URL scheme (the guide's list): the action that logs in to each
+ * with the workflow's OIDC token.
+ */
+const BACKEND_LOGINS: Record<string, string> = {
+  "s3://": "aws-actions/configure-aws-credentials",
+  "gs://": "google-github-actions/auth",
+  "azblob://": "azure/login",
 };
 
 const DIR = ".github/workflows";
@@ -95,9 +132,11 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
   if?: string;
 }
 interface Job {
+  "runs-on"?: unknown;
   needs?: string | string[];
   if?: string;
   environment?: string | { name: string };
@@ -119,6 +158,52 @@ const steps = (job: Job) => job.steps ?? [];
 const needs = (job: Job) => [job.needs ?? []].flat();
 const actionOf = (uses: string) => uses.split("@")[0].split("/").slice(0, 2).join("/");
 const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+
+/** A stack named on a command line: by name, or the job's matrix entry. */
+const STACK_ARG = String.raw`(?:[a-z0-9-]+|\$\{\{ matrix\.stack \}\})`;
+/** The step that makes the job's tools trust the stack's CA. */
+const trustsCa = (s: Step) => new RegExp(`^npm run ci:setup -- ${STACK_ARG} --trust-ca\\b`).test(s.run ?? "");
+/** The steps that read the stack's state: `pin --deployed` and `outputs` (the Pulumi CLI's stack outputs). */
+const readsState = (s: Step) =>
+  new RegExp(`^npm run (pin -- ${STACK_ARG} --deployed|outputs -- ${STACK_ARG} )`).test(s.run ?? "");
+/** Steps that reach a stack's registry, cluster, libvirt host or state backend (or a private Pulumi Cloud). */
+const reachesStack = (s: Step) =>
+  /^(docker\/|anchore\/|sigstore\/|pulumi\/|aws-actions\/|google-github-actions\/|azure\/)/.test(s.uses ?? "") ||
+  /^npm run (images|smoke|promote) /.test(s.run ?? "") ||
+  readsState(s);
+const createsBuilder = (s: Step) => s.uses?.startsWith("docker/setup-buildx-action@") === true;
+/** An action as the workflows pin it. */
+const ACTION = (name: string) => `${name}@${ACTIONS[name].sha}`;
+
+/**
+ * Where a job that reaches a stack does not trust the stack's CA first, one line each: one CA
+ * step (id `ca`, STACK_CA_CERT from the environment's variable), after checkout, Node and npm ci
+ * only, and every BuildKit builder created from its config.
+ */
+function trustFindings(where: string, job: Job): string[] {
+  const list = steps(job);
+  const count = list.filter(trustsCa).length;
+  if (count !== 1) return [`${where}: ${count} CA steps, not 1`];
+  const at = list.findIndex(trustsCa);
+  const findings: string[] = [];
+  if (list[at].id !== "ca") findings.push(`${where}: the CA step's id is not "ca"`);
+  if (JSON.stringify(list[at].env) !== JSON.stringify({ STACK_CA_CERT: "${{ vars.STACK_CA_CERT }}" }))
+    findings.push(`${where}: the CA step does not take STACK_CA_CERT from the environment's variable`);
+  for (const step of list.slice(0, at))
+    if (step.run !== "npm ci --no-audit --no-fund" && !/^actions\/(checkout|setup-node)@/.test(step.uses ?? ""))
+      findings.push(`${where}: ${step.uses ?? step.run} runs before the CA step`);
+  for (const buildx of list.filter(createsBuilder))
+    if (
+      JSON.stringify(buildx.with) !== JSON.stringify({ "buildkitd-config": "${{ steps.ca.outputs.buildkitd-config }}" })
+    )
+      findings.push(`${where}: the BuildKit builder does not take the CA step's buildkitd-config`);
+  return findings;
+}
+
+/** Every job of every workflow, named `<file> <job>`. */
+const ALL_JOBS = FILES.flatMap((file) =>
+  Object.entries(workflow(file).jobs).map(([id, job]) => [`${file} ${id}`, job] as const),
+);
 
 describe("the workflows", () => {
   it("are the four the delivery guide describes", () => {
@@ -211,7 +296,10 @@ describe("the workflows", () => {
       steps(jobs.preview)
         .filter((s) => s.run?.startsWith("npm run ci:setup"))
         .map((s) => s.run),
-    ).toEqual(["npm run ci:setup -- ${{ matrix.stack }} --read-only"]);
+    ).toEqual([
+      "npm run ci:setup -- ${{ matrix.stack }} --trust-ca",
+      "npm run ci:setup -- ${{ matrix.stack }} --read-only",
+    ]);
   });
 
   it("ci:pull-request takes no arguments: an extra one is misuse (exit 2), before any step runs", () => {
@@ -339,6 +427,7 @@ describe("the workflows", () => {
         .filter(Boolean),
     ).toEqual([
       "npm ci --no-audit --no-fund",
+      "npm run ci:setup -- ${{ matrix.stack }} --trust-ca",
       "npm run ci:setup -- ${{ matrix.stack }} --read-only --refresh --install-tools",
       "npm run pin -- ${{ matrix.stack }} --deployed",
       "npm run drift:report -- ${{ matrix.stack }} --status drifted",
@@ -354,6 +443,77 @@ describe("the workflows", () => {
     expect(Object.values(jobs)).toEqual([
       expect.objectContaining({ uses: "./.github/workflows/deploy.yml", with: { "fresh-bases": true } }),
     ]);
+  });
+
+  it("jobs that reach a stack's hosts run on the runner DOCKYARD_RUNNER names, never falling back; the others on GitHub's", () => {
+    const reaching = ALL_JOBS.filter(([, job]) => steps(job).some(reachesStack)).map(([where]) => where);
+    expect(reaching).toEqual([
+      "deploy.yml build",
+      "deploy.yml scan",
+      "deploy.yml deploy-test",
+      "deploy.yml deploy-prod",
+      "drift.yml drift",
+      "pull-request.yml preview",
+    ]);
+    for (const [where, job] of ALL_JOBS) {
+      if (job.uses !== undefined) continue;
+      expect(job["runs-on"], where).toBe(reaching.includes(where) ? STACK_RUNNER : HOSTED_RUNNER);
+    }
+    // One variable, no default: an unset DOCKYARD_RUNNER fails the job instead of running it outside the network.
+    for (const file of FILES) expect(text(file), file).not.toMatch(/DOCKYARD_RUNNER[^}]*\|\|/);
+  });
+
+  it("every job that reaches a stack trusts its CA first: before any step reaches a host, and BuildKit through the CA step's config", () => {
+    for (const [where, job] of ALL_JOBS.filter(([, j]) => steps(j).some(reachesStack)))
+      expect(trustFindings(where, job)).toEqual([]);
+    const stackOf = (file: string, id: string) => steps(workflow(file).jobs[id]).find(trustsCa)!.run;
+    expect(stackOf("deploy.yml", "build")).toBe("npm run ci:setup -- test --trust-ca");
+    expect(stackOf("deploy.yml", "deploy-test")).toBe("npm run ci:setup -- test --trust-ca");
+    // Prod's job copies from test's registry too.
+    expect(stackOf("deploy.yml", "deploy-prod")).toBe("npm run ci:setup -- prod --trust-ca --registry-of test");
+    expect(steps(workflow("deploy.yml").jobs.build).some(createsBuilder)).toBe(true);
+  });
+
+  it("the CA check catches a builder created before the CA step, or without its config", () => {
+    const build = workflow("deploy.yml").jobs.build;
+    const ca = steps(build).find(trustsCa)!;
+    const late = steps(build)
+      .filter((s) => s !== ca)
+      .map((s) => (createsBuilder(s) ? { uses: s.uses } : s));
+    late.splice(late.findIndex(createsBuilder) + 1, 0, ca);
+    expect(trustFindings("build", { ...build, steps: late })).toEqual([
+      `build: ${ACTION("docker/setup-buildx-action")} runs before the CA step`,
+      "build: the BuildKit builder does not take the CA step's buildkitd-config",
+    ]);
+    expect(trustFindings("build", { ...build, steps: steps(build).filter((s) => s !== ca) })).toEqual([
+      "build: 0 CA steps, not 1",
+    ]);
+  });
+
+  it("every job that reaches the state backend logs in to each self-managed backend the guide lists, by OIDC, when the URL has that scheme", () => {
+    const guide = readFileSync("docs/guides/delivery.md", "utf8");
+    for (const [scheme, action] of Object.entries(BACKEND_LOGINS)) {
+      expect(guide, scheme).toContain(`\`${scheme}`);
+      expect(guide, action).toContain(action);
+    }
+    const backendJobs = ALL_JOBS.filter(([, job]) => steps(job).some((s) => s.uses?.startsWith("pulumi/actions@")));
+    expect(backendJobs.map(([where]) => where)).toEqual([
+      "deploy.yml deploy-test",
+      "deploy.yml deploy-prod",
+      "drift.yml drift",
+      "pull-request.yml preview",
+    ]);
+    for (const [where, job] of backendJobs) {
+      const list = steps(job);
+      const firstUse = list.findIndex((s) => s.uses?.startsWith("pulumi/actions@") || readsState(s));
+      for (const [scheme, action] of Object.entries(BACKEND_LOGINS)) {
+        const logins = list.filter((s) => s.uses?.startsWith(`${action}@`));
+        expect(logins, `${where}: ${action}`).toHaveLength(1);
+        expect(logins[0].if, `${where}: ${action}`).toBe(`\${{ startsWith(vars.PULUMI_BACKEND_URL, '${scheme}') }}`);
+        expect(list.indexOf(logins[0]), `${where}: ${action}`).toBeLessThan(firstUse);
+      }
+      expect(job.permissions, where).toMatchObject({ "id-token": "write" });
+    }
   });
 
   it("the vulnerability allow-list names each vulnerability with a reason, and ignores nothing wholesale", () => {
