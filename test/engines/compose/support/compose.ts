@@ -14,7 +14,7 @@ import type { Evaluation } from "../../../../infra/synth/evaluate";
 import { synthFiles } from "../../../../infra/synth/write";
 import type { DockerContainerSettings } from "../../../../components/workload/docker-settings";
 import { evaluate, ofType } from "../../../support/pulumi-harness";
-import { docker, dockerStatus, uniqueName } from "../../docker/support/docker";
+import { docker, uniqueName } from "../../docker/support/docker";
 import { composeImageStoreUse, usingImageStore } from "../../docker/support/image-store";
 import { ensureBusyboxStandIn, ensureStandIns } from "../../docker/support/standins";
 import { ensureResticStandIn } from "../../backup/support/backup-image";
@@ -62,14 +62,22 @@ export async function synthDevCompose(): Promise<SynthCompose> {
 
 /**
  * How a test run departs from the generated file, each visibly: every published port moves to a
- * free one (8080 and 8081 may be taken on a shared machine) and images get this run's tags (so
- * concurrent runs do not share them). Returns the path of the file to run and the new names.
+ * free one (8080 and 8081 may be taken on a shared machine), images get this run's tags (so
+ * concurrent runs do not share them), base images are the local stand-ins (`bases`, from
+ * {@link standInBases}), and a service that runs an upstream image as is (no
+ * `build`: postgres) is left out, as no public registry is reachable here. Returns the path of the
+ * file to run and the new names.
  */
 export async function runnableCopy(
   synth: SynthCompose,
   file: string,
+  bases: Readonly<Record<string, string>>,
 ): Promise<{ path: string; webPort: number; images: string[] }> {
   const compose = parse(synth.generated) as ComposeFile;
+  for (const service of Object.values(compose.services))
+    for (const [arg, reference] of Object.entries(service.build?.args ?? {}))
+      if (bases[reference] !== undefined) service.build!.args[arg] = bases[reference];
+  for (const name of upstreamServices(synth)) delete compose.services[name];
   const webPort = await freePort();
   for (const [name, service] of Object.entries(compose.services)) {
     const ports = (service.ports as string[] | undefined) ?? [];
@@ -87,26 +95,31 @@ export async function runnableCopy(
   return { path: copy, webPort, images: Object.values(compose.services).map((s) => s.image) };
 }
 
+/** Services of the generated file that run an upstream image as is (nothing to build from apps/). */
+export function upstreamServices(synth: SynthCompose): string[] {
+  return Object.entries((parse(synth.generated) as ComposeFile).services)
+    .filter(([, service]) => service.build === undefined)
+    .map(([name]) => name);
+}
+
 /**
- * The base images the generated builds name (their args), as local stand-ins: tags created only
- * where the engine has no image of that name yet; returns the tags it created, to remove after.
+ * The local stand-in of each base image the generated builds name (their args): the reference →
+ * the stand-in's tag. A reference pinned by digest cannot be given to a local image by tagging,
+ * so the runnable copy names the stand-ins instead ({@link runnableCopy}).
  */
-export async function standInBases(synth: SynthCompose): Promise<string[]> {
+export async function standInBases(synth: SynthCompose): Promise<Record<string, string>> {
   const standIns = await ensureStandIns();
   const busybox = await ensureBusyboxStandIn();
   const restic = await ensureResticStandIn();
   const byArg: Record<string, string> = { BUILD_IMAGE: standIns.build, BASE_IMAGE: standIns.base };
-  const created: string[] = [];
+  const bases: Record<string, string> = {};
   for (const service of Object.values((parse(synth.generated) as ComposeFile).services)) {
     for (const [arg, reference] of Object.entries(service.build?.args ?? {})) {
       if (arg === "REVISION") continue;
-      const standIn = reference.includes("restic") ? restic : reference.includes("busybox") ? busybox : byArg[arg];
-      if ((await dockerStatus(["image", "inspect", reference])).code === 0) continue;
-      await docker(["tag", standIn, reference]);
-      created.push(reference);
+      bases[reference] = reference.includes("restic") ? restic : reference.includes("busybox") ? busybox : byArg[arg];
     }
   }
-  return created;
+  return bases;
 }
 
 /** Runs a Compose client (`docker-compose` or `podman-compose`) on the engine under test. */
@@ -156,8 +169,7 @@ export async function projectContainers(project: string): Promise<Record<string,
   );
 }
 
-/** Removes the temporary directory and the stand-in tags created for a run. */
-export async function cleanUp(synth: SynthCompose | undefined, createdTags: readonly string[]): Promise<void> {
-  for (const tag of createdTags) await dockerStatus(["image", "rm", tag]);
+/** Removes the temporary directory of a run. */
+export async function cleanUp(synth: SynthCompose | undefined): Promise<void> {
   if (synth) await rm(synth.directory, { recursive: true, force: true });
 }
