@@ -42,6 +42,11 @@ export interface CatalogService {
   exposed?: boolean;
   /** On kubernetes a HorizontalPodAutoscaler owns its count (`services.<name>.autoscaling`), never below this. */
   minReplicas?: number;
+  /**
+   * Built from source, so a stack may pin the image CI built (`services.<name>.image`); an
+   * upstream image is pinned by digest in versions.json for every stack alike.
+   */
+  builds?: boolean;
 }
 
 /** Names the topology declares, so config for an unknown service is an error, not ignored. */
@@ -293,7 +298,7 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
       memory: doc(knob(ruled(rules.memory, rules.memoryQuantity)), "memory limit (the request equals it)").default(
         SERVICE_DEFAULTS.memory,
       ),
-      image: pinnedImage("the service"),
+      ...(service.builds === false ? {} : { image: pinnedImage("the service") }),
       // Named opt-outs of the container hardening, not knobs: test runs with exactly prod's posture.
       security: z
         .strictObject({

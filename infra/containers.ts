@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { ContainerService, PersistentVolume } from "../components";
-import type { Platform } from "./platform";
+import { type Platform, type PlatformService, SECRETS_DIR } from "./platform";
 import type { TargetProviders } from "./providers";
 import type { SharedIngress } from "./exposure";
 
@@ -45,18 +46,17 @@ export function declareContainers(
         {
           target: platform.target,
           image: images[service.name],
+          ...(service.args === undefined ? {} : { args: service.args }),
           ports: [{ containerPort: service.port, hostPort: service.hostPort }],
           environment: service.environment,
+          ...generatedSecretFiles(service, platform.protect),
+          ...(service.runAs === undefined ? {} : { runAsUser: service.runAs.user, runAsGroup: service.runAs.group }),
           volumes: service.volumes.map((mount) => ({
             volume: volumes[mount.volume],
             mountPath: mount.mountPath,
             readOnly: mount.readOnly,
           })),
-          healthCheck: {
-            path: service.healthPath,
-            ...(service.readinessPath === undefined ? {} : { readinessPath: service.readinessPath }),
-            command: service.healthCommand,
-          },
+          healthCheck: service.healthCheck,
           resources: { cpu: service.cpu, memory: service.memory },
           // An autoscaler owns the count where there is one.
           ...(service.autoscaling === undefined
@@ -84,6 +84,26 @@ export function declareContainers(
     ]),
   );
   return { volumes, services };
+}
+
+/**
+ * The secret files the stack generates for a service: a random password each, made once and kept
+ * in the stack's state as a secret (protected with the stack's data: a new one would not match
+ * what the service stored at its first start), read-only in {@link SECRETS_DIR}.
+ */
+function generatedSecretFiles(
+  service: PlatformService,
+  protect: boolean,
+): { files?: Record<string, pulumi.Output<string>>; filesDir?: string } {
+  const names = Object.keys(service.generatedSecrets);
+  if (names.length === 0) return {};
+  const files = Object.fromEntries(
+    names.map((file) => [
+      file,
+      new random.RandomPassword(`${service.name}-${file}`, { length: 40, special: false }, { protect }).result,
+    ]),
+  );
+  return { files, filesDir: SECRETS_DIR };
 }
 
 /** The port a service of the topology listens on (pods connect to it, not to the Service port). */

@@ -40,6 +40,7 @@ function imageOf(
   opts: pulumi.ComponentResourceOptions,
 ): pulumi.Input<string> {
   if ("ref" in service.image) return service.image.ref;
+  if ("upstream" in service.image) return mirrored(service.image.upstream, platform.registry.mirror);
   const { app, baseImages } = service.image.build;
   const revision = revisionOf(`apps/${app}`);
   const buildArgs = Object.fromEntries(

@@ -43,7 +43,12 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     target: platform.target,
     configFile: platform.configFile,
     registry: registry.address,
-    images: Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, pulumi.output(ref)])),
+    // What CI builds and promotes: an upstream image is pinned in versions.json, the same in every stack.
+    images: Object.fromEntries(
+      platform.services
+        .filter((service) => !("upstream" in service.image))
+        .map((service) => [service.name, pulumi.output(images[service.name])]),
+    ),
     ...(toolImage === undefined ? {} : { backupImage: pulumi.output(toolImage) }),
     services: Object.fromEntries(
       Object.entries(containers.services).map(([name, service]) => [name, service.hostname]),

@@ -50,7 +50,12 @@ export type ImageSource =
   /** Built from `apps/<app>` by the stack, pushed to its registry, deployed by digest. */
   | { build: { app: string; baseImages: Record<string, string> } }
   /** A reference given in config (CI promoting one tested build). */
-  | { ref: string };
+  | { ref: string }
+  /**
+   * Run as is from upstream, pinned by digest in versions.json and pulled through the stack's
+   * mirror: every stack runs the same bytes by construction, so nothing is built or promoted.
+   */
+  | { upstream: string };
 
 /** A container service run on the stack's target (becomes a ContainerService). */
 export interface PlatformService {
@@ -60,14 +65,22 @@ export interface PlatformService {
   port: PortArgs["containerPort"];
   /** Port published on 127.0.0.1 on the Docker target (ignored on Kubernetes). */
   hostPort: Plain<PortArgs["hostPort"]>;
-  /** HTTP path answering 200 when the service is healthy (Kubernetes probes). */
-  healthPath: Plain<HealthCheckArgs["path"]>;
-  /** HTTP path answering 200 while it takes traffic (Kubernetes readiness), when it has its own. */
-  readinessPath?: Plain<HealthCheckArgs["readinessPath"]>;
-  /** Exec-form command exiting 0 when healthy (Docker health check). */
-  healthCommand: Plain<HealthCheckArgs["command"]>;
+  /**
+   * The component's health check: an HTTP `path` (Kubernetes probes and the smoke check) and a
+   * `command` (Docker's check; Kubernetes' probes where there is no path).
+   */
+  healthCheck: Plain<HealthCheckArgs>;
+  /** Arguments replacing the image's CMD, when the service needs its own. */
+  args?: string[];
   /** Plain environment of the process. */
   environment: Record<string, string>;
+  /**
+   * Secret files the stack generates for the service (a random password each, kept in the
+   * stack's state as a secret), read-only in the component's files directory: file name → what it is.
+   */
+  generatedSecrets: Record<string, string>;
+  /** The image's own non-root user and group, when it has one (else the component's default). */
+  runAs?: { user: number; group: number };
   /** Containers on Docker, pods on Kubernetes unless `autoscaling` owns the count. */
   replicas: Plain<ContainerServiceArgs["replicas"]>;
   /** Kubernetes: the HorizontalPodAutoscaler's bounds, for a service the topology scales. */
@@ -167,8 +180,8 @@ interface ServiceTemplate extends Omit<
   PlatformService,
   "name" | "replicas" | "cpu" | "memory" | "image" | "security" | "autoscaling" | "host"
 > {
-  /** Source under `apps/` and the upstream base images its Dockerfile takes as build args. */
-  build: { app: string; baseImages: Record<string, string> };
+  /** Source under `apps/` and the upstream base images its Dockerfile takes as build args, or an upstream image. */
+  image: Exclude<ImageSource, { ref: string }>;
   /** Most replicas it can run, and why when that is 1. */
   maxReplicas: number;
   why?: string;
@@ -182,15 +195,23 @@ interface ServiceTemplate extends Omit<
 // bases are tags, not digests: every build starts from the freshest patched base. What is deployed
 // is the built image's digest.
 const NODE_BASES = { BUILD_IMAGE: VERSIONS.images["node-build"].ref, BASE_IMAGE: VERSIONS.images["node-runtime"].ref };
+/** PostgreSQL's port, and where its image keeps the cluster (the volume mounts there). */
+const POSTGRES_PORT = 5432;
+const POSTGRES_DATA_DIR = "/var/lib/postgresql/data";
+/**
+ * Where a service reads the secret files the stack generates for it (read-only, not in its
+ * environment). Not under /run, which the hardening mounts read-only on Docker.
+ */
+export const SECRETS_DIR = "/etc/dockyard/secrets";
 
 const SERVICES: Record<string, ServiceTemplate> = {
   web: {
-    build: { app: "web", baseImages: NODE_BASES },
+    image: { build: { app: "web", baseImages: NODE_BASES } },
     port: DEFAULT_PORT,
     hostPort: DEFAULT_PORT,
-    healthPath: HEALTH_PATH,
-    healthCommand: [...HEALTH_COMMAND],
+    healthCheck: { path: HEALTH_PATH, command: [...HEALTH_COMMAND] },
     environment: { PORT: String(DEFAULT_PORT), DATA_DIR: DEFAULT_DATA_DIR },
+    generatedSecrets: {},
     volumes: [{ volume: "web-data", mountPath: DEFAULT_DATA_DIR, readOnly: false }],
     // Its records live on one ReadWriteOnce volume: one writer, so one replica (a StatefulSet).
     maxReplicas: 1,
@@ -201,13 +222,12 @@ const SERVICES: Record<string, ServiceTemplate> = {
   },
   // Stateless: any replica answers any request, so it scales out (a Deployment and its autoscaler).
   front: {
-    build: { app: "front", baseImages: NODE_BASES },
+    image: { build: { app: "front", baseImages: NODE_BASES } },
     port: front.DEFAULT_PORT,
     hostPort: front.DEFAULT_PORT + 1,
-    healthPath: front.HEALTH_PATH,
-    readinessPath: front.READY_PATH,
-    healthCommand: [...front.HEALTH_COMMAND],
+    healthCheck: { path: front.HEALTH_PATH, readinessPath: front.READY_PATH, command: [...front.HEALTH_COMMAND] },
     environment: { PORT: String(front.DEFAULT_PORT), WEB_URL: `http://web:${DEFAULT_PORT}` },
+    generatedSecrets: {},
     volumes: [],
     maxReplicas: 1,
     why: "on docker front is published on one 127.0.0.1 port; on kubernetes its autoscaler sets the count",
@@ -215,9 +235,35 @@ const SERVICES: Record<string, ServiceTemplate> = {
     exposed: true,
     connectsTo: ["web"],
   },
+  // A database from its upstream image (docs/guides/adding-a-service.md follows it): no HTTP, so
+  // pg_isready is its health check everywhere; its password a generated secret file.
+  postgres: {
+    image: { upstream: VERSIONS.images.postgres.ref },
+    port: POSTGRES_PORT,
+    hostPort: POSTGRES_PORT,
+    healthCheck: {
+      command: ["pg_isready", "--host=127.0.0.1", `--port=${POSTGRES_PORT}`, "--username=postgres", "--quiet"],
+      startPeriodSeconds: 30,
+    },
+    // The root filesystem is read-only: the server's socket goes to the scratch /tmp, for the
+    // entrypoint's own psql too; the cluster lives in a subdirectory of the volume (never its root).
+    args: ["postgres", "-c", "unix_socket_directories=/tmp"],
+    environment: {
+      PGDATA: `${POSTGRES_DATA_DIR}/pgdata`,
+      PGHOST: "/tmp",
+      POSTGRES_PASSWORD_FILE: `${SECRETS_DIR}/password`,
+    },
+    generatedSecrets: { password: "the postgres superuser's password" },
+    runAs: { user: 70, group: 70 },
+    volumes: [{ volume: "postgres-data", mountPath: POSTGRES_DATA_DIR, readOnly: false }],
+    maxReplicas: 1,
+    why: "postgres is the single writer of its ReadWriteOnce data volume",
+    exposed: false,
+    connectsTo: [],
+  },
 };
 
-const VOLUMES = ["web-data"] as const;
+const VOLUMES = ["web-data", "postgres-data"] as const;
 
 /** State worth backing up. The registry's blobs are not: every image is rebuilt from source. */
 const BACKUPS: PlatformBackup[] = [{ volume: "web-data", colocateWith: "web" }];
@@ -246,14 +292,20 @@ const VMS: Record<string, VmTemplate> = {
 /** The names stack config may refer to; anything else in config is an error. */
 export const catalog: ConfigCatalog = {
   services: Object.fromEntries(
-    Object.entries(SERVICES).map(([name, { maxReplicas, why, exposed, minReplicas }]) => [
+    Object.entries(SERVICES).map(([name, { maxReplicas, why, exposed, minReplicas, image }]) => [
       name,
-      { maxReplicas, why, exposed, ...(minReplicas === undefined ? {} : { minReplicas }) },
+      { maxReplicas, why, exposed, builds: "build" in image, ...(minReplicas === undefined ? {} : { minReplicas }) },
     ]),
   ),
   volumes: VOLUMES,
   vms: Object.keys(VMS),
 };
+
+/**
+ * The services built from source (`apps/<app>`): what CI builds, pins, signs and promotes. The
+ * others run an upstream image pinned by digest in versions.json, the same in every stack.
+ */
+export const builtServices: readonly string[] = Object.keys(SERVICES).filter((name) => "build" in SERVICES[name].image);
 
 /** Derives the platform of one stack from its validated config. */
 export function describePlatform(config: StackConfig): Platform {
@@ -266,27 +318,22 @@ export function describePlatform(config: StackConfig): Platform {
     ...(config.target === "kubernetes"
       ? { ingress: ingressSpec(config.ingress), kubernetes: { version: config.kubernetes.version } }
       : {}),
-    services: Object.entries(SERVICES).map(
-      ([name, { build, maxReplicas: _max, why: _why, exposed, minReplicas, ...fixed }]) => {
-        const { image, host, autoscaling } = config.services[name];
-        const kubernetes = config.target === "kubernetes";
-        return {
-          name,
-          image:
-            image === undefined ? { build: { app: build.app, baseImages: { ...build.baseImages } } } : { ref: image },
-          ...fixed,
-          healthCommand: [...fixed.healthCommand],
-          environment: { ...fixed.environment },
-          volumes: fixed.volumes.map((mount) => ({ ...mount })),
-          connectsTo: [...fixed.connectsTo],
-          ...sizesOf(config.services, name, imagePolicyFor(config.target, config.unsafe)),
-          ...(kubernetes && exposed && host !== undefined ? { host } : {}),
-          ...(kubernetes && minReplicas !== undefined && autoscaling !== undefined
-            ? { autoscaling: { ...autoscaling } }
-            : {}),
-        };
-      },
-    ),
+    services: Object.entries(SERVICES).map(([name, template]) => {
+      const { image: source, maxReplicas: _max, why: _why, exposed, minReplicas, ...fixed } = structuredClone(template);
+      const { image, host, autoscaling } = config.services[name];
+      const kubernetes = config.target === "kubernetes";
+      return {
+        name,
+        // A pin in config replaces a build (CI promoting one tested image); an upstream image has none.
+        image: image === undefined || !("build" in source) ? source : { ref: image },
+        ...fixed,
+        ...sizesOf(config.services, name, imagePolicyFor(config.target, config.unsafe)),
+        ...(kubernetes && exposed && host !== undefined ? { host } : {}),
+        ...(kubernetes && minReplicas !== undefined && autoscaling !== undefined
+          ? { autoscaling: { ...autoscaling } }
+          : {}),
+      };
+    }),
     volumes: VOLUMES.map((name) => ({ name, ...config.volumes[name] })),
     vms: Object.entries(VMS)
       .filter(([name]) => config.vms[name]?.enabled)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SERVICE_NAMES } from "./support/topology";
 import { ConfigError } from "../infra/config";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 import { evaluate, ResourceRecorder } from "./support/pulumi-harness";
@@ -68,7 +69,7 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   {
     name: "unknown service (depth 2)",
     config: prodWith((c) => (section(c, "services").wbe = { replicas: 1 })),
-    line: "dockyard:services.wbe is not a known key (allowed here: web, front)",
+    line: `dockyard:services.wbe is not a known key (allowed here: ${SERVICE_NAMES.join(", ")})`,
   },
   {
     name: "unknown key in a service (depth 3)",

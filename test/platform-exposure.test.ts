@@ -5,6 +5,7 @@
  * under an autoscaler, and probes that differ. Every object is checked in `synth-artefacts.test.ts`
  * against its published schema.
  */
+import { backupJobNames, platformOf } from "./support/topology";
 import { describe, expect, it } from "vitest";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { synthFiles } from "../infra/synth/write";
@@ -133,18 +134,22 @@ describe.each(["test", "prod"])("%s", (stack) => {
           job,
         ).toEqual([443]);
     }
+    const platform = platformOf(stack);
     expect(policies.map((p) => p.name).sort()).toEqual(
       [
         "acme-http01-solver",
         "default-deny",
-        "front",
         "registry",
-        "web",
-        "web-data-backup",
-        "web-data-backup-check",
-        "web-data-backup-drill",
+        ...platform.services.map((service) => service.name),
+        ...backupJobNames(platform),
       ].sort(),
     );
+    // A service that serves no user and that no other connects to admits nobody.
+    const unreached = platform.services.filter(
+      (s) => s.host === undefined && !platform.services.some((caller) => caller.connectsTo.includes(s.name)),
+    );
+    for (const service of unreached)
+      expect(policy(resources, service.name), service.name).toMatchObject({ ingress: [] });
   });
 
   it("front is a replicated Deployment its autoscaler owns, spread over nodes, one pod kept in a drain", async () => {

@@ -2,6 +2,7 @@
  * What every committed stack declares, checked for all of it, not a sample: container
  * hardening, digest-pinned images, registry auth, pull credentials, secrets never in clear.
  */
+import { backupJobNames, generatedSecretNames, platformOf } from "./support/topology";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { describe, expect, it } from "vitest";
 import { synthFiles } from "../infra/synth/write";
@@ -33,7 +34,14 @@ describe("dev: every Docker container", () => {
   it("that runs is hardened (non-root, read-only rootfs, no capabilities, no-new-privileges, limits, loopback ports)", async () => {
     const containers = ofType((await evaluate("dev")).resources, "docker:index/container:Container");
     const running = containers.filter((c) => c.inputs.start !== false);
-    expect(running.map((c) => c.name).sort()).toEqual(["front", "registry", "web", "web-data-backup-scheduler"]);
+    const platform = platformOf("dev");
+    expect(running.map((c) => c.name).sort()).toEqual(
+      [
+        "registry",
+        ...platform.services.map((service) => service.name),
+        ...platform.backups.map(({ volume }) => `${volume}-backup-scheduler`),
+      ].sort(),
+    );
     for (const container of running) expect(dockerHardeningViolations(container.inputs), container.name).toEqual([]);
   });
 
@@ -61,14 +69,10 @@ describe("dev: every Docker container", () => {
 describe.each(["test", "prod"])("%s: every pod", (stack) => {
   it("meets the restricted Pod Security profile with a read-only root filesystem", async () => {
     const pods = podsOf((await evaluate(stack)).resources);
-    expect(pods.map((p) => p.name).sort()).toEqual([
-      "front",
-      "registry",
-      "web",
-      "web-data-backup",
-      "web-data-backup-check",
-      "web-data-backup-drill",
-    ]);
+    const platform = platformOf(stack);
+    expect(pods.map((p) => p.name).sort()).toEqual(
+      ["registry", ...platform.services.map((service) => service.name), ...backupJobNames(platform)].sort(),
+    );
     for (const { name, pod } of pods) expect(restrictedViolations(pod), name).toEqual([]);
   });
 
@@ -115,9 +119,12 @@ describe.each(["dev", "test", "prod"])("%s: registry and secrets", (stack) => {
   it("no credential appears in clear in any synth file", async () => {
     const evaluation = await evaluate(stack);
     const text = Object.values(synthFiles(evaluation)).join("\n");
-    // The one generated password: the registry's (dev's backup repository keeps its own key file).
+    // The generated passwords: the registry's and the services' secret files (dev's backup
+    // repository keeps its own key file).
     const passwords = ofType(evaluation.resources, "random:index/randomPassword:RandomPassword");
-    expect(passwords.length).toBe(1);
+    expect(passwords.map((p) => p.name).sort()).toEqual(
+      ["registry-password", ...generatedSecretNames(platformOf(stack))].sort(),
+    );
     for (const password of passwords) {
       const generated = mockOutputs(password.type, password.name, { length: password.inputs.length }).result;
       expect(String(generated).length).toBeGreaterThanOrEqual(32);

@@ -3,6 +3,7 @@
  * or a credential others depend on is protected (and, where it holds data, kept on delete).
  * A change that drops `protect` anywhere in that list fails here.
  */
+import { generatedSecretNames, platformOf } from "./support/topology";
 import { describe, expect, it } from "vitest";
 import { PersistentVolume } from "../components";
 import { evaluate, find, ofType, record, type RecordedResource } from "./support/pulumi-harness";
@@ -27,15 +28,17 @@ describe("prod protects every stateful resource", () => {
     const { resources } = await evaluate("prod");
     const found = stateful(resources);
     // The list itself: what prod holds (a resource dropped from it would drop its protection unseen).
+    const platform = platformOf("prod");
     expect(found.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
       [
         "kubernetes:core/v1:Namespace::namespace",
         "kubernetes:core/v1:PersistentVolumeClaim::registry-data",
-        "kubernetes:core/v1:PersistentVolumeClaim::web-data",
+        ...platform.volumes.map(({ name }) => `kubernetes:core/v1:PersistentVolumeClaim::${name}`),
         "pulumi-nodejs:dynamic/libvirt:CloudInitSeed::legacy-seed",
         "pulumi-nodejs:dynamic/libvirt:Domain::legacy",
         "pulumi-nodejs:dynamic/libvirt:Volume::legacy-root",
         "random:index/randomPassword:RandomPassword::registry-password",
+        ...generatedSecretNames(platform).map((name) => `random:index/randomPassword:RandomPassword::${name}`),
       ].sort(),
     );
     for (const resource of found) {

@@ -38,18 +38,18 @@ describe("config schema marks", () => {
         "registry.password",
         "registry.address",
         "registry.username",
-        "services.web.cpu",
-        "services.web.image",
-        "services.web.memory",
-        "services.web.replicas",
-        "services.front.cpu",
-        "services.front.image",
-        "services.front.memory",
-        "services.front.replicas",
-        "services.front.host",
-        "services.front.autoscaling.minReplicas",
-        "services.front.autoscaling.maxReplicas",
-        "services.front.autoscaling.targetCpuUtilization",
+        ...Object.entries(catalog.services).flatMap(([name, service]) =>
+          [
+            "cpu",
+            "memory",
+            "replicas",
+            ...(service.builds === false ? [] : ["image"]),
+            ...(service.exposed ? ["host"] : []),
+            ...(service.minReplicas === undefined
+              ? []
+              : ["autoscaling.minReplicas", "autoscaling.maxReplicas", "autoscaling.targetCpuUtilization"]),
+          ].map((knob) => `services.${name}.${knob}`),
+        ),
         "ingress.className",
         "ingress.controllerNamespace",
         "ingress.tls.issuer",
@@ -60,8 +60,7 @@ describe("config schema marks", () => {
         "vms.legacy.memoryMiB",
         "vms.legacy.sshAuthorizedKeys",
         "vms.legacy.vcpus",
-        "volumes.web-data.sizeGiB",
-        "volumes.web-data.storageClass",
+        ...catalog.volumes.flatMap((name) => [`volumes.${name}.sizeGiB`, `volumes.${name}.storageClass`]),
       ].sort(),
     );
   });

@@ -134,9 +134,9 @@ describe("image references in the sources", () => {
 
   it("the scan finds what it must: an unlisted base, a stale comment, a copy in code, an unlisted ARG", () => {
     const digest = VERSIONS.images.restic.ref.split("@")[1];
-    expect(scan("apps/new/Dockerfile", "ARG BASE=python:3.12-slim\nFROM postgres:16 AS db\nFROM ${BASE}\n")).toEqual([
+    expect(scan("apps/new/Dockerfile", "ARG BASE=python:3.12-slim\nFROM mariadb:11 AS db\nFROM ${BASE}\n")).toEqual([
       "apps/new/Dockerfile:1: python:3.12-slim is not in versions.json: list it under images (and read it from there)",
-      "apps/new/Dockerfile:2: postgres:16 is not in versions.json: list it under images (and read it from there)",
+      "apps/new/Dockerfile:2: mariadb:11 is not in versions.json: list it under images (and read it from there)",
     ]);
     expect(
       scan(

@@ -11,7 +11,7 @@ import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../
 import { InputError } from "../cli/run";
 import { loadConfig, validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
-import { backsUp, catalog, describePlatform } from "../platform";
+import { backsUp, builtServices, catalog, describePlatform } from "../platform";
 import { readStackSettings } from "../stack-file";
 import { type ImageSlot, registryAddressOf } from "../promote/images";
 import type { Runner } from "../promote/outputs";
@@ -137,10 +137,7 @@ export function pinnedImages(stack: string, file: string): Record<ImageSlot, str
   const problems: string[] = [];
   const images: Record<ImageSlot, string> = {};
   const slots: [ImageSlot, string | undefined][] = [
-    ...Object.entries(data.services).map(([name, service]): [ImageSlot, string | undefined] => [
-      `services.${name}`,
-      service.image,
-    ]),
+    ...builtServices.map((name): [ImageSlot, string | undefined] => [`services.${name}`, data.services[name].image]),
     ...(backsUp ? [["backup", data.backup.image] as [ImageSlot, string | undefined]] : []),
   ];
   for (const [slot, image] of slots) {

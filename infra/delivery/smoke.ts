@@ -3,10 +3,12 @@
  *
  * After `pulumi up`, checks that every service of the stack runs and answers its health check,
  * with the image the stack pins when it pins one. On Kubernetes, with `kubectl` and the
- * stack's context: every workload of the service has all replicas ready and updated, and its
- * health path answers through the API server's service proxy (no port-forward, no ingress).
- * On Docker: the health path answers on the published 127.0.0.1 port. Retries until the
- * timeout; exit 0 healthy, 1 not (one line per problem), 2 usage.
+ * stack's context: every workload of the service has all replicas ready and updated (its
+ * readiness probe passed: HTTP, or the check command of a service without HTTP, a database),
+ * and an HTTP health path answers through the API server's service proxy (no port-forward, no
+ * ingress). On Docker: the health path answers on the published 127.0.0.1 port, or, for a service
+ * whose check is a command, Docker reports its container healthy. Retries until the timeout;
+ * exit 0 healthy, 1 not (one line per problem), 2 usage.
  */
 import { type CliIO, InputError, UsageError } from "../cli/run";
 import { configFileOption, parseCommandLine, stackNames } from "../cli/args";
@@ -17,7 +19,8 @@ export const USAGE = "usage: npm run smoke -- <stack> [--config-file FILE] [--ti
 /** What smoke checks for one service. */
 export interface SmokeTarget {
   name: string;
-  healthPath: string;
+  /** The HTTP path answering when healthy; undefined for a service checked by a command only. */
+  healthPath?: string;
   port: number;
   hostPort: number;
   /** The image the stack pins, if it pins one. */
@@ -45,6 +48,7 @@ export async function smokePlan(file: string): Promise<SmokePlan> {
   const { settingsConfigSource } = await import("../config-source");
   const { catalog, describePlatform } = await import("../platform");
   const { OFFLINE_SECRET_VALUE, readStackSettings } = await import("../stack-file");
+  const { mirrored } = await import("../images");
   const config = loadConfig(catalog, settingsConfigSource(readStackSettings(file)));
   const platform = describePlatform(config);
   // Smoke reads config offline: a secret is a stand-in, and kubectl would look for that name.
@@ -65,17 +69,31 @@ export async function smokePlan(file: string): Promise<SmokePlan> {
     namespace: config.endpoints.namespace,
     services: platform.services.map((service) => ({
       name: service.name,
-      healthPath: service.healthPath,
+      ...(service.healthCheck.path === undefined ? {} : { healthPath: service.healthCheck.path }),
       port: service.port,
       hostPort: service.hostPort,
       // A pinned image given as a secret cannot be compared offline: health is still checked.
       ...("ref" in service.image && !secret(service.image.ref) ? { image: service.image.ref } : {}),
+      ...("upstream" in service.image ? { image: mirrored(service.image.upstream, platform.registry.mirror) } : {}),
     })),
   };
 }
 
 /** Problems with one service right now; empty when it is healthy. */
 export async function checkService(plan: SmokePlan, service: SmokeTarget, deps: SmokeDeps): Promise<string[]> {
+  if (plan.target === "docker" && service.healthPath === undefined) {
+    // Docker runs the service's check command; the first replica's container bears its name.
+    try {
+      const status = (
+        await deps.run("docker", ["inspect", "--format", "{{.State.Health.Status}}", service.name])
+      ).trim();
+      return status === "healthy"
+        ? []
+        : [`${service.name}: Docker reports its container ${status || "without a health status"}`];
+    } catch (error) {
+      return [`${service.name}: cannot inspect its container (${(error as Error).message})`];
+    }
+  }
   if (plan.target === "docker") {
     const url = `http://127.0.0.1:${service.hostPort}${service.healthPath}`;
     try {
@@ -116,6 +134,8 @@ export async function checkService(plan: SmokePlan, service: SmokeTarget, deps: 
     if (service.image !== undefined && !images.includes(service.image))
       problems.push(`${what} runs ${images.join(", ") || "no image"}, not the pinned ${service.image}`);
   }
+  // Without an HTTP path, readiness (the check command, run by the kubelet) is the health check.
+  if (service.healthPath === undefined) return problems;
   const path = `/api/v1/namespaces/${plan.namespace}/services/${service.name}:${service.port}/proxy${service.healthPath}`;
   try {
     await kubectl("get", "--raw", path);

@@ -2,7 +2,7 @@ import { isImageRef, parseImageRef } from "../../components";
 import { InputError } from "../cli/run";
 import { validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
-import { backsUp, catalog } from "../platform";
+import { backsUp, builtServices, catalog } from "../platform";
 import { OFFLINE_SECRET_VALUE, readStackSettings } from "../stack-file";
 
 /** How `pulumi stack output --json` prints a secret without `--show-secrets`. */
@@ -73,7 +73,7 @@ export function deployedImages(
       "registry",
       `is ${JSON.stringify(reported)}, not this stack's registry ${registry}: outputs of another stack?`,
     );
-  const services = Object.keys(catalog.services);
+  const services = builtServices;
   const found: Record<string, DeployedImage> = {};
   for (const [name, value] of Object.entries(images as Record<string, unknown>)) {
     const key = `images.${name}`;

@@ -4,7 +4,7 @@ import { checkParity, formatParity } from "../parity/check";
 import { readStackSettings } from "../stack-file";
 import { validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
-import { backsUp, catalog } from "../platform";
+import { backsUp, builtServices, catalog } from "../platform";
 import {
   type DeployedImage,
   deployedImages,
@@ -50,9 +50,9 @@ export async function readDeployed(
 /** Slots whose image a stack file leaves unset (built by the stack). */
 export function unpinnedSlots(file: string): ImageSlot[] {
   const { data } = validateConfig(catalog, settingsConfigSource(readStackSettings(file)));
-  const services = Object.entries(data.services)
-    .filter(([, service]) => service.image === undefined)
-    .map(([name]) => `services.${name}`);
+  const services = builtServices
+    .filter((name) => data.services[name].image === undefined)
+    .map((name) => `services.${name}`);
   return backsUp && data.backup.image === undefined ? [...services, "backup"] : services;
 }
 

@@ -3,6 +3,7 @@
  * --pids-limit` Command beside it (container-service.ts, docker-pids.ts), against its provider's
  * host, re-run when the container is replaced; nothing is warned about any more.
  */
+import { platformOf } from "../support/topology";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -150,8 +151,14 @@ describe("the dev stack", () => {
     const { resources } = await evaluate("dev");
     const host = (committedConfig("dev")["dockyard:endpoints"] as { dockerHost: string }).dockerHost;
     const commands = expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, host);
-    expect([...commands.keys()].sort()).toEqual(["front", "registry", "web", "web-data-backup-scheduler"]);
-    expect(running(resources)).toHaveLength(4);
+    const platform = platformOf("dev");
+    const containers = [
+      "registry",
+      ...platform.services.map((service) => service.name),
+      ...platform.backups.map(({ volume }) => `${volume}-backup-scheduler`),
+    ];
+    expect([...commands.keys()].sort()).toEqual(containers.sort());
+    expect(running(resources)).toHaveLength(containers.length);
     expect(warnings).toEqual([]);
   });
 });
