@@ -1,6 +1,12 @@
-import * as docker from "@pulumi/docker";
+import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { checkServiceImageArgs, digestReference, serviceImageName } from "./service-image/resolve";
+import {
+  buildCacheName,
+  checkServiceImageArgs,
+  digestReference,
+  serviceImageName,
+  untagged,
+} from "./service-image/resolve";
 
 /** Where an image is pushed, and the credentials to push it. */
 export interface RegistryEndpoint {
@@ -28,14 +34,19 @@ export interface ServiceImageArgs {
   buildArgs?: Record<string, pulumi.Input<string>>;
   /** Target platform. @default "linux/amd64" */
   platform?: string;
-  /** Build during `pulumi preview` too (slow; previews otherwise show the digest as unknown). @default false */
+  /**
+   * Build during `pulumi preview` too (never pushed then): a broken Dockerfile or base fails the
+   * pull request's preview instead of the deploy. @default true
+   */
   buildOnPreview?: boolean;
 }
 
 /**
- * A service's image: built from its source in `apps/`, tagged with the source revision,
- * pushed with the registry's credentials, and referenced by digest (`repo@sha256:…`) so a
- * deployment runs exactly the bytes that were built, never whatever a tag points at later.
+ * A service's image: built from its source in `apps/` with BuildKit (`@pulumi/docker-build`),
+ * tagged with the source revision, pushed with the registry's credentials, and referenced by
+ * digest (`repo@sha256:…`) so a deployment runs exactly the bytes that were built, never whatever a
+ * tag points at later. Layers are cached in the registry (`<repository>:buildcache`), so a build
+ * reuses what the last one made.
  */
 export class ServiceImage extends pulumi.ComponentResource {
   /** `registry/repository:revision`, the mutable name the build was tagged with. */
@@ -50,28 +61,36 @@ export class ServiceImage extends pulumi.ComponentResource {
     const imageName = pulumi
       .output(args.registry.address)
       .apply((address) => serviceImageName(address, args.repository, args.revision));
-    const image = new docker.Image(
+    const cache = pulumi.output(args.registry.address).apply((address) => buildCacheName(address, args.repository));
+    const image = new dockerBuild.Image(
       name,
       {
-        imageName,
-        build: {
-          context: args.context,
-          dockerfile: `${args.context}/${args.dockerfile ?? "Dockerfile"}`,
-          args: args.buildArgs ?? {},
-          platform: args.platform ?? "linux/amd64",
-        },
-        registry: {
-          server: args.registry.address,
-          username: args.registry.username,
-          password: pulumi.secret(args.registry.password),
-        },
-        buildOnPreview: args.buildOnPreview ?? false,
-        skipPush: false,
+        tags: [imageName],
+        context: { location: args.context },
+        dockerfile: { location: `${args.context}/${args.dockerfile ?? "Dockerfile"}` },
+        buildArgs: args.buildArgs ?? {},
+        platforms: [(args.platform ?? "linux/amd64") as dockerBuild.Platform],
+        push: true,
+        registries: [
+          {
+            address: args.registry.address,
+            username: args.registry.username,
+            password: pulumi.secret(args.registry.password),
+          },
+        ],
+        cacheFrom: [{ registry: { ref: cache } }],
+        // A preview exports the cache too; with read-only credentials that fails, and must not fail the preview.
+        cacheTo: [
+          { registry: { ref: cache, mode: "max", imageManifest: true, ociMediaTypes: true, ignoreError: true } },
+        ],
+        buildOnPreview: args.buildOnPreview ?? true,
       },
       { parent: this },
     );
-    this.imageName = image.imageName;
-    this.ref = image.repoDigest.apply((digest) => digestReference(where, digest));
+    this.imageName = imageName;
+    this.ref = pulumi
+      .all([imageName, image.digest])
+      .apply(([tagged, digest]) => digestReference(where, `${untagged(tagged)}@${digest}`));
     this.registerOutputs({ imageName: this.imageName, ref: this.ref });
   }
 }

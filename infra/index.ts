@@ -25,8 +25,12 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   const platform = describePlatform(config);
   const target = targetProviders(platform);
   const exposure = declareExposure(platform, target);
-  const { registry, authenticatedDocker, imagePullSecrets } = declareRegistry(platform, target, exposure.ingress);
-  const imageOpts = { providers: [authenticatedDocker] };
+  const { registry, authenticatedDocker, builder, imagePullSecrets } = declareRegistry(
+    platform,
+    target,
+    exposure.ingress,
+  );
+  const imageOpts = { providers: [authenticatedDocker, builder] };
   const images = serviceImages(platform, registry, sourceRevision, imageOpts);
   // On Docker, services pull from the stack's registry with its credentials.
   const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;

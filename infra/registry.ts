@@ -1,4 +1,5 @@
 import * as docker from "@pulumi/docker";
+import * as dockerBuild from "@pulumi/docker-build";
 import type * as pulumi from "@pulumi/pulumi";
 import { Registry, dockerRegistryAuth, imagePullSecret } from "../components";
 import type { Platform } from "./platform";
@@ -8,8 +9,10 @@ import type { SharedIngress } from "./exposure";
 /** The stack's registry and what pushing to and pulling from it takes. */
 export interface DeclaredRegistry {
   registry: Registry;
-  /** Docker provider with the registry's credentials: builds push with it; on Docker, services pull with it. */
+  /** Docker provider with the registry's credentials: on Docker, services pull with it. */
   authenticatedDocker: docker.Provider;
+  /** BuildKit on the same engine: images are built and pushed there (each with the registry's credentials). */
+  builder: dockerBuild.Provider;
   /** Kubernetes: names of the Secrets pods pull the stack's images with. */
   imagePullSecrets: pulumi.Input<string>[];
 }
@@ -62,5 +65,6 @@ export function declareRegistry(
           ).metadata.name,
         ]
       : [];
-  return { registry, authenticatedDocker, imagePullSecrets };
+  const builder = new dockerBuild.Provider("docker-build", { host: platform.endpoints.dockerHost });
+  return { registry, authenticatedDocker, builder, imagePullSecrets };
 }

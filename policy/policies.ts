@@ -160,7 +160,7 @@ export const registryTlsOffLoopback: ResourceValidationPolicy = {
       ...(args.type === "pulumi:providers:docker"
         ? items(props.registryAuth).map((auth) => field(auth, "address"))
         : []),
-      ...(args.type === "docker:index/image:Image" ? [field(props, "registry", "server")] : []),
+      ...(args.type === "docker-build:index:Image" ? items(props.registries).map((r) => field(r, "address")) : []),
     ];
     for (const address of addresses) {
       if (typeof address === "string" && /^http:\/\//i.test(address) && !isLoopback(hostOfAddress(address)))

@@ -22,7 +22,7 @@ const T = {
   statefulSet: "kubernetes:apps/v1:StatefulSet",
   cronJob: "kubernetes:batch/v1:CronJob",
   secret: "kubernetes:core/v1:Secret",
-  image: "docker:index/image:Image",
+  image: "docker-build:index:Image",
 };
 const SECURE = { secure: "v1:AAAAAAAAAAAAAAAA:Y2lwaGVydGV4dA==" };
 

@@ -141,19 +141,18 @@ describe("third-party images come through the mirror when a stack names one", ()
     const config = structuredClone(committedConfig("prod"));
     (config["dockyard:registry"] as Record<string, unknown>).mirror = "mirror.example.internal:5000";
     const { resources } = await evaluate("prod", writeStackFile(config));
-    const builds = ofType(resources, "docker:index/image:Image");
+    const builds = ofType(resources, "docker-build:index:Image");
     expect(builds.length).toBeGreaterThan(0);
     for (const build of builds) {
-      const args = (build.inputs as { build: { args: Record<string, string> } }).build.args;
+      const args = (build.inputs as { buildArgs: Record<string, string> }).buildArgs;
       const bases = Object.entries(args).filter(([arg]) => arg.endsWith("IMAGE"));
       expect(bases.length, `${build.name} names its base images`).toBeGreaterThan(0);
       for (const [arg, value] of bases)
         expect(value, `${build.name} ${arg}`).toMatch(/^mirror\.example\.internal:5000\//);
       // The revision the image is tagged with is the one its OCI labels are built from.
       expect(args.REVISION, `${build.name} REVISION`).toBeTruthy();
-      expect(build.inputs.imageName, build.name).toBe(
-        `${build.inputs.imageName as string}`.replace(/:[^:/]+$/, `:${args.REVISION}`),
-      );
+      const [tag] = build.inputs.tags as string[];
+      expect(tag, build.name).toBe(tag.replace(/:[^:/]+$/, `:${args.REVISION}`));
     }
     const registry = find(resources, "kubernetes:apps/v1:StatefulSet", "registry");
     expect(JSON.stringify(registry.inputs)).toMatch(/"image":"mirror\.example\.internal:5000\//);

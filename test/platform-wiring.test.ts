@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as front from "../apps/front/contract";
 import { MASKED, evaluate, find, ofType, type RecordedResource } from "./support/pulumi-harness";
 import { committedConfig, writeStackFile } from "./support/stack-files";
+import { platformOf } from "./support/topology";
 
 type Tree = Record<string, unknown>;
 const section = (config: Tree, key: string) => config[`dockyard:${key}`] as Tree;
@@ -42,23 +43,25 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
 
   it("runs no container on a Docker engine: images are only built and pushed there", async () => {
     const { resources } = await evaluate(stack);
-    const onDocker = resources.filter((r) => r.type.startsWith("docker:")).map((r) => r.type);
-    expect([...new Set(onDocker)]).toEqual(["docker:index/image:Image"]);
+    const onDocker = resources.filter((r) => /^docker(-build)?:/.test(r.type)).map((r) => r.type);
+    expect([...new Set(onDocker)]).toEqual(["docker-build:index:Image"]);
   });
 
   it("pushes with the registry's credentials, as a secret", async () => {
     const { resources } = await evaluate(stack);
-    const auth = find(resources, "pulumi:providers:docker", "docker-registry-auth");
-    expect(auth.inputs.registryAuth).toEqual(MASKED);
+    const builder = find(resources, "pulumi:providers:docker-build", "docker-build");
+    expect(builder.inputs.host).toBe(platformOf(stack).endpoints.dockerHost);
     const address = section(committedConfig(stack), "registry").address as string;
     expect(find(resources, "kubernetes:networking.k8s.io/v1:Ingress", "registry").inputs).toMatchObject({
       spec: { rules: [{ host: address }] },
     });
-    const images = ofType(resources, "docker:index/image:Image");
+    const images = ofType(resources, "docker-build:index:Image");
     expect(images.length).toBeGreaterThan(0);
     for (const image of images) {
-      expect(image.provider, image.name).toContain(auth.urn);
-      expect(image.inputs.imageName, image.name).toMatch(
+      expect(image.provider, image.name).toContain(builder.urn);
+      // Each push carries the registry's credentials itself, as a secret.
+      expect(image.inputs.registries, image.name).toEqual([MASKED]);
+      expect((image.inputs.tags as string[])[0], image.name).toMatch(
         new RegExp(`^${address.replaceAll(".", "\\.")}/${image.name}:`),
       );
     }

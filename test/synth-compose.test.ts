@@ -154,7 +154,7 @@ describe("synth compose.yaml", () => {
     expect(Object.keys(files)).toContain("resources.json");
     expect(notes).toEqual([
       expect.stringMatching(
-        /^compose\.yaml not written: \S+ build\.args\.\w+ is a secret, which a Compose file would hold in clear/,
+        /^compose\.yaml not written: \S+ buildArgs\.\w+ is a secret, which a Compose file would hold in clear/,
       ),
     ]);
   });

@@ -26,9 +26,19 @@ export function serviceImageName(address: string, repository: string, revision: 
   return `${address}/${repository}:${revision}`;
 }
 
+/** `address/repository:buildcache`: where a ServiceImage's layer cache lives, beside the image. */
+export function buildCacheName(address: string, repository: string): string {
+  return `${address}/${repository}:buildcache`;
+}
+
+/** A reference without its tag: `<address>/<repository>:<tag>` → `<address>/<repository>`. */
+export function untagged(reference: string): string {
+  return reference.replace(/:[^:/]+$/, "");
+}
+
 /**
- * ServiceImage.ref from docker.Image's `repoDigest` (the pushed image's `repo@sha256:…` entry):
- * checked to be a sha256 digest reference, which is what services deploy.
+ * ServiceImage.ref from the pushed image's name and the digest the build reports
+ * (`repo@sha256:…`): checked to be a sha256 digest reference, which is what services deploy.
  */
 export function digestReference(where: string, repoDigest: string): string {
   if (!/@sha256:[a-f0-9]{64}$/.test(repoDigest))

@@ -6,11 +6,17 @@ import * as pulumi from "@pulumi/pulumi";
  * synth runs of the same stack give identical results. Keyed by resource type token.
  */
 const COMPUTED: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> = {
-  // docker.Image: the digest the registry would report for the pushed manifest.
+  // docker.Image (the registry's local image on Docker): the digest the engine would report.
   "docker:index/image:Image": (_name, inputs) => {
     const imageName = String(inputs.imageName);
     const repository = imageName.replace(/:[^/:]+$/, "");
     return { repoDigest: `${repository}@${fakeDigest(imageName)}`, registryServer: repository.split("/")[0] };
+  },
+  // docker-build's Image: the digest the registry would report for the pushed manifest.
+  "docker-build:index:Image": (_name, inputs) => {
+    const tag = String((inputs.tags as unknown[])[0]);
+    const digest = fakeDigest(tag);
+    return { digest, ref: `${tag.replace(/:[^/:]+$/, "")}@${digest}`, contextHash: fakeDigest(`context:${tag}`) };
   },
   // docker.Volume and docker.Container: Pulumi auto-names them when no name is given.
   "docker:index/volume:Volume": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),

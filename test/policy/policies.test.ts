@@ -169,11 +169,11 @@ describe("each policy fires on a resource that breaks it", () => {
       "registry-tls-off-loopback",
       "http:// registry address",
       () =>
-        changed<{ registry: { server: string } }>(
+        changed<{ registries: { address: string }[] }>(
           "dev",
-          "docker:index/image:Image",
+          "docker-build:index:Image",
           "web",
-          (i) => (i.registry.server = "http://registry.example.internal"),
+          (i) => (i.registries[0].address = "http://registry.example.internal"),
         ),
       /plain HTTP off the local machine/,
     ],

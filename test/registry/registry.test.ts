@@ -18,6 +18,7 @@ const T = {
   registry: "dockyard:registry:Registry",
   password: "random:index/randomPassword:RandomPassword",
   image: "docker:index/image:Image",
+  build: "docker-build:index:Image",
   container: "docker:index/container:Container",
   volume: "docker:index/volume:Volume",
   statefulSet: "kubernetes:apps/v1:StatefulSet",
@@ -197,8 +198,8 @@ describe("self-hosted Registry on Docker", () => {
       registry = new Registry("registry", { target: "docker" });
       new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
     });
-    const push = find(resources, T.image, "web");
-    expect(push.inputs).toMatchObject({ imageName: "localhost:5000/web:0123456789ab", registry: MASKED });
+    const push = find(resources, T.build, "web");
+    expect(push.inputs).toMatchObject({ tags: ["localhost:5000/web:0123456789ab"], registries: [MASKED] });
     expect(push.dependencies).toContain(find(resources, T.container, "registry").urn);
     for (const secret of await credentials(registry)) expect(JSON.stringify(resources)).not.toContain(secret);
   });
@@ -296,8 +297,8 @@ describe("self-hosted Registry on Kubernetes", () => {
       });
       new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
     });
-    const push = find(resources, T.image, "web");
-    expect(push.inputs).toMatchObject({ imageName: "registry.example.internal/web:0123456789ab" });
+    const push = find(resources, T.build, "web");
+    expect(push.inputs).toMatchObject({ tags: ["registry.example.internal/web:0123456789ab"] });
     expect(push.dependencies).toEqual(
       expect.arrayContaining(
         [T.statefulSet, T.certificate, T.ingress].map((type) => find(resources, type, "registry").urn),

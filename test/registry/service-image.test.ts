@@ -3,24 +3,31 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceImage, type ServiceImageArgs } from "../../components/service-image";
 import { find, record, resolve, MASKED } from "../support/pulumi-harness";
 
+const IMAGE = "docker-build:index:Image";
 const REGISTRY = { address: "127.0.0.1:5000", username: "dockyard", password: pulumi.secret("s3cret-pass") };
 const BASE: ServiceImageArgs = { context: "apps/web", repository: "web", revision: "0123456789ab", registry: REGISTRY };
 
 describe("ServiceImage", () => {
-  it("defaults: builds the context for linux/amd64, tags with the revision, pushes with credentials, not on preview", async () => {
+  it("defaults: BuildKit builds the context for linux/amd64 on preview too, tags with the revision, pushes with credentials, caches in the registry", async () => {
     let ref!: pulumi.Output<string>;
     const resources = await record(() => {
       ref = new ServiceImage("web", BASE).ref;
     });
-    const image = find(resources, "docker:index/image:Image", "web");
+    const image = find(resources, IMAGE, "web");
     expect(image.parent).toBe(find(resources, "dockyard:image:ServiceImage", "web").urn);
+    const cache = "127.0.0.1:5000/web:buildcache";
     expect(image.inputs).toMatchObject({
-      imageName: "127.0.0.1:5000/web:0123456789ab",
-      build: { context: "apps/web", dockerfile: "apps/web/Dockerfile", args: {}, platform: "linux/amd64" },
-      // The password makes the whole registry block secret: its fields are shown, none of its values.
-      registry: MASKED,
-      buildOnPreview: false,
-      skipPush: false,
+      tags: ["127.0.0.1:5000/web:0123456789ab"],
+      context: { location: "apps/web" },
+      dockerfile: { location: "apps/web/Dockerfile" },
+      buildArgs: {},
+      platforms: ["linux/amd64"],
+      push: true,
+      // The password makes each registry entry secret: its fields are shown, none of its values.
+      registries: [MASKED],
+      cacheFrom: [{ registry: { ref: cache } }],
+      cacheTo: [{ registry: { ref: cache, mode: "max", ignoreError: true } }],
+      buildOnPreview: true,
     });
     expect(JSON.stringify(resources)).not.toContain("s3cret-pass");
     expect(await resolve(ref)).toMatch(/^127\.0\.0\.1:5000\/web@sha256:[a-f0-9]{64}$/);
@@ -34,17 +41,15 @@ describe("ServiceImage", () => {
         dockerfile: "Containerfile",
         buildArgs: { BASE_IMAGE: "mirror.internal/distroless/nodejs24" },
         platform: "linux/arm64",
-        buildOnPreview: true,
+        buildOnPreview: false,
       });
     });
-    expect(find(resources, "docker:index/image:Image", "api").inputs).toMatchObject({
-      imageName: "127.0.0.1:5000/team/api:0123456789ab",
-      build: {
-        dockerfile: "apps/web/Containerfile",
-        args: { BASE_IMAGE: "mirror.internal/distroless/nodejs24" },
-        platform: "linux/arm64",
-      },
-      buildOnPreview: true,
+    expect(find(resources, IMAGE, "api").inputs).toMatchObject({
+      tags: ["127.0.0.1:5000/team/api:0123456789ab"],
+      dockerfile: { location: "apps/web/Containerfile" },
+      buildArgs: { BASE_IMAGE: "mirror.internal/distroless/nodejs24" },
+      platforms: ["linux/arm64"],
+      buildOnPreview: false,
     });
   });
 

@@ -6,7 +6,7 @@ import { type RecordedResource, SECRET_MARKER } from "../recorder";
 import { containerSettings } from "./docker";
 
 const CONTAINER = "docker:index/container:Container";
-const IMAGE = "docker:index/image:Image";
+const IMAGE = "docker-build:index:Image";
 const NETWORK = "docker:index/network:Network";
 const VOLUME = "docker:index/volume:Volume";
 /** The registry's containers stay out: Compose builds every image locally and pushes nothing. */
@@ -113,13 +113,18 @@ function volumeOf(volume: RecordedResource): Record<string, unknown> {
   return { driver: volume.inputs.driver ?? "local", labels: labelsOf(volume) };
 }
 
-/** The build of a ServiceImage's docker.Image: its context and Dockerfile relative to the Compose file, its arguments. */
+/** The build of a ServiceImage's docker-build Image: its context and Dockerfile relative to the Compose file, its arguments. */
 function buildOf(image: RecordedResource, context: ComposeContext): offline.ComposeImage {
-  refuseSecrets(image, image.inputs.build, "build");
-  const build = image.inputs.build as { context: string; dockerfile?: string; args?: Record<string, string> };
-  const args = build.args ?? {};
-  const fromCompose = path.relative(path.resolve(context.outputDirectory), path.resolve(build.context));
-  const dockerfile = path.relative(build.context, build.dockerfile ?? path.join(build.context, "Dockerfile"));
+  refuseSecrets(image, image.inputs.buildArgs, "buildArgs");
+  const inputs = image.inputs as {
+    context: { location: string };
+    dockerfile?: { location: string };
+    buildArgs?: Record<string, string>;
+  };
+  const args = inputs.buildArgs ?? {};
+  const location = inputs.context.location;
+  const fromCompose = path.relative(path.resolve(context.outputDirectory), path.resolve(location));
+  const dockerfile = path.relative(location, inputs.dockerfile?.location ?? path.join(location, "Dockerfile"));
   return {
     image: `dockyard-${context.stack}/${image.name}:${args.REVISION ?? "local"}`,
     build: {
