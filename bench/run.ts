@@ -7,6 +7,7 @@ import { benchMutation } from "./mutation";
 import { benchNpmTest } from "./npm-test";
 import { benchStress } from "./stress";
 import { benchSynth } from "./synth";
+import { benchYardstick } from "./scale/yardstick";
 
 /** Runs a standalone benchmark script (it needs a real engine) and passes its output through. */
 function script(path: string, ...args: string[]): () => void {
@@ -25,6 +26,7 @@ const runsArgument = process.argv.slice(2).find((arg) => /^\d+$/.test(arg));
 /** Sections; one that is `onlyWhenNamed` (long) runs only when an argument names it. */
 const sections: { name: string; run: () => void | Promise<void>; onlyWhenNamed?: boolean }[] = [
   { name: "synth", run: () => benchSynth("prod") },
+  { name: "yardstick (synth against a plain Pulumi program, and the scale curve)", run: () => benchYardstick("prod") },
   { name: "npm test (Node only)", run: () => benchNpmTest() },
   { name: "mutation testing", run: () => benchMutation() },
   { name: "container (Docker engine)", run: script("bench/container.ts") },

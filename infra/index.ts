@@ -22,7 +22,8 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   // Validate everything before declaring anything: a bad config touches no resource.
   const config = options.config ?? loadConfig(catalog, runtimeConfigSource(options.configFile));
   protectSecretValues(config.secretValues);
-  const platform = describePlatform(config);
+  const described = describePlatform(config);
+  const platform = options.reshape === undefined ? described : options.reshape(described);
   const target = targetProviders(platform);
   const exposure = declareExposure(platform, target);
   const { registry, authenticatedDocker, builder, imagePullSecrets } = declareRegistry(

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
+import type { Platform } from "./platform";
 
 /** Types of the program's entry point (infra/index.ts, which may only `export =` its function). */
 
@@ -9,6 +10,11 @@ export interface ProgramOptions {
   configFile?: string;
   /** Config already validated (synth, tests): the program then does not read and validate it again. */
   config?: StackConfig;
+  /**
+   * Offline evaluation only: a change to the described platform before anything is declared
+   * (`npm run bench` adds generated services to measure how evaluation scales). @default none
+   */
+  reshape?: (platform: Platform) => Platform;
 }
 
 /** Stack outputs of a dockyard stack. */

@@ -6,6 +6,7 @@ export { defaultStackFile } from "../cli/stack-name";
 import { settingsConfigSource } from "../config-source";
 import dockyard from "../index";
 import { catalog } from "../platform";
+import type { ProgramOptions } from "../program-types";
 import { type RecordedResource, ResourceRecorder } from "./recorder";
 import { withoutSdkStacks } from "./sdk-stacks";
 import { readStackSettings, type StackSettings } from "../stack-file";
@@ -39,6 +40,7 @@ export async function evaluateSettings(
   stack: string,
   settings: StackSettings,
   recorder = new ResourceRecorder(),
+  reshape?: ProgramOptions["reshape"],
 ): Promise<Evaluation> {
   // Pulumi's runtime state is process-global: two evaluations at once would mix their resources.
   if (evaluating)
@@ -48,7 +50,7 @@ export async function evaluateSettings(
   // unless DOCKYARD_SERIALIZE_PROVIDERS=1 asks for it (to see its size, or to time it: npm run bench).
   offline.setDynamicProviderSerialization(process.env.DOCKYARD_SERIALIZE_PROVIDERS === "1");
   try {
-    return await withoutSdkStacks(() => evaluateOnce(stack, settings, recorder));
+    return await withoutSdkStacks(() => evaluateOnce(stack, settings, recorder, reshape));
   } finally {
     evaluating = undefined;
   }
@@ -56,7 +58,12 @@ export async function evaluateSettings(
 
 let evaluating: string | undefined;
 
-async function evaluateOnce(stack: string, settings: StackSettings, recorder: ResourceRecorder): Promise<Evaluation> {
+async function evaluateOnce(
+  stack: string,
+  settings: StackSettings,
+  recorder: ResourceRecorder,
+  reshape: ProgramOptions["reshape"],
+): Promise<Evaluation> {
   const configFile = settings.file;
   await recorder.install("dockyard", stack);
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
@@ -64,7 +71,7 @@ async function evaluateOnce(stack: string, settings: StackSettings, recorder: Re
     // Validate before the root stack exists, so bad config registers nothing at all, and hand the
     // result to the program (under the real engine it reads and validates the config itself).
     const config = loadConfig(catalog, settingsConfigSource(settings));
-    await pulumi.runtime.runInPulumiStack(() => dockyard({ configFile, config }));
+    await pulumi.runtime.runInPulumiStack(() => dockyard({ configFile, config, reshape }));
   } finally {
     // Waits for every registration, the stack's outputs included.
     await pulumi.runtime.disconnect();
