@@ -72,10 +72,11 @@ describe.each(["test", "prod"])("%s: postgres", (stack) => {
     expect(Object.keys(outputs.images as object)).not.toContain("postgres");
   });
 
-  it("smoke checks it by its readiness, with no HTTP path, on the upstream digest", async () => {
+  it("smoke runs pg_isready in its pod, with no HTTP path, and checks the upstream digest runs", async () => {
     const plan = await smokePlan(`stacks/Pulumi.${stack}.yaml`);
     expect(plan.services.find((service) => service.name === "postgres")).toEqual({
       name: "postgres",
+      healthCommand: expect.arrayContaining(["pg_isready"]) as unknown,
       port: 5432,
       hostPort: 5432,
       image: UPSTREAM,

@@ -4,9 +4,10 @@
  * After `pulumi up`, checks that every service of the stack runs and answers its health check,
  * with the image the stack pins when it pins one. On Kubernetes, with `kubectl` and the
  * stack's context: every workload of the service has all replicas ready and updated (its
- * readiness probe passed: HTTP, or the check command of a service without HTTP, a database),
- * and an HTTP health path answers through the API server's service proxy (no port-forward, no
- * ingress). On Docker: the health path answers on the published 127.0.0.1 port, or, for a service
+ * readiness probe passed), and the service's own check command succeeds in one of its pods
+ * (`kubectl exec`: through the API server and the kubelet, so no NetworkPolicy needs to admit the
+ * check; the deploy identity needs `pods/exec`); a service with an HTTP path and no command is
+ * asked through the API server's service proxy instead. On Docker: the health path answers on the published 127.0.0.1 port, or, for a service
  * whose check is a command, Docker reports its container healthy. Retries until the timeout;
  * exit 0 healthy, 1 not (one line per problem), 2 usage.
  */
@@ -21,6 +22,8 @@ export interface SmokeTarget {
   name: string;
   /** The HTTP path answering when healthy; undefined for a service checked by a command only. */
   healthPath?: string;
+  /** The service's own check command (exec form): run in its pods on Kubernetes. */
+  healthCommand?: string[];
   port: number;
   hostPort: number;
   /** The image the stack pins, if it pins one. */
@@ -70,6 +73,7 @@ export async function smokePlan(file: string): Promise<SmokePlan> {
     services: platform.services.map((service) => ({
       name: service.name,
       ...(service.healthCheck.path === undefined ? {} : { healthPath: service.healthCheck.path }),
+      ...(service.healthCheck.command === undefined ? {} : { healthCommand: [...service.healthCheck.command] }),
       port: service.port,
       hostPort: service.hostPort,
       // A pinned image given as a secret cannot be compared offline: health is still checked.
@@ -134,7 +138,20 @@ export async function checkService(plan: SmokePlan, service: SmokeTarget, deps: 
     if (service.image !== undefined && !images.includes(service.image))
       problems.push(`${what} runs ${images.join(", ") || "no image"}, not the pinned ${service.image}`);
   }
-  // Without an HTTP path, readiness (the check command, run by the kubelet) is the health check.
+  // The service's own check, run in one of its pods through the API server: no pod-network path
+  // that a default-deny namespace's NetworkPolicies would have to admit (the proxy below needs one).
+  if (service.healthCommand !== undefined) {
+    for (const workload of workloads) {
+      const pod = `${(workload.kind ?? "Deployment").toLowerCase()}/${workload.metadata?.name ?? service.name}`;
+      try {
+        await kubectl("exec", pod, "--container", service.name, "--", ...service.healthCommand);
+      } catch (error) {
+        problems.push(`${service.name}: its health check failed in ${pod} (${(error as Error).message})`);
+      }
+    }
+    return problems;
+  }
+  // Without a command or an HTTP path, readiness (the kubelet's probes) is the health check.
   if (service.healthPath === undefined) return problems;
   const path = `/api/v1/namespaces/${plan.namespace}/services/${service.name}:${service.port}/proxy${service.healthPath}`;
   try {

@@ -1,4 +1,4 @@
-/** `npm run smoke`: health through the API server's service proxy, replicas ready, pinned image running. */
+/** `npm run smoke`: replicas ready, pinned image running, the service's own check passing in a pod. */
 import { SERVICE_NAMES } from "../support/topology";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ function cluster(state: { ready: number; image: string; healthy: boolean }) {
   const deps: SmokeDeps = {
     run: (command, args) => {
       calls.push([command, ...args]);
-      if (args.includes("--raw"))
+      if (args.includes("--raw") || args.includes("exec"))
         return state.healthy ? Promise.resolve("ok") : Promise.reject(new Error("503 Service Unavailable"));
       const item = {
         kind: "StatefulSet",
@@ -41,8 +41,8 @@ describe("smoke", () => {
     expect(plan.services.map((service) => service.name)).toEqual(SERVICE_NAMES);
     expect(plan.services).toEqual(
       expect.arrayContaining([
-        { name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080 },
-        { name: "front", healthPath: "/healthz", port: 8080, hostPort: 8081 },
+        expect.objectContaining({ name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080 }),
+        expect.objectContaining({ name: "front", healthPath: "/healthz", port: 8080, hostPort: 8081 }),
       ]),
     );
   });
@@ -68,10 +68,19 @@ describe("smoke", () => {
     target: "kubernetes",
     context: "dockyard-test",
     namespace: "dockyard-test",
-    services: [{ name: "web", healthPath: "/healthz", port: 8080, hostPort: 8080, image: PINNED }],
+    services: [
+      {
+        name: "web",
+        healthPath: "/healthz",
+        healthCommand: ["/nodejs/bin/node", "/app/healthcheck.ts"],
+        port: 8080,
+        hostPort: 8080,
+        image: PINNED,
+      },
+    ],
   };
 
-  it("passes when every replica is ready on the pinned image and the health path answers", async () => {
+  it("passes when every replica is ready on the pinned image and its own check passes in a pod", async () => {
     const { calls, deps } = cluster({ ready: 1, image: PINNED, healthy: true });
     expect(await smoke(plan, 60, deps)).toEqual([]);
     expect(calls).toEqual([
@@ -94,10 +103,31 @@ describe("smoke", () => {
         "dockyard-test",
         "--namespace",
         "dockyard-test",
-        "get",
-        "--raw",
-        "/api/v1/namespaces/dockyard-test/services/web:8080/proxy/healthz",
+        "exec",
+        "statefulset/web-1a2b3c4",
+        "--container",
+        "web",
+        "--",
+        "/nodejs/bin/node",
+        "/app/healthcheck.ts",
       ],
+    ]);
+  });
+
+  it("asks a service with an HTTP path and no command through the API server's service proxy", async () => {
+    const { calls, deps } = cluster({ ready: 1, image: PINNED, healthy: true });
+    const [web] = plan.services;
+    const pathOnly = { ...plan, services: [{ ...web, healthCommand: undefined }] };
+    expect(await smoke(pathOnly, 60, deps)).toEqual([]);
+    expect(calls.at(-1)).toEqual([
+      "kubectl",
+      "--context",
+      "dockyard-test",
+      "--namespace",
+      "dockyard-test",
+      "get",
+      "--raw",
+      "/api/v1/namespaces/dockyard-test/services/web:8080/proxy/healthz",
     ]);
   });
 
@@ -106,7 +136,7 @@ describe("smoke", () => {
     expect(await smoke(plan, 10, deps)).toEqual([
       "web: StatefulSet web-1a2b3c4 has 0/1 ready, 0/1 updated",
       `web: StatefulSet web-1a2b3c4 runs registry.test.example.internal/web:old, not the pinned ${PINNED}`,
-      "web: health check /healthz failed (503 Service Unavailable)",
+      "web: its health check failed in statefulset/web-1a2b3c4 (503 Service Unavailable)",
     ]);
     expect(calls.length).toBe(6);
   });
