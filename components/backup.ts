@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { Target, VolumeRef } from "./types";
 import { ContainerService } from "./container-service";
 import { PersistentVolume } from "./persistent-volume";
-import { networkPolicyManifest, type ResourceArgs, secretManifest } from "./workload";
+import { networkPolicyManifest, objectMetadata, type ResourceArgs } from "./workload";
 import { backupContainer, backupCronJob, restoreJob, SCHEDULED_JOBS } from "./backup/cron-job";
 import {
   dockerOneShotSettings,
@@ -15,6 +15,8 @@ import {
 } from "./backup/docker-scheduler";
 import { type ResolvedBackup, resolveBackupSpec } from "./backup/resolve";
 import { type BackupVolumes, repositorySecrets } from "./backup/service-args";
+import { DATABASE_AGENT_SUFFIX, databaseServiceArgs } from "./backup/database-args";
+import { DATABASE_PASSWORD_KEY } from "./backup/database-pod";
 import type { RetentionPolicy } from "./rules/restic";
 
 /**
@@ -52,12 +54,84 @@ export interface BackupRepositoryArgs {
   readonly sshKnownHosts?: string[];
 }
 
+/**
+ * A database backed up by a logical dump instead of the files of its volume (a live data
+ * directory copied file by file is not a consistent backup). Each backup takes `pg_dump
+ * --format=custom` of the live database (one transaction, one MVCC snapshot: consistent while it
+ * runs) and stores it in the repository as `<database>.dump`; the drill restores it into a
+ * throwaway server and checks it; restore loads it into the empty database. pg_dump, pg_restore
+ * and the drill's server come from `image`, the database's own image, run beside the backup
+ * image (an init container on Kubernetes; a helper container `<name>-database` on Docker).
+ * See docs/guides/backups.md and docs/decisions/0020-database-backups.md.
+ */
+export interface BackupDatabaseArgs {
+  /** The database server. @default "postgres" (the only engine) */
+  readonly engine?: "postgres";
+  /**
+   * Host name or address the jobs reach the server at: on Kubernetes its Service's name
+   * (`<service>` or `<service>.<namespace>.svc`), on Docker its container's name on `network`.
+   */
+  readonly host: string;
+  /** The server's port. @default 5432 */
+  readonly port?: number;
+  /** The role the dump is taken as (and a restore loads as): one that can read every table, e.g. the database's owner. @default "postgres" */
+  readonly user?: string;
+  /** The database to dump (letters, digits, "_", "-", "."; its dump is `<database>.dump` in each snapshot). */
+  readonly database: string;
+  /**
+   * The role's password (a secret). It reaches the database containers as a file only (a Secret
+   * volume on Kubernetes, a read-only files volume on Docker), never as an argument or a variable.
+   * @default none: then `passwordSecret` (Kubernetes)
+   */
+  readonly password?: pulumi.Input<string>;
+  /**
+   * Kubernetes only: the password from an existing Secret of the namespace (e.g. the database's
+   * own), mounted as a file from `key`: it never passes through the stack's state. Instead of `password`.
+   * @default none: then `password`
+   */
+  readonly passwordSecret?: { readonly name: string; readonly key: string };
+  /**
+   * The database's own image, by digest (`repo@sha256:…`; on Docker a local image ID too): its
+   * pg_dump, pg_restore, psql, initdb and pg_ctl (on PATH) run the steps, so the client is the
+   * server's version. Use the image the database runs.
+   */
+  readonly image: pulumi.Input<string>;
+  /**
+   * uid the database containers run as (non-root; their gid is the backup's, 65532, so they share
+   * the scratch space). initdb (the drill's throwaway server) needs a user of the image with this uid.
+   * @default 999 (the postgres user of the upstream images; 70 in the Alpine ones)
+   */
+  readonly runAsUser?: number;
+  /**
+   * Docker only: the network the helper container joins to reach `host` (the database's). Ignored on Kubernetes.
+   * @default a bridge network of its own (reaches addresses outside Docker only)
+   */
+  readonly network?: pulumi.Input<string>;
+  /**
+   * Kubernetes only: the ContainerService name of the database, in the Backup's namespace: the
+   * jobs' NetworkPolicy lets their pods reach its pods on `port` only. (Its own policy must admit
+   * them: `allowFrom: [{ service: "<backup name>" }]`.) Ignored on Docker.
+   * @default none: any address on `port` (a database outside the cluster)
+   */
+  readonly service?: string;
+}
+
 /** Arguments of {@link Backup}. See docs/guides/backups.md. */
 export interface BackupArgs {
   /** Where the volume lives: the local Docker engine or Kubernetes. The provider comes from the resource options. */
   readonly target: Target;
-  /** The PersistentVolume to back up (its `volumeName` is mounted read-only; its `logicalName` names its snapshots). */
+  /**
+   * The PersistentVolume to back up (its `volumeName` is mounted read-only; its `logicalName` names
+   * its snapshots). With `database`, the database's volume: it names the snapshots and sizes the
+   * scratch space, and no job mounts it.
+   */
   readonly volume: VolumeRef;
+  /**
+   * Back up this database by a logical dump (`pg_dump --format=custom`) instead of the volume's
+   * files; the drill restores it into a throwaway server, restore loads it into the empty database.
+   * @default none: the volume's files
+   */
+  readonly database?: BackupDatabaseArgs;
   /**
    * When to back up: a 5-field cron expression in UTC (`*`, `N`, `A-B`, `*\/S`, `A-B/S`, lists; no names or macros).
    * @default "0 3 * * *" (03:00 UTC daily)
@@ -88,7 +162,8 @@ export interface BackupArgs {
   readonly image: pulumi.Input<string>;
   /**
    * Size in GiB of the volume being backed up: the default volume repository size, and on
-   * Kubernetes the size of each job's scratch volume (a drill restores the whole volume there).
+   * Kubernetes the size of each job's scratch volume (a drill restores the whole volume there;
+   * with `database`, twice this: the dump, and the drill's server restored from it).
    * @default 1 (PersistentVolume's default)
    */
   readonly sourceSizeGiB?: number;
@@ -132,6 +207,8 @@ export interface BackupArgs {
  * periodic `restic check` and a restore drill, into a restic repository: off-site by URL, or a
  * volume `<name>-repository` beside the source (retained on delete). Kubernetes: three CronJobs
  * and a Secret. Docker: a hardened scheduler container. `restoreCommand` says how to restore.
+ * With `database`, a logical dump of the live database instead of the volume's files (Docker adds
+ * a helper container `<name>-database` of the database's image).
  * The Backup's state (volume repository, Secret) takes the `protect` option.
  */
 export class Backup extends pulumi.ComponentResource {
@@ -211,20 +288,43 @@ export class Backup extends pulumi.ComponentResource {
       dockerSchedulerArgs(spec, withScratch, secrets),
       { parent: this, protect: false },
     );
+    // A database source: the database's own image beside the scheduler, running its steps when
+    // asked (Docker has no pods). It mounts the scratch volume only once the scheduler container
+    // runs: the backup image then gave the fresh volume its owner (65532) and mode on first mount.
+    const helper =
+      spec.database === undefined
+        ? undefined
+        : new ContainerService(
+            `${spec.name}-${DATABASE_AGENT_SUFFIX}`,
+            databaseServiceArgs(spec, "agent", {
+              scratch: {
+                logicalName: scratch.logicalName,
+                accessMode: scratch.accessMode,
+                volumeName: pulumi.all([scheduler.workloadNames, scratch.volumeName]).apply(([, name]) => name),
+              },
+            }),
+            { parent: this, protect: false },
+          );
     const name = scheduler.workloadNames.apply((names) => names[0]);
+    const helperName = helper?.workloadNames.apply((names) => names[0]);
     const network = oneShotNetwork(spec);
+    // A database's restore works in the scratch volume (the dump) and asks the helper to load it.
     const settings = pulumi
-      .output(dockerOneShotSettings(spec, volumes, "restore", {}))
+      .output(dockerOneShotSettings(spec, spec.database === undefined ? volumes : withScratch, "restore", {}))
       .apply((s) => passedByName(s, Object.keys(secrets)));
     return {
       names: { backup: name, check: name, drill: name },
-      restoreCommand: settings.apply((s) =>
-        [
-          ...restorePreamble(spec, Object.keys(secrets)),
-          `# Stop what writes "${spec.source.logicalName}" first (docker stop <container>), start it again after.`,
-          dockerRestoreCommand(s, `${spec.name}-restore`, network),
-        ].join("\n"),
-      ),
+      restoreCommand: pulumi
+        .all([settings, helperName])
+        .apply(([s, helperContainer]) =>
+          [
+            ...restorePreamble(spec, Object.keys(secrets)),
+            spec.database === undefined
+              ? `# Stop what writes "${spec.source.logicalName}" first (docker stop <container>), start it again after.`
+              : `# Stop what writes database "${spec.database.database}" first and make it empty (restore refuses one holding any table); the helper container ${helperContainer ?? ""} loads it.`,
+            dockerRestoreCommand(s, `${spec.name}-restore`, network),
+          ].join("\n"),
+        ),
     };
   }
 
@@ -234,18 +334,23 @@ export class Backup extends pulumi.ComponentResource {
     secrets: Record<string, pulumi.Input<string>>,
     guarded: pulumi.CustomResourceOptions,
   ): Wired {
-    const manifest = secretManifest(backupContainer(spec, volumes, "backup", secrets));
+    // The repository's secrets (read as variables), and a database password given as a value (read as a file).
+    const password = spec.database?.password;
+    const stringData = {
+      ...secrets,
+      ...(password?.kind === "value" ? { [DATABASE_PASSWORD_KEY]: password.value } : {}),
+    };
     // Retained in prod: deleting the Backup leaves the repository readable from the cluster.
     const secretName =
-      manifest === undefined
+      Object.keys(stringData).length === 0
         ? undefined
         : new k8s.core.v1.Secret(
             `${spec.name}-repository`,
             {
-              metadata: manifest.metadata,
-              type: manifest.type,
+              metadata: objectMetadata(backupContainer(spec, volumes, "backup", secrets)),
+              type: "Opaque",
               stringData: Object.fromEntries(
-                Object.entries(secrets).map(([key, value]) => [key, pulumi.secret(value)]),
+                Object.entries(stringData).map(([key, value]) => [key, pulumi.secret(value)]),
               ),
             },
             { ...guarded, retainOnDelete: guarded.protect },
@@ -273,7 +378,9 @@ export class Backup extends pulumi.ComponentResource {
       restoreCommand: job.apply((j) =>
         [
           ...restorePreamble(spec, []),
-          `# Scale the workload mounting "${spec.source.logicalName}" to 0 first; delete the Job when it has succeeded, then scale back.`,
+          spec.database === undefined
+            ? `# Scale the workload mounting "${spec.source.logicalName}" to 0 first; delete the Job when it has succeeded, then scale back.`
+            : `# Scale the workloads writing database "${spec.database.database}" to 0 and make it empty first (restore refuses one holding any table); delete the Job when it has succeeded (kubectl logs job/${spec.name}-restore --all-containers), then scale back.`,
           `kubectl apply -f - <<EOF\n${JSON.stringify(j, null, 2)}\nEOF`,
         ].join("\n"),
       ),
@@ -282,8 +389,11 @@ export class Backup extends pulumi.ComponentResource {
 }
 
 function restorePreamble(spec: ResolvedBackup, passedByName: readonly string[]): string[] {
+  const db = spec.database;
   return [
-    `# Restore volume "${spec.source.logicalName}" from its restic repository into the EMPTY volume (restore refuses a non-empty one).`,
+    db === undefined
+      ? `# Restore volume "${spec.source.logicalName}" from its restic repository into the EMPTY volume (restore refuses a non-empty one).`
+      : `# Restore database "${db.database}" on ${db.host}:${db.port} from the dumps in the restic repository of "${spec.source.logicalName}" into the EMPTY database (pg_restore, one transaction).`,
     `# SNAPSHOT: a snapshot ID, default latest (the drill's log and "restic snapshots" list them).`,
     ...(passedByName.length === 0
       ? []

@@ -39,6 +39,22 @@ export const SCRATCH_DIR = "/scratch";
 export const TARGET_DIR = "/target";
 
 /**
+ * A database source's work space in the scratch volume, shared by the job's restic container and
+ * its database container (the database's own image, apps/backup/postgres.ts): `dump/` (the dump a
+ * backup stores), `drill/` and `restore/` (the dump a drill or a restore took from a snapshot, each
+ * its own: a restore may run while the scheduler drills), `server/` (the
+ * drill's throwaway server) and, on Docker, `agent/` (requests to the database helper container).
+ * Both sides run with group 65532 and umask 007, so each can read what the other wrote.
+ */
+export const DATABASE_DIR = `${SCRATCH_DIR}/database`;
+/** Docker: where the scheduler and the restore ask the database helper container for a step. */
+export const DATABASE_AGENT_DIR = `${DATABASE_DIR}/agent`;
+/** Where a database container reads the database password: a file, never an argument or a variable. */
+export const DATABASE_SECRET_DIR = "/etc/dockyard/database";
+/** @see DATABASE_SECRET_DIR */
+export const DATABASE_PASSWORD_FILE = `${DATABASE_SECRET_DIR}/password`;
+
+/**
  * The environment the scripts read (see apps/backup/lib.sh). Secret ones reach the container as
  * Kubernetes Secret references or Docker secret environment, never as arguments.
  */
@@ -59,6 +75,12 @@ export const ENV = {
   drillSchedule: "DRILL_SCHEDULE",
   checkReadDataPercent: "CHECK_READ_DATA_PERCENT",
   drillMaxAgeHours: "DRILL_MAX_AGE_HOURS",
+  /** A database source: the database's name (its dump is `<name>.dump` in the snapshot). */
+  databaseName: "DATABASE_NAME",
+  /** A database source: {@link DATABASE_DIR}. */
+  databaseDir: "DATABASE_DIR",
+  /** Docker, a database source: {@link DATABASE_AGENT_DIR} (unset on Kubernetes, where the steps are containers of the job's pod). */
+  databaseAgent: "DATABASE_AGENT",
 } as const;
 
 /** `KEEP_<RULE>`: snapshots `restic forget` keeps by each rule (0: not used). */

@@ -189,3 +189,57 @@ describe_summary() {
 is_empty_dir() {
   [ -z "$(ls -A "$1" | grep -v -x 'lost+found' || true)" ]
 }
+
+# --- A database source (DATABASE_NAME set; see apps/backup/postgres.ts for the database side) ---
+#   DATABASE_NAME   the database: its dump is <name>.dump in each snapshot
+#   DATABASE_DIR    work space in the scratch volume shared with the database container
+#   DATABASE_AGENT  Docker: where the database helper container takes requests (unset on
+#                   Kubernetes, where the database steps are other containers of the job's pod)
+AGENT_STALE_SECONDS="${AGENT_STALE_SECONDS:-60}"
+
+# The shared work space. The database container runs with our group (65532); umask 007 lets it
+# read and write what we create there, and lets us read what it writes.
+database_prepare() {
+  : "${DATABASE_DIR:?DATABASE_DIR is required with DATABASE_NAME}"
+  case "$DATABASE_NAME" in '' | .* | */*) fail "DATABASE_NAME must be a database name, got '$DATABASE_NAME'" ;; esac
+  umask 007
+  mkdir -p "$DATABASE_DIR" || fail "cannot create $DATABASE_DIR"
+  [ -z "${DATABASE_AGENT:-}" ] || mkdir -p "$DATABASE_AGENT" || fail "cannot create $DATABASE_AGENT"
+}
+
+# Seconds since the database helper container's last sign of life (Docker); nothing when it has given none.
+agent_age() {
+  beat=$(stat -c %Y "$DATABASE_AGENT/alive" 2>/dev/null) || return 0
+  echo $(($(date +%s) - beat))
+}
+
+# Docker: asks the database helper container to run a step (dump, verify or load) through files
+# in DATABASE_AGENT, waits for it and repeats its output; returns the step's exit status. Fails
+# when the helper gives no sign of life for AGENT_STALE_SECONDS, before or during the step.
+database_step() {
+  step=$1 waited=0
+  while :; do
+    age=$(agent_age)
+    if [ -n "$age" ] && [ "$age" -le "$AGENT_STALE_SECONDS" ]; then break; fi
+    [ "$waited" -lt "$AGENT_STALE_SECONDS" ] ||
+      fail "the database helper container is not running: no sign of life in $DATABASE_AGENT/alive${age:+ for $age s} (docker ps, docker logs of the Backup's -database container)"
+    sleep 1
+    waited=$((waited + 1))
+  done
+  id="$(date -u +%Y%m%dT%H%M%SZ)-$$-$step"
+  { printf '%s\n' "$step" >"$DATABASE_AGENT/$id.new" && mv "$DATABASE_AGENT/$id.new" "$DATABASE_AGENT/$id.request"; } ||
+    fail "cannot ask the database helper for $step in $DATABASE_AGENT"
+  while [ ! -f "$DATABASE_AGENT/$id.status" ]; do
+    sleep 1
+    age=$(agent_age)
+    if [ -z "$age" ] || [ "$age" -gt "$AGENT_STALE_SECONDS" ]; then
+      rm -f "$DATABASE_AGENT/$id.request"
+      fail "the database helper container stopped answering during $step (no sign of life for ${age:-?} s)"
+    fi
+  done
+  cat "$DATABASE_AGENT/$id.out" 2>/dev/null || true
+  cat "$DATABASE_AGENT/$id.err" >&2 2>/dev/null || true
+  read -r code <"$DATABASE_AGENT/$id.status" || code=1
+  rm -f "$DATABASE_AGENT/$id.out" "$DATABASE_AGENT/$id.err" "$DATABASE_AGENT/$id.status"
+  return "$code"
+}

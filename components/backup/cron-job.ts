@@ -4,6 +4,7 @@ import { SCRATCH_DIR } from "../../apps/backup/contract";
 import { podSpec, type ResolvedService, resolveServiceSpec, serviceLabels } from "../workload";
 import type { ResolvedBackup } from "./resolve";
 import { backupServiceArgs, type BackupMode, type BackupVolumes, containerName } from "./service-args";
+import { withDatabaseStep } from "./database-pod";
 
 type CronJob = k8s.types.input.batch.v1.CronJob;
 type Job = k8s.types.input.batch.v1.Job;
@@ -73,7 +74,9 @@ export function backupCronJob(
     backoffLimit,
     activeDeadlineSeconds,
   } = CRON_JOB_POLICY;
-  const needsNode = job === "backup" || volumes.repository !== undefined;
+  // A database source's backup reaches the database over the network and mounts no source.
+  const needsNode = (job === "backup" && spec.database === undefined) || volumes.repository !== undefined;
+  const pod = withScratch(spec, jobPod(container, secretName));
   const schedule = { backup: spec.schedule, check: spec.check.schedule, drill: spec.drill.schedule }[job];
   return {
     apiVersion: "batch/v1",
@@ -95,7 +98,9 @@ export function backupCronJob(
           template: {
             metadata: { labels },
             spec: {
-              ...withScratch(spec, jobPod(container, secretName)),
+              ...(spec.database === undefined || job === "check"
+                ? pod
+                : withDatabaseStep(spec, pod, job, secretName, SCRATCH_VOLUME_NAME)),
               ...(needsNode ? colocation(spec.colocateWith) : {}),
             },
           },
@@ -107,7 +112,8 @@ export function backupCronJob(
 
 /**
  * A one-off restore Job of `snapshot` into the source claim (mounted writable at /target). The
- * workload using the claim must be scaled to zero first: no affinity is needed then.
+ * workload using the claim must be scaled to zero first: no affinity is needed then. A database
+ * source's Job fetches the dump into a scratch volume and loads it into the (empty) database.
  */
 export function restoreJob(
   spec: ResolvedBackup,
@@ -120,6 +126,7 @@ export function restoreJob(
   const labels = serviceLabels(container);
   const pod = jobPod(container, secretName);
   const main: Container = pod.containers[0];
+  const restore = { ...pod, containers: [{ ...main, args: [snapshot] }] };
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -127,7 +134,14 @@ export function restoreJob(
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: CRON_JOB_POLICY.activeDeadlineSeconds,
-      template: { metadata: { labels }, spec: { ...pod, containers: [{ ...main, args: [snapshot] }] } },
+      template: {
+        metadata: { labels },
+        // A database source: restic fetches the dump into scratch space, then the database container loads it.
+        spec:
+          spec.database === undefined
+            ? restore
+            : withDatabaseStep(spec, withScratch(spec, restore), "restore", secretName, SCRATCH_VOLUME_NAME),
+      },
     },
   };
 }
@@ -141,7 +155,10 @@ function jobPod(
 }
 
 /** The pod with a scratch volume at SCRATCH_DIR: a claim created with the pod and deleted with it. */
-function withScratch(spec: ResolvedBackup, pod: PodSpec & { containers: Container[] }): PodSpec {
+function withScratch(
+  spec: ResolvedBackup,
+  pod: PodSpec & { containers: Container[] },
+): PodSpec & { containers: Container[] } {
   const main: Container = pod.containers[0];
   return {
     ...pod,

@@ -8,6 +8,7 @@ import { allDefined, type ArgPath, argsOf, knownKeys } from "../args";
 import type { BackupArgs, BackupRepositoryArgs } from "../backup";
 import { BACKUP_DEFAULTS, LIMITS } from "../defaults";
 import * as rules from "../rules";
+import { type ResolvedDatabase, resolveDatabase } from "./database";
 
 /** Where snapshots go: a volume beside the source (dev), or an off-site restic repository. */
 export type ResolvedRepository =
@@ -33,8 +34,10 @@ export interface ResolvedBackup {
   /** Component instance name: the CronJobs' and scheduler's names start with it. */
   readonly name: string;
   readonly target: Target;
-  /** The volume backed up. */
+  /** The volume backed up; with `database`, the database's volume (it names the snapshots, no job mounts it). */
   readonly source: VolumeRef;
+  /** A database backed up by its dump instead of the volume's files. */
+  readonly database: ResolvedDatabase | undefined;
   /** 5-field cron expressions, UTC. */
   readonly schedule: string;
   readonly keep: rules.RetentionPolicy;
@@ -45,7 +48,10 @@ export interface ResolvedBackup {
   readonly image: pulumi.Input<string>;
   /** Size of the volume repository (used only for the volume kind). */
   readonly repositorySizeGiB: number;
-  /** Kubernetes: size of each job's scratch volume (a drill restores the whole source into it). */
+  /**
+   * Kubernetes: size of each job's scratch volume: a drill restores the whole source into it; for
+   * a database, twice the source (the dump, and the drill's throwaway server restored from it).
+   */
   readonly scratchSizeGiB: number;
   readonly resources: ResourceArgs;
   /** Labels of the pods mounting the source (Kubernetes pod affinity); {} when not needed. */
@@ -62,6 +68,14 @@ export interface ResolvedBackup {
  * drill CronJobs append "-check" and "-drill".
  */
 export const MAX_NAME_LENGTH = 46;
+
+/** A database's scratch space, in multiples of its volume: the dump, and the drill's server restored from it. */
+export const DATABASE_SCRATCH_FACTOR = 2;
+
+/** An optional value as a defined one: `{ value }`, or undefined after a problem. */
+function wrap<T>(value: T | undefined): { value: T } | undefined {
+  return value === undefined ? undefined : { value };
+}
 
 const REPOSITORY_KEYS = ["url", "password", ...rules.CREDENTIAL_KEYS, "sshKnownHosts"] as const;
 
@@ -95,8 +109,18 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
             args.repositorySizeGiB,
             BACKUP_DEFAULTS.repositorySizeFactor * sourceSizeGiB,
           );
+  const database =
+    args.database === undefined
+      ? { value: undefined }
+      : wrap(
+          resolveDatabase(root.field("database"), args.database, target, (at, value) =>
+            target === undefined ? undefined : resolveImage(at, value, target),
+          ),
+        );
   const colocateWith =
-    source && target && resolveColocation(root.field("colocateWith"), args.colocateWith, source, target);
+    source &&
+    target &&
+    resolveColocation(root.field("colocateWith"), args.colocateWith, source, target, args.database !== undefined);
   const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
   const spec = root.problems.done({
     target,
@@ -108,12 +132,17 @@ export function resolveBackupSpec(name: string, args: BackupArgs): ResolvedBacku
     repository,
     image,
     repositorySizeGiB,
-    scratchSizeGiB: sourceSizeGiB,
+    scratchSizeGiB:
+      sourceSizeGiB === undefined || args.database === undefined
+        ? sourceSizeGiB
+        : Math.min(max, DATABASE_SCRATCH_FACTOR * sourceSizeGiB),
     colocateWith,
+    database,
   });
   return {
     name,
     ...spec,
+    database: spec.database.value,
     resources: { ...BACKUP_DEFAULTS.resources, ...args.resources },
     namespace,
     imagePullSecrets: [...(args.imagePullSecrets ?? [])],
@@ -229,19 +258,22 @@ function resolveSource(at: ArgPath, volume: VolumeRef | undefined, target: Targe
 
 /**
  * A ReadWriteOnce claim attaches to one node: on Kubernetes the job must run beside the pods that
- * mount it, so their labels are required there. Other access modes and Docker need none.
+ * mount it, so their labels are required there. Other access modes and Docker need none, nor a
+ * database source, whose jobs reach the database over the network and mount no source.
  */
 function resolveColocation(
   at: ArgPath,
   value: unknown,
   source: VolumeRef,
   target: Target,
+  database: boolean,
 ): Record<string, string> | undefined {
   const given = at.optional(rules.map, value, {});
   const labels =
     given && allDefined(Object.fromEntries(Object.entries(given).map(([key, v]) => [key, labelValue(at.key(key), v)])));
   if (
     labels !== undefined &&
+    !database &&
     target === "kubernetes" &&
     source.accessMode === "ReadWriteOnce" &&
     Object.keys(labels).length === 0

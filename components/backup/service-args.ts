@@ -5,6 +5,8 @@ import type { VolumeRef } from "../types";
 import {
   BACKUP_COMMAND,
   CHECK_COMMAND,
+  DATABASE_AGENT_DIR,
+  DATABASE_DIR,
   DRILL_COMMAND,
   ENV,
   keepVariable,
@@ -29,6 +31,7 @@ import * as rules from "../rules";
  * - `backup`, `check`, `drill`: one run each (a CronJob's pod on Kubernetes; one-shot on Docker);
  * - `schedule`: the Docker scheduler, running the three on their schedules;
  * - `restore`: one restore of a snapshot into the source volume (mounted writable at /target).
+ * With a database source, the restic container of each (see database-args.ts for the database's).
  */
 export type BackupMode = "backup" | "check" | "drill" | "schedule" | "restore";
 
@@ -111,23 +114,27 @@ export function backupServiceArgs(
     [ENV.checkSchedule]: spec.check.schedule,
     [ENV.drillSchedule]: spec.drill.schedule,
   };
+  // A database source: no job mounts the volume; every one but check works in the scratch space
+  // it shares with the database container (restore too: it fetches the dump there).
+  const database = spec.database !== undefined;
+  const backsUp = mode === "backup" || mode === "schedule";
+  const scratch = mode !== "restore" || database;
   const environment: Record<string, string> = {
     ...repositoryEnvironment(spec),
-    ...(mode === "restore" ? { TARGET_DIR } : { SCRATCH_DIR }),
-    ...(mode === "backup" || mode === "schedule" ? { SOURCE_DIR, ...jobs.backup } : {}),
+    ...(scratch ? { SCRATCH_DIR } : {}),
+    ...(mode === "restore" && !database ? { TARGET_DIR } : {}),
+    ...(backsUp && !database ? { SOURCE_DIR } : {}),
+    ...(backsUp ? jobs.backup : {}),
     ...(mode === "check" || mode === "schedule" ? jobs.check : {}),
     ...(mode === "drill" || mode === "schedule" ? jobs.drill : {}),
     ...(mode === "schedule" ? scheduled : {}),
+    ...(mode === "check" ? {} : databaseEnvironment(spec)),
   };
   const mounts: VolumeMountArgs[] = [
-    ...(mode === "backup" || mode === "schedule"
-      ? [{ volume: spec.source, mountPath: SOURCE_DIR, readOnly: true }]
-      : []),
-    ...(mode === "restore" ? [{ volume: spec.source, mountPath: TARGET_DIR, readOnly: false }] : []),
+    ...(backsUp && !database ? [{ volume: spec.source, mountPath: SOURCE_DIR, readOnly: true }] : []),
+    ...(mode === "restore" && !database ? [{ volume: spec.source, mountPath: TARGET_DIR, readOnly: false }] : []),
     ...(volumes.repository ? [{ volume: volumes.repository, mountPath: REPOSITORY_DIR, readOnly: false }] : []),
-    ...(volumes.scratch && mode !== "restore"
-      ? [{ volume: volumes.scratch, mountPath: SCRATCH_DIR, readOnly: false }]
-      : []),
+    ...(volumes.scratch && scratch ? [{ volume: volumes.scratch, mountPath: SCRATCH_DIR, readOnly: false }] : []),
   ];
   return {
     target: spec.target,
@@ -142,11 +149,45 @@ export function backupServiceArgs(
     environment,
     secrets,
     volumes: mounts,
-    ...repositoryEgress(spec),
+    ...jobEgress(spec, mode),
     // A one-shot container must not be restarted by Docker; Kubernetes Jobs set their own policy.
     ...(spec.target === "docker" && mode !== "schedule" ? { restartPolicy: "no" as const } : {}),
     ...(mode === "schedule" ? { healthCheck: { command: [...SCHEDULER_HEALTH_COMMAND], ...SCHEDULER_HEALTH } } : {}),
   };
+}
+
+/**
+ * What the restic container of a database source's job needs to know: the database (its dump's
+ * name), the shared work space and, on Docker, where the helper container takes requests. Nothing
+ * for a volume source.
+ */
+export function databaseEnvironment(spec: ResolvedBackup): Record<string, string> {
+  if (spec.database === undefined) return {};
+  return {
+    [ENV.databaseName]: spec.database.database,
+    [ENV.databaseDir]: DATABASE_DIR,
+    ...(spec.target === "docker" ? { [ENV.databaseAgent]: DATABASE_AGENT_DIR } : {}),
+  };
+}
+
+/**
+ * What a job's pods may reach (Kubernetes): the repository ({@link repositoryEgress}) and, for a
+ * database source's backup and restore, the database on its port: its ContainerService's pods
+ * when `database.service` names it, else any address (a database outside the cluster).
+ */
+export function jobEgress(spec: ResolvedBackup, mode: BackupMode): Pick<ContainerServiceArgs, "allowTo" | "allowDns"> {
+  const repository = repositoryEgress(spec);
+  const db = spec.database;
+  if (db === undefined || (mode !== "backup" && mode !== "restore")) return repository;
+  const ports = [{ port: db.port }];
+  const toDatabase =
+    db.service === undefined
+      ? [
+          { cidr: "0.0.0.0/0", ports },
+          { cidr: "::/0", ports },
+        ]
+      : [{ service: db.service, ports }];
+  return { allowDns: true, allowTo: [...(repository.allowTo ?? []), ...toDatabase] };
 }
 
 /** Default port of each way a repository is reached. */

@@ -75,3 +75,18 @@ export const INVALID_SCHEDULES = [
   "0 4 * * 5#2",
   "0 4 15W * *",
 ];
+
+/** A digest-pinned image of a database (its own pg_dump, pg_restore, initdb). */
+export const DATABASE_IMAGE = `registry.local/postgres:17@sha256:${"d7".repeat(32)}`;
+
+/** The database password the tests give, to look for where it must not be. */
+export const DATABASE_PASSWORD = "db-password-5e1f:with\\colon";
+
+/** A database source (Backup `database`) with every required field. */
+export const DATABASE = {
+  host: "db",
+  user: "shop",
+  database: "shop",
+  password: DATABASE_PASSWORD,
+  image: DATABASE_IMAGE,
+} as const;

@@ -15,11 +15,17 @@ export const SETUP_COMMAND = "sudo npm run engines:up";
 /** Where .ci/engines/libvirt.sh caches the tiny guest (kernel and initrd). */
 export const GUEST_CACHE = process.env.DOCKYARD_TEST_CACHE ?? "/var/cache/dockyard-test";
 
+/** Where Debian 12's PostgreSQL packages put the server's and client's programs. */
+export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
+
+/** The programs the database backup steps run (apps/backup/postgres.ts), and the test server's. */
+export const POSTGRES_PROGRAMS = ["postgres", "initdb", "pg_ctl", "pg_dump", "pg_restore", "psql"] as const;
+
 /** The libvirt URI the engine tests talk to. */
 export const SYSTEM_URI = "qemu:///system";
 
 /** The engine script (in .ci/engines/) that provides a requirement on its own. */
-type EngineScript = "docker.sh" | "registry.sh" | "libvirt.sh" | "podman.sh" | "backup.sh";
+type EngineScript = "docker.sh" | "registry.sh" | "libvirt.sh" | "podman.sh" | "backup.sh" | "monitoring.sh";
 
 /**
  * The container engines the container, registry, backup and Compose tests run against, each
@@ -161,6 +167,25 @@ const REQUIREMENTS = {
     script: "backup.sh",
     check: () => toolProblem("ssh", "openssh-client") ?? toolProblem("ssh-keygen", "openssh-client"),
   },
+  /**
+   * Debian's PostgreSQL 15 server and client programs (packages postgresql, postgresql-client),
+   * copied into the stand-in of a database's image for the database backup tests.
+   */
+  postgres: {
+    script: "backup.sh",
+    check: () => {
+      const absent = POSTGRES_PROGRAMS.filter((program) => !isExecutableFile(join(POSTGRES_BIN, program)));
+      return absent.length === 0
+        ? undefined
+        : `${absent.join(", ")} missing from ${POSTGRES_BIN} (Debian packages postgresql and postgresql-client)`;
+    },
+  },
+  /** Debian's Prometheus server: the monitoring tests run one on loopback, scraping the apps' images. */
+  prometheus: tool("prometheus", "prometheus", "monitoring.sh"),
+  /** Prometheus' promtool (Debian package prometheus): checks the rendered rule files and runs their unit tests. */
+  promtool: tool("promtool", "prometheus", "monitoring.sh"),
+  /** Debian's Alertmanager (its binary is prometheus-alertmanager): routes the test's alerts to a webhook on loopback. */
+  alertmanager: tool("prometheus-alertmanager", "prometheus-alertmanager", "monitoring.sh"),
   htpasswd: tool("htpasswd", "apache2-utils", "registry.sh"),
   /** Debian's openssl: a throwaway CA and server certificate for the TLS registry tests. */
   openssl: tool("openssl", "openssl", "registry.sh"),
