@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { Backup, type BackupRepositoryArgs, ServiceImage, type RegistryEndpoint } from "../components";
+import { Backup, type BackupArgs, type BackupRepositoryArgs, ServiceImage, type RegistryEndpoint } from "../components";
 import { rules } from "../components/internal";
 import type { DeclaredContainers } from "./containers";
 import { mirrored } from "./images";
-import type { Platform } from "./platform";
+import type { Platform, PlatformBackup } from "./platform";
 import type { TargetProviders } from "./providers";
 
 /**
@@ -25,6 +25,7 @@ export function declareBackups(
     opts: pulumi.ComponentResourceOptions;
   },
   imagePullSecrets: pulumi.Input<string>[],
+  serviceImages: Record<string, pulumi.Input<string>>,
 ): { backups: Record<string, Backup>; toolImage?: pulumi.Input<string> } {
   if (platform.backups.length === 0) return { backups: {} };
   const toolImage = platform.backup.image ?? buildTool(platform, image);
@@ -46,8 +47,10 @@ export function declareBackups(
             repository: repositoryOf(platform.backup.repository, backup.volume),
             image: toolImage,
             sourceSizeGiB: volume?.sizeGiB,
-            // A ReadWriteOnce claim attaches to one node: the job runs beside the pods using it.
-            colocateWith: { ...containers.services[backup.colocateWith].selectorLabels },
+            ...(backup.database === undefined
+              ? // A ReadWriteOnce claim attaches to one node: the job runs beside the pods using it.
+                { colocateWith: { ...containers.services[backup.colocateWith].selectorLabels } }
+              : { database: databaseOf(platform, backup, containers, serviceImages, target) }),
             ...(namespace ? { namespace } : {}),
             imagePullSecrets,
             ...(volume?.storageClass ? { storageClass: volume.storageClass } : {}),
@@ -61,6 +64,28 @@ export function declareBackups(
     }),
   );
   return { backups, toolImage };
+}
+
+/** A database backup's source: the service serving it, its own image (pg_dump matches the server), the role's password. */
+function databaseOf(
+  platform: Platform,
+  backup: PlatformBackup,
+  containers: DeclaredContainers,
+  serviceImages: Record<string, pulumi.Input<string>>,
+  target: TargetProviders,
+): NonNullable<BackupArgs["database"]> {
+  const database = backup.database!;
+  const service = platform.services.find((s) => s.name === backup.colocateWith)!;
+  return {
+    host: service.name,
+    port: service.port,
+    user: database.user,
+    database: database.name,
+    password: containers.generatedSecrets[service.name][database.passwordSecret],
+    image: serviceImages[service.name],
+    ...(service.runAs === undefined ? {} : { runAsUser: service.runAs.user }),
+    ...(platform.target === "docker" ? { network: target.network?.name } : { service: service.name }),
+  };
 }
 
 /** The backup tool built from `apps/<app>` like a service image: its digest reference. */

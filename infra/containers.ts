@@ -9,6 +9,8 @@ import type { SharedIngress } from "./exposure";
 export interface DeclaredContainers {
   volumes: Record<string, PersistentVolume>;
   services: Record<string, ContainerService>;
+  /** Each service's generated secrets, by file name (the database backups read their passwords here). */
+  generatedSecrets: Record<string, Record<string, pulumi.Output<string>>>;
 }
 
 /**
@@ -38,6 +40,12 @@ export function declareContainers(
       ),
     ]),
   );
+  const files = Object.fromEntries(
+    platform.services.flatMap((service) => {
+      const generated = generatedSecrets(service, platform.protect);
+      return generated === undefined ? [] : [[service.name, generated]];
+    }),
+  );
   const services = Object.fromEntries(
     platform.services.map((service) => [
       service.name,
@@ -49,7 +57,7 @@ export function declareContainers(
           ...(service.args === undefined ? {} : { args: service.args }),
           ports: [{ containerPort: service.port, hostPort: service.hostPort }],
           environment: service.environment,
-          ...generatedSecretFiles(service, platform.protect),
+          ...(files[service.name] === undefined ? {} : { files: files[service.name], filesDir: SECRETS_DIR }),
           ...(service.runAs === undefined ? {} : { runAsUser: service.runAs.user, runAsGroup: service.runAs.group }),
           volumes: service.volumes.map((mount) => ({
             volume: volumes[mount.volume],
@@ -65,9 +73,15 @@ export function declareContainers(
           ...(service.host !== undefined && ingress !== undefined
             ? { ingress: { ...ingress, host: service.host } }
             : {}),
-          allowFrom: platform.services
-            .filter((caller) => caller.connectsTo.includes(service.name))
-            .map((caller) => ({ service: caller.name })),
+          allowFrom: [
+            ...platform.services
+              .filter((caller) => caller.connectsTo.includes(service.name))
+              .map((caller) => ({ service: caller.name })),
+            // The jobs dumping its database and restoring it (their pods share the backup's labels).
+            ...platform.backups
+              .filter((backup) => backup.database !== undefined && backup.colocateWith === service.name)
+              .map((backup) => ({ service: `${backup.volume}-backup` })),
+          ],
           allowTo: service.connectsTo.map((callee) => ({
             service: callee,
             ports: [{ port: portOf(platform, callee) }],
@@ -83,27 +97,27 @@ export function declareContainers(
       ),
     ]),
   );
-  return { volumes, services };
+  return { volumes, services, generatedSecrets: files };
 }
 
 /**
  * The secret files the stack generates for a service: a random password each, made once and kept
  * in the stack's state as a secret (protected with the stack's data: a new one would not match
- * what the service stored at its first start), read-only in {@link SECRETS_DIR}.
+ * what the service stored at its first start), read-only in {@link SECRETS_DIR}. Undefined when
+ * it has none.
  */
-function generatedSecretFiles(
+function generatedSecrets(
   service: PlatformService,
   protect: boolean,
-): { files?: Record<string, pulumi.Output<string>>; filesDir?: string } {
+): Record<string, pulumi.Output<string>> | undefined {
   const names = Object.keys(service.generatedSecrets);
-  if (names.length === 0) return {};
-  const files = Object.fromEntries(
+  if (names.length === 0) return undefined;
+  return Object.fromEntries(
     names.map((file) => [
       file,
       new random.RandomPassword(`${service.name}-${file}`, { length: 40, special: false }, { protect }).result,
     ]),
   );
-  return { files, filesDir: SECRETS_DIR };
 }
 
 /** The port a service of the topology listens on (pods connect to it, not to the Service port). */

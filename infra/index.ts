@@ -42,6 +42,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     containers,
     { registry, revisionOf: sourceRevision, opts: imageOpts },
     imagePullSecrets,
+    images,
   );
   const machines = declareMachines(platform);
   const outputs: StackOutputs = {

@@ -149,8 +149,14 @@ export interface PlatformIngress {
 /** A volume backed up on the stack's schedule, by a job placed beside the service that writes it. */
 export interface PlatformBackup {
   volume: string;
-  /** Service whose pods mount the volume (a ReadWriteOnce claim attaches to one node). */
+  /** Service whose pods mount the volume (a ReadWriteOnce claim attaches to one node), or that serves the database. */
   colocateWith: string;
+  /**
+   * A database that service serves from the volume, backed up by a consistent dump of it
+   * instead of the volume's files: its name, the role dumping it, and the service's generated
+   * secret holding that role's password.
+   */
+  database?: { name: string; user: string; passwordSecret: string };
 }
 
 /** Everything one stack deploys. */
@@ -266,7 +272,15 @@ const SERVICES: Record<string, ServiceTemplate> = {
 const VOLUMES = ["web-data", "postgres-data"] as const;
 
 /** State worth backing up. The registry's blobs are not: every image is rebuilt from source. */
-const BACKUPS: PlatformBackup[] = [{ volume: "web-data", colocateWith: "web" }];
+const BACKUPS: PlatformBackup[] = [
+  { volume: "web-data", colocateWith: "web" },
+  // A live database's files are no backup: a pg_dump of it is (docs/decisions/0020-database-backups.md).
+  {
+    volume: "postgres-data",
+    colocateWith: "postgres",
+    database: { name: "postgres", user: "postgres", passwordSecret: "password" },
+  },
+];
 
 /** Whether the topology backs any volume up: its stacks then run the backup tool's image too. */
 export const backsUp = BACKUPS.length > 0;

@@ -5,7 +5,9 @@
  * under an autoscaler, and probes that differ. Every object is checked in `synth-artefacts.test.ts`
  * against its published schema.
  */
-import { backupJobNames, platformOf } from "./support/topology";
+import { admittedPeers, backupJobNames, platformOf } from "./support/topology";
+
+type PeerSelector = { podSelector: { matchLabels: Record<string, string> } };
 import { describe, expect, it } from "vitest";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { synthFiles } from "../infra/synth/write";
@@ -144,12 +146,14 @@ describe.each(["test", "prod"])("%s", (stack) => {
         ...backupJobNames(platform),
       ].sort(),
     );
-    // A service that serves no user and that no other connects to admits nobody.
-    const unreached = platform.services.filter(
-      (s) => s.host === undefined && !platform.services.some((caller) => caller.connectsTo.includes(s.name)),
-    );
-    for (const service of unreached)
-      expect(policy(resources, service.name), service.name).toMatchObject({ ingress: [] });
+    // A service that serves no user admits exactly its callers (and the jobs dumping its database).
+    for (const service of platform.services.filter((s) => s.host === undefined)) {
+      const rules = (policy(resources, service.name) as { ingress: { from: PeerSelector[] }[] }).ingress;
+      const admitted = rules.flatMap((rule) =>
+        rule.from.map((peer) => peer.podSelector.matchLabels["app.kubernetes.io/instance"]),
+      );
+      expect(admitted.sort(), service.name).toEqual(admittedPeers(platform, service.name).sort());
+    }
   });
 
   it("front is a replicated Deployment its autoscaler owns, spread over nodes, one pod kept in a drain", async () => {

@@ -12,7 +12,7 @@ import { mockOutputs } from "../infra/synth/mock-outputs";
 import { synthFiles } from "../infra/synth/write";
 import VERSIONS from "../versions.json";
 import { evaluate, ofType, type RecordedResource } from "./support/pulumi-harness";
-import { platformOf } from "./support/topology";
+import { admittedPeers, platformOf } from "./support/topology";
 
 const UPSTREAM = VERSIONS.images.postgres.ref;
 const workload = (resources: RecordedResource[]) =>
@@ -50,18 +50,16 @@ describe.each(["test", "prod"])("%s: postgres", (stack) => {
     expect(containerOf(workload(resources)).readinessProbe).toMatchObject({
       exec: { command: expect.arrayContaining(["pg_isready"]) as unknown },
     });
-    const clients = platformOf(stack)
-      .services.filter((service) => service.connectsTo.includes("postgres"))
-      .map((service) => service.name);
     const policy = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
       (p) => p.name === "postgres",
     )!;
-    const admitted = (
-      policy.inputs as { spec: { ingress: { from: { podSelector: { matchLabels: Record<string, string> } }[] }[] } }
-    ).spec.ingress.flatMap((rule) =>
+    type Rules = { spec: { ingress: { from: { podSelector: { matchLabels: Record<string, string> } }[] }[] } };
+    const admitted = (policy.inputs as Rules).spec.ingress.flatMap((rule) =>
       rule.from.map((peer) => peer.podSelector.matchLabels["app.kubernetes.io/instance"]),
     );
-    expect(admitted.sort()).toEqual(clients.sort());
+    // Its clients, and the job dumping it (whose pods a restore shares labels with).
+    expect(admitted.sort()).toEqual(admittedPeers(platformOf(stack), "postgres").sort());
+    expect(admitted).toContain("postgres-data-backup");
   });
 
   it("is neither built nor promoted: CI's plan and the stack's image outputs leave it out", async () => {

@@ -2,7 +2,7 @@
  * What every committed stack declares, checked for all of it, not a sample: container
  * hardening, digest-pinned images, registry auth, pull credentials, secrets never in clear.
  */
-import { backupJobNames, generatedSecretNames, platformOf } from "./support/topology";
+import { backupJobNames, dockerBackupContainerNames, generatedSecretNames, platformOf } from "./support/topology";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { describe, expect, it } from "vitest";
 import { synthFiles } from "../infra/synth/write";
@@ -36,11 +36,7 @@ describe("dev: every Docker container", () => {
     const running = containers.filter((c) => c.inputs.start !== false);
     const platform = platformOf("dev");
     expect(running.map((c) => c.name).sort()).toEqual(
-      [
-        "registry",
-        ...platform.services.map((service) => service.name),
-        ...platform.backups.map(({ volume }) => `${volume}-backup-scheduler`),
-      ].sort(),
+      ["registry", ...platform.services.map((service) => service.name), ...dockerBackupContainerNames(platform)].sort(),
     );
     for (const container of running) expect(dockerHardeningViolations(container.inputs), container.name).toEqual([]);
   });

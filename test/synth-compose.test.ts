@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { platformOf } from "./support/topology";
+import { dockerBackupContainerNames, platformOf } from "./support/topology";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -56,10 +56,7 @@ describe("synth compose.yaml", () => {
     // The registry and the never-started files carrier stay out: Compose builds images locally.
     const platform = platformOf("dev");
     expect(Object.keys(compose.services).sort()).toEqual(
-      [
-        ...platform.services.map((service) => service.name),
-        ...platform.backups.map(({ volume }) => `${volume}-backup-scheduler`),
-      ].sort(),
+      [...platform.services.map((service) => service.name), ...dockerBackupContainerNames(platform)].sort(),
     );
     for (const [name, service] of Object.entries(compose.services)) {
       expect(composeHardeningViolations(service), name).toEqual([]);

@@ -3,7 +3,7 @@
  * --pids-limit` Command beside it (container-service.ts, docker-pids.ts), against its provider's
  * host, re-run when the container is replaced; nothing is warned about any more.
  */
-import { platformOf } from "../support/topology";
+import { dockerBackupContainerNames, platformOf } from "../support/topology";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -155,7 +155,7 @@ describe("the dev stack", () => {
     const containers = [
       "registry",
       ...platform.services.map((service) => service.name),
-      ...platform.backups.map(({ volume }) => `${volume}-backup-scheduler`),
+      ...dockerBackupContainerNames(platform),
     ];
     expect([...commands.keys()].sort()).toEqual(containers.sort());
     expect(running(resources)).toHaveLength(containers.length);

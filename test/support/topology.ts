@@ -25,6 +25,27 @@ export function backupJobNames(platform: Platform): string[] {
   ]);
 }
 
+/**
+ * The containers each backup runs on Docker: its scheduler, and for a database the helper that
+ * runs the database's own tools beside it.
+ */
+export function dockerBackupContainerNames(platform: Platform): string[] {
+  return platform.backups.flatMap(({ volume, database }) => [
+    `${volume}-backup-scheduler`,
+    ...(database === undefined ? [] : [`${volume}-backup-database`]),
+  ]);
+}
+
+/** The peers a service's NetworkPolicy admits: the services connecting to it, and the jobs dumping its database. */
+export function admittedPeers(platform: Platform, service: string): string[] {
+  return [
+    ...platform.services.filter((caller) => caller.connectsTo.includes(service)).map((caller) => caller.name),
+    ...platform.backups
+      .filter((backup) => backup.database !== undefined && backup.colocateWith === service)
+      .map((backup) => `${backup.volume}-backup`),
+  ];
+}
+
 /** Every generated secret of the services, as `<service>-<file>` (the RandomPassword's name). */
 export function generatedSecretNames(platform: Platform): string[] {
   return platform.services.flatMap((service) =>
