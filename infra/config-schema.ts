@@ -13,6 +13,7 @@ import {
   VOLUME_DEFAULTS,
 } from "../components";
 import { rules } from "../components/internal";
+import { isStackName, STACK_NAME_RULE } from "./cli/stack-name";
 import { collection, doc, expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
 import VERSIONS from "../versions.json";
 
@@ -106,6 +107,26 @@ const endpoints = z
         "qemu+ssh://offline-secret-value/system",
       ),
       "libvirt connection URI of the VM host (required while a VM is enabled)",
+    ).optional(),
+  })
+  .prefault({});
+
+/** The name of another stack: `stacks/Pulumi.<name>.yaml` (which one is checked across the files: infra/environments.ts). */
+const stackName = rules.rule(`a stack name (${STACK_NAME_RULE})`, (value) =>
+  isStackName(value) ? rules.accept(value) : rules.refuse(`must be a stack name: ${STACK_NAME_RULE}`),
+);
+
+/**
+ * Where a CI environment's images come from (docs/decisions/0021-environments-as-data.md). It
+ * differs between environments by design (prod is promoted from test, test is built), so it is a
+ * knob; the program itself never reads it, and which stack it may name is checked across the
+ * stack files (infra/environments.ts), not here.
+ */
+const promotion = z
+  .strictObject({
+    from: doc(
+      knob(ruled(stackName)),
+      "the CI environment this stack is promoted from: it deploys exactly the images that stack deployed (npm run promote); unset, CI builds the stack's images into its registry (a build stage; kubernetes)",
     ).optional(),
   })
   .prefault({});
@@ -503,7 +524,11 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
         ruled(rules.oneOf(["docker", "kubernetes"] as const)),
         "where container services run: the local Docker engine, or a Kubernetes cluster",
       ),
-      protect: doc(knob(ruled(rules.boolean)), "protect stateful resources from deletion (on in prod)").default(true),
+      protect: doc(
+        knob(ruled(rules.boolean)),
+        "protect stateful resources from deletion; a protected CI environment also waits for approval and runs every policy mandatory (policy/config/<stack>.json)",
+      ).default(true),
+      promotion,
       endpoints,
       registry,
       ingress,

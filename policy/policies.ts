@@ -3,10 +3,13 @@
  * declares — inside the components or written by hand beside them — at `pulumi preview`/`up`
  * (`--policy-pack policy`) and offline (`npm run policy -- <stack>`).
  *
- * Every policy is advisory by default. A stack in {@link MANDATORY_STACKS} runs the pack with
- * `--policy-pack-config policy/config/<stack>.json`, which makes them all mandatory; the
- * `policy-enforcement` policy (mandatory itself) fails the stack when that file was not given.
- * See docs/decisions/0009-delivery.md.
+ * No environment is named here. What the pack knows of the environments comes from data
+ * ({@link PackEnvironments}): offline from the stack files (infra/environments.ts), under the
+ * engine from the enforcement configs next to the pack (`policy/config/<stack>.json`, one per
+ * protected stack, which infra/environments.ts requires). Every policy is advisory by default. A
+ * protected stack runs the pack with `--policy-pack-config policy/config/<stack>.json`, which makes
+ * them all mandatory; the `policy-enforcement` policy (mandatory itself) fails the stack when that
+ * file was not given. See docs/decisions/0009-delivery.md and 0021-environments-as-data.md.
  *
  * This module only declares policies: `policy/index.ts` constructs the PolicyPack (which starts
  * a gRPC server and never returns), tests and the offline runner import this module.
@@ -18,6 +21,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { existsSync, readdirSync } from "node:fs";
 import { containerPolicies } from "./container-policies";
 import { secretInEnvironment } from "./secret-shapes";
 import {
@@ -39,43 +43,73 @@ import {
 /** The pack's name, as `pulumi preview --policy-pack policy` reports it. */
 export const PACK_NAME = "dockyard";
 
-/** Stacks whose deployments every policy blocks (each has `policy/config/<stack>.json`). */
-export const MANDATORY_STACKS: readonly string[] = ["prod"];
+/**
+ * What the pack knows of the environments, derived from data, never written here: which stacks are
+ * protected (`dockyard:protect: true` on a CI environment). Each runs every policy mandatory with
+ * its enforcement config `policy/config/<stack>.json`, and its stateful resources must be protected.
+ */
+export interface PackEnvironments {
+  readonly protectedStacks: readonly string[];
+}
 
-/** Stacks that must run images pinned by digest (policy config `stacks` overrides). */
-export const DIGEST_STACKS: readonly string[] = ["test", "prod"];
+/**
+ * The stacks with an enforcement config in `dir` (`<stack>.json`): the protected stacks, as the
+ * pack sees them under the engine, where it cannot read the stack files' validated config.
+ * infra/environments.ts holds the two to each other: a protected stack without its file, or a file
+ * of a stack that is not protected, is an error there (and in `npm run policy`).
+ */
+export function enforcedStacks(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((file) => /^([A-Za-z0-9][A-Za-z0-9_.-]*)\.json$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
 
-/** Stacks whose stateful resources must be protected (policy config `stacks` overrides). */
-export const PROTECTED_STACKS: readonly string[] = ["prod"];
+const stacksSchema = {
+  properties: { stacks: { type: "array" as const, items: { type: "string" as const } } },
+};
 
-const stacksSchema = (defaults: readonly string[]) => ({
-  properties: { stacks: { type: "array" as const, items: { type: "string" as const }, default: [...defaults] } },
-});
-
-function configuredStacks(args: { getConfig<T extends object>(): T }, defaults: readonly string[]): readonly string[] {
+/** The stacks a policy's config names (`stacks`), if it names any: they replace the derived ones. */
+function configuredStacks(args: { getConfig<T extends object>(): T }): readonly string[] | undefined {
   const stacks = args.getConfig<{ stacks?: string[] }>().stacks;
-  return Array.isArray(stacks) ? stacks : defaults;
+  return Array.isArray(stacks) ? stacks : undefined;
 }
 
 const DIGEST_REF = /@sha256:[a-f0-9]{64}$/;
 
-export const digestPinnedImages: ResourceValidationPolicy = {
-  name: "digest-pinned-images",
-  description: "In test and prod, every container runs an image pinned by digest (repo@sha256:<64 hex>), never a tag.",
-  configSchema: stacksSchema(DIGEST_STACKS),
-  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-    if (!configuredStacks(args, DIGEST_STACKS).includes(stackOfUrn(args.urn))) return;
-    const props = args.props as Props;
-    const images: [string, unknown][] = [
-      ...(podOf(args.type, props)?.containers ?? []).map((c): [string, unknown] => [c.label, c.spec.image]),
-      ...(dockerContainerOf(args.type, props) ? [["the container", props.image] as [string, unknown]] : []),
-    ];
-    for (const [label, image] of images) {
-      if (typeof image !== "string" || !DIGEST_REF.test(image))
-        report(`${label} runs ${JSON.stringify(image)}, not an image pinned by digest (repo@sha256:<64 hex>)`);
-    }
-  },
-};
+/**
+ * Every CI environment runs images pinned by digest. CI environments are the stacks on Kubernetes
+ * (`dockyard:target: kubernetes`), so every container of a Kubernetes workload is held to it,
+ * wherever it is declared; so is every container of a protected stack. A Docker container is the
+ * local target's (dev), which may run a version tag. Config `stacks` names the stacks instead.
+ */
+function digestPinnedImages(environments: PackEnvironments): ResourceValidationPolicy {
+  return {
+    name: "digest-pinned-images",
+    description:
+      "In every CI environment (Kubernetes) and every protected stack, each container runs an image pinned by digest (repo@sha256:<64 hex>), never a tag.",
+    configSchema: stacksSchema,
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      const props = args.props as Props;
+      const stack = stackOfUrn(args.urn);
+      const named = configuredStacks(args);
+      const kubernetes = named === undefined || named.includes(stack);
+      const docker = named === undefined ? environments.protectedStacks.includes(stack) : named.includes(stack);
+      const images: [string, unknown][] = [
+        ...(kubernetes ? (podOf(args.type, props)?.containers ?? []) : []).map((c): [string, unknown] => [
+          c.label,
+          c.spec.image,
+        ]),
+        ...(docker && dockerContainerOf(args.type, props) ? [["the container", props.image] as [string, unknown]] : []),
+      ];
+      for (const [label, image] of images) {
+        if (typeof image !== "string" || !DIGEST_REF.test(image))
+          report(`${label} runs ${JSON.stringify(image)}, not an image pinned by digest (repo@sha256:<64 hex>)`);
+      }
+    },
+  };
+}
 
 /** Resources holding data, by type: whether the components also promise `retainOnDelete`. */
 const STATEFUL: Record<string, { retain: boolean }> = {
@@ -85,20 +119,24 @@ const STATEFUL: Record<string, { retain: boolean }> = {
   "pulumi-nodejs:dynamic/libvirt:Volume": { retain: false },
 };
 
-export const protectStatefulResources: ResourceValidationPolicy = {
-  name: "protect-stateful-resources",
-  description:
-    "In prod, resources holding data (volume claims, volumes, VM disks) are protected, and data volumes retained on delete.",
-  configSchema: stacksSchema(PROTECTED_STACKS),
-  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-    const stateful = STATEFUL[args.type];
-    if (stateful === undefined || !configuredStacks(args, PROTECTED_STACKS).includes(stackOfUrn(args.urn))) return;
-    if (args.opts.protect !== true) report("holds data but is not protected (set the protect resource option)");
-    // The engine does not report retainOnDelete to policies (policy SDK 1.21); offline runs do.
-    const retain = (args.opts as { retainOnDelete?: unknown }).retainOnDelete;
-    if (stateful.retain && retain === false) report("holds data but is not retained on delete (set retainOnDelete)");
-  },
-};
+/** A protected stack's resources holding data are protected (config `stacks` names the stacks instead). */
+function protectStatefulResources(environments: PackEnvironments): ResourceValidationPolicy {
+  return {
+    name: "protect-stateful-resources",
+    description:
+      "In a protected stack, resources holding data (volume claims, volumes, VM disks) are protected, and data volumes retained on delete.",
+    configSchema: stacksSchema,
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      const stateful = STATEFUL[args.type];
+      const stacks = configuredStacks(args) ?? environments.protectedStacks;
+      if (stateful === undefined || !stacks.includes(stackOfUrn(args.urn))) return;
+      if (args.opts.protect !== true) report("holds data but is not protected (set the protect resource option)");
+      // The engine does not report retainOnDelete to policies (policy SDK 1.21); offline runs do.
+      const retain = (args.opts as { retainOnDelete?: unknown }).retainOnDelete;
+      if (stateful.retain && retain === false) report("holds data but is not retained on delete (set retainOnDelete)");
+    },
+  };
+}
 
 /** Whether a resource is (or fronts) a container registry: dockyard's labels, or the image's repository name. */
 function isRegistry(type: string, props: Props): boolean {
@@ -189,28 +227,36 @@ export const noSecretInPlainEnv: ResourceValidationPolicy = {
   },
 };
 
-/** Fails a stack in {@link MANDATORY_STACKS} that runs the pack without its config file (so advisory). */
-export const policyEnforcement: StackValidationPolicy = {
-  name: "policy-enforcement",
-  description: "prod runs this pack with policy/config/prod.json, which makes every policy mandatory.",
-  enforcementLevel: "mandatory",
-  configSchema: { properties: { stack: { type: "string" } } },
-  validateStack: (args, report) => {
-    const stack = stackOfUrn(args.resources[0]?.urn ?? "");
-    if (!MANDATORY_STACKS.includes(stack)) return;
-    if (args.getConfig<{ stack?: string }>().stack !== stack)
-      report(
-        `stack ${stack} must run this pack with its enforcement config: --policy-pack policy --policy-pack-config policy/config/${stack}.json`,
-      );
-  },
-};
+/** Fails a protected stack that runs the pack without its enforcement config (so advisory). */
+function policyEnforcement(environments: PackEnvironments): StackValidationPolicy {
+  return {
+    name: "policy-enforcement",
+    description:
+      "A protected stack runs this pack with its enforcement config policy/config/<stack>.json, which makes every policy mandatory.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { stack: { type: "string" } } },
+    validateStack: (args, report) => {
+      const stack = stackOfUrn(args.resources[0]?.urn ?? "");
+      if (!environments.protectedStacks.includes(stack)) return;
+      if (args.getConfig<{ stack?: string }>().stack !== stack)
+        report(
+          `stack ${stack} is protected and must run this pack with its enforcement config: --policy-pack policy --policy-pack-config policy/config/${stack}.json`,
+        );
+    },
+  };
+}
 
-/** Every policy of the pack, in the order they are reported. */
-export const policies: Policies = [
-  ...containerPolicies,
-  digestPinnedImages,
-  protectStatefulResources,
-  registryTlsOffLoopback,
-  noSecretInPlainEnv,
-  policyEnforcement,
-];
+/** Every policy of the pack, in the order they are reported, for the given environments. */
+export function dockyardPolicies(environments: PackEnvironments): Policies {
+  return [
+    ...containerPolicies,
+    digestPinnedImages(environments),
+    protectStatefulResources(environments),
+    registryTlsOffLoopback,
+    noSecretInPlainEnv,
+    policyEnforcement(environments),
+  ];
+}
+
+/** The policies' names, in the order they are reported (whatever the environments). */
+export const POLICY_NAMES: readonly string[] = dockyardPolicies({ protectedStacks: [] }).map((policy) => policy.name);

@@ -149,4 +149,43 @@ describe("parity", () => {
     );
     expect((await parity("test", "prod", "--config-file", "staging=x.yaml")).code).toBe(2);
   });
+
+  it("npm run parity without stacks checks every pair the environments imply; --config-file replaces or adds a stack's file", async () => {
+    const staging = structuredClone(committedConfig("test"));
+    staging["dockyard:endpoints"] = { kubeContext: "dockyard-staging", namespace: "dockyard-staging" };
+    (staging["dockyard:endpoints"] as Config).libvirtUri = "qemu+ssh://ops@vm-host.staging.example.internal/system";
+    staging["dockyard:registry"] = { address: "registry.staging.example.internal" };
+    (section(staging, "services").front as Config).host = "app.staging.example.internal";
+    (section(staging, "backup").repository as Config).url = "rest:https://backup.staging.example.internal/dockyard";
+    const file = writeStackFile(staging, "Pulumi.staging.yaml");
+    // A new build stage: mirrored against the protected stack, beside test against prod.
+    const added = await parity("--config-file", `staging=${file}`);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^parity test ≡ prod: mirrored/m);
+    expect(added.stdout).toMatch(/^parity staging ≡ prod: mirrored/m);
+    expect((await parity("staging", "prod", "--config-file", `staging=${file}`)).stdout).toMatch(
+      /^parity staging ≡ prod: mirrored/,
+    );
+    // Every pair, with test's file changed beyond its knobs: that pair fails, naming the key.
+    const test = structuredClone(committedConfig("test"));
+    test["dockyard:kubernetes"] = { version: "v1.36" };
+    const drifted = await parity("--config-file", `test=${writeStackFile(test, "Pulumi.test.yaml")}`);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toMatch(/^parity test ≠ prod: /m);
+    expect(drifted.stdout).toContain(
+      `  config dockyard:kubernetes.version: test="v1.36" prod="v1.37" (not an environment knob)`,
+    );
+    // A promotion that names no build stage is the environments' mistake: exit 1, one line.
+    const prod = structuredClone(committedConfig("prod"));
+    prod["dockyard:promotion"] = { from: "dev" };
+    const wrong = await parity("--config-file", `prod=${writeStackFile(prod, "Pulumi.prod.yaml")}`);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /Pulumi\.prod\.yaml: dockyard:promotion\.from names dev, which is not a CI environment/,
+    );
+    // One stack, a malformed entry, or a file for a stack no pair compares, is misuse.
+    const dev = await parity("--config-file", `dev=${writeStackFile(committedConfig("dev"), "Pulumi.dev.yaml")}`);
+    expect([dev.code, dev.stderr.split("\n")[0]]).toEqual([2, "parity: --config-file dev=…: no pair compares dev"]);
+    for (const argv of [["test"], ["--config-file", "x"]]) expect((await parity(...argv)).code, argv.join(" ")).toBe(2);
+  });
 });

@@ -34,6 +34,7 @@ describe("config schema marks", () => {
         "endpoints.libvirtUri",
         "endpoints.namespace",
         "protect",
+        "promotion.from",
         "registry.mirror",
         "registry.password",
         "registry.address",

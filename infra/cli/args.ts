@@ -16,16 +16,16 @@ export function parseCommandLine<T extends Options>(argv: string[], options: T) 
 }
 
 /**
- * The stack names a command takes as positionals, each a plain stack name: `count` of them, or
- * up to `count` when `defaults` fills the rest (parity's `test prod`). Anything more is a mistake.
+ * The stack names a command takes as positionals, each a plain stack name: exactly `count` of
+ * them. Anything more is a mistake.
  */
-export function stackNames(positionals: readonly string[], count: number, defaults: readonly string[] = []): string[] {
+export function stackNames(positionals: readonly string[], count: number): string[] {
   if (positionals.length > count) throw new UsageError(`unexpected argument ${positionals.slice(count).join(" ")}`);
-  const names = Array.from({ length: count }, (_, i) => positionals[i] ?? defaults[i]);
+  const names = Array.from({ length: count }, (_, i): string | undefined => positionals[i]);
   const missing = names.findIndex((name) => name === undefined);
   if (missing >= 0)
     throw new UsageError(count === 1 ? "missing stack name" : `missing stack name ${missing + 1} of ${count}`);
-  return names.map(checkStackName);
+  return (names as string[]).map(checkStackName);
 }
 
 /**

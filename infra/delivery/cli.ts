@@ -5,12 +5,13 @@
 import { type CliMain, runCli } from "../cli/run";
 import { main as ciSetup, USAGE as CI_SETUP } from "./ci-setup";
 import { main as driftReport, USAGE as DRIFT } from "./drift-report";
-import { main as eachStack, USAGE as EACH } from "./each-stack";
+import { main as eachStack, USAGE as EACH, environmentsMain, ENVIRONMENTS_USAGE } from "./each-stack";
 import { main as images, USAGE as IMAGES } from "./images-main";
 import { main as outputs, USAGE as OUTPUTS } from "./outputs";
 import { main as smoke, USAGE as SMOKE } from "./smoke";
 
 const COMMANDS: Record<string, [CliMain, string]> = {
+  "ci:environments": [environmentsMain, ENVIRONMENTS_USAGE],
   "ci:setup": [(argv, io) => ciSetup(argv, io), CI_SETUP],
   "drift:report": [(argv, io) => driftReport(argv, io), DRIFT],
   "each-stack": [eachStack, EACH],

@@ -2,7 +2,9 @@
  * Runs dockyard's policy pack offline, the way the engine would at `pulumi preview`: each
  * resource policy's `validateResource` on every resource synth records, each stack policy's
  * `validateStack` once, with the pack config a workflow passes (`--policy-pack-config`).
- * No PolicyPack is constructed (that starts a gRPC server); only the policies are imported.
+ * No PolicyPack is constructed (that starts a gRPC server); only the policies are imported. What
+ * the pack knows of the environments (the protected stacks) comes from the stack files here
+ * (infra/environments.ts), where the engine reads it from the enforcement configs beside the pack.
  */
 import type {
   EnforcementLevel,
@@ -12,7 +14,7 @@ import type {
   ResourceValidationArgs,
   StackValidationArgs,
 } from "@pulumi/policy";
-import { policies as dockyardPolicies } from "../../policy/policies";
+import { dockyardPolicies, type PackEnvironments } from "../../policy/policies";
 import { InputError } from "../cli/run";
 import type { RecordedResource } from "../synth/recorder";
 
@@ -35,7 +37,7 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate
  */
 export function resolvePackConfig(
   packConfig: PackConfig,
-  pack: Policies = dockyardPolicies,
+  pack: Policies = dockyardPolicies({ protectedStacks: [] }),
   packLevel: EnforcementLevel = "advisory",
   source = "policy config",
 ): Map<string, { level: EnforcementLevel; config: Record<string, unknown> }> {
@@ -74,12 +76,27 @@ export function resolvePackConfig(
 
 class NotApplicable extends Error {}
 
-/** Runs every policy of `pack` on the recorded resources of one stack; violations in policy order. */
+/** The pack as the environments of the stack files in `stacks/` configure it. */
+export async function committedPack(): Promise<Policies> {
+  const { loadEnvironments } = await import("../environments");
+  return dockyardPolicies(packEnvironments(loadEnvironments()));
+}
+
+/** What the pack knows of a set of environments. */
+export function packEnvironments(environments: { protected: readonly { stack: string }[] }): PackEnvironments {
+  return { protectedStacks: environments.protected.map((environment) => environment.stack) };
+}
+
+/**
+ * Runs every policy of `pack` (by default the pack as the stack files in `stacks/` configure it) on
+ * the recorded resources of one stack; violations in policy order.
+ */
 export async function runPolicies(
   resources: readonly RecordedResource[],
   packConfig: PackConfig = {},
-  pack: Policies = dockyardPolicies,
+  pack?: Policies,
 ): Promise<Violation[]> {
+  pack ??= await committedPack();
   const resolved = resolvePackConfig(packConfig, pack);
   const violations: Violation[] = [];
   const stackTags = new Map<string, string>();

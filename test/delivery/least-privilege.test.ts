@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
+import { loadEnvironments, workflowMatrices } from "../../infra/environments";
 
 const DIR = ".github/workflows";
 const FILES = readdirSync(DIR)
@@ -20,8 +21,14 @@ const FILES = readdirSync(DIR)
 const READ_ONLY_WORKFLOWS = ["drift.yml"];
 /** Environments a read-only job may use: named for what they are for. */
 const READ_ONLY_ENVIRONMENT = /^(preview|drift)-[a-z0-9-]+$/;
-/** Deploy environments: every secret a job in one of them references is a deploy credential. */
-const DEPLOY_ENVIRONMENTS = ["test", "production"];
+/** The environments of this commit's stack files, and the matrices the workflows take from them. */
+const ENVIRONMENTS = loadEnvironments();
+const MATRICES = workflowMatrices(ENVIRONMENTS);
+/**
+ * Deploy environments, each named as its CI environment's stack: every secret a job in one of them
+ * references is a deploy credential.
+ */
+const DEPLOY_ENVIRONMENTS = ENVIRONMENTS.ci.map((environment) => environment.stack);
 /**
  * Secrets deploy jobs reference that a read-only job may still hold, each with why. With the
  * passphrase secrets provider a stack has one passphrase, and a preview must decrypt the stack's
@@ -100,22 +107,38 @@ function pullRequestWorkflows(workflows: Record<string, Workflow>): Set<string> 
   return reached;
 }
 
+/**
+ * The legs of a job's matrix: `include` from the `environments` job's outputs (this commit's
+ * environments), or from the deploy workflow's `images` job (an image of each build stage), or
+ * written out; each key's values otherwise.
+ */
+function matrixLegs(job: Job): Record<string, unknown>[] {
+  const matrix = job.strategy?.matrix ?? {};
+  const include = matrix.include;
+  if (typeof include === "string") {
+    const output = /^\$\{\{\s*fromJSON\(needs\.(environments|images)\.outputs\.([a-z-]+)\)\s*\}\}$/.exec(include);
+    if (output === null) throw new Error(`matrix include ${include}: not an output of the environments or images job`);
+    const [, from, name] = output;
+    const legs = from === "images" ? MATRICES["build-stages"] : MATRICES[name as keyof typeof MATRICES];
+    if (legs === undefined) throw new Error(`matrix include ${include}: the environments job has no such output`);
+    return legs as unknown as Record<string, unknown>[];
+  }
+  if (Array.isArray(include)) return include as Record<string, unknown>[];
+  let legs: Record<string, unknown>[] = [{}];
+  for (const [key, values] of Object.entries(matrix))
+    if (Array.isArray(values)) legs = legs.flatMap((leg) => values.map((value: unknown) => ({ ...leg, [key]: value })));
+  return legs;
+}
+
 /** The environments a job names, its matrix expanded (`preview-${{ matrix.stack }}`). */
 function environmentsOf(job: Job): string[] {
   const raw = typeof job.environment === "object" ? job.environment.name : job.environment;
   if (raw === undefined) return [];
-  const matrix = job.strategy?.matrix ?? {};
-  let names = [raw];
-  for (const [key, values] of Object.entries(matrix))
-    if (Array.isArray(values))
-      names = names.flatMap((name) =>
-        name.includes(`matrix.${key}`)
-          ? values.map((value) =>
-              name.replace(new RegExp(`\\$\\{\\{\\s*matrix\\.${key}\\s*\\}\\}`, "g"), String(value)),
-            )
-          : [name],
-      );
-  return names;
+  if (!raw.includes("matrix.")) return [raw];
+  const names = matrixLegs(job).map((leg) =>
+    raw.replace(/\$\{\{\s*matrix\.([A-Za-z-]+)\s*\}\}/g, (_, key: string) => String(leg[key])),
+  );
+  return [...new Set(names)];
 }
 
 /** `secrets.X` / `vars.X` a job can read: its own text and its workflow's `env`. */
@@ -213,6 +236,13 @@ function documentedSettings(): Setting[] {
         .split(/(?<!\\)\|/)
         .map((cell) => cell.trim()),
     );
+  // `<stack>` stands for each CI environment's stack, `<promoted-stack>` for each promoted one's.
+  const each = (name: string) =>
+    name.includes("<stack>")
+      ? ENVIRONMENTS.ci.map((e) => name.replace("<stack>", e.stack))
+      : name.includes("<promoted-stack>")
+        ? ENVIRONMENTS.promoted.map((e) => name.replace("<promoted-stack>", e.stack))
+        : [name];
   const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
   const settings: Setting[] = [];
   for (const [whereCell, namesCell, kind, what] of rows) {
@@ -221,7 +251,7 @@ function documentedSettings(): Setting[] {
         ? (settings.at(-1)?.where ?? [])
         : whereCell === "repository"
           ? ["repository"]
-          : ticked(whereCell);
+          : ticked(whereCell).flatMap(each);
     settings.push({ where, names: ticked(namesCell), kind, what });
   }
   return settings;

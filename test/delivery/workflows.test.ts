@@ -11,6 +11,7 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { runBounded } from "../../infra/cli/bounded-run";
+import { loadEnvironments, workflowMatrices } from "../../infra/environments";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -38,7 +39,7 @@ const ACTIONS: Record<string, { sha: string; tag: string; inputs: string[] }> = 
   "actions/download-artifact": {
     sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
     tag: "v8.0.1",
-    inputs: ["name", "path", "run-id", "github-token"],
+    inputs: ["name", "pattern", "path", "run-id", "github-token"],
   },
   "pulumi/actions": {
     sha: "8e5e406f4007fca908480587cb9893c07090f58d",
@@ -136,7 +137,10 @@ interface Step {
   if?: string;
 }
 interface Job {
+  name?: string;
   "runs-on"?: unknown;
+  outputs?: Record<string, string>;
+  strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
   needs?: string | string[];
   if?: string;
   environment?: string | { name: string };
@@ -161,6 +165,10 @@ const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: 
 
 /** A stack named on a command line: by name, or the job's matrix entry. */
 const STACK_ARG = String.raw`(?:[a-z0-9-]+|\$\{\{ matrix\.stack \}\})`;
+/** A matrix over the `environments` job's output `name` (infra/environments.ts's workflow matrices). */
+const FROM_ENVIRONMENTS = (name: string) => `\${{ fromJSON(needs.environments.outputs.${name}) }}`;
+/** The step every `environments` job runs, and the outputs each workflow reads from it. */
+const ENVIRONMENTS_STEP = { id: "environments", run: "npm run ci:environments" };
 /** The step that makes the job's tools trust the stack's CA. */
 const trustsCa = (s: Step) => new RegExp(`^npm run ci:setup -- ${STACK_ARG} --trust-ca\\b`).test(s.run ?? "");
 /** The steps that read the stack's state: `pin --deployed` and `outputs` (the Pulumi CLI's stack outputs). */
@@ -222,7 +230,7 @@ describe("the workflows", () => {
     const broken = text("deploy.yml")
       .replace("timeout-minutes: 30", "timeout-minute: 30")
       .replace("contents: read", "contents: reed")
-      .replace("${{ !inputs.rollback-to-run }}", "${{ !inputs.rollback-to-run }");
+      .replace("build-stages != '[]' }}", "build-stages != '[]' }");
     const result = parseWorkflow({ name: "broken.yml", content: broken }, new NoOperationTraceWriter());
     const messages = result.context.errors.getErrors().map((error) => error.message);
     expect(messages.some((m) => /timeout-minute/.test(m))).toBe(true);
@@ -277,7 +285,7 @@ describe("the workflows", () => {
     }
   });
 
-  it("pull-request: the checks job runs exactly npm run ci:pull-request's steps, then previews test and prod with a PR comment", () => {
+  it("pull-request: the checks job runs exactly npm run ci:pull-request's steps, then previews every CI environment with a PR comment", () => {
     const { jobs } = workflow("pull-request.yml");
     const { STEPS } = createRequire(`${process.cwd()}/`)("./scripts/ci-pull-request.cjs") as { STEPS: string[] };
     const runs = steps(jobs.checks).flatMap((s) => (s.run && !s.run.startsWith("npm ci") ? [s.run] : []));
@@ -287,8 +295,16 @@ describe("the workflows", () => {
       steps(jobs.checks).some((s) => s.uses?.startsWith("actions/upload-artifact") && s.with?.path === "out/synth/"),
     ).toBe(true);
     const preview = steps(jobs.preview).find((s) => s.with?.command === "preview")!;
-    expect(preview.with).toMatchObject({ diff: true, "comment-on-pr": true, policyPacks: "policy" });
-    expect(needs(jobs.preview)).toEqual(["checks"]);
+    expect(preview.with).toMatchObject({
+      diff: true,
+      "comment-on-pr": true,
+      policyPacks: "policy",
+      "stack-name": "${{ matrix.stack }}",
+      // A protected stack's enforcement config; "" (advisory) for the others.
+      policyPackConfigs: "${{ matrix.policyConfig }}",
+    });
+    expect(needs(jobs.preview)).toEqual(["checks", "environments"]);
+    expect(jobs.preview.strategy).toEqual({ "fail-fast": false, matrix: { include: FROM_ENVIRONMENTS("ci") } });
     expect(jobs.preview.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
     // Read-only credentials (test/delivery/least-privilege.test.ts): no libvirt key, no tools.
     expect(jobs.preview.environment).toBe("preview-${{ matrix.stack }}");
@@ -302,6 +318,42 @@ describe("the workflows", () => {
     ]);
   });
 
+  it.each([
+    ["pull-request.yml", ["ci"]],
+    ["drift.yml", ["ci"]],
+    ["deploy.yml", ["build-stages", "promoted"]],
+  ])(
+    "%s takes its environments from a first job that runs npm run ci:environments on GitHub's runner",
+    (file, outputs) => {
+      const { jobs } = workflow(file);
+      const job = jobs.environments;
+      expect(job["runs-on"]).toBe(HOSTED_RUNNER);
+      expect(job.permissions).toEqual({ contents: "read" });
+      expect(steps(job).find((s) => s.run === ENVIRONMENTS_STEP.run)).toMatchObject(ENVIRONMENTS_STEP);
+      expect(job.outputs).toEqual(
+        Object.fromEntries(outputs.map((name) => [name, `\${{ steps.environments.outputs.${name} }}`])),
+      );
+      // Each output is one of the matrices infra/environments.ts derives, and every job reading one needs the job.
+      const matrices = workflowMatrices(loadEnvironments());
+      for (const name of outputs) expect(Object.keys(matrices)).toContain(name);
+      for (const [id, other] of Object.entries(jobs)) {
+        const read = [...JSON.stringify(other).matchAll(/needs\.environments\.outputs\.([a-z-]+)/g)].map((m) => m[1]);
+        for (const name of read) expect(outputs, `${file} ${id}`).toContain(name);
+        if (read.length > 0) expect(needs(other), `${file} ${id}`).toContain("environments");
+      }
+      // An empty matrix is an error in GitHub: every job over one is skipped when it is empty.
+      for (const [id, other] of Object.entries(jobs)) {
+        const include = other.strategy?.matrix?.include;
+        const name = /needs\.environments\.outputs\.([a-z-]+)/.exec(String(include))?.[1];
+        if (name === undefined) continue;
+        const guarded = [other, ...needs(other).map((need) => jobs[need])].some((job) =>
+          (job.if ?? "").includes(`needs.environments.outputs.${name} != '[]'`),
+        );
+        expect(guarded, `${file} ${id}: skipped when ${name} is empty`).toBe(true);
+      }
+    },
+  );
+
   it("ci:pull-request takes no arguments: an extra one is misuse (exit 2), before any step runs", () => {
     const run = runBounded(process.execPath, ["scripts/ci-pull-request.cjs", "--skip-tests"], { timeoutMs: 10_000 });
     expect(run.status).toBe(2);
@@ -311,46 +363,133 @@ describe("the workflows", () => {
     );
   });
 
-  it("deploy: builds once, scans, SBOMs and signs, deploys test and smoke-checks it, then promotes to prod behind an approved environment", () => {
+  it("deploy: builds once per build stage, scans, SBOMs and signs, deploys and smoke-checks each, then promotes each promoted stack behind its environment", () => {
     const { jobs, on } = workflow("deploy.yml");
     expect(Object.keys(on).sort()).toEqual(["push", "workflow_call", "workflow_dispatch"]);
     expect(on.push).toEqual({ branches: ["main"] });
-    expect(needs(jobs.scan)).toEqual(["build"]);
+    const order = (list: Step[], find: (s: Step) => boolean) => list.findIndex(find);
+
+    // One build per build stage, into its own registry, kept as the artefact images-<stack>.
+    expect(needs(jobs.build)).toEqual(["environments"]);
+    expect(jobs.build.strategy?.matrix).toEqual({ include: FROM_ENVIRONMENTS("build-stages") });
+    expect(jobs.build.environment).toBe("${{ matrix.stack }}");
+    const build = steps(jobs.build);
+    expect(build.find((s) => s.run?.startsWith("npm run images -- build"))?.run).toBe(
+      "npm run images -- build ${{ matrix.stack }} --out out/images.json ${{ inputs.fresh-bases && '--fresh' || '' }}",
+    );
+    expect(build.find((s) => s.uses?.startsWith("actions/upload-artifact"))?.with).toMatchObject({
+      name: "images-${{ matrix.stack }}",
+      path: "out/images.json",
+    });
+    // A matrix job's outputs are its last leg's: the images come back through their artefacts.
+    expect(needs(jobs.images)).toEqual(["build"]);
+    expect(steps(jobs.images).find((s) => s.uses?.startsWith("actions/download-artifact"))?.with).toEqual({
+      pattern: "images-*",
+      path: "out/built/",
+    });
+    expect(steps(jobs.images).find((s) => s.id === "images")?.run).toBe("npm run ci:environments -- --built out/built");
+    expect(jobs.images.outputs).toEqual({ images: "${{ steps.images.outputs.images }}" });
+
+    expect(needs(jobs.scan)).toEqual(["images"]);
+    expect(jobs.scan.strategy?.matrix).toEqual({ include: "${{ fromJSON(needs.images.outputs.images) }}" });
+    expect(jobs.scan.environment).toBe("${{ matrix.stack }}");
     const scan = steps(jobs.scan);
     expect(scan.find((s) => s.uses?.startsWith("anchore/scan-action"))?.with).toMatchObject({
+      image: "${{ matrix.ref }}",
       "severity-cutoff": "critical",
       "fail-build": true,
       config: "policy/vulnerability-allowlist.yaml",
     });
-    expect(scan.some((s) => s.uses?.startsWith("anchore/sbom-action"))).toBe(true);
+    expect(scan.find((s) => s.uses?.startsWith("anchore/sbom-action"))?.with).toMatchObject({
+      "artifact-name": "sbom-${{ matrix.stack }}-${{ matrix.name }}.spdx.json",
+    });
     expect(scan.findIndex((s) => s.run?.startsWith("npm run images -- sign"))).toBeGreaterThan(
       scan.findIndex((s) => s.uses?.startsWith("anchore/scan-action")),
     );
     expect(jobs.scan.permissions).toMatchObject({ "id-token": "write" });
-    expect(needs(jobs["deploy-test"]).sort()).toEqual(["build", "scan"]);
-    const test = steps(jobs["deploy-test"]);
-    const order = (list: Step[], find: (s: Step) => boolean) => list.findIndex(find);
-    const upTest = order(test, (s) => s.with?.command === "up");
-    expect(order(test, (s) => s.run === "npm run pin -- test --from-outputs out/images.json")).toBeLessThan(upTest);
-    expect(order(test, (s) => s.run === "npm run smoke -- test")).toBeGreaterThan(upTest);
-    expect(test[upTest].with).toMatchObject({ "stack-name": "test", policyPacks: "policy" });
 
-    const prodJob = jobs["deploy-prod"];
-    expect(needs(prodJob)).toEqual(["deploy-test"]);
-    expect(prodJob.environment).toBe("production");
-    const prod = steps(prodJob);
-    const upProd = order(prod, (s) => s.with?.command === "up");
-    expect(prod[upProd].with).toMatchObject({ "stack-name": "prod", policyPackConfigs: "policy/config/prod.json" });
-    const promote = order(prod, (s) => s.run === "npm run promote -- test prod --from-outputs out/test-outputs.json");
-    const copy = order(prod, (s) => s.run === "npm run images -- copy test prod");
-    const verify = order(prod, (s) => s.run === "npm run images -- verify prod");
-    expect([promote, copy, verify].every((i) => i >= 0)).toBe(true);
-    expect(promote < copy && copy < verify && verify < upProd).toBe(true);
-    expect(order(prod, (s) => s.run === "npm run smoke -- prod")).toBeGreaterThan(upProd);
-    // Nothing in prod builds an image.
-    expect(prod.some((s) => s.run?.includes("images -- build") || s.uses?.startsWith("docker/setup-buildx"))).toBe(
+    // Each build stage deploys what it built, after every image is scanned and signed.
+    const deployJob = jobs.deploy;
+    expect(needs(deployJob).sort()).toEqual(["build", "environments", "scan"]);
+    expect(deployJob.strategy?.matrix).toEqual({ include: FROM_ENVIRONMENTS("build-stages") });
+    expect(deployJob.environment).toBe("${{ matrix.stack }}");
+    const deploy = steps(deployJob);
+    const up = order(deploy, (s) => s.with?.command === "up");
+    expect(deploy.find((s) => s.uses?.startsWith("actions/download-artifact"))?.with).toEqual({
+      name: "images-${{ matrix.stack }}",
+      path: "out/",
+    });
+    expect(
+      order(deploy, (s) => s.run === "npm run pin -- ${{ matrix.stack }} --from-outputs out/images.json"),
+    ).toBeLessThan(up);
+    expect(order(deploy, (s) => s.run === "npm run smoke -- ${{ matrix.stack }}")).toBeGreaterThan(up);
+    expect(deploy[up].with).toMatchObject({
+      "stack-name": "${{ matrix.stack }}",
+      policyPacks: "policy",
+      policyPackConfigs: "${{ matrix.policyConfig }}",
+    });
+    const outputs = order(
+      deploy,
+      (s) => s.run === "npm run outputs -- ${{ matrix.stack }} --out out/${{ matrix.stack }}-outputs.json",
+    );
+    expect(outputs).toBeGreaterThan(up);
+    // Named as before (`test-outputs`), so a rollback can still promote an earlier run's.
+    expect(deploy.find((s) => s.uses?.startsWith("actions/upload-artifact"))?.with).toMatchObject({
+      name: "${{ matrix.stack }}-outputs",
+      path: "out/${{ matrix.stack }}-outputs.json",
+    });
+
+    // Each promoted stack, in its own environment (its reviewers approve), takes what its build stage deployed.
+    const promoteJob = jobs.promote;
+    expect(needs(promoteJob)).toEqual(["environments", "deploy"]);
+    expect(promoteJob.if).toBe(
+      "${{ !cancelled() && needs.environments.outputs.promoted != '[]' && (needs.deploy.result == 'success' || (inputs.rollback-to-run && needs.deploy.result == 'skipped')) }}",
+    );
+    expect(promoteJob.strategy).toEqual({ "fail-fast": false, matrix: { include: FROM_ENVIRONMENTS("promoted") } });
+    expect(promoteJob.environment).toBe("${{ matrix.stack }}");
+    const promote = steps(promoteJob);
+    expect(promote.find((s) => s.uses?.startsWith("actions/download-artifact"))?.with).toMatchObject({
+      name: "${{ matrix.from }}-outputs",
+      "run-id": "${{ inputs.rollback-to-run || github.run_id }}",
+    });
+    const upPromoted = order(promote, (s) => s.with?.command === "up");
+    expect(promote[upPromoted].with).toMatchObject({
+      "stack-name": "${{ matrix.stack }}",
+      policyPacks: "policy",
+      policyPackConfigs: "${{ matrix.policyConfig }}",
+    });
+    const pin = order(
+      promote,
+      (s) =>
+        s.run ===
+        "npm run promote -- ${{ matrix.from }} ${{ matrix.stack }} --from-outputs out/${{ matrix.from }}-outputs.json",
+    );
+    const copy = order(promote, (s) => s.run === "npm run images -- copy ${{ matrix.from }} ${{ matrix.stack }}");
+    const verify = order(promote, (s) => s.run === "npm run images -- verify ${{ matrix.stack }}");
+    expect([pin, copy, verify].every((i) => i >= 0)).toBe(true);
+    expect(pin < copy && copy < verify && verify < upPromoted).toBe(true);
+    expect(order(promote, (s) => s.run === "npm run smoke -- ${{ matrix.stack }}")).toBeGreaterThan(upPromoted);
+    // Nothing in a promoted stack builds an image.
+    expect(promote.some((s) => s.run?.includes("images -- build") || s.uses?.startsWith("docker/setup-buildx"))).toBe(
       false,
     );
+  });
+
+  it("deploy: on this commit's stack files, the build stages are built and deployed, and every promoted stack comes from one of them", () => {
+    const environments = loadEnvironments();
+    const matrices = workflowMatrices(environments);
+    expect(matrices["build-stages"].length).toBeGreaterThan(0);
+    const stages = matrices["build-stages"].map((leg) => leg.stack);
+    for (const leg of matrices.promoted) expect(stages).toContain(leg.from);
+    // Every CI environment is deployed by exactly one of the two jobs.
+    expect([...stages, ...matrices.promoted.map((leg) => leg.stack)].sort()).toEqual(
+      environments.ci.map((e) => e.stack).sort(),
+    );
+    // A protected stack deploys with its enforcement config, the others advisory.
+    for (const leg of [...matrices["build-stages"], ...matrices.promoted])
+      expect(leg.policyConfig).toBe(
+        environments.protected.some((e) => e.stack === leg.stack) ? `policy/config/${leg.stack}.json` : "",
+      );
   });
 
   it("every checkout has full history and no stored credentials; nothing overrides the source revision", () => {
@@ -399,7 +538,7 @@ describe("the workflows", () => {
             [id, job.concurrency, steps(job).find((s) => s.with?.command === "up")!.with!["stack-name"]] as const,
         ),
     );
-    expect(pulumiUps.map(([id]) => id).sort()).toEqual(["deploy-prod", "deploy-test"]);
+    expect(pulumiUps.map(([id]) => id).sort()).toEqual(["deploy", "promote"]);
     for (const [id, concurrency, stack] of pulumiUps)
       expect(concurrency, id).toEqual({ group: `deploy-${String(stack)}`, "cancel-in-progress": false });
     // No other job shares a deploy group: a queued job would replace a pending deploy.
@@ -407,11 +546,11 @@ describe("the workflows", () => {
       for (const [id, job] of Object.entries(workflow(file).jobs)) {
         const group = typeof job.concurrency === "object" ? job.concurrency.group : job.concurrency;
         if (typeof group === "string" && group.startsWith("deploy-"))
-          expect(["deploy-test", "deploy-prod"], `${file} ${id}`).toContain(id);
+          expect(["deploy", "promote"], `${file} ${id}`).toContain(id);
       }
   });
 
-  it("drift: a nightly refresh preview per stack that must show no changes, reporting drift in one issue per stack", () => {
+  it("drift: a nightly refresh preview per CI environment that must show no changes, reporting drift in one issue per stack", () => {
     const { jobs, on } = workflow("drift.yml");
     expect(on).toHaveProperty("schedule");
     const job = jobs.drift;
@@ -435,6 +574,9 @@ describe("the workflows", () => {
     ]);
     expect(job.permissions).toMatchObject({ issues: "write" });
     expect(job.environment).toBe("drift-${{ matrix.stack }}");
+    // Every CI environment, from the stack files.
+    expect(needs(job)).toEqual(["environments"]);
+    expect(job.strategy).toEqual({ "fail-fast": false, matrix: { include: FROM_ENVIRONMENTS("ci") } });
   });
 
   it("rebuild-bases: weekly, the deploy workflow itself with fresh bases", () => {
@@ -450,8 +592,8 @@ describe("the workflows", () => {
     expect(reaching).toEqual([
       "deploy.yml build",
       "deploy.yml scan",
-      "deploy.yml deploy-test",
-      "deploy.yml deploy-prod",
+      "deploy.yml deploy",
+      "deploy.yml promote",
       "drift.yml drift",
       "pull-request.yml preview",
     ]);
@@ -467,10 +609,13 @@ describe("the workflows", () => {
     for (const [where, job] of ALL_JOBS.filter(([, j]) => steps(j).some(reachesStack)))
       expect(trustFindings(where, job)).toEqual([]);
     const stackOf = (file: string, id: string) => steps(workflow(file).jobs[id]).find(trustsCa)!.run;
-    expect(stackOf("deploy.yml", "build")).toBe("npm run ci:setup -- test --trust-ca");
-    expect(stackOf("deploy.yml", "deploy-test")).toBe("npm run ci:setup -- test --trust-ca");
-    // Prod's job copies from test's registry too.
-    expect(stackOf("deploy.yml", "deploy-prod")).toBe("npm run ci:setup -- prod --trust-ca --registry-of test");
+    expect(stackOf("deploy.yml", "build")).toBe("npm run ci:setup -- ${{ matrix.stack }} --trust-ca");
+    expect(stackOf("deploy.yml", "scan")).toBe("npm run ci:setup -- ${{ matrix.stack }} --trust-ca");
+    expect(stackOf("deploy.yml", "deploy")).toBe("npm run ci:setup -- ${{ matrix.stack }} --trust-ca");
+    // A promoted stack's job copies from its build stage's registry too.
+    expect(stackOf("deploy.yml", "promote")).toBe(
+      "npm run ci:setup -- ${{ matrix.stack }} --trust-ca --registry-of ${{ matrix.from }}",
+    );
     expect(steps(workflow("deploy.yml").jobs.build).some(createsBuilder)).toBe(true);
   });
 
@@ -498,8 +643,8 @@ describe("the workflows", () => {
     }
     const backendJobs = ALL_JOBS.filter(([, job]) => steps(job).some((s) => s.uses?.startsWith("pulumi/actions@")));
     expect(backendJobs.map(([where]) => where)).toEqual([
-      "deploy.yml deploy-test",
-      "deploy.yml deploy-prod",
+      "deploy.yml deploy",
+      "deploy.yml promote",
       "drift.yml drift",
       "pull-request.yml preview",
     ]);

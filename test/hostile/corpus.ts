@@ -1305,7 +1305,7 @@ const PARITY: HostileCase[] = [
     command: "parity",
     args: ["--config-file", "nonsense"],
     exit: 2,
-    lines: [`parity: --config-file takes STACK=FILE with STACK test or prod, got "nonsense"`],
+    lines: [`parity: --config-file takes STACK=FILE, got "nonsense"`],
   },
   {
     name: "parity: stack name with a path",
@@ -1329,7 +1329,7 @@ const PARITY: HostileCase[] = [
     command: "parity",
     args: ["--config-file", "=prod=x.yaml"],
     exit: 2,
-    lines: [`parity: --config-file takes STACK=FILE with STACK test or prod, got "=prod=x.yaml"`],
+    lines: [`parity: --config-file takes STACK=FILE, got "=prod=x.yaml"`],
   },
   {
     name: "parity: a stack against itself",

@@ -9,8 +9,9 @@ import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { IService } from "kubernetes-models/v1/Service";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadEnvironments } from "../../infra/environments";
 import { type PackConfig, resolvePackConfig, runPolicies, type Violation } from "../../infra/policy/run";
-import { MANDATORY_STACKS, policies } from "../../policy/policies";
+import { dockyardPolicies, enforcedStacks, POLICY_NAMES } from "../../policy/policies";
 import { evaluate, find, record, type RecordedResource } from "../support/pulumi-harness";
 
 const MANDATORY: PackConfig = JSON.parse(readFileSync("policy/config/prod.json", "utf8")) as PackConfig;
@@ -200,7 +201,7 @@ describe("each policy fires on a resource that breaks it", () => {
 
   it("every policy has a case above", () => {
     expect(new Set(cases.map(([policy]) => policy))).toEqual(
-      new Set(policies.map((p) => p.name).filter((name) => name !== "policy-enforcement")),
+      new Set(POLICY_NAMES.filter((name) => name !== "policy-enforcement")),
     );
   });
 
@@ -239,6 +240,43 @@ describe("each policy fires on a resource that breaks it", () => {
       (_, r) => (r.options.protect = false),
     );
     expect(await violations(claim)).toEqual([]);
+  });
+
+  it("digest-pinned-images holds every Kubernetes workload to a digest, in any stack; a Docker container only in a protected one", async () => {
+    // A stack named nowhere (a new CI environment): its Kubernetes workloads are CI's, pinned by digest.
+    const tagged = await web("test", (_, c) => (c.image = "registry.staging.example.internal/web:1.2.3"));
+    const staging = { ...tagged, urn: tagged.urn.replace("urn:pulumi:test::", "urn:pulumi:staging::") };
+    expect(named(await violations(staging), "digest-pinned-images")).toHaveLength(1);
+    const container = await docker("web", (i) => (i.image = "127.0.0.1:5000/web:1.0"));
+    const inProd = { ...container, urn: container.urn.replace("urn:pulumi:dev::", "urn:pulumi:prod::") };
+    expect(named(await violations(inProd), "digest-pinned-images").map((v) => v.message)).toEqual([
+      'the container runs "127.0.0.1:5000/web:1.0", not an image pinned by digest (repo@sha256:<64 hex>)',
+    ]);
+    // Config `stacks` names the stacks instead: every container there, nothing elsewhere.
+    const only = { all: "mandatory", "digest-pinned-images": { stacks: ["dev"] } };
+    expect(named(await violations(container, only), "digest-pinned-images")).toHaveLength(1);
+    expect(named(await violations(staging, only), "digest-pinned-images")).toEqual([]);
+  });
+
+  it("the protected stacks come from data: a pack told of none neither protects nor guards prod", async () => {
+    const claim = await changed(
+      "prod",
+      "kubernetes:core/v1:PersistentVolumeClaim",
+      "web-data",
+      (_, r) => (r.options.protect = false),
+    );
+    const unaware = dockyardPolicies({ protectedStacks: [] });
+    expect(await runPolicies([claim], MANDATORY, unaware)).toEqual([]);
+    const staging = { ...claim, urn: claim.urn.replace("urn:pulumi:prod::", "urn:pulumi:staging::") };
+    expect(
+      named(await runPolicies([staging], {}, dockyardPolicies({ protectedStacks: ["staging"] })), "policy-enforcement"),
+    ).toEqual([
+      expect.objectContaining({
+        level: "mandatory",
+        message:
+          "stack staging is protected and must run this pack with its enforcement config: --policy-pack policy --policy-pack-config policy/config/staging.json",
+      }),
+    ]);
   });
 
   it("policy-enforcement: prod without its config fails, even though every other policy is advisory then", async () => {
@@ -387,8 +425,12 @@ describe("enforcement", () => {
       expect(level).toBe(name === "policy-enforcement" ? "mandatory" : "advisory");
   });
 
-  it("each mandatory stack has a config naming it; a config naming no policy of the pack is refused", () => {
-    for (const stack of MANDATORY_STACKS) {
+  it("each protected stack has a config naming it, and the engine's pack sees exactly those; a config naming no policy of the pack is refused", () => {
+    const protectedStacks = loadEnvironments().protected.map((environment) => environment.stack);
+    expect(protectedStacks.length).toBeGreaterThan(0);
+    // policy/index.ts gives the pack the stacks with an enforcement config beside it.
+    expect(enforcedStacks("policy/config")).toEqual(protectedStacks);
+    for (const stack of protectedStacks) {
       const config = JSON.parse(readFileSync(`policy/config/${stack}.json`, "utf8")) as {
         all: string;
         "policy-enforcement": { stack: string };
