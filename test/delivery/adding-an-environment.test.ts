@@ -8,73 +8,22 @@
  * environment, and `ci:environments` shows that the workflows cover it: its preview and drift
  * check (`ci`) and its place in the deploy chain (`build-stages`).
  */
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join, sep } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { outputOf, runBounded } from "../../infra/cli/bounded-run";
+import { runBounded } from "../../infra/cli/bounded-run";
+import { blockAfter as guideBlock, childEnvironment, commandLines, scratchCopy } from "../support/scratch-copy";
 
 const GUIDE = readFileSync("docs/guides/adding-an-environment.md", "utf8");
 
-/** The fenced block (of `lang`) that follows `heading` in the guide. */
-function blockAfter(heading: string, lang: string): string {
-  const at = GUIDE.indexOf(`\n${heading}\n`);
-  if (at < 0) throw new Error(`the guide has no heading ${heading}`);
-  const block = new RegExp("```" + lang + "\\n([\\s\\S]*?)```").exec(GUIDE.slice(at));
-  if (block === null) throw new Error(`no \`\`\`${lang} block after ${heading}`);
-  return block[1];
-}
+const blockAfter = (heading: string, lang: string) => guideBlock(GUIDE, heading, lang);
 
 const COPY = blockAfter("### 1. Copy the stack it mirrors", "sh");
 const CHANGES = blockAfter("### 2. Give it its own endpoints", "yaml");
 const CHECKS = blockAfter("### 3. Check it", "sh");
-const commands = (block: string) =>
-  block
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"));
-
-/**
- * A copy of this working tree (tracked and untracked files, not ignored ones; outside git, all but
- * node_modules, out and state), node_modules linked.
- */
-function scratchCopy(): string {
-  const root = mkdtempSync(join(tmpdir(), "dockyard-new-environment-"));
-  let files: string[] | undefined;
-  try {
-    files = outputOf("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { timeoutMs: 60_000 })
-      .split("\0")
-      .filter((file) => file !== "");
-  } catch {
-    files = undefined;
-  }
-  if (files === undefined) {
-    const skip = new Set(["node_modules", "out", ".git", ".pulumi-state"]);
-    cpSync(".", root, { recursive: true, filter: (source) => !skip.has(source.split(sep)[0]) });
-  } else
-    for (const file of new Set(files)) {
-      try {
-        mkdirSync(join(root, dirname(file)), { recursive: true });
-        copyFileSync(file, join(root, file));
-      } catch (error) {
-        // Deleted in the working tree but still tracked: not part of it.
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      }
-    }
-  symlinkSync(join(process.cwd(), "node_modules"), join(root, "node_modules"));
-  return root;
-}
+const commands = commandLines;
 
 /** Sets every key the guide's YAML gives in the file's document, keeping the rest (and its comments). */
 function mergeInto(file: string, changes: string): void {
@@ -86,14 +35,6 @@ function mergeInto(file: string, changes: string): void {
   };
   set([], parse(changes));
   writeFileSync(file, document.toString());
-}
-
-/** The environment a child command sees: no GitHub step output to write into, no debug traces. */
-function childEnvironment(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.GITHUB_OUTPUT;
-  delete env.DOCKYARD_DEBUG;
-  return env;
 }
 
 describe("the guide to adding an environment", () => {
@@ -110,7 +51,7 @@ describe("the guide to adding an environment", () => {
   });
 
   it("done in a scratch copy, every check passes and the workflows cover staging", { timeout: 600_000 }, (context) => {
-    const root = scratchCopy();
+    const root = scratchCopy("new-environment");
     context.onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     const env = childEnvironment();
     const run = (command: string, args: string[]) => {
