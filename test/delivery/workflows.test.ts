@@ -363,10 +363,16 @@ describe("the workflows", () => {
     );
   });
 
+  it("pull-request: gates pull requests and a merge queue's merged result alike", () => {
+    const { on } = workflow("pull-request.yml");
+    expect(Object.keys(on).sort()).toEqual(["merge_group", "pull_request"]);
+  });
+
   it("deploy: builds once per build stage, scans, SBOMs and signs, deploys and smoke-checks each, then promotes each promoted stack behind its environment", () => {
     const { jobs, on } = workflow("deploy.yml");
     expect(Object.keys(on).sort()).toEqual(["push", "workflow_call", "workflow_dispatch"]);
-    expect(on.push).toEqual({ branches: ["main"] });
+    // Prose alone deploys nothing (and asks no reviewer for an approval); anything else on main does.
+    expect(on.push).toEqual({ branches: ["main"], "paths-ignore": ["docs/**", "**/*.md"] });
     const order = (list: Step[], find: (s: Step) => boolean) => list.findIndex(find);
 
     // One build per build stage, into its own registry, kept as the artefact images-<stack>.
