@@ -53,3 +53,19 @@ export { dockerRegistryAuth, imagePullSecret } from "./registry/pull-credentials
 /** Image references and the policy deployed images follow. */
 export { formatImageRef, type ImageRef, isImageRef, parseImageRef, throughMirror } from "./registry/image-ref";
 export { type ImagePolicy, imagePolicyProblem } from "./image-policy";
+/**
+ * Metrics and alerts of a namespace (Prometheus Operator objects, rendered from plain data), and
+ * the same rules as a Prometheus rule file: docs/guides/operations.md.
+ */
+export { Monitoring } from "./monitoring/monitoring";
+export {
+  ALERT_NAMES,
+  type AlertName,
+  type MonitoredBackupArgs,
+  type MonitoredServiceArgs,
+  type MonitoringArgs,
+  type ObjectivesArgs,
+} from "./monitoring/args";
+export { monitoringObjects, type MonitoringObjects, prometheusRuleFile } from "./monitoring/objects";
+export { standalonePrometheusConfig, type StandalonePrometheusArgs } from "./monitoring/prometheus-config";
+export { HTTP_METRICS, LATENCY_BUCKETS_SECONDS, METRICS_PATH, MONITORING_DEFAULTS } from "./monitoring/defaults";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts everything the engine suite (`npm run test:engines`) needs, as root on
 # Debian 12: `sudo npm run engines:up`. Runs each engine script in turn (docker.sh, registry.sh,
-# backup.sh, libvirt.sh, podman.sh); each is idempotent, so a re-run only installs, starts or downloads what is missing.
+# backup.sh, monitoring.sh, libvirt.sh, podman.sh); each is idempotent, so a re-run only installs, starts or downloads what is missing.
 # Daemons it starts keep running; their PIDs are appended to $DOCKYARD_CI_DIR/pids
 # (default /tmp/dockyard-ci/pids), which is how .ci/run stops them. Prints each engine's time.
 set -euo pipefail
@@ -20,7 +20,7 @@ seconds() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 
 start=$(date +%s%N)
 summary=()
-for engine in docker registry backup libvirt podman; do
+for engine in docker registry backup monitoring libvirt podman; do
   engine_start=$(date +%s%N)
   bash "./$engine.sh"
   summary+=("$(printf 'engines:up: %-9s %6s s' "$engine" "$(seconds "$(ms_since "$engine_start")")")")

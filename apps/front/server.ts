@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import type { FrontConfig } from "#config";
 import { HEALTH_PATH, READY_PATH } from "#contract";
+import { type HttpMetrics, routeOf } from "#metrics";
 import { APP_JS, INDEX_HTML } from "#page";
 
 /** A running front and the way to stop it gracefully. */
@@ -38,15 +39,19 @@ const SECURITY_HEADERS = {
   "cache-control": "no-store",
 };
 
+/** The route templates the metrics name; any other path counts as "other". */
+export const ROUTES: readonly string[] = ["/", "/app.js", "/api/records", HEALTH_PATH, READY_PATH];
+
 /**
  * The front: `GET /` and `/app.js` (the page), `GET|POST /api/records` (passed on to web's
  * `/records`, bodies up to maxRecordBytes, answers 502/504 when web fails or is slow),
  * `GET /healthz` (200 while the process serves) and `GET /readyz` (503 once stopping). Stateless:
- * any replica answers any request.
+ * any replica answers any request. With `metrics`, every request is measured there.
  */
-export function createFrontServer(config: FrontConfig): FrontServer {
+export function createFrontServer(config: FrontConfig, metrics?: HttpMetrics): FrontServer {
   let stopping = false;
   const server = http.createServer((req, res) => {
+    metrics?.track(req, res, routeOf(req.url, ROUTES));
     route(req, config, stopping).then(
       (reply) => send(res, reply, stopping),
       (error: unknown) => {

@@ -1,7 +1,7 @@
 /**
  * What the web image promises to whoever runs it: the port, the health endpoint and the
- * command that checks it, where data lives and which user owns it. The app reads its defaults
- * from here, and deployers (tests, the platform) use the same values.
+ * command that checks it, the metrics port and path, where data lives and which user owns it.
+ * The app reads its defaults from here, and deployers (tests, the platform) use the same values.
  *
  * Node runs these sources directly (type stripping): erasable TypeScript only.
  */
@@ -14,6 +14,18 @@ export const DEFAULT_DATA_DIR = "/data";
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 /** HTTP path answering 200 while the service is healthy (503 while shutting down). */
 export const HEALTH_PATH = "/healthz";
+/**
+ * Port the Prometheus metrics server listens on unless METRICS_PORT says otherwise: apart from the
+ * service's port, so a NetworkPolicy can admit the monitoring namespace to it alone.
+ */
+export const DEFAULT_METRICS_PORT = 9464;
+/** HTTP path of the metrics (Prometheus' text format) on the metrics port. */
+export const METRICS_PATH = "/metrics";
+/**
+ * Upper bounds, in seconds, of the request latency histogram's buckets (prom-client's defaults): a
+ * latency objective's threshold must be one of them.
+ */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Where the image installs the app. */
 export const APP_DIR = "/app";
 /** Node inside the distroless base image. */

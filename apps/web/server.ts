@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import { HEALTH_PATH } from "#contract";
+import { type HttpMetrics, routeOf } from "#metrics";
 import type { RecordStore } from "#records";
 
 /** What the request handler needs. */
@@ -7,7 +8,12 @@ export interface WebServerOptions {
   readonly store: RecordStore;
   /** Largest accepted record body in bytes; larger ones get 413. */
   readonly maxRecordBytes: number;
+  /** Where every request is measured (served by the metrics server). @default none: not measured */
+  readonly metrics?: HttpMetrics;
 }
+
+/** The route templates the metrics name; any other path counts as "other". */
+export const ROUTES: readonly string[] = [HEALTH_PATH, "/records"];
 
 /** A running server and the way to stop it gracefully. */
 export interface WebServer {
@@ -30,6 +36,7 @@ interface Reply {
 export function createWebServer(options: WebServerOptions): WebServer {
   let stopping = false;
   const server = http.createServer((req, res) => {
+    options.metrics?.track(req, res, routeOf(req.url, ROUTES));
     route(req, options, stopping).then(
       (reply) => send(res, reply, stopping),
       (error: unknown) => {

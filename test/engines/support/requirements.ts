@@ -184,8 +184,8 @@ const REQUIREMENTS = {
   prometheus: tool("prometheus", "prometheus", "monitoring.sh"),
   /** Prometheus' promtool (Debian package prometheus): checks the rendered rule files and runs their unit tests. */
   promtool: tool("promtool", "prometheus", "monitoring.sh"),
-  /** Debian's Alertmanager (its binary is prometheus-alertmanager): routes the test's alerts to a webhook on loopback. */
-  alertmanager: tool("prometheus-alertmanager", "prometheus-alertmanager", "monitoring.sh"),
+  /** Debian's Alertmanager (named so on PATH): routes the monitoring tests' alerts to a webhook on loopback. */
+  "prometheus-alertmanager": tool("prometheus-alertmanager", "prometheus-alertmanager", "monitoring.sh"),
   htpasswd: tool("htpasswd", "apache2-utils", "registry.sh"),
   /** Debian's openssl: a throwaway CA and server certificate for the TLS registry tests. */
   openssl: tool("openssl", "openssl", "registry.sh"),

@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { MonitoringArgs } from "./args";
+import { monitoringObjects } from "./objects";
+
+/**
+ * The monitoring of one namespace on Kubernetes, for a Prometheus run by the Prometheus Operator
+ * (its CRDs installed, e.g. by kube-prometheus-stack, with kube-state-metrics, the kubelet's
+ * metrics and cert-manager's scraped): a PrometheusRule `<name>` holding every alert, a
+ * ServiceMonitor or PodMonitor per service, and a NetworkPolicy `<service>-metrics` per service
+ * admitting Prometheus to its metrics port. Its args are plain data; `monitoringObjects` renders
+ * the same objects offline, `prometheusRuleFile` the rules as a rule file.
+ * See docs/guides/operations.md and docs/decisions/0023-metrics-and-alerts.md.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+  /** The PrometheusRule holding every alert. */
+  declare public readonly prometheusRule: k8s.apiextensions.CustomResource;
+  /** The ServiceMonitors and PodMonitors, by service name. */
+  declare public readonly monitors: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+  /** The metrics NetworkPolicies, by service name. */
+  declare public readonly networkPolicies: Readonly<Record<string, k8s.networking.v1.NetworkPolicy>>;
+
+  /** Validates `args` before declaring anything: a ComponentArgError lists every problem. */
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dockyard:monitoring:Monitoring", name, {}, opts);
+    const objects = monitoringObjects(name, args);
+    const parent = { parent: this };
+    this.prometheusRule = new k8s.apiextensions.CustomResource(name, { ...objects.prometheusRule }, parent);
+    this.monitors = Object.fromEntries(
+      objects.monitors.map((m) => [
+        m.metadata.name,
+        new k8s.apiextensions.CustomResource(`${name}-${m.metadata.name}`, { ...m }, parent),
+      ]),
+    );
+    this.networkPolicies = Object.fromEntries(
+      objects.networkPolicies.map((policy) => {
+        const service = policy.metadata.name.replace(/-metrics$/, "");
+        return [
+          service,
+          new k8s.networking.v1.NetworkPolicy(
+            `${name}-${service}-metrics`,
+            { metadata: policy.metadata, spec: policy.spec },
+            parent,
+          ),
+        ];
+      }),
+    );
+    this.registerOutputs({ prometheusRule: this.prometheusRule.metadata.name });
+  }
+}
