@@ -16,6 +16,7 @@ import { rules } from "../components/internal";
 import { isStackName, STACK_NAME_RULE } from "./cli/stack-name";
 import { collection, doc, expects, knob, mayBeSecret, secret, shaped } from "./schema-marks";
 import VERSIONS from "../versions.json";
+import { MONITORING_DEFAULTS } from "../components/monitoring/defaults";
 
 /**
  * The schema of a stack's `dockyard:*` config: the only things that may differ between
@@ -219,6 +220,20 @@ const kubernetes = z
       ruled(rules.kubernetesVersion),
       "Kubernetes minor the stack's cluster runs: the namespace enforces, warns and audits at the Pod Security restricted profile of this version (kubernetes; default: versions.json)",
     ).default(VERSIONS.kubernetes.version),
+  })
+  .prefault({});
+
+/** The cluster's Prometheus (run by the Prometheus Operator): where it runs and how it picks dockyard's objects. */
+const monitoring = z
+  .strictObject({
+    namespace: doc(
+      knob(ruled(rules.dnsLabel)),
+      "namespace of the cluster's Prometheus, the only pods admitted to the services' metrics ports (kubernetes)",
+    ).default(MONITORING_DEFAULTS.monitoringNamespace),
+    release: doc(
+      knob(ruled(rules.labelValue)),
+      "the release label the Prometheus Operator selects ServiceMonitors, PodMonitors and PrometheusRules by (kube-prometheus-stack: its Helm release name; kubernetes)",
+    ).default("kube-prometheus-stack"),
   })
   .prefault({});
 
@@ -533,6 +548,7 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       registry,
       ingress,
       kubernetes,
+      monitoring,
       services: perName("service", Object.keys(catalog.services), (name) => serviceEntry(name, catalog.services[name])),
       volumes: perName("volume", catalog.volumes, () => volumeSizes),
       vms: perName("vm", catalog.vms, () => vmSizes),

@@ -1,6 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ContainerService, PersistentVolume } from "../components";
+import { ContainerService, MONITORING_DEFAULTS, PersistentVolume } from "../components";
+
+/** The name of a service's metrics port: its ServiceMonitor selects it. */
+const METRICS_PORT_NAME = MONITORING_DEFAULTS.metricsPortName;
 import { type Platform, type PlatformService, SECRETS_DIR } from "./platform";
 import type { TargetProviders } from "./providers";
 import type { SharedIngress } from "./exposure";
@@ -55,7 +58,12 @@ export function declareContainers(
           target: platform.target,
           image: images[service.name],
           ...(service.args === undefined ? {} : { args: service.args }),
-          ports: [{ containerPort: service.port, hostPort: service.hostPort }],
+          ports: [
+            { containerPort: service.port, hostPort: service.hostPort },
+            ...(service.metrics === undefined
+              ? []
+              : [{ containerPort: service.metrics.port, name: METRICS_PORT_NAME, hostPort: service.metrics.hostPort }]),
+          ],
           environment: service.environment,
           ...(files[service.name] === undefined ? {} : { files: files[service.name], filesDir: SECRETS_DIR }),
           ...(service.runAs === undefined ? {} : { runAsUser: service.runAs.user, runAsGroup: service.runAs.group }),

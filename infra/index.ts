@@ -14,6 +14,7 @@ import { declareExposure } from "./exposure";
 import { serviceImages } from "./images";
 import { markSecrets, protectSecretValues, secretFragments } from "./secrets";
 import { declareMachines } from "./machines";
+import { declareMonitoring } from "./monitoring";
 import { declareRegistry } from "./registry";
 import { sourceRevision } from "./source-revision";
 import { targetProviders } from "./providers";
@@ -44,6 +45,7 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
     imagePullSecrets,
     images,
   );
+  declareMonitoring(platform, target);
   const machines = declareMachines(platform);
   const outputs: StackOutputs = {
     target: platform.target,

@@ -94,7 +94,9 @@ describe.each(["test", "prod"])("%s", (stack) => {
   it("traffic is denied both ways unless a workload's policy names the peer", async () => {
     const { resources } = await evaluate(stack);
     const policies = ofType(resources, T.policy);
-    for (const p of policies) expect(specOf(p).policyTypes, p.name).toEqual(["Ingress", "Egress"]);
+    // A workload's own policy names both directions; the monitoring's admits Prometheus to metrics only, in addition.
+    for (const p of policies)
+      expect(specOf(p).policyTypes, p.name).toEqual(p.name.endsWith("-metrics") ? ["Ingress"] : ["Ingress", "Egress"]);
     expect(policy(resources, "default-deny")).toEqual({
       podSelector: {},
       policyTypes: ["Ingress", "Egress"],
@@ -143,6 +145,9 @@ describe.each(["test", "prod"])("%s", (stack) => {
         "default-deny",
         "registry",
         ...platform.services.map((service) => service.name),
+        ...platform.services
+          .filter((service) => service.metrics !== undefined)
+          .map((service) => `dockyard-${service.name}-metrics`),
         ...backupJobNames(platform),
       ].sort(),
     );

@@ -52,6 +52,8 @@ describe("config schema marks", () => {
           ].map((knob) => `services.${name}.${knob}`),
         ),
         "ingress.className",
+        "monitoring.namespace",
+        "monitoring.release",
         "ingress.controllerNamespace",
         "ingress.tls.issuer",
         "ingress.tls.issuerKind",

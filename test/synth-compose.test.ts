@@ -98,7 +98,8 @@ describe("synth compose.yaml", () => {
       expect(build.context).toMatch(/^\.\.\/\.\.\/apps\//);
     }
     expect(compose.services.web).toMatchObject({
-      ports: ["127.0.0.1:8080:8080/tcp"],
+      // Its port, and its metrics' (a Prometheus beside the dev stack scrapes them: docs/guides/operations.md).
+      ports: ["127.0.0.1:8080:8080/tcp", "127.0.0.1:9464:9464/tcp"],
       volumes: [{ type: "volume", source: "web-data", target: "/data", read_only: false }],
       networks: ["dockyard"],
       build: {

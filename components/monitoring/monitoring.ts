@@ -24,7 +24,8 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:monitoring:Monitoring", name, {}, opts);
     const objects = monitoringObjects(name, args);
-    const parent = { parent: this };
+    // A component's dependsOn does not reach its children: each waits for the same (the namespace).
+    const parent = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
     this.prometheusRule = new k8s.apiextensions.CustomResource(name, { ...objects.prometheusRule }, parent);
     this.monitors = Object.fromEntries(
       objects.monitors.map((m) => [

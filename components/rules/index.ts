@@ -23,6 +23,7 @@ export {
   hostProblem,
   ingressHost,
   isLoopbackHost,
+  labelValue,
   port,
   registryAddress,
   registryHost,

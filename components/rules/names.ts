@@ -21,6 +21,19 @@ export const dnsLabel: Rule<string> = rule(
       : refuse(`must be a DNS label (lower-case letters, digits and "-", at most 63 characters)`),
 );
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** A Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit. */
+export const labelValue: Rule<string> = rule(
+  `a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`,
+  (value) =>
+    typeof value === "string" && LABEL_VALUE.test(value)
+      ? accept(value)
+      : refuse(
+          `must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`,
+        ),
+);
+
 /** An RFC 1035 label: as {@link dnsLabel}, starting with a letter (a Kubernetes Service, a Docker name). */
 export const serviceName: Rule<string> = rule(
   `a DNS label starting with a letter (lower-case letters, digits and "-", at most 63 characters)`,

@@ -1,5 +1,4 @@
 import type * as Input from "@pulumi/kubernetes/types/input";
-import { describeValue } from "../errors";
 import type { ResolvedService } from "./spec";
 import { allDefined, type ArgPath } from "../args";
 import * as rules from "../rules";
@@ -21,14 +20,9 @@ export const RESERVED_LABELS = [
 
 const NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-
-/** A valid label value (at most 63 characters of letters, digits, '-', '_', '.'), or undefined after reporting. */
+/** A valid label value ({@link rules.labelValue}), or undefined after reporting. */
 export function labelValue(at: ArgPath, value: unknown): string | undefined {
-  if (typeof value === "string" && VALUE.test(value)) return value;
-  return at.report(
-    `must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got ${describeValue(value)}`,
-  );
+  return at.check(rules.labelValue, value);
 }
 
 /** A caller's labels ({} when undefined): Kubernetes syntax, none of the {@link RESERVED_LABELS}. */

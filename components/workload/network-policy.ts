@@ -46,16 +46,24 @@ function peer(spec: PeerSpec): Peer {
 const upper = (protocol: Protocol) => protocol.toUpperCase();
 
 /**
- * The workload's policy: in from the ingress controller (with `ingress`) and the `allowFrom`
- * peers to the declared ports only; out to the cluster DNS (with `allowDns`) and the `allowTo`
- * destinations only. No peer means no rule: that direction is denied. Pulumi names it.
+ * The workload's policy: in from the ingress controller (with `ingress`) to the port its Ingress
+ * routes to only, and from the `allowFrom` peers to the declared ports; out to the cluster DNS
+ * (with `allowDns`) and the `allowTo` destinations only. No peer means no rule: that direction is
+ * denied. Pulumi names it.
  */
 export function networkPolicyManifest(spec: ResolvedService): NetworkPolicy {
-  const from = [
-    ...(spec.ingress === undefined ? [] : [{ namespace: spec.ingress.controllerNamespace, podLabels: undefined }]),
-    ...spec.access.from,
-  ];
   const ports = spec.ports.map((p) => ({ port: p.containerPort, protocol: upper(p.protocol) }));
+  const controller =
+    spec.ingress === undefined
+      ? []
+      : [
+          {
+            from: [peer({ namespace: spec.ingress.controllerNamespace, podLabels: undefined })],
+            ports: [{ port: spec.ingress.port.containerPort, protocol: upper(spec.ingress.port.protocol) }],
+          },
+        ];
+  const peers =
+    spec.access.from.length === 0 || ports.length === 0 ? [] : [{ from: spec.access.from.map(peer), ports }];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -66,7 +74,7 @@ export function networkPolicyManifest(spec: ResolvedService): NetworkPolicy {
     spec: {
       podSelector: { matchLabels: selectorLabels(spec) },
       policyTypes: ["Ingress", "Egress"],
-      ingress: from.length === 0 || ports.length === 0 ? [] : [{ from: from.map(peer), ports }],
+      ingress: [...controller, ...peers],
       egress: [
         ...(spec.access.dns
           ? [

@@ -35,9 +35,10 @@ describe("NetworkPolicy", () => {
     expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
   });
 
-  it("admits the ingress controller and allowFrom peers; lets out DNS and allowTo destinations only", () => {
+  it("admits the ingress controller to its Ingress's port and allowFrom peers to every port; lets out DNS and allowTo destinations only", () => {
     const spec = serviceSpec({
       ...HTTP,
+      ports: [...HTTP.ports, { containerPort: 9464, name: "metrics" }],
       ingress: { host: "app.example.com", certificateIssuer: CA },
       allowFrom: [{ service: "gateway", namespace: "edge" }],
       allowDns: true,
@@ -53,14 +54,20 @@ describe("NetworkPolicy", () => {
     expect(policy.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(policy.spec?.ingress).toEqual([
       {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+        ports: [{ port: 8080, protocol: "TCP" }],
+      },
+      {
         from: [
-          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
           {
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "edge" } },
             podSelector: { matchLabels: labelsOf("gateway") },
           },
         ],
-        ports: [{ port: 8080, protocol: "TCP" }],
+        ports: [
+          { port: 8080, protocol: "TCP" },
+          { port: 9464, protocol: "TCP" },
+        ],
       },
     ]);
     expect(policy.spec?.egress).toEqual([

@@ -1,14 +1,32 @@
+import {
+  PodMonitor,
+  PrometheusRule,
+  ServiceMonitor,
+} from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { parse } from "yaml";
+
+/** The Prometheus Operator's kinds dockyard declares. */
+const PROMETHEUS_OPERATOR_MODELS = { PodMonitor, PrometheusRule, ServiceMonitor } as const;
 
 /**
  * Validates a Kubernetes object against the API schema with kubernetes-models (wrong types,
- * missing required fields, bad enums), and cert-manager's objects with the models cert-manager's
- * CRDs publish (@kubernetes-models/cert-manager). Throws with the model's message when invalid,
+ * missing required fields, bad enums), cert-manager's and the Prometheus Operator's objects with the
+ * models their CRDs publish (@kubernetes-models/cert-manager, @kubernetes-models/prometheus-operator). Throws with the model's message when invalid,
  * and when no model exists for its apiVersion/kind (an unknown kind is a mistake too).
  */
-export function validateKubernetesObject(object: { apiVersion?: unknown; kind?: unknown }): void {
+export function validateKubernetesObject<T extends { readonly apiVersion?: unknown; readonly kind?: unknown }>(
+  object: T,
+): void {
   const apiVersion = String(object.apiVersion);
   const kind = String(object.kind);
+  if (apiVersion === "monitoring.coreos.com/v1") {
+    // An ESM-only package, imported above rather than required by name.
+    const operatorModel = PROMETHEUS_OPERATOR_MODELS[kind as keyof typeof PROMETHEUS_OPERATOR_MODELS] as
+      (new (data: unknown) => { validate(): void }) | undefined;
+    if (operatorModel === undefined)
+      throw new Error(`no @kubernetes-models/prometheus-operator schema for ${apiVersion} ${kind}`);
+    return new operatorModel(object).validate();
+  }
   const modelPackage = /(^|\.)cert-manager\.io\//.test(apiVersion)
     ? "@kubernetes-models/cert-manager"
     : "kubernetes-models";
