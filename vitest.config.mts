@@ -42,12 +42,22 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/engines/**"],
+          exclude: ["test/engines/**", "test/guides/**"],
           isolate: false,
           setupFiles: ["test/support/unmapped-sdk-stacks.ts", "test/support/fresh-pulumi.ts"],
           // GitHub's workflow parser imports its JSON schema without an import attribute, which
           // Node refuses: vitest transforms it instead of letting Node load it.
           server: { deps: { inline: ["@actions/workflow-parser"] } },
+        },
+      },
+      // The guides' walkthroughs: each performs a guide's steps in a scratch copy of the repository
+      // and runs synth, parity, policy and tests there (tens of seconds each): `npm run test:guides`.
+      {
+        extends: true,
+        test: {
+          name: "guides",
+          include: ["test/guides/**/*.test.ts"],
+          setupFiles: ["test/support/unmapped-sdk-stacks.ts", "test/support/fresh-pulumi.ts"],
         },
       },
       // A hung virsh fails its test at 30 s, naming the command, before the test's own 60 s limit.
