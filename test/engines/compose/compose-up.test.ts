@@ -217,10 +217,10 @@ if (engineUnderTest().name === "podman")
 
     it("runs the same file hardened; its exec-form health check goes through /bin/sh (a documented difference)", async () => {
       const { file: runnable, synth } = engine.get();
-      // Ports of its own: the docker-compose project still holds the first ones.
+      // Ports of its own, every one (services' and metrics'): the docker-compose project still holds the first ones.
       let text = await readFile(runnable, "utf8");
-      for (const published of text.match(/127\.0\.0\.1:\d+:8080/g) ?? [])
-        text = text.replace(published, `127.0.0.1:${await freePort()}:8080`);
+      for (const [published, container] of text.matchAll(/127\.0\.0\.1:\d+:(\d+)/g))
+        text = text.replace(published, `127.0.0.1:${await freePort()}:${container}`);
       const podFile = runnable.replace(/\.yaml$/, ".podman.yaml");
       await writeFile(podFile, text);
       file = podFile;
