@@ -79,7 +79,7 @@ export class ArgPath {
 
   /** The path of an entry of this (map) argument. */
   key(k: string): ArgPath {
-    return new ArgPath(this.problems, `${this.path}.${k}`);
+    return this.field(k);
   }
 
   /** Records what is wrong with this argument; undefined, so `return at.report(…)` ends a check. */

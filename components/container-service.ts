@@ -14,11 +14,11 @@ import {
   type EgressArgs,
   filesSecretManifest,
   type HealthCheckArgs,
-  type IngressArgs,
   type PeerArgs,
   type PortArgs,
   type ResolvedService,
   type ResourceArgs,
+  type RouteArgs,
   resolveServiceSpec,
   type RestartPolicy,
   secretManifest,
@@ -167,7 +167,7 @@ export interface ContainerServiceArgs {
   readonly namespace?: pulumi.Input<string>;
   /**
    * Kubernetes only: pods admitted to the service's ports by its NetworkPolicy, besides the
-   * ingress controller's when `ingress` is set. Ignored on Docker, whose network has no policy.
+   * Gateway's data plane when `route` is set. Ignored on Docker, whose network has no policy.
    * @default [] (no pod may connect)
    */
   readonly allowFrom?: PeerArgs[];
@@ -184,12 +184,12 @@ export interface ContainerServiceArgs {
    */
   readonly allowDns?: boolean;
   /**
-   * Kubernetes only: reach the service from outside the cluster through an Ingress with TLS (and a
-   * cert-manager Certificate when `ingress.certificateIssuer` is set). Ignored on Docker, where
+   * Kubernetes only: reach the service from outside the cluster through an HTTPRoute from a
+   * Gateway's HTTPS listener (`Gateway.listener(name)`). Ignored on Docker, where
    * `ports[].hostPort` publishes on 127.0.0.1.
    * @default none (reachable inside the cluster only, by the peers in allowFrom)
    */
-  readonly ingress?: IngressArgs;
+  readonly route?: RouteArgs;
   /**
    * Kubernetes only: a HorizontalPodAutoscaler owns the replica count (leave `replicas` out). Not
    * for a single writer of its data. Ignored on Docker, which runs `replicas` containers.
@@ -239,13 +239,11 @@ export class ContainerService extends pulumi.ComponentResource {
   declare public readonly workloads: readonly (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
   /** Kubernetes only: the Service in front of the pods, when the service has ports. */
   declare public readonly service: k8s.core.v1.Service | undefined;
-  /** Kubernetes only: the Ingress, when `ingress` is set. */
-  declare public readonly ingress: k8s.networking.v1.Ingress | undefined;
-  /** Kubernetes only: the cert-manager Certificate, when `ingress.certificateIssuer` is set. */
-  declare public readonly certificate: k8s.apiextensions.CustomResource | undefined;
+  /** Kubernetes only: the HTTPRoute, when `route` is set. */
+  declare public readonly route: k8s.apiextensions.CustomResource | undefined;
   /**
-   * Where users reach it. Kubernetes with `ingress`: `https://<host>/`, once the certificate is Ready
-   * (with cert-manager) and the controller has given the Ingress an address. Docker: `http://` the
+   * Where users reach it. Kubernetes with `route`: `https://<host>/`, once the Gateway is
+   * Programmed and its listener has accepted the HTTPRoute. Docker: `http://` the
    * first published tcp port (on 127.0.0.1 unless opted out), once the container runs. Otherwise undefined.
    */
   declare public readonly url: pulumi.Output<string | undefined>;
@@ -257,8 +255,7 @@ export class ContainerService extends pulumi.ComponentResource {
     this.selectorLabels = selectorLabels(spec);
     this.workloads = wired.workloads;
     this.service = wired.service;
-    this.ingress = wired.ingress;
-    this.certificate = wired.certificate;
+    this.route = wired.route;
     this.url = pulumi.output(wired.url);
     this.workloadKind = pulumi.output(wired.workloadKind);
     this.hostname = pulumi.output(wired.hostname);
@@ -290,8 +287,7 @@ export class ContainerService extends pulumi.ComponentResource {
       workloadKind: "DockerContainer",
       workloads: containers.map((c) => c.container),
       service: undefined,
-      ingress: undefined,
-      certificate: undefined,
+      route: undefined,
       url: dockerUrl(settings.ports, containers[0]?.name),
       workloadNames: containers.map((c) => c.name),
       hostname: spec.name,
@@ -417,28 +413,46 @@ export class ContainerService extends pulumi.ComponentResource {
   }
 
   /**
-   * The Certificate (awaited until Ready through its `pulumi.com/waitFor` annotation), then the
-   * Ingress (awaited by the provider until the controller gives it an address), so the Ingress
-   * never serves a missing certificate and `url` resolves only once both are in place.
+   * The HTTPRoute after the Service it routes to (and, with backend TLS, after the CA bundle and
+   * the BackendTLSPolicy, so the Gateway never speaks plain HTTP to a TLS port). The route waits for
+   * the Gateway through its name and is awaited until its listener accepts it (`pulumi.com/waitFor`),
+   * so `url` resolves only once the host is served.
    */
   private exposeKubernetes(
     spec: ResolvedService,
     objects: KubernetesManifests,
     service: k8s.core.v1.Service | undefined,
-  ): Pick<Wired, "ingress" | "certificate" | "url"> {
-    if (spec.ingress === undefined || objects.ingress === undefined)
-      return { ingress: undefined, certificate: undefined, url: undefined };
-    const certificate =
-      objects.certificate === undefined
-        ? undefined
-        : new k8s.apiextensions.CustomResource(spec.name, { ...objects.certificate }, { parent: this });
-    const ingress = new k8s.networking.v1.Ingress(
+  ): Pick<Wired, "route" | "url"> {
+    if (spec.route === undefined || objects.route === undefined) return { route: undefined, url: undefined };
+    const parent = { parent: this };
+    const after: pulumi.Resource[] = service ? [service] : [];
+    if (objects.backendTls !== undefined) {
+      const { caBundle, policy } = objects.backendTls;
+      const ca = new k8s.core.v1.ConfigMap(
+        `${spec.name}-backend-ca`,
+        { metadata: caBundle.metadata, data: caBundle.data },
+        parent,
+      );
+      const tls = new k8s.apiextensions.CustomResource(
+        `${spec.name}-backend-tls`,
+        { ...policy },
+        {
+          ...parent,
+          dependsOn: [ca, ...after],
+        },
+      );
+      after.push(ca, tls);
+    }
+    const route = new k8s.apiextensions.CustomResource(
       spec.name,
-      { metadata: objects.ingress.metadata, spec: objects.ingress.spec },
-      { parent: this, dependsOn: [...(certificate ? [certificate] : []), ...(service ? [service] : [])] },
+      { ...objects.route },
+      {
+        ...parent,
+        dependsOn: after,
+      },
     );
-    const url = `https://${spec.ingress.host}/`;
-    return { ingress, certificate, url: pulumi.all([ingress.status, certificate?.id]).apply(() => url) };
+    const url = `https://${spec.route.host}/`;
+    return { route, url: pulumi.all([route.id, spec.route.gateway]).apply(() => url) };
   }
 }
 
@@ -466,8 +480,7 @@ interface Wired {
   readonly workloadKind: WorkloadKind;
   readonly workloads: (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
   readonly service: k8s.core.v1.Service | undefined;
-  readonly ingress: k8s.networking.v1.Ingress | undefined;
-  readonly certificate: k8s.apiextensions.CustomResource | undefined;
+  readonly route: k8s.apiextensions.CustomResource | undefined;
   readonly url: pulumi.Input<string> | undefined;
   readonly workloadNames: pulumi.Input<string>[];
   readonly hostname: pulumi.Input<string> | undefined;

@@ -51,11 +51,11 @@ export const LIMITS = {
 export const AUTOSCALING_DEFAULTS = { minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 } as const;
 
 /**
- * ContainerService `ingress`: the IngressClass and the namespace of its controller's pods (the
- * ingress-nginx chart's own names), and the kind of cert-manager issuer.
+ * Gateway: the GatewayClass (Envoy Gateway's quickstart name), the namespace its data plane runs
+ * in (Envoy Gateway's default, controller-namespace mode), and the kind of cert-manager issuer.
  */
-export const INGRESS_DEFAULTS = {
-  className: "nginx",
-  controllerNamespace: "ingress-nginx",
+export const GATEWAY_DEFAULTS = {
+  className: "eg",
+  dataPlaneNamespace: "envoy-gateway-system",
   issuerKind: "ClusterIssuer",
 } as const;

@@ -8,18 +8,21 @@
 export { ContainerService, type ContainerServiceArgs, type PublishedPort } from "./container-service";
 export type {
   AutoscalingArgs,
-  CertificateIssuerArgs,
   EgressArgs,
   EgressPortArgs,
+  GatewayDataPlaneArgs,
+  GatewayListenerRef,
   HealthCheckArgs,
-  IngressArgs,
   PeerArgs,
   PortArgs,
   ResourceArgs,
+  RouteArgs,
   VolumeMountArgs,
 } from "./workload";
+export { type CertificateIssuerArgs, Gateway, type GatewayArgs, type GatewayListenerArgs } from "./gateway";
+export { envoyGatewayPodLabels } from "./gateway/resolve";
 export { PersistentVolume, type PersistentVolumeArgs } from "./persistent-volume";
-export { Registry, type RegistryArgs, type RegistryIngressArgs, type RegistryTlsArgs } from "./registry";
+export { Registry, type RegistryArgs, type RegistryTlsArgs } from "./registry";
 export { ServiceImage, type RegistryEndpoint, type ServiceImageArgs } from "./service-image";
 export { VirtualMachine, type VirtualMachineArgs } from "./virtual-machine";
 export { Backup, type BackupArgs, type BackupRepositoryArgs } from "./backup";
@@ -37,14 +40,14 @@ export { ComponentArgError, describeValue, formatLocated, type LocatedProblem, L
 export {
   AUTOSCALING_DEFAULTS,
   BACKUP_DEFAULTS,
-  INGRESS_DEFAULTS,
+  GATEWAY_DEFAULTS,
   LIMITS,
   SERVICE_DEFAULTS,
   VM_DEFAULTS,
   VOLUME_DEFAULTS,
 } from "./defaults";
 export { DOCKYARD_LABELS } from "./kubernetes-labels";
-/** The namespace's default-deny NetworkPolicy, and a TLS Secret for Ingresses whose certificate is given. */
+/** The namespace's default-deny NetworkPolicy, and a TLS Secret for a Gateway whose certificate is given. */
 export { defaultDenyPolicy } from "./workload";
 export { tlsSecret, type TlsPairArgs, type TlsSecretArgs } from "./container-service/tls-secret";
 

@@ -1,19 +1,16 @@
-import * as docker from "@pulumi/docker";
+import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ContainerService } from "./container-service";
 import type { Target } from "./types";
+import type { GatewayListenerRef } from "./workload";
 import { PersistentVolume } from "./persistent-volume";
 import { type RegistryCredentials, dockerConfigJsonOf } from "./registry/pull-credentials";
-import {
-  type RegistryIngressArgs,
-  type RegistryTlsArgs,
-  type SelfHostedSpec,
-  resolveRegistrySpec,
-} from "./registry/registry-spec";
+import { type RegistryTlsArgs, type SelfHostedSpec, resolveRegistrySpec } from "./registry/registry-spec";
 import { PASSWORD_POLICY, selfHostedFiles, selfHostedServiceArgs } from "./registry/self-hosted";
+import { registryImageBuild } from "./registry/local-image";
 
-export type { RegistryIngressArgs, RegistryTlsArgs } from "./registry/registry-spec";
+export type { RegistryTlsArgs } from "./registry/registry-spec";
 
 /**
  * Arguments of {@link Registry}. A self-hosted registry takes the fields marked "self-hosted";
@@ -30,8 +27,7 @@ export interface RegistryArgs {
   readonly mode?: "self-hosted" | "external";
   /**
    * host[:port][/path] the deploying machine pushes to and nodes pull from, no scheme. Required
-   * for an external registry and for a self-hosted one on Kubernetes (the Ingress or
-   * LoadBalancer in front of its Service).
+   * for an external registry and for a self-hosted one on Kubernetes (its Gateway listener's host).
    * @default self-hosted on Docker: `localhost:<hostPort>` when published on loopback (Podman logs in over plain HTTP only to `localhost`), else `<publishAddress>:<hostPort>`
    */
   readonly address?: string;
@@ -66,16 +62,17 @@ export interface RegistryArgs {
   /**
    * Self-hosted: serve HTTPS with this certificate and key (PEM contents, secrets), delivered as
    * files. Required on Docker when the registry is published or addressed beyond 127.0.0.1 (plain
-   * HTTP only on loopback); on Kubernetes the Ingress then speaks HTTPS to it too.
-   * @default none: plain HTTP (loopback on Docker; on Kubernetes TLS ends at the Ingress)
+   * HTTP only on loopback); on Kubernetes the Gateway then speaks HTTPS to it too, verifying the
+   * certificate for `address` against the chain given (a BackendTLSPolicy): the chain must end in its CA.
+   * @default none: plain HTTP (loopback on Docker; on Kubernetes TLS ends at the Gateway)
    */
   readonly tls?: RegistryTlsArgs;
   /**
-   * Self-hosted on Kubernetes, and required there: the Ingress with TLS (a Secret or a cert-manager
-   * issuer) in front of the registry, at `address`; uploads of any size, 900 s timeouts, streamed.
+   * Self-hosted on Kubernetes, and required there: the Gateway listener serving TLS at `address`
+   * (`Gateway.listener(name)`); the registry's HTTPRoute allows a request 900 s (a large layer).
    * @default none (required on Kubernetes)
    */
-  readonly ingress?: RegistryIngressArgs;
+  readonly listener?: GatewayListenerRef;
   /**
    * Self-hosted on Docker: host port the registry is published on.
    * @default 5000
@@ -139,7 +136,7 @@ export class Registry extends pulumi.ComponentResource implements RegistryCreden
       this.service = hosted.service;
       this.volume = hosted.volume;
       // Anything built from the address (a push, a pull Secret) waits until the registry runs and,
-      // on Kubernetes, its certificate is Ready and its Ingress has an address.
+      // on Kubernetes, its Gateway is Programmed and its listener has accepted its HTTPRoute.
       this.address = pulumi.all([hosted.service.workloadNames, hosted.service.url]).apply(() => spec.address);
       this.username = pulumi.output(spec.username);
       this.password = hosted.password;
@@ -180,27 +177,33 @@ export class Registry extends pulumi.ComponentResource implements RegistryCreden
   }
 
   /**
-   * Docker: the upstream image with a data directory owned by the non-root user, built locally
-   * (no registry exists yet to push it to) and run by its image ID. Kubernetes: upstream as is.
+   * Docker: the upstream image with a data directory owned by the non-root user, built with
+   * BuildKit (`@pulumi/docker-build`, the provider from the resource options), also on preview,
+   * loaded into the engine and never pushed (no registry exists yet to push it to), with a local
+   * layer cache; run by its tag, which names a hash of the build inputs
+   * ({@link registryImageBuild}): other inputs, another tag, a replaced container. Kubernetes:
+   * upstream as is.
    */
   private image(spec: SelfHostedSpec): pulumi.Input<string> {
     if (spec.target === "kubernetes") return spec.upstreamImage;
-    // Named after the upstream digest: one local image per upstream image, whatever the stack.
-    const digest = spec.upstreamImage.split("@sha256:")[1].slice(0, 12);
-    const built = new docker.Image(
+    const build = registryImageBuild(spec);
+    const built = new dockerBuild.Image(
       `${spec.name}-image`,
       {
-        imageName: `dockyard/registry:${digest}`,
-        build: {
-          context: spec.buildContext,
-          dockerfile: `${spec.buildContext}/Dockerfile`,
-          args: { REGISTRY_IMAGE: spec.upstreamImage },
-        },
-        skipPush: true,
-        buildOnPreview: false,
+        tags: [build.tag],
+        context: { location: build.context },
+        dockerfile: { location: build.dockerfile },
+        buildArgs: { ...build.buildArgs },
+        push: false,
+        load: true,
+        buildOnPreview: true,
+        cacheFrom: [{ local: { src: build.cacheDirectory } }],
+        // A cache that cannot be written (a read-only checkout, a full disk) never fails the build.
+        cacheTo: [{ local: { dest: build.cacheDirectory, mode: "max", ignoreError: true } }],
       },
       { parent: this, protect: false },
     );
-    return built.repoDigest;
+    // The tag, known at preview, once the image is loaded: the container is created after it.
+    return built.urn.apply(() => build.tag);
   }
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import {
   AUTOSCALING_DEFAULTS,
   BACKUP_DEFAULTS,
-  INGRESS_DEFAULTS,
+  GATEWAY_DEFAULTS,
   imagePolicyProblem,
   LIMITS,
   isImageRef,
@@ -40,7 +40,7 @@ export interface CatalogService {
   maxReplicas: number;
   /** Why, when that is 1. */
   why?: string;
-  /** It serves users: on kubernetes it has an Ingress at `services.<name>.host`. */
+  /** It serves users: on kubernetes a Gateway listener and an HTTPRoute at `services.<name>.host`. */
   exposed?: boolean;
   /** On kubernetes a HorizontalPodAutoscaler owns its count (`services.<name>.autoscaling`), never below this. */
   minReplicas?: number;
@@ -96,7 +96,7 @@ const endpoints = z
     ).optional(),
     namespace: doc(
       mayBeSecret(knob(ruled(rules.dnsLabel))),
-      "Kubernetes namespace every object lives in; not default, a kube-* namespace or ingress.controllerNamespace (kubernetes)",
+      "Kubernetes namespace every object lives in; not default or a kube-* namespace (kubernetes)",
     ).default("dockyard"),
     libvirtUri: doc(
       mayBeSecret(
@@ -161,34 +161,42 @@ const registry = z
   })
   .prefault({});
 
-/** Where the certificates of every Ingress come from; plain HTTP is not among the choices. */
+/** Where the certificates of every Gateway listener come from; plain HTTP is not among the choices. */
 const tlsSource = rules.rule(`"cert-manager" or "secret"`, (value) =>
   value === "cert-manager" || value === "secret"
     ? rules.accept(value)
     : rules.refuse(
-        `must be "cert-manager" or "secret": every Ingress serves TLS (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+        `must be "cert-manager" or "secret": every Gateway listener serves TLS (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
       ),
 );
 
 /** A valid PEM value holding the offline stand-in, for a secret synth cannot decrypt. */
 const pemStandIn = (label: string) => `-----BEGIN ${label}-----\noffline-secret-value\n-----END ${label}-----\n`;
 
-const ingress = z
+const gateway = z
   .strictObject({
     className: doc(
       mayBeSecret(knob(ruled(rules.dnsSubdomain))),
-      "IngressClass of the controller serving the registry and the services users reach (kubernetes; the settings dockyard renders are ingress-nginx's)",
-    ).default(INGRESS_DEFAULTS.className),
-    controllerNamespace: doc(
-      mayBeSecret(knob(ruled(rules.dnsLabel))),
-      "namespace of the ingress controller's pods, the only pods outside the stack's namespace admitted to the registry and user-facing services (kubernetes)",
-    ).default(INGRESS_DEFAULTS.controllerNamespace),
+      "GatewayClass of the Gateway API implementation serving the registry and the services users reach (kubernetes; default: Envoy Gateway's)",
+    ).default(GATEWAY_DEFAULTS.className),
+    dataPlane: z
+      .strictObject({
+        namespace: doc(
+          mayBeSecret(knob(ruled(rules.dnsLabel))),
+          "namespace the Gateway's data plane pods run in (kubernetes; Envoy Gateway: its controller's)",
+        ).default(GATEWAY_DEFAULTS.dataPlaneNamespace),
+        podLabels: doc(
+          knob(ruled(rules.podSelector)),
+          "labels selecting the Gateway's data plane pods, the only pods outside the stack admitted to the registry and user-facing services (kubernetes; default: Envoy Gateway's gateway.envoyproxy.io/owning-gateway-name and -namespace of the stack's Gateway)",
+        ).optional(),
+      })
+      .prefault({}),
     tls: z
       .strictObject({
         // Not a knob: test issues its certificates the way prod does.
         source: doc(
           ruled(tlsSource),
-          "where every Ingress certificate comes from: cert-manager (a Certificate per host from issuer) or secret (certificate and key below); required on kubernetes",
+          "where every Gateway listener's certificate comes from: cert-manager (a Certificate per host from issuer) or secret (certificate and key below); required on kubernetes",
         ).optional(),
         issuer: doc(
           mayBeSecret(knob(ruled(rules.dnsSubdomain))),
@@ -197,7 +205,7 @@ const ingress = z
         issuerKind: doc(
           knob(ruled(rules.oneOf(["ClusterIssuer", "Issuer"] as const))),
           "kind of the issuer: ClusterIssuer, or Issuer in the stack's namespace",
-        ).default(INGRESS_DEFAULTS.issuerKind),
+        ).default(GATEWAY_DEFAULTS.issuerKind),
         // Credentials differ per environment by nature: knobs.
         certificate: doc(
           mayBeSecret(knob(secret(ruled(rules.pemCertificate))), pemStandIn("CERTIFICATE")),
@@ -310,8 +318,8 @@ function serviceEntry(name: string, service: CatalogService): z.ZodType<ServiceC
   const exposed = service.exposed
     ? {
         host: doc(
-          mayBeSecret(knob(ruled(rules.ingressHost)), "offline-secret-value.invalid"),
-          `DNS name users reach ${name} at, the host of its Ingress (required on kubernetes); no other service's nor the self-hosted registry's`,
+          mayBeSecret(knob(ruled(rules.gatewayHost)), "offline-secret-value.invalid"),
+          `DNS name users reach ${name} at, the host of its Gateway listener (required on kubernetes); no other service's nor the self-hosted registry's`,
         ).optional(),
       }
     : {};
@@ -546,7 +554,7 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       promotion,
       endpoints,
       registry,
-      ingress,
+      gateway,
       kubernetes,
       monitoring,
       services: perName("service", Object.keys(catalog.services), (name) => serviceEntry(name, catalog.services[name])),
@@ -605,11 +613,11 @@ export function stackConfigSchema(catalog: ConfigCatalog) {
       }
       const external = config.registry.mode === "external";
       if (!external && config.target === "kubernetes" && config.registry.address !== undefined) {
-        const verdict = rules.ingressHost.check(config.registry.address);
+        const verdict = rules.gatewayHost.check(config.registry.address);
         if (!verdict.ok)
           issue(
             ["registry", "address"],
-            `${verdict.problem}: a self-hosted registry on kubernetes is reached at its Ingress's host`,
+            `${verdict.problem}: a self-hosted registry on kubernetes is reached at its Gateway listener's host`,
             config.registry.address,
           );
       }
@@ -679,43 +687,43 @@ type BackupDraft = {
 };
 
 type ExposureDraft = {
-  ingress: { tls: { source?: string; issuer?: string; certificate?: string; key?: string } };
+  gateway: { tls: { source?: string; issuer?: string; certificate?: string; key?: string } };
   services: Record<string, ServiceConfig>;
 };
 
 /**
- * Kubernetes: every Ingress serves TLS from one source (cert-manager or a given pair), each
+ * Kubernetes: every Gateway listener serves TLS from one source (cert-manager or a given pair), each
  * user-facing service has a host, and an autoscaled service's count is its autoscaler's.
  */
 function checkExposure(config: ExposureDraft, catalog: ConfigCatalog, issue: Issue): void {
-  const { source, issuer, certificate, key } = config.ingress.tls;
-  const tls = (k: string) => ["ingress", "tls", k];
+  const { source, issuer, certificate, key } = config.gateway.tls;
+  const tls = (k: string) => ["gateway", "tls", k];
   if (source === undefined)
     issue(
       tls("source"),
-      `is required on kubernetes: where the certificates of the registry's and the services' Ingresses come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+      `is required on kubernetes: where the certificates of the Gateway listeners of the registry and the services come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
     );
   if (source === "cert-manager" && issuer === undefined)
-    issue(tls("issuer"), "is required with ingress.tls.source cert-manager: the ClusterIssuer or Issuer to ask");
+    issue(tls("issuer"), "is required with gateway.tls.source cert-manager: the ClusterIssuer or Issuer to ask");
   if (source === "secret")
     for (const [k, value] of [
       ["certificate", certificate],
       ["key", key],
     ] as const)
-      if (value === undefined) issue(tls(k), "is required with ingress.tls.source secret (a secret)");
+      if (value === undefined) issue(tls(k), "is required with gateway.tls.source secret (a secret)");
   for (const [k, value, wanted] of [
     ["issuer", issuer, "cert-manager"],
     ["certificate", certificate, "secret"],
     ["key", key, "secret"],
   ] as const)
     if (value !== undefined && source !== undefined && source !== wanted)
-      issue(tls(k), `applies only with ingress.tls.source ${wanted}: remove it`);
+      issue(tls(k), `applies only with gateway.tls.source ${wanted}: remove it`);
   for (const [name, service] of Object.entries(catalog.services)) {
     const entry = config.services[name];
     if (service.exposed && entry.host === undefined)
       issue(
         ["services", name, "host"],
-        `is required on kubernetes: the DNS name users reach ${name} at (its Ingress's host)`,
+        `is required on kubernetes: the DNS name users reach ${name} at (its Gateway listener's host)`,
       );
     if (service.minReplicas === undefined || entry.autoscaling === undefined) continue;
     if (entry.replicas !== undefined)
@@ -742,7 +750,6 @@ function standIn(value: string | undefined): boolean {
 
 type PlacementDraft = {
   endpoints: { namespace: string };
-  ingress: { controllerNamespace: string };
   registry: { mode: string; address?: string; mirror?: string };
   services: Record<string, { host?: string; image?: string }>;
   backup: { image?: string };
@@ -750,8 +757,7 @@ type PlacementDraft = {
 
 /**
  * Kubernetes: what the cluster would take but run wrong. The stack's default-deny policies in a
- * system namespace, or in the ingress controller's, would cut off cluster DNS or every Ingress;
- * two Ingresses cannot serve one host; a registry at a loopback address has every node pull from
+ * system namespace would cut off what runs there; two listeners cannot serve one host; a registry at a loopback address has every node pull from
  * itself; and images come from the stack's own registry or its mirror only.
  */
 function checkPlacement(config: PlacementDraft, issue: Issue): void {
@@ -760,12 +766,6 @@ function checkPlacement(config: PlacementDraft, issue: Issue): void {
     issue(
       ["endpoints", "namespace"],
       "must not be a namespace of the cluster itself (default, kube-*): the stack's default-deny NetworkPolicies would cut off what runs there",
-      namespace,
-    );
-  if (!standIn(namespace) && namespace === config.ingress.controllerNamespace)
-    issue(
-      ["endpoints", "namespace"],
-      "must differ from ingress.controllerNamespace: the stack's default-deny NetworkPolicies would cut the ingress controller off from every Ingress in the cluster",
       namespace,
     );
   const { address, mirror, mode } = config.registry;
@@ -782,7 +782,7 @@ function checkPlacement(config: PlacementDraft, issue: Issue): void {
     if (host === undefined || standIn(host)) continue;
     const owner = claimed.get(host);
     if (owner !== undefined)
-      issue(["services", name, "host"], `is also ${owner}'s host: two Ingresses cannot serve one host`, host);
+      issue(["services", name, "host"], `is also ${owner}'s host: two Gateway listeners cannot serve one host`, host);
     else claimed.set(host, `services.${name}.host`);
   }
   if (address === undefined || standIn(address)) return;

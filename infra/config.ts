@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
+import { z } from "zod";
 import { ConfigError, type ConfigProblem, configKey, problemsFromIssues } from "./config-error";
 import { type ConfigCatalog, type StackConfigData, stackConfigSchema } from "./config-schema";
 import { CONFIG_NAMESPACE, type ConfigSource, parseConfigValue, runtimeConfigSource } from "./config-source";
-import { marksOf, markedPaths, schemaAt } from "./schema-marks";
+import { marksOf, markedPaths, schemaAt, unwrapAll } from "./schema-marks";
 import { OFFLINE_SECRET_VALUE } from "./stack-file";
 
 export { ConfigError } from "./config-error";
@@ -25,13 +25,13 @@ type BackupSecret = (typeof BACKUP_SECRETS)[number];
 type BackupData = StackConfigData["backup"];
 
 /** The validated, defaulted config of one stack. Secrets are Pulumi secrets. */
-export type StackConfig = Omit<StackConfigData, "registry" | "backup" | "ingress"> & {
+export type StackConfig = Omit<StackConfigData, "registry" | "backup" | "gateway"> & {
   registry: Omit<StackConfigData["registry"], "password"> & { password?: Secret };
   backup: Omit<BackupData, "repository"> & {
     repository: Omit<BackupData["repository"], BackupSecret> & Partial<Record<BackupSecret, Secret>>;
   };
-  ingress: Omit<StackConfigData["ingress"], "tls"> & {
-    tls: Omit<StackConfigData["ingress"]["tls"], "certificate" | "key"> & { certificate?: Secret; key?: Secret };
+  gateway: Omit<StackConfigData["gateway"], "tls"> & {
+    tls: Omit<StackConfigData["gateway"]["tls"], "certificate" | "key"> & { certificate?: Secret; key?: Secret };
   };
   /** The stack settings file the config came from. */
   file: string;
@@ -62,13 +62,13 @@ export function loadConfig(catalog: ConfigCatalog, source: ConfigSource = runtim
       password: data.registry.password === undefined ? undefined : pulumi.secret(data.registry.password),
     },
     backup: { ...data.backup, repository: withSecretCredentials(data.backup.repository) },
-    ingress: {
-      ...data.ingress,
+    gateway: {
+      ...data.gateway,
       tls: {
-        ...data.ingress.tls,
+        ...data.gateway.tls,
         certificate:
-          data.ingress.tls.certificate === undefined ? undefined : pulumi.secret(data.ingress.tls.certificate),
-        key: data.ingress.tls.key === undefined ? undefined : pulumi.secret(data.ingress.tls.key),
+          data.gateway.tls.certificate === undefined ? undefined : pulumi.secret(data.gateway.tls.certificate),
+        key: data.gateway.tls.key === undefined ? undefined : pulumi.secret(data.gateway.tls.key),
       },
     },
     file: source.file,
@@ -110,10 +110,10 @@ export function validateConfig(
     source.uncertainSecretKeys.map((key) => [key]),
   ).filter((path) => mayBeSecret(schema, path));
   const secretLeaves = [
-    ...exact.filter((path) => mayBeSecret(schema, path) || schemaAt(schema, path) === undefined),
+    ...exact.filter((path) => mayBeSecret(schema, path) || !insideKnownValue(schema, path)),
     ...uncertain,
   ];
-  const refused = exact.filter((path) => !mayBeSecret(schema, path) && schemaAt(schema, path) !== undefined);
+  const refused = exact.filter((path) => !mayBeSecret(schema, path) && insideKnownValue(schema, path));
   const secretPaths = [...source.secretPaths, ...uncertain];
   for (const path of refused) {
     problems.push({
@@ -149,6 +149,19 @@ export function validateConfig(
 function overlaps(a: Path, b: Path): boolean {
   const n = Math.min(a.length, b.length);
   return a.slice(0, n).every((part, i) => part === b[i]);
+}
+
+/**
+ * Whether `path` names a value the schema knows: a node of its own, or a part of a value the schema
+ * takes whole (an entry of a label map). A path below an object's unknown key is not: the schema
+ * reports that key itself.
+ */
+function insideKnownValue(schema: z.ZodType, path: Path): boolean {
+  for (let depth = path.length; depth >= 1; depth--) {
+    const node = schemaAt(schema, path.slice(0, depth));
+    if (node !== undefined) return depth === path.length || !(unwrapAll(node) instanceof z.ZodObject);
+  }
+  return false;
 }
 
 /** Whether the schema lets the value at `path` be a secret (a mark on the node or an ancestor). */

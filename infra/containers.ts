@@ -1,12 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ContainerService, MONITORING_DEFAULTS, PersistentVolume } from "../components";
+import { ContainerService, type Gateway, MONITORING_DEFAULTS, PersistentVolume } from "../components";
 
 /** The name of a service's metrics port: its ServiceMonitor selects it. */
 const METRICS_PORT_NAME = MONITORING_DEFAULTS.metricsPortName;
 import { type Platform, type PlatformService, SECRETS_DIR } from "./platform";
 import type { TargetProviders } from "./providers";
-import type { SharedIngress } from "./exposure";
 
 /** What the container part of a stack declared. */
 export interface DeclaredContainers {
@@ -20,7 +19,7 @@ export interface DeclaredContainers {
  * Volumes first, then the services that mount them, on the stack's target. Volumes are
  * declared on their own (not as children of a service) and keep their data on delete;
  * `protect` comes from the stack. On Kubernetes each service admits exactly the services that
- * connect to it (and the ingress controller when it serves users), and connects only to the
+ * connect to it (and the Gateway's data plane when it serves users), and connects only to the
  * services the topology says, after a DNS lookup.
  */
 export function declareContainers(
@@ -28,7 +27,7 @@ export function declareContainers(
   target: TargetProviders,
   images: Record<string, pulumi.Input<string>>,
   imagePullSecrets: pulumi.Input<string>[],
-  ingress?: SharedIngress,
+  gateway?: Gateway,
 ): DeclaredContainers {
   // Objects are created after the namespace, and deleted before it, through its name they take.
   const opts = { providers: [target.provider] };
@@ -78,8 +77,8 @@ export function declareContainers(
           ...(service.autoscaling === undefined
             ? { replicas: service.replicas }
             : { autoscaling: service.autoscaling }),
-          ...(service.host !== undefined && ingress !== undefined
-            ? { ingress: { ...ingress, host: service.host } }
+          ...(service.host !== undefined && gateway !== undefined
+            ? { route: { listener: gateway.listener(service.name) } }
             : {}),
           allowFrom: [
             ...platform.services

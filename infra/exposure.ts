@@ -1,15 +1,33 @@
 import * as k8s from "@pulumi/kubernetes";
-import { DOCKYARD_LABELS, type RegistryIngressArgs, defaultDenyPolicy, tlsSecret } from "../components";
-import type { Platform } from "./platform";
+import * as pulumi from "@pulumi/pulumi";
+import { DOCKYARD_LABELS, Gateway, defaultDenyPolicy, tlsSecret } from "../components";
+import { GATEWAY_NAME, type Platform } from "./platform";
 import type { TargetProviders } from "./providers";
 
-/** What every Ingress of a Kubernetes stack shares: its controller and its certificate source. */
-export type SharedIngress = RegistryIngressArgs;
-
-/** The namespace's traffic rules and the shared Ingress settings (Kubernetes only). */
+/** The namespace's traffic rules and its Gateway (Kubernetes only). */
 export interface DeclaredExposure {
-  /** Ingress settings the registry and each user-facing service add their host to; undefined on Docker. */
-  ingress: SharedIngress | undefined;
+  /** The Gateway the registry and each user-facing service attach their HTTPRoute to; undefined on Docker. */
+  gateway: Gateway | undefined;
+}
+
+const CERTIFICATE_TYPE = "kubernetes:cert-manager.io/v1:Certificate";
+
+/**
+ * Where each listener's Certificate was declared before the stack's Gateway held it (ADR 0024):
+ * under the ContainerService of its service, the registry's under the Registry's. An alias to it
+ * makes `pulumi up` take the deployed Certificate over instead of creating a second object of the
+ * same name, which the provider refuses.
+ */
+export function formerCertificateParents(platform: Platform): Record<string, pulumi.Output<string>> {
+  const service = "dockyard:container:ContainerService";
+  return {
+    ...(platform.registry.mode === "self-hosted"
+      ? { registry: pulumi.createUrn("registry", service, pulumi.createUrn("registry", "dockyard:registry:Registry")) }
+      : {}),
+    ...Object.fromEntries(
+      platform.services.filter((s) => s.host !== undefined).map((s) => [s.name, pulumi.createUrn(s.name, service)]),
+    ),
+  };
 }
 
 /** cert-manager's ACME HTTP-01 solver pods (it labels them so) listen on this port. */
@@ -17,50 +35,90 @@ const ACME_SOLVER = { labels: { "acme.cert-manager.io/http01-solver": "true" }, 
 
 /**
  * On Kubernetes: a NetworkPolicy denying every connection in and out of every pod of the namespace
- * (each workload's own policy then admits exactly its peers), and the Ingresses' shared settings.
- * With a pair given as secrets, one `kubernetes.io/tls` Secret serves every Ingress; with
- * cert-manager, each Ingress gets its own Certificate, and the ACME HTTP-01 solver pods cert-manager
- * may start in the namespace are admitted from the ingress controller (an ACME issuer checks the
- * challenge through it).
+ * (each workload's own policy then admits exactly its peers), and the stack's Gateway, with one
+ * HTTPS listener for the self-hosted registry and one for each user-facing service. With a pair
+ * given as secrets, one `kubernetes.io/tls` Secret serves every listener; with cert-manager, each
+ * listener gets its own Certificate, and the ACME HTTP-01 solver pods cert-manager may start in the
+ * namespace are admitted from the Gateway's data plane (an ACME issuer checks the challenge
+ * through it). A data plane running in the stack's namespace gets a policy of its own.
  */
 export function declareExposure(platform: Platform, target: TargetProviders): DeclaredExposure {
-  // The platform has ingress settings on kubernetes only.
-  if (platform.ingress === undefined) return { ingress: undefined };
+  // The platform has a gateway on kubernetes only.
+  if (platform.gateway === undefined) return { gateway: undefined };
   // Objects are created after the namespace, and deleted before it, through its name they take.
   const opts = { provider: target.provider };
   const namespace = target.namespace?.metadata.name;
+  const inNamespace = namespace === undefined ? {} : { namespace };
   const deny = defaultDenyPolicy(namespace);
   new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: deny.metadata, spec: deny.spec }, opts);
-  const { className, controllerNamespace, tls } = platform.ingress;
-  if (tls.source === "secret") {
-    const secret = tlsSecret(
-      "ingress-tls",
-      { certificate: tls.certificate, key: tls.key },
-      namespace === undefined ? {} : { namespace },
+  const { className, dataPlane, tls } = platform.gateway;
+  const listeners = [
+    ...(platform.registry.mode === "self-hosted" && platform.registry.address !== undefined
+      ? [{ name: "registry", host: platform.registry.address }]
+      : []),
+    ...platform.services.flatMap((service) =>
+      service.host === undefined ? [] : [{ name: service.name, host: service.host }],
+    ),
+  ];
+  const certificates =
+    tls.source === "secret"
+      ? {
+          tlsSecretName: tlsSecret("gateway-tls", { certificate: tls.certificate, key: tls.key }, inNamespace, opts)
+            .metadata.name,
+        }
+      : { certificateIssuer: { ...tls.issuer } };
+  const formerParents = formerCertificateParents(platform);
+  const gateway = new Gateway(
+    GATEWAY_NAME,
+    { className, ...inNamespace, listeners, ...certificates, dataPlane },
+    {
+      providers: [target.provider],
+      // A stack deployed before ADR 0024 holds these Certificates under the services: adopt them in place.
+      transformations: [
+        ({ type, name, props, opts }) => {
+          const listener = name.slice(`${GATEWAY_NAME}-`.length);
+          const parent = formerParents[listener];
+          if (type !== CERTIFICATE_TYPE || parent === undefined) return undefined;
+          return { props, opts: pulumi.mergeOptions(opts, { aliases: [{ name: listener, parent }] }) };
+        },
+      ],
+    },
+  );
+  const dataPlanePeer = {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": dataPlane.namespace } },
+    podSelector: { matchLabels: { ...dataPlane.podLabels } },
+  };
+  const metadata = { ...inNamespace, labels: { ...DOCKYARD_LABELS } };
+  if (tls.source === "cert-manager")
+    new k8s.networking.v1.NetworkPolicy(
+      "acme-http01-solver",
+      {
+        metadata,
+        spec: {
+          podSelector: { matchLabels: { ...ACME_SOLVER.labels } },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [{ from: [dataPlanePeer], ports: [{ port: ACME_SOLVER.port, protocol: "TCP" }] }],
+          egress: [],
+        },
+      },
       opts,
     );
-    return { ingress: { className, controllerNamespace, tlsSecretName: secret.metadata.name } };
-  }
-  new k8s.networking.v1.NetworkPolicy(
-    "acme-http01-solver",
-    {
-      metadata: {
-        ...(namespace === undefined ? {} : { namespace }),
-        labels: { ...DOCKYARD_LABELS },
+  if (dataPlane.namespace === platform.endpoints.namespace)
+    // The edge: in from anywhere (its listeners' ports are the implementation's); out to pods in the
+    // cluster only (its control plane, the cluster DNS, the routed services, each of which admits it
+    // to one port), never beyond.
+    new k8s.networking.v1.NetworkPolicy(
+      "gateway-data-plane",
+      {
+        metadata,
+        spec: {
+          podSelector: { matchLabels: { ...dataPlane.podLabels } },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [{}],
+          egress: [{ to: [{ namespaceSelector: {} }] }],
+        },
       },
-      spec: {
-        podSelector: { matchLabels: { ...ACME_SOLVER.labels } },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [
-          {
-            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": controllerNamespace } } }],
-            ports: [{ port: ACME_SOLVER.port, protocol: "TCP" }],
-          },
-        ],
-        egress: [],
-      },
-    },
-    opts,
-  );
-  return { ingress: { className, controllerNamespace, certificateIssuer: { ...tls.issuer } } };
+      opts,
+    );
+  return { gateway };
 }

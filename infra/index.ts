@@ -30,13 +30,13 @@ async function dockyard(options: ProgramOptions = {}): Promise<StackOutputs> {
   const { registry, authenticatedDocker, builder, imagePullSecrets } = declareRegistry(
     platform,
     target,
-    exposure.ingress,
+    exposure.gateway,
   );
   const imageOpts = { providers: [authenticatedDocker, builder] };
   const images = serviceImages(platform, registry, sourceRevision, imageOpts);
   // On Docker, services pull from the stack's registry with its credentials.
   const serviceTarget = platform.target === "docker" ? { ...target, provider: authenticatedDocker } : target;
-  const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets, exposure.ingress);
+  const containers = declareContainers(platform, serviceTarget, images, imagePullSecrets, exposure.gateway);
   const { backups, toolImage } = declareBackups(
     platform,
     serviceTarget,

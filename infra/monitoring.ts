@@ -38,7 +38,7 @@ export function declareMonitoring(platform: Platform, target: TargetProviders): 
       volumes: platform.volumes.map((volume) => volume.name),
       // cert-manager issues the certificates of the registry and the services users reach, when it is the source.
       certificates:
-        platform.ingress?.tls.source === "cert-manager"
+        platform.gateway?.tls.source === "cert-manager"
           ? [
               ...(platform.registry.mode === "self-hosted" ? ["registry"] : []),
               ...platform.services.filter((service) => service.host !== undefined).map((service) => service.name),

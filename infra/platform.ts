@@ -12,7 +12,7 @@ import type {
   CertificateIssuerArgs,
   ContainerServiceArgs,
   HealthCheckArgs,
-  IngressArgs,
+  GatewayListenerArgs,
   ImagePolicy,
   ObjectivesArgs,
   PersistentVolumeArgs,
@@ -22,7 +22,7 @@ import type {
   VirtualMachineArgs,
   VolumeMountArgs,
 } from "../components";
-import { SERVICE_DEFAULTS } from "../components";
+import { envoyGatewayPodLabels, SERVICE_DEFAULTS } from "../components";
 import type { ConfigCatalog, Secret, StackConfig } from "./config";
 import { imagePolicyFor } from "./config-schema";
 import VERSIONS from "../versions.json";
@@ -97,8 +97,8 @@ export interface PlatformService {
   replicas: Plain<ContainerServiceArgs["replicas"]>;
   /** Kubernetes: the HorizontalPodAutoscaler's bounds, for a service the topology scales. */
   autoscaling?: Plain<AutoscalingArgs>;
-  /** Kubernetes: the host users reach it at through its Ingress, for a service that serves users. */
-  host?: Plain<IngressArgs["host"]>;
+  /** Kubernetes: the host users reach it at through the stack's Gateway, for a service that serves users. */
+  host?: Plain<GatewayListenerArgs["host"]>;
   /** Services it connects to (by name, on their first port): its only egress besides DNS. */
   connectsTo: string[];
   /**
@@ -147,12 +147,13 @@ export type PlatformRegistry = { mirror?: string } & (
 );
 
 /**
- * How every Ingress (the registry's, the user-facing services') is served on Kubernetes: which
- * controller, and where its certificates come from (cert-manager, or a pair given as secrets).
+ * How the registry and the user-facing services are reached on Kubernetes: the stack's Gateway,
+ * its implementation's class and data plane, and where its listeners' certificates come from
+ * (cert-manager, or a pair given as secrets).
  */
-export interface PlatformIngress {
-  className: Plain<IngressArgs["className"]>;
-  controllerNamespace: Plain<IngressArgs["controllerNamespace"]>;
+export interface PlatformGateway {
+  className: string;
+  dataPlane: { namespace: string; podLabels: Record<string, string> };
   tls:
     | { source: "cert-manager"; issuer: Required<Plain<CertificateIssuerArgs>> }
     | { source: "secret"; certificate: Secret; key: Secret };
@@ -182,7 +183,7 @@ export interface Platform {
   /** Kubernetes only: the cluster's Prometheus, which scrapes the services and evaluates the alerts. */
   monitoring?: StackConfig["monitoring"];
   /** Kubernetes only: how the registry and user-facing services are reached from outside. */
-  ingress?: PlatformIngress;
+  gateway?: PlatformGateway;
   /** Kubernetes only: the minor the cluster runs, whose Pod Security profile the namespace enforces. */
   kubernetes?: StackConfig["kubernetes"];
   services: PlatformService[];
@@ -205,7 +206,7 @@ interface ServiceTemplate extends Omit<
   /** Most replicas it can run, and why when that is 1. */
   maxReplicas: number;
   why?: string;
-  /** It serves users: on Kubernetes an Ingress with TLS at `services.<name>.host`. */
+  /** It serves users: on Kubernetes a Gateway listener with TLS at `services.<name>.host`. */
   exposed: boolean;
   /** On Kubernetes a HorizontalPodAutoscaler owns its count, never below this. */
   minReplicas?: number;
@@ -352,7 +353,7 @@ export function describePlatform(config: StackConfig): Platform {
     registry: registrySpec(config.registry, config.target),
     ...(config.target === "kubernetes"
       ? {
-          ingress: ingressSpec(config.ingress),
+          gateway: gatewaySpec(config.gateway, config.endpoints.namespace),
           kubernetes: { version: config.kubernetes.version },
           monitoring: { ...config.monitoring },
         }
@@ -400,18 +401,25 @@ function sizesOf(services: StackConfig["services"], name: string, imagePolicy: I
   return { replicas, cpu, memory, security: { ...security, ...imagePolicy } };
 }
 
-function ingressSpec(ingress: StackConfig["ingress"]): PlatformIngress {
-  const { className, controllerNamespace, tls } = ingress;
+/** The stack's Gateway object name: its data plane's pods carry it (Envoy Gateway's labels). */
+export const GATEWAY_NAME = "dockyard";
+
+function gatewaySpec(gateway: StackConfig["gateway"], namespace: string): PlatformGateway {
+  const { className, dataPlane, tls } = gateway;
+  const plane = {
+    namespace: dataPlane.namespace,
+    podLabels: dataPlane.podLabels ?? envoyGatewayPodLabels(GATEWAY_NAME, namespace),
+  };
   if (tls.source === "secret" && tls.certificate !== undefined && tls.key !== undefined)
-    return { className, controllerNamespace, tls: { source: "secret", certificate: tls.certificate, key: tls.key } };
+    return { className, dataPlane: plane, tls: { source: "secret", certificate: tls.certificate, key: tls.key } };
   if (tls.source === "cert-manager" && tls.issuer !== undefined)
     return {
       className,
-      controllerNamespace,
+      dataPlane: plane,
       tls: { source: "cert-manager", issuer: { name: tls.issuer, kind: tls.issuerKind } },
     };
   // config.ts rejects a kubernetes stack without a complete certificate source; reaching here is a bug.
-  throw new Error("kubernetes stack without a complete ingress.tls passed validation");
+  throw new Error("kubernetes stack without a complete gateway.tls passed validation");
 }
 
 function registrySpec(registry: StackConfig["registry"], target: StackConfig["target"]): PlatformRegistry {

@@ -29,7 +29,7 @@ export interface StackOutputs {
   backupImage?: pulumi.Output<string>;
   /** How other services reach each service (Docker alias or cluster DNS name). */
   services: Record<string, pulumi.Output<string | undefined>>;
-  /** Where users reach each service: `https://<host>/` through its Ingress, or `http://127.0.0.1:<port>/` on Docker. */
+  /** Where users reach each service: `https://<host>/` through the stack's Gateway, or `http://127.0.0.1:<port>/` on Docker. */
   urls: Record<string, pulumi.Output<string | undefined>>;
   /** Physical name of each volume. */
   volumes: Record<string, pulumi.Output<string>>;

@@ -1,17 +1,19 @@
 import * as docker from "@pulumi/docker";
 import * as dockerBuild from "@pulumi/docker-build";
 import type * as pulumi from "@pulumi/pulumi";
-import { Registry, dockerRegistryAuth, imagePullSecret } from "../components";
+import { type Gateway, Registry, dockerRegistryAuth, imagePullSecret } from "../components";
 import type { Platform } from "./platform";
 import type { TargetProviders } from "./providers";
-import type { SharedIngress } from "./exposure";
 
 /** The stack's registry and what pushing to and pulling from it takes. */
 export interface DeclaredRegistry {
   registry: Registry;
   /** Docker provider with the registry's credentials: on Docker, services pull with it. */
   authenticatedDocker: docker.Provider;
-  /** BuildKit on the same engine: images are built and pushed there (each with the registry's credentials). */
+  /**
+   * BuildKit on the same engine: images are built and pushed there (each with the registry's
+   * credentials); on Docker the self-hosted registry's own image is built and loaded there too.
+   */
   builder: dockerBuild.Provider;
   /** Kubernetes: names of the Secrets pods pull the stack's images with. */
   imagePullSecrets: pulumi.Input<string>[];
@@ -21,16 +23,19 @@ export interface DeclaredRegistry {
  * A self-hosted registry (auth always on, generated password) or the external one config
  * names. Builds run on the Docker engine of `endpoints.dockerHost` (the developer's or the CI
  * runner's) and push with the registry's credentials; Kubernetes pods pull with a Secret. On
- * Kubernetes a self-hosted registry is reached at its address through an Ingress with TLS, and
- * its address resolves only once that certificate is Ready and that Ingress has an address, so
- * no push or pull Secret is declared before the registry can be reached.
+ * Kubernetes a self-hosted registry is reached at its address through the stack's Gateway, and its
+ * address resolves only once that Gateway is Programmed (its certificates Ready) and its listener
+ * has accepted the registry's HTTPRoute, so no push or pull Secret is declared before the registry
+ * can be reached.
  */
 export function declareRegistry(
   platform: Platform,
   target: TargetProviders,
-  ingress: SharedIngress | undefined,
+  gateway: Gateway | undefined,
 ): DeclaredRegistry {
   const spec = platform.registry;
+  // BuildKit of the same engine: the service images, and on Docker the self-hosted registry's own image.
+  const builder = new dockerBuild.Provider("docker-build", { host: platform.endpoints.dockerHost });
   const registry = new Registry(
     "registry",
     {
@@ -40,11 +45,11 @@ export function declareRegistry(
       ...(spec.mode === "external" ? { username: spec.username, password: spec.password } : {}),
       ...(spec.mode === "self-hosted" && spec.mirror !== undefined ? { mirror: spec.mirror } : {}),
       ...(spec.mode === "self-hosted" && target.namespace ? { namespace: target.namespace.metadata.name } : {}),
-      // Reached at its address over TLS through an Ingress, the only way nodes and pushes reach it.
-      ...(spec.mode === "self-hosted" && ingress !== undefined ? { ingress } : {}),
+      // Reached at its address over TLS through the Gateway, the only way nodes and pushes reach it.
+      ...(spec.mode === "self-hosted" && gateway !== undefined ? { listener: gateway.listener("registry") } : {}),
     },
     {
-      providers: [target.provider],
+      providers: [target.provider, builder],
       protect: platform.protect,
     },
   );
@@ -65,6 +70,5 @@ export function declareRegistry(
           ).metadata.name,
         ]
       : [];
-  const builder = new dockerBuild.Provider("docker-build", { host: platform.endpoints.dockerHost });
   return { registry, authenticatedDocker, builder, imagePullSecrets };
 }

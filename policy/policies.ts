@@ -159,7 +159,7 @@ function hostOfAddress(address: string): string {
 export const registryTlsOffLoopback: ResourceValidationPolicy = {
   name: "registry-tls-off-loopback",
   description:
-    "A registry reached from anywhere but the local machine is reached over TLS: no plain-HTTP registry published off-loopback, no http:// registry address, Ingresses to a registry terminate TLS.",
+    "A registry reached from anywhere but the local machine is reached over TLS: no plain-HTTP registry published off-loopback, no http:// registry address, HTTPRoutes to a registry attach to one (HTTPS) Gateway listener, Ingresses to a registry terminate TLS.",
   validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
     const props = args.props as Props;
     const kind = kubernetesKind(args.type);
@@ -179,7 +179,20 @@ export const registryTlsOffLoopback: ResourceValidationPolicy = {
       const type = field(props, "spec", "type");
       if (type === "LoadBalancer" || type === "NodePort" || items(field(props, "spec", "externalIPs")).length > 0)
         report(
-          `the registry's Service is exposed outside the cluster (${String(type)}): expose it through an Ingress with tls`,
+          `the registry's Service is exposed outside the cluster (${String(type)}): expose it through an HTTPS Gateway listener`,
+        );
+    }
+    if (kind === "HTTPRoute") {
+      const toRegistry = items(field(props, "spec", "rules")).some((rule) =>
+        items(field(rule, "backendRefs")).some((ref) => /registry/.test(text(field(ref, "name") ?? ""))),
+      );
+      // Without a sectionName a route attaches to every listener of its Gateway, the plain-HTTP one too.
+      if (
+        toRegistry &&
+        items(field(props, "spec", "parentRefs")).some((parent) => field(parent, "sectionName") === undefined)
+      )
+        report(
+          "the HTTPRoute routes to a registry from every listener of its Gateway, plain HTTP included: attach it to the registry's HTTPS listener (sectionName)",
         );
     }
     if (kind === "Ingress") {

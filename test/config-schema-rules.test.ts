@@ -34,7 +34,7 @@ const KUBERNETES = {
   target: "kubernetes",
   endpoints: { kubeContext: "ctx" },
   registry: { address: "registry.example.com" },
-  ingress: { tls: { source: "cert-manager", issuer: "ca" } },
+  gateway: { tls: { source: "cert-manager", issuer: "ca" } },
   services: { front: { host: "app.example.com" } },
   vms: { legacy: { enabled: false } },
   backup: {
@@ -147,11 +147,11 @@ describe("what a target or a setting requires", () => {
     ]);
   });
 
-  it("a self-hosted registry on kubernetes is reached at an Ingress host; on docker at its loopback address", () => {
+  it("a self-hosted registry on kubernetes is reached at a Gateway listener host; on docker at its loopback address", () => {
     expect(problems({ ...DOCKER, registry: { address: "127.0.0.1" } })).toEqual([]);
     const [line] = problems({ ...KUBERNETES, registry: { address: "10.0.0.5" } });
     expect(line).toMatch(
-      /^dockyard:registry.address .*: a self-hosted registry on kubernetes is reached at its Ingress's host, got "10.0.0.5"$/,
+      /^dockyard:registry.address .*: a self-hosted registry on kubernetes is reached at its Gateway listener's host, got "10.0.0.5"$/,
     );
     expect(problems({ ...KUBERNETES, registry: {} })).toEqual([
       "dockyard:registry.address is required for a self-hosted registry on kubernetes: the address nodes and the deploying machine reach it at",
@@ -159,14 +159,14 @@ describe("what a target or a setting requires", () => {
   });
 
   it("TLS settings apply only with their source", () => {
-    expect(problems({ ...KUBERNETES, ingress: { tls: { source: "secret", issuer: "ca" } } })).toEqual([
-      "dockyard:ingress.tls.certificate is required with ingress.tls.source secret (a secret)",
-      "dockyard:ingress.tls.key is required with ingress.tls.source secret (a secret)",
-      "dockyard:ingress.tls.issuer applies only with ingress.tls.source cert-manager: remove it",
+    expect(problems({ ...KUBERNETES, gateway: { tls: { source: "secret", issuer: "ca" } } })).toEqual([
+      "dockyard:gateway.tls.certificate is required with gateway.tls.source secret (a secret)",
+      "dockyard:gateway.tls.key is required with gateway.tls.source secret (a secret)",
+      "dockyard:gateway.tls.issuer applies only with gateway.tls.source cert-manager: remove it",
     ]);
     // Without a source, only the source is asked for.
-    expect(problems({ ...KUBERNETES, ingress: { tls: { issuer: "ca" } } })).toEqual([
-      `dockyard:ingress.tls.source is required on kubernetes: where the certificates of the registry's and the services' Ingresses come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+    expect(problems({ ...KUBERNETES, gateway: { tls: { issuer: "ca" } } })).toEqual([
+      `dockyard:gateway.tls.source is required on kubernetes: where the certificates of the Gateway listeners of the registry and the services come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
     ]);
   });
 

@@ -133,8 +133,8 @@ describe("loading a stack's config", () => {
   it("wraps every credential as a Pulumi secret and leaves what was not given out", async () => {
     const config = loadConfig(catalog, source(DEV));
     expect(config.registry.password).toBeUndefined();
-    expect(config.ingress.tls.certificate).toBeUndefined();
-    expect(config.ingress.tls.key).toBeUndefined();
+    expect(config.gateway.tls.certificate).toBeUndefined();
+    expect(config.gateway.tls.key).toBeUndefined();
     expect(Object.keys(config.backup.repository)).toEqual([]);
     expect(config.file).toBe(FILE);
 

@@ -64,7 +64,7 @@ const BAD_INPUTS: { name: string; config: Config; line: string }[] = [
   {
     name: "unknown top-level key",
     config: prodWith((c) => (c["dockyard:replicas"] = 3)),
-    line: "dockyard:replicas is not a known key (allowed here: target, protect, promotion, endpoints, registry, ingress, kubernetes, monitoring, services, volumes, vms, backup, unsafe)",
+    line: "dockyard:replicas is not a known key (allowed here: target, protect, promotion, endpoints, registry, gateway, kubernetes, monitoring, services, volumes, vms, backup, unsafe)",
   },
   {
     name: "unknown service (depth 2)",

@@ -37,9 +37,9 @@ describe("parity", () => {
           autoscaling: { minReplicas: 5, maxReplicas: 20, targetCpuUtilization: 50 },
         },
       };
-      c["dockyard:ingress"] = {
-        className: "nginx-internal",
-        controllerNamespace: "ingress-internal",
+      c["dockyard:gateway"] = {
+        className: "eg-internal",
+        dataPlane: { namespace: "gateway-internal", podLabels: { "app.kubernetes.io/name": "envoy-internal" } },
         tls: { source: "cert-manager", issuer: "staging-ca", issuerKind: "Issuer" },
       };
       c["dockyard:registry"] = { address: "registry.staging.example.net" };

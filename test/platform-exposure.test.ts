@@ -1,6 +1,6 @@
 /**
  * What the Kubernetes stacks declare to be reached and to reach nothing else: the registry and the
- * user-facing service behind Ingresses with TLS, the certificate awaited before anything pushes,
+ * user-facing service behind the stack's Gateway with TLS, the Gateway awaited before anything pushes,
  * traffic denied both ways unless a workload's policy names the peer, a replicated stateless service
  * under an autoscaler, and probes that differ. Every object is checked in `synth-artefacts.test.ts`
  * against its published schema.
@@ -11,11 +11,14 @@ type PeerSelector = { podSelector: { matchLabels: Record<string, string> } };
 import { describe, expect, it } from "vitest";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { synthFiles } from "../infra/synth/write";
-import { MASKED, evaluate, find, ofType, type RecordedResource } from "./support/pulumi-harness";
+import * as pulumi from "@pulumi/pulumi";
+import { formerCertificateParents } from "../infra/exposure";
+import { MASKED, evaluate, find, ofType, record, type RecordedResource, resolve } from "./support/pulumi-harness";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 
 const T = {
-  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
   certificate: "kubernetes:cert-manager.io/v1:Certificate",
   policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
@@ -49,7 +52,7 @@ function pods(resources: RecordedResource[]): [string, IPodSpec][] {
 }
 
 describe.each(["test", "prod"])("%s", (stack) => {
-  it("the registry and front are reached over TLS through Ingresses with cert-manager Certificates awaited until Ready", async () => {
+  it("the registry and front are reached over TLS through the Gateway's listeners, each route after its Ready certificate", async () => {
     const { resources } = await evaluate(stack);
     const config = committedConfig(stack) as {
       "dockyard:registry": { address: string };
@@ -59,29 +62,41 @@ describe.each(["test", "prod"])("%s", (stack) => {
       registry: config["dockyard:registry"].address,
       front: config["dockyard:services"].front.host,
     };
+    const gateway = find(resources, T.gateway, "dockyard");
+    const listeners = (specOf(gateway) as { listeners: { name: string; hostname?: string; protocol: string }[] })
+      .listeners;
+    expect(listeners.map((l) => [l.name, l.protocol, l.hostname])).toEqual([
+      ["http", "HTTP", undefined],
+      ...Object.entries(hosts).map(([name, host]) => [name, "HTTPS", host]),
+    ]);
     expect(
-      ofType(resources, T.ingress)
+      ofType(resources, T.route)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["front", "registry"]);
+    ).toEqual(["dockyard-https-redirect", "front", "registry"]);
     for (const [name, host] of Object.entries(hosts)) {
-      expect(specOf(find(resources, T.ingress, name))).toMatchObject({
-        ingressClassName: "nginx",
-        tls: [{ hosts: [host], secretName: `${name}-tls` }],
-        rules: [{ host }],
+      expect(specOf(find(resources, T.route, name))).toMatchObject({
+        parentRefs: [{ name: "dockyard", sectionName: name }],
+        hostnames: [host],
       });
-      const certificate = find(resources, T.certificate, name);
+      const certificate = find(resources, T.certificate, `dockyard-${name}`);
       expect(certificate.inputs).toMatchObject({
         metadata: { annotations: { "pulumi.com/waitFor": "condition=Ready" } },
         spec: { dnsNames: [host], secretName: `${name}-tls` },
       });
-      expect(find(resources, T.ingress, name).dependencies).toContain(certificate.urn);
+      expect(find(resources, T.route, name).dependencies).toEqual(
+        expect.arrayContaining([gateway.urn, certificate.urn]),
+      );
     }
   });
 
-  it("nothing is pushed before the registry's certificate is Ready and its Ingress has an address", async () => {
+  it("nothing is pushed before the Gateway is Programmed, the registry's certificate Ready and its route accepted", async () => {
     const { resources } = await evaluate(stack);
-    const waitedOn = [T.certificate, T.ingress, T.statefulSet].map((type) => find(resources, type, "registry").urn);
+    const waitedOn = [
+      find(resources, T.gateway, "dockyard").urn,
+      find(resources, T.certificate, "dockyard-registry").urn,
+      ...[T.route, T.statefulSet].map((type) => find(resources, type, "registry").urn),
+    ];
     const pushes = ofType(resources, T.image);
     expect(pushes.map((p) => p.name).sort()).toEqual(["backup", "front", "web"]);
     for (const push of pushes) expect(push.dependencies, push.name).toEqual(expect.arrayContaining(waitedOn));
@@ -103,13 +118,22 @@ describe.each(["test", "prod"])("%s", (stack) => {
       ingress: [],
       egress: [],
     });
-    const controller = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } };
+    // The data plane of the stack's Gateway: Envoy Gateway's proxies of this Gateway, in their namespace.
+    const controller = {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
+      podSelector: {
+        matchLabels: {
+          "gateway.envoyproxy.io/owning-gateway-name": "dockyard",
+          "gateway.envoyproxy.io/owning-gateway-namespace": platformOf(stack).endpoints.namespace,
+        },
+      },
+    };
     const podsOf = (name: string) => ({
       podSelector: { matchLabels: { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name } },
     });
-    // registry: in from the controller only; out nowhere (its blobs are on its volume)
+    // registry: in from the Gateway's data plane only; out nowhere (its blobs are on its volume)
     expect(policy(resources, "registry")).toMatchObject({ ingress: [{ from: [controller] }], egress: [] });
-    // front: in from the controller; out to DNS and web only
+    // front: in from the Gateway's data plane; out to DNS and web only
     const front = policy(resources, "front") as { ingress: unknown[]; egress: { to: unknown[] }[] };
     expect(front.ingress).toEqual([{ from: [controller], ports: [{ port: 8080, protocol: "TCP" }] }]);
     expect(front.egress.map((rule) => rule.to)).toEqual([
@@ -187,19 +211,58 @@ describe.each(["test", "prod"])("%s", (stack) => {
   });
 });
 
+describe("a stack deployed before the Gateway", () => {
+  it("keeps its Certificates: each is aliased to where the service or registry declared it", async () => {
+    let parents: Record<string, pulumi.Output<string>> = {};
+    await record(() => (parents = formerCertificateParents(platformOf("prod"))));
+    expect(await resolve(pulumi.all(parents))).toEqual({
+      registry: expect.stringMatching(
+        /::dockyard:registry:Registry\$dockyard:container:ContainerService::registry$/,
+      ) as string,
+      front: expect.stringMatching(/::dockyard:container:ContainerService::front$/) as string,
+    });
+  });
+});
+
 describe("TLS from a pair given as secrets", () => {
-  it("one kubernetes.io/tls Secret, masked, serves every Ingress; no Certificate, no solver policy", async () => {
+  it("one kubernetes.io/tls Secret, masked, serves every listener; no Certificate, no solver policy", async () => {
     const config = structuredClone(committedConfig("prod"));
-    config["dockyard:ingress"] = { tls: { source: "secret", certificate: SECURE, key: SECURE } };
+    config["dockyard:gateway"] = { tls: { source: "secret", certificate: SECURE, key: SECURE } };
     const evaluation = await evaluate("prod", writeStackFile(config));
     const { resources } = evaluation;
     const tls = ofType(resources, T.secret).filter((s) => (s.inputs as { type?: string }).type === "kubernetes.io/tls");
-    expect(tls.map((s) => s.name)).toEqual(["ingress-tls"]);
+    expect(tls.map((s) => s.name)).toEqual(["gateway-tls"]);
     expect(tls[0].inputs.stringData).toEqual(MASKED);
     expect(ofType(resources, T.certificate)).toEqual([]);
-    for (const ingress of ofType(resources, T.ingress))
-      expect((specOf(ingress) as { tls: { secretName: string }[] }).tls[0].secretName).toMatch(/^ingress-tls-/);
+    const listeners = (specOf(find(resources, T.gateway, "dockyard")) as { listeners: { tls?: unknown }[] }).listeners;
+    for (const listener of listeners.slice(1))
+      expect(listener.tls).toMatchObject({
+        certificateRefs: [{ name: expect.stringMatching(/^gateway-tls-/) as string }],
+      });
     expect(ofType(resources, T.policy).map((p) => p.name)).not.toContain("acme-http01-solver");
     expect(Object.values(synthFiles(evaluation)).join("\n")).not.toContain("offline-secret-value");
+  });
+});
+
+describe("a data plane in the stack's namespace (Istio, NGINX Gateway Fabric)", () => {
+  it("its pods get a policy of their own: in from anywhere, out to the cluster's pods only", async () => {
+    const config = structuredClone(committedConfig("prod"));
+    const plane = { "gateway.networking.k8s.io/gateway-name": "dockyard" };
+    config["dockyard:gateway"] = {
+      ...(config["dockyard:gateway"] as object),
+      dataPlane: { namespace: "dockyard", podLabels: plane },
+    };
+    const { resources } = await evaluate("prod", writeStackFile(config));
+    expect(policy(resources, "gateway-data-plane")).toEqual({
+      podSelector: { matchLabels: plane },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{}],
+      egress: [{ to: [{ namespaceSelector: {} }] }],
+    });
+    const admitted = {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dockyard" } },
+      podSelector: { matchLabels: plane },
+    };
+    expect(policy(resources, "front")).toMatchObject({ ingress: [{ from: [admitted] }] });
   });
 });

@@ -55,9 +55,17 @@ describe("dev: every Docker container", () => {
     }
   });
 
-  it("runs images pinned by digest or by local image ID", async () => {
-    for (const container of ofType((await evaluate("dev")).resources, "docker:index/container:Container")) {
-      expect(String(container.inputs.image), container.name).toMatch(/(@sha256:[a-f0-9]{64}|^sha256:[a-f0-9]{64})$/);
+  it("runs images pinned by digest, but the registry its local image by the tag naming its build inputs", async () => {
+    const { resources } = await evaluate("dev");
+    // Built and loaded here, never pushed or pulled: components/registry/local-image.ts, ADR 0022.
+    const [local] = ofType(resources, "docker-build:index:Image").find((r) => r.name === "registry-image")!.inputs
+      .tags as string[];
+    expect(local).toMatch(/^dockyard\.invalid\/registry:[a-f0-9]{16}$/);
+    for (const container of ofType(resources, "docker:index/container:Container")) {
+      const image = String(container.inputs.image);
+      if (container.name === "registry" || container.name === "registry-files-carrier")
+        expect(image, container.name).toBe(local);
+      else expect(image, container.name).toMatch(/(@sha256:[a-f0-9]{64}|^sha256:[a-f0-9]{64})$/);
     }
   });
 });

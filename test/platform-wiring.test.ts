@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as front from "../apps/front/contract";
+import { envoyGatewayPodLabels } from "../components";
 import { MASKED, evaluate, find, ofType, type RecordedResource } from "./support/pulumi-harness";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 import { platformOf } from "./support/topology";
@@ -52,8 +53,8 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
     const builder = find(resources, "pulumi:providers:docker-build", "docker-build");
     expect(builder.inputs.host).toBe(platformOf(stack).endpoints.dockerHost);
     const address = section(committedConfig(stack), "registry").address as string;
-    expect(find(resources, "kubernetes:networking.k8s.io/v1:Ingress", "registry").inputs).toMatchObject({
-      spec: { rules: [{ host: address }] },
+    expect(find(resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "registry").inputs).toMatchObject({
+      spec: { hostnames: [address] },
     });
     const images = ofType(resources, "docker-build:index:Image");
     expect(images.length).toBeGreaterThan(0);
@@ -108,17 +109,21 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
     expect(scratch.volumeClaimTemplate.spec.storageClassName).toBe(volume.storageClass);
   });
 
-  it("admits cert-manager's ACME solver pods from the ingress controller only, on the solver's port", async () => {
+  it("admits cert-manager's ACME solver pods from the Gateway's data plane only, on the solver's port", async () => {
     const { resources } = await evaluate(stack);
-    const controller = (section(committedConfig(stack), "ingress") as { controllerNamespace: string })
-      .controllerNamespace;
+    const plane = (section(committedConfig(stack), "gateway") as { dataPlane: { namespace: string } }).dataPlane;
     const policy = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "acme-http01-solver");
     expect((policy.inputs as { spec: unknown }).spec).toEqual({
       podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
       policyTypes: ["Ingress", "Egress"],
       ingress: [
         {
-          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": controller } } }],
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": plane.namespace } },
+              podSelector: { matchLabels: envoyGatewayPodLabels("dockyard", platformOf(stack).endpoints.namespace) },
+            },
+          ],
           ports: [{ port: 8089, protocol: "TCP" }],
         },
       ],

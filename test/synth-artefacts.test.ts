@@ -14,8 +14,15 @@ describe("synth artefacts", () => {
     expect(manifests.length).toBeGreaterThan(3);
     const kinds = manifests.map((name) => validateKubernetesYaml(files[name]).kind);
     expect(kinds[0]).toBe("Namespace");
-    // cert-manager's Certificate validates against its published model, the rest against Kubernetes'
-    for (const kind of ["Certificate", "Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "Deployment"])
+    // cert-manager's and Gateway API's objects validate against their published models, the rest against Kubernetes'
+    for (const kind of [
+      "Certificate",
+      "Gateway",
+      "HTTPRoute",
+      "HorizontalPodAutoscaler",
+      "NetworkPolicy",
+      "Deployment",
+    ])
       expect(kinds, kind).toContain(kind);
     for (const name of manifests) {
       const object = parse(files[name]) as { kind: string; metadata: { namespace?: string } };
@@ -26,9 +33,11 @@ describe("synth artefacts", () => {
     const position = (kind: string) => kinds.indexOf(kind);
     if (kinds.includes("PersistentVolumeClaim"))
       expect(position("PersistentVolumeClaim")).toBeLessThan(position("StatefulSet"));
-    expect(position("Certificate")).toBeLessThan(position("Ingress"));
-    // every string stays a string for YAML 1.1 readers (kubectl): "off" is quoted
-    expect(Object.values(files).join("\n")).toContain(`proxy-request-buffering: "off"`);
+    expect(position("Certificate")).toBeLessThan(position("Gateway"));
+    expect(position("Gateway")).toBeLessThan(position("HTTPRoute"));
+    expect(Object.values(files).join("\n")).not.toContain("nginx.ingress.kubernetes.io/");
+    // every string stays a string for YAML 1.1 readers (kubectl): "true" is quoted
+    expect(Object.values(files).join("\n")).toContain(`acme.cert-manager.io/http01-solver: "true"`);
   });
 
   it("dev: writes each Docker container's, network's and volume's effective settings", async () => {

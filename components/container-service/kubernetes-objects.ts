@@ -9,7 +9,7 @@ import {
   type WorkloadKind,
 } from "../workload";
 import { topologySpread } from "./autoscaling";
-import { type CertificateManifest, certificateManifest, ingressManifest } from "./ingress";
+import { backendTlsManifests, type GatewayApiManifest, httpRouteManifest } from "./route";
 
 /** The Kubernetes objects of one service besides its Secret, as manifests (apiVersion, kind, metadata, spec). */
 export interface KubernetesManifests {
@@ -21,10 +21,10 @@ export interface KubernetesManifests {
   readonly podDisruptionBudget?: Input.policy.v1.PodDisruptionBudget;
   /** Admits exactly the service's peers, in and out (see network-policy.ts). Pulumi names it. */
   readonly networkPolicy: Input.networking.v1.NetworkPolicy;
-  /** The Ingress `<service>` with TLS, when the service is reached from outside the cluster. */
-  readonly ingress?: Input.networking.v1.Ingress;
-  /** The cert-manager Certificate `<service>` filling the Ingress's TLS Secret, when an issuer is named. */
-  readonly certificate?: CertificateManifest;
+  /** The HTTPRoute `<service>` from a Gateway listener, when the service is reached from outside the cluster. */
+  readonly route?: GatewayApiManifest;
+  /** With a route to a service serving TLS itself: the CA bundle and the BackendTLSPolicy verifying it. */
+  readonly backendTls?: { readonly caBundle: Input.core.v1.ConfigMap; readonly policy: GatewayApiManifest };
 }
 
 /**
@@ -116,9 +116,7 @@ export function kubernetesManifests(
         }
       : {}),
     networkPolicy: networkPolicyManifest(spec),
-    ...(spec.ingress === undefined ? {} : { ingress: ingressManifest(spec) }),
-    ...(spec.ingress === undefined || certificateManifest(spec) === undefined
-      ? {}
-      : { certificate: certificateManifest(spec) }),
+    ...(spec.route === undefined ? {} : { route: httpRouteManifest(spec) }),
+    ...(spec.route?.backendCaCertificate === undefined ? {} : { backendTls: backendTlsManifests(spec) }),
   };
 }

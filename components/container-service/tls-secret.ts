@@ -13,16 +13,15 @@ export interface TlsPairArgs {
 /** Arguments of {@link tlsSecret} besides the pair. */
 export interface TlsSecretArgs {
   /**
-   * Namespace of the Secret: the namespace of the Ingresses that use it.
+   * Namespace of the Secret: the namespace of the Gateway that serves it.
    * @default the provider's namespace
    */
   readonly namespace?: pulumi.Input<string>;
 }
 
 /**
- * A `kubernetes.io/tls` Secret holding a certificate given as Pulumi secrets, for ContainerService
- * `ingress.tlsSecretName` (`secret.metadata.name`) when the certificate does not come from
- * cert-manager. Both values stay secrets; Pulumi names the Secret, so a new pair makes a new one.
+ * A `kubernetes.io/tls` Secret holding a certificate given as Pulumi secrets, for Gateway
+ * `tlsSecretName` (`secret.metadata.name`) when the certificate does not come from cert-manager. Both values stay secrets; Pulumi names the Secret, so a new pair makes a new one.
  */
 export function tlsSecret(
   name: string,

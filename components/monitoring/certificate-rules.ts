@@ -47,7 +47,7 @@ function certificateAlerts(spec: ResolvedMonitoring, certificate: string) {
       summary: `${where} is not Ready`,
       description:
         `cert-manager has reported ${certificate} not Ready for ${spoken(notReady)}: issuing or renewing it fails ` +
-        `(the issuer, its DNS or HTTP challenge, or the Secret). The Ingress keeps serving the previous certificate until it expires.`,
+        `(the issuer, its DNS or HTTP challenge, or the Secret). The Gateway keeps serving the previous certificate until it expires.`,
     }),
     alertingRule(spec, "CertificateExpiringSoon", {
       expr: `${expiry} < ${warnAt}\nand\n${expiry} >= ${criticalAt}`,

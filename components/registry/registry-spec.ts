@@ -2,10 +2,10 @@ import * as net from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import type { Target } from "../types";
-import { type ArgPath, argsOf } from "../args";
+import { type ArgPath, argsOf, knownKeys } from "../args";
 import * as rules from "../rules";
 import type { RegistryArgs } from "../registry";
-import { type IngressArgs, PUBLISH_ADDRESS, resolveIngress } from "../workload";
+import { type GatewayListenerRef, PUBLISH_ADDRESS, resolveRoute } from "../workload";
 import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "./image-ref";
 import VERSIONS from "../../versions.json";
 
@@ -24,15 +24,6 @@ export interface RegistryTlsArgs {
   readonly key: pulumi.Input<string>;
 }
 
-/**
- * How a self-hosted registry on Kubernetes is reached: the Ingress in front of it (its host is the
- * registry's `address`; body size, timeouts and streaming are the registry's own).
- */
-export type RegistryIngressArgs = Pick<
-  IngressArgs,
-  "className" | "controllerNamespace" | "tlsSecretName" | "certificateIssuer"
->;
-
 /** A self-hosted registry's Args, validated, defaults applied. */
 export interface SelfHostedSpec {
   readonly mode: "self-hosted";
@@ -46,8 +37,8 @@ export interface SelfHostedSpec {
   readonly publishAddress: string;
   readonly deleteEnabled: boolean;
   readonly tls: RegistryTlsArgs | undefined;
-  /** Kubernetes: the Ingress in front of it (required there). */
-  readonly ingress: RegistryIngressArgs | undefined;
+  /** Kubernetes: the Gateway listener it is reached through (required there). */
+  readonly listener: GatewayListenerRef | undefined;
   readonly storageGiB: number;
   readonly storageClass: pulumi.Input<string> | undefined;
   readonly namespace: pulumi.Input<string> | undefined;
@@ -70,7 +61,7 @@ const SELF_HOSTED_ONLY = [
   "mirror",
   "deleteEnabled",
   "tls",
-  "ingress",
+  "listener",
   "hostPort",
   "publishAddress",
   "storageGiB",
@@ -82,6 +73,7 @@ const SELF_HOSTED_ONLY = [
 /** Validates a Registry's Args and applies defaults; one ComponentArgError listing every mistake. */
 export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHostedSpec | ExternalSpec {
   const root = argsOf("Registry", name);
+  knownKeys(root, args, ["target", "mode", "address", "username", "password", ...SELF_HOSTED_ONLY]);
   if (!NAME.test(name))
     root
       .field("name")
@@ -117,11 +109,13 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
     root
       .field("address")
       .report(
-        "is required on Kubernetes: the host nodes and the deploying machine reach the registry at (its Ingress's host)",
+        "is required on Kubernetes: the host nodes and the deploying machine reach the registry at (its Gateway listener's host)",
       );
   }
-  if (target === "kubernetes" && address !== undefined) root.field("address").check(rules.ingressHost, address);
-  if (target === "kubernetes") checkIngress(root, name, args.ingress);
+  if (target === "kubernetes") {
+    const host = address === undefined ? undefined : root.field("address").check(rules.gatewayHost, address);
+    checkListener(root, args.listener, host);
+  }
   // An unusable publish address is reported once, above, not again as a reason to require TLS.
   if (target === "docker" && args.tls === undefined && publishable) checkLoopback(root, publishAddress, address);
   const spec = {
@@ -144,7 +138,7 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
     address: address ?? dockerAddress(publishAddress, checked.hostPort),
     publishAddress,
     tls,
-    ingress: checked.target === "kubernetes" ? args.ingress : undefined,
+    listener: checked.target === "kubernetes" ? args.listener : undefined,
     storageClass,
     namespace,
     buildContext,
@@ -152,29 +146,27 @@ export function resolveRegistrySpec(name: string, args: RegistryArgs): SelfHoste
 }
 
 /**
- * On Kubernetes the registry is reached through an Ingress with TLS (a Secret or a cert-manager
- * issuer): nodes' container runtimes and the deploying machine refuse plain HTTP off loopback.
+ * On Kubernetes the registry is reached through a Gateway listener serving TLS at `address`: nodes'
+ * container runtimes and the deploying machine refuse plain HTTP off loopback.
  */
-function checkIngress(root: ArgPath, name: string, ingress: RegistryIngressArgs | undefined): void {
-  const at = root.field("ingress");
-  const own = ["host", "maxBodyMiB", "timeoutSeconds", "streamRequests", "backendProtocol"].find(
-    (key) => ingress !== undefined && key in ingress,
-  );
-  if (ingress === undefined)
+function checkListener(root: ArgPath, listener: GatewayListenerRef | undefined, address: string | undefined): void {
+  const at = root.field("listener");
+  if (listener === undefined) {
     at.report(
-      "is required on Kubernetes: the registry is reached over TLS through an Ingress (tlsSecretName or certificateIssuer); plain HTTP is allowed only on 127.0.0.1",
+      "is required on Kubernetes: the registry is reached over TLS through a Gateway listener (Gateway.listener(name)); plain HTTP is allowed only on 127.0.0.1",
     );
-  else if (own !== undefined) at.field(own).report("is the registry's own: remove it (the host is address)");
-  else {
-    const port = {
-      name: "registry",
-      containerPort: 5000,
-      protocol: "tcp" as const,
-      hostPort: undefined,
-      servicePort: 5000,
-    };
-    resolveIngress(at, { ...ingress, host: "registry.invalid" }, "kubernetes", [port], name);
+    return;
   }
+  const port = {
+    name: "registry",
+    containerPort: 5000,
+    protocol: "tcp" as const,
+    hostPort: undefined,
+    servicePort: 5000,
+  };
+  const route = resolveRoute(root, { listener }, "kubernetes", [port]);
+  if (route !== undefined && address !== undefined && route.host !== address)
+    at.field("host").report(`must be the registry's address "${address}" (what nodes pull from), got "${route.host}"`);
 }
 
 /** Plain HTTP only on loopback, where Docker allows it: published or addressed beyond it, TLS is required. */

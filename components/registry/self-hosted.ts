@@ -24,11 +24,11 @@ export const REGISTRY_REALM = "dockyard-registry";
 /** The generated password: long, and letters and digits only (no quoting trouble in any client). */
 export const PASSWORD_POLICY = { length: 40, special: false } as const;
 /**
- * The registry's Ingress settings: no body limit (a layer is pushed as one request of any size),
- * 900 s to read or send (a large layer on a slow link), bodies streamed to the registry instead of
- * buffered on the controller's disk first.
+ * The registry's HTTPRoute: a request may take 900 s (a large layer pushed as one request on a slow
+ * link). Standard Gateway API has no body limit to lift; ADR 0024 says which implementations need
+ * their own policy for one.
  */
-export const REGISTRY_INGRESS = { maxBodyMiB: 0, timeoutSeconds: 900, streamRequests: true } as const;
+export const REGISTRY_ROUTE = { timeoutSeconds: 900 } as const;
 
 /**
  * The registry process's environment. Distribution 3 always starts OpenTelemetry tracing and, unless
@@ -133,16 +133,20 @@ export function selfHostedServiceArgs(
     healthCheck: { path: "/", scheme: tls ? "HTTPS" : "HTTP", command: registryHealthCommand(tls) },
     component: "registry",
     ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }),
-    ...(spec.target === "kubernetes" && spec.ingress !== undefined
+    ...(spec.target === "kubernetes" && spec.listener !== undefined
       ? {
-          ingress: {
-            ...spec.ingress,
-            host: spec.address,
-            ...REGISTRY_INGRESS,
-            backendProtocol: tls ? ("HTTPS" as const) : ("HTTP" as const),
+          route: {
+            listener: spec.listener,
+            ...REGISTRY_ROUTE,
+            ...(spec.tls === undefined ? {} : { backendCaCertificate: spec.tls.certificate }),
           },
         }
       : {}),
-    security: { publishAddress: spec.publishAddress },
+    // On Docker it runs its local image by tag: one naming a hash of its build inputs, never pulled
+    // (local-image.ts). Kubernetes runs the upstream image by digest.
+    security: {
+      publishAddress: spec.publishAddress,
+      ...(spec.target === "docker" ? { allowMutableImageTag: true } : {}),
+    },
   };
 }

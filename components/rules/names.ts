@@ -34,6 +34,42 @@ export const labelValue: Rule<string> = rule(
         ),
 );
 
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes label key: `[prefix/]name`, the prefix a DNS subdomain, the name at most 63 characters. */
+export const labelKey: Rule<string> = rule(`a label key ([prefix/]name, name at most 63 characters)`, (value) => {
+  if (typeof value !== "string") return refuse("must be a label key ([prefix/]name, name at most 63 characters)");
+  const slash = value.lastIndexOf("/");
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix)))
+    ? accept(value)
+    : refuse("is not a valid label key ([prefix/]name, name at most 63 characters)");
+});
+
+/**
+ * Labels selecting pods in a NetworkPolicy peer: at least one (none would select every pod of the
+ * namespace), each a valid key and value.
+ */
+export const podSelector: Rule<Record<string, string>> = rule(
+  `a map of at least one label key to its value, e.g. { "app.kubernetes.io/name": "envoy" }`,
+  (value) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return refuse(`must be a map of label keys to values, e.g. { "app.kubernetes.io/name": "envoy" }`);
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0)
+      return refuse("must name at least one label: an empty selector would admit every pod of the namespace");
+    for (const [key, label] of entries) {
+      const keyVerdict = labelKey.check(key);
+      if (!keyVerdict.ok) return refuse(`${JSON.stringify(key)} ${keyVerdict.problem}`);
+      const valueVerdict = labelValue.check(label);
+      if (!valueVerdict.ok) return refuse(`${JSON.stringify(key)}: ${valueVerdict.problem}`);
+    }
+    return accept(Object.fromEntries(entries) as Record<string, string>);
+  },
+);
+
 /** An RFC 1035 label: as {@link dnsLabel}, starting with a letter (a Kubernetes Service, a Docker name). */
 export const serviceName: Rule<string> = rule(
   `a DNS label starting with a letter (lower-case letters, digits and "-", at most 63 characters)`,
@@ -164,16 +200,19 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * A host an Ingress routes and a certificate names: a lower-case DNS name (an RFC 1123
- * subdomain), never an IP address and without a port (the controller serves 443).
- * @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressSpec
+ * A host a Gateway listener serves and a certificate names: a lower-case DNS name (an RFC 1123
+ * subdomain), never an IP address and without a port (the listener serves 443). Gateway API's
+ * `Hostname` also takes a leading `*.` wildcard; dockyard's listeners each serve one host.
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#hostname
  */
-export const ingressHost: Rule<string> = rule(`a DNS name like "app.example.com"`, (value) => {
+export const gatewayHost: Rule<string> = rule(`a DNS name like "app.example.com"`, (value) => {
   if (typeof value !== "string") return refuse(`must be a DNS name like "app.example.com"`);
   if (net.isIP(value) !== 0 || net.isIP(value.replace(/^\[|\]$/g, "")) !== 0)
-    return refuse(`must be a DNS name like "app.example.com", not an IP address (an Ingress routes names only)`);
+    return refuse(
+      `must be a DNS name like "app.example.com", not an IP address (a Gateway listener routes names only)`,
+    );
   if (/:\d*$/.test(value))
-    return refuse(`must be a DNS name like "app.example.com" without a port (the Ingress serves 443)`);
+    return refuse(`must be a DNS name like "app.example.com" without a port (the Gateway listener serves 443)`);
   if (value.length > 253 || !value.split(".").every((label) => LABEL_1123.test(label)))
     return refuse(
       `must be a DNS name like "app.example.com" (lower-case labels of letters, digits and "-", at most 253 characters)`,

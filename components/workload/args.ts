@@ -177,69 +177,58 @@ export interface EgressArgs extends PeerArgs {
   readonly ports: EgressPortArgs[];
 }
 
-/** A cert-manager issuer the Ingress certificate is requested from. */
-export interface CertificateIssuerArgs {
-  /** Name of the ClusterIssuer or Issuer. */
-  readonly name: string;
-  /**
-   * `ClusterIssuer` (cluster-wide) or `Issuer` (in the service's namespace).
-   * @default "ClusterIssuer"
-   */
-  readonly kind?: "ClusterIssuer" | "Issuer";
+/**
+ * Who forwards a Gateway's traffic to the services behind it: its data plane's pods, which each
+ * routed service's NetworkPolicy admits (to the routed port only).
+ */
+export interface GatewayDataPlaneArgs {
+  /** Namespace the data plane's pods run in (Envoy Gateway: its controller's, `envoy-gateway-system`). */
+  readonly namespace: string;
+  /** Labels selecting the data plane's pods of this Gateway (and no other pods of that namespace). */
+  readonly podLabels: Readonly<Record<string, string>>;
 }
 
 /**
- * How a Kubernetes service is reached from outside the cluster: an Ingress (networking.k8s.io/v1)
- * with TLS, routing `host` to the service's first tcp port. TLS is always on: give exactly one of
- * `tlsSecretName` and `certificateIssuer`. The controller settings are rendered for ingress-nginx.
- * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+ * One HTTPS listener of a Gateway (gateway.networking.k8s.io/v1), as `Gateway.listener(name)`
+ * gives it: the route attaches to it by name and serves its host.
  */
-export interface IngressArgs {
-  /** DNS name clients use (no port, no IP address): the Ingress rule's host and the certificate's name. */
+export interface GatewayListenerRef {
+  /** Name of the Gateway (its output: a route declared from it waits for the Gateway). */
+  readonly gateway: pulumi.Input<string>;
+  /**
+   * Namespace of the Gateway: the service's own (its listeners admit routes of their namespace only).
+   * @default the service's namespace
+   */
+  readonly namespace?: pulumi.Input<string>;
+  /** The listener's name, the route's `sectionName`. */
+  readonly listener: string;
+  /** The listener's host (a DNS name, no port): the route's only hostname. */
   readonly host: string;
+  /** The Gateway's data plane, admitted to the routed port. */
+  readonly dataPlane: GatewayDataPlaneArgs;
+}
+
+/**
+ * How a Kubernetes service is reached from outside the cluster: an HTTPRoute
+ * (gateway.networking.k8s.io/v1) from one HTTPS listener of a Gateway, every path to the service's
+ * first tcp port. TLS ends at the listener (the Gateway holds the certificate); with `backendTls`
+ * the last hop is HTTPS too, the service's certificate verified.
+ * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
+ */
+export interface RouteArgs {
+  /** The Gateway listener it attaches to (`Gateway.listener(name)`). */
+  readonly listener: GatewayListenerRef;
   /**
-   * IngressClass of the controller that serves it.
-   * @default "nginx"
-   */
-  readonly className?: string;
-  /**
-   * Namespace of the ingress controller's pods: the service admits connections from them.
-   * @default "ingress-nginx"
-   */
-  readonly controllerNamespace?: string;
-  /**
-   * TLS from an existing `kubernetes.io/tls` Secret in the service's namespace (`tlsSecret()`).
-   * @default none (then certificateIssuer is required)
-   */
-  readonly tlsSecretName?: pulumi.Input<string>;
-  /**
-   * TLS from cert-manager: a Certificate `<service>` for `host`, issued by this issuer into the
-   * Secret `<service>-tls`; the Ingress is created once the certificate is Ready.
-   * @default none (then tlsSecretName is required)
-   */
-  readonly certificateIssuer?: CertificateIssuerArgs;
-  /**
-   * Largest request body in MiB, 0 for no limit (ingress-nginx `proxy-body-size`).
-   * @default the controller's (ingress-nginx: 1 MiB)
-   */
-  readonly maxBodyMiB?: number;
-  /**
-   * Seconds the controller waits on the service while reading or sending (ingress-nginx `proxy-read-timeout`, `proxy-send-timeout`).
-   * @default the controller's (ingress-nginx: 60)
+   * Seconds the Gateway allows a whole request, upload included (HTTPRoute `timeouts.request`).
+   * @default the implementation's (Envoy Gateway: 15 s)
    */
   readonly timeoutSeconds?: number;
   /**
-   * Protocol the controller speaks to the service: "HTTPS" when the process serves TLS itself, so the
-   * last hop inside the cluster is encrypted too (ingress-nginx `backend-protocol`; the controller
-   * does not verify the service's certificate).
-   * @default "HTTP"
+   * The service serves TLS itself: a BackendTLSPolicy makes the Gateway speak HTTPS to it and verify
+   * its certificate for the listener's host against this CA bundle (PEM).
+   * @default none: plain HTTP inside the cluster
    */
-  readonly backendProtocol?: "HTTP" | "HTTPS";
-  /**
-   * Stream request bodies to the service as they arrive instead of buffering them first (ingress-nginx `proxy-request-buffering: "off"`).
-   * @default false
-   */
-  readonly streamRequests?: boolean;
+  readonly backendCaCertificate?: pulumi.Input<string>;
 }
 
 /**

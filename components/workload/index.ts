@@ -17,7 +17,7 @@
 export type * from "./args";
 export type * from "./spec";
 export { resolveServiceSpec } from "./resolve";
-export { certificateSecretName, resolveIngress } from "./resolve-exposure";
+export { resolveDataPlane, resolveRoute } from "./resolve-exposure";
 
 // Security: defaults, opt-outs, posture, and both renderings.
 export {

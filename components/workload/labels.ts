@@ -18,8 +18,6 @@ export const RESERVED_LABELS = [
   "app.kubernetes.io/component",
 ] as const;
 
-const NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A valid label value ({@link rules.labelValue}), or undefined after reporting. */
 export function labelValue(at: ArgPath, value: unknown): string | undefined {
   return at.check(rules.labelValue, value);
@@ -31,11 +29,8 @@ export function userLabels(at: ArgPath, value: unknown): Record<string, string> 
   if (map === undefined) return undefined;
   const labels: Record<string, string | undefined> = {};
   for (const [key, v] of Object.entries(map)) {
-    const slash = key.lastIndexOf("/");
-    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    const name = slash >= 0 ? key.slice(slash + 1) : key;
-    if (!NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !PREFIX.test(prefix))))
-      labels[key] = at.key(key).report("is not a valid label key ([prefix/]name, name at most 63 characters)");
+    const keyVerdict = rules.labelKey.check(key);
+    if (!keyVerdict.ok) labels[key] = at.key(key).report(keyVerdict.problem);
     else if ((RESERVED_LABELS as readonly string[]).includes(key))
       labels[key] = at.key(key).report("is set by dockyard and cannot be overridden");
     else labels[key] = labelValue(at.key(key), v);

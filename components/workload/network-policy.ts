@@ -8,8 +8,8 @@ type Peer = Input.networking.v1.NetworkPolicyPeer;
 
 /**
  * NetworkPolicies: the namespace denies every connection in and out by default, and each
- * workload's own policy (both policy types) admits exactly its peers: the ingress controller's
- * namespace when it has an Ingress, the services named in `allowFrom`, and out only DNS and the
+ * workload's own policy (both policy types) admits exactly its peers: the Gateway's data plane
+ * when it has an HTTPRoute, the services named in `allowFrom`, and out only DNS and the
  * destinations in `allowTo`. Image pulls are made by the node's container runtime, outside the
  * pod's network namespace, so no pod needs a rule to reach the registry.
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
@@ -46,20 +46,20 @@ function peer(spec: PeerSpec): Peer {
 const upper = (protocol: Protocol) => protocol.toUpperCase();
 
 /**
- * The workload's policy: in from the ingress controller (with `ingress`) to the port its Ingress
- * routes to only, and from the `allowFrom` peers to the declared ports; out to the cluster DNS
+ * The workload's policy: in from the Gateway's data plane pods (with `route`) to the port its
+ * HTTPRoute routes to only, and from the `allowFrom` peers to the declared ports; out to the cluster DNS
  * (with `allowDns`) and the `allowTo` destinations only. No peer means no rule: that direction is
  * denied. Pulumi names it.
  */
 export function networkPolicyManifest(spec: ResolvedService): NetworkPolicy {
   const ports = spec.ports.map((p) => ({ port: p.containerPort, protocol: upper(p.protocol) }));
-  const controller =
-    spec.ingress === undefined
+  const gateway =
+    spec.route === undefined
       ? []
       : [
           {
-            from: [peer({ namespace: spec.ingress.controllerNamespace, podLabels: undefined })],
-            ports: [{ port: spec.ingress.port.containerPort, protocol: upper(spec.ingress.port.protocol) }],
+            from: [peer(spec.route.dataPlane)],
+            ports: [{ port: spec.route.port.containerPort, protocol: upper(spec.route.port.protocol) }],
           },
         ];
   const peers =
@@ -74,7 +74,7 @@ export function networkPolicyManifest(spec: ResolvedService): NetworkPolicy {
     spec: {
       podSelector: { matchLabels: selectorLabels(spec) },
       policyTypes: ["Ingress", "Egress"],
-      ingress: [...controller, ...peers],
+      ingress: [...gateway, ...peers],
       egress: [
         ...(spec.access.dns
           ? [

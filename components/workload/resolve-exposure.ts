@@ -1,21 +1,27 @@
-import { AUTOSCALING_DEFAULTS, INGRESS_DEFAULTS, LIMITS } from "../defaults";
+import { AUTOSCALING_DEFAULTS, LIMITS } from "../defaults";
 import { allDefined, type ArgPath, knownKeys } from "../args";
 import * as rules from "../rules";
 import type { Target } from "../types";
-import type { AutoscalingArgs, EgressArgs, IngressArgs, PeerArgs } from "./args";
+import type {
+  AutoscalingArgs,
+  EgressArgs,
+  GatewayDataPlaneArgs,
+  GatewayListenerRef,
+  PeerArgs,
+  RouteArgs,
+} from "./args";
 import { podLabelsOf } from "./labels";
-import type { AccessSpec, AutoscalingSpec, EgressSpec, IngressSpec, PeerSpec, PortSpec } from "./spec";
+import type { AccessSpec, AutoscalingSpec, EgressSpec, PeerSpec, PortSpec, RouteSpec } from "./spec";
 
 /**
  * Resolves how a service is reached and what it may reach on Kubernetes: its NetworkPolicy peers,
- * its Ingress and its HorizontalPodAutoscaler. Pure; each function reports the mistakes in its
+ * its HTTPRoute and its HorizontalPodAutoscaler. Pure; each function reports the mistakes in its
  * argument and gives undefined when a required part failed.
  */
 
 const PEER_KEYS = ["service", "namespace"] as const;
 const EGRESS_KEYS = [...PEER_KEYS, "cidr", "except", "ports"] as const;
 const LIST = rules.list();
-const HTTP = ["HTTP", "HTTPS"] as const;
 
 function peer(at: ArgPath, value: PeerArgs): PeerSpec {
   const service = value.service === undefined ? undefined : at.field("service").check(rules.serviceName, value.service);
@@ -66,73 +72,59 @@ function egress(at: ArgPath, raw: unknown): EgressSpec | undefined {
   return spec && { ...peer(at, value), cidr, ...spec };
 }
 
-const INGRESS_KEYS = [
-  "host",
-  "className",
-  "controllerNamespace",
-  "tlsSecretName",
-  "certificateIssuer",
-  "maxBodyMiB",
-  "timeoutSeconds",
-  "streamRequests",
-  "backendProtocol",
-] as const;
+const ROUTE_KEYS = ["listener", "timeoutSeconds", "backendCaCertificate"] as const;
+const LISTENER_KEYS = ["gateway", "namespace", "listener", "host", "dataPlane"] as const;
 
-/** `ingress`: Kubernetes only, TLS always (a Secret or a cert-manager issuer), to the first tcp port. */
-export function resolveIngress(
+/** `route`: Kubernetes only, from one HTTPS listener of a Gateway to the first tcp port. */
+export function resolveRoute(
   at: ArgPath,
-  value: IngressArgs | undefined,
+  value: RouteArgs | undefined,
   target: Target,
   ports: PortSpec[],
-  serviceName: string,
-): IngressSpec | undefined {
+): RouteSpec | undefined {
   if (value === undefined || target === "docker") return undefined;
-  const args = knownKeys(at, value, INGRESS_KEYS) as IngressArgs | undefined;
+  const args = knownKeys(at, value, ROUTE_KEYS) as RouteArgs | undefined;
   if (args === undefined) return undefined;
-  const host = at.field("host").check(rules.ingressHost, args.host);
   const port = ports.find((p) => p.protocol === "tcp");
   if (port === undefined) return at.report("needs a tcp port to route to: the service declares none");
-  if (args.tlsSecretName !== undefined && args.certificateIssuer !== undefined)
-    return at.report("takes tlsSecretName or certificateIssuer, not both: one source of the certificate");
-  if (args.tlsSecretName === undefined && args.certificateIssuer === undefined)
-    return at.report(
-      "needs tlsSecretName (a kubernetes.io/tls Secret) or certificateIssuer (cert-manager): TLS is always on off loopback",
-    );
-  if (typeof args.tlsSecretName === "string") at.field("tlsSecretName").check(rules.dnsSubdomain, args.tlsSecretName);
-  const issuer =
-    args.certificateIssuer === undefined ? undefined : issuerOf(at.field("certificateIssuer"), args.certificateIssuer);
-  const maxBodyMiB = at.field("maxBodyMiB").optional(rules.integerIn(0, 1_048_576), args.maxBodyMiB, undefined);
+  const listenerAt = at.field("listener");
+  const ref = knownKeys(listenerAt, args.listener, LISTENER_KEYS) as GatewayListenerRef | undefined;
+  if (ref === undefined) return undefined;
+  if (ref.gateway === undefined) listenerAt.field("gateway").report("is required: the Gateway's name");
+  else if (typeof ref.gateway === "string") listenerAt.field("gateway").check(rules.dnsSubdomain, ref.gateway);
+  if (typeof ref.namespace === "string") listenerAt.field("namespace").check(rules.dnsLabel, ref.namespace);
+  const spec = allDefined({
+    listener: listenerAt.field("listener").check(rules.dnsLabel, ref.listener),
+    host: listenerAt.field("host").check(rules.gatewayHost, ref.host),
+    dataPlane: resolveDataPlane(listenerAt.field("dataPlane"), ref.dataPlane),
+  });
   const timeoutSeconds = at
     .field("timeoutSeconds")
     .optional(rules.integerIn(1, 86_400), args.timeoutSeconds, undefined);
-  const spec = allDefined({
-    host,
-    className: at.field("className").optional(rules.dnsSubdomain, args.className, INGRESS_DEFAULTS.className),
-    controllerNamespace: at
-      .field("controllerNamespace")
-      .optional(rules.dnsLabel, args.controllerNamespace, INGRESS_DEFAULTS.controllerNamespace),
-    streamRequests: at.field("streamRequests").optional(rules.boolean, args.streamRequests, false),
-    backendProtocol: at.field("backendProtocol").optional(rules.oneOf(HTTP), args.backendProtocol, "HTTP"),
-  });
-  const tlsSecretName = args.tlsSecretName ?? certificateSecretName(serviceName);
-  return spec && { ...spec, tlsSecretName, issuer, port, maxBodyMiB, timeoutSeconds };
-}
-
-function issuerOf(at: ArgPath, value: unknown): IngressSpec["issuer"] {
-  const given = knownKeys(at, value, ["name", "kind"]);
-  const kinds = rules.oneOf(["ClusterIssuer", "Issuer"] as const);
   return (
-    given &&
-    allDefined({
-      name: at.field("name").check(rules.dnsSubdomain, given.name),
-      kind: at.field("kind").optional(kinds, given.kind, INGRESS_DEFAULTS.issuerKind),
-    })
+    (spec &&
+      ref.gateway !== undefined && {
+        ...spec,
+        gateway: ref.gateway,
+        gatewayNamespace: ref.namespace,
+        port,
+        timeoutSeconds,
+        backendCaCertificate: args.backendCaCertificate,
+      }) ||
+    undefined
   );
 }
 
-/** The Secret cert-manager writes a service's certificate into. */
-export function certificateSecretName(serviceName: string): string {
-  return `${serviceName}-tls`;
+/** A Gateway's data plane: its namespace and the labels selecting its pods (a namespace alone would admit all of it). */
+export function resolveDataPlane(at: ArgPath, value: unknown): RouteSpec["dataPlane"] | undefined {
+  const given = knownKeys(at, value, ["namespace", "podLabels"]) as GatewayDataPlaneArgs | undefined;
+  return (
+    given &&
+    allDefined({
+      namespace: at.field("namespace").check(rules.dnsLabel, given.namespace),
+      podLabels: at.field("podLabels").check(rules.podSelector, given.podLabels),
+    })
+  );
 }
 
 /**

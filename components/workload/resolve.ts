@@ -21,7 +21,7 @@ import type { RestartPolicy } from "./spec";
 import { ACCESS_MODES, type Target } from "../types";
 import { allDefined, type ArgPath, argsOf } from "../args";
 import { labelValue, userLabels } from "./labels";
-import { resolveAccess, resolveAutoscaling, resolveIngress } from "./resolve-exposure";
+import { resolveAccess, resolveAutoscaling, resolveRoute } from "./resolve-exposure";
 import { FILES_VOLUME, resolveFiles } from "./files";
 import { checkedImage } from "../image-policy";
 import { SCRATCH_VOLUME } from "./pod-spec";
@@ -97,10 +97,10 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     .optional(rules.integerIn(30, 86_400), args.rolloutTimeoutSeconds, undefined);
   const namespace = root.field("namespace").plain(rules.dnsLabel, args.namespace);
   const access = resolveAccess(root, args.allowFrom, args.allowTo, args.allowDns);
-  const ingress =
+  const route =
     ports === undefined || target === undefined
       ? undefined
-      : resolveIngress(root.field("ingress"), args.ingress, target, ports, name);
+      : resolveRoute(root.field("route"), args.route, target, ports);
   const tooSmall = target === "docker" && resources ? rules.dockerCpuProblem(resources.cpuMillis) : undefined;
   if (tooSmall !== undefined)
     root
@@ -144,7 +144,7 @@ export function resolveServiceSpec(name: string, args: ContainerServiceArgs): Re
     security: securityPosture(security, spec.runAsUser),
     network: args.network,
     namespace,
-    ingress,
+    route,
     autoscaling,
     rolloutTimeoutSeconds,
   };

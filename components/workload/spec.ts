@@ -93,28 +93,26 @@ export interface EgressSpec extends PeerSpec {
 
 /** Who may connect to the service's pods and where they may connect (Kubernetes NetworkPolicy). */
 export interface AccessSpec {
-  /** Peers admitted to the service's ports (the ingress controller's namespace is added by `ingress`). */
+  /** Peers admitted to the service's ports (the Gateway's data plane is added by `route`). */
   readonly from: PeerSpec[];
   readonly to: EgressSpec[];
   /** DNS lookups to the cluster DNS. */
   readonly dns: boolean;
 }
 
-/** A resolved Ingress: host, class, controller, TLS source and controller settings. */
-export interface IngressSpec {
+/** A resolved HTTPRoute: the Gateway listener, its data plane, the routed port and the route's settings. */
+export interface RouteSpec {
+  readonly gateway: pulumi.Input<string>;
+  readonly gatewayNamespace: pulumi.Input<string> | undefined;
+  readonly listener: string;
   readonly host: string;
-  readonly className: string;
-  readonly controllerNamespace: string;
-  /** The TLS Secret: given, or `<service>-tls` written by cert-manager. */
-  readonly tlsSecretName: pulumi.Input<string>;
-  /** The cert-manager issuer when cert-manager writes the Secret. */
-  readonly issuer: { readonly name: string; readonly kind: "ClusterIssuer" | "Issuer" } | undefined;
+  /** The Gateway's data plane pods, admitted to `port`. */
+  readonly dataPlane: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
   /** The Service port routed to (the first tcp port). */
   readonly port: PortSpec;
-  readonly maxBodyMiB: number | undefined;
   readonly timeoutSeconds: number | undefined;
-  readonly streamRequests: boolean;
-  readonly backendProtocol: "HTTP" | "HTTPS";
+  /** With it, HTTPS to the service, its certificate verified against this CA bundle. */
+  readonly backendCaCertificate: pulumi.Input<string> | undefined;
 }
 
 /** A resolved HorizontalPodAutoscaler. */
@@ -166,8 +164,8 @@ export interface ResolvedService {
   readonly namespace: pulumi.Input<string> | undefined;
   /** Kubernetes: the NetworkPolicy's peers. */
   readonly access: AccessSpec;
-  /** Kubernetes: the Ingress, when the service is reached from outside the cluster. */
-  readonly ingress: IngressSpec | undefined;
+  /** Kubernetes: the HTTPRoute, when the service is reached from outside the cluster. */
+  readonly route: RouteSpec | undefined;
   /** Kubernetes: the HorizontalPodAutoscaler owning the replica count, if any. */
   readonly autoscaling: AutoscalingSpec | undefined;
 }

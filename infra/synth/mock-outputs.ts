@@ -6,13 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
  * synth runs of the same stack give identical results. Keyed by resource type token.
  */
 const COMPUTED: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> = {
-  // docker.Image (the registry's local image on Docker): the digest the engine would report.
-  "docker:index/image:Image": (_name, inputs) => {
-    const imageName = String(inputs.imageName);
-    const repository = imageName.replace(/:[^/:]+$/, "");
-    return { repoDigest: `${repository}@${fakeDigest(imageName)}`, registryServer: repository.split("/")[0] };
-  },
-  // docker-build's Image: the digest the registry would report for the pushed manifest.
+  // docker-build's Image: the digest of the manifest it pushed (a ServiceImage) or, loaded into the
+  // engine and not pushed (the Docker registry's own image, which runs by its tag), of what it
+  // exported there.
   "docker-build:index:Image": (_name, inputs) => {
     const tag = String((inputs.tags as unknown[])[0]);
     const digest = fakeDigest(tag);

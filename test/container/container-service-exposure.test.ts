@@ -1,50 +1,67 @@
 /**
- * ContainerService under mocks, reached from outside the cluster and scaled by an autoscaler: what
- * it declares, and the order the provider creates it in (the certificate before the Ingress, both
- * before `url` resolves).
+ * ContainerService under mocks, reached from outside the cluster through a Gateway and scaled by an
+ * autoscaler: what it declares, and the order the provider creates it in (the route after the
+ * Gateway and its listener's certificate, all before `url` resolves).
  */
 import { describe, expect, it } from "vitest";
 import { ContainerService } from "../../components/container-service";
+import { Gateway } from "../../components/gateway";
 import { find, ofType, record, resolve } from "../support/pulumi-harness";
 import { IMAGE } from "./support/fixtures";
 
 const T = {
   certificate: "kubernetes:cert-manager.io/v1:Certificate",
-  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  backendTls: "kubernetes:gateway.networking.k8s.io/v1:BackendTLSPolicy",
+  configMap: "kubernetes:core/v1:ConfigMap",
   hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
   deployment: "kubernetes:apps/v1:Deployment",
   service: "kubernetes:core/v1:Service",
   pdb: "kubernetes:policy/v1:PodDisruptionBudget",
 };
+const DATA_PLANE = {
+  namespace: "envoy-gateway-system",
+  podLabels: { "gateway.envoyproxy.io/owning-gateway-name": "edge" },
+};
 
-describe("ContainerService with an Ingress and an autoscaler", () => {
-  it("cert-manager: Certificate awaited until Ready, then the Ingress; url waits for both; the HPA owns the count", async () => {
+describe("ContainerService behind a Gateway, and scaled by an autoscaler", () => {
+  it("cert-manager: the route after the Gateway and its listener's Ready Certificate; url waits for the route; the HPA owns the count", async () => {
     let service: ContainerService | undefined;
-    const resources = await record(
-      () =>
-        (service = new ContainerService("front", {
-          target: "kubernetes",
-          image: IMAGE,
-          namespace: "apps",
-          ports: [{ containerPort: 8080, name: "http" }],
-          healthCheck: { path: "/healthz", readinessPath: "/readyz" },
-          ingress: { host: "app.example.com", certificateIssuer: { name: "internal-ca" } },
-          autoscaling: { minReplicas: 2, maxReplicas: 5 },
-          allowDns: true,
-        })),
-    );
-    const certificate = find(resources, T.certificate, "front");
+    const resources = await record(() => {
+      const gateway = new Gateway("edge", {
+        namespace: "apps",
+        listeners: [{ name: "front", host: "app.example.com" }],
+        certificateIssuer: { name: "internal-ca" },
+        dataPlane: DATA_PLANE,
+      });
+      service = new ContainerService("front", {
+        target: "kubernetes",
+        image: IMAGE,
+        namespace: "apps",
+        ports: [{ containerPort: 8080, name: "http" }],
+        healthCheck: { path: "/healthz", readinessPath: "/readyz" },
+        route: { listener: gateway.listener("front") },
+        autoscaling: { minReplicas: 2, maxReplicas: 5 },
+        allowDns: true,
+      });
+    });
+    const certificate = find(resources, T.certificate, "edge-front");
     expect(certificate.inputs).toMatchObject({
-      apiVersion: "cert-manager.io/v1",
-      kind: "Certificate",
       metadata: { name: "front", namespace: "apps", annotations: { "pulumi.com/waitFor": "condition=Ready" } },
       spec: { secretName: "front-tls", dnsNames: ["app.example.com"] },
     });
-    const ingress = find(resources, T.ingress, "front");
-    expect(ingress.dependencies).toEqual(
-      expect.arrayContaining([certificate.urn, find(resources, T.service, "front").urn]),
+    const gateway = find(resources, T.gateway, "edge");
+    // The Gateway does not wait for the certificates: an ACME HTTP-01 challenge is answered through it.
+    expect(gateway.dependencies).not.toContain(certificate.urn);
+    expect(gateway.inputs).toMatchObject({
+      metadata: { annotations: { "pulumi.com/waitFor": "condition=Programmed" } },
+    });
+    const route = find(resources, T.route, "front");
+    expect(route.dependencies).toEqual(
+      expect.arrayContaining([gateway.urn, certificate.urn, find(resources, T.service, "front").urn]),
     );
-    expect(ingress.inputs).toMatchObject({ spec: { tls: [{ secretName: "front-tls" }] } });
+    expect(find(resources, T.route, "edge-https-redirect").dependencies).toContain(gateway.urn);
     expect(await resolve(service!.url)).toBe("https://app.example.com/");
 
     const deployment = find(resources, T.deployment, "front");
@@ -57,20 +74,30 @@ describe("ContainerService with an Ingress and an autoscaler", () => {
     expect(ofType(resources, T.pdb)).toHaveLength(1);
   });
 
-  it("a given TLS Secret: no Certificate; without an Ingress, url is undefined", async () => {
-    const resources = await record(
-      () =>
-        new ContainerService("registry", {
-          target: "kubernetes",
-          image: IMAGE,
-          ports: [{ containerPort: 5000 }],
-          ingress: { host: "registry.example.com", tlsSecretName: "wildcard-tls" },
-        }),
-    );
-    expect(ofType(resources, T.certificate)).toEqual([]);
-    expect(find(resources, T.ingress, "registry").inputs).toMatchObject({
-      spec: { tls: [{ hosts: ["registry.example.com"], secretName: "wildcard-tls" }] },
+  it("a given TLS Secret: no Certificate; a TLS backend's policy before its route; without a route, url is undefined", async () => {
+    const resources = await record(() => {
+      const gateway = new Gateway("edge", {
+        namespace: "apps",
+        listeners: [{ name: "registry", host: "registry.example.com" }],
+        tlsSecretName: "wildcard-tls",
+        dataPlane: DATA_PLANE,
+      });
+      new ContainerService("registry", {
+        target: "kubernetes",
+        image: IMAGE,
+        ports: [{ containerPort: 5000 }],
+        route: { listener: gateway.listener("registry"), backendCaCertificate: "-----BEGIN CERTIFICATE-----\n" },
+      });
     });
+    expect(ofType(resources, T.certificate)).toEqual([]);
+    expect(find(resources, T.gateway, "edge").inputs).toMatchObject({
+      spec: {
+        listeners: [{ name: "http" }, { name: "registry", tls: { certificateRefs: [{ name: "wildcard-tls" }] } }],
+      },
+    });
+    const policy = find(resources, T.backendTls, "registry-backend-tls");
+    const bundle = find(resources, T.configMap, "registry-backend-ca");
+    expect(find(resources, T.route, "registry").dependencies).toEqual(expect.arrayContaining([policy.urn, bundle.urn]));
     let plain: ContainerService | undefined;
     await record(() => (plain = new ContainerService("web", { target: "kubernetes", image: IMAGE })));
     expect(await resolve(plain!.url)).toBeUndefined();

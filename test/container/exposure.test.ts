@@ -1,21 +1,26 @@
 /**
  * Translators of how a Kubernetes service is reached and what it reaches: NetworkPolicies (both
- * directions), the Ingress with TLS and its cert-manager Certificate, the HorizontalPodAutoscaler and
- * the replicated Deployment's spread. Every object passes its published schema.
+ * directions), the HTTPRoute from a Gateway listener (and the BackendTLSPolicy of a service serving
+ * TLS), the HorizontalPodAutoscaler and the replicated Deployment's spread. Every object passes its
+ * published schema.
  */
 import { describe, expect, it } from "vitest";
-import { Certificate, type ICertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
+import {
+  BackendTLSPolicy,
+  type IBackendTLSPolicy,
+} from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/BackendTLSPolicy";
+import { HTTPRoute, type IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
+import { ConfigMap, type IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Deployment, type IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import {
   HorizontalPodAutoscaler,
   type IHorizontalPodAutoscaler,
 } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
-import { type IIngress, Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { type INetworkPolicy, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { type IPodDisruptionBudget, PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import type { ContainerServiceArgs } from "../../components/container-service";
 import { horizontalPodAutoscalerManifest } from "../../components/container-service/autoscaling";
-import { certificateManifest, ingressManifest } from "../../components/container-service/ingress";
+import { backendTlsManifests, httpRouteManifest } from "../../components/container-service/route";
 import { kubernetesManifests } from "../../components/container-service/kubernetes-objects";
 import { defaultDenyPolicy, networkPolicyManifest } from "../../components/workload/network-policy";
 import { resolveServiceSpec } from "../../components/workload/resolve";
@@ -24,7 +29,8 @@ import { ComponentArgError } from "../../components/errors";
 import { MINIMAL, plain, serviceSpec, volumeRef } from "./support/fixtures";
 
 const HTTP = { ports: [{ containerPort: 8080, name: "http" }] } satisfies Partial<ContainerServiceArgs>;
-const CA = { name: "internal-ca" };
+const DATA_PLANE = { namespace: "edge-system", podLabels: { "gateway.example/owner": "edge" } };
+const LISTENER = { gateway: "edge", listener: "web", host: "app.example.com", dataPlane: DATA_PLANE };
 const labelsOf = (name: string) => ({ "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name });
 
 describe("NetworkPolicy", () => {
@@ -35,11 +41,11 @@ describe("NetworkPolicy", () => {
     expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
   });
 
-  it("admits the ingress controller to its Ingress's port and allowFrom peers to every port; lets out DNS and allowTo destinations only", () => {
+  it("admits the Gateway's data plane to its route's port and allowFrom peers to every port; lets out DNS and allowTo destinations only", () => {
     const spec = serviceSpec({
       ...HTTP,
       ports: [...HTTP.ports, { containerPort: 9464, name: "metrics" }],
-      ingress: { host: "app.example.com", certificateIssuer: CA },
+      route: { listener: LISTENER },
       allowFrom: [{ service: "gateway", namespace: "edge" }],
       allowDns: true,
       allowTo: [
@@ -54,7 +60,12 @@ describe("NetworkPolicy", () => {
     expect(policy.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(policy.spec?.ingress).toEqual([
       {
-        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+        from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "edge-system" } },
+            podSelector: { matchLabels: { "gateway.example/owner": "edge" } },
+          },
+        ],
         ports: [{ port: 8080, protocol: "TCP" }],
       },
       {
@@ -108,87 +119,68 @@ describe("NetworkPolicy", () => {
   });
 });
 
-describe("Ingress and Certificate", () => {
-  it("cert-manager: a Certificate awaited until Ready, its Secret in the Ingress's TLS, every path to the port", () => {
-    const spec = serviceSpec({
-      ...HTTP,
-      namespace: "apps",
-      ingress: { host: "app.example.com", certificateIssuer: CA },
-    });
-    const certificate = plain<ICertificate>(certificateManifest(spec));
-    expect(() => new Certificate(certificate).validate()).not.toThrow();
-    expect(certificate.metadata).toMatchObject({
+describe("HTTPRoute and BackendTLSPolicy", () => {
+  it("attaches to its listener, serves its host only, routes every path to the port; awaited until accepted", () => {
+    const spec = serviceSpec({ ...HTTP, namespace: "apps", route: { listener: { ...LISTENER, namespace: "apps" } } });
+    const route = plain<IHTTPRoute>(httpRouteManifest(spec));
+    expect(() => new HTTPRoute(route).validate()).not.toThrow();
+    expect(route.metadata).toMatchObject({
       name: "web",
       namespace: "apps",
-      annotations: { "pulumi.com/waitFor": "condition=Ready" },
+      annotations: {
+        "pulumi.com/waitFor": 'jsonpath={.status.parents[0].conditions[?(@.type=="Accepted")].status}=True',
+      },
     });
-    expect(certificate.spec).toMatchObject({
-      secretName: "web-tls",
-      dnsNames: ["app.example.com"],
-      issuerRef: { name: "internal-ca", kind: "ClusterIssuer", group: "cert-manager.io" },
-      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-    });
-    const ingress = plain<IIngress>(ingressManifest(spec));
-    expect(() => new Ingress(ingress).validate()).not.toThrow();
-    expect(ingress.metadata?.annotations).toBeUndefined();
-    expect(ingress.spec).toEqual({
-      ingressClassName: "nginx",
-      tls: [{ hosts: ["app.example.com"], secretName: "web-tls" }],
+    expect(route.spec).toEqual({
+      parentRefs: [
+        { group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge", namespace: "apps", sectionName: "web" },
+      ],
+      hostnames: ["app.example.com"],
       rules: [
         {
-          host: "app.example.com",
-          http: {
-            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { name: "http" } } } }],
-          },
+          matches: [{ path: { type: "PathPrefix", value: "/" } }],
+          backendRefs: [{ group: "", kind: "Service", name: "web", port: 8080 }],
         },
       ],
     });
-    expect(kubernetesManifests(spec).certificate).toEqual(certificateManifest(spec));
+    expect(kubernetesManifests(spec).route).toEqual(httpRouteManifest(spec));
+    expect(kubernetesManifests(spec).backendTls).toBeUndefined();
   });
 
-  it("a given TLS Secret: no Certificate; controller settings become ingress-nginx annotations", () => {
+  it("a request timeout in Gateway API's duration; a TLS backend verified for the listener's host", () => {
     const spec = serviceSpec({
       ...HTTP,
-      ingress: {
-        host: "registry.example.com",
-        className: "nginx-internal",
-        controllerNamespace: "ingress-internal",
-        tlsSecretName: "wildcard-tls",
-        maxBodyMiB: 0,
-        timeoutSeconds: 900,
-        streamRequests: true,
+      route: { listener: LISTENER, timeoutSeconds: 900, backendCaCertificate: "-----BEGIN CERTIFICATE-----\n" },
+    });
+    const route = plain<IHTTPRoute>(httpRouteManifest(spec));
+    expect(() => new HTTPRoute(route).validate()).not.toThrow();
+    expect(route.spec?.rules?.[0].timeouts).toEqual({ request: "900s" });
+    const tls = backendTlsManifests(spec);
+    const policy = plain<IBackendTLSPolicy>(tls?.policy);
+    expect(() => new BackendTLSPolicy(policy).validate()).not.toThrow();
+    expect(policy.spec).toEqual({
+      targetRefs: [{ group: "", kind: "Service", name: "web", sectionName: "http" }],
+      validation: {
+        caCertificateRefs: [{ group: "", kind: "ConfigMap", name: "web-backend-ca" }],
+        hostname: "app.example.com",
       },
     });
-    expect(certificateManifest(spec)).toBeUndefined();
-    expect(kubernetesManifests(spec).certificate).toBeUndefined();
-    const ingress = plain<IIngress>(ingressManifest(spec));
-    expect(() => new Ingress(ingress).validate()).not.toThrow();
-    expect(ingress.spec?.ingressClassName).toBe("nginx-internal");
-    expect(ingress.spec?.tls).toEqual([{ hosts: ["registry.example.com"], secretName: "wildcard-tls" }]);
-    expect(ingress.metadata?.annotations).toEqual({
-      "nginx.ingress.kubernetes.io/proxy-body-size": "0",
-      "nginx.ingress.kubernetes.io/proxy-read-timeout": "900",
-      "nginx.ingress.kubernetes.io/proxy-send-timeout": "900",
-      "nginx.ingress.kubernetes.io/proxy-request-buffering": "off",
-    });
-    const limited = serviceSpec({ ...HTTP, ingress: { host: "a.example.com", tlsSecretName: "t", maxBodyMiB: 64 } });
-    expect(plain<IIngress>(ingressManifest(limited)).metadata?.annotations).toEqual({
-      "nginx.ingress.kubernetes.io/proxy-body-size": "64m",
-    });
-    expect(plain<INetworkPolicy>(networkPolicyManifest(spec)).spec?.ingress?.[0].from).toEqual([
-      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-internal" } } },
-    ]);
+    const bundle = plain<IConfigMap>(tls?.caBundle);
+    expect(() => new ConfigMap(bundle).validate()).not.toThrow();
+    expect(bundle.metadata?.name).toBe("web-backend-ca");
+    expect(bundle.data).toEqual({ "ca.crt": "-----BEGIN CERTIFICATE-----\n" });
+    expect(kubernetesManifests(spec).backendTls).toEqual(tls);
   });
 
-  it("Docker ignores ingress, autoscaling and peers (loopback ports publish it there)", () => {
+  it("Docker ignores route, autoscaling and peers (loopback ports publish it there)", () => {
     const spec = serviceSpec({
       target: "docker",
       ports: [{ containerPort: 8080, hostPort: 8080 }],
-      ingress: { host: "app.example.com", certificateIssuer: CA },
+      route: { listener: LISTENER },
       autoscaling: { minReplicas: 3 },
       allowDns: true,
     });
-    expect(spec.ingress).toBeUndefined();
+    expect(spec.route).toBeUndefined();
     expect(spec.autoscaling).toBeUndefined();
     expect(spec.replicas).toBe(1);
   });
@@ -263,34 +255,44 @@ describe("autoscaled Deployment", () => {
 
 const BAD: { name: string; args: Partial<ContainerServiceArgs> | Record<string, unknown>; line: string }[] = [
   {
-    name: "ingress without a certificate source",
-    args: { ...HTTP, ingress: { host: "app.example.com" } },
-    line: "ingress needs tlsSecretName (a kubernetes.io/tls Secret) or certificateIssuer (cert-manager): TLS is always on off loopback",
+    name: "route without a gateway",
+    args: { ...HTTP, route: { listener: { ...LISTENER, gateway: undefined } } },
+    line: "route.listener.gateway is required: the Gateway's name",
   },
   {
-    name: "ingress with two certificate sources",
-    args: { ...HTTP, ingress: { host: "app.example.com", tlsSecretName: "t", certificateIssuer: CA } },
-    line: "ingress takes tlsSecretName or certificateIssuer, not both: one source of the certificate",
+    name: "route host an IP address",
+    args: { ...HTTP, route: { listener: { ...LISTENER, host: "10.0.0.1" } } },
+    line: `route.listener.host must be a DNS name like "app.example.com", not an IP address (a Gateway listener routes names only), got "10.0.0.1"`,
   },
   {
-    name: "ingress host an IP address",
-    args: { ...HTTP, ingress: { host: "10.0.0.1", certificateIssuer: CA } },
-    line: `ingress.host must be a DNS name like "app.example.com", not an IP address (an Ingress routes names only), got "10.0.0.1"`,
+    name: "route host with a port",
+    args: { ...HTTP, route: { listener: { ...LISTENER, host: "app.example.com:8443" } } },
+    line: `route.listener.host must be a DNS name like "app.example.com" without a port (the Gateway listener serves 443), got "app.example.com:8443"`,
   },
   {
-    name: "ingress host with a port",
-    args: { ...HTTP, ingress: { host: "app.example.com:8443", certificateIssuer: CA } },
-    line: `ingress.host must be a DNS name like "app.example.com" without a port (the Ingress serves 443), got "app.example.com:8443"`,
+    name: "route without a tcp port",
+    args: { route: { listener: LISTENER } },
+    line: "route needs a tcp port to route to: the service declares none",
   },
   {
-    name: "ingress without a tcp port",
-    args: { ingress: { host: "app.example.com", certificateIssuer: CA } },
-    line: "ingress needs a tcp port to route to: the service declares none",
+    name: "route with an unknown key (an ingress-nginx setting)",
+    args: { ...HTTP, route: { listener: LISTENER, maxBodyMiB: 0 } },
+    line: "route.maxBodyMiB is not a known key (allowed here: listener, timeoutSeconds, backendCaCertificate)",
   },
   {
-    name: "issuer of an unknown kind",
-    args: { ...HTTP, ingress: { host: "a.example.com", certificateIssuer: { name: "ca", kind: "Vault" } } },
-    line: `ingress.certificateIssuer.kind must be "ClusterIssuer" or "Issuer", got "Vault"`,
+    name: "route timeout of zero",
+    args: { ...HTTP, route: { listener: LISTENER, timeoutSeconds: 0 } },
+    line: "route.timeoutSeconds must be an integer from 1 to 86400, got 0",
+  },
+  {
+    name: "data plane selected by no label",
+    args: { ...HTTP, route: { listener: { ...LISTENER, dataPlane: { namespace: "edge-system", podLabels: {} } } } },
+    line: "route.listener.dataPlane.podLabels must name at least one label: an empty selector would admit every pod of the namespace, got {}",
+  },
+  {
+    name: "data plane in a malformed namespace",
+    args: { ...HTTP, route: { listener: { ...LISTENER, dataPlane: { ...DATA_PLANE, namespace: "Edge" } } } },
+    line: `route.listener.dataPlane.namespace must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Edge"`,
   },
   {
     name: "autoscaling with replicas",

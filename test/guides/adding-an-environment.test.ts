@@ -68,7 +68,7 @@ describe("the guide to adding an environment", () => {
     const staging = (parse(readFileSync(join(root, target), "utf8")) as { config: Record<string, unknown> }).config;
     expect(staging["dockyard:endpoints"]).toMatchObject({ namespace: "dockyard-staging" });
     // The rest of the copy is test's (the TLS source beside the changed issuer too).
-    expect(staging["dockyard:ingress"]).toMatchObject({
+    expect(staging["dockyard:gateway"]).toMatchObject({
       tls: { source: "cert-manager", issuer: "internal-ca-staging" },
     });
 

@@ -48,7 +48,8 @@ const legacy = (c: Config) => (section(c, "vms").legacy ??= {}) as Config;
 const keep = (c: Config) => (section(c, "backup").keep ??= {}) as Config;
 const repository = (c: Config) => (section(c, "backup").repository ??= {}) as Config;
 const frontOf = (c: Config) => (section(c, "services").front ??= {}) as Config;
-const tlsOf = (c: Config) => (section(c, "ingress").tls ??= {}) as Config;
+const tlsOf = (c: Config) => (section(c, "gateway").tls ??= {}) as Config;
+const dataPlaneOf = (c: Config) => (section(c, "gateway").dataPlane ??= {}) as Config;
 const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
 
 /** `$FILE: dockyard:<key> <message>` */
@@ -359,16 +360,10 @@ const RULES: HostileCase[] = [
     `must not be a namespace of the cluster itself (default, kube-*): the stack's default-deny NetworkPolicies would cut off what runs there, got "kube-system"`,
   ),
   ruleCase(
-    "stack namespace the ingress controller's",
-    (c) => (section(c, "endpoints").namespace = "ingress-nginx"),
-    "endpoints.namespace",
-    `must differ from ingress.controllerNamespace: the stack's default-deny NetworkPolicies would cut the ingress controller off from every Ingress in the cluster, got "ingress-nginx"`,
-  ),
-  ruleCase(
     "an exposed host claimed twice",
     (c) => (frontOf(c).host = "registry.example.internal"),
     "services.front.host",
-    `is also registry.address's host: two Ingresses cannot serve one host, got "registry.example.internal"`,
+    `is also registry.address's host: two Gateway listeners cannot serve one host, got "registry.example.internal"`,
   ),
   ruleCase(
     "a prod image from a registry the stack does not own",
@@ -632,67 +627,85 @@ const RULES: HostileCase[] = [
     "self-hosted registry on kubernetes at a port",
     (c) => (section(c, "registry").address = "registry.example.internal:5000"),
     "registry.address",
-    `must be a DNS name like "app.example.com" without a port (the Ingress serves 443): a self-hosted registry on kubernetes is reached at its Ingress's host, got "registry.example.internal:5000"`,
+    `must be a DNS name like "app.example.com" without a port (the Gateway listener serves 443): a self-hosted registry on kubernetes is reached at its Gateway listener's host, got "registry.example.internal:5000"`,
   ),
   ruleCase(
-    "Ingress TLS source none (plain HTTP)",
+    "Gateway TLS source none (plain HTTP)",
     (c) => (tlsOf(c).source = "none"),
-    "ingress.tls.source",
-    `must be "cert-manager" or "secret": every Ingress serves TLS (plain HTTP is allowed only for a registry on 127.0.0.1, in dev), got "none"`,
+    "gateway.tls.source",
+    `must be "cert-manager" or "secret": every Gateway listener serves TLS (plain HTTP is allowed only for a registry on 127.0.0.1, in dev), got "none"`,
   ),
   ruleCase(
     "no certificate source on kubernetes",
-    (c) => delete c["dockyard:ingress"],
-    "ingress.tls.source",
-    `is required on kubernetes: where the certificates of the registry's and the services' Ingresses come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
+    (c) => delete c["dockyard:gateway"],
+    "gateway.tls.source",
+    `is required on kubernetes: where the certificates of the Gateway listeners of the registry and the services come from, "cert-manager" or "secret" (plain HTTP is allowed only for a registry on 127.0.0.1, in dev)`,
   ),
   ruleCase(
     "cert-manager without an issuer",
     (c) => delete tlsOf(c).issuer,
-    "ingress.tls.issuer",
-    "is required with ingress.tls.source cert-manager: the ClusterIssuer or Issuer to ask",
+    "gateway.tls.issuer",
+    "is required with gateway.tls.source cert-manager: the ClusterIssuer or Issuer to ask",
   ),
   ruleCase(
     "issuer of an unknown kind",
     (c) => (tlsOf(c).issuerKind = "VaultIssuer"),
-    "ingress.tls.issuerKind",
+    "gateway.tls.issuerKind",
     `must be "ClusterIssuer" or "Issuer", got "VaultIssuer"`,
   ),
   ruleCase(
     "given certificate beside cert-manager",
     (c) => (tlsOf(c).certificate = SECURE),
-    "ingress.tls.certificate",
-    "applies only with ingress.tls.source secret: remove it",
+    "gateway.tls.certificate",
+    "applies only with gateway.tls.source secret: remove it",
   ),
   ruleCase(
     "secret source without its key",
     (c) => Object.assign(tlsOf(c), { source: "secret", issuer: undefined, certificate: SECURE }),
-    "ingress.tls.key",
-    "is required with ingress.tls.source secret (a secret)",
+    "gateway.tls.key",
+    "is required with gateway.tls.source secret (a secret)",
   ),
   ruleCase(
-    "ingress class with spaces",
-    (c) => (section(c, "ingress").className = "nginx internal"),
-    "ingress.className",
-    `must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "nginx internal"`,
+    "gateway class with spaces",
+    (c) => (section(c, "gateway").className = "eg internal"),
+    "gateway.className",
+    `must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "eg internal"`,
   ),
   ruleCase(
-    "controller namespace with a slash",
-    (c) => (section(c, "ingress").controllerNamespace = "kube-system/ingress"),
-    "ingress.controllerNamespace",
-    `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "kube-system/ingress"`,
+    "data plane namespace with a slash",
+    (c) => (dataPlaneOf(c).namespace = "kube-system/envoy"),
+    "gateway.dataPlane.namespace",
+    `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "kube-system/envoy"`,
+  ),
+  ruleCase(
+    "data plane pod labels empty (every pod of its namespace)",
+    (c) => (dataPlaneOf(c).podLabels = {}),
+    "gateway.dataPlane.podLabels",
+    "must name at least one label: an empty selector would admit every pod of the namespace, got {}",
+  ),
+  ruleCase(
+    "data plane pod label with a bad key",
+    (c) => (dataPlaneOf(c).podLabels = { "app/kubernetes.io/name": "envoy" }),
+    "gateway.dataPlane.podLabels",
+    `"app/kubernetes.io/name" is not a valid label key ([prefix/]name, name at most 63 characters), got {"app/kubernetes.io/name":"envoy"}`,
+  ),
+  ruleCase(
+    "data plane pod label with a bad value",
+    (c) => (dataPlaneOf(c).podLabels = { "app.kubernetes.io/name": "envoy proxy" }),
+    "gateway.dataPlane.podLabels",
+    `"app.kubernetes.io/name": must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got {"app.kubernetes.io/name":"envoy proxy"}`,
   ),
   ruleCase(
     "front host an IP address",
     (c) => (frontOf(c).host = "203.0.113.7"),
     "services.front.host",
-    `must be a DNS name like "app.example.com", not an IP address (an Ingress routes names only), got "203.0.113.7"`,
+    `must be a DNS name like "app.example.com", not an IP address (a Gateway listener routes names only), got "203.0.113.7"`,
   ),
   ruleCase(
     "front without a host on kubernetes",
     (c) => delete frontOf(c).host,
     "services.front.host",
-    "is required on kubernetes: the DNS name users reach front at (its Ingress's host)",
+    "is required on kubernetes: the DNS name users reach front at (its Gateway listener's host)",
   ),
   ruleCase(
     "front replicas beside its autoscaler",
@@ -1075,7 +1088,12 @@ const SECRETS: HostileCase[] = [
     (c) => ((frontOf(c).autoscaling as Config).maxReplicas = SECURE),
     "services.front.autoscaling.maxReplicas",
   ),
-  secureRefused("the TLS source", (c) => (tlsOf(c).source = SECURE), "ingress.tls.source"),
+  secureRefused("the TLS source", (c) => (tlsOf(c).source = SECURE), "gateway.tls.source"),
+  secureRefused(
+    "a data plane pod label (an entry of a map taken whole)",
+    (c) => (dataPlaneOf(c).podLabels = { app: SECURE }),
+    "gateway.dataPlane.podLabels.app",
+  ),
   secureRefused("the backup schedule", (c) => (section(c, "backup").schedule = SECURE), "backup.schedule"),
   secureRefused("a retention rule", (c) => (keep(c).daily = SECURE), "backup.keep.daily"),
   secureRefused(
@@ -1135,8 +1153,8 @@ const ECHO: HostileCase[] = [
     exit: 1,
     lines: [
       at(
-        "ingress.tls.key",
-        "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:ingress.tls.key' <value>`",
+        "gateway.tls.key",
+        "must be a secret but is in plaintext: set it with `pulumi config set --secret --path 'dockyard:gateway.tls.key' <value>`",
       ),
     ],
     secrets: ["MIGHAgEAMBMGByqGSM49"],
@@ -1356,11 +1374,11 @@ PARITY.push({
   args: ["test", "prod", "--config-file", "test=$FILE"],
   setup: ({ file }) => {
     const config = committedConfig("test");
-    section(config, "ingress").tls = { source: "secret", certificate: SECURE, key: SECURE };
+    section(config, "gateway").tls = { source: "secret", certificate: SECURE, key: SECURE };
     writeFileSync(file, stringify({ config }));
   },
   exit: 1,
-  lines: [`  config dockyard:ingress.tls.source: test="secret" prod="cert-manager" (not an environment knob)`],
+  lines: [`  config dockyard:gateway.tls.source: test="secret" prod="cert-manager" (not an environment knob)`],
 });
 
 const USAGE: HostileCase[] = [

@@ -58,9 +58,9 @@ describe("a secure value on any key", () => {
             sshKnownHosts: [`backup.example.com ${KNOWN_HOST_KEY}`],
           };
     }
-    if (path[0] === "ingress" && path[1] === "tls" && ["certificate", "key"].includes(path[2])) {
+    if (path[0] === "gateway" && path[1] === "tls" && ["certificate", "key"].includes(path[2])) {
       // A given pair replaces cert-manager: both halves are secrets.
-      config["dockyard:ingress"] = {
+      config["dockyard:gateway"] = {
         tls: { source: "secret", certificate: { secure: CIPHERTEXT }, key: { secure: CIPHERTEXT } },
       };
     }

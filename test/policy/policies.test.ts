@@ -219,6 +219,18 @@ describe("each policy fires on a resource that breaks it", () => {
     expect(await violations(ingress)).toEqual([]);
   });
 
+  it("registry-tls-off-loopback: an HTTPRoute to the registry from every listener, plain HTTP included", async () => {
+    const route = structuredClone(
+      find((await evaluate("prod")).resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "registry"),
+    );
+    expect(await violations(route)).toEqual([]);
+    const parents = (route.inputs as { spec: { parentRefs: { sectionName?: string }[] } }).spec.parentRefs;
+    delete parents[0].sectionName;
+    expect(named(await violations(route), "registry-tls-off-loopback")[0].message).toMatch(
+      /routes to a registry from every listener of its Gateway, plain HTTP included/,
+    );
+  });
+
   it("no-secret-in-plain-env: locations of secrets and ordinary settings pass", async () => {
     const ok = await web("prod", (_, c) =>
       c.env!.push(

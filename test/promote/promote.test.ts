@@ -69,7 +69,7 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
     expect(readFileSync(prod, "utf8")).toContain("# Public keys of the operators allowed to log in");
     // Prod now runs exactly what test ran, the backup tool included: it builds nothing.
     const { resources } = await evaluate("prod", prod);
-    expect(ofType(resources, "docker:index/image:Image")).toEqual([]);
+    expect(ofType(resources, "docker-build:index:Image")).toEqual([]);
     expect(resources.filter((r) => r.type.includes("ServiceImage"))).toEqual([]);
     const jobs = resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob");
     expect(jobs.length).toBeGreaterThan(0);

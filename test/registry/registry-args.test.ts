@@ -55,6 +55,17 @@ describe("external Registry", () => {
   });
 });
 
+/** A Gateway listener at the registry's address, as `Gateway.listener("registry")` gives it. */
+const LISTENER = {
+  gateway: "dockyard",
+  listener: "registry",
+  host: "registry.example.com",
+  dataPlane: {
+    namespace: "envoy-gateway-system",
+    podLabels: { "gateway.envoyproxy.io/owning-gateway-name": "dockyard" },
+  },
+};
+
 const EXTERNAL: RegistryArgs = {
   target: "docker",
   mode: "external",
@@ -139,39 +150,42 @@ const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argumen
   },
   {
     name: "self-hosted on Kubernetes without address",
-    args: { target: "kubernetes", ingress: { tlsSecretName: "t" } },
+    args: { target: "kubernetes", listener: LISTENER },
     argument: "address",
     message: "is required on Kubernetes: the host nodes and the deploying machine reach the registry at",
   },
   {
-    name: "self-hosted on Kubernetes without an Ingress (plain HTTP)",
+    name: "self-hosted on Kubernetes without a Gateway listener (plain HTTP)",
     args: { target: "kubernetes", address: "registry.example.com" },
-    argument: "ingress",
+    argument: "listener",
     message:
-      "is required on Kubernetes: the registry is reached over TLS through an Ingress (tlsSecretName or certificateIssuer); plain HTTP is allowed only on 127.0.0.1",
+      "is required on Kubernetes: the registry is reached over TLS through a Gateway listener (Gateway.listener(name)); plain HTTP is allowed only on 127.0.0.1",
   },
   {
-    name: "self-hosted on Kubernetes without a certificate source",
-    args: { target: "kubernetes", address: "registry.example.com", ingress: { className: "nginx" } },
-    argument: "ingress",
-    message:
-      "needs tlsSecretName (a kubernetes.io/tls Secret) or certificateIssuer (cert-manager): TLS is always on off loopback",
-  },
-  {
-    name: "self-hosted on Kubernetes with an Ingress host of its own",
+    name: "self-hosted on Kubernetes behind a listener of another host",
     args: {
       target: "kubernetes",
       address: "registry.example.com",
-      ingress: { host: "other.example.com", tlsSecretName: "t" },
+      listener: { ...LISTENER, host: "other.example.com" },
     },
-    argument: "ingress.host",
-    message: "is the registry's own: remove it (the host is address)",
+    argument: "listener.host",
+    message: `must be the registry's address "registry.example.com" (what nodes pull from), got "other.example.com"`,
+  },
+  {
+    name: "self-hosted on Kubernetes behind a listener whose data plane no label selects",
+    args: {
+      target: "kubernetes",
+      address: "registry.example.com",
+      listener: { ...LISTENER, dataPlane: { namespace: "envoy-gateway-system", podLabels: {} } },
+    },
+    argument: "listener.dataPlane.podLabels",
+    message: "must name at least one label: an empty selector would admit every pod of the namespace",
   },
   {
     name: "self-hosted on Kubernetes at a port",
-    args: { target: "kubernetes", address: "registry.example.com:5000", ingress: { tlsSecretName: "t" } },
+    args: { target: "kubernetes", address: "registry.example.com:5000", listener: LISTENER },
     argument: "address",
-    message: `must be a DNS name like "app.example.com" without a port (the Ingress serves 443), got "registry.example.com:5000"`,
+    message: `must be a DNS name like "app.example.com" without a port (the Gateway listener serves 443), got "registry.example.com:5000"`,
   },
   {
     name: "self-hosted on Docker published beyond loopback without TLS",
@@ -283,12 +297,18 @@ const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argumen
     argument: "tls.key",
     message: "must be PEM content (a secret)",
   },
-  ...["maxBodyMiB", "timeoutSeconds", "streamRequests", "backendProtocol"].map((key) => ({
-    name: `self-hosted on Kubernetes with an Ingress ${key} of its own`,
-    args: { target: "kubernetes", address: "registry.example.com", ingress: { tlsSecretName: "t", [key]: 1 } },
-    argument: `ingress.${key}`,
-    message: "is the registry's own: remove it (the host is address)",
-  })),
+  {
+    name: "self-hosted on Kubernetes with an Ingress of the retired controller",
+    args: {
+      target: "kubernetes",
+      address: "registry.example.com",
+      listener: LISTENER,
+      ingress: { tlsSecretName: "t" },
+    },
+    argument: "ingress",
+    message:
+      "is not a known key (allowed here: target, mode, address, username, password, image, mirror, deleteEnabled, tls, listener, hostPort, publishAddress, storageGiB, storageClass, namespace, buildContext)",
+  },
   {
     name: "publish address not a string",
     args: { target: "docker", publishAddress: 42 },
@@ -310,7 +330,7 @@ const BAD: { name: string; args: RegistryArgs | Record<string, unknown>; argumen
   },
   {
     name: "storage size zero",
-    args: { target: "kubernetes", address: "r.example", ingress: { tlsSecretName: "t" }, storageGiB: 0 },
+    args: { target: "kubernetes", address: "r.example", listener: { ...LISTENER, host: "r.example" }, storageGiB: 0 },
     argument: "storageGiB",
     message: "must be an integer from 1 to 65536, got 0",
   },

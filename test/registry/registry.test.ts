@@ -1,11 +1,16 @@
 /** Registry, self-hosted, under mocks: what it declares on each target, and that no credential leaks. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { type IStatefulSet, StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { parse } from "yaml";
 import { FILES_VOLUME } from "../../components/workload/files";
+import { Gateway, type GatewayArgs } from "../../components/gateway";
 import { Registry } from "../../components/registry";
+import { registryImageBuild } from "../../components/registry/local-image";
 import { UPSTREAM_REGISTRY_IMAGE } from "../../components/registry/registry-spec";
 import { REGISTRY_DATA_DIR, registryHealthCommand } from "../../components/registry/self-hosted";
 import { ServiceImage } from "../../components/service-image";
@@ -17,7 +22,6 @@ import { rawOf, recordWithRaw } from "./support/raw-inputs";
 const T = {
   registry: "dockyard:registry:Registry",
   password: "random:index/randomPassword:RandomPassword",
-  image: "docker:index/image:Image",
   build: "docker-build:index:Image",
   container: "docker:index/container:Container",
   volume: "docker:index/volume:Volume",
@@ -25,7 +29,9 @@ const T = {
   pvc: "kubernetes:core/v1:PersistentVolumeClaim",
   secret: "kubernetes:core/v1:Secret",
   service: "kubernetes:core/v1:Service",
-  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  backendTls: "kubernetes:gateway.networking.k8s.io/v1:BackendTLSPolicy",
   certificate: "kubernetes:cert-manager.io/v1:Certificate",
 };
 
@@ -73,16 +79,27 @@ describe("self-hosted Registry on Docker", () => {
     const volume = find(resources, T.volume, "registry-data");
     expect(volume.inputs.name).toBe("registry-data");
     expect(volume.options).toMatchObject({ retainOnDelete: true, protect: false });
-    const image = find(resources, T.image, "registry-image");
-    expect(image.inputs).toMatchObject({
-      imageName: `dockyard/registry:${UPSTREAM_REGISTRY_IMAGE.split("@sha256:")[1].slice(0, 12)}`,
-      build: {
-        context: "apps/registry",
-        dockerfile: "apps/registry/Dockerfile",
-        args: { REGISTRY_IMAGE: UPSTREAM_REGISTRY_IMAGE },
-      },
-      skipPush: true,
+    // Built with BuildKit, also on preview, loaded into the engine, never pushed, with a local cache.
+    const image = find(resources, T.build, "registry-image");
+    const build = registryImageBuild({
+      name: "registry",
+      upstreamImage: UPSTREAM_REGISTRY_IMAGE,
+      buildContext: "apps/registry",
     });
+    expect(build.tag).toMatch(/^dockyard\.invalid\/registry:[a-f0-9]{16}$/);
+    expect(image.inputs).toEqual({
+      tags: [build.tag],
+      context: { location: "apps/registry" },
+      dockerfile: { location: "apps/registry/Dockerfile" },
+      buildArgs: { REGISTRY_IMAGE: UPSTREAM_REGISTRY_IMAGE },
+      push: false,
+      load: true,
+      buildOnPreview: true,
+      cacheFrom: [{ local: { src: "out/.buildcache/registry-image" } }],
+      cacheTo: [{ local: { dest: "out/.buildcache/registry-image", mode: "max", ignoreError: true } }],
+      network: "default", // the SDK's default
+    });
+    expect(image.options.protect).toBe(false);
 
     const container = find(resources, T.container, "registry");
     expect(dockerHardeningViolations(container.inputs)).toEqual([]);
@@ -96,7 +113,8 @@ describe("self-hosted Registry on Docker", () => {
       healthcheck: { tests: ["CMD", ...registryHealthCommand(false)] },
       wait: true,
     });
-    expect(rawOf(raw, T.container, "registry").image).toMatch(/^dockyard\/registry@sha256:[a-f0-9]{64}$/); // the built image, by digest
+    // The loaded image, by the tag naming its inputs, once it is loaded.
+    expect(rawOf(raw, T.container, "registry").image).toBe(build.tag);
     expect(container.dependencies).toContain(image.urn);
     expect(container.inputs.volumes).toContainEqual({
       volumeName: "registry-data",
@@ -133,6 +151,14 @@ describe("self-hosted Registry on Docker", () => {
       expect(recorded).not.toContain(secret);
   });
 
+  // A build context of its own: the registry's Dockerfile, one comment longer.
+  const opsContext = mkdtempSync(path.join(tmpdir(), "dockyard-ops-registry-"));
+  writeFileSync(
+    path.join(opsContext, "Dockerfile"),
+    `${readFileSync("apps/registry/Dockerfile", "utf8")}# ops' own build\n`,
+  );
+  afterAll(() => rmSync(opsContext, { recursive: true, force: true }));
+
   it("custom: mirror, TLS, deletes, port, address family, user, protect (data and password only)", async () => {
     let registry!: Registry;
     const tls = {
@@ -151,7 +177,7 @@ describe("self-hosted Registry on Docker", () => {
             hostPort: 5001,
             publishAddress: "::1",
             username: "ci",
-            buildContext: "ops/registry",
+            buildContext: opsContext,
           },
           { protect: true },
         )),
@@ -159,8 +185,20 @@ describe("self-hosted Registry on Docker", () => {
     expect(await resolve(registry.address)).toBe("localhost:5001");
     expect(await resolve(registry.username)).toBe("ci");
     const mirrored = UPSTREAM_REGISTRY_IMAGE.replace(/^docker\.io\//, "mirror.internal:5000/");
-    const image = find(resources, T.image, "images-image");
-    expect(image.inputs).toMatchObject({ build: { context: "ops/registry", args: { REGISTRY_IMAGE: mirrored } } });
+    const image = find(resources, T.build, "images-image");
+    const build = registryImageBuild({ name: "images", upstreamImage: mirrored, buildContext: opsContext });
+    expect(image.inputs).toMatchObject({
+      tags: [build.tag],
+      context: { location: opsContext },
+      dockerfile: { location: `${opsContext}/Dockerfile` },
+      buildArgs: { REGISTRY_IMAGE: mirrored },
+      cacheFrom: [{ local: { src: "out/.buildcache/images-image" } }],
+    });
+    // Another Dockerfile and another upstream reference: another tag, so the container is replaced.
+    const defaults = { name: "images", upstreamImage: UPSTREAM_REGISTRY_IMAGE, buildContext: "apps/registry" };
+    expect(build.tag).not.toBe(registryImageBuild(defaults).tag);
+    expect(build.tag).not.toBe(registryImageBuild({ ...defaults, buildContext: opsContext }).tag);
+    expect(rawOf(raw, T.container, "images").image).toBe(build.tag);
     expect(image.options.protect).toBe(false);
     expect(find(resources, T.volume, "images-data").options).toMatchObject({ protect: true, retainOnDelete: true });
     expect(find(resources, T.password, "images-password").options.protect).toBe(true);
@@ -205,6 +243,15 @@ describe("self-hosted Registry on Docker", () => {
   });
 });
 
+/** The Gateway in front of a registry on Kubernetes, with one listener at its address. */
+function edge(tls: Pick<GatewayArgs, "tlsSecretName" | "certificateIssuer">): Gateway {
+  return new Gateway("edge", {
+    namespace: "apps",
+    listeners: [{ name: "registry", host: "registry.example.internal" }],
+    ...tls,
+  });
+}
+
 describe("self-hosted Registry on Kubernetes", () => {
   it("a restricted single-replica StatefulSet of the upstream image on its retained claim, files from a Secret", async () => {
     let registry!: Registry;
@@ -213,14 +260,14 @@ describe("self-hosted Registry on Kubernetes", () => {
         (registry = new Registry("registry", {
           target: "kubernetes",
           address: "registry.example.internal",
-          ingress: { certificateIssuer: { name: "internal-ca" } },
+          listener: edge({ certificateIssuer: { name: "internal-ca" } }).listener("registry"),
           namespace: "apps",
           storageGiB: 50,
           storageClass: "fast-ssd",
         })),
     );
     expect(await resolve(registry.address)).toBe("registry.example.internal");
-    expect(ofType(resources, T.image)).toEqual([]); // no local build: the nodes pull the upstream image
+    expect(ofType(resources, T.build)).toEqual([]); // no local build: the nodes pull the upstream image
     const set = find(resources, T.statefulSet, "registry");
     expect(() =>
       new StatefulSet({ apiVersion: "apps/v1", kind: "StatefulSet", ...set.inputs } as IStatefulSet).validate(),
@@ -267,61 +314,53 @@ describe("self-hosted Registry on Kubernetes", () => {
     expect(parse(files["config.yml"])).toMatchObject({ auth: { htpasswd: { path: "/etc/dockyard/htpasswd" } } });
     for (const secret of await credentials(registry)) expect(JSON.stringify(resources)).not.toContain(secret);
 
-    // reached at address through an Ingress with TLS: uploads of any size, long timeouts, streamed
-    expect(find(resources, T.ingress, "registry").inputs).toMatchObject({
-      metadata: {
-        annotations: {
-          "nginx.ingress.kubernetes.io/proxy-body-size": "0",
-          "nginx.ingress.kubernetes.io/proxy-read-timeout": "900",
-          "nginx.ingress.kubernetes.io/proxy-send-timeout": "900",
-          "nginx.ingress.kubernetes.io/proxy-request-buffering": "off",
-        },
-      },
+    // reached at address through the Gateway's listener: a request may take 900 s (a large layer)
+    expect(find(resources, T.route, "registry").inputs).toMatchObject({
       spec: {
-        tls: [{ hosts: ["registry.example.internal"], secretName: "registry-tls" }],
-        rules: [{ host: "registry.example.internal" }],
+        hostnames: ["registry.example.internal"],
+        parentRefs: [{ kind: "Gateway", name: "edge", sectionName: "registry" }],
+        rules: [{ backendRefs: [{ name: "registry", port: 5000 }], timeouts: { request: "900s" } }],
       },
     });
-    expect(find(resources, T.certificate, "registry").inputs).toMatchObject({
-      metadata: { annotations: { "pulumi.com/waitFor": "condition=Ready" } },
-      spec: { dnsNames: ["registry.example.internal"], issuerRef: { name: "internal-ca", kind: "ClusterIssuer" } },
-    });
+    expect(JSON.stringify(resources)).not.toContain("nginx.ingress.kubernetes.io");
+    expect(ofType(resources, T.backendTls)).toEqual([]);
   });
 
-  it("a push waits for the running registry, its Ready certificate and its Ingress's address", async () => {
+  it("a push waits for the running registry, its Programmed Gateway, its Ready certificate and its accepted route", async () => {
     const { resources } = await recordWithRaw(() => {
       const registry = new Registry("registry", {
         target: "kubernetes",
         address: "registry.example.internal",
-        ingress: { certificateIssuer: { name: "internal-ca" } },
+        listener: edge({ certificateIssuer: { name: "internal-ca" } }).listener("registry"),
       });
       new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
     });
     const push = find(resources, T.build, "web");
     expect(push.inputs).toMatchObject({ tags: ["registry.example.internal/web:0123456789ab"] });
     expect(push.dependencies).toEqual(
-      expect.arrayContaining(
-        [T.statefulSet, T.certificate, T.ingress].map((type) => find(resources, type, "registry").urn),
-      ),
+      expect.arrayContaining([
+        ...[T.statefulSet, T.route].map((type) => find(resources, type, "registry").urn),
+        find(resources, T.gateway, "edge").urn,
+        find(resources, T.certificate, "edge-registry").urn,
+      ]),
     );
   });
 
-  it("with TLS of its own the probes use HTTPS and the Ingress speaks HTTPS to it", async () => {
+  it("with TLS of its own the probes use HTTPS and the Gateway speaks HTTPS to it, verifying it for its address", async () => {
     const { resources } = await recordWithRaw(
       () =>
         new Registry("registry", {
           target: "kubernetes",
           address: "registry.example.internal",
-          ingress: { tlsSecretName: "registry-edge-tls" },
+          listener: edge({ tlsSecretName: "registry-edge-tls" }).listener("registry"),
           tls: { certificate: "c", key: "k" },
         }),
     );
     const pod = (find(resources, T.statefulSet, "registry").inputs as { spec: { template: { spec: IPodSpec } } }).spec
       .template.spec;
     expect(pod.containers[0].livenessProbe?.httpGet).toEqual({ path: "/", port: 5000, scheme: "HTTPS" });
-    expect(find(resources, T.ingress, "registry").inputs).toMatchObject({
-      metadata: { annotations: { "nginx.ingress.kubernetes.io/backend-protocol": "HTTPS" } },
-      spec: { tls: [{ secretName: "registry-edge-tls" }] },
+    expect(find(resources, T.backendTls, "registry-backend-tls").inputs).toMatchObject({
+      spec: { validation: { hostname: "registry.example.internal" } },
     });
     expect(ofType(resources, T.certificate)).toEqual([]);
   });

@@ -139,8 +139,14 @@ describe("the address clients reach a registry on Docker at", () => {
     expect(spec(args).address).toBe(address);
   });
 
-  it("takes TLS wherever it is published, and carries no Ingress on Docker", () => {
+  it("takes TLS wherever it is published, and carries no Gateway listener on Docker", () => {
     expect(spec({ publishAddress: "0.0.0.0", tls: TLS }).tls).toBeDefined();
-    expect(spec({ ingress: { tlsSecretName: "t" } }).ingress).toBeUndefined();
+    const listener = {
+      gateway: "dockyard",
+      listener: "registry",
+      host: "localhost",
+      dataPlane: { namespace: "envoy-gateway-system", podLabels: { app: "envoy" } },
+    };
+    expect(spec({ listener }).listener).toBeUndefined();
   });
 });

@@ -9,9 +9,9 @@ const verdict = (rule: rules.Rule<unknown>, value: unknown) => {
 const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n";
 const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
 
-describe("ingressHost", () => {
+describe("gatewayHost", () => {
   it.each(["app.example.com", "registry", "a-1.b-2.example.internal"])("accepts %s", (host) => {
-    expect(verdict(rules.ingressHost, host)).toBe("ok");
+    expect(verdict(rules.gatewayHost, host)).toBe("ok");
   });
   it.each([
     ["10.0.0.1", "not an IP address"],
@@ -22,7 +22,7 @@ describe("ingressHost", () => {
     ["-app.example.com", "lower-case labels"],
     [42, `must be a DNS name like "app.example.com"`],
   ])("refuses %j (%s)", (host, words) => {
-    expect(verdict(rules.ingressHost, host)).toContain(words);
+    expect(verdict(rules.gatewayHost, host)).toContain(words);
   });
 });
 

@@ -71,11 +71,11 @@ describe("registry hosts and addresses", () => {
 
 describe("Ingress hosts and IP blocks", () => {
   it("an Ingress host is a name of at most 253 characters, never an address or with a port", () => {
-    expect(verdict(rules.ingressHost, nameOf(253))).toBe(nameOf(253));
-    expect(verdict(rules.ingressHost, nameOf(254))).toMatch(/^refused: must be a DNS name like "app.example.com"/);
-    expect(verdict(rules.ingressHost, "[fd00::1]")).toMatch(/not an IP address/);
-    expect(verdict(rules.ingressHost, "fd00::1")).toMatch(/not an IP address/);
-    expect(verdict(rules.ingressHost, "app:")).toMatch(/without a port/);
+    expect(verdict(rules.gatewayHost, nameOf(253))).toBe(nameOf(253));
+    expect(verdict(rules.gatewayHost, nameOf(254))).toMatch(/^refused: must be a DNS name like "app.example.com"/);
+    expect(verdict(rules.gatewayHost, "[fd00::1]")).toMatch(/not an IP address/);
+    expect(verdict(rules.gatewayHost, "fd00::1")).toMatch(/not an IP address/);
+    expect(verdict(rules.gatewayHost, "app:")).toMatch(/without a port/);
   });
 
   it("a block is an address and a prefix length the family allows, nothing around it", () => {

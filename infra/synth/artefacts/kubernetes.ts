@@ -25,7 +25,9 @@ const KIND_RANK: Record<string, number> = {
   Job: 4,
   PodDisruptionBudget: 5,
   HorizontalPodAutoscaler: 5,
-  Ingress: 5,
+  BackendTLSPolicy: 5,
+  Gateway: 5,
+  HTTPRoute: 6,
 };
 
 // Core and API groups (`apps`, `networking.k8s.io`) and custom resources' (`cert-manager.io`).
@@ -52,8 +54,8 @@ export function kubernetesArtefacts(resources: readonly RecordedResource[]): Kub
 
 /**
  * The YAML text of one object. Written for YAML 1.1 readers too (kubectl's): strings such as
- * `off`, `yes` or `0755` are quoted, so an annotation like ingress-nginx's
- * `proxy-request-buffering: "off"` stays a string instead of becoming a boolean.
+ * `off`, `yes`, `true` or `0755` are quoted, so a label value like cert-manager's
+ * `acme.cert-manager.io/http01-solver: "true"` stays a string instead of becoming a boolean.
  */
 export function kubernetesYaml(artefact: KubernetesArtefact): string {
   return stringify(artefact.object, { sortMapEntries: false, version: "1.1" });

@@ -1,6 +1,8 @@
 /**
  * Real engine: the self-hosted registry run on Docker exactly as the Registry component declares
- * it — apps/registry built on a stand-in of the upstream image, the ContainerService's hardened
+ * it — apps/registry built on a stand-in of the upstream image by the classic builder from the
+ * component's own build description (context, Dockerfile, build argument and tag: local-image.ts)
+ * and run by that tag, the ContainerService's hardened
  * settings, config files uploaded as @pulumi/docker does into a never-started carrier on the files
  * volume, a fresh named data volume — proving the config files mechanism (container/files.ts) and
  * the non-root data ownership (ADR 0005).
@@ -15,6 +17,7 @@ import { type DockerContainerSettings, dockerContainerSettings } from "../../../
 import { dockerFilesCarrierSettings, dockerFilesVolumeSettings } from "../../../components/workload/files";
 import { resolveServiceSpec } from "../../../components/workload/resolve";
 import { dockerVolumeSettings, resolveVolumeSpec } from "../../../components/persistent-volume/resolve";
+import { type RegistryImageBuild, registryImageBuild } from "../../../components/registry/local-image";
 import { type SelfHostedSpec, resolveRegistrySpec } from "../../../components/registry/registry-spec";
 import { REGISTRY_DATA_DIR, selfHostedFiles, selfHostedServiceArgs } from "../../../components/registry/self-hosted";
 import {
@@ -42,6 +45,8 @@ interface Setup {
   readonly spec: SelfHostedSpec;
   readonly password: string;
   readonly base: string;
+  /** The component's build of the registry image, on the stand-in base. */
+  readonly build: RegistryImageBuild;
   readonly settings: DockerContainerSettings;
   readonly uploads: FileUpload[];
   readonly container: string;
@@ -65,26 +70,24 @@ needs("engine", "busybox", "docker-registry", "htpasswd");
 
 const engine = new EngineSetup<Setup>(async () => {
   const base = await ensureRegistryStandIn();
-  const tag = objects.image(uniqueName("registry-image"));
-  for (const [target, name] of [
-    ["layout", objects.image(`${tag}-layout`)],
-    [undefined, tag],
-  ] as const) {
-    await docker(
-      [
-        "build",
-        "--quiet",
-        "--build-arg",
-        `REGISTRY_IMAGE=${base}`,
-        ...(target ? ["--target", target] : []),
-        "--tag",
-        name,
-        REGISTRY_CONTEXT,
-      ],
-      300_000,
-    );
-  }
-  const image = (await docker(["image", "inspect", "--format", "{{.Id}}", tag])).trim(); // what docker.Image's repoDigest gives a local build
+  // What the component's docker-build Image declares, built here by the classic builder. Its tag
+  // names the inputs, so it is left in the engine like the stand-ins: a concurrent run builds the
+  // same image under it, and removing it could pull it from under that run's container.
+  const build = registryImageBuild({ name: "registry", upstreamImage: base, buildContext: REGISTRY_CONTEXT });
+  await docker(
+    [
+      "build",
+      "--quiet",
+      "--file",
+      build.dockerfile,
+      ...Object.entries(build.buildArgs).flatMap(([arg, value]) => ["--build-arg", `${arg}=${value}`]),
+      "--tag",
+      build.tag,
+      build.context,
+    ],
+    300_000,
+  );
+  const image = build.tag; // what the component hands the ContainerService
 
   const resolved = resolveRegistrySpec("registry", { target: "docker", hostPort: await freePort() });
   if (resolved.mode !== "self-hosted") throw new Error("expected a self-hosted registry");
@@ -146,7 +149,7 @@ const engine = new EngineSetup<Setup>(async () => {
     ...dockerRunArgs(settings, { name: container, imageHealthcheck: await imageHealthcheck(image) }),
   ]);
   await waitHealthy(container, settings.waitTimeout ?? 60);
-  return { spec: resolved, password, base, settings, uploads, container, filesVolume, inFilesVolume };
+  return { spec: resolved, password, base, build, settings, uploads, container, filesVolume, inFilesVolume };
 });
 
 beforeAll(engine.run, 600_000);
@@ -162,6 +165,14 @@ function exec(container: string, ...command: string[]) {
 }
 
 describe("self-hosted registry container on Docker, as the Registry component declares it", () => {
+  it("runs the image the component declares, by the tag naming its inputs, built on the given upstream image", async () => {
+    const { container, build, base } = engine.get();
+    expect(build.tag).toMatch(/^dockyard\.invalid\/registry:[a-f0-9]{16}$/);
+    expect((await docker(["inspect", "--format", "{{.Config.Image}}", container])).trim()).toBe(build.tag);
+    const baseName = '{{ index .Config.Labels "org.opencontainers.image.base.name" }}';
+    expect((await docker(["image", "inspect", "--format", baseName, build.tag])).trim()).toBe(base);
+  });
+
   it("runs healthy as 65532 with a read-only root filesystem and no capabilities", async () => {
     const { container, settings } = engine.get();
     const host = await inspectHostConfig(container);

@@ -66,7 +66,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe("registry serving TLS from the translator's config", () => {
-  it("the pair it serves is what stack config accepts as ingress.tls.certificate and key", () => {
+  it("the pair it serves is what stack config accepts as gateway.tls.certificate and key", () => {
     const { certificates } = engine.get();
     expect(rules.pemCertificate.check(certificates.certificate).ok).toBe(true);
     expect(rules.pemPrivateKey.check(certificates.key).ok).toBe(true);
