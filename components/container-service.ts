@@ -6,6 +6,7 @@ import { horizontalPodAutoscalerManifest } from "./container-service/autoscaling
 import { dockerPidsLimitCommand } from "./container-service/docker-pids";
 import { type KubernetesManifests, kubernetesManifests } from "./container-service/kubernetes-objects";
 import { rolloutTimeouts } from "./container-service/rollout";
+import { AWAITED_OBJECT_SECONDS, awaitedFor } from "./kubernetes-labels";
 import {
   type AutoscalingArgs,
   dockerContainerSettings,
@@ -449,6 +450,7 @@ export class ContainerService extends pulumi.ComponentResource {
       {
         ...parent,
         dependsOn: after,
+        customTimeouts: awaitedFor(AWAITED_OBJECT_SECONDS.route),
       },
     );
     const url = `https://${spec.route.host}/`;

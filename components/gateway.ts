@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { certificateManifest, gatewayManifest, redirectRouteManifest } from "./gateway/manifests";
+import { AWAITED_OBJECT_SECONDS, awaitedFor } from "./kubernetes-labels";
 import { type GatewaySpec, resolveGatewaySpec } from "./gateway/resolve";
 import type { GatewayDataPlaneArgs, GatewayListenerRef } from "./workload";
 
@@ -80,13 +81,20 @@ export class Gateway extends pulumi.ComponentResource {
         certificates[listener.name] = new k8s.apiextensions.CustomResource(
           `${name}-${listener.name}`,
           { ...manifest },
-          parent,
+          { ...parent, customTimeouts: awaitedFor(AWAITED_OBJECT_SECONDS.certificate) },
         );
     }
     this.certificates = certificates;
     // Not after the certificates: an ACME HTTP-01 challenge is answered through this Gateway's
     // plain-HTTP listener, so it must exist while they are issued. Each route waits for its own.
-    this.gateway = new k8s.apiextensions.CustomResource(name, { ...gatewayManifest(this.spec) }, parent);
+    this.gateway = new k8s.apiextensions.CustomResource(
+      name,
+      { ...gatewayManifest(this.spec) },
+      {
+        ...parent,
+        customTimeouts: awaitedFor(AWAITED_OBJECT_SECONDS.gateway),
+      },
+    );
     new k8s.apiextensions.CustomResource(
       `${name}-https-redirect`,
       { ...redirectRouteManifest(this.spec) },

@@ -79,7 +79,7 @@ export function declareExposure(platform: Platform, target: TargetProviders): De
           const listener = name.slice(`${GATEWAY_NAME}-`.length);
           const parent = formerParents[listener];
           if (type !== CERTIFICATE_TYPE || parent === undefined) return undefined;
-          return { props, opts: pulumi.mergeOptions(opts, { aliases: [{ name: listener, parent }] }) };
+          return { props, opts: { ...opts, aliases: [...(opts.aliases ?? []), { name: listener, parent }] } };
         },
       ],
     },

@@ -34,6 +34,27 @@ describe("each workload's wait is bounded by its own rollout", () => {
     },
   );
 
+  it.each(["test", "prod"])(
+    "%s: every object awaited through pulumi.com/waitFor (Certificate, Gateway, HTTPRoute) has a bound",
+    async (stack) => {
+      const { resources } = await evaluate(stack);
+      const awaited = resources.filter(
+        (r) =>
+          (r.inputs as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.[
+            "pulumi.com/waitFor"
+          ],
+      );
+      expect(new Set(awaited.map((r) => r.type.split(":").pop()))).toEqual(
+        new Set(["Certificate", "Gateway", "HTTPRoute"]),
+      );
+      for (const resource of awaited) {
+        const timeouts = resource.options.customTimeouts;
+        expect(timeouts?.create, resource.urn).toMatch(/^\d+s$/);
+        expect(timeouts?.update, resource.urn).toBe(timeouts?.create);
+      }
+    },
+  );
+
   it("a longer health check, more pods one at a time, or a longer stop allows more time", () => {
     expect(bound({ ...HTTP, healthCheck: { path: "/healthz", startPeriodSeconds: 60 } })).toBeGreaterThan(bound(HTTP));
     expect(bound({ ...HTTP, ...stateful, replicas: 1 })).toBeLessThan(
