@@ -257,12 +257,13 @@ export class ContainerService extends pulumi.ComponentResource {
     this.workloads = wired.workloads;
     this.service = wired.service;
     this.route = wired.route;
-    this.url = pulumi.output(wired.url);
+    // An output already made is taken as it is: wrapping it again would only add outputs.
+    this.url = asOutput(wired.url);
     this.workloadKind = pulumi.output(wired.workloadKind);
-    this.hostname = pulumi.output(wired.hostname);
+    this.hostname = asOutput(wired.hostname);
     this.publishedPorts = pulumi.output(wired.publishedPorts);
-    this.networkName = pulumi.output(wired.networkName);
-    this.workloadNames = pulumi.all(wired.workloadNames);
+    this.networkName = asOutput(wired.networkName);
+    this.workloadNames = allOf(wired.workloadNames);
     this.registerOutputs({
       workloadKind: this.workloadKind,
       hostname: this.hostname,
@@ -394,8 +395,10 @@ export class ContainerService extends pulumi.ComponentResource {
       { metadata: objects.networkPolicy.metadata, spec: objects.networkPolicy.spec },
       parent,
     );
+    // One output for the workload's name, shared by the autoscaler and workloadNames.
+    const workloadName = created.metadata.name;
     if (spec.autoscaling !== undefined) {
-      const hpa = horizontalPodAutoscalerManifest(spec, created.metadata.name);
+      const hpa = horizontalPodAutoscalerManifest(spec, workloadName);
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(spec.name, { metadata: hpa.metadata, spec: hpa.spec }, parent);
     }
     return {
@@ -403,11 +406,8 @@ export class ContainerService extends pulumi.ComponentResource {
       workloads: [created],
       service,
       ...this.exposeKubernetes(spec, objects, service),
-      workloadNames: [created.metadata.name],
-      hostname:
-        service === undefined
-          ? undefined
-          : pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`,
+      workloadNames: [workloadName],
+      hostname: service === undefined ? undefined : serviceHostname(service),
       publishedPorts: [],
       networkName: undefined,
     };
@@ -468,6 +468,26 @@ function dockerUrl(
   const ip = published.ip ?? "127.0.0.1";
   const url = `http://${ip.includes(":") ? `[${ip}]` : ip}:${published.external}/`;
   return ready.apply(() => url);
+}
+
+/**
+ * `<name>.<namespace>.svc` of a Service: known, and depending on the Service, as the interpolation of
+ * its name and namespace is, with four outputs instead of eight.
+ */
+function serviceHostname(service: k8s.core.v1.Service): pulumi.Output<string> {
+  const { name, namespace } = service.metadata;
+  return name.apply((serviceName) => namespace.apply((inNamespace) => `${serviceName}.${inNamespace}.svc`));
+}
+
+/** The value as an output: itself when it is one already. */
+function asOutput(value: pulumi.Input<string> | undefined): pulumi.Output<string | undefined> {
+  return pulumi.Output.isInstance(value) ? value : pulumi.output(value);
+}
+
+/** `pulumi.all(values)`, with one output instead of three for the usual single output. */
+function allOf(values: pulumi.Input<string>[]): pulumi.Output<string[]> {
+  const [only] = values;
+  return values.length === 1 && pulumi.Output.isInstance(only) ? only.apply((value) => [value]) : pulumi.all(values);
 }
 
 /** Every value wrapped as a secret. */

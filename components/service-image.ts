@@ -58,10 +58,11 @@ export class ServiceImage extends pulumi.ComponentResource {
     super("dockyard:image:ServiceImage", name, {}, opts);
     const where = `ServiceImage "${name}"`;
     checkServiceImageArgs(name, args);
-    const imageName = pulumi
-      .output(args.registry.address)
-      .apply((address) => serviceImageName(address, args.repository, args.revision));
-    const cache = pulumi.output(args.registry.address).apply((address) => buildCacheName(address, args.repository));
+    // As few outputs as the values need: the address is usually one output shared by every image.
+    const imageName = fromAddress(args.registry.address, (address) =>
+      serviceImageName(address, args.repository, args.revision),
+    );
+    const cache = fromAddress(args.registry.address, (address) => buildCacheName(address, args.repository));
     const image = new dockerBuild.Image(
       name,
       {
@@ -75,7 +76,7 @@ export class ServiceImage extends pulumi.ComponentResource {
           {
             address: args.registry.address,
             username: args.registry.username,
-            password: pulumi.secret(args.registry.password),
+            password: secretOnce(args.registry.password),
           },
         ],
         cacheFrom: [{ registry: { ref: cache } }],
@@ -87,10 +88,34 @@ export class ServiceImage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.imageName = imageName;
-    this.ref = pulumi
-      .all([imageName, image.digest])
-      .apply(([tagged, digest]) => digestReference(where, `${untagged(tagged)}@${digest}`));
+    this.imageName = typeof imageName === "string" ? pulumi.output(imageName) : imageName;
+    // What all([imageName, digest]) would give (known, secret and depended on as both are), with two outputs, not six.
+    this.ref = this.imageName.apply((tagged) =>
+      image.digest.apply((digest) => digestReference(where, `${untagged(tagged)}@${digest}`)),
+    );
     this.registerOutputs({ imageName: this.imageName, ref: this.ref });
   }
+}
+
+/** `derive(address)`: a plain value when the address is one, else one apply on its output. */
+function fromAddress(
+  address: pulumi.Input<string>,
+  derive: (address: string) => string,
+): pulumi.Output<string> | string {
+  if (typeof address === "string") return derive(address);
+  return (pulumi.Output.isInstance(address) ? address : pulumi.output(address)).apply(derive);
+}
+
+/** One secret output per registry password, shared by every image pushing with it (each would make the same). */
+const secrets = new WeakMap<object, pulumi.Output<string>>();
+
+/** The password as a secret output: the one already made for this password object, if any. */
+function secretOnce(password: pulumi.Input<string>): pulumi.Output<string> {
+  if (typeof password !== "object") return pulumi.secret(password);
+  let secret = secrets.get(password);
+  if (secret === undefined) {
+    secret = pulumi.secret(password);
+    secrets.set(password, secret);
+  }
+  return secret;
 }

@@ -31,24 +31,77 @@ function holdsSecret(text: string, fragments: readonly string[]): boolean {
   );
 }
 
-/** `value` with every string that holds a fragment (also inside outputs and promises) made a Pulumi secret. */
+/**
+ * `value` with every string that holds a fragment (also inside outputs and promises) made a Pulumi secret.
+ * What holds none is given back as it is, not copied: this runs on every input of every resource.
+ */
 export function markSecrets(value: unknown, fragments: readonly string[], key = ""): unknown {
   if (fragments.length === 0 || key === "__provider") return value;
   if (typeof value === "string") return holdsSecret(value, fragments) ? pulumi.secret(value) : value;
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) {
-    // Lifted again: a resolved object whose strings became secrets must not hold Outputs inside
-    // an Output (it would serialize as a secret wrapping secrets).
-    return pulumi.output(value).apply((resolved) => pulumi.output(markSecrets(resolved, fragments)));
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return markedOutput(value, fragments);
+  if (Array.isArray(value))
+    return copiedIfChanged(
+      value,
+      value.map((item) => markSecrets(item, fragments)),
+    );
+  if (typeof value !== "object" || value === null || unmarked(value)) return value;
+  const entries = Object.entries(value);
+  const inners = entries.map(([k, inner]) => markSecrets(inner, fragments, k));
+  return inners.every((inner, index) => inner === entries[index][1])
+    ? value
+    : Object.fromEntries(entries.map(([k], index) => [k, inners[index]]));
+}
+
+/** What {@link markedOutput} made of each output or promise, per list of fragments (one per stack). */
+const marked = new WeakMap<readonly string[], WeakMap<object, pulumi.Output<unknown>>>();
+
+/**
+ * An output or promise, marked: one apply, made once for each (an output shared by many resources, such
+ * as a namespace's name or a registry's address, is marked once for all of them). A resolved value
+ * holding a secret (or an output or promise) is marked and lifted again: a resolved object whose
+ * strings became secrets must not hold Outputs inside an Output (it would serialize as a secret
+ * wrapping secrets). Any other is the value itself.
+ */
+function markedOutput(
+  value: pulumi.Output<unknown> | Promise<unknown>,
+  fragments: readonly string[],
+): pulumi.Output<unknown> {
+  let made = marked.get(fragments);
+  if (made === undefined) {
+    made = new WeakMap();
+    marked.set(fragments, made);
   }
-  if (Array.isArray(value)) return value.map((item) => markSecrets(item, fragments));
-  if (typeof value !== "object" || value === null) return value;
-  if (
-    pulumi.Resource.isInstance(value) ||
-    pulumi.asset.Asset.isInstance(value) ||
-    pulumi.asset.Archive.isInstance(value)
-  )
-    return value;
-  return Object.fromEntries(Object.entries(value).map(([k, inner]) => [k, markSecrets(inner, fragments, k)]));
+  let result = made.get(value);
+  if (result === undefined) {
+    const output = pulumi.Output.isInstance(value) ? value : pulumi.output(value);
+    result = output.apply((resolved: unknown) =>
+      needsMarking(resolved, fragments) ? pulumi.output(markSecrets(resolved, fragments)) : resolved,
+    );
+    made.set(value, result);
+  }
+  return result;
+}
+
+/** Resources, assets and archives: never marked, never looked into. */
+function unmarked(value: object): boolean {
+  return (
+    pulumi.Resource.isInstance(value) || pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)
+  );
+}
+
+/** `items` where one differs from `original`'s, else `original` itself. */
+function copiedIfChanged(original: unknown[], items: unknown[]): unknown[] {
+  return items.every((item, index) => item === original[index]) ? original : items;
+}
+
+/** Whether {@link markSecrets} would change a resolved value: a string holding a fragment, or an output or promise inside. */
+function needsMarking(value: unknown, fragments: readonly string[], key = ""): boolean {
+  if (key === "__provider") return false;
+  if (typeof value === "string") return holdsSecret(value, fragments);
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+  if (Array.isArray(value)) return value.some((item) => needsMarking(item, fragments));
+  if (typeof value !== "object" || value === null || unmarked(value)) return false;
+  return Object.entries(value).some(([k, inner]) => needsMarking(inner, fragments, k));
 }
 
 /**

@@ -1,15 +1,17 @@
 /**
- * `node scripts/run-ts.cjs bench/scale/plain-cli.ts <resources.json> <out.json>`: the yardstick.
+ * `node scripts/run-ts.cjs bench/scale/plain-cli.ts <resources.json> <out.json> [--aliases]`: the yardstick.
  * A plain Pulumi program declaring exactly the resources a synth recorded (same types, names,
  * parents, dependencies, inputs, providers and options) with the SDK's own classes and nothing
  * else, under the same mocks and the same SDK settings; writes what it declared, which must equal
- * the input.
+ * the input. With `--aliases` it also declares the aliases the synth's registrations carried
+ * (`<resources.json>.aliases.json`, which resources.json does not hold: the providers' SDK classes
+ * add them), and writes the ones it declared to `<out.json>.aliases.json`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../../infra/synth/recorder";
-import { ResourceRecorder } from "../../infra/synth/recorder";
 import { withoutSdkStacks } from "../../infra/synth/sdk-stacks";
+import { AliasRecorder, aliasOptions, type RecordedAlias } from "./alias-recorder";
 
 /** The SDK's provider and component classes, made instantiable and nothing more. */
 class PlainProvider extends pulumi.ProviderResource {}
@@ -17,7 +19,7 @@ class PlainComponent extends pulumi.ComponentResource {}
 class PlainCustom extends pulumi.CustomResource {}
 
 /** Declares each recorded resource in recorded order (every reference is to one declared before). */
-function declareAll(resources: readonly RecordedResource[]): void {
+function declareAll(resources: readonly RecordedResource[], aliases: Record<string, RecordedAlias[]>): void {
   const declared = new Map<string, pulumi.Resource>();
   for (const resource of resources) {
     if (resource.type === "pulumi:pulumi:Stack") continue;
@@ -28,6 +30,7 @@ function declareAll(resources: readonly RecordedResource[]): void {
       dependsOn: resource.dependencies.map((urn) => declared.get(urn)!),
       protect: options.protect,
       retainOnDelete: options.retainOnDelete,
+      ...(aliases[resource.urn] === undefined ? {} : { aliases: aliasOptions(aliases[resource.urn]) }),
       ...(options.customTimeouts === undefined ? {} : { customTimeouts: options.customTimeouts }),
     };
     const made = resource.type.startsWith("pulumi:providers:")
@@ -52,19 +55,24 @@ function declareAll(resources: readonly RecordedResource[]): void {
 }
 
 async function main(): Promise<void> {
-  const [input, out] = process.argv.slice(2);
+  const [input, out, withAliases] = process.argv.slice(2);
   const resources = JSON.parse(readFileSync(input, "utf8")) as RecordedResource[];
+  const aliases =
+    withAliases === "--aliases"
+      ? (JSON.parse(readFileSync(`${input}.aliases.json`, "utf8")) as Record<string, RecordedAlias[]>)
+      : {};
   const stack = resources[0].urn.split("::")[0].slice("urn:pulumi:".length);
-  const recorder = new ResourceRecorder();
+  const recorder = new AliasRecorder();
   await withoutSdkStacks(async () => {
     await recorder.install("dockyard", stack);
     try {
-      await pulumi.runtime.runInPulumiStack(() => Promise.resolve(declareAll(resources)));
+      await pulumi.runtime.runInPulumiStack(() => Promise.resolve(declareAll(resources, aliases)));
     } finally {
       await pulumi.runtime.disconnect();
     }
   });
   writeFileSync(out, JSON.stringify(recorder.resources));
+  writeFileSync(`${out}.aliases.json`, JSON.stringify(recorder.aliases));
 }
 
 main().catch((error: unknown) => {
