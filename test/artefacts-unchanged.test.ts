@@ -11,6 +11,8 @@
  * one's inputs resolve (promise timing, not the program): its records are compared byte for byte in
  * URN order. Uses the worker's shared evaluation of each stack, as the other synth tests do.
  */
+import { readdirSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeDigest } from "../infra/synth/mock-outputs";
 import type { RecordedResource } from "../infra/synth/recorder";
@@ -54,5 +56,16 @@ describe("artefacts of every committed stack", () => {
     await expect(names.join("\n") + "\n").toMatchFileSnapshot(`fixtures/artefacts/${stack}.files.txt`);
     for (const name of names)
       await expect(normalized(files[name]), name).toMatchFileSnapshot(`fixtures/artefacts/${stack}/${name}`);
+    // No fixture outlives the artefact it pinned (a renamed or removed object leaves none behind).
+    const fixtures = readdirSync(path.join(__dirname, "fixtures/artefacts", stack), {
+      recursive: true,
+      withFileTypes: true,
+    })
+      .filter((entry) => entry.isFile())
+      .map((entry) =>
+        path.relative(path.join(__dirname, "fixtures/artefacts", stack), path.join(entry.parentPath, entry.name)),
+      )
+      .sort();
+    expect(fixtures).toEqual(names);
   });
 });
