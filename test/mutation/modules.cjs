@@ -16,7 +16,8 @@ module.exports = [
     name: "hardening and container translators",
     mutate: [
       "components/workload/{security,docker-settings,pod-spec,secrets,probes,resources,labels,resolve,resolve-ports,network-policy,resolve-exposure}.ts",
-      "components/container-service/{docker-pids,kubernetes-objects,ingress,autoscaling}.ts",
+      "components/container-service/{docker-pids,kubernetes-objects,route,autoscaling}.ts",
+      "components/gateway/{resolve,manifests}.ts",
     ],
   },
   {
@@ -27,7 +28,7 @@ module.exports = [
   {
     id: "registry",
     name: "registry config and credentials",
-    mutate: ["components/registry/{registry-config,pull-credentials,registry-spec}.ts"],
+    mutate: ["components/registry/{registry-config,pull-credentials,registry-spec,local-image}.ts"],
   },
   {
     id: "config",
