@@ -75,6 +75,23 @@ describe("registryImageBuild", () => {
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
   });
 
+  it("keeps the tag of given inputs from release to release: an upgrade of dockyard alone never replaces the registry", () => {
+    // A file, an executable in a folder, a link: every kind of entry, hashed as today's releases hash it.
+    const fixed = context({ "etc/a.conf": "a\n", "etc/run.sh": "#!/bin/sh\n" }, "FROM scratch\n");
+    chmodSync(path.join(fixed, "etc/run.sh"), 0o755);
+    symlinkSync("a.conf", path.join(fixed, "etc/b.conf"));
+    expect(build(fixed, `docker.io/library/registry@sha256:${"0".repeat(64)}`).tag).toBe(
+      `${LOCAL_REGISTRY_REPOSITORY}:48a7aead5a82cb9d`,
+    );
+  });
+
+  it("does not depend on the order the file system lists a folder in", () => {
+    const names = ["b.conf", "a.conf", "c.conf"];
+    const forward = context(Object.fromEntries(names.map((name) => [`etc/${name}`, `${name}\n`])));
+    const backward = context(Object.fromEntries([...names].reverse().map((name) => [`etc/${name}`, `${name}\n`])));
+    expect(build(backward).tag).toBe(build(forward).tag);
+  });
+
   it("refuses a build context without a Dockerfile: a ComponentArgError on buildContext, before any image", async () => {
     const empty = path.join(scratch, "empty");
     mkdirSync(empty);
