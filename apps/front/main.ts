@@ -4,7 +4,7 @@
  * in-flight requests finish) before exiting.
  */
 import { readConfig } from "#config";
-import { closeMetricsServer, createHttpMetrics, createMetricsServer } from "#metrics";
+import { closeServer, createHttpMetrics, createMetricsServer } from "#metrics";
 import { createFrontServer } from "#server";
 
 const config = readConfig(process.env);
@@ -24,7 +24,7 @@ const stop = (signal: string): void => {
   setTimeout(() => process.exit(1), config.shutdownDrainMs + config.shutdownGraceMs + 1000).unref();
   front.shutdown(config.shutdownGraceMs, config.shutdownDrainMs).then(
     // Scraped until the front has stopped, so its last requests are counted.
-    () => closeMetricsServer(metricsServer, 500).then(() => console.log("stopped")),
+    () => closeServer(metricsServer, 500).then(() => console.log("stopped")),
     (error: unknown) => {
       console.error("shutdown failed:", error);
       process.exitCode = 1;

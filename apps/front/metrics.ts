@@ -108,8 +108,8 @@ export function createMetricsServer(registry: Registry): http.Server {
   return server;
 }
 
-/** Stops the metrics server: no new connections, idle keep-alive ones closed, the rest after `graceMs`. */
-export async function closeMetricsServer(server: http.Server, graceMs: number): Promise<void> {
+/** Stops an HTTP server (the app's or its metrics'): no new connections, idle keep-alive ones closed, the rest after `graceMs`. */
+export async function closeServer(server: http.Server, graceMs: number): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import type { FrontConfig } from "#config";
 import { HEALTH_PATH, READY_PATH } from "#contract";
-import { type HttpMetrics, routeOf } from "#metrics";
+import { closeServer, type HttpMetrics, routeOf } from "#metrics";
 import { APP_JS, INDEX_HTML } from "#page";
 
 /** A running front and the way to stop it gracefully. */
@@ -68,12 +68,7 @@ export function createFrontServer(config: FrontConfig, metrics?: HttpMetrics): F
     async shutdown(graceMs: number, drainMs = 0): Promise<void> {
       stopping = true;
       if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      timer.unref();
-      await closed;
-      clearTimeout(timer);
+      await closeServer(server, graceMs);
     },
   };
 }

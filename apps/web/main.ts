@@ -4,7 +4,7 @@
  * requests and appends) before exiting.
  */
 import { readConfig } from "#config";
-import { closeMetricsServer, createHttpMetrics, createMetricsServer } from "#metrics";
+import { closeServer, createHttpMetrics, createMetricsServer } from "#metrics";
 import { RecordStore } from "#records";
 import { createWebServer } from "#server";
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     // On success the event loop empties and Node exits 0 after flushing its output.
     web.shutdown(config.shutdownGraceMs).then(
       // Scraped until the service has stopped, so its last requests are counted.
-      () => closeMetricsServer(metricsServer, 500).then(() => console.log("stopped")),
+      () => closeServer(metricsServer, 500).then(() => console.log("stopped")),
       (error: unknown) => {
         console.error("shutdown failed:", error);
         process.exitCode = 1;

@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import { HEALTH_PATH } from "#contract";
-import { type HttpMetrics, routeOf } from "#metrics";
+import { closeServer, type HttpMetrics, routeOf } from "#metrics";
 import type { RecordStore } from "#records";
 
 /** What the request handler needs. */
@@ -52,12 +52,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     server,
     async shutdown(graceMs: number): Promise<void> {
       stopping = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      timer.unref();
-      await closed;
-      clearTimeout(timer);
+      await closeServer(server, graceMs);
       await options.store.close();
     },
   };
