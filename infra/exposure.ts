@@ -88,37 +88,26 @@ export function declareExposure(platform: Platform, target: TargetProviders): De
     namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": dataPlane.namespace } },
     podSelector: { matchLabels: { ...dataPlane.podLabels } },
   };
-  const metadata = { ...inNamespace, labels: { ...DOCKYARD_LABELS } };
-  if (tls.source === "cert-manager")
+  // Both directions named: a pod a policy selects gets nothing but what it lists.
+  type Rules = Pick<k8s.types.input.networking.v1.NetworkPolicySpec, "ingress" | "egress">;
+  const policy = (name: string, podLabels: Record<string, string>, rules: Rules) =>
     new k8s.networking.v1.NetworkPolicy(
-      "acme-http01-solver",
+      name,
       {
-        metadata,
-        spec: {
-          podSelector: { matchLabels: { ...ACME_SOLVER.labels } },
-          policyTypes: ["Ingress", "Egress"],
-          ingress: [{ from: [dataPlanePeer], ports: [{ port: ACME_SOLVER.port, protocol: "TCP" }] }],
-          egress: [],
-        },
+        metadata: { ...inNamespace, labels: { ...DOCKYARD_LABELS } },
+        spec: { podSelector: { matchLabels: { ...podLabels } }, policyTypes: ["Ingress", "Egress"], ...rules },
       },
       opts,
     );
+  if (tls.source === "cert-manager")
+    policy("acme-http01-solver", ACME_SOLVER.labels, {
+      ingress: [{ from: [dataPlanePeer], ports: [{ port: ACME_SOLVER.port, protocol: "TCP" }] }],
+      egress: [],
+    });
   if (dataPlane.namespace === platform.endpoints.namespace)
     // The edge: in from anywhere (its listeners' ports are the implementation's); out to pods in the
     // cluster only (its control plane, the cluster DNS, the routed services, each of which admits it
     // to one port), never beyond.
-    new k8s.networking.v1.NetworkPolicy(
-      "gateway-data-plane",
-      {
-        metadata,
-        spec: {
-          podSelector: { matchLabels: { ...dataPlane.podLabels } },
-          policyTypes: ["Ingress", "Egress"],
-          ingress: [{}],
-          egress: [{ to: [{ namespaceSelector: {} }] }],
-        },
-      },
-      opts,
-    );
+    policy("gateway-data-plane", dataPlane.podLabels, { ingress: [{}], egress: [{ to: [{ namespaceSelector: {} }] }] });
   return { gateway };
 }

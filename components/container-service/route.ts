@@ -11,7 +11,8 @@ import { type ResolvedService, type RouteSpec, serviceLabels } from "../workload
 
 /** API group and version of every Gateway API object dockyard declares. */
 export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
-const GATEWAY_GROUP = "gateway.networking.k8s.io";
+/** The API group of Gateway API kinds, as parent references and allowed route kinds name it. */
+export const GATEWAY_GROUP = "gateway.networking.k8s.io";
 /** Key of the CA bundle in the ConfigMap a BackendTLSPolicy refers to. */
 export const BACKEND_CA_KEY = "ca.crt";
 

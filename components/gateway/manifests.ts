@@ -1,6 +1,6 @@
 import type * as Input from "@pulumi/kubernetes/types/input";
 import { DOCKYARD_LABELS, PULUMI_WAIT_FOR } from "../kubernetes-labels";
-import { GATEWAY_API_VERSION, type GatewayApiManifest } from "../container-service/route";
+import { GATEWAY_API_VERSION, GATEWAY_GROUP, type GatewayApiManifest } from "../container-service/route";
 import { type GatewaySpec, HTTP_LISTENER } from "./resolve";
 
 /**
@@ -73,7 +73,7 @@ export function gatewayManifest(spec: GatewaySpec): GatewayApiManifest {
               },
             ],
           },
-          allowedRoutes: { ...SAME_NAMESPACE, kinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }] },
+          allowedRoutes: { ...SAME_NAMESPACE, kinds: [{ group: GATEWAY_GROUP, kind: "HTTPRoute" }] },
         })),
       ],
     },
@@ -87,9 +87,7 @@ export function redirectRouteManifest(spec: GatewaySpec): GatewayApiManifest {
     kind: "HTTPRoute",
     metadata: metadata(spec, redirectRouteName(spec.name)),
     spec: {
-      parentRefs: [
-        { group: "gateway.networking.k8s.io", kind: "Gateway", name: spec.name, sectionName: HTTP_LISTENER },
-      ],
+      parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: spec.name, sectionName: HTTP_LISTENER }],
       rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
     },
   };
