@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import * as coreV1 from "@pulumi/kubernetes/core/v1";
+import * as networkingV1 from "@pulumi/kubernetes/networking/v1";
+import * as batchV1 from "@pulumi/kubernetes/batch/v1";
 import type { Target, VolumeRef } from "./types";
 import { ContainerService } from "./container-service";
 import { PersistentVolume } from "./persistent-volume";
@@ -344,7 +346,7 @@ export class Backup extends pulumi.ComponentResource {
     const secretName =
       Object.keys(stringData).length === 0
         ? undefined
-        : new k8s.core.v1.Secret(
+        : new coreV1.Secret(
             `${spec.name}-repository`,
             {
               metadata: objectMetadata(backupContainer(spec, volumes, "backup", secrets)),
@@ -359,7 +361,7 @@ export class Backup extends pulumi.ComponentResource {
       SCHEDULED_JOBS.map((job) => {
         const manifest = backupCronJob(spec, volumes, job, secrets, secretName);
         const name = job === "backup" ? spec.name : `${spec.name}-${job}`;
-        const cronJob = new k8s.batch.v1.CronJob(
+        const cronJob = new batchV1.CronJob(
           name,
           { metadata: manifest.metadata, spec: manifest.spec },
           { parent: this, protect: false },
@@ -367,7 +369,7 @@ export class Backup extends pulumi.ComponentResource {
         // The same mechanism as services: each job's pods reach their volumes through mounts and
         // the repository (off-site) through DNS and its port; nothing else in or out.
         const policy = networkPolicyManifest(backupContainer(spec, volumes, job, secrets));
-        new k8s.networking.v1.NetworkPolicy(name, { metadata: policy.metadata, spec: policy.spec }, { parent: this });
+        new networkingV1.NetworkPolicy(name, { metadata: policy.metadata, spec: policy.spec }, { parent: this });
         return [job, cronJob.metadata.name];
       }),
     ) as Wired["names"];

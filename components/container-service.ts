@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { local } from "@pulumi/command";
-import * as k8s from "@pulumi/kubernetes";
+import type * as Input from "@pulumi/kubernetes/types/input";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import * as coreV1 from "@pulumi/kubernetes/core/v1";
+import * as appsV1 from "@pulumi/kubernetes/apps/v1";
+import * as networkingV1 from "@pulumi/kubernetes/networking/v1";
+import * as policyV1 from "@pulumi/kubernetes/policy/v1";
+import * as autoscalingV2 from "@pulumi/kubernetes/autoscaling/v2";
 import { horizontalPodAutoscalerManifest } from "./container-service/autoscaling";
 import { dockerPidsLimitCommand } from "./container-service/docker-pids";
 import { type KubernetesManifests, kubernetesManifests } from "./container-service/kubernetes-objects";
@@ -237,11 +243,11 @@ export class ContainerService extends pulumi.ComponentResource {
   /** Labels that select the service's pods or containers (e.g. for affinity to them); fixed for its lifetime. */
   declare public readonly selectorLabels: Readonly<Record<string, string>>;
   /** The workloads it runs: its Docker containers, or its Deployment or StatefulSet (to depend on or wire further). */
-  declare public readonly workloads: readonly (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
+  declare public readonly workloads: readonly (docker.Container | appsV1.Deployment | appsV1.StatefulSet)[];
   /** Kubernetes only: the Service in front of the pods, when the service has ports. */
-  declare public readonly service: k8s.core.v1.Service | undefined;
+  declare public readonly service: coreV1.Service | undefined;
   /** Kubernetes only: the HTTPRoute, when `route` is set. */
-  declare public readonly route: k8s.apiextensions.CustomResource | undefined;
+  declare public readonly route: CustomResource | undefined;
   /**
    * Where users reach it. Kubernetes with `route`: `https://<host>/`, once the Gateway is
    * Programmed and its listener has accepted the HTTPRoute. Docker: `http://` the
@@ -345,7 +351,7 @@ export class ContainerService extends pulumi.ComponentResource {
     const secret =
       secretObject === undefined
         ? undefined
-        : new k8s.core.v1.Secret(
+        : new coreV1.Secret(
             `${spec.name}-secrets`,
             {
               metadata: secretObject.metadata,
@@ -358,7 +364,7 @@ export class ContainerService extends pulumi.ComponentResource {
     const filesSecret =
       filesObject === undefined
         ? undefined
-        : new k8s.core.v1.Secret(
+        : new coreV1.Secret(
             `${spec.name}-files`,
             {
               metadata: filesObject.metadata,
@@ -373,24 +379,20 @@ export class ContainerService extends pulumi.ComponentResource {
     const awaited = { ...parent, customTimeouts: rolloutTimeouts(spec) };
     const created =
       workload.kind === "StatefulSet"
-        ? new k8s.apps.v1.StatefulSet(spec.name, { metadata: workload.metadata, spec: workload.spec }, awaited)
-        : new k8s.apps.v1.Deployment(spec.name, { metadata: workload.metadata, spec: workload.spec }, awaited);
+        ? new appsV1.StatefulSet(spec.name, { metadata: workload.metadata, spec: workload.spec }, awaited)
+        : new appsV1.Deployment(spec.name, { metadata: workload.metadata, spec: workload.spec }, awaited);
     const service =
       objects.service === undefined
         ? undefined
-        : new k8s.core.v1.Service(
-            spec.name,
-            { metadata: objects.service.metadata, spec: objects.service.spec },
-            awaited,
-          );
+        : new coreV1.Service(spec.name, { metadata: objects.service.metadata, spec: objects.service.spec }, awaited);
     if (objects.podDisruptionBudget !== undefined) {
-      new k8s.policy.v1.PodDisruptionBudget(
+      new policyV1.PodDisruptionBudget(
         spec.name,
         { metadata: objects.podDisruptionBudget.metadata, spec: objects.podDisruptionBudget.spec },
         parent,
       );
     }
-    new k8s.networking.v1.NetworkPolicy(
+    new networkingV1.NetworkPolicy(
       spec.name,
       { metadata: objects.networkPolicy.metadata, spec: objects.networkPolicy.spec },
       parent,
@@ -399,7 +401,7 @@ export class ContainerService extends pulumi.ComponentResource {
     const workloadName = created.metadata.name;
     if (spec.autoscaling !== undefined) {
       const hpa = horizontalPodAutoscalerManifest(spec, workloadName);
-      new k8s.autoscaling.v2.HorizontalPodAutoscaler(spec.name, { metadata: hpa.metadata, spec: hpa.spec }, parent);
+      new autoscalingV2.HorizontalPodAutoscaler(spec.name, { metadata: hpa.metadata, spec: hpa.spec }, parent);
     }
     return {
       workloadKind: workload.kind === "StatefulSet" ? "StatefulSet" : "Deployment",
@@ -422,19 +424,19 @@ export class ContainerService extends pulumi.ComponentResource {
   private exposeKubernetes(
     spec: ResolvedService,
     objects: KubernetesManifests,
-    service: k8s.core.v1.Service | undefined,
+    service: coreV1.Service | undefined,
   ): Pick<Wired, "route" | "url"> {
     if (spec.route === undefined || objects.route === undefined) return { route: undefined, url: undefined };
     const parent = { parent: this };
     const after: pulumi.Resource[] = service ? [service] : [];
     if (objects.backendTls !== undefined) {
       const { caBundle, policy } = objects.backendTls;
-      const ca = new k8s.core.v1.ConfigMap(
+      const ca = new coreV1.ConfigMap(
         `${spec.name}-backend-ca`,
         { metadata: caBundle.metadata, data: caBundle.data },
         parent,
       );
-      const tls = new k8s.apiextensions.CustomResource(
+      const tls = new CustomResource(
         `${spec.name}-backend-tls`,
         { ...policy },
         {
@@ -444,7 +446,7 @@ export class ContainerService extends pulumi.ComponentResource {
       );
       after.push(ca, tls);
     }
-    const route = new k8s.apiextensions.CustomResource(
+    const route = new CustomResource(
       spec.name,
       { ...objects.route },
       {
@@ -474,7 +476,7 @@ function dockerUrl(
  * `<name>.<namespace>.svc` of a Service: known, and depending on the Service, as the interpolation of
  * its name and namespace is, with four outputs instead of eight.
  */
-function serviceHostname(service: k8s.core.v1.Service): pulumi.Output<string> {
+function serviceHostname(service: coreV1.Service): pulumi.Output<string> {
   const { name, namespace } = service.metadata;
   return name.apply((serviceName) => namespace.apply((inNamespace) => `${serviceName}.${inNamespace}.svc`));
 }
@@ -491,7 +493,7 @@ function allOf(values: pulumi.Input<string>[]): pulumi.Output<string[]> {
 }
 
 /** Every value wrapped as a secret. */
-function secretValues(data: k8s.types.input.core.v1.Secret["stringData"]): Record<string, pulumi.Output<string>> {
+function secretValues(data: Input.core.v1.Secret["stringData"]): Record<string, pulumi.Output<string>> {
   return Object.fromEntries(
     Object.entries((data ?? {}) as Record<string, pulumi.Input<string>>).map(([k, v]) => [k, pulumi.secret(v)]),
   );
@@ -500,9 +502,9 @@ function secretValues(data: k8s.types.input.core.v1.Secret["stringData"]): Recor
 /** What a target's wiring returns to the constructor. */
 interface Wired {
   readonly workloadKind: WorkloadKind;
-  readonly workloads: (docker.Container | k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet)[];
-  readonly service: k8s.core.v1.Service | undefined;
-  readonly route: k8s.apiextensions.CustomResource | undefined;
+  readonly workloads: (docker.Container | appsV1.Deployment | appsV1.StatefulSet)[];
+  readonly service: coreV1.Service | undefined;
+  readonly route: CustomResource | undefined;
   readonly url: pulumi.Input<string> | undefined;
   readonly workloadNames: pulumi.Input<string>[];
   readonly hostname: pulumi.Input<string> | undefined;

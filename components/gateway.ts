@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { certificateManifest, gatewayManifest, redirectRouteManifest } from "./gateway/manifests";
 import { AWAITED_OBJECT_SECONDS, awaitedFor } from "./kubernetes-labels";
 import { type GatewaySpec, resolveGatewaySpec } from "./gateway/resolve";
@@ -65,20 +65,20 @@ export interface GatewayArgs {
  */
 export class Gateway extends pulumi.ComponentResource {
   /** The Gateway object: awaited until Programmed. */
-  declare public readonly gateway: k8s.apiextensions.CustomResource;
+  declare public readonly gateway: CustomResource;
   /** The cert-manager Certificates by listener name (empty with `tlsSecretName`). */
-  declare public readonly certificates: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+  declare public readonly certificates: Readonly<Record<string, CustomResource>>;
   private readonly spec: GatewaySpec;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:network:Gateway", name, {}, opts);
     this.spec = resolveGatewaySpec(name, args);
     const parent = { parent: this };
-    const certificates: Record<string, k8s.apiextensions.CustomResource> = {};
+    const certificates: Record<string, CustomResource> = {};
     for (const listener of this.spec.listeners) {
       const manifest = certificateManifest(this.spec, listener);
       if (manifest !== undefined)
-        certificates[listener.name] = new k8s.apiextensions.CustomResource(
+        certificates[listener.name] = new CustomResource(
           `${name}-${listener.name}`,
           { ...manifest },
           { ...parent, customTimeouts: awaitedFor(AWAITED_OBJECT_SECONDS.certificate) },
@@ -87,7 +87,7 @@ export class Gateway extends pulumi.ComponentResource {
     this.certificates = certificates;
     // Not after the certificates: an ACME HTTP-01 challenge is answered through this Gateway's
     // plain-HTTP listener, so it must exist while they are issued. Each route waits for its own.
-    this.gateway = new k8s.apiextensions.CustomResource(
+    this.gateway = new CustomResource(
       name,
       { ...gatewayManifest(this.spec) },
       {
@@ -95,7 +95,7 @@ export class Gateway extends pulumi.ComponentResource {
         customTimeouts: awaitedFor(AWAITED_OBJECT_SECONDS.gateway),
       },
     );
-    new k8s.apiextensions.CustomResource(
+    new CustomResource(
       `${name}-https-redirect`,
       { ...redirectRouteManifest(this.spec) },
       {

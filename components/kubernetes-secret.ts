@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as coreV1 from "@pulumi/kubernetes/core/v1";
 import type * as pulumi from "@pulumi/pulumi";
 import { DOCKYARD_LABELS } from "./kubernetes-labels";
 
@@ -15,12 +15,8 @@ export interface TypedSecretArgs {
 }
 
 /** A Secret named by Pulumi (new contents make a new Secret, so its users roll), labelled as dockyard's. */
-export function typedSecret(
-  name: string,
-  args: TypedSecretArgs,
-  opts?: pulumi.CustomResourceOptions,
-): k8s.core.v1.Secret {
-  return new k8s.core.v1.Secret(
+export function typedSecret(name: string, args: TypedSecretArgs, opts?: pulumi.CustomResourceOptions): coreV1.Secret {
+  return new coreV1.Secret(
     name,
     {
       metadata: {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
+import * as coreV1 from "@pulumi/kubernetes/core/v1";
 import type { AccessMode, Target, VolumeRef } from "./types";
 import { dockerVolumeSettings, persistentVolumeClaim, resolveVolumeSpec } from "./persistent-volume/resolve";
 
@@ -54,7 +54,7 @@ export class PersistentVolume extends pulumi.ComponentResource implements Volume
   /** Access mode, read by ContainerService to pick a Deployment or a StatefulSet. */
   public readonly accessMode: AccessMode;
   /** The Docker volume or the PersistentVolumeClaim itself (to depend on, or to read its status). */
-  declare public readonly volume: docker.Volume | k8s.core.v1.PersistentVolumeClaim;
+  declare public readonly volume: docker.Volume | coreV1.PersistentVolumeClaim;
 
   constructor(name: string, args: PersistentVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dockyard:storage:PersistentVolume", name, {}, opts);
@@ -72,11 +72,7 @@ export class PersistentVolume extends pulumi.ComponentResource implements Volume
       this.volumeName = volume.name;
     } else {
       const claim = persistentVolumeClaim(spec);
-      const created = new k8s.core.v1.PersistentVolumeClaim(
-        name,
-        { metadata: claim.metadata, spec: claim.spec },
-        childOpts,
-      );
+      const created = new coreV1.PersistentVolumeClaim(name, { metadata: claim.metadata, spec: claim.spec }, childOpts);
       this.volume = created;
       this.volumeName = created.metadata.name;
     }

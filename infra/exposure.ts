@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as Input from "@pulumi/kubernetes/types/input";
+import * as networkingV1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { DOCKYARD_LABELS, Gateway, defaultDenyPolicy, tlsSecret } from "../components";
 import { GATEWAY_NAME, type Platform } from "./platform";
@@ -50,7 +51,7 @@ export function declareExposure(platform: Platform, target: TargetProviders): De
   const namespace = target.namespace?.metadata.name;
   const inNamespace = namespace === undefined ? {} : { namespace };
   const deny = defaultDenyPolicy(namespace);
-  new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: deny.metadata, spec: deny.spec }, opts);
+  new networkingV1.NetworkPolicy("default-deny", { metadata: deny.metadata, spec: deny.spec }, opts);
   const { className, dataPlane, tls } = platform.gateway;
   const listeners = [
     ...(platform.registry.mode === "self-hosted" && platform.registry.address !== undefined
@@ -89,9 +90,9 @@ export function declareExposure(platform: Platform, target: TargetProviders): De
     podSelector: { matchLabels: { ...dataPlane.podLabels } },
   };
   // Both directions named: a pod a policy selects gets nothing but what it lists.
-  type Rules = Pick<k8s.types.input.networking.v1.NetworkPolicySpec, "ingress" | "egress">;
+  type Rules = Pick<Input.networking.v1.NetworkPolicySpec, "ingress" | "egress">;
   const policy = (name: string, podLabels: Record<string, string>, rules: Rules) =>
-    new k8s.networking.v1.NetworkPolicy(
+    new networkingV1.NetworkPolicy(
       name,
       {
         metadata: { ...inNamespace, labels: { ...DOCKYARD_LABELS } },

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
+import { Provider } from "@pulumi/kubernetes/provider";
+import * as coreV1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { DOCKYARD_LABELS } from "../components";
 import type { Platform } from "./platform";
@@ -9,7 +10,7 @@ export interface TargetProviders {
   /** Provider to pass as `{ provider }` to container resources. */
   provider: pulumi.ProviderResource;
   /** Kubernetes namespace (kubernetes target only). */
-  namespace?: k8s.core.v1.Namespace;
+  namespace?: coreV1.Namespace;
   /** The network every container joins (docker target only), so services reach each other by name. */
   network?: docker.Network;
 }
@@ -30,7 +31,7 @@ export function targetProviders(platform: Platform): TargetProviders {
   }
   // Refuse to guess a cluster: the context always comes from config (required on kubernetes), so
   // the ambient kubeconfig's current context is never used.
-  const provider = new k8s.Provider("kubernetes", {
+  const provider = new Provider("kubernetes", {
     context: platform.endpoints.kubeContext,
     namespace: platform.endpoints.namespace,
     // Fields are owned per manager: the HorizontalPodAutoscaler's replica count is never overwritten.
@@ -39,7 +40,7 @@ export function targetProviders(platform: Platform): TargetProviders {
   // config.ts gives every kubernetes stack a version; reaching here without one is a bug.
   const version = platform.kubernetes?.version;
   if (version === undefined) throw new Error("kubernetes stack without kubernetes.version passed validation");
-  const namespace = new k8s.core.v1.Namespace(
+  const namespace = new coreV1.Namespace(
     "namespace",
     {
       metadata: {

@@ -5,7 +5,7 @@
  * leaves alone (and does not copy) what holds no secret. test/artefacts-unchanged.test.ts holds every
  * committed stack's artefacts to the byte.
  */
-import * as k8s from "@pulumi/kubernetes";
+import * as coreV1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
@@ -33,7 +33,7 @@ describe("ServiceImage from a registry address that is an output", () => {
         const image = new ServiceImage(app, { context: `apps/${app}`, repository: app, revision: "abc123", registry });
         refs.push(image.ref);
         names.push(image.imageName);
-        new k8s.core.v1.ConfigMap(`${app}-consumer`, { data: { ref: image.ref } });
+        new coreV1.ConfigMap(`${app}-consumer`, { data: { ref: image.ref } });
       }
     });
     for (const [index, app] of ["web", "front"].entries()) {
@@ -62,14 +62,14 @@ describe("a Kubernetes ContainerService's hostname", () => {
   it("is <service>.<namespace>.svc once the Service exists", async () => {
     let service: ContainerService | undefined;
     const resources = await record(() => {
-      const namespace = new k8s.core.v1.Namespace("ns", { metadata: { name: "apps" } });
+      const namespace = new coreV1.Namespace("ns", { metadata: { name: "apps" } });
       service = new ContainerService("web", {
         target: "kubernetes",
         image: IMAGE,
         ports: [{ containerPort: 8080 }],
         namespace: namespace.metadata.name,
       });
-      new k8s.core.v1.ConfigMap("reader", { data: { host: service.hostname.apply((host) => host ?? "") } });
+      new coreV1.ConfigMap("reader", { data: { host: service.hostname.apply((host) => host ?? "") } });
     });
     expect(await resolve(service!.hostname)).toBe("web.apps.svc");
     expect(await resolve(service!.workloadNames)).toEqual([expect.stringMatching(/^web/)]);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import * as networkingV1 from "@pulumi/kubernetes/networking/v1";
 import type { MonitoringArgs } from "./args";
 import { monitoringObjects } from "./objects";
 
@@ -14,11 +15,11 @@ import { monitoringObjects } from "./objects";
  */
 export class Monitoring extends pulumi.ComponentResource {
   /** The PrometheusRule holding every alert. */
-  declare public readonly prometheusRule: k8s.apiextensions.CustomResource;
+  declare public readonly prometheusRule: CustomResource;
   /** The ServiceMonitors and PodMonitors, by service name. */
-  declare public readonly monitors: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+  declare public readonly monitors: Readonly<Record<string, CustomResource>>;
   /** The metrics NetworkPolicies, by service name. */
-  declare public readonly networkPolicies: Readonly<Record<string, k8s.networking.v1.NetworkPolicy>>;
+  declare public readonly networkPolicies: Readonly<Record<string, networkingV1.NetworkPolicy>>;
 
   /** Validates `args` before declaring anything: a ComponentArgError lists every problem. */
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -26,11 +27,11 @@ export class Monitoring extends pulumi.ComponentResource {
     const objects = monitoringObjects(name, args);
     // A component's dependsOn does not reach its children: each waits for the same (the namespace).
     const parent = { parent: this, ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn }) };
-    this.prometheusRule = new k8s.apiextensions.CustomResource(name, { ...objects.prometheusRule }, parent);
+    this.prometheusRule = new CustomResource(name, { ...objects.prometheusRule }, parent);
     this.monitors = Object.fromEntries(
       objects.monitors.map((m) => [
         m.metadata.name,
-        new k8s.apiextensions.CustomResource(`${name}-${m.metadata.name}`, { ...m }, parent),
+        new CustomResource(`${name}-${m.metadata.name}`, { ...m }, parent),
       ]),
     );
     this.networkPolicies = Object.fromEntries(
@@ -38,7 +39,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const service = policy.metadata.name.replace(/-metrics$/, "");
         return [
           service,
-          new k8s.networking.v1.NetworkPolicy(
+          new networkingV1.NetworkPolicy(
             `${name}-${service}-metrics`,
             { metadata: policy.metadata, spec: policy.spec },
             parent,

@@ -1,5 +1,5 @@
 import type * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
+import * as coreV1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { typedSecret } from "../kubernetes-secret";
 import { registryHostOf } from "../rules";
@@ -64,7 +64,7 @@ export function imagePullSecret(
   registry: RegistryCredentials,
   args: ImagePullSecretArgs = {},
   opts?: pulumi.CustomResourceOptions,
-): k8s.core.v1.Secret {
+): coreV1.Secret {
   return typedSecret(
     name,
     {

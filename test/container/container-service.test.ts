@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import { Provider } from "@pulumi/kubernetes/provider";
 import { describe, expect, it } from "vitest";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { Deployment, type IDeployment } from "kubernetes-models/apps/v1/Deployment";
@@ -191,7 +191,7 @@ describe("ContainerService on Kubernetes", () => {
   it("custom: Secret by reference, Service, PDB, probes, resources, namespace and the given provider", async () => {
     let service: ContainerService | undefined;
     const resources = await record(() => {
-      const provider = new k8s.Provider("cluster", { context: "test" });
+      const provider = new Provider("cluster", { context: "test" });
       const shared = new PersistentVolume(
         "shared",
         { target: "kubernetes", accessMode: "ReadWriteMany", namespace: "apps" },

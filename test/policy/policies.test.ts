@@ -2,6 +2,8 @@
  * Every policy of the pack fires on a resource that breaks it — written as the components would
  * never write it, or by hand outside them — and passes what the committed stacks declare.
  */
+// Walks every API group the SDK ships (workloadTypes), so it needs the package root.
+// oxlint-disable-next-line no-restricted-imports
 import * as k8s from "@pulumi/kubernetes";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
