@@ -55,6 +55,19 @@ describe("source revision of a build context", () => {
     expect(sourceRevision("apps/front", committed)).toBe(first);
   });
 
+  it("a context moved out of by a rename, or asked from a subdirectory, is dirty when its files changed", () => {
+    const moved = repository();
+    const first = git(moved, "rev-parse", "HEAD");
+    mkdirSync(join(moved, "docs"));
+    git(moved, "mv", "apps/front/Dockerfile", "docs/Dockerfile");
+    expect(sourceRevision("apps/front", moved)).toBe(`${first}-dirty`);
+    expect(sourceRevision("apps/web", moved)).toBe(first);
+    const nested = repository();
+    appendFileSync(join(nested, "apps", "web", "Dockerfile"), "# edit\n");
+    expect(sourceRevision("web", join(nested, "apps"))).toBe(`${git(nested, "rev-parse", "HEAD")}-dirty`);
+    expect(sourceRevision("front/", join(nested, "apps"))).toBe(git(nested, "rev-parse", "HEAD"));
+  });
+
   it("outside git it is 'unversioned'; in a shallow clone it refuses, saying how to fetch history", () => {
     expect(sourceRevision("apps/web", mkdtempSync(join(tmpdir(), "dockyard-no-git-")))).toBe("unversioned");
     const dir = repository();
