@@ -4,9 +4,11 @@
  * (bench/scale/synth-cli.ts) and the plain program declaring exactly what that synth declared
  * (bench/scale/plain-cli.ts, checked to declare the same resources). Runs are interleaved and
  * medians reported: dockyard's CPU over the plain program's, and the scale curve (CPU, peak
- * memory, milliseconds per resource). The plain program runs twice each time: as the issue defined
- * it, and declaring also the aliases the providers' SDK classes add to their registrations (options
- * resources.json does not hold), which shows how much of the difference those classes make.
+ * memory, milliseconds per resource). The plain program runs three ways each time: as the issue
+ * defined it (the SDK's bare CustomResource for every type); declaring also the aliases the
+ * providers' SDK classes add to their registrations (options resources.json does not hold); and
+ * with those classes themselves (`new Deployment(…)`), which also declare every output property
+ * of their type: the floor of any program that uses the official SDKs, as dockyard does.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,39 +51,45 @@ function pair(stack: string, services: number, runs: number, dir: string) {
   const synthOut = join(dir, `synth-${services}.json`);
   const plainOut = join(dir, `plain-${services}.json`);
   const aliasedOut = join(dir, `plain-aliased-${services}.json`);
+  const classesOut = join(dir, `plain-classes-${services}.json`);
   const dockyard: Sample[] = [];
   const plain: Sample[] = [];
   const aliased: Sample[] = [];
+  const classes: Sample[] = [];
   for (let run = 0; run <= runs; run++) {
     const a = timed("bench/scale/synth-cli.ts", [stack, String(services), synthOut]);
     const b = timed("bench/scale/plain-cli.ts", [synthOut, plainOut]);
     const c = timed("bench/scale/plain-cli.ts", [synthOut, aliasedOut, "--aliases"]);
+    const d = timed("bench/scale/plain-cli.ts", [synthOut, classesOut, "--sdk-classes"]);
     // The first round warms the bundles and the file-system cache.
     if (run > 0) {
       dockyard.push(a);
       plain.push(b);
       aliased.push(c);
+      classes.push(d);
     }
   }
   const expected = JSON.stringify(declared(synthOut));
-  for (const out of [plainOut, aliasedOut])
+  for (const out of [plainOut, aliasedOut, classesOut])
     if (JSON.stringify(declared(out)) !== expected)
       throw new Error(`the plain program declared other resources than synth at N=${services}`);
-  if (aliasesOf(aliasedOut) !== aliasesOf(synthOut))
-    throw new Error(`the plain program declared other aliases than synth at N=${services}`);
-  return { dockyard, plain, aliased, resources: declared(synthOut).length };
+  for (const out of [aliasedOut, classesOut])
+    if (aliasesOf(out) !== aliasesOf(synthOut))
+      throw new Error(`the plain program declared other aliases than synth at N=${services}`);
+  return { dockyard, plain, aliased, classes, resources: declared(synthOut).length };
 }
 
 /** Prints the ratio to the plain program at N = 0 and 400, and the scale curve up to 1,000 services. */
 export function benchYardstick(stack = "prod", runs = 5): void {
   const dir = mkdtempSync(join(tmpdir(), "dockyard-yardstick-"));
   for (const services of [0, 400]) {
-    const { dockyard, plain, aliased, resources } = pair(stack, services, runs, dir);
+    const { dockyard, plain, aliased, classes, resources } = pair(stack, services, runs, dir);
     const cpu = (samples: Sample[]) => median(samples.map((s) => s.cpuSeconds));
     console.log(
       `synth ${stack} +${services} services (${resources} resources): CPU ${cpu(dockyard).toFixed(2)} s, ` +
         `plain program ${cpu(plain).toFixed(2)} s: ratio ${(cpu(dockyard) / cpu(plain)).toFixed(2)} (target ≤ 1.20; ` +
         `with the SDK classes' aliases ${cpu(aliased).toFixed(2)} s: ratio ${(cpu(dockyard) / cpu(aliased)).toFixed(2)}; ` +
+        `with the SDK classes ${cpu(classes).toFixed(2)} s: ratio ${(cpu(dockyard) / cpu(classes)).toFixed(2)}; ` +
         `${runs} interleaved runs, medians)`,
     );
   }
