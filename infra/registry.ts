@@ -25,8 +25,8 @@ export interface DeclaredRegistry {
  * runner's) and push with the registry's credentials; Kubernetes pods pull with a Secret. On
  * Kubernetes a self-hosted registry is reached at its address through the stack's Gateway, and its
  * address resolves only once that Gateway is Programmed (its certificates Ready) and its listener
- * has accepted the registry's HTTPRoute, so no push or pull Secret is declared before the registry
- * can be reached.
+ * has accepted the registry's HTTPRoute, so no push is declared before the registry can be reached.
+ * The pull Secret is built from the configured address: it can exist before the registry runs.
  */
 export function declareRegistry(
   platform: Platform,
@@ -62,7 +62,10 @@ export function declareRegistry(
       ? [
           imagePullSecret(
             "registry-pull",
-            registry,
+            // The configured address, not Registry.address, which waits for the registry to run: the
+            // Secret only holds credentials, and what pulls from the registry waits for its Image,
+            // which waits for the registry (ADR 0025). Pods of upstream images no longer wait for it.
+            { address: spec.address ?? registry.address, username: registry.username, password: registry.password },
             target.namespace ? { namespace: target.namespace.metadata.name } : {},
             {
               provider: target.provider,

@@ -90,7 +90,7 @@ describe.each(["test", "prod"])("%s", (stack) => {
     }
   });
 
-  it("nothing is pushed before the Gateway is Programmed, the registry's certificate Ready and its route accepted", async () => {
+  it("nothing is pushed before the Gateway is Programmed, the registry's certificate Ready and its route accepted; the pull Secret waits for none of them", async () => {
     const { resources } = await evaluate(stack);
     const waitedOn = [
       find(resources, T.gateway, "dockyard").urn,
@@ -100,10 +100,16 @@ describe.each(["test", "prod"])("%s", (stack) => {
     const pushes = ofType(resources, T.image);
     expect(pushes.map((p) => p.name).sort()).toEqual(["backup", "front", "web"]);
     for (const push of pushes) expect(push.dependencies, push.name).toEqual(expect.arrayContaining(waitedOn));
+    // The pull Secret holds credentials only: it waits for the generated password, not for the registry.
     const pull = ofType(resources, T.secret).find((s) =>
       (s.inputs as { type?: string }).type?.endsWith("dockerconfigjson"),
     );
-    expect(pull!.dependencies).toEqual(expect.arrayContaining(waitedOn));
+    expect(pull!.dependencies).toEqual(
+      [
+        find(resources, "random:index/randomPassword:RandomPassword", "registry-password").urn,
+        find(resources, "kubernetes:core/v1:Namespace", "namespace").urn,
+      ].sort(),
+    );
   });
 
   it("traffic is denied both ways unless a workload's policy names the peer", async () => {
