@@ -19,12 +19,11 @@ const CERTIFICATE_TYPE = "kubernetes:cert-manager.io/v1:Certificate";
  * makes `pulumi up` take the deployed Certificate over instead of creating a second object of the
  * same name, which the provider refuses.
  */
-export function formerCertificateParents(platform: Platform): Record<string, pulumi.Output<string>> {
+function formerCertificateParents(platform: Platform): Record<string, pulumi.Output<string>> {
   const service = "dockyard:container:ContainerService";
+  // Only listeners that exist look theirs up: an external registry has no "registry" listener.
   return {
-    ...(platform.registry.mode === "self-hosted"
-      ? { registry: pulumi.createUrn("registry", service, pulumi.createUrn("registry", "dockyard:registry:Registry")) }
-      : {}),
+    registry: pulumi.createUrn("registry", service, pulumi.createUrn("registry", "dockyard:registry:Registry")),
     ...Object.fromEntries(
       platform.services.filter((s) => s.host !== undefined).map((s) => [s.name, pulumi.createUrn(s.name, service)]),
     ),

@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../../infra/synth/recorder";
 import { withoutSdkStacks } from "../../infra/synth/sdk-stacks";
-import { AliasRecorder, aliasOptions, type RecordedAlias } from "./alias-recorder";
+import { AliasRecorder, aliasOptions, type RecordedAlias } from "../../infra/synth/alias-recorder";
 
 /** The SDK's provider and component classes, made instantiable and nothing more. */
 class PlainProvider extends pulumi.ProviderResource {}

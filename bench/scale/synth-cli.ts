@@ -7,7 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { evaluateSettings } from "../../infra/synth/evaluate";
 import { readStackSettings } from "../../infra/stack-file";
-import { AliasRecorder } from "./alias-recorder";
+import { AliasRecorder } from "../../infra/synth/alias-recorder";
 import { withGeneratedServices } from "./generated-services";
 
 async function main(): Promise<void> {

@@ -1,11 +1,12 @@
 /**
  * The alias options each registration carries, which resources.json does not hold. The providers' SDK
  * classes declare some (a Kubernetes Deployment is also known by its `apps/v1beta1`, `apps/v1beta2` and
- * `extensions/v1beta1` types): the yardstick's plain program declares the same ones when asked, so
- * the two programs send the same registrations, options included.
+ * `extensions/v1beta1` types), the program others (a Certificate adopted from where an earlier version
+ * declared it). The yardstick's plain program declares the same ones when asked, so the two programs
+ * send the same registrations, options included; tests read the program's own.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ResourceRecorder } from "../../infra/synth/recorder";
+import { ResourceRecorder } from "./recorder";
 
 /** One alias as the program declared it: a URN, or a spec of what differs (`parent` when it is not the resource's own). */
 export type RecordedAlias =
