@@ -98,6 +98,12 @@ export const cronSchedule: Rule<string> = rule(
 /** Days a schedule's gaps are measured over: eight years from 2025, so two leap days fall inside. */
 const GAP_WINDOW = { start: Date.UTC(2025, 0, 1), days: 8 * 365 + 2 };
 
+/** Each day of the window's month, day of month and day of week, worked out once: a stack measures many schedules. */
+const GAP_DAYS = Array.from({ length: GAP_WINDOW.days }, (_, day) => {
+  const date = new Date(GAP_WINDOW.start + day * 86_400_000);
+  return { month: date.getUTCMonth() + 1, dayOfMonth: date.getUTCDate(), dayOfWeek: date.getUTCDay() };
+});
+
 /**
  * The longest time, in minutes, between two consecutive runs of a valid schedule (as Kubernetes
  * runs it), measured over eight years; undefined for a schedule that is invalid or never fires.
@@ -110,11 +116,10 @@ export function longestGapMinutes(schedule: string): number | undefined {
   const eitherDay = !isUnrestricted(fields[2]) && !isUnrestricted(fields[4]);
   let longest = times.slice(1).reduce((gap, time, i) => Math.max(gap, time - times[i]), 0);
   let previous: number | undefined;
-  for (let day = 0; day < GAP_WINDOW.days; day++) {
-    const date = new Date(GAP_WINDOW.start + day * 86_400_000);
-    if (!months.has(date.getUTCMonth() + 1)) continue;
-    const dom = days.has(date.getUTCDate());
-    const dow = weekdays.has(date.getUTCDay());
+  for (const [day, { month, dayOfMonth, dayOfWeek }] of GAP_DAYS.entries()) {
+    if (!months.has(month)) continue;
+    const dom = days.has(dayOfMonth);
+    const dow = weekdays.has(dayOfWeek);
     if (!(eitherDay ? dom || dow : dom && dow)) continue;
     if (previous !== undefined) longest = Math.max(longest, (day - previous) * 1440 + times[0] - times.at(-1)!);
     previous = day;
