@@ -56,32 +56,43 @@ describe("alignKnobs", () => {
     },
     [["dockyard:registry", "password"]],
   );
-  const aligned = alignKnobs(from, to, KNOBS);
-  const config = projectConfig(aligned);
+  // Aligned inside each test, not once here: mutation testing credits a test with the code it runs.
+  const align = () => {
+    const aligned = alignKnobs(from, to, KNOBS);
+    return { aligned, config: projectConfig(aligned) };
+  };
 
   it("sets every knob to the other stack's value, at every name a wildcard matches", () => {
+    const { config } = align();
     expect(config.protect).toBe(true);
     expect(config.endpoints).toEqual({ namespace: "p", kubeContext: "ctx" });
     expect((config.services as Record<string, Record<string, unknown>>).web.cpu).toBe("2");
   });
 
   it("removes a knob the other stack leaves unset, and keeps what is not a knob", () => {
+    const { config } = align();
     expect((config.services as Record<string, Record<string, unknown>>).api).toEqual({});
     expect((config.services as Record<string, Record<string, unknown>>).web.replicas).toBe(1);
     expect(config.target).toBe("kubernetes");
+    // A whole key the other stack leaves unset goes from the settings, not only from the parsed config.
+    const unset = alignKnobs(settings("a", { "dockyard:protect": true }), settings("b", {}), KNOBS);
+    expect(unset.config).toEqual({});
   });
 
   it("keeps the other namespaces and the file it came from", () => {
+    const { aligned } = align();
     expect(aligned.config["aws:region"]).toBe("eu-west-1");
     expect(aligned.file).toBe("test.yaml");
   });
 
   it("passes text values as text and the rest as JSON, as the CLI does", () => {
+    const { aligned } = align();
     expect(aligned.config["dockyard:target"]).toBe("kubernetes");
     expect(aligned.config["dockyard:protect"]).toBe("true");
   });
 
   it("makes a copied knob secret exactly where the other stack has it secret", () => {
+    const { aligned } = align();
     expect(aligned.securePaths).toEqual([["dockyard:registry", "password"]]);
     expect(aligned.secretKeys).toEqual(["dockyard:registry"]);
     const back = alignKnobs(
