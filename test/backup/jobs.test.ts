@@ -122,12 +122,16 @@ describe("each mode's environment and mounts", () => {
 });
 
 describe("the Kubernetes jobs", () => {
-  const spec = resolveBackupSpec("web-backup", minimalArgs("kubernetes", { namespace: "apps" }));
-  const secrets = repositorySecrets(spec);
+  // Resolved inside each test: mutation testing credits a test only with the code it runs itself.
+  const resolved = () => {
+    const spec = resolveBackupSpec("web-backup", minimalArgs("kubernetes", { namespace: "apps" }));
+    return { spec, secrets: repositorySecrets(spec) };
+  };
 
   it.each(SCHEDULED_JOBS)(
     "the %s CronJob is valid, not suspended, in its namespace, its pods selected by its NetworkPolicy",
     (job) => {
+      const { spec, secrets } = resolved();
       const cronJob = backupCronJob(spec, {}, job, secrets, "web-backup-repository") as unknown as Rendered;
       validateKubernetesObject(cronJob);
       expect(cronJob.apiVersion).toBe("batch/v1");
@@ -143,6 +147,7 @@ describe("the Kubernetes jobs", () => {
   );
 
   it("the restore Job is valid, runs the snapshot asked for, and its pod is selected like the backup's", () => {
+    const { spec, secrets } = resolved();
     const job = restoreJob(spec, {}, "4f2a9c1e", secrets, "web-backup-repository") as unknown as Rendered;
     validateKubernetesObject(job);
     expect(job.metadata.namespace).toBe("apps");

@@ -172,20 +172,21 @@ describe("known_hosts lines against the SFTP server they must vouch for", () => 
 });
 
 describe("credentials that go with a repository", () => {
-  const rest = rules.parseResticRepository("rest:https://b.example.com/") as rules.ResticRepository;
-  const sftp = rules.parseResticRepository("sftp:u@h.example.com:/srv") as rules.ResticRepository;
+  // Parsed inside each test: mutation testing credits a test only with the code it runs itself.
+  const rest = () => rules.parseResticRepository("rest:https://b.example.com/") as rules.ResticRepository;
+  const sftp = () => rules.parseResticRepository("sftp:u@h.example.com:/srv") as rules.ResticRepository;
   it("a complete REST login, an SFTP key with host keys, ambient S3 credentials: no problem", () => {
     expect(
-      rules.repositoryCredentialProblems(rest, { password: true, restUsername: true, restPassword: true }),
+      rules.repositoryCredentialProblems(rest(), { password: true, restUsername: true, restPassword: true }),
     ).toEqual([]);
-    expect(rules.repositoryCredentialProblems(rest, { password: true })).toEqual([]);
+    expect(rules.repositoryCredentialProblems(rest(), { password: true })).toEqual([]);
     expect(
-      rules.repositoryCredentialProblems(sftp, { password: true, sshPrivateKey: true, sshKnownHosts: true }),
+      rules.repositoryCredentialProblems(sftp(), { password: true, sshPrivateKey: true, sshKnownHosts: true }),
     ).toEqual([]);
     expect(rules.repositoryCredentialProblems(undefined, {})).toEqual([]);
   });
   it("names each key that is wrong", () => {
-    expect(rules.repositoryCredentialProblems(sftp, { restPassword: true }).map((p) => p.key)).toEqual([
+    expect(rules.repositoryCredentialProblems(sftp(), { restPassword: true }).map((p) => p.key)).toEqual([
       "password",
       "restPassword",
       "sshPrivateKey",
