@@ -71,7 +71,7 @@ function gitRevision(context: string, cwd: string): string {
   return dirty ? `${commit}-dirty` : commit;
 }
 
-/** Read once per directory: with one `git log` per context, 2 + k processes where 3k were (~7 ms of CPU each). */
+/** Read once per directory: with one `git log` per context, 2 + k git processes where 3k were. */
 function readWorktree(cwd: string): Worktree | undefined {
   const revParse = git(cwd, "rev-parse", "--is-shallow-repository", "--show-toplevel", "--show-prefix")?.trimEnd();
   if (revParse === undefined) return undefined;
