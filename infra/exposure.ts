@@ -21,12 +21,10 @@ const CERTIFICATE_TYPE = "kubernetes:cert-manager.io/v1:Certificate";
  */
 function formerCertificateParents(platform: Platform): Record<string, pulumi.Output<string>> {
   const service = "dockyard:container:ContainerService";
-  // Only listeners that exist look theirs up: an external registry has no "registry" listener.
+  // Only listeners that exist look theirs up: an external registry, a service without a host, has none.
   return {
     registry: pulumi.createUrn("registry", service, pulumi.createUrn("registry", "dockyard:registry:Registry")),
-    ...Object.fromEntries(
-      platform.services.filter((s) => s.host !== undefined).map((s) => [s.name, pulumi.createUrn(s.name, service)]),
-    ),
+    ...Object.fromEntries(platform.services.map((s) => [s.name, pulumi.createUrn(s.name, service)])),
   };
 }
 
