@@ -74,9 +74,11 @@ function markedOutput(
   let result = made.get(value);
   if (result === undefined) {
     const output = pulumi.Output.isInstance(value) ? value : pulumi.output(value);
-    result = output.apply((resolved: unknown) =>
-      needsMarking(resolved, fragments) ? pulumi.output(markSecrets(resolved, fragments)) : resolved,
-    );
+    result = output.apply((resolved: unknown) => {
+      // markSecrets gives back what it leaves alone: anything else is lifted again.
+      const markedValue = markSecrets(resolved, fragments);
+      return markedValue === resolved ? resolved : pulumi.output(markedValue);
+    });
     made.set(value, result);
   }
   return result;
@@ -92,16 +94,6 @@ function unmarked(value: object): boolean {
 /** `items` where one differs from `original`'s, else `original` itself. */
 function copiedIfChanged(original: unknown[], items: unknown[]): unknown[] {
   return items.every((item, index) => item === original[index]) ? original : items;
-}
-
-/** Whether {@link markSecrets} would change a resolved value: a string holding a fragment, or an output or promise inside. */
-function needsMarking(value: unknown, fragments: readonly string[], key = ""): boolean {
-  if (key === "__provider") return false;
-  if (typeof value === "string") return holdsSecret(value, fragments);
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
-  if (Array.isArray(value)) return value.some((item) => needsMarking(item, fragments));
-  if (typeof value !== "object" || value === null || unmarked(value)) return false;
-  return Object.entries(value).some(([k, inner]) => needsMarking(inner, fragments, k));
 }
 
 /**
