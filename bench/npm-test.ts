@@ -1,8 +1,11 @@
 import { rmSync } from "node:fs";
 import { runBounded } from "../infra/cli/bounded-run";
 
-/** Caches `npm test` keeps between runs: Prettier's, Node's and Vite's compile caches (oxlint keeps none). */
-const CACHES = ["out/.run/prettier-cache", "out/.run/compile-cache", "node_modules/.vite", "node_modules/.vitest"];
+/**
+ * What `npm test` keeps between runs and a fresh clone lacks: out/.run (Node's compile cache and
+ * the CLIs' bundles) and Vite's caches (oxlint and oxfmt keep none).
+ */
+const CACHES = ["out/.run", "node_modules/.vite", "node_modules/.vitest"];
 
 /** One `npm test`, timed from spawn to exit; its own summary line, or why it failed. */
 function npmTestOnce(): { seconds: number; summary: string } {

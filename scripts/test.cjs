@@ -20,8 +20,8 @@ const steps = [
   },
   {
     name: "format",
-    command: bin("prettier"),
-    args: ["--check", "--cache", "--cache-location", "out/.run/prettier-cache", "--log-level", "warn", "."],
+    command: bin("oxfmt"),
+    args: ["--check", "."],
     live: false,
   },
   { name: "tests", command: bin("vitest"), args: ["run", "--project", "node", ...process.argv.slice(2)], live: true },

@@ -139,7 +139,8 @@ export function resolveMonitoring(name: string, args: MonitoringArgs): ResolvedM
 
 function service(at: ArgPath, raw: unknown): ResolvedMonitoredService | undefined {
   const s = knownKeys(at, raw, ["name", "metricsPort", "metricsPortName", "monitor", "objectives"]) as
-    Partial<MonitoredServiceArgs> | undefined;
+    | Partial<MonitoredServiceArgs>
+    | undefined;
   if (s === undefined) return undefined;
   const portName = s.metricsPortName ?? MONITORING_DEFAULTS.metricsPortName;
   return allDefined({
@@ -194,7 +195,8 @@ function objectives(at: ArgPath, raw: unknown): ResolvedObjectives | undefined {
 function backups(at: ArgPath, raw: unknown): MonitoredCronJob[] | undefined {
   const list = at.each(rules.list(), raw ?? [], (here, item): MonitoredCronJob[] | undefined => {
     const b = knownKeys(here, item, ["name", "schedule", "checkSchedule", "drillSchedule"]) as
-      Partial<MonitoredBackupArgs> | undefined;
+      | Partial<MonitoredBackupArgs>
+      | undefined;
     if (b === undefined) return undefined;
     const checked = allDefined({
       name: here.field("name").check(BACKUP_NAME, b.name),

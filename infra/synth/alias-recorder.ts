@@ -10,7 +10,8 @@ import { ResourceRecorder } from "./recorder";
 
 /** One alias as the program declared it: a URN, or a spec of what differs (`parent` when it is not the resource's own). */
 export type RecordedAlias =
-  string | { name?: string; type?: string; stack?: string; project?: string; parent?: string; noParent?: true };
+  | string
+  | { name?: string; type?: string; stack?: string; project?: string; parent?: string; noParent?: true };
 
 /** A ResourceRecorder that also keeps each resource's aliases, by URN. */
 export class AliasRecorder extends ResourceRecorder {

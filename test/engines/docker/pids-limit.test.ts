@@ -95,7 +95,8 @@ async function sleepersIn(dir: string): Promise<number> {
 /** When the container's latest health probe started (Docker records a probe when it ends). */
 async function latestProbe(container: string): Promise<string | undefined> {
   const log = JSON.parse(await docker(["inspect", "--format", "{{json .State.Health.Log}}", container])) as
-    { Start: string }[] | null;
+    | { Start: string }[]
+    | null;
   return log?.at(-1)?.Start;
 }
 
@@ -114,7 +115,8 @@ async function nextProbe(container: string): Promise<string> {
 
 async function hostPidsLimit(container: string): Promise<number | null> {
   return JSON.parse(await docker(["inspect", "--format", "{{json .HostConfig.PidsLimit}}", container])) as
-    number | null;
+    | number
+    | null;
 }
 
 describe("the pids limit on Docker, applied by the component's Command", () => {
