@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { describeValue, formatLocated, LocatedProblemsError } from "../components";
 import { renamedKey } from "./config-schema";
 import { childSchema, marksOf, schemaAt, unwrapAll } from "./schema-marks";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, type ConfigProblem, configKey, problemsFromIssues } from "./config-error";
 import { type ConfigCatalog, type StackConfigData, stackConfigSchema } from "./config-schema";
 import { CONFIG_NAMESPACE, type ConfigSource, parseConfigValue, runtimeConfigSource } from "./config-source";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Marks on config schema nodes, read by tools that walk the schema:

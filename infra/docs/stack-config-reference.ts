@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type ConfigCatalog, stackConfigSchema } from "../config-schema";
 import { marksOf, unwrapAll, unwrapOnce } from "../schema-marks";
 
