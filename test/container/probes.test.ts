@@ -12,6 +12,27 @@ function check(healthCheck: HealthCheckArgs): HealthCheckSpec {
   return spec.healthCheck;
 }
 
+/**
+ * When Docker's health monitor has decided, at the latest, for a container that passes only its
+ * last chance: it probes `interval` after each probe ends, a probe may run for the whole timeout,
+ * and a failure counts only if its probe started after the start period (moby's daemon/health.go);
+ * the container is unhealthy at the `retries`-th counted failure, so that probe's end is the decision.
+ */
+function dockerDecidesWithin(timing: {
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
+}): number {
+  let ended = 0;
+  for (let counted = 0; counted < timing.retries; ) {
+    const started = ended + timing.intervalSeconds;
+    ended = started + timing.timeoutSeconds;
+    if (started >= timing.startPeriodSeconds) counted++;
+  }
+  return ended;
+}
+
 describe("dockerHealthcheck", () => {
   it("runs the command in exec form with Docker durations", () => {
     const hc = check({
@@ -30,15 +51,19 @@ describe("dockerHealthcheck", () => {
     });
   });
 
-  it("waits long enough for the start period and retries+1 full checks, plus a margin", () => {
-    const hc = check({
-      command: ["/check"],
-      intervalSeconds: 5,
-      timeoutSeconds: 2,
-      retries: 4,
-      startPeriodSeconds: 20,
-    });
-    expect(dockerHealthyWithinSeconds(hc)).toBe(20 + 5 * (5 + 2) + 10);
+  it.each([
+    { intervalSeconds: 5, timeoutSeconds: 2, retries: 4, startPeriodSeconds: 20 },
+    { intervalSeconds: 1, timeoutSeconds: 1, retries: 1, startPeriodSeconds: 0 },
+    { intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 7 },
+    { intervalSeconds: 2, timeoutSeconds: 5, retries: 10, startPeriodSeconds: 300 },
+    // A probe starts just before the start period ends: its failure does not count.
+    { intervalSeconds: 1, timeoutSeconds: 30, retries: 2, startPeriodSeconds: 2 },
+  ])("waits until Docker has decided, and at most two checks and half a minute longer (%j)", (timing) => {
+    const hc = check({ command: ["/check"], ...timing });
+    const decided = dockerDecidesWithin(timing);
+    const wait = dockerHealthyWithinSeconds(hc);
+    expect(wait).toBeGreaterThanOrEqual(decided);
+    expect(wait - decided).toBeLessThanOrEqual(2 * (timing.intervalSeconds + timing.timeoutSeconds) + 30);
   });
 
   it("refuses a check without a command (resolution guarantees one on Docker)", () => {
