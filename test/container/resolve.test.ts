@@ -338,6 +338,192 @@ const BAD: {
     argument: "namespace",
     message: `must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Apps_NS"`,
   },
+  // Each argument's own refusal (mutation testing found these untested).
+  {
+    name: 'restartPolicy: must be "always" or "unless-stopped" on Kubernetes',
+    args: { restartPolicy: "on-failure" },
+    argument: "restartPolicy",
+    message:
+      'must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "on-failure"',
+  },
+  {
+    name: "command: must name an executable as its first element",
+    args: { command: [] },
+    argument: "command",
+    message: "must name an executable as its first element",
+  },
+  {
+    name: "command: must name an executable as its first element",
+    args: { command: [""] },
+    argument: "command",
+    message: "must name an executable as its first element",
+  },
+  {
+    name: "args: must be a list of strings",
+    args: { args: "x" },
+    argument: "args",
+    message: 'must be a list of strings, got "x"',
+  },
+  {
+    name: "partOf: must be a label value (at most 63 letters",
+    args: { partOf: "Bad Label!" },
+    argument: "partOf",
+    message:
+      'must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "Bad Label!"',
+  },
+  {
+    name: "runAsGroup: must be an integer from 0 to 2147483647",
+    args: { runAsGroup: -1 },
+    argument: "runAsGroup",
+    message: "must be an integer from 0 to 2147483647, got -1",
+  },
+  {
+    name: 'scratchSize: must be a memory quantity like "256Mi" or "1Gi" (units Ki',
+    args: { scratchSize: "lots" },
+    argument: "scratchSize",
+    message:
+      'must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got "lots"',
+  },
+  {
+    name: "stopGracePeriodSeconds: must be an integer from 0 to 3600",
+    args: { stopGracePeriodSeconds: 4000 },
+    argument: "stopGracePeriodSeconds",
+    message: "must be an integer from 0 to 3600, got 4000",
+  },
+  {
+    name: "environment: must be a map of names to values",
+    args: { environment: "x" },
+    argument: "environment",
+    message: 'must be a map of names to values, got "x"',
+  },
+  {
+    name: "secrets: must be a map of names to values",
+    args: { secrets: 5 },
+    argument: "secrets",
+    message: "must be a map of names to values, got 5",
+  },
+  {
+    name: "environment.A: must be a string (or an output of one)",
+    args: { environment: { A: 5 } },
+    argument: "environment.A",
+    message: "must be a string (or an output of one), got 5",
+  },
+  {
+    name: "secrets.A: must be a string (or an output of one)",
+    args: { secrets: { A: null } },
+    argument: "secrets.A",
+    message: "must be a string (or an output of one), got null",
+  },
+  {
+    name: "volumes[0].volume: must be a PersistentVolume",
+    args: { volumes: [{ volume: { logicalName: 3, accessMode: "ReadWriteOnce" }, mountPath: "/d" }] },
+    argument: "volumes[0].volume",
+    message: "must be a PersistentVolume",
+  },
+  {
+    name: "volumes[0].mountPath: must be an absolute path",
+    args: { volumes: [{ volume: data, mountPath: "d" }] },
+    argument: "volumes[0].mountPath",
+    message: 'must be an absolute path, got "d"',
+  },
+  {
+    name: 'volumes[0].mountPath: must not be "/" or the scratch directory "/tmp"',
+    args: { volumes: [{ volume: data, mountPath: "/" }] },
+    argument: "volumes[0].mountPath",
+    message: 'must not be "/" or the scratch directory "/tmp", got "/"',
+  },
+  {
+    name: 'volumes[0].mountPath: must not be "/" or the scratch directory "/tmp"',
+    args: { volumes: [{ volume: data, mountPath: "/tmp" }] },
+    argument: "volumes[0].mountPath",
+    message: 'must not be "/" or the scratch directory "/tmp", got "/tmp"',
+  },
+  {
+    name: "volumes[0].readOnly: must be true or false",
+    args: { volumes: [{ volume: data, mountPath: "/d", readOnly: "yes" }] },
+    argument: "volumes[0].readOnly",
+    message: 'must be true or false, got "yes"',
+  },
+  {
+    name: 'healthCheck.path: must be an HTTP path starting with "/"',
+    args: { ports: [{ containerPort: 8080 }], healthCheck: { path: "healthz" } },
+    argument: "healthCheck.path",
+    message: 'must be an HTTP path starting with "/", got "healthz"',
+  },
+  {
+    name: 'healthCheck.readinessPath: must be an HTTP path starting with "/"',
+    args: { ports: [{ containerPort: 8080 }], healthCheck: { path: "/h", readinessPath: "ready" } },
+    argument: "healthCheck.readinessPath",
+    message: 'must be an HTTP path starting with "/", got "ready"',
+  },
+  {
+    name: "healthCheck.port: must be an integer from 1 to 65535",
+    args: { ports: [{ containerPort: 8080 }], healthCheck: { path: "/h", port: 0 } },
+    argument: "healthCheck.port",
+    message: "must be an integer from 1 to 65535, got 0",
+  },
+  {
+    name: "healthCheck.timeoutSeconds: must be an integer from 1 to 3600",
+    args: { ports: [{ containerPort: 8080 }], healthCheck: { path: "/h", timeoutSeconds: 0 } },
+    argument: "healthCheck.timeoutSeconds",
+    message: "must be an integer from 1 to 3600, got 0",
+  },
+  {
+    name: "healthCheck.retries: must be an integer from 1 to 100",
+    args: { ports: [{ containerPort: 8080 }], healthCheck: { path: "/h", retries: 0 } },
+    argument: "healthCheck.retries",
+    message: "must be an integer from 1 to 100, got 0",
+  },
+  {
+    name: "healthCheck.startPeriodSeconds: must be an integer from 0 to 3600",
+    args: { ports: [{ containerPort: 8080 }], healthCheck: { path: "/h", startPeriodSeconds: -1 } },
+    argument: "healthCheck.startPeriodSeconds",
+    message: "must be an integer from 0 to 3600, got -1",
+  },
+  {
+    name: "healthCheck.command: must name an executable as its first element",
+    args: { ports: [{ containerPort: 8080 }], healthCheck: { command: [] } },
+    argument: "healthCheck.command",
+    message: "must name an executable as its first element",
+  },
+  {
+    name: 'resources.cpuRequest: must be a CPU amount like "250m"',
+    args: { resources: { cpu: "1", cpuRequest: "lots" } },
+    argument: "resources.cpuRequest",
+    message: 'must be a CPU amount like "250m", "0.5" or "2" (cores), from 1m to 256 in whole millicores, got "lots"',
+  },
+  {
+    name: 'resources.memoryRequest: must be a memory quantity like "256Mi" or "1Gi" (units Ki',
+    args: { resources: { memory: "1Gi", memoryRequest: "lots" } },
+    argument: "resources.memoryRequest",
+    message:
+      'must be a memory quantity like "256Mi" or "1Gi" (units Ki, Mi, Gi, Ti, k, M, G, T), from 6Mi to 1Ti in whole bytes, got "lots"',
+  },
+  {
+    name: 'resources.cpuRequest: must not exceed cpu ("500m")',
+    args: { resources: { cpu: "500m", cpuRequest: "1" } },
+    argument: "resources.cpuRequest",
+    message: 'must not exceed cpu ("500m"), got "1"',
+  },
+  {
+    name: "imagePullSecrets[0]: must be a Secret name",
+    args: { imagePullSecrets: [5] },
+    argument: "imagePullSecrets[0]",
+    message: "must be a Secret name, got 5",
+  },
+  {
+    name: "image: must be a non-empty image reference without spaces",
+    args: { image: "" },
+    argument: "image",
+    message: 'must be a non-empty image reference without spaces, got ""',
+  },
+  {
+    name: "component: must be a label value (at most 63 letters",
+    args: { component: "Bad Label!" },
+    argument: "component",
+    message:
+      'must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "Bad Label!"',
+  },
 ];
 
 describe("resolveServiceSpec: validation", () => {
