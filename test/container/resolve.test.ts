@@ -7,6 +7,13 @@ import * as hardening from "../../components/workload/security";
 import { MINIMAL, serviceSpec, volumeRef } from "./support/fixtures";
 
 const data = volumeRef("data");
+const HTTP = [{ containerPort: 8080 }];
+const LISTENER = {
+  gateway: "edge",
+  listener: "https",
+  host: "shop.example.com",
+  dataPlane: { namespace: "envoy", podLabels: { app: "envoy" } },
+};
 
 /** Bad Args, each with the argument path and the message it must produce. */
 const BAD: {
@@ -523,6 +530,195 @@ const BAD: {
     argument: "component",
     message:
       'must be a label value (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit), got "Bad Label!"',
+  },
+  {
+    name: "allowFrom: service not a name",
+    args: { allowFrom: [{ service: "Bad_Svc" }] },
+    argument: "allowFrom[0].service",
+    message:
+      'must be a DNS label starting with a letter (lower-case letters, digits and "-", at most 63 characters), got "Bad_Svc"',
+  },
+  {
+    name: "allowFrom: namespace not a label",
+    args: { allowFrom: [{ namespace: "Bad_NS" }] },
+    argument: "allowFrom[0].namespace",
+    message: 'must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Bad_NS"',
+  },
+  {
+    name: "allowFrom: empty peer",
+    args: { allowFrom: [{}] },
+    argument: "allowFrom[0]",
+    message: "must name a service, a namespace or both (an empty peer would admit every pod)",
+  },
+  {
+    name: "allowTo: cidr and pods",
+    args: { allowTo: [{ cidr: "10.0.0.0/8", service: "db", ports: [{ port: 5432 }] }] },
+    argument: "allowTo[0]",
+    message: "must name either an IP block (cidr) or pods (service, namespace), not both",
+  },
+  {
+    name: "allowTo: no destination",
+    args: { allowTo: [{ ports: [{ port: 5432 }] }] },
+    argument: "allowTo[0]",
+    message: "must name a service, a namespace or a cidr (an empty destination would allow everything)",
+  },
+  {
+    name: "allowTo: except without cidr",
+    args: { allowTo: [{ service: "db", except: ["10.0.0.0/8"], ports: [{ port: 5432 }] }] },
+    argument: "allowTo[0].except",
+    message: "applies only with cidr",
+  },
+  {
+    name: "allowTo: port 0",
+    args: { allowTo: [{ service: "db", ports: [{ port: 0 }] }] },
+    argument: "allowTo[0].ports[0].port",
+    message: "must be a port from 1 to 65535, got 0",
+  },
+  {
+    name: "allowTo: protocol",
+    args: { allowTo: [{ service: "db", ports: [{ port: 53, protocol: "icmp" }] }] },
+    argument: "allowTo[0].ports[0].protocol",
+    message: 'must be "tcp" or "udp", got "icmp"',
+  },
+  {
+    name: "allowTo: no ports",
+    args: { allowTo: [{ service: "db", ports: [] }] },
+    argument: "allowTo[0].ports",
+    message: "must list at least one port",
+  },
+  {
+    name: "allowDns not a boolean",
+    args: { allowDns: "yes" },
+    argument: "allowDns",
+    message: 'must be true or false, got "yes"',
+  },
+  {
+    name: "route: gateway not a name",
+    args: { ports: HTTP, route: { listener: { ...LISTENER, gateway: "Bad_GW" } } },
+    argument: "route.listener.gateway",
+    message:
+      'must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Bad_GW"',
+  },
+  {
+    name: "route: namespace not a label",
+    args: { ports: HTTP, route: { listener: { ...LISTENER, namespace: "Bad_NS" } } },
+    argument: "route.listener.namespace",
+    message: 'must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Bad_NS"',
+  },
+  {
+    name: "route: listener not a label",
+    args: { ports: HTTP, route: { listener: { ...LISTENER, listener: "Bad_L" } } },
+    argument: "route.listener.listener",
+    message: 'must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Bad_L"',
+  },
+  {
+    name: "route: no gateway",
+    args: { ports: HTTP, route: { listener: { ...LISTENER, gateway: undefined } } },
+    argument: "route.listener.gateway",
+    message: "is required: the Gateway's name",
+  },
+  {
+    name: "route: no tcp port",
+    args: { ports: [{ containerPort: 53, protocol: "udp" }], route: { listener: LISTENER } },
+    argument: "route",
+    message: "needs a tcp port to route to: the service declares none",
+  },
+  {
+    name: "autoscaling: minReplicas 0",
+    args: { autoscaling: { minReplicas: 0 } },
+    argument: "autoscaling.minReplicas",
+    message: "must be an integer from 1 to 100, got 0",
+  },
+  {
+    name: "autoscaling: maxReplicas 1000",
+    args: { autoscaling: { maxReplicas: 1000 } },
+    argument: "autoscaling.maxReplicas",
+    message: "must be an integer from 1 to 100, got 1000",
+  },
+  {
+    name: "autoscaling: target 0",
+    args: { autoscaling: { targetCpuUtilization: 0 } },
+    argument: "autoscaling.targetCpuUtilization",
+    message: "must be an integer from 10 to 100, got 0",
+  },
+  {
+    name: "autoscaling: max below min",
+    args: { autoscaling: { minReplicas: 3, maxReplicas: 2 } },
+    argument: "autoscaling.maxReplicas",
+    message: "must be at least minReplicas (3), got 2",
+  },
+  {
+    name: "servicePort 0",
+    args: { ports: [{ containerPort: 8080, servicePort: 0 }] },
+    argument: "ports[0].servicePort",
+    message: "must be an integer from 1 to 65535, got 0",
+  },
+  {
+    name: "port name twice",
+    args: {
+      ports: [
+        { containerPort: 8080, name: "a" },
+        { containerPort: 8081, name: "a" },
+      ],
+    },
+    argument: "ports[1].name",
+    message: '"a" is already declared by ports[0]',
+  },
+  {
+    name: "ports not a list",
+    args: { ports: "8080" },
+    argument: "ports",
+    message: 'must be a list of ports, got "8080"',
+  },
+  {
+    name: "port without containerPort",
+    args: { ports: [{}] },
+    argument: "ports[0].containerPort",
+    message: "is required",
+  },
+  {
+    name: "port name not IANA",
+    args: { ports: [{ containerPort: 8080, name: "Bad_Name" }] },
+    argument: "ports[0].name",
+    message:
+      'must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got "Bad_Name"',
+  },
+  {
+    name: "host port on 2 Docker replicas",
+    args: { target: "docker", replicas: 2, ports: [{ containerPort: 8080, hostPort: 8080 }] },
+    argument: "ports[0].hostPort",
+    message: "cannot be published by 2 replicas on one Docker host; use replicas 1 or leave hostPort unset",
+  },
+  {
+    name: "capability ALL",
+    args: { security: { addCapabilities: ["ALL"] } },
+    argument: "security.addCapabilities[0]",
+    message: 'must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "ALL"',
+  },
+  {
+    name: "capability with CAP_",
+    args: { security: { addCapabilities: ["CAP_NET_ADMIN"] } },
+    argument: "security.addCapabilities[0]",
+    message:
+      'must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "CAP_NET_ADMIN"',
+  },
+  {
+    name: "capability not a name",
+    args: { security: { addCapabilities: ["net admin"] } },
+    argument: "security.addCapabilities[0]",
+    message: 'must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "net admin"',
+  },
+  {
+    name: "publishAddress a host name",
+    args: { security: { publishAddress: "localhost" } },
+    argument: "security.publishAddress",
+    message: 'must be an IPv4 or IPv6 address, got "localhost"',
+  },
+  {
+    name: "root without the opt-out",
+    args: { runAsUser: 0 },
+    argument: "runAsUser",
+    message: "is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out",
   },
 ];
 
