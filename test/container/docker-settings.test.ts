@@ -112,6 +112,9 @@ describe("dockerContainerSettings", () => {
     const secretEntry = s.envs[1];
     expect(pulumi.Output.isInstance(secretEntry)).toBe(true);
     expect(await pulumi.isSecret(secretEntry as pulumi.Output<string>)).toBe(true);
+    expect(await new Promise((resolve) => (secretEntry as pulumi.Output<string>).apply(resolve))).toBe(
+      "API_TOKEN=s3cret",
+    );
     expect(s.envs.filter((e) => typeof e === "string" && e.includes("s3cret"))).toEqual([]);
   });
 
