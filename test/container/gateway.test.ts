@@ -146,6 +146,26 @@ const BAD: { name: string; args: Record<string, unknown>; line: string }[] = [
     args: { ...ARGS, controllerNamespace: "ingress-nginx" },
     line: "controllerNamespace is not a known key (allowed here: className, namespace, listeners, tlsSecretName, certificateIssuer, dataPlane)",
   },
+  {
+    name: "a namespace that is not a DNS label",
+    args: { ...ARGS, namespace: "Bad_NS" },
+    line: `namespace must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Bad_NS"`,
+  },
+  {
+    name: "a listener name that is not a DNS label",
+    args: { ...ARGS, listeners: [{ name: "Bad_L", host: "a.example.com" }] },
+    line: `listeners[0].name must be a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Bad_L"`,
+  },
+  {
+    name: "a TLS Secret name that is not a DNS subdomain",
+    args: { namespace: "apps", listeners: LISTENERS, tlsSecretName: "Bad_TLS" },
+    line: `tlsSecretName must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Bad_TLS"`,
+  },
+  {
+    name: "an issuer name that is not a DNS subdomain",
+    args: { ...ARGS, certificateIssuer: { name: "Bad Issuer" } },
+    line: `certificateIssuer.name must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Bad Issuer"`,
+  },
 ];
 
 describe("argument errors", () => {
@@ -153,5 +173,11 @@ describe("argument errors", () => {
     const attempt = () => resolveGatewaySpec("edge", args as unknown as GatewayArgs);
     expect(attempt).toThrow(ComponentArgError);
     expect(attempt).toThrow(`Gateway "edge": ${line}`);
+  });
+
+  it("an instance name that is not a DNS subdomain", () => {
+    expect(() => resolveGatewaySpec("Edge_GW", ARGS)).toThrow(
+      `Gateway "Edge_GW": name must be a lower-case DNS subdomain like "fast-ssd" or "gp3.csi.example.com" (labels of letters, digits and "-", at most 253 characters), got "Edge_GW"`,
+    );
   });
 });
