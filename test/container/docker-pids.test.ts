@@ -97,7 +97,7 @@ describe("dockerPidsLimitCommand", () => {
 
 describe("appliedPidsLimit", () => {
   it("reads the limit back from a rendered interpreter", () => {
-    for (const limit of [16, 256, 4_194_304])
+    for (const limit of [1, 16, 256, 4_194_304])
       expect(appliedPidsLimit(dockerPidsLimitCommand(limit, ID).interpreter)).toBe(limit);
   });
 
@@ -106,6 +106,11 @@ describe("appliedPidsLimit", () => {
     ["another command", ["docker", "update", "--memory", "256", "--"]],
     ["no end of options", ["docker", "update", "--pids-limit", "256", "x"]],
     ["a non-numeric limit", ["docker", "update", "--pids-limit", "lots", "--"]],
+    ["a limit with a prefix", ["docker", "update", "--pids-limit", "x256", "--"]],
+    ["a limit with a suffix", ["docker", "update", "--pids-limit", "256k", "--"]],
+    ["a limit of 0", ["docker", "update", "--pids-limit", "0", "--"]],
+    ["a limit that is not a string", ["docker", "update", "--pids-limit", 256, "--"]],
+    ["one word more", ["docker", "update", "--pids-limit", "256", "--", "id"]],
     ["a shell", ["/bin/sh", "-c"]],
   ])("is undefined for %s", (_, interpreter) => {
     expect(appliedPidsLimit(interpreter)).toBeUndefined();
