@@ -25,7 +25,7 @@ function dockerDecidesWithin(timing: {
   startPeriodSeconds: number;
 }): number {
   let ended = 0;
-  for (let counted = 0; counted < timing.retries; ) {
+  for (let counted = 0; counted < timing.retries;) {
     const started = ended + timing.intervalSeconds;
     ended = started + timing.timeoutSeconds;
     if (started >= timing.startPeriodSeconds) counted++;
