@@ -354,13 +354,13 @@ const BAD: {
       'must be "always" or "unless-stopped" on Kubernetes, whose Deployments and StatefulSets always restart pods, got "on-failure"',
   },
   {
-    name: "command: must name an executable as its first element",
+    name: "command: an empty list",
     args: { command: [] },
     argument: "command",
     message: "must name an executable as its first element",
   },
   {
-    name: "command: must name an executable as its first element",
+    name: "command: an empty executable",
     args: { command: [""] },
     argument: "command",
     message: "must name an executable as its first element",
@@ -440,22 +440,10 @@ const BAD: {
     message: 'must not be "/" or the scratch directory "/tmp", got "/"',
   },
   {
-    name: 'volumes[0].mountPath: must not be "/" or the scratch directory "/tmp"',
-    args: { volumes: [{ volume: data, mountPath: "/tmp" }] },
-    argument: "volumes[0].mountPath",
-    message: 'must not be "/" or the scratch directory "/tmp", got "/tmp"',
-  },
-  {
     name: "volumes[0].readOnly: must be true or false",
     args: { volumes: [{ volume: data, mountPath: "/d", readOnly: "yes" }] },
     argument: "volumes[0].readOnly",
     message: 'must be true or false, got "yes"',
-  },
-  {
-    name: 'healthCheck.path: must be an HTTP path starting with "/"',
-    args: { ports: [{ containerPort: 8080 }], healthCheck: { path: "healthz" } },
-    argument: "healthCheck.path",
-    message: 'must be an HTTP path starting with "/", got "healthz"',
   },
   {
     name: 'healthCheck.readinessPath: must be an HTTP path starting with "/"',
@@ -684,41 +672,16 @@ const BAD: {
       'must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got "Bad_Name"',
   },
   {
-    name: "host port on 2 Docker replicas",
-    args: { target: "docker", replicas: 2, ports: [{ containerPort: 8080, hostPort: 8080 }] },
-    argument: "ports[0].hostPort",
-    message: "cannot be published by 2 replicas on one Docker host; use replicas 1 or leave hostPort unset",
-  },
-  {
     name: "capability ALL",
     args: { security: { addCapabilities: ["ALL"] } },
     argument: "security.addCapabilities[0]",
     message: 'must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "ALL"',
   },
   {
-    name: "capability with CAP_",
-    args: { security: { addCapabilities: ["CAP_NET_ADMIN"] } },
-    argument: "security.addCapabilities[0]",
-    message:
-      'must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "CAP_NET_ADMIN"',
-  },
-  {
     name: "capability not a name",
     args: { security: { addCapabilities: ["net admin"] } },
     argument: "security.addCapabilities[0]",
     message: 'must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "net admin"',
-  },
-  {
-    name: "publishAddress a host name",
-    args: { security: { publishAddress: "localhost" } },
-    argument: "security.publishAddress",
-    message: 'must be an IPv4 or IPv6 address, got "localhost"',
-  },
-  {
-    name: "root without the opt-out",
-    args: { runAsUser: 0 },
-    argument: "runAsUser",
-    message: "is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out",
   },
 ];
 
