@@ -2,9 +2,9 @@
 // Runs a TypeScript entry point of this project: `node scripts/run-ts.cjs <entry.ts> [args…]`.
 //
 // Bundles the project's own files with esbuild's asynchronous API, bounded in time (node_modules
-// stay external and load natively, but for the few in BUNDLED), then runs the bundle. A loader hook such as tsx would intercept every require of
-// the Pulumi SDKs and costs ~1.5 s per run here; synth, parity and bench run often enough for
-// that to matter. The bundle is cached in out/.run/ and rebuilt when any of its input files
+// stay external and load natively, but for the few in BUNDLED), then runs the bundle. A loader
+// hook such as tsx would intercept every require of the Pulumi SDKs and costs ~1.5 s per run
+// here; synth, parity and bench run often enough for that to matter. The bundle is cached in out/.run/ and rebuilt when any of its input files
 // changes (size or mtime). Type checking is `npm run typecheck`'s job.
 "use strict";
 const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
@@ -109,11 +109,11 @@ async function bundle() {
       }),
       limit,
     ]);
-    // The map, then the manifest, then the bundle: a concurrent run sees a stale manifest at worst.
+    // The map and the bundle (esbuild lists the map first), then the manifest: a concurrent run
+    // sees a stale manifest at worst, and rebuilds.
     const files = [
-      ...result.outputFiles.filter((file) => file.path !== outfile).map((file) => [file.path, file.contents]),
+      ...result.outputFiles.map((file) => [file.path, file.contents]),
       [manifestFile, JSON.stringify(fingerprint(Object.keys(result.metafile.inputs)))],
-      ...result.outputFiles.filter((file) => file.path === outfile).map((file) => [file.path, file.contents]),
     ];
     for (const [file, contents] of files) {
       writeFileSync(`${file}.${process.pid}.tmp`, contents);
