@@ -95,18 +95,21 @@ export const cronSchedule: Rule<string> = rule(
   },
 );
 
-/** Days a schedule's gaps are measured over: eight years from 2025, so two leap days fall inside. */
-const GAP_WINDOW = { start: Date.UTC(2025, 0, 1), days: 8 * 365 + 2 };
+/** The years a schedule's gaps are measured over: eight from 2025, so two leap days fall inside. */
+const GAP_YEARS = { first: 2025, count: 8 };
+/** The day of week of 1 January of the first year (2025: a Wednesday). */
+const GAP_FIRST_DAY_OF_WEEK = 3;
 
-/** Each day of the window's month, day of month and day of week, worked out once: a stack measures many schedules. */
-const GAP_DAYS = Array.from({ length: GAP_WINDOW.days }, (_, day) => {
-  const date = new Date(GAP_WINDOW.start + day * 86_400_000);
-  return { month: date.getUTCMonth() + 1, dayOfMonth: date.getUTCDate(), dayOfWeek: date.getUTCDay() };
-});
+/** How many days a month has in a year of the Gregorian calendar. */
+function daysIn(month: number, year: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1];
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
 
 /**
  * The longest time, in minutes, between two consecutive runs of a valid schedule (as Kubernetes
  * runs it), measured over eight years; undefined for a schedule that is invalid or never fires.
+ * Walks the calendar with counters, not dates: a stack measures every backup's schedules.
  */
 export function longestGapMinutes(schedule: string): number | undefined {
   if (cronProblem(schedule) !== undefined) return undefined;
@@ -115,14 +118,25 @@ export function longestGapMinutes(schedule: string): number | undefined {
   const times = [...hours].flatMap((h) => [...minutes].map((m) => h * 60 + m)).sort((a, b) => a - b);
   const eitherDay = !isUnrestricted(fields[2]) && !isUnrestricted(fields[4]);
   let longest = times.slice(1).reduce((gap, time, i) => Math.max(gap, time - times[i]), 0);
+  const onDayOfMonth = Array.from({ length: 32 }, (_, d) => days.has(d));
+  const onDayOfWeek = Array.from({ length: 7 }, (_, d) => weekdays.has(d));
   let previous: number | undefined;
-  for (const [day, { month, dayOfMonth, dayOfWeek }] of GAP_DAYS.entries()) {
-    if (!months.has(month)) continue;
-    const dom = days.has(dayOfMonth);
-    const dow = weekdays.has(dayOfWeek);
-    if (!(eitherDay ? dom || dow : dom && dow)) continue;
-    if (previous !== undefined) longest = Math.max(longest, (day - previous) * 1440 + times[0] - times.at(-1)!);
-    previous = day;
+  let day = 0;
+  for (let year = GAP_YEARS.first; year < GAP_YEARS.first + GAP_YEARS.count; year++) {
+    for (let month = 1; month <= 12; month++) {
+      const length = daysIn(month, year);
+      if (!months.has(month)) {
+        day += length;
+        continue;
+      }
+      for (let dayOfMonth = 1; dayOfMonth <= length; dayOfMonth++, day++) {
+        const dom = onDayOfMonth[dayOfMonth];
+        const dow = onDayOfWeek[(GAP_FIRST_DAY_OF_WEEK + day) % 7];
+        if (!(eitherDay ? dom || dow : dom && dow)) continue;
+        if (previous !== undefined) longest = Math.max(longest, (day - previous) * 1440 + times[0] - times.at(-1)!);
+        previous = day;
+      }
+    }
   }
   return previous === undefined ? undefined : longest;
 }
