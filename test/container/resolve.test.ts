@@ -213,6 +213,13 @@ const BAD: {
     message: "is 0 (root); use a non-zero uid or set security.allowRunAsRoot: true to opt out",
   },
   {
+    // The opt-outs are unknown here: the uid check must wait for them, not read them.
+    name: "root beside an unreadable opt-out",
+    args: { runAsUser: 0, security: { allowRunAsRoot: "yes" } },
+    argument: "security.allowRunAsRoot",
+    message: 'must be true or false, got "yes"',
+  },
+  {
     name: "capability with prefix",
     args: { security: { addCapabilities: ["CAP_NET_ADMIN"] } },
     argument: "security.addCapabilities[0]",
