@@ -237,7 +237,7 @@ describe("Backup on Kubernetes", () => {
         startingDeadlineSeconds: 600,
         jobTemplate: { spec: { backoffLimit: 2, activeDeadlineSeconds: 21600 } },
       });
-      const pod = object.spec!.jobTemplate.spec!.template.spec as IPodSpec;
+      const pod = object.spec.jobTemplate.spec!.template.spec as IPodSpec;
       expect(restrictedViolations(pod), name).toEqual([]);
       expect(pod.restartPolicy).toBe("Never");
       const [container] = pod.containers;
@@ -375,7 +375,7 @@ describe("Backup on Kubernetes", () => {
     for (const name of ["web-backup", "web-backup-check", "web-backup-drill"]) {
       const cron = cronJob(resources, name);
       expect(cron.metadata?.namespace).toBe("shop");
-      const pod = cron.spec!.jobTemplate.spec!.template.spec!;
+      const pod = cron.spec.jobTemplate.spec!.template.spec!;
       expect(pod.imagePullSecrets).toEqual([{ name: "regcred" }]);
       expect(pod.affinity?.podAffinity).toBeDefined();
       expect(pod.containers[0].volumeMounts).toEqual(
@@ -405,7 +405,7 @@ describe("Backup on Kubernetes", () => {
           }),
         ),
     );
-    expect(cronJob(resources, "shared-backup").spec!.jobTemplate.spec!.template.spec!.affinity).toBeUndefined();
+    expect(cronJob(resources, "shared-backup").spec.jobTemplate.spec!.template.spec!.affinity).toBeUndefined();
   });
 
   it("restoreCommand: a valid, restricted restore Job writing the claim, the secrets by reference only", async () => {
@@ -449,5 +449,5 @@ describe("Backup on Kubernetes", () => {
 
 /** The one container of a CronJob's pod. */
 function object(cron: ICronJob) {
-  return cron.spec!.jobTemplate.spec!.template.spec!.containers[0];
+  return cron.spec.jobTemplate.spec!.template.spec!.containers[0];
 }

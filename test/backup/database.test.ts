@@ -69,7 +69,7 @@ const shopVolume = { logicalName: "shop-data", volumeName: "shop-data", accessMo
 function podOf(resources: Awaited<ReturnType<typeof record>>, name: string): IPodSpec {
   const object = { apiVersion: "batch/v1", kind: "CronJob", ...find(resources, T.cronJob, name).inputs } as ICronJob;
   expect(() => new CronJob(object).validate()).not.toThrow();
-  return object.spec!.jobTemplate.spec!.template.spec!;
+  return object.spec.jobTemplate.spec!.template.spec!;
 }
 
 /** Every argument and every variable value of a pod's containers. */
