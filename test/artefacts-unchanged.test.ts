@@ -19,14 +19,13 @@ import type { RecordedResource } from "../infra/synth/recorder";
 import { synthFiles } from "../infra/synth/write";
 import { evaluate } from "./support/pulumi-harness";
 import { committedStacks } from "./support/stack-files";
-
-const BUILT_IMAGE = "docker-build:index:Image";
+import { T } from "./support/types";
 
 /** Replacements of what the checkout decides: the revision each image is tagged with, and its digests. */
 function checkoutValues(resources: readonly RecordedResource[]): [string, string][] {
   const replacements: [string, string][] = [];
   const revisions = new Set<string>();
-  for (const image of resources.filter((resource) => resource.type === BUILT_IMAGE)) {
+  for (const image of resources.filter((resource) => resource.type === T.image)) {
     const tag = String((image.inputs.tags as unknown[])[0]);
     const revision = tag.slice(tag.lastIndexOf(":") + 1);
     const placeholder = `${tag.slice(0, tag.lastIndexOf(":"))}:<revision>`;

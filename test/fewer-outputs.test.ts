@@ -14,8 +14,7 @@ import { ServiceImage } from "../components/service-image";
 import { markSecrets } from "../infra/secrets";
 import { MASKED, find, isSecret, record, resolve } from "./support/pulumi-harness";
 import { IMAGE } from "./container/support/fixtures";
-
-const IMAGE_TYPE = "docker-build:index:Image";
+import { T } from "./support/types";
 
 describe("ServiceImage from a registry address that is an output", () => {
   it("names, tags and references as before, depended on through both the registry and the build", async () => {
@@ -37,22 +36,22 @@ describe("ServiceImage from a registry address that is an output", () => {
       }
     });
     for (const [index, app] of ["web", "front"].entries()) {
-      const image = find(resources, IMAGE_TYPE, app);
+      const image = find(resources, T.image, app);
       expect(image.inputs).toMatchObject({
         tags: [`registry.example.internal/${app}:abc123`],
         registries: [MASKED],
         cacheFrom: [{ registry: { ref: `registry.example.internal/${app}:buildcache` } }],
         cacheTo: [{ registry: { ref: `registry.example.internal/${app}:buildcache` } }],
       });
-      expect(image.dependencies).toEqual([find(resources, "random:index/randomPassword:RandomPassword", "gate").urn]);
+      expect(image.dependencies).toEqual([find(resources, T.password, "gate").urn]);
       expect(await resolve(names[index])).toBe(`registry.example.internal/${app}:abc123`);
       expect(await resolve(refs[index])).toMatch(
         new RegExp(`^registry\\.example\\.internal/${app}@sha256:[a-f0-9]{64}$`),
       );
       expect(await isSecret(refs[index])).toBe(false);
       // What reads the reference waits for the registry (its address) and for the build (its digest).
-      expect(find(resources, "kubernetes:core/v1:ConfigMap", `${app}-consumer`).dependencies).toEqual(
-        [find(resources, "random:index/randomPassword:RandomPassword", "gate").urn, image.urn].sort(),
+      expect(find(resources, T.configMap, `${app}-consumer`).dependencies).toEqual(
+        [find(resources, T.password, "gate").urn, image.urn].sort(),
       );
     }
   });
@@ -73,9 +72,7 @@ describe("a Kubernetes ContainerService's hostname", () => {
     });
     expect(await resolve(service!.hostname)).toBe("web.apps.svc");
     expect(await resolve(service!.workloadNames)).toEqual([expect.stringMatching(/^web/)]);
-    expect(find(resources, "kubernetes:core/v1:ConfigMap", "reader").dependencies).toEqual([
-      find(resources, "kubernetes:core/v1:Service", "web").urn,
-    ]);
+    expect(find(resources, T.configMap, "reader").dependencies).toEqual([find(resources, T.service, "web").urn]);
   });
 });
 

@@ -5,11 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { compareResources } from "../infra/parity/compare";
 import type { RecordedResource } from "../infra/synth/recorder";
+import { T } from "./support/types";
 
 function resource(change: (r: RecordedResource) => void = () => undefined): RecordedResource {
   const r: RecordedResource = {
     urn: "urn:pulumi:prod::dockyard::kubernetes:core/v1:PersistentVolumeClaim::web-data",
-    type: "kubernetes:core/v1:PersistentVolumeClaim",
+    type: T.pvc,
     name: "web-data",
     parent: "urn:pulumi:prod::dockyard::dockyard:storage:PersistentVolume::web-data",
     dependencies: ["urn:pulumi:prod::dockyard::kubernetes:core/v1:Namespace::namespace"],

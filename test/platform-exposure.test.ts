@@ -14,26 +14,14 @@ import { synthFiles } from "../infra/synth/write";
 import { AliasRecorder } from "../infra/synth/alias-recorder";
 import { MASKED, evaluate, find, ofType, type RecordedResource } from "./support/pulumi-harness";
 import { committedConfig, writeStackFile } from "./support/stack-files";
+import { T } from "./support/types";
 
-const T = {
-  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
-  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-  certificate: "kubernetes:cert-manager.io/v1:Certificate",
-  policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-  deployment: "kubernetes:apps/v1:Deployment",
-  statefulSet: "kubernetes:apps/v1:StatefulSet",
-  cronJob: "kubernetes:batch/v1:CronJob",
-  secret: "kubernetes:core/v1:Secret",
-  image: "docker-build:index:Image",
-};
 const SECURE = { secure: "v1:AAAAAAAAAAAAAAAA:Y2lwaGVydGV4dA==" };
 
 type Spec = Record<string, unknown>;
 const specOf = (resource: RecordedResource) => (resource.inputs as { spec: Spec }).spec;
 const policy = (resources: RecordedResource[], prefix: string) =>
-  specOf(ofType(resources, T.policy).find((p) => p.name === prefix)!);
+  specOf(ofType(resources, T.networkPolicy).find((p) => p.name === prefix)!);
 
 function pods(resources: RecordedResource[]): [string, IPodSpec][] {
   return [
@@ -69,12 +57,12 @@ describe.each(["test", "prod"])("%s", (stack) => {
       ...Object.entries(hosts).map(([name, host]) => [name, "HTTPS", host]),
     ]);
     expect(
-      ofType(resources, T.route)
+      ofType(resources, T.httpRoute)
         .map((r) => r.name)
         .sort(),
     ).toEqual(["dockyard-https-redirect", "front", "registry"]);
     for (const [name, host] of Object.entries(hosts)) {
-      expect(specOf(find(resources, T.route, name))).toMatchObject({
+      expect(specOf(find(resources, T.httpRoute, name))).toMatchObject({
         parentRefs: [{ name: "dockyard", sectionName: name }],
         hostnames: [host],
       });
@@ -83,7 +71,7 @@ describe.each(["test", "prod"])("%s", (stack) => {
         metadata: { annotations: { "pulumi.com/waitFor": "condition=Ready" } },
         spec: { dnsNames: [host], secretName: `${name}-tls` },
       });
-      expect(find(resources, T.route, name).dependencies).toEqual(
+      expect(find(resources, T.httpRoute, name).dependencies).toEqual(
         expect.arrayContaining([gateway.urn, certificate.urn]),
       );
     }
@@ -94,7 +82,7 @@ describe.each(["test", "prod"])("%s", (stack) => {
     const waitedOn = [
       find(resources, T.gateway, "dockyard").urn,
       find(resources, T.certificate, "dockyard-registry").urn,
-      ...[T.route, T.statefulSet].map((type) => find(resources, type, "registry").urn),
+      ...[T.httpRoute, T.statefulSet].map((type) => find(resources, type, "registry").urn),
     ];
     const pushes = ofType(resources, T.image);
     expect(pushes.map((p) => p.name).sort()).toEqual(["backup", "front", "web"]);
@@ -104,16 +92,13 @@ describe.each(["test", "prod"])("%s", (stack) => {
       (s.inputs as { type?: string }).type?.endsWith("dockerconfigjson"),
     );
     expect(pull!.dependencies).toEqual(
-      [
-        find(resources, "random:index/randomPassword:RandomPassword", "registry-password").urn,
-        find(resources, "kubernetes:core/v1:Namespace", "namespace").urn,
-      ].sort(),
+      [find(resources, T.password, "registry-password").urn, find(resources, T.namespace, "namespace").urn].sort(),
     );
   });
 
   it("traffic is denied both ways unless a workload's policy names the peer", async () => {
     const { resources } = await evaluate(stack);
-    const policies = ofType(resources, T.policy);
+    const policies = ofType(resources, T.networkPolicy);
     // A workload's own policy names both directions; the monitoring's admits Prometheus to metrics only, in addition.
     for (const p of policies)
       expect(specOf(p).policyTypes, p.name).toEqual(p.name.endsWith("-metrics") ? ["Ingress"] : ["Ingress", "Egress"]);
@@ -255,7 +240,7 @@ describe("an external registry", () => {
     expect(listeners.map((l) => l.name)).toEqual(["http", "front"]);
     expect(ofType(resources, T.certificate).map((c) => c.name)).toEqual(["dockyard-front"]);
     expect(
-      ofType(resources, T.route)
+      ofType(resources, T.httpRoute)
         .map((r) => r.name)
         .sort(),
     ).toEqual(["dockyard-https-redirect", "front"]);
@@ -277,7 +262,7 @@ describe("TLS from a pair given as secrets", () => {
       expect(listener.tls).toMatchObject({
         certificateRefs: [{ name: expect.stringMatching(/^gateway-tls-/) as string }],
       });
-    expect(ofType(resources, T.policy).map((p) => p.name)).not.toContain("acme-http01-solver");
+    expect(ofType(resources, T.networkPolicy).map((p) => p.name)).not.toContain("acme-http01-solver");
     expect(Object.values(synthFiles(evaluation)).join("\n")).not.toContain("offline-secret-value");
   });
 });

@@ -9,12 +9,12 @@ import { rules } from "../components/internal";
 import { evaluate, ofType, type RecordedResource } from "./support/pulumi-harness";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 import { backupJobNames, platformOf } from "./support/topology";
+import { T } from "./support/types";
 
 type Rule = { alert?: string; expr: string; labels?: Record<string, string> };
-const RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 
 function alertRules(resources: readonly RecordedResource[]): Rule[] {
-  const [rule] = ofType(resources, RULE);
+  const [rule] = ofType(resources, T.prometheusRule);
   return (rule.inputs as { spec: { groups: { rules: Rule[] }[] } }).spec.groups.flatMap((group) => group.rules);
 }
 
@@ -34,7 +34,7 @@ describe.each(["test", "prod"])("%s: monitoring", (stack) => {
   it("monitors every service with metrics and holds every backup job to its schedule", async () => {
     const { resources } = await evaluate(stack);
     const platform = platformOf(stack);
-    const monitors = ofType(resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").map((m) => m.name);
+    const monitors = ofType(resources, T.serviceMonitor).map((m) => m.name);
     expect(monitors.sort()).toEqual(
       platform.services
         .filter((s) => s.metrics !== undefined)

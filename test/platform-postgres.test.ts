@@ -13,10 +13,11 @@ import { synthFiles } from "../infra/synth/write";
 import VERSIONS from "../versions.json";
 import { evaluate, ofType, type RecordedResource } from "./support/pulumi-harness";
 import { admittedPeers, platformOf } from "./support/topology";
+import { T } from "./support/types";
 
 const UPSTREAM = VERSIONS.images.postgres.ref;
 const workload = (resources: RecordedResource[]) =>
-  ofType(resources, "kubernetes:apps/v1:StatefulSet").find((r) => r.name === "postgres")!;
+  ofType(resources, T.statefulSet).find((r) => r.name === "postgres")!;
 type Container = { image: string; env: { name: string; value?: string }[]; readinessProbe: unknown; args: string[] };
 const containerOf = (resource: RecordedResource) =>
   (resource.inputs as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers[0];
@@ -37,9 +38,7 @@ describe.each(["test", "prod"])("%s: postgres", (stack) => {
     const container = containerOf(workload(evaluation.resources));
     expect(container.env).toContainEqual({ name: "POSTGRES_PASSWORD_FILE", value: `${SECRETS_DIR}/password` });
     expect(container.env.map((e) => e.name)).not.toContain("POSTGRES_PASSWORD");
-    const password = ofType(evaluation.resources, "random:index/randomPassword:RandomPassword").find(
-      (p) => p.name === "postgres-password",
-    )!;
+    const password = ofType(evaluation.resources, T.password).find((p) => p.name === "postgres-password")!;
     const generated = String(mockOutputs(password.type, password.name, { length: password.inputs.length }).result);
     expect(generated.length).toBeGreaterThanOrEqual(32);
     expect(Object.values(synthFiles(evaluation)).join("\n")).not.toContain(generated);
@@ -50,9 +49,7 @@ describe.each(["test", "prod"])("%s: postgres", (stack) => {
     expect(containerOf(workload(resources)).readinessProbe).toMatchObject({
       exec: { command: expect.arrayContaining(["pg_isready"]) as unknown },
     });
-    const policy = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
-      (p) => p.name === "postgres",
-    )!;
+    const policy = ofType(resources, T.networkPolicy).find((p) => p.name === "postgres")!;
     type Rules = { spec: { ingress: { from: { podSelector: { matchLabels: Record<string, string> } }[] }[] } };
     const admitted = (policy.inputs as Rules).spec.ingress.flatMap((rule) =>
       rule.from.map((peer) => peer.podSelector.matchLabels["app.kubernetes.io/instance"]),
@@ -85,7 +82,7 @@ describe.each(["test", "prod"])("%s: postgres", (stack) => {
 describe("dev: postgres", () => {
   it("pulls the same digest, and Docker checks it with pg_isready", async () => {
     const { resources } = await evaluate("dev");
-    const container = ofType(resources, "docker:index/container:Container").find((c) => c.name === "postgres")!;
+    const container = ofType(resources, T.container).find((c) => c.name === "postgres")!;
     expect(String(container.inputs.image)).toBe(UPSTREAM);
     expect((container.inputs.healthcheck as { tests: string[] }).tests.slice(0, 2)).toEqual(["CMD", "pg_isready"]);
   });

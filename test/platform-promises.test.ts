@@ -10,6 +10,7 @@ import { userData } from "../components/libvirt/cloud-init";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 import { evaluate, find, ofType, record } from "./support/pulumi-harness";
 import VERSIONS from "../versions.json";
+import { T } from "./support/types";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAdH/nCJycv1gRz74NR5S6H5+kEVAzVAUT9z7cQo1DR ops@example.internal";
 const IMAGE = `registry.example.internal/web@sha256:${"a".repeat(64)}`;
@@ -19,7 +20,7 @@ describe("Kubernetes namespaces", () => {
     "%s: Pod Security admission enforces, audits and warns at the restricted level of the minor the stack targets",
     async (stack) => {
       const labels = (
-        find((await evaluate(stack)).resources, "kubernetes:core/v1:Namespace", "namespace").inputs as {
+        find((await evaluate(stack)).resources, T.namespace, "namespace").inputs as {
           metadata: { labels: Record<string, string> };
         }
       ).metadata.labels;
@@ -36,8 +37,9 @@ describe("Kubernetes namespaces", () => {
     const config = structuredClone(committedConfig("prod"));
     delete config["dockyard:kubernetes"];
     const labels = (
-      find((await evaluate("prod", writeStackFile(config))).resources, "kubernetes:core/v1:Namespace", "namespace")
-        .inputs as { metadata: { labels: Record<string, string> } }
+      find((await evaluate("prod", writeStackFile(config))).resources, T.namespace, "namespace").inputs as {
+        metadata: { labels: Record<string, string> };
+      }
     ).metadata.labels;
     expect(labels["pod-security.kubernetes.io/enforce-version"]).toBe(VERSIONS.kubernetes.version);
   });
@@ -98,7 +100,7 @@ describe("disruption budget", () => {
             healthCheck: { path: "/healthz" },
           }),
       );
-      const pdbs = ofType(resources, "kubernetes:policy/v1:PodDisruptionBudget");
+      const pdbs = ofType(resources, T.pdb);
       expect(pdbs).toHaveLength(budgets);
       for (const pdb of pdbs) expect((pdb.inputs as { spec: { maxUnavailable: number } }).spec.maxUnavailable).toBe(1);
     },
@@ -110,8 +112,8 @@ describe("the web service listens where it is probed and published", () => {
     "%s: the declared container port is the port the app reads from its environment",
     async (stack) => {
       const { resources } = await evaluate(stack);
-      const kube = ofType(resources, "kubernetes:apps/v1:StatefulSet").find((r) => r.name === "web");
-      const docker = ofType(resources, "docker:index/container:Container").find((r) => r.name === "web");
+      const kube = ofType(resources, T.statefulSet).find((r) => r.name === "web");
+      const docker = ofType(resources, T.container).find((r) => r.name === "web");
       let declared: number;
       let env: Record<string, string>;
       if (kube) {
@@ -141,7 +143,7 @@ describe("third-party images come through the mirror when a stack names one", ()
     const config = structuredClone(committedConfig("prod"));
     (config["dockyard:registry"] as Record<string, unknown>).mirror = "mirror.example.internal:5000";
     const { resources } = await evaluate("prod", writeStackFile(config));
-    const builds = ofType(resources, "docker-build:index:Image");
+    const builds = ofType(resources, T.image);
     expect(builds.length).toBeGreaterThan(0);
     for (const build of builds) {
       const args = (build.inputs as { buildArgs: Record<string, string> }).buildArgs;
@@ -154,7 +156,7 @@ describe("third-party images come through the mirror when a stack names one", ()
       const [tag] = build.inputs.tags as string[];
       expect(tag, build.name).toBe(tag.replace(/:[^:/]+$/, `:${args.REVISION}`));
     }
-    const registry = find(resources, "kubernetes:apps/v1:StatefulSet", "registry");
+    const registry = find(resources, T.statefulSet, "registry");
     expect(JSON.stringify(registry.inputs)).toMatch(/"image":"mirror\.example\.internal:5000\//);
   });
 });
@@ -162,7 +164,7 @@ describe("third-party images come through the mirror when a stack names one", ()
 describe("limits", () => {
   it("the default pids limit is 256: low enough to stop a fork bomb, applied to every Docker container", async () => {
     expect(SERVICE_DEFAULTS.pids).toBe(256);
-    const commands = ofType((await evaluate("dev")).resources, "command:local:Command");
+    const commands = ofType((await evaluate("dev")).resources, T.command);
     expect(commands.length).toBeGreaterThan(0);
     for (const command of commands) expect((command.inputs as { interpreter: string[] }).interpreter).toContain("256");
   });

@@ -11,9 +11,10 @@ import { OFFLINE_SECRET_VALUE } from "../infra/stack-file";
 import { dockerHardeningViolations } from "./container/support/docker-hardening";
 import { restrictedViolations } from "./container/support/pod-security";
 import { evaluate, ofType, type RecordedResource } from "./support/pulumi-harness";
+import { T } from "./support/types";
 
 const DIGEST_REF = /@sha256:[a-f0-9]{64}$/;
-const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+const WORKLOADS = [T.deployment, T.statefulSet];
 
 function podsOf(resources: readonly RecordedResource[]): { name: string; pod: IPodSpec }[] {
   const workloads = WORKLOADS.flatMap((type) =>
@@ -22,7 +23,7 @@ function podsOf(resources: readonly RecordedResource[]): { name: string; pod: IP
       pod: (workload.inputs as { spec: { template: { spec: IPodSpec } } }).spec.template.spec,
     })),
   );
-  const cronJobs = ofType(resources, "kubernetes:batch/v1:CronJob").map((job) => ({
+  const cronJobs = ofType(resources, T.cronJob).map((job) => ({
     name: job.name,
     pod: (job.inputs as { spec: { jobTemplate: { spec: { template: { spec: IPodSpec } } } } }).spec.jobTemplate.spec
       .template.spec,
@@ -32,7 +33,7 @@ function podsOf(resources: readonly RecordedResource[]): { name: string; pod: IP
 
 describe("dev: every Docker container", () => {
   it("that runs is hardened (non-root, read-only rootfs, no capabilities, no-new-privileges, limits, loopback ports)", async () => {
-    const containers = ofType((await evaluate("dev")).resources, "docker:index/container:Container");
+    const containers = ofType((await evaluate("dev")).resources, T.container);
     const running = containers.filter((c) => c.inputs.start !== false);
     const platform = platformOf("dev");
     expect(running.map((c) => c.name).sort()).toEqual(
@@ -42,7 +43,7 @@ describe("dev: every Docker container", () => {
   });
 
   it("that never runs (a files carrier) is never started, has no network and no capabilities", async () => {
-    const containers = ofType((await evaluate("dev")).resources, "docker:index/container:Container");
+    const containers = ofType((await evaluate("dev")).resources, T.container);
     const carriers = containers.filter((c) => c.inputs.start === false);
     expect(carriers.length).toBeGreaterThan(0);
     for (const carrier of carriers) {
@@ -58,10 +59,9 @@ describe("dev: every Docker container", () => {
   it("runs images pinned by digest, but the registry its local image by the tag naming its build inputs", async () => {
     const { resources } = await evaluate("dev");
     // Built and loaded here, never pushed or pulled: components/registry/local-image.ts, ADR 0022.
-    const [local] = ofType(resources, "docker-build:index:Image").find((r) => r.name === "registry-image")!.inputs
-      .tags as string[];
+    const [local] = ofType(resources, T.image).find((r) => r.name === "registry-image")!.inputs.tags as string[];
     expect(local).toMatch(/^dockyard\.invalid\/registry:[a-f0-9]{16}$/);
-    for (const container of ofType(resources, "docker:index/container:Container")) {
+    for (const container of ofType(resources, T.container)) {
       const image = String(container.inputs.image);
       if (container.name === "registry" || container.name === "registry-files-carrier")
         expect(image, container.name).toBe(local);
@@ -83,7 +83,7 @@ describe.each(["test", "prod"])("%s: every pod", (stack) => {
   it("runs images pinned by digest; pods pulling from the stack's registry have its pull Secret", async () => {
     const { resources, outputs } = await evaluate(stack);
     const registry = String(outputs.registry);
-    const pullSecret = ofType(resources, "kubernetes:core/v1:Secret").find(
+    const pullSecret = ofType(resources, T.secret).find(
       (s) => (s.inputs as { type?: string }).type === "kubernetes.io/dockerconfigjson",
     );
     expect(pullSecret).toBeDefined();
@@ -106,17 +106,17 @@ describe.each(["dev", "test", "prod"])("%s: registry and secrets", (stack) => {
     const { resources } = await evaluate(stack);
     const fileNames =
       stack === "dev"
-        ? ofType(resources, "docker:index/volume:Volume").flatMap((v) =>
+        ? ofType(resources, T.dockerVolume).flatMap((v) =>
             ((v.inputs.labels as { label: string; value: string }[] | undefined) ?? [])
               .filter((l) => l.label === "dockyard.files")
               .map((l) => l.value.split(",")),
           )
-        : ofType(resources, "kubernetes:core/v1:Secret").map((s) =>
+        : ofType(resources, T.secret).map((s) =>
             Object.keys((s.inputs.stringData as Record<string, unknown> | undefined) ?? {}),
           );
     expect(fileNames).toContainEqual(expect.arrayContaining(["config.yml", "htpasswd"]));
     // The password is generated and kept secret: its bcrypt hash feeds htpasswd.
-    const generated = ofType(resources, "random:index/randomPassword:RandomPassword").map((p) => p.name);
+    const generated = ofType(resources, T.password).map((p) => p.name);
     expect(generated.filter((name) => name.startsWith("registry"))).toHaveLength(1);
   });
 
@@ -125,7 +125,7 @@ describe.each(["dev", "test", "prod"])("%s: registry and secrets", (stack) => {
     const text = Object.values(synthFiles(evaluation)).join("\n");
     // The generated passwords: the registry's and the services' secret files (dev's backup
     // repository keeps its own key file).
-    const passwords = ofType(evaluation.resources, "random:index/randomPassword:RandomPassword");
+    const passwords = ofType(evaluation.resources, T.password);
     expect(passwords.map((p) => p.name).sort()).toEqual(
       ["registry-password", ...generatedSecretNames(platformOf(stack))].sort(),
     );

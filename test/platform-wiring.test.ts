@@ -10,6 +10,7 @@ import { envoyGatewayPodLabels } from "../components";
 import { MASKED, evaluate, find, ofType, type RecordedResource } from "./support/pulumi-harness";
 import { committedConfig, writeStackFile } from "./support/stack-files";
 import { platformOf } from "./support/topology";
+import { T } from "./support/types";
 
 type Tree = Record<string, unknown>;
 const section = (config: Tree, key: string) => config[`dockyard:${key}`] as Tree;
@@ -22,7 +23,7 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
 
   it("deploys to the kubeconfig context and namespace its stack file names, with server-side apply", async () => {
     const { resources } = await evaluate(stack);
-    const providers = ofType(resources, "pulumi:providers:kubernetes");
+    const providers = ofType(resources, T.kubernetesProvider);
     expect(providers).toHaveLength(1);
     expect(providers[0].inputs).toMatchObject({ context: endpoints.kubeContext, namespace: endpoints.namespace });
     expect(String(providers[0].inputs.enableServerSideApply)).toBe("true");
@@ -32,7 +33,7 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
 
   it("places every object in the stack's namespace by name, created after the namespace and deleted before it", async () => {
     const { resources } = await evaluate(stack);
-    const namespace = find(resources, "kubernetes:core/v1:Namespace", "namespace");
+    const namespace = find(resources, T.namespace, "namespace");
     expect(metadataOf(namespace).name).toBe(endpoints.namespace);
     const objects = resources.filter((r) => r.type.startsWith("kubernetes:") && r !== namespace);
     expect(objects.length).toBeGreaterThan(20);
@@ -45,18 +46,18 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
   it("runs no container on a Docker engine: images are only built and pushed there", async () => {
     const { resources } = await evaluate(stack);
     const onDocker = resources.filter((r) => /^docker(-build)?:/.test(r.type)).map((r) => r.type);
-    expect([...new Set(onDocker)]).toEqual(["docker-build:index:Image"]);
+    expect([...new Set(onDocker)]).toEqual([T.image]);
   });
 
   it("pushes with the registry's credentials, as a secret", async () => {
     const { resources } = await evaluate(stack);
-    const builder = find(resources, "pulumi:providers:docker-build", "docker-build");
+    const builder = find(resources, T.dockerBuildProvider, "docker-build");
     expect(builder.inputs.host).toBe(platformOf(stack).endpoints.dockerHost);
     const address = section(committedConfig(stack), "registry").address as string;
-    expect(find(resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "registry").inputs).toMatchObject({
+    expect(find(resources, T.httpRoute, "registry").inputs).toMatchObject({
       spec: { hostnames: [address] },
     });
-    const images = ofType(resources, "docker-build:index:Image");
+    const images = ofType(resources, T.image);
     expect(images.length).toBeGreaterThan(0);
     for (const image of images) {
       expect(image.provider, image.name).toContain(builder.urn);
@@ -74,15 +75,15 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
     Object.assign(services.web, { cpu: "750m", memory: "384Mi" });
     Object.assign(services.front, { cpu: "300m", memory: "192Mi" });
     const { resources } = await evaluate(stack, writeStackFile(config));
-    const web = containerOf(find(resources, "kubernetes:apps/v1:StatefulSet", "web"));
-    const frontDeployment = find(resources, "kubernetes:apps/v1:Deployment", "front");
+    const web = containerOf(find(resources, T.statefulSet, "web"));
+    const frontDeployment = find(resources, T.deployment, "front");
     expect(web.resources).toMatchObject({ limits: { cpu: "750m", memory: "384Mi" } });
     expect(containerOf(frontDeployment).resources).toMatchObject({ limits: { cpu: "300m", memory: "192Mi" } });
   });
 
   it("front is ready only when its own readiness path answers, and alive while its health path does", async () => {
     const { resources } = await evaluate(stack);
-    const container = containerOf(find(resources, "kubernetes:apps/v1:Deployment", "front"));
+    const container = containerOf(find(resources, T.deployment, "front"));
     expect(container).toMatchObject({
       readinessProbe: { httpGet: { path: front.READY_PATH } },
       livenessProbe: { httpGet: { path: front.HEALTH_PATH } },
@@ -96,7 +97,7 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
       "web-data"
     ];
     const { resources } = await evaluate(stack);
-    const drill = find(resources, "kubernetes:batch/v1:CronJob", "web-data-backup-drill");
+    const drill = find(resources, T.cronJob, "web-data-backup-drill");
     const volumes = (
       drill.inputs as {
         spec: { jobTemplate: { spec: { template: { spec: { volumes: { name: string; ephemeral?: Tree }[] } } } } };
@@ -112,7 +113,7 @@ describe.each(["test", "prod"])("%s on Kubernetes", (stack) => {
   it("admits cert-manager's ACME solver pods from the Gateway's data plane only, on the solver's port", async () => {
     const { resources } = await evaluate(stack);
     const plane = (section(committedConfig(stack), "gateway") as { dataPlane: { namespace: string } }).dataPlane;
-    const policy = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "acme-http01-solver");
+    const policy = find(resources, T.networkPolicy, "acme-http01-solver");
     expect((policy.inputs as { spec: unknown }).spec).toEqual({
       podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
       policyTypes: ["Ingress", "Egress"],
@@ -140,6 +141,6 @@ describe("dev on Docker", () => {
 
   it("pushes to its registry with the registry's credentials, as a secret", async () => {
     const { resources } = await evaluate("dev");
-    expect(find(resources, "pulumi:providers:docker", "docker-registry-auth").inputs.registryAuth).toEqual(MASKED);
+    expect(find(resources, T.dockerProvider, "docker-registry-auth").inputs.registryAuth).toEqual(MASKED);
   });
 });

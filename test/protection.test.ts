@@ -7,13 +7,14 @@ import { generatedSecretNames, platformOf } from "./support/topology";
 import { describe, expect, it } from "vitest";
 import { PersistentVolume } from "../components";
 import { evaluate, find, ofType, record, type RecordedResource } from "./support/pulumi-harness";
+import { T } from "./support/types";
 
 /** Types whose loss loses data or locks clients out, and whether deleting them must also keep them. */
 const STATEFUL: Record<string, { retain: boolean }> = {
-  "kubernetes:core/v1:PersistentVolumeClaim": { retain: true },
-  "docker:index/volume:Volume": { retain: true },
-  "kubernetes:core/v1:Namespace": { retain: true },
-  "random:index/randomPassword:RandomPassword": { retain: false },
+  [T.pvc]: { retain: true },
+  [T.dockerVolume]: { retain: true },
+  [T.namespace]: { retain: true },
+  [T.password]: { retain: false },
   "pulumi-nodejs:dynamic/libvirt:Volume": { retain: false },
   "pulumi-nodejs:dynamic/libvirt:Domain": { retain: false },
   "pulumi-nodejs:dynamic/libvirt:CloudInitSeed": { retain: false },
@@ -47,7 +48,7 @@ describe("prod protects every stateful resource", () => {
         expect(resource.options.retainOnDelete, `${resource.name} retainOnDelete`).toBe(true);
     }
     // The snapshots are off-site; the key to them is the backup's Secret, protected and kept.
-    expect(find(resources, "kubernetes:core/v1:Secret", "web-data-backup-repository").options).toMatchObject({
+    expect(find(resources, T.secret, "web-data-backup-repository").options).toMatchObject({
       protect: true,
       retainOnDelete: true,
     });
@@ -63,7 +64,7 @@ describe("prod protects every stateful resource", () => {
         // backup's working space; data volumes are kept.
         const data =
           resource.type.endsWith("PersistentVolumeClaim") ||
-          (resource.type === "docker:index/volume:Volume" && !/-(files|scratch)$/.test(resource.name));
+          (resource.type === T.dockerVolume && !/-(files|scratch)$/.test(resource.name));
         if (data) {
           expect(resource.options.retainOnDelete, `${resource.name}`).toBe(true);
         }
@@ -74,8 +75,8 @@ describe("prod protects every stateful resource", () => {
 
 describe("PersistentVolume", () => {
   it.each([
-    ["docker", "docker:index/volume:Volume"],
-    ["kubernetes", "kubernetes:core/v1:PersistentVolumeClaim"],
+    ["docker", T.dockerVolume],
+    ["kubernetes", T.pvc],
   ] as const)(
     "%s: protect on the component reaches the volume, and data is kept on delete by default",
     async (target, type) => {

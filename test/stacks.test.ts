@@ -5,6 +5,7 @@ function committedEndpoints(stack: string): { libvirtUri?: string; dockerHost?: 
   return committedConfig(stack)["dockyard:endpoints"] as { libvirtUri?: string; dockerHost?: string };
 }
 import { declared, evaluate, find } from "./support/pulumi-harness";
+import { T } from "./support/types";
 
 describe("committed stacks", () => {
   const stacks = committedStacks();
@@ -56,7 +57,7 @@ describe("committed stacks", () => {
 
   it("prod protects its namespace and keeps it on delete; test does not", async () => {
     const namespaceOptions = async (stack: string) =>
-      find((await evaluate(stack)).resources, "kubernetes:core/v1:Namespace", "namespace").options;
+      find((await evaluate(stack)).resources, T.namespace, "namespace").options;
     expect(await namespaceOptions("prod")).toMatchObject({ protect: true, retainOnDelete: true });
     expect(await namespaceOptions("test")).toMatchObject({ protect: false, retainOnDelete: false });
   });

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { containerSettings } from "../infra/synth/artefacts/docker";
 import { synthFiles } from "../infra/synth/write";
 import { evaluate, ofType, SECRET_MARKER } from "./support/pulumi-harness";
+import { T } from "./support/types";
 
 interface ComposeFile {
   services: Record<string, Record<string, unknown>>;
@@ -60,7 +61,7 @@ describe("synth compose.yaml", () => {
     );
     for (const [name, service] of Object.entries(compose.services)) {
       expect(composeHardeningViolations(service), name).toEqual([]);
-      const container = ofType(evaluation.resources, "docker:index/container:Container").find((c) => c.name === name)!;
+      const container = ofType(evaluation.resources, T.container).find((c) => c.name === name)!;
       const settings = containerSettings(container, evaluation.resources);
       expect(service).toMatchObject({
         user: settings.user,

@@ -3,6 +3,7 @@ import { Backup, type BackupArgs } from "../../components/backup";
 import { ComponentArgError } from "../../components/errors";
 import { record } from "../support/pulumi-harness";
 import { KNOWN_HOST, minimalArgs, REST_REPOSITORY, SECRETS, sourceVolume } from "./support";
+import { T } from "../support/types";
 
 /** Declares a Backup with the changes and returns the one ComponentArgError it throws, having created no child. */
 async function argError(
@@ -17,9 +18,7 @@ async function argError(
       thrown = error;
     }
   });
-  expect(resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type)).toEqual([
-    "dockyard:storage:Backup",
-  ]);
+  expect(resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type)).toEqual([T.backup]);
   expect(thrown).toBeInstanceOf(ComponentArgError);
   const error = thrown as ComponentArgError;
   expect(error.component).toBe('Backup "web-backup"');

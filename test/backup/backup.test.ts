@@ -20,17 +20,7 @@ import { find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "../container/support/docker-hardening";
 import { restrictedViolations } from "../container/support/pod-security";
 import { BACKUP_IMAGE, KNOWN_HOST, minimalArgs, REST_REPOSITORY, SECRETS } from "./support";
-
-const T = {
-  backup: "dockyard:storage:Backup",
-  dockerVolume: "docker:index/volume:Volume",
-  container: "docker:index/container:Container",
-  service: "dockyard:container:ContainerService",
-  cronJob: "kubernetes:batch/v1:CronJob",
-  pvc: "kubernetes:core/v1:PersistentVolumeClaim",
-  secret: "kubernetes:core/v1:Secret",
-  password: "random:index/randomPassword:RandomPassword",
-};
+import { T } from "../support/types";
 
 /** The Secret's name as Pulumi auto-names it. */
 const SECRET_NAME = expect.stringMatching(/^web-backup-repository-[0-9a-f]{7}$/) as unknown as string;
@@ -80,7 +70,9 @@ describe("Backup on Docker", () => {
       ]),
     );
     expect(JSON.stringify(scheduler.inputs.envs)).not.toContain("RESTIC_PASSWORD=");
-    expect(find(resources, T.service, "web-backup-scheduler").parent).toBe(find(resources, T.backup, "web-backup").urn);
+    expect(find(resources, T.containerService, "web-backup-scheduler").parent).toBe(
+      find(resources, T.backup, "web-backup").urn,
+    );
     expect(await resolve(backup!.repository)).toBe("web-backup-repository");
     expect(await resolve(backup!.repositoryPassword)).toBeUndefined();
     const name = await resolve(backup!.schedulerName);
@@ -138,7 +130,7 @@ describe("Backup on Docker", () => {
     );
     expect(ofType(resources, T.dockerVolume).map((v) => v.name)).toEqual(["db-backup-scratch"]);
     expect(ofType(resources, T.password)).toEqual([]);
-    const service = find(resources, T.service, "db-backup-scheduler");
+    const service = find(resources, T.containerService, "db-backup-scheduler");
     expect(service).toBeDefined();
     expect(await resolve(backup!.repository)).toBe(REST_REPOSITORY.url);
     expect(await resolve(backup!.repositoryPassword)).toBe(SECRETS.password);
@@ -311,7 +303,7 @@ describe("Backup on Kubernetes", () => {
     expect(await resolve(backup!.drillName)).toBe("web-backup-drill");
     // Each job's pods reach their volumes by mounts, the repository by its port and DNS: nothing else.
     for (const name of ["web-backup", "web-backup-check", "web-backup-drill"]) {
-      const policy = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs as {
+      const policy = find(resources, T.networkPolicy, name).inputs as {
         spec: {
           policyTypes: string[];
           ingress: unknown[];

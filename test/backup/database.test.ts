@@ -29,15 +29,7 @@ import { find, ofType, record, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "../container/support/docker-hardening";
 import { restrictedViolations } from "../container/support/pod-security";
 import { DATABASE, DATABASE_IMAGE, DATABASE_PASSWORD, minimalArgs, REST_REPOSITORY, SECRETS } from "./support";
-
-const T = {
-  container: "docker:index/container:Container",
-  service: "dockyard:container:ContainerService",
-  cronJob: "kubernetes:batch/v1:CronJob",
-  secret: "kubernetes:core/v1:Secret",
-  policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-  dockerVolume: "docker:index/volume:Volume",
-};
+import { T } from "../support/types";
 
 /** The Secret's name as Pulumi auto-names it. */
 const SECRET_NAME = expect.stringMatching(/^shop-backup-repository-[0-9a-f]{7}$/) as unknown as string;
@@ -204,8 +196,11 @@ describe("Backup of a database on Kubernetes", () => {
 
   it("the network: backup and restore reach the database's port, the drill and the check do not", async () => {
     const egressPorts = (resources: Awaited<ReturnType<typeof record>>, name: string) =>
-      (find(resources, T.policy, name).inputs as { spec: { egress: { to: unknown[]; ports: { port: number }[] }[] } })
-        .spec.egress;
+      (
+        find(resources, T.networkPolicy, name).inputs as {
+          spec: { egress: { to: unknown[]; ports: { port: number }[] }[] };
+        }
+      ).spec.egress;
     const anywhere = await declared();
     expect(JSON.stringify(egressPorts(anywhere.resources, "shop-backup"))).toContain('"port":5432');
     for (const name of ["shop-backup-drill", "shop-backup-check"])

@@ -8,18 +8,8 @@ import { ContainerService } from "../../components/container-service";
 import { Gateway } from "../../components/gateway";
 import { find, ofType, record, resolve } from "../support/pulumi-harness";
 import { IMAGE } from "./support/fixtures";
+import { T } from "../support/types";
 
-const T = {
-  certificate: "kubernetes:cert-manager.io/v1:Certificate",
-  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
-  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-  backendTls: "kubernetes:gateway.networking.k8s.io/v1:BackendTLSPolicy",
-  configMap: "kubernetes:core/v1:ConfigMap",
-  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-  deployment: "kubernetes:apps/v1:Deployment",
-  service: "kubernetes:core/v1:Service",
-  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-};
 const DATA_PLANE = {
   namespace: "envoy-gateway-system",
   podLabels: { "gateway.envoyproxy.io/owning-gateway-name": "edge" },
@@ -57,11 +47,11 @@ describe("ContainerService behind a Gateway, and scaled by an autoscaler", () =>
     expect(gateway.inputs).toMatchObject({
       metadata: { annotations: { "pulumi.com/waitFor": "condition=Programmed" } },
     });
-    const route = find(resources, T.route, "front");
+    const route = find(resources, T.httpRoute, "front");
     expect(route.dependencies).toEqual(
       expect.arrayContaining([gateway.urn, certificate.urn, find(resources, T.service, "front").urn]),
     );
-    expect(find(resources, T.route, "edge-https-redirect").dependencies).toContain(gateway.urn);
+    expect(find(resources, T.httpRoute, "edge-https-redirect").dependencies).toContain(gateway.urn);
     expect(await resolve(service!.url)).toBe("https://app.example.com/");
 
     const deployment = find(resources, T.deployment, "front");
@@ -95,9 +85,11 @@ describe("ContainerService behind a Gateway, and scaled by an autoscaler", () =>
         listeners: [{ name: "http" }, { name: "registry", tls: { certificateRefs: [{ name: "wildcard-tls" }] } }],
       },
     });
-    const policy = find(resources, T.backendTls, "registry-backend-tls");
+    const policy = find(resources, T.backendTlsPolicy, "registry-backend-tls");
     const bundle = find(resources, T.configMap, "registry-backend-ca");
-    expect(find(resources, T.route, "registry").dependencies).toEqual(expect.arrayContaining([policy.urn, bundle.urn]));
+    expect(find(resources, T.httpRoute, "registry").dependencies).toEqual(
+      expect.arrayContaining([policy.urn, bundle.urn]),
+    );
     let plain: ContainerService | undefined;
     await record(() => (plain = new ContainerService("web", { target: "kubernetes", image: IMAGE })));
     expect(await resolve(plain!.url)).toBeUndefined();

@@ -12,13 +12,8 @@ import { MASKED, find, ofType, record, resolve } from "../support/pulumi-harness
 import { dockerHardeningViolations } from "./support/docker-hardening";
 import { IMAGE } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
+import { T } from "../support/types";
 
-const T = {
-  container: "docker:index/container:Container",
-  volume: "docker:index/volume:Volume",
-  deployment: "kubernetes:apps/v1:Deployment",
-  secret: "kubernetes:core/v1:Secret",
-};
 const CONFIG = "listen: 5000\ntoken: not-in-clear-7f3a\n";
 
 describe("ContainerService config files", () => {
@@ -26,7 +21,7 @@ describe("ContainerService config files", () => {
     const resources = await record(
       () => new ContainerService("app", { target: "docker", image: IMAGE, replicas: 2, files: { "app.yml": CONFIG } }),
     );
-    const volume = find(resources, T.volume, "app-files");
+    const volume = find(resources, T.dockerVolume, "app-files");
     expect(volume.inputs.name).toBeUndefined(); // Pulumi names it (app-files-<random>): a replacement never collides
     expect(volume.inputs.labels).toContainEqual({ label: "dockyard.files", value: "app.yml" });
 
@@ -94,7 +89,7 @@ describe("ContainerService config files", () => {
 
   it("no files: no volume, no Secret, no upload", async () => {
     const docker = await record(() => new ContainerService("app", { target: "docker", image: IMAGE }));
-    expect(ofType(docker, T.volume)).toEqual([]);
+    expect(ofType(docker, T.dockerVolume)).toEqual([]);
     expect(ofType(docker, T.container).map((c) => c.name)).toEqual(["app"]);
     const kubernetes = await record(() => new ContainerService("app", { target: "kubernetes", image: IMAGE }));
     expect(ofType(kubernetes, T.secret)).toEqual([]);
@@ -166,6 +161,6 @@ describe("ContainerService image policy and outputs", () => {
         `ContainerService "app": image "web:1.2" has no digest`,
       ),
     );
-    expect(resources.filter((r) => r.type !== "dockyard:container:ContainerService")).toEqual([]);
+    expect(resources.filter((r) => r.type !== T.containerService)).toEqual([]);
   });
 });

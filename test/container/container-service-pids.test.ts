@@ -15,13 +15,7 @@ import { BACKUP_IMAGE, minimalArgs } from "../backup/support";
 import { committedConfig } from "../support/stack-files";
 import { type RecordedResource, evaluate, find, ofType, record, resolve } from "../support/pulumi-harness";
 import { IMAGE } from "./support/fixtures";
-
-const T = {
-  service: "dockyard:container:ContainerService",
-  container: "docker:index/container:Container",
-  command: "command:local:Command",
-  provider: "pulumi:providers:docker",
-};
+import { T } from "../support/types";
 
 let warnings: string[] = [];
 beforeEach(() => {
@@ -80,7 +74,7 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
     let service: ContainerService | undefined;
     const resources = await record(() => (service = new ContainerService("web", { target: "docker", image: IMAGE })));
     const commands = expectOnePerContainer(resources, SERVICE_DEFAULTS.pids, undefined);
-    expect(commands.get("web")!.parent).toBe(find(resources, T.service, "web").urn);
+    expect(commands.get("web")!.parent).toBe(find(resources, T.containerService, "web").urn);
     expect(await resolve(service!.workloadNames)).toEqual([expect.stringMatching(/^web-[0-9a-f]{7}$/)]);
     expect(warnings).toEqual([]);
   });
@@ -97,7 +91,7 @@ describe("ContainerService on Docker: the pids limit is applied", () => {
     });
     const commands = expectOnePerContainer(resources, 64, host);
     expect([...commands.keys()]).toEqual(["api", "api-1", "api-2"]);
-    const provider = find(resources, T.provider, "remote");
+    const provider = find(resources, T.dockerProvider, "remote");
     for (const command of commands.values()) {
       expect(command.dependencies).toContain(provider.urn); // the host comes from it
       expect(command.provider).toBeUndefined(); // runs locally: no docker provider of its own

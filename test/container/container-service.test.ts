@@ -10,19 +10,8 @@ import { type RecordedResource, MASKED, find, ofType, record, resolve } from "..
 import { dockerHardeningViolations } from "./support/docker-hardening";
 import { IMAGE, digestRef } from "./support/fixtures";
 import { restrictedViolations } from "./support/pod-security";
+import { T } from "../support/types";
 
-const T = {
-  service: "dockyard:container:ContainerService",
-  container: "docker:index/container:Container",
-  command: "command:local:Command",
-  network: "docker:index/network:Network",
-  deployment: "kubernetes:apps/v1:Deployment",
-  statefulSet: "kubernetes:apps/v1:StatefulSet",
-  k8sService: "kubernetes:core/v1:Service",
-  secret: "kubernetes:core/v1:Secret",
-  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-};
 const WORKLOADS = [T.deployment, T.statefulSet];
 
 /** Hardening holds for every container and pod declared, whatever the case. */
@@ -47,10 +36,10 @@ describe("ContainerService on Docker", () => {
     const resources = await record(() => (service = new ContainerService("web", { target: "docker", image: IMAGE })));
     expectAllHardened(resources);
     expect(
-      childrenOf(resources, T.service)
+      childrenOf(resources, T.containerService)
         .map((r) => r.type)
         .sort(),
-    ).toEqual([T.command, T.container, T.network]);
+    ).toEqual([T.command, T.container, T.dockerNetwork]);
     const container = find(resources, T.container, "web");
     expect(container.inputs).toMatchObject({
       image: IMAGE,
@@ -60,7 +49,7 @@ describe("ContainerService on Docker", () => {
     });
     expect(container.inputs.ports).toEqual([]);
     expect(container.inputs.healthcheck).toBeUndefined();
-    expect(container.dependencies).toContain(find(resources, T.network, "web").urn);
+    expect(container.dependencies).toContain(find(resources, T.dockerNetwork, "web").urn);
     expect(await resolve(service!.workloadKind)).toBe("DockerContainer");
     expect(await resolve(service!.hostname)).toBe("web");
     expect(await resolve(service!.publishedPorts)).toEqual([]);
@@ -100,7 +89,7 @@ describe("ContainerService on Docker", () => {
       });
     });
     expectAllHardened(resources);
-    expect(ofType(resources, T.network)).toEqual([]);
+    expect(ofType(resources, T.dockerNetwork)).toEqual([]);
     const c = find(resources, T.container, "web").inputs;
     expect(c).toMatchObject({
       image: digestRef("web"),
@@ -173,7 +162,7 @@ describe("ContainerService on Kubernetes", () => {
     );
     expectAllHardened(resources);
     expect(
-      childrenOf(resources, T.service)
+      childrenOf(resources, T.containerService)
         .map((r) => r.type)
         .sort(),
     ).toEqual([T.deployment, T.networkPolicy].sort());
@@ -217,8 +206,8 @@ describe("ContainerService on Kubernetes", () => {
       );
     });
     expectAllHardened(resources);
-    const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
-    for (const child of childrenOf(resources, T.service))
+    const provider = resources.find((r) => r.type === T.kubernetesProvider);
+    for (const child of childrenOf(resources, T.containerService))
       expect(child.provider, child.type).toBe(`${provider?.urn}::${provider?.name}-id`);
 
     const secret = find(resources, T.secret, "web-secrets").inputs;
@@ -247,7 +236,7 @@ describe("ContainerService on Kubernetes", () => {
     });
     expect(deployment.dependencies).toContain(find(resources, T.secret, "web-secrets").urn);
 
-    expect(find(resources, T.k8sService, "web").inputs).toMatchObject({
+    expect(find(resources, T.service, "web").inputs).toMatchObject({
       metadata: { name: "web", namespace: "apps" },
       spec: { ports: [{ name: "http", port: 80, targetPort: "http" }] },
     });
@@ -290,7 +279,7 @@ describe("ContainerService on Kubernetes", () => {
       name: "web-data",
       persistentVolumeClaim: { claimName: "web-data", readOnly: false },
     });
-    expect(set.dependencies).toContain(find(resources, "kubernetes:core/v1:PersistentVolumeClaim", "web-data").urn);
+    expect(set.dependencies).toContain(find(resources, T.pvc, "web-data").urn);
     expect(await resolve(service!.workloadKind)).toBe("StatefulSet");
   });
 });
@@ -310,6 +299,6 @@ describe("ContainerService argument errors", () => {
     expect((thrown as Error).message).toBe(
       `ContainerService "web": ports[0].containerPort must be an integer from 1 to 65535, got 0`,
     );
-    expect(resources.filter((r) => r.type !== T.service)).toEqual([]);
+    expect(resources.filter((r) => r.type !== T.containerService)).toEqual([]);
   });
 });

@@ -3,15 +3,13 @@ import { ContainerService } from "../../components/container-service";
 import { PersistentVolume } from "../../components/persistent-volume";
 import { find, record, resolve } from "../support/pulumi-harness";
 import { IMAGE } from "./support/fixtures";
-
-const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
-const VOLUME = "docker:index/volume:Volume";
+import { T } from "../support/types";
 
 describe("PersistentVolume on Docker", () => {
   it("defaults: a local named volume called after the volume, retained on delete", async () => {
     let volume: PersistentVolume | undefined;
     const resources = await record(() => (volume = new PersistentVolume("web-data", { target: "docker" })));
-    const child = find(resources, VOLUME, "web-data");
+    const child = find(resources, T.dockerVolume, "web-data");
     expect(child.inputs).toMatchObject({ name: "web-data", driver: "local" });
     expect(child.options).toMatchObject({ retainOnDelete: true, protect: false });
     expect(child.parent).toBe(find(resources, "dockyard:storage:PersistentVolume", "web-data").urn);
@@ -28,7 +26,7 @@ describe("PersistentVolume on Docker", () => {
           { protect: true },
         ),
     );
-    const child = find(resources, VOLUME, "scratch-data");
+    const child = find(resources, T.dockerVolume, "scratch-data");
     expect(child.options).toMatchObject({ retainOnDelete: false, protect: true });
     expect(child.inputs.labels).toContainEqual({ label: "team", value: "platform" });
   });
@@ -38,7 +36,7 @@ describe("PersistentVolume on Kubernetes", () => {
   it("defaults: a 1 GiB ReadWriteOnce claim named after the volume, retained", async () => {
     let volume: PersistentVolume | undefined;
     const resources = await record(() => (volume = new PersistentVolume("web-data", { target: "kubernetes" })));
-    const claim = find(resources, PVC, "web-data");
+    const claim = find(resources, T.pvc, "web-data");
     expect(claim.inputs).toMatchObject({
       metadata: { name: "web-data" },
       spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
@@ -63,7 +61,7 @@ describe("PersistentVolume on Kubernetes", () => {
           { protect: true },
         ),
     );
-    const claim = find(resources, PVC, "web-data");
+    const claim = find(resources, T.pvc, "web-data");
     expect(claim.inputs).toMatchObject({
       metadata: { name: "web-data", namespace: "apps" },
       spec: {
@@ -86,10 +84,10 @@ describe("PersistentVolume on Kubernetes", () => {
           volumes: [{ volume: data, mountPath: "/data" }],
         });
       });
-      const set = find(resources, "kubernetes:apps/v1:StatefulSet", serviceName).inputs as {
+      const set = find(resources, T.statefulSet, serviceName).inputs as {
         spec: { template: { spec: { volumes: { persistentVolumeClaim?: { claimName: string } }[] } } };
       };
-      const claim = find(resources, PVC, "web-data").inputs as { metadata: { name: string } };
+      const claim = find(resources, T.pvc, "web-data").inputs as { metadata: { name: string } };
       claimNames.push(
         claim.metadata.name,
         ...set.spec.template.spec.volumes.flatMap((v) =>

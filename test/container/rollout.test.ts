@@ -4,6 +4,7 @@ import { IMAGE_PULL_ALLOWANCE_SECONDS, rolloutWithinSeconds } from "../../compon
 import { resolveServiceSpec } from "../../components/workload/resolve";
 import { evaluate } from "../support/pulumi-harness";
 import { MINIMAL, volumeRef } from "./support/fixtures";
+import { T } from "../support/types";
 
 const HTTP = {
   ports: [{ containerPort: 8080, name: "http" }],
@@ -20,11 +21,7 @@ describe("each workload's wait is bounded by its own rollout", () => {
     "%s: every Deployment, StatefulSet and Service the engine waits on has a bound",
     async (stack) => {
       const { resources } = await evaluate(stack);
-      const awaited = resources.filter((r) =>
-        ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Service"].includes(
-          r.type,
-        ),
-      );
+      const awaited = resources.filter((r) => [T.deployment, T.statefulSet, T.service].includes(r.type));
       expect(awaited.length).toBeGreaterThanOrEqual(3);
       for (const resource of awaited) {
         const timeouts = resource.options.customTimeouts;

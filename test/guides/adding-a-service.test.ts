@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBounded } from "../../infra/cli/bounded-run";
 import { blockAfter, childEnvironment, commandLines, scratchCopy } from "../support/scratch-copy";
+import { T } from "../support/types";
 
 const GUIDE = readFileSync("docs/guides/adding-a-service.md", "utf8");
 const PIN = blockAfter(GUIDE, "### 1. Pin its image", "json");
@@ -102,11 +103,7 @@ describe("the guide to adding a service", () => {
         type: string;
         name: string;
       }[];
-      for (const type of [
-        "kubernetes:apps/v1:Deployment",
-        "kubernetes:core/v1:Service",
-        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-      ])
+      for (const type of [T.deployment, T.service, T.networkPolicy])
         expect(
           prod.some((r) => r.type === type && r.name === "cache"),
           type,

@@ -21,6 +21,7 @@ import { minimalArgs, REST_REPOSITORY } from "../backup/support";
 import { find, ofType, record } from "../support/pulumi-harness";
 import { NAMESPACE, RUNBOOK, SHOP } from "./support/fixture";
 import { validateMonitoringObject } from "./support/validate";
+import { T } from "../support/types";
 
 const objects = monitoringObjects("dockyard", SHOP);
 const alerts = objects.prometheusRule.spec.groups.flatMap((g) => g.rules).filter(isAlert);
@@ -175,9 +176,7 @@ describe("monitoring objects", () => {
     const resources = await record(
       () => new Backup("web-data-backup", minimalArgs("kubernetes", { repository: REST_REPOSITORY })),
     );
-    const cronJobs = ofType(resources, "kubernetes:batch/v1:CronJob").map(
-      (r) => (r.inputs.metadata as { name: string }).name,
-    );
+    const cronJobs = ofType(resources, T.cronJob).map((r) => (r.inputs.metadata as { name: string }).name);
     expect(resolveMonitoring("m", SHOP).cronJobs.map((j) => j.name)).toEqual(cronJobs.sort());
   });
 
@@ -335,10 +334,10 @@ describe("the Monitoring component", () => {
   it("declares the PrometheusRule, the monitors and the metrics NetworkPolicies, as its children", async () => {
     const resources = await record(() => new Monitoring("dockyard", SHOP));
     const component = find(resources, "dockyard:monitoring:Monitoring", "dockyard");
-    const rule = find(resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "dockyard");
-    const serviceMonitor = find(resources, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "dockyard-front");
+    const rule = find(resources, T.prometheusRule, "dockyard");
+    const serviceMonitor = find(resources, T.serviceMonitor, "dockyard-front");
     const podMonitor = find(resources, "kubernetes:monitoring.coreos.com/v1:PodMonitor", "dockyard-web");
-    const policies = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const policies = ofType(resources, T.networkPolicy);
     expect(policies.map((p) => p.name)).toEqual(["dockyard-front-metrics", "dockyard-web-metrics"]);
     for (const child of [rule, serviceMonitor, podMonitor, ...policies]) expect(child.parent).toBe(component.urn);
     expect(rule.inputs.spec).toEqual(JSON.parse(JSON.stringify(objects.prometheusRule.spec)));

@@ -15,6 +15,7 @@ import { loadEnvironments } from "../../infra/environments";
 import { type PackConfig, resolvePackConfig, runPolicies, type Violation } from "../../infra/policy/run";
 import { dockyardPolicies, enforcedStacks, POLICY_NAMES } from "../../policy/policies";
 import { evaluate, find, record, type RecordedResource } from "../support/pulumi-harness";
+import { T } from "../support/types";
 
 const MANDATORY: PackConfig = JSON.parse(readFileSync("policy/config/prod.json", "utf8")) as PackConfig;
 
@@ -43,15 +44,13 @@ async function changed<T = Record<string, unknown>>(
   return resource;
 }
 
-const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
-const CONTAINER = "docker:index/container:Container";
 type Workload = { spec: { template: { spec: IPodSpec } } };
 /** The committed web StatefulSet of a stack, with its pod spec and first container changed. */
 const web = (stack: string, edit: (pod: IPodSpec, container: IContainer) => void) =>
-  changed<Workload>(stack, STATEFULSET, "web", (i) => edit(i.spec.template.spec, i.spec.template.spec.containers[0]));
+  changed<Workload>(stack, T.statefulSet, "web", (i) => edit(i.spec.template.spec, i.spec.template.spec.containers[0]));
 /** A committed Docker container of dev, changed. */
 const docker = (name: string, edit: (inputs: DockerInputs) => void) =>
-  changed<DockerInputs>("dev", CONTAINER, name, edit);
+  changed<DockerInputs>("dev", T.container, name, edit);
 
 async function violations(resource: RecordedResource | RecordedResource[], config = MANDATORY): Promise<Violation[]> {
   return runPolicies([resource].flat(), config);
@@ -140,20 +139,13 @@ describe("each policy fires on a resource that breaks it", () => {
     [
       "protect-stateful-resources",
       "unprotected claim in prod",
-      () =>
-        changed("prod", "kubernetes:core/v1:PersistentVolumeClaim", "web-data", (_, r) => (r.options.protect = false)),
+      () => changed("prod", T.pvc, "web-data", (_, r) => (r.options.protect = false)),
       /not protected/,
     ],
     [
       "protect-stateful-resources",
       "claim not retained in prod",
-      () =>
-        changed(
-          "prod",
-          "kubernetes:core/v1:PersistentVolumeClaim",
-          "web-data",
-          (_, r) => (r.options.retainOnDelete = false),
-        ),
+      () => changed("prod", T.pvc, "web-data", (_, r) => (r.options.retainOnDelete = false)),
       /not retained on delete/,
     ],
     [
@@ -165,7 +157,7 @@ describe("each policy fires on a resource that breaks it", () => {
     [
       "registry-tls-off-loopback",
       "registry Service as a LoadBalancer",
-      () => changed<IService>("prod", "kubernetes:core/v1:Service", "registry", (i) => (i.spec!.type = "LoadBalancer")),
+      () => changed<IService>("prod", T.service, "registry", (i) => (i.spec!.type = "LoadBalancer")),
       /exposed outside the cluster \(LoadBalancer\)/,
     ],
     [
@@ -174,7 +166,7 @@ describe("each policy fires on a resource that breaks it", () => {
       () =>
         changed<{ registries: { address: string }[] }>(
           "dev",
-          "docker-build:index:Image",
+          T.image,
           "web",
           (i) => (i.registries[0].address = "http://registry.example.internal"),
         ),
@@ -208,7 +200,7 @@ describe("each policy fires on a resource that breaks it", () => {
   });
 
   it("registry-tls-off-loopback: an Ingress to the registry without tls for its host", async () => {
-    const ingress = structuredClone(find((await evaluate("prod")).resources, "kubernetes:core/v1:Service", "registry"));
+    const ingress = structuredClone(find((await evaluate("prod")).resources, T.service, "registry"));
     const backend = { service: { name: "registry", port: { number: 5000 } } };
     const spec: NonNullable<IIngress["spec"]> = {
       rules: [{ host: "registry.example.internal", http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
@@ -222,9 +214,7 @@ describe("each policy fires on a resource that breaks it", () => {
   });
 
   it("registry-tls-off-loopback: an HTTPRoute to the registry from every listener, plain HTTP included", async () => {
-    const route = structuredClone(
-      find((await evaluate("prod")).resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "registry"),
-    );
+    const route = structuredClone(find((await evaluate("prod")).resources, T.httpRoute, "registry"));
     expect(await violations(route)).toEqual([]);
     const parents = (route.inputs as { spec: { parentRefs: { sectionName?: string }[] } }).spec.parentRefs;
     delete parents[0].sectionName;
@@ -247,12 +237,7 @@ describe("each policy fires on a resource that breaks it", () => {
   it("digest-pinned-images and protect-stateful-resources do not apply to dev (and protect not to test)", async () => {
     const tagged = await docker("web", (i) => (i.image = "127.0.0.1:5000/web:1.0"));
     expect(await violations(tagged)).toEqual([]);
-    const claim = await changed(
-      "test",
-      "kubernetes:core/v1:PersistentVolumeClaim",
-      "web-data",
-      (_, r) => (r.options.protect = false),
-    );
+    const claim = await changed("test", T.pvc, "web-data", (_, r) => (r.options.protect = false));
     expect(await violations(claim)).toEqual([]);
   });
 
@@ -273,12 +258,7 @@ describe("each policy fires on a resource that breaks it", () => {
   });
 
   it("the protected stacks come from data: a pack told of none neither protects nor guards prod", async () => {
-    const claim = await changed(
-      "prod",
-      "kubernetes:core/v1:PersistentVolumeClaim",
-      "web-data",
-      (_, r) => (r.options.protect = false),
-    );
+    const claim = await changed("prod", T.pvc, "web-data", (_, r) => (r.options.protect = false));
     const unaware = dockyardPolicies({ protectedStacks: [] });
     expect(await runPolicies([claim], MANDATORY, unaware)).toEqual([]);
     const staging = { ...claim, urn: claim.urn.replace("urn:pulumi:prod::", "urn:pulumi:staging::") };

@@ -13,6 +13,7 @@ import { readDeployed } from "../../infra/promote/promote";
 import { STACK_TRACE } from "../support/cli";
 import { evaluate, ofType } from "../support/pulumi-harness";
 import { runMain } from "../support/run-main";
+import { T } from "../support/types";
 
 const FIXTURE = "test/promote/fixtures/test-outputs.json";
 const DIGEST = "sha256:5b0e2f3a9c1d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7";
@@ -69,9 +70,9 @@ describe("npm run promote -- test prod --from-outputs FILE", () => {
     expect(readFileSync(prod, "utf8")).toContain("# Public keys of the operators allowed to log in");
     // Prod now runs exactly what test ran, the backup tool included: it builds nothing.
     const { resources } = await evaluate("prod", prod);
-    expect(ofType(resources, "docker-build:index:Image")).toEqual([]);
+    expect(ofType(resources, T.image)).toEqual([]);
     expect(resources.filter((r) => r.type.includes("ServiceImage"))).toEqual([]);
-    const jobs = resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob");
+    const jobs = resources.filter((r) => r.type === T.cronJob);
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs)
       expect(JSON.stringify(job.inputs)).toContain(`registry.example.internal/backup@${TOOL_DIGEST}`);

@@ -15,6 +15,7 @@ import { selfHostedServiceArgs } from "../../components/registry/self-hosted";
 import { resolveServiceSpec } from "../../components/workload/resolve";
 import { evaluate, find, record } from "../support/pulumi-harness";
 import { platformOf } from "../support/topology";
+import { T } from "../support/types";
 
 const DOCKERFILE = readFileSync("apps/registry/Dockerfile", "utf8");
 const scratch = mkdtempSync(path.join(tmpdir(), "dockyard-registry-image-"));
@@ -108,7 +109,7 @@ describe("registryImageBuild", () => {
       expect((thrown as Error).message).toContain(
         `Registry "registry": buildContext must be a directory holding a Dockerfile, got "${buildContext}"`,
       );
-      expect(resources.filter((r) => r.type === "docker-build:index:Image")).toEqual([]);
+      expect(resources.filter((r) => r.type === T.image)).toEqual([]);
     }
   });
 });
@@ -130,13 +131,13 @@ describe("the registry's container runs the tag", () => {
 describe("dev declares it", () => {
   it("through the stack's docker-build provider, on the engine at endpoints.dockerHost, loaded, built on preview", async () => {
     const { resources } = await evaluate("dev");
-    const builder = find(resources, "pulumi:providers:docker-build", "docker-build");
+    const builder = find(resources, T.dockerBuildProvider, "docker-build");
     expect(builder.inputs.host).toBe(platformOf("dev").endpoints.dockerHost);
-    const image = find(resources, "docker-build:index:Image", "registry-image");
+    const image = find(resources, T.image, "registry-image");
     expect(image.provider).toContain(builder.urn);
     expect(image.inputs).toMatchObject({ push: false, load: true, buildOnPreview: true });
     expect(image.inputs.registries).toBeUndefined(); // nothing to push to, no credentials
-    const container = find(resources, "docker:index/container:Container", "registry");
+    const container = find(resources, T.container, "registry");
     expect(container.inputs.image).toBe((image.inputs.tags as string[])[0]);
     expect(container.dependencies).toContain(image.urn);
     // No image resource of @pulumi/docker remains.

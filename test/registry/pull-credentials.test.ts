@@ -5,6 +5,7 @@ import { Registry } from "../../components/registry";
 import { dockerConfigJson, dockerRegistryAuth, imagePullSecret } from "../../components/registry/pull-credentials";
 import { MASKED, find, record, resolve } from "../support/pulumi-harness";
 import { IMAGE } from "../container/support/fixtures";
+import { T } from "../support/types";
 
 describe("dockerConfigJson", () => {
   it("is the .dockerconfigjson of one registry, keyed by host[:port], with a basic-auth token", () => {
@@ -38,7 +39,7 @@ describe("imagePullSecret", () => {
         imagePullSecrets: [secret.metadata.name],
       });
     });
-    const secret = find(resources, "kubernetes:core/v1:Secret", "registry-pull");
+    const secret = find(resources, T.secret, "registry-pull");
     expect(secret.inputs).toMatchObject({
       type: "kubernetes.io/dockerconfigjson",
       stringData: MASKED,
@@ -50,7 +51,7 @@ describe("imagePullSecret", () => {
     expect(JSON.stringify(resources)).not.toContain("pull-s3cret-4");
     expect(JSON.stringify(resources)).not.toContain(Buffer.from("ci:pull-s3cret-4").toString("base64"));
     // the Secret's name is auto-named by the provider (unset under mocks): the pod depends on it
-    expect(find(resources, "kubernetes:apps/v1:Deployment", "web").dependencies).toContain(secret.urn);
+    expect(find(resources, T.deployment, "web").dependencies).toContain(secret.urn);
   });
 });
 

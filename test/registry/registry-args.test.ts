@@ -6,6 +6,7 @@ import { ComponentArgError } from "../../components/errors";
 import { Registry, type RegistryArgs } from "../../components/registry";
 import { checkedPassword } from "../../components/registry/registry-spec";
 import { record, resolve } from "../support/pulumi-harness";
+import { T } from "../support/types";
 
 describe("external Registry", () => {
   it("passes address and credentials through, declares nothing, keeps the password secret", async () => {
@@ -20,7 +21,7 @@ describe("external Registry", () => {
           password: pulumi.secret("ext-s3cret-77"),
         })),
     );
-    expect(resources.map((r) => r.type)).toEqual(["dockyard:registry:Registry"]);
+    expect(resources.map((r) => r.type)).toEqual([T.registry]);
     expect(await resolve(registry.address)).toBe("registry.example.com:5000/team");
     expect(await resolve(registry.username)).toBe("ci");
     expect(await resolve(registry.password)).toBe("ext-s3cret-77");
@@ -352,7 +353,7 @@ describe("Registry argument errors", () => {
     expect((thrown as Error).message).toContain(`Registry "registry": ${argument} ${message}`);
     // One mistake, one line: no second problem that follows from the first.
     expect((thrown as ComponentArgError).problems).toHaveLength(1);
-    expect(resources.filter((r) => r.type !== "dockyard:registry:Registry")).toEqual([]); // thrown before any child
+    expect(resources.filter((r) => r.type !== T.registry)).toEqual([]); // thrown before any child
   });
 
   it("rejects a name whose volume name would not be a DNS label", async () => {

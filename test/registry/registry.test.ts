@@ -18,22 +18,7 @@ import { MASKED, find, ofType, resolve } from "../support/pulumi-harness";
 import { dockerHardeningViolations } from "../container/support/docker-hardening";
 import { restrictedViolations } from "../container/support/pod-security";
 import { rawOf, recordWithRaw } from "./support/raw-inputs";
-
-const T = {
-  registry: "dockyard:registry:Registry",
-  password: "random:index/randomPassword:RandomPassword",
-  build: "docker-build:index:Image",
-  container: "docker:index/container:Container",
-  volume: "docker:index/volume:Volume",
-  statefulSet: "kubernetes:apps/v1:StatefulSet",
-  pvc: "kubernetes:core/v1:PersistentVolumeClaim",
-  secret: "kubernetes:core/v1:Secret",
-  service: "kubernetes:core/v1:Service",
-  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
-  route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-  backendTls: "kubernetes:gateway.networking.k8s.io/v1:BackendTLSPolicy",
-  certificate: "kubernetes:cert-manager.io/v1:Certificate",
-};
+import { T } from "../support/types";
 
 interface Upload {
   file: string;
@@ -76,11 +61,11 @@ describe("self-hosted Registry on Docker", () => {
 
     const generated = find(resources, T.password, "registry-password");
     expect(generated.inputs).toEqual({ length: 40, special: false });
-    const volume = find(resources, T.volume, "registry-data");
+    const volume = find(resources, T.dockerVolume, "registry-data");
     expect(volume.inputs.name).toBe("registry-data");
     expect(volume.options).toMatchObject({ retainOnDelete: true, protect: false });
     // Built with BuildKit, also on preview, loaded into the engine, never pushed, with a local cache.
-    const image = find(resources, T.build, "registry-image");
+    const image = find(resources, T.image, "registry-image");
     const build = registryImageBuild({
       name: "registry",
       upstreamImage: UPSTREAM_REGISTRY_IMAGE,
@@ -121,7 +106,7 @@ describe("self-hosted Registry on Docker", () => {
       containerPath: REGISTRY_DATA_DIR,
       readOnly: false,
     });
-    expect(find(resources, T.volume, "registry-files").inputs.labels).toContainEqual({
+    expect(find(resources, T.dockerVolume, "registry-files").inputs.labels).toContainEqual({
       label: "dockyard.files",
       value: "config.yml,htpasswd",
     });
@@ -185,7 +170,7 @@ describe("self-hosted Registry on Docker", () => {
     expect(await resolve(registry.address)).toBe("localhost:5001");
     expect(await resolve(registry.username)).toBe("ci");
     const mirrored = UPSTREAM_REGISTRY_IMAGE.replace(/^docker\.io\//, "mirror.internal:5000/");
-    const image = find(resources, T.build, "images-image");
+    const image = find(resources, T.image, "images-image");
     const build = registryImageBuild({ name: "images", upstreamImage: mirrored, buildContext: opsContext });
     expect(image.inputs).toMatchObject({
       tags: [build.tag],
@@ -200,9 +185,12 @@ describe("self-hosted Registry on Docker", () => {
     expect(build.tag).not.toBe(registryImageBuild({ ...defaults, buildContext: opsContext }).tag);
     expect(rawOf(raw, T.container, "images").image).toBe(build.tag);
     expect(image.options.protect).toBe(false);
-    expect(find(resources, T.volume, "images-data").options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(find(resources, T.dockerVolume, "images-data").options).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+    });
     expect(find(resources, T.password, "images-password").options.protect).toBe(true);
-    expect(find(resources, "dockyard:container:ContainerService", "images").options.protect).toBe(false);
+    expect(find(resources, T.containerService, "images").options.protect).toBe(false);
     const container = find(resources, T.container, "images");
     expect(container.options.protect).toBe(false);
     expect(dockerHardeningViolations(container.inputs)).toEqual([]);
@@ -236,7 +224,7 @@ describe("self-hosted Registry on Docker", () => {
       registry = new Registry("registry", { target: "docker" });
       new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
     });
-    const push = find(resources, T.build, "web");
+    const push = find(resources, T.image, "web");
     expect(push.inputs).toMatchObject({ tags: ["localhost:5000/web:0123456789ab"], registries: [MASKED] });
     expect(push.dependencies).toContain(find(resources, T.container, "registry").urn);
     for (const secret of await credentials(registry)) expect(JSON.stringify(resources)).not.toContain(secret);
@@ -267,7 +255,7 @@ describe("self-hosted Registry on Kubernetes", () => {
         })),
     );
     expect(await resolve(registry.address)).toBe("registry.example.internal");
-    expect(ofType(resources, T.build)).toEqual([]); // no local build: the nodes pull the upstream image
+    expect(ofType(resources, T.image)).toEqual([]); // no local build: the nodes pull the upstream image
     const set = find(resources, T.statefulSet, "registry");
     expect(() =>
       new StatefulSet({ apiVersion: "apps/v1", kind: "StatefulSet", ...set.inputs } as IStatefulSet).validate(),
@@ -315,7 +303,7 @@ describe("self-hosted Registry on Kubernetes", () => {
     for (const secret of await credentials(registry)) expect(JSON.stringify(resources)).not.toContain(secret);
 
     // reached at address through the Gateway's listener: a request may take 900 s (a large layer)
-    expect(find(resources, T.route, "registry").inputs).toMatchObject({
+    expect(find(resources, T.httpRoute, "registry").inputs).toMatchObject({
       spec: {
         hostnames: ["registry.example.internal"],
         parentRefs: [{ kind: "Gateway", name: "edge", sectionName: "registry" }],
@@ -323,7 +311,7 @@ describe("self-hosted Registry on Kubernetes", () => {
       },
     });
     expect(JSON.stringify(resources)).not.toContain("nginx.ingress.kubernetes.io");
-    expect(ofType(resources, T.backendTls)).toEqual([]);
+    expect(ofType(resources, T.backendTlsPolicy)).toEqual([]);
   });
 
   it("a push waits for the running registry, its Programmed Gateway, its Ready certificate and its accepted route", async () => {
@@ -335,11 +323,11 @@ describe("self-hosted Registry on Kubernetes", () => {
       });
       new ServiceImage("web", { context: "apps/web", repository: "web", revision: "0123456789ab", registry });
     });
-    const push = find(resources, T.build, "web");
+    const push = find(resources, T.image, "web");
     expect(push.inputs).toMatchObject({ tags: ["registry.example.internal/web:0123456789ab"] });
     expect(push.dependencies).toEqual(
       expect.arrayContaining([
-        ...[T.statefulSet, T.route].map((type) => find(resources, type, "registry").urn),
+        ...[T.statefulSet, T.httpRoute].map((type) => find(resources, type, "registry").urn),
         find(resources, T.gateway, "edge").urn,
         find(resources, T.certificate, "edge-registry").urn,
       ]),
@@ -359,7 +347,7 @@ describe("self-hosted Registry on Kubernetes", () => {
     const pod = (find(resources, T.statefulSet, "registry").inputs as { spec: { template: { spec: IPodSpec } } }).spec
       .template.spec;
     expect(pod.containers[0].livenessProbe?.httpGet).toEqual({ path: "/", port: 5000, scheme: "HTTPS" });
-    expect(find(resources, T.backendTls, "registry-backend-tls").inputs).toMatchObject({
+    expect(find(resources, T.backendTlsPolicy, "registry-backend-tls").inputs).toMatchObject({
       spec: { validation: { hostname: "registry.example.internal" } },
     });
     expect(ofType(resources, T.certificate)).toEqual([]);

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceImage, type ServiceImageArgs } from "../../components/service-image";
 import { find, record, resolve, MASKED } from "../support/pulumi-harness";
+import { T } from "../support/types";
 
-const IMAGE = "docker-build:index:Image";
 const REGISTRY = { address: "127.0.0.1:5000", username: "dockyard", password: pulumi.secret("s3cret-pass") };
 const BASE: ServiceImageArgs = { context: "apps/web", repository: "web", revision: "0123456789ab", registry: REGISTRY };
 
@@ -13,7 +13,7 @@ describe("ServiceImage", () => {
     const resources = await record(() => {
       ref = new ServiceImage("web", BASE).ref;
     });
-    const image = find(resources, IMAGE, "web");
+    const image = find(resources, T.image, "web");
     expect(image.parent).toBe(find(resources, "dockyard:image:ServiceImage", "web").urn);
     const cache = "127.0.0.1:5000/web:buildcache";
     expect(image.inputs).toMatchObject({
@@ -44,7 +44,7 @@ describe("ServiceImage", () => {
         buildOnPreview: false,
       });
     });
-    expect(find(resources, IMAGE, "api").inputs).toMatchObject({
+    expect(find(resources, T.image, "api").inputs).toMatchObject({
       tags: ["127.0.0.1:5000/team/api:0123456789ab"],
       dockerfile: { location: "apps/web/Containerfile" },
       buildArgs: { BASE_IMAGE: "mirror.internal/distroless/nodejs24" },

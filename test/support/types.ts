@@ -1,0 +1,35 @@
+/**
+ * The Pulumi type tokens tests find resources by, each written once. Plain strings, not the
+ * SDK classes' `__pulumiType`: a test that reads recorded resources need not load every provider.
+ */
+export const T = {
+  containerService: "dockyard:container:ContainerService",
+  registry: "dockyard:registry:Registry",
+  backup: "dockyard:storage:Backup",
+  container: "docker:index/container:Container",
+  dockerVolume: "docker:index/volume:Volume",
+  dockerNetwork: "docker:index/network:Network",
+  image: "docker-build:index:Image",
+  command: "command:local:Command",
+  password: "random:index/randomPassword:RandomPassword",
+  dockerProvider: "pulumi:providers:docker",
+  dockerBuildProvider: "pulumi:providers:docker-build",
+  kubernetesProvider: "pulumi:providers:kubernetes",
+  namespace: "kubernetes:core/v1:Namespace",
+  secret: "kubernetes:core/v1:Secret",
+  configMap: "kubernetes:core/v1:ConfigMap",
+  service: "kubernetes:core/v1:Service",
+  pvc: "kubernetes:core/v1:PersistentVolumeClaim",
+  deployment: "kubernetes:apps/v1:Deployment",
+  statefulSet: "kubernetes:apps/v1:StatefulSet",
+  cronJob: "kubernetes:batch/v1:CronJob",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+  httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  backendTlsPolicy: "kubernetes:gateway.networking.k8s.io/v1:BackendTLSPolicy",
+  certificate: "kubernetes:cert-manager.io/v1:Certificate",
+  serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+  prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+};
