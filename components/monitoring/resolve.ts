@@ -63,10 +63,6 @@ export interface ResolvedMonitoring {
   readonly alertFor: Readonly<Partial<Record<AlertName, string>>>;
 }
 
-// IANA service name, as Kubernetes requires for port names (components/workload/resolve-ports.ts).
-const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const ROUTE = /^\/[!-~]*$/;
 /** A share strictly between 0 and 1: an objective of 0 or 1 cannot be alerted on. */
 const SHARE = rules.rule("a share between 0 and 1 like 0.995", (value) =>
@@ -98,10 +94,9 @@ export function resolveMonitoring(name: string, args: MonitoringArgs): ResolvedM
     monitoringNamespace: root
       .field("monitoringNamespace")
       .optional(rules.dnsLabel, args.monitoringNamespace, MONITORING_DEFAULTS.monitoringNamespace),
-    prometheusPodLabels: labelMap(
-      root.field("prometheusPodLabels"),
-      args.prometheusPodLabels ?? MONITORING_DEFAULTS.prometheusPodLabels,
-    ),
+    prometheusPodLabels: root
+      .field("prometheusPodLabels")
+      .optional(rules.podSelector, args.prometheusPodLabels, MONITORING_DEFAULTS.prometheusPodLabels),
     services: uniqueNames(
       root.field("services"),
       root.field("services").each(rules.list(), args.services ?? [], service),
@@ -142,18 +137,12 @@ function service(at: ArgPath, raw: unknown): ResolvedMonitoredService | undefine
     | Partial<MonitoredServiceArgs>
     | undefined;
   if (s === undefined) return undefined;
-  const portName = s.metricsPortName ?? MONITORING_DEFAULTS.metricsPortName;
   return allDefined({
     name: at.field("name").check(rules.serviceName, s.name),
     metricsPort: at.field("metricsPort").check(rules.port, s.metricsPort),
-    metricsPortName:
-      typeof portName === "string" && PORT_NAME.test(portName)
-        ? portName
-        : at
-            .field("metricsPortName")
-            .report(
-              `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got ${describeValue(portName)}`,
-            ),
+    metricsPortName: at
+      .field("metricsPortName")
+      .optional(rules.portName, s.metricsPortName, MONITORING_DEFAULTS.metricsPortName),
     monitor: at.field("monitor").optional(rules.oneOf(MONITOR_KINDS), s.monitor, MONITORING_DEFAULTS.monitor),
     objectives: objectives(at.field("objectives"), s.objectives),
   });
@@ -227,20 +216,6 @@ function alertFor(at: ArgPath, raw: unknown): Partial<Record<AlertName, string>>
     Object.entries(map).map(([alert, value]) => [alert, at.key(alert).check(prometheusDuration, value)]),
   );
   return allDefined(checked) as Partial<Record<AlertName, string>> | undefined;
-}
-
-function labelMap(at: ArgPath, raw: unknown): Record<string, string> | undefined {
-  const map = at.check(rules.map, raw);
-  if (map === undefined) return undefined;
-  if (Object.keys(map).length === 0)
-    return at.report("must name at least one label (an empty selector admits every pod)");
-  const labels = Object.fromEntries(
-    Object.entries(map).map(([key, value]) => [
-      key,
-      LABEL_KEY.test(key) ? labelValue(at.key(key), value) : at.key(key).report("is not a valid label key"),
-    ]),
-  );
-  return allDefined(labels);
 }
 
 /** The list when no name repeats, else undefined after reporting the repeat. */

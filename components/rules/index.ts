@@ -27,6 +27,7 @@ export {
   labelValue,
   podSelector,
   port,
+  portName,
   registryAddress,
   registryHost,
   registryHostOf,

@@ -92,6 +92,18 @@ export const dnsSubdomain: Rule<string> = rule(
         ),
 );
 
+/**
+ * A port name, as Kubernetes requires it: an IANA service name (RFC 6335: lower-case letters,
+ * digits and "-", at most 15 characters, at least one letter, no "--", no "-" at either end).
+ */
+export const portName: Rule<string> = rule(`an IANA service name like "http"`, (value) =>
+  typeof value === "string" && /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(value)
+    ? accept(value)
+    : refuse(
+        `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter)`,
+      ),
+);
+
 /** A port number. */
 export const port: Rule<number> = rule("a port from 1 to 65535", (value) =>
   typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535

@@ -7,8 +7,6 @@ import * as rules from "../rules";
 
 const PROTOCOLS: readonly Protocol[] = ["tcp", "udp"];
 const PORT = rules.integerIn(1, 65535);
-// IANA service name, as Kubernetes requires for port names.
-const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
 
 /**
  * Validates the declared ports and applies their defaults: protocol tcp, Service port =
@@ -53,14 +51,8 @@ function resolvePort(
   if (first === undefined || servicePort === undefined || (port.hostPort !== undefined && hostPort === undefined))
     return undefined;
   const { containerPort, protocol } = first;
-  const name = port.name ?? `${protocol}-${containerPort}`;
-  if (typeof name !== "string" || !PORT_NAME.test(name)) {
-    return here
-      .field("name")
-      .report(
-        `must be an IANA service name (lower-case letters, digits and "-", at most 15 characters, at least one letter), got ${describeValue(name)}`,
-      );
-  }
+  const name = here.field("name").check(rules.portName, port.name ?? `${protocol}-${containerPort}`);
+  if (name === undefined) return undefined;
   const spec: PortSpec = { name, containerPort, protocol, hostPort, servicePort };
   for (const field of ["containerPort", "hostPort", "servicePort", "name"] as const) {
     const same = (p: PortSpec) => p[field] === spec[field] && (field === "name" || p.protocol === protocol);

@@ -27,6 +27,12 @@ describe("names", () => {
       ["fast-ssd", "gp3.csi.example.com", "a"],
       ["", "Fast", "a..b", ".a", "a.", `${"a".repeat(63)}.`.repeat(4) + "a", "a b"],
     ));
+  it("portName: an IANA service name, as Kubernetes requires", () =>
+    accepts(
+      rules.portName,
+      ["http", "h2c", "a", "tcp-8080", "1a", "a".repeat(15)],
+      ["", "HTTP", "a--b", "-a", "a-", "8080", "a".repeat(16), "a_b", 80, null],
+    ));
   it("port: 1 to 65535", () => accepts(rules.port, [1, 80, 65535], [0, 65536, 1.5, "80", -1, null]));
   it("registryUser", () =>
     accepts(rules.registryUser, ["ci", "a.b_c-d", "a".repeat(64)], ["", "a:b", "a b", "a".repeat(65), 1]));
