@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "./errors";
-import { isImageRef, parseImageRef } from "./registry/image-ref";
+import { isImageDigest, isImageRef, parseImageRef } from "./registry/image-ref";
 import type { Target } from "./types";
 import type { ArgPath } from "./args";
 
@@ -15,15 +15,13 @@ export interface ImagePolicy {
   readonly allowMutableImageTag: boolean;
 }
 
-/** A local image ID (`sha256:<64 hex>`, what `docker build` and a skip-push docker.Image report). */
-const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
-
 /**
  * Why a reference breaks the policy, or undefined when it complies. A local image ID is
  * immutable and accepted on Docker; Kubernetes nodes can only pull by reference.
  */
 export function imagePolicyProblem(reference: string, target: Target, policy: ImagePolicy): string | undefined {
-  if (IMAGE_ID.test(reference)) {
+  // A local image ID (`sha256:<64 hex>`, what `docker build` reports) has a digest's form.
+  if (isImageDigest(reference)) {
     return target === "docker"
       ? undefined
       : `is a local image ID ${describeValue(reference)}, which only the Docker target can run; give a registry reference (repo@sha256:…)`;

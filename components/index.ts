@@ -54,7 +54,17 @@ export { tlsSecret, type TlsPairArgs, type TlsSecretArgs } from "./container-ser
 /** Pull credentials for a Registry: a Kubernetes pull Secret, a Docker provider's registryAuth. */
 export { dockerRegistryAuth, imagePullSecret } from "./registry/pull-credentials";
 /** Image references and the policy deployed images follow. */
-export { formatImageRef, type ImageRef, isImageRef, parseImageRef, throughMirror } from "./registry/image-ref";
+export {
+  digestPinned,
+  formatImageRef,
+  type ImageRef,
+  isImageDigest,
+  isImageRef,
+  isImageTag,
+  isRepositoryPath,
+  parseImageRef,
+  throughMirror,
+} from "./registry/image-ref";
 export { type ImagePolicy, imagePolicyProblem } from "./image-policy";
 /**
  * Metrics and alerts of a namespace (Prometheus Operator objects, rendered from plain data), and

@@ -1,6 +1,8 @@
 import { isAbsolute, posix, relative } from "node:path";
 import { type BoundedRunOptions, outputOf } from "./cli/bounded-run";
 import { InputError } from "./cli/run";
+// The grammar module alone: every command checks the revision first, before loading the SDKs.
+import { isImageTag } from "../components/registry/image-ref";
 
 /**
  * Read once per process, directory and build context: a program or a test run evaluates its
@@ -47,7 +49,7 @@ export function sourceRevision(context: string, cwd = process.cwd()): string {
 export function sourceRevisionFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const fromEnv = env.DOCKYARD_SOURCE_REVISION;
   if (fromEnv === undefined || fromEnv === "") return undefined;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(fromEnv))
+  if (!isImageTag(fromEnv))
     throw new InputError(
       `DOCKYARD_SOURCE_REVISION=${JSON.stringify(fromEnv)} is not a valid image tag (up to 128 letters, digits, '_', '.', '-', not starting with '.' or '-'): set it to the commit, or unset it to use git's`,
     );

@@ -23,6 +23,21 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
 
+/** Whether `text` is a tag, as `docker tag` takes one: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-". */
+export function isImageTag(text: string): boolean {
+  return TAG.test(text);
+}
+
+/** Whether `text` is a content digest, `sha256:<64 lower-case hex>` (a local image ID has the same form). */
+export function isImageDigest(text: string): boolean {
+  return DIGEST.test(text);
+}
+
+/** Whether `text` is a repository path: lower-case components (letters, digits, separators) joined by "/". */
+export function isRepositoryPath(text: string): boolean {
+  return text.split("/").every((part) => COMPONENT.test(part));
+}
+
 /** Parses a reference, or returns the reason it is not one. */
 export function parseImageRef(reference: string): ImageRef | { error: string } {
   if (reference.trim() !== reference || reference === "")
@@ -69,9 +84,10 @@ export function formatImageRef(ref: ImageRef): string {
   return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }
 
-/** Whether a reference names one immutable image (has a digest). */
-export function isDigestPinned(ref: ImageRef): boolean {
-  return ref.digest !== undefined;
+/** `reference` parsed, when it names one immutable image (`repo[:tag]@sha256:…`); otherwise undefined. */
+export function digestPinned(reference: string): ImageRef | undefined {
+  const parsed = parseImageRef(reference);
+  return isImageRef(parsed) && parsed.digest !== undefined ? parsed : undefined;
 }
 
 /**

@@ -1,19 +1,17 @@
 import type { ServiceImageArgs } from "../service-image";
 import { argsOf } from "../args";
 import { describeValue } from "../errors";
+import { isImageTag, isRepositoryPath } from "../registry/image-ref";
 
 /** Pure checks and names of {@link ServiceImage}: its Args, the name it pushes, the reference it gives. */
-
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Checks a ServiceImage's Args, throwing one ComponentArgError that lists every mistake. */
 export function checkServiceImageArgs(name: string, args: ServiceImageArgs): void {
   const root = argsOf("ServiceImage", name);
   if (!args.context) root.field("context").report("must be a build context directory, e.g. apps/web");
-  if (!REPOSITORY.test(args.repository))
+  if (!isRepositoryPath(args.repository))
     root.field("repository").report(`must be lowercase path components, got ${describeValue(args.repository)}`);
-  if (!TAG.test(args.revision))
+  if (!isImageTag(args.revision))
     root
       .field("revision")
       .report(`must be a valid tag (letters, digits, '_', '.', '-'), got ${describeValue(args.revision)}`);

@@ -18,6 +18,7 @@ import { checkedPath, parseCommandLine } from "../cli/args";
 import { readSmallJson } from "../cli/read-input";
 import { type CliIO, InputError, runToExitCode, UsageError } from "../cli/run";
 import { stackFileNames } from "../cli/stack-name";
+import { digestPinned } from "../../components/registry/image-ref";
 
 export const USAGE = "usage: npm run ci:synth [-- --out DIR]  |  npm run ci:policy";
 export const ENVIRONMENTS_USAGE = "usage: npm run ci:environments [-- --built DIR]";
@@ -77,8 +78,6 @@ export async function environmentsMain(argv: string[], io: CliIO): Promise<numbe
   return 0;
 }
 
-const DIGEST_REF = /^([^@\s]+)@sha256:[a-f0-9]{64}$/;
-
 /**
  * Every image the build stages built, `{stack, name, ref}` each (the scan matrix): read from
  * `dir/images-<stack>/images.json`, which `npm run images -- build` writes in the shape of the
@@ -106,12 +105,12 @@ export function builtImages(dir: string, stages: readonly string[]): { stack: st
     const refs = [...services, ...(backupImage === undefined ? [] : [backupImage])];
     if (refs.length === 0) problems.push(`${file}: lists no image (expected {"images": {...}, "backupImage": …})`);
     for (const ref of refs) {
-      const match = typeof ref === "string" ? DIGEST_REF.exec(ref) : null;
-      if (match === null) {
+      const pinned = typeof ref === "string" ? digestPinned(ref) : undefined;
+      if (pinned === undefined) {
         problems.push(`${file}: ${JSON.stringify(ref)} is not an image pinned by digest (repo@sha256:<64 hex>)`);
         continue;
       }
-      legs.push({ stack, name: match[1].split("/").at(-1)!, ref: ref as string });
+      legs.push({ stack, name: pinned.repository.split("/").at(-1)!, ref: ref as string });
     }
   }
   if (problems.length > 0) throw new InputError(problems.join("\n"));

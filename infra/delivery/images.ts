@@ -7,7 +7,14 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatImageRef, isImageRef, parseImageRef, throughMirror } from "../../components";
+import {
+  digestPinned,
+  formatImageRef,
+  isImageDigest,
+  isImageRef,
+  parseImageRef,
+  throughMirror,
+} from "../../components";
 import { InputError } from "../cli/run";
 import { loadConfig, validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
@@ -15,8 +22,6 @@ import { backsUp, builtServices, catalog, describePlatform } from "../platform";
 import { readStackSettings } from "../stack-file";
 import { type ImageSlot, registryAddressOf } from "../promote/images";
 import type { Runner } from "../promote/outputs";
-
-const DIGEST_REF = /^[^@\s]+@sha256:[a-f0-9]{64}$/;
 
 /** One image CI builds for a stack: a service, or the backup tool, built from `apps/<app>`. */
 export interface ImageBuild {
@@ -116,7 +121,7 @@ export async function buildAll(
       const metadata = join(dir, `${build.name}.json`);
       await run("docker", buildArgv(build, metadata, fresh));
       const digest = (JSON.parse(readFileSync(metadata, "utf8")) as Record<string, unknown>)["containerimage.digest"];
-      if (typeof digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(digest))
+      if (typeof digest !== "string" || !isImageDigest(digest))
         throw new InputError(`docker buildx reported no image digest for ${build.name}`);
       built[build.name] = `${build.tag.replace(/:[^:/]+$/, "")}@${digest}`;
     }
@@ -141,7 +146,7 @@ export function pinnedImages(stack: string, file: string): Record<ImageSlot, str
     ...(backsUp ? [["backup", data.backup.image] as [ImageSlot, string | undefined]] : []),
   ];
   for (const [slot, image] of slots) {
-    if (image === undefined || !DIGEST_REF.test(image))
+    if (image === undefined || digestPinned(image) === undefined)
       problems.push(
         `${file}: ${slot}.image is ${image === undefined ? "unset (built by the stack)" : JSON.stringify(image)}: ${stack} must run an image pinned by digest (npm run promote)`,
       );
@@ -153,7 +158,7 @@ export function pinnedImages(stack: string, file: string): Record<ImageSlot, str
 
 /** A digest reference given on a command line, or an InputError. */
 export function digestReference(ref: string): string {
-  if (!DIGEST_REF.test(ref) || !isImageRef(parseImageRef(ref)))
+  if (digestPinned(ref) === undefined)
     throw new InputError(`${JSON.stringify(ref)} is not an image pinned by digest (repo@sha256:<64 hex>)`);
   return ref;
 }

@@ -1,4 +1,4 @@
-import { isImageRef, parseImageRef } from "../../components";
+import { isImageDigest, isImageRef, parseImageRef } from "../../components";
 import { InputError } from "../cli/run";
 import { validateConfig } from "../config";
 import { settingsConfigSource } from "../config-source";
@@ -7,7 +7,6 @@ import { OFFLINE_SECRET_VALUE, readStackSettings } from "../stack-file";
 
 /** How `pulumi stack output --json` prints a secret without `--show-secrets`. */
 const MASKED = "[secret]";
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
  * Where a stack file pins an image, below its `image` key: `services.<name>` for a service,
@@ -108,7 +107,7 @@ function checkImage(value: unknown, registry: string): DeployedImage | { problem
   const shown = JSON.stringify(value);
   const ref = parseImageRef(value);
   if (!isImageRef(ref)) return { problem: `is ${shown}: ${ref.error}` };
-  if (ref.tag !== undefined || ref.digest === undefined || !DIGEST.test(ref.digest))
+  if (ref.tag !== undefined || ref.digest === undefined || !isImageDigest(ref.digest))
     return { problem: `is ${shown}, not repo@sha256:<64 hex>: only a digest names what was deployed` };
   const name = `${ref.registry}/${ref.repository}`;
   if (!name.startsWith(`${registry}/`))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   formatImageRef,
-  isDigestPinned,
+  digestPinned,
   isImageRef,
   parseImageRef,
   throughMirror,
@@ -48,11 +48,22 @@ describe("parseImageRef", () => {
     expect(isImageRef(ref) && formatImageRef(ref)).toBe(`127.0.0.1:5000/team/web:v1@${DIGEST}`);
   });
 
-  it("knows a digest-pinned reference from a tag", () => {
-    const pinned = parseImageRef(`web@${DIGEST}`);
-    const tagged = parseImageRef("web:1");
-    expect(isImageRef(pinned) && isDigestPinned(pinned)).toBe(true);
-    expect(isImageRef(tagged) && isDigestPinned(tagged)).toBe(false);
+  it("knows a digest-pinned reference from a tag, a bare digest and a look-alike", () => {
+    expect(digestPinned(`web:1@${DIGEST}`)).toEqual({
+      registry: "docker.io",
+      repository: "library/web",
+      tag: "1",
+      digest: DIGEST,
+    });
+    for (const text of [
+      "web:1",
+      DIGEST,
+      `@${DIGEST}`,
+      `Web@${DIGEST}`,
+      `web@${DIGEST} `,
+      `web@${DIGEST.toUpperCase()}`,
+    ])
+      expect(digestPinned(text), text).toBeUndefined();
   });
 
   it("rewrites any registry to the mirror, keeping repository, tag and digest", () => {
