@@ -323,11 +323,9 @@ function resolveResources(at: ArgPath, value: ResourceArgs | undefined): Resourc
   return spec;
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-
 function resolvePullSecrets(at: ArgPath, value: unknown): pulumi.Input<string>[] | undefined {
   return at.each(rules.list("Secret names"), value ?? [], (here, name) => {
-    if (typeof name === "string" && !DNS_SUBDOMAIN.test(name))
+    if (typeof name === "string" && !rules.dnsSubdomain.check(name).ok)
       return here.report(`must be a Secret name (lower-case DNS subdomain), got ${describeValue(name)}`);
     if (name === undefined || name === null || (typeof name !== "string" && typeof name !== "object"))
       return here.report(`must be a Secret name, got ${describeValue(name)}`);

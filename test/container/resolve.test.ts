@@ -317,6 +317,13 @@ const BAD: {
     message: `must be a Secret name (lower-case DNS subdomain), got "Registry_Creds"`,
   },
   {
+    // Each label of a subdomain starts and ends with a letter or digit: the API server refuses "..".
+    name: "pull secret with an empty label",
+    args: { imagePullSecrets: ["registry..creds"] },
+    argument: "imagePullSecrets[0]",
+    message: `must be a Secret name (lower-case DNS subdomain), got "registry..creds"`,
+  },
+  {
     name: "pull secrets not a list",
     args: { imagePullSecrets: "creds" },
     argument: "imagePullSecrets",
