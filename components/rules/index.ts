@@ -43,6 +43,7 @@ export {
   parseLibvirtUri,
   type LibvirtUri,
 } from "./endpoints";
+export { capability, LINUX_CAPABILITIES } from "./capabilities";
 export { sshPublicKey, SSH_KEY_TYPES } from "./ssh";
 export { CRON_FIELDS, cronProblem, cronSchedule, drillAgeProblem, longestGapMinutes } from "./cron";
 export {

@@ -161,7 +161,6 @@ export function securityPosture(optOuts: SecurityOptOuts, runAsUser: number): Se
 
 /** A uid or gid. */
 const ID = rules.integerIn(0, 2 ** 31 - 1);
-const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
 
 /** The named opt-outs `security` may hold; anything else is a typo and refused. */
 const SECURITY_OPT_OUTS = [
@@ -180,13 +179,7 @@ export function resolveSecurityOptOuts(at: ArgPath, value: unknown): SecurityOpt
   if (given === undefined) return undefined;
   const addCapabilities = at
     .field("addCapabilities")
-    .each(rules.stringList, given.addCapabilities ?? [], (here, cap) =>
-      typeof cap === "string" && CAPABILITY.test(cap) && cap !== "ALL" && !cap.startsWith("CAP_")
-        ? cap
-        : here.report(
-            `must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got ${describeValue(cap)}`,
-          ),
-    );
+    .each(rules.stringList, given.addCapabilities ?? [], (here, cap) => here.check(rules.capability, cap));
   const publishAddress = given.publishAddress;
   if (publishAddress !== undefined && (typeof publishAddress !== "string" || net.isIP(publishAddress) === 0))
     return at.field("publishAddress").report(`must be an IPv4 or IPv6 address, got ${describeValue(publishAddress)}`);

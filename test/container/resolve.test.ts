@@ -692,6 +692,13 @@ const BAD: {
     message: 'must be a capability name without the CAP_ prefix (e.g. "NET_BIND_SERVICE"), not ALL, got "ALL"',
   },
   {
+    // Docker refuses it at create ("unknown capability"), a Kubernetes runtime when the pod starts.
+    name: "capability unknown to Linux",
+    args: { security: { addCapabilities: ["NET_BIND_SERVICE", "NET_SUPERPOWERS"] } },
+    argument: "security.addCapabilities[1]",
+    message: 'is not a Linux capability (see capabilities(7); the engine would refuse it), got "NET_SUPERPOWERS"',
+  },
+  {
     name: "capability not a name",
     args: { security: { addCapabilities: ["net admin"] } },
     argument: "security.addCapabilities[0]",

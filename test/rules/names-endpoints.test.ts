@@ -33,6 +33,12 @@ describe("names", () => {
       ["http", "h2c", "a", "tcp-8080", "1a", "a".repeat(15)],
       ["", "HTTP", "a--b", "-a", "a-", "8080", "a".repeat(16), "a_b", 80, null],
     ));
+  it("capability: a Linux capability's name, without CAP_ and never ALL", () =>
+    accepts(
+      rules.capability,
+      ["NET_BIND_SERVICE", "CHOWN", "CHECKPOINT_RESTORE"],
+      ["CAP_CHOWN", "ALL", "net_admin", "NET_SUPERPOWERS", "", 1, null],
+    ));
   it("port: 1 to 65535", () => accepts(rules.port, [1, 80, 65535], [0, 65536, 1.5, "80", -1, null]));
   it("registryUser", () =>
     accepts(rules.registryUser, ["ci", "a.b_c-d", "a".repeat(64)], ["", "a:b", "a b", "a".repeat(65), 1]));
