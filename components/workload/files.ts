@@ -6,9 +6,9 @@ import {
   dockerFilesCarrierSecurity,
   FILES_DIR,
   FILES_MODE_DOCKER,
-  SCRATCH_PATH,
 } from "./security";
 import { serviceLabels } from "./labels";
+import { mountPath } from "./mount-path";
 import type { FileSpec, ResolvedService, VolumeMountSpec } from "./spec";
 import { allDefined, type ArgPath } from "../args";
 import * as rules from "../rules";
@@ -57,12 +57,8 @@ export function resolveFiles(
     return { name, content: content as pulumi.Input<string> };
   });
   const dirAt = root.field("filesDir");
-  const raw = filesDir ?? FILES_DIR;
-  if (typeof raw !== "string" || !path.posix.isAbsolute(raw))
-    return dirAt.report(`must be an absolute path, got ${describeValue(filesDir)}`);
-  const dir = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
-  if (dir === "/" || dir === SCRATCH_PATH)
-    return dirAt.report(`must not be "/" or the scratch directory "${SCRATCH_PATH}", got ${describeValue(filesDir)}`);
+  const dir = dirAt.check(mountPath, filesDir ?? FILES_DIR);
+  if (dir === undefined) return undefined;
   const clash = volumes.findIndex((v) => v.mountPath === dir);
   if (clash >= 0) return dirAt.report(`"${dir}" is already the mount path of volumes[${clash}]`);
   const valid = given && allDefined(resolved);

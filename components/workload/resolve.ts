@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../errors";
 import { LIMITS, SERVICE_DEFAULTS } from "../defaults";
@@ -8,7 +7,6 @@ import {
   resolveRunAsGroup,
   resolveRunAsUser,
   resolveSecurityOptOuts,
-  SCRATCH_PATH,
   SCRATCH_SIZE,
   type SecurityOptOuts,
   securityPosture,
@@ -23,6 +21,7 @@ import { allDefined, type ArgPath, argsOf } from "../args";
 import { labelValue, userLabels } from "./labels";
 import { resolveAccess, resolveAutoscaling, resolveRoute } from "./resolve-exposure";
 import { FILES_VOLUME, resolveFiles } from "./files";
+import { mountPath as MOUNT_PATH } from "./mount-path";
 import { checkedImage } from "../image-policy";
 import { SCRATCH_VOLUME } from "./pod-spec";
 import * as rules from "../rules";
@@ -216,14 +215,8 @@ function resolveMount(
   if (name === undefined) return undefined;
   if (name === SCRATCH_VOLUME || name === FILES_VOLUME)
     return here.field("volume").report(`must not be named "${name}", a volume name dockyard reserves`);
-  const raw = mount.mountPath;
-  if (typeof raw !== "string" || !path.posix.isAbsolute(raw))
-    return here.field("mountPath").report(`must be an absolute path, got ${describeValue(raw)}`);
-  const mountPath = path.posix.normalize(raw).replace(/(.)\/$/, "$1");
-  if (mountPath === "/" || mountPath === SCRATCH_PATH)
-    return here
-      .field("mountPath")
-      .report(`must not be "/" or the scratch directory "${SCRATCH_PATH}", got ${describeValue(raw)}`);
+  const mountPath = here.field("mountPath").check(MOUNT_PATH, mount.mountPath);
+  if (mountPath === undefined) return undefined;
   const clash = earlier.findIndex((m) => m.mountPath === mountPath);
   if (clash >= 0)
     return here.field("mountPath").report(`"${mountPath}" is already the mount path of volumes[${clash}]`);

@@ -82,6 +82,13 @@ const BAD: {
     message: `must be an absolute path, got "data"`,
   },
   {
+    // Docker's --mount would read "/data,readonly" as /data mounted read-only.
+    name: "mount path holding a field separator",
+    args: { volumes: [{ volume: data, mountPath: "/data,readonly" }] },
+    argument: "volumes[0].mountPath",
+    message: `must not contain ":" or "," (Kubernetes refuses ":"; Docker's mount syntax splits on both), got "/data,readonly"`,
+  },
+  {
     name: "mount on the scratch directory",
     args: { volumes: [{ volume: data, mountPath: "/tmp" }] },
     argument: "volumes[0].mountPath",
@@ -291,6 +298,12 @@ const BAD: {
     args: { filesDir: "etc/app" },
     argument: "filesDir",
     message: `must be an absolute path, got "etc/app"`,
+  },
+  {
+    name: "files directory holding a colon",
+    args: { filesDir: "/etc/app:ro" },
+    argument: "filesDir",
+    message: `must not contain ":" or "," (Kubernetes refuses ":"; Docker's mount syntax splits on both), got "/etc/app:ro"`,
   },
   {
     name: "files directory on the scratch directory",
