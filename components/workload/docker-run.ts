@@ -52,14 +52,7 @@ const RENDER: Record<keyof DockerContainerSettings, FlagRenderer> = {
       "--publish",
       s.ports.map((p) => `${p.ip.includes(":") ? `[${p.ip}]` : p.ip}:${p.external}:${p.internal}/${p.protocol}`),
     ),
-  volumes: (s) =>
-    pair(
-      "--mount",
-      s.volumes.map(
-        (v, i) =>
-          `type=volume,source=${plain(v.volumeName, `volumes[${i}].volumeName`)},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`,
-      ),
-    ),
+  volumes: (s) => pair("--mount", s.volumes.map(mountValue)),
   networksAdvanced: (s) =>
     s.networksAdvanced.flatMap((n, i) => [
       "--network",
@@ -84,6 +77,18 @@ const RENDER: Record<keyof DockerContainerSettings, FlagRenderer> = {
   stopTimeout: (s) => ["--stop-timeout", String(s.stopTimeout)],
   destroyGraceSeconds: () => [], // `docker stop` uses --stop-timeout
 };
+
+/**
+ * One volume as `--mount` takes it. Its fields are split on ",", which no volume name or mount
+ * path holds (components/workload/mount-path.ts).
+ */
+function mountValue(
+  v: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string; readonly readOnly: boolean },
+  i: number,
+): string {
+  const source = plain(v.volumeName, `volumes[${i}].volumeName`);
+  return `type=volume,source=${source},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`;
+}
 
 /**
  * The `docker run` arguments (after `run`) equivalent to the settings, for running a service
@@ -120,14 +125,7 @@ export function dockerCreateCarrierArgs(carrier: DockerFilesCarrierSettings, nam
     ],
     securityOpts: () => pair("--security-opt", carrier.securityOpts),
     restart: () => ["--restart", carrier.restart],
-    volumes: () =>
-      pair(
-        "--mount",
-        carrier.volumes.map(
-          (v, i) =>
-            `type=volume,source=${plain(v.volumeName, `volumes[${i}].volumeName`)},target=${v.containerPath}${v.readOnly ? ",readonly" : ""}`,
-        ),
-      ),
+    volumes: () => pair("--mount", carrier.volumes.map(mountValue)),
     uploads: () => [], // sent after creation, through the engine API
     labels: () =>
       pair(
